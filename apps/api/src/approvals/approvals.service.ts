@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import {
+  type Actor,
+  type Approval,
+  type ApprovalDecisionSignal,
+  type ApprovalsQuery,
+  type DecideApprovalRequest,
+  type DecideApprovalResponse,
+  SIGNALS,
+} from '@omniai/contracts';
+import { ApprovalStore, RunStore } from '@omniai/store';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { ApiException } from '../errors/api.exception';
+import { TemporalService } from '../temporal/temporal.service';
+
+// Until identity lands (issue 8), every request acts as the local operator.
+const LOCAL_OPERATOR: Actor = { type: 'user', id: 'local-operator' };
+
+@Injectable()
+export class ApprovalsService {
+  constructor(
+    private readonly approvals: ApprovalStore,
+    private readonly runs: RunStore,
+    private readonly temporal: TemporalService,
+  ) {}
+
+  list(query: ApprovalsQuery): Promise<Approval[]> {
+    return this.approvals.list(query);
+  }
+
+  async get(id: string): Promise<Approval & { decisions: Awaited<ReturnType<ApprovalStore['decisions']>> }> {
+    const approval = await this.approvals.get(id);
+    if (!approval) throw new ApiException('E_NOT_FOUND', `No approval ${id}.`);
+    return { ...approval, decisions: await this.approvals.decisions(id) };
+  }
+
+  /**
+   * The first valid decision wins (an atomic claim on the pending row), then the workflow is signalled. A repeat is a
+   * recorded no-op; a decision naming other arguments than the call's is refused. Every call is logged.
+   */
+  async decide(id: string, body: DecideApprovalRequest): Promise<DecideApprovalResponse> {
+    const approval = await this.approvals.get(id);
+    if (!approval) throw new ApiException('E_NOT_FOUND', `No approval ${id}.`);
+    const entry = { approvalId: id, decision: body.decision, reason: body.reason ?? null, decidedBy: LOCAL_OPERATOR.id, argumentsHash: body.arguments_hash };
+    if (body.arguments_hash !== approval.arguments_hash) {
+      await this.approvals.record({ ...entry, outcome: 'refused' });
+      throw new ApiException('E_APPROVAL_MISMATCH', 'This decision names other arguments than the call waiting for approval; reload the approval and decide again.');
+    }
+    const claimed = await this.approvals.claim(id, body.decision === 'approve' ? 'approved' : 'denied', LOCAL_OPERATOR.id, body.reason ?? null);
+    if (!claimed) {
+      await this.approvals.record({ ...entry, outcome: 'no_op' });
+      return { outcome: 'no_op', approval: (await this.approvals.get(id))! };
+    }
+    const run = await this.runs.getRun(approval.run_id);
+    const signal: ApprovalDecisionSignal = {
+      approval_id: id,
+      decision: body.decision,
+      arguments_hash: body.arguments_hash,
+      decided_by: LOCAL_OPERATOR,
+      ...(body.reason ? { reason: body.reason } : {}),
+    };
+    try {
+      await this.temporal.client.workflow.getHandle(run!.workflow_id).signal<[ApprovalDecisionSignal]>(SIGNALS.approvalDecision, signal);
+    } catch (err) {
+      // Not delivered: give the decision back so that it can be made again.
+      await this.approvals.unclaim(id);
+      if (err instanceof WorkflowNotFoundError) throw new ApiException('E_CONFLICT', `The run of approval ${id} has already ended.`);
+      throw new ApiException('E_DEPENDENCY_UNAVAILABLE', 'Temporal is unavailable; the decision was not recorded. Try again.');
+    }
+    await this.approvals.record({ ...entry, outcome: 'applied' });
+    return { outcome: 'applied', approval: claimed };
+  }
+}

@@ -1,0 +1,26 @@
+import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Sha256 } from '@omniai/contracts';
+import { ArtifactStore } from '@omniai/store';
+import type { FastifyReply } from 'fastify';
+import { ApiException } from '../errors/api.exception';
+import { ZodPipe } from '../errors/zod.pipe';
+
+// Only plain text and JSON are shown inline; anything else downloads, so a stored payload never renders as a page.
+const INLINE_TYPES = /^(text\/plain|application\/json)(;|$)/;
+
+@Controller('v1/artifacts')
+export class ArtifactsController {
+  constructor(private readonly artifacts: ArtifactStore) {}
+
+  @Get(':sha256')
+  async get(@Param('sha256', new ZodPipe(Sha256)) sha256: string, @Res() reply: FastifyReply): Promise<void> {
+    const found = await this.artifacts.get(sha256);
+    if (!found) throw new ApiException('E_NOT_FOUND', `No artifact ${sha256}.`);
+    const inline = INLINE_TYPES.test(found.ref.media_type);
+    await reply
+      .header('content-type', inline ? found.ref.media_type : 'application/octet-stream')
+      .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename="${sha256.slice(0, 16)}"`)
+      .header('cache-control', 'private, max-age=31536000, immutable')
+      .send(found.content);
+  }
+}

@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import fastifyStatic from '@fastify/static';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module';
+import type { AppConfig } from './config/app-config';
+import { ConsoleAssets } from './console/console-assets';
+import { SECURITY_HEADERS } from './http/security-headers';
+
+
+/** Builds the API (used by main.ts and by the tests, which bind a free port). */
+export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    trustProxy: false,
+    routerOptions: { ignoreTrailingSlash: false, caseSensitive: true },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: config.logLevels,
+    bufferLogs: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (request, reply) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+    reply.header('x-request-id', String(request.id));
+  });
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({ origin: config.corsOrigins, credentials: true });
+  }
+  const assets = app.get(ConsoleAssets);
+  if (assets.indexHtml && assets.dir) {
+    await app.register(fastifyStatic, { root: assets.dir, prefix: '/', wildcard: false, index: ['index.html'] });
+  }
+  app.enableShutdownHooks();
+  return app;
+}

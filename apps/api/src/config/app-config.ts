@@ -1,0 +1,69 @@
+import { TASK_QUEUES } from '@omniai/contracts';
+import { z } from 'zod';
+
+// The only place the API reads process.env. Parsed once at start; a bad value stops the process with one line.
+const ApiEnv = z.object({
+  OMNI_API_HOST: z.string().default('127.0.0.1'),
+  OMNI_API_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
+  DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (npm start sets it)'),
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  OMNI_TASK_QUEUE: z.string().min(1).default(TASK_QUEUES.runs),
+  TEMPORAL_UI_URL: z.string().optional(),
+  DOCKER_HOST: z.string().optional(),
+  OMNI_CONSOLE_DIR: z.string().optional(),
+  OMNI_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  OMNI_CORS_ORIGINS: z.string().default(''),
+  OMNI_SECRETS_KEY: z.string().min(1, 'OMNI_SECRETS_KEY (base64, 32 bytes) is required; npm start generates one in .data/secrets.key'),
+  OMNI_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
+  OMNI_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+});
+
+/** Parsed configuration, injected by class token. */
+export class AppConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly databaseUrl: string;
+  readonly temporalAddress: string;
+  readonly temporalNamespace: string;
+  readonly taskQueue: string;
+  readonly temporalUiUrl: string | null;
+  readonly dockerHost: string | undefined;
+  readonly consoleDir: string | undefined;
+  readonly bodyLimitBytes: number;
+  readonly corsOrigins: string[];
+  readonly sseHeartbeatMs: number;
+  readonly secretsKey: string;
+  readonly logLevels: Array<'error' | 'warn' | 'log' | 'debug'>;
+  readonly version: string;
+
+  constructor(env: z.infer<typeof ApiEnv>, version: string) {
+    this.host = env.OMNI_API_HOST;
+    this.port = env.OMNI_API_PORT;
+    this.databaseUrl = env.DATABASE_URL;
+    this.temporalAddress = env.TEMPORAL_ADDRESS;
+    this.temporalNamespace = env.TEMPORAL_NAMESPACE;
+    this.taskQueue = env.OMNI_TASK_QUEUE;
+    this.temporalUiUrl = env.TEMPORAL_UI_URL ?? null;
+    this.dockerHost = env.DOCKER_HOST;
+    this.consoleDir = env.OMNI_CONSOLE_DIR;
+    this.bodyLimitBytes = env.OMNI_BODY_LIMIT_BYTES;
+    this.corsOrigins = env.OMNI_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+    this.sseHeartbeatMs = env.OMNI_SSE_HEARTBEAT_MS;
+    this.secretsKey = env.OMNI_SECRETS_KEY;
+    const levels = ['error', 'warn', 'log', 'debug'] as const;
+    this.logLevels = levels.slice(0, levels.indexOf(env.OMNI_LOG_LEVEL) + 1);
+    this.version = version;
+  }
+
+  static fromEnv(env: NodeJS.ProcessEnv = process.env, version = '0.1.0'): AppConfig {
+    const parsed = ApiEnv.safeParse(env);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ConfigError(`invalid API configuration: ${issue?.path.join('.')}: ${issue?.message}`);
+    }
+    return new AppConfig(parsed.data, version);
+  }
+}
+
+export class ConfigError extends Error {}

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import type { ComponentHealth, ComponentName, FeatureFlags, Meta } from '@omniai/contracts';
+import { AppConfig } from '../config/app-config';
+import { DatabaseService } from '../database/database.service';
+import { DockerEngineService } from '../docker/docker-engine.service';
+import { TemporalService } from '../temporal/temporal.service';
+
+const PROBE_TIMEOUT_MS = 3_000;
+
+// Capabilities land issue by issue; until one does, its flag stays off and its routes answer E_CAPABILITY_DISABLED.
+const FEATURES: FeatureFlags = { runs: true, approvals: false, workflows: false, research: false, mcp: false, marketplace: false };
+
+/** Runs one probe with a deadline and turns its outcome into a ComponentHealth. */
+async function probe(fn: () => Promise<string>): Promise<ComponentHealth> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const detail = await Promise.race([
+      fn(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
+      }),
+    ]);
+    return { status: 'healthy', latency_ms: round(performance.now() - started), detail };
+  } catch (err) {
+    return { status: 'unhealthy', latency_ms: round(performance.now() - started), detail: userSafe(err) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+// Driver errors can carry connection strings; keep the first line and strip anything URL-shaped with credentials.
+function userSafe(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n')[0]!.replace(/\b[a-z]+:\/\/[^\s@/]+@/gi, '<redacted>@').slice(0, 200);
+}
+
+@Injectable()
+export class HealthService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly database: DatabaseService,
+    private readonly temporal: TemporalService,
+    private readonly docker: DockerEngineService,
+  ) {}
+
+  async meta(): Promise<Meta> {
+    const [temporal, postgres, docker, worker, instanceId] = await Promise.all([
+      probe(async () => `Temporal server ${await this.temporal.serverVersion()}`),
+      probe(async () => `PostgreSQL ${await this.database.ping()}`),
+      probe(async () => `Docker engine ${await this.docker.version()}`),
+      probe(async () => {
+        const queue = this.config.taskQueue;
+        const pollers = await this.temporal.pollerCount(queue);
+        if (pollers === 0) throw new Error(`no worker polls task queue ${queue}`);
+        return `${pollers} poller(s) on ${queue}`;
+      }),
+      this.database.instanceId().catch(() => null),
+    ]);
+    const components: Record<ComponentName, ComponentHealth> = { temporal, postgres, docker, worker };
+    const healthy = Object.values(components).every((c) => c.status === 'healthy');
+    return {
+      name: 'omniai',
+      version: this.config.version,
+      instance_id: instanceId,
+      status: healthy ? 'healthy' : 'degraded',
+      features: FEATURES,
+      components,
+      links: { temporal_ui: this.config.temporalUiUrl },
+      checked_at: new Date().toISOString(),
+    };
+  }
+}

@@ -1,0 +1,100 @@
+import 'reflect-metadata';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ErrorEnvelope, Meta } from '@omniai/contracts';
+import { createTestDatabase } from '@omniai/store/testing';
+import { createApiApp } from '../bootstrap';
+import { AppConfig } from '../config/app-config';
+
+async function startApi(env: Record<string, string>): Promise<{ app: NestFastifyApplication; url: string }> {
+  const config = AppConfig.fromEnv({ OMNI_API_PORT: '0', OMNI_LOG_LEVEL: 'warn', OMNI_SECRETS_KEY: process.env['OMNI_TEST_SECRETS_KEY']!, ...env });
+  const app = await createApiApp(config);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.getHttpServer().address() as { port: number };
+  return { app, url: `http://127.0.0.1:${address.port}` };
+}
+
+describe('API health and errors (real Postgres, Temporal and Docker)', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let api: { app: NestFastifyApplication; url: string };
+  const consoleDir = mkdtempSync(join(tmpdir(), 'omniai-console-'));
+
+  beforeAll(async () => {
+    writeFileSync(join(consoleDir, 'index.html'), '<!doctype html><omni-root></omni-root>');
+    db = await createTestDatabase('api');
+    api = await startApi({
+      DATABASE_URL: db.url,
+      TEMPORAL_ADDRESS: process.env['OMNI_TEST_TEMPORAL_ADDRESS']!,
+      TEMPORAL_UI_URL: 'http://127.0.0.1:1/ui',
+      OMNI_CONSOLE_DIR: consoleDir,
+    });
+  });
+
+  afterAll(async () => {
+    await api.app.close();
+    await db.drop();
+  });
+
+  it('GET /healthz answers without touching dependencies', async () => {
+    const res = await fetch(`${api.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('GET /v1/meta reports each real component with its latency, in the contract shape', async () => {
+    const res = await fetch(`${api.url}/v1/meta`);
+    expect(res.status).toBe(200);
+    const meta = Meta.parse(await res.json());
+    expect(meta.components.temporal).toMatchObject({ status: 'healthy', detail: expect.stringMatching(/^Temporal server \d/) });
+    expect(meta.components.postgres).toMatchObject({ status: 'healthy', detail: expect.stringMatching(/^PostgreSQL \d/) });
+    expect(meta.components.docker).toMatchObject({ status: 'healthy', detail: expect.stringMatching(/^Docker engine /) });
+    // No worker polls the product's task queue in this test, and the API must say so rather than pretend.
+    expect(meta.components.worker.status).toBe('unhealthy');
+    expect(meta.status).toBe('degraded');
+    expect(meta.instance_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(meta.links.temporal_ui).toBe('http://127.0.0.1:1/ui');
+    for (const c of Object.values(meta.components)) expect(c.latency_ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it('reports an unreachable Temporal as unhealthy instead of failing the request', async () => {
+    const other = await createTestDatabase('api_down');
+    const down = await startApi({ DATABASE_URL: other.url, TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    try {
+      const res = await fetch(`${down.url}/v1/meta`);
+      expect(res.status).toBe(200);
+      const meta = Meta.parse(await res.json());
+      expect(meta.components.temporal.status).toBe('unhealthy');
+      expect(meta.components.temporal.detail.length).toBeGreaterThan(0);
+      expect(meta.components.postgres.status).toBe('healthy');
+    } finally {
+      await down.app.close();
+      await other.drop();
+    }
+  });
+
+  it('answers unknown API routes with the 404 envelope, never HTML', async () => {
+    const res = await fetch(`${api.url}/v1/does-not-exist`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/application\/json/);
+    const body = ErrorEnvelope.parse(await res.json());
+    expect(body.error.code).toBe('E_NOT_FOUND');
+    expect(body.error.request_id).toBe(res.headers.get('x-request-id'));
+  });
+
+  it('serves the console with index.html as the fallback for deep links, with security headers', async () => {
+    const res = await fetch(`${api.url}/projects/p1/threads`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<omni-root>');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    const asset = await fetch(`${api.url}/missing.js`);
+    expect(asset.status).toBe(404);
+  });
+
+  it('refuses to start with a one-line error when its configuration is invalid', () => {
+    expect(() => AppConfig.fromEnv({ DATABASE_URL: 'postgres://x', OMNI_SECRETS_KEY: 'k', OMNI_API_PORT: 'eighty' })).toThrow(/OMNI_API_PORT/);
+    expect(() => AppConfig.fromEnv({})).toThrow(/DATABASE_URL/);
+  });
+});

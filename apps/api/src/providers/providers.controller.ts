@@ -1,0 +1,37 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { CreateProviderRequest, IdParam, type ProviderConfig, type ProviderPresetInfo } from '@omniai/contracts';
+import { ZodPipe } from '../errors/zod.pipe';
+import { ProvidersService } from './providers.service';
+
+@Controller('v1/providers')
+export class ProvidersController {
+  constructor(private readonly providers: ProvidersService) {}
+
+  @Post()
+  @HttpCode(201)
+  create(@Body(new ZodPipe(CreateProviderRequest)) body: CreateProviderRequest): Promise<ProviderConfig> {
+    return this.providers.create(body);
+  }
+
+  @Get()
+  list(): Promise<{ items: ProviderConfig[] }> {
+    return this.providers.list();
+  }
+
+  /** Removes the configuration and destroys its stored key; runs pinned to it keep their pins. */
+  @Delete(':providerId')
+  @HttpCode(204)
+  delete(@Param('providerId', new ZodPipe(IdParam)) providerId: string): Promise<void> {
+    return this.providers.delete(providerId);
+  }
+}
+
+@Controller('v1/provider-presets')
+export class ProviderPresetsController {
+  constructor(private readonly providers: ProvidersService) {}
+
+  @Get()
+  list(): { items: ProviderPresetInfo[] } {
+    return this.providers.presets();
+  }
+}

@@ -1,0 +1,156 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  type Actor,
+  type AgentRunInput,
+  type AgentRunResult,
+  INLINE_PAYLOAD_LIMIT_BYTES,
+  type MessageContent,
+  type ResumeRunRequest,
+  type ResumeRunSignal,
+  type Run,
+  type RunEvent,
+  SIGNALS,
+  type StartRunRequest,
+  TERMINAL_RUN_STATUSES,
+  WORKFLOW_TYPES,
+} from '@omniai/contracts';
+import { ArtifactStore, RunStore, ToolRegistryStore } from '@omniai/store';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { AppConfig } from '../config/app-config';
+import { ApiException } from '../errors/api.exception';
+import { TemporalService } from '../temporal/temporal.service';
+import { DEFAULT_PINS } from './default-pins';
+
+// Until identity lands (issue 8), every request acts as the local operator.
+const LOCAL_OPERATOR: Actor = { type: 'user', id: 'local-operator' };
+
+@Injectable()
+export class RunsService {
+  private readonly logger = new Logger('runs');
+
+  constructor(
+    private readonly store: RunStore,
+    private readonly artifacts: ArtifactStore,
+    private readonly tools: ToolRegistryStore,
+    private readonly temporal: TemporalService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async get(runId: string): Promise<Run> {
+    const run = await this.store.getRun(runId);
+    if (!run) throw new ApiException('E_NOT_FOUND', `No run ${runId}.`);
+    return run;
+  }
+
+  async listForThread(threadId: string): Promise<{ items: Run[] }> {
+    await this.thread(threadId);
+    return { items: await this.store.listRuns({ threadId }) };
+  }
+
+  async events(runId: string, fromSeq: number, limit: number): Promise<{ items: RunEvent[]; next_from_seq: number; has_more: boolean }> {
+    await this.get(runId);
+    const items = await this.store.listEvents(runId, fromSeq, limit + 1);
+    const hasMore = items.length > limit;
+    const page = hasMore ? items.slice(0, limit) : items;
+    return { items: page, next_from_seq: page.length ? page[page.length - 1]!.seq + 1 : fromSeq, has_more: hasMore };
+  }
+
+  async start(threadId: string, body: StartRunRequest): Promise<Run> {
+    const thread = await this.thread(threadId);
+    const provider = body.pins?.provider ?? DEFAULT_PINS.provider;
+    // The offline model's knobs are defaults for the offline model only; a real provider gets just what was asked.
+    const params = provider === DEFAULT_PINS.provider ? { ...DEFAULT_PINS.params, ...body.pins?.params } : { ...body.pins?.params };
+    // The run is pinned to the project's tools at their exact versions (a retry reuses these pins).
+    const tools = body.pins?.tools ?? (await this.tools.resolveForProject(thread.project_id));
+    for (const [i, t] of (body.pins?.tools ?? []).entries()) {
+      if ((await this.tools.get(t.id, t.version))?.manifest_hash !== t.manifest_hash) {
+        throw new ApiException('E_VALIDATION', `Tool ${t.id}@${t.version} with that manifest hash is not registered.`, [{ path: `pins.tools.${i}`, message: 'not registered' }]);
+      }
+    }
+    const pins = { ...DEFAULT_PINS, ...body.pins, params, tools };
+    return this.launch({ projectId: thread.project_id, threadId, pins, input: await this.toContent(body.message), retryOf: null, budget: body.budget ?? null });
+  }
+
+  async cancel(runId: string): Promise<Run> {
+    const run = await this.get(runId);
+    if (TERMINAL_RUN_STATUSES.has(run.status)) throw new ApiException('E_CONFLICT', `Run ${runId} has already ended (${run.status}).`);
+    try {
+      await this.temporal.client.workflow.getHandle(run.workflow_id).cancel();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new ApiException('E_CONFLICT', `Run ${runId} has already ended.`);
+      throw this.temporalDown(err);
+    }
+    return run;
+  }
+
+  /**
+   * Continues a paused run: signals its workflow, which records `resumed` (with the budget now in force) and goes on.
+   * Answers the run as it was; the status change arrives on the streams.
+   */
+  async resume(runId: string, body: ResumeRunRequest): Promise<Run> {
+    const run = await this.get(runId);
+    if (run.status !== 'paused') throw new ApiException('E_CONFLICT', `Run ${runId} is ${run.status}, not paused; only a paused run can be resumed.`);
+    const signal: ResumeRunSignal = { resumed_by: LOCAL_OPERATOR, ...(body.budget ? { budget: body.budget } : {}), ...(body.reason ? { reason: body.reason } : {}) };
+    try {
+      await this.temporal.client.workflow.getHandle(run.workflow_id).signal<[ResumeRunSignal]>(SIGNALS.resumeRun, signal);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new ApiException('E_CONFLICT', `Run ${runId} has already ended.`);
+      throw this.temporalDown(err);
+    }
+    return run;
+  }
+
+  /** A new run with the same pinned inputs, linked to the first. */
+  async retry(runId: string): Promise<Run> {
+    const run = await this.get(runId);
+    if (!TERMINAL_RUN_STATUSES.has(run.status)) throw new ApiException('E_CONFLICT', `Run ${runId} is still ${run.status}; cancel it or wait for it to end.`);
+    const input = await this.store.getRunInput(runId);
+    if (!input) throw new ApiException('E_NOT_FOUND', `No run ${runId}.`);
+    return this.launch({ projectId: run.project_id, threadId: run.thread_id, pins: run.pins, input, retryOf: run.id, budget: run.budget });
+  }
+
+  private async launch(spec: Parameters<RunStore['createRun']>[0]): Promise<Run> {
+    const run = await this.store.createRun(spec);
+    const input: AgentRunInput = {
+      run_id: run.id,
+      project_id: run.project_id,
+      thread_id: run.thread_id,
+      message: spec.input,
+      pins: spec.pins,
+      retry_of: spec.retryOf,
+      requested_by: LOCAL_OPERATOR,
+      ...(spec.budget ? { budget: spec.budget } : {}),
+    };
+    try {
+      // Started by typed name: the API never imports workflow code.
+      await this.temporal.client.workflow.start<(i: AgentRunInput) => Promise<AgentRunResult>>(WORKFLOW_TYPES.agentRun, {
+        taskQueue: this.config.taskQueue,
+        workflowId: run.workflow_id,
+        args: [input],
+      });
+    } catch (err) {
+      await this.store.failUnstartedRun(run.id, 'E_DEPENDENCY_UNAVAILABLE', 'The run engine (Temporal) was unavailable.');
+      throw this.temporalDown(err);
+    }
+    return run;
+  }
+
+  private temporalDown(err: unknown): ApiException {
+    this.logger.warn(`temporal call failed: ${err instanceof Error ? err.message : String(err)}`);
+    return new ApiException('E_DEPENDENCY_UNAVAILABLE', 'The run engine (Temporal) is unavailable; retry shortly.');
+  }
+
+  private async thread(threadId: string) {
+    const thread = await this.store.getThread(threadId);
+    if (!thread) throw new ApiException('E_NOT_FOUND', `No thread ${threadId}.`);
+    return thread;
+  }
+
+  // Large input goes to the artifact store; history and events carry the reference (claim-check).
+  private async toContent(text: string): Promise<MessageContent> {
+    const bytes = Buffer.from(text, 'utf8');
+    if (bytes.length <= INLINE_PAYLOAD_LIMIT_BYTES) return { text };
+    const artifact = await this.artifacts.put(bytes, 'text/plain; charset=utf-8');
+    return { artifact, preview: text.slice(0, 200) };
+  }
+}

@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { ApprovalStore, ArtifactStore, OpenApiSpecStore, PolicyStore, PriceStore, ProviderConfigStore, RunStore, SecretBox, ToolRegistryStore, parseMasterKey } from '@omniai/store';
+import { AppConfig } from '../config/app-config';
+import { DatabaseModule } from '../database/database.module';
+import { DatabaseService } from '../database/database.service';
+
+/** Repositories over the API's Postgres pool, injectable by class. */
+@Module({
+  imports: [DatabaseModule],
+  providers: [
+    { provide: RunStore, useFactory: (db: DatabaseService) => new RunStore(db.dataSource), inject: [DatabaseService] },
+    { provide: ArtifactStore, useFactory: (db: DatabaseService) => new ArtifactStore(db.dataSource), inject: [DatabaseService] },
+    { provide: PriceStore, useFactory: (db: DatabaseService) => new PriceStore(db.dataSource), inject: [DatabaseService] },
+    { provide: ToolRegistryStore, useFactory: (db: DatabaseService) => new ToolRegistryStore(db.dataSource), inject: [DatabaseService] },
+    { provide: PolicyStore, useFactory: (db: DatabaseService) => new PolicyStore(db.dataSource), inject: [DatabaseService] },
+    { provide: ApprovalStore, useFactory: (db: DatabaseService) => new ApprovalStore(db.dataSource), inject: [DatabaseService] },
+    { provide: OpenApiSpecStore, useFactory: (db: DatabaseService) => new OpenApiSpecStore(db.dataSource), inject: [DatabaseService] },
+    {
+      provide: ProviderConfigStore,
+      useFactory: (db: DatabaseService, config: AppConfig) => new ProviderConfigStore(db.dataSource, new SecretBox(db.dataSource, parseMasterKey(config.secretsKey))),
+      inject: [DatabaseService, AppConfig],
+    },
+  ],
+  exports: [RunStore, ArtifactStore, ProviderConfigStore, PriceStore, ToolRegistryStore, PolicyStore, ApprovalStore, OpenApiSpecStore],
+})
+export class StoreModule {}

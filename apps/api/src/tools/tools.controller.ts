@@ -1,0 +1,65 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { IdParam, PinToolRequest, Policy, type RegisteredTool, RegisterOpenApiToolsRequest, type RegisterOpenApiToolsResponse } from '@omniai/contracts';
+import { PolicyStore, RunStore, ToolRegistryStore } from '@omniai/store';
+import { z } from 'zod';
+import { ApiException } from '../errors/api.exception';
+import { ZodPipe } from '../errors/zod.pipe';
+import { OpenApiToolsService } from './openapi-tools.service';
+
+const ToolIdParam = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,99}$/, 'expected a tool id');
+
+/** The tool registry (what workers registered), per-project version pins, and the workspace policy. */
+@Controller('v1')
+export class ToolsController {
+  constructor(
+    private readonly registry: ToolRegistryStore,
+    private readonly policies: PolicyStore,
+    private readonly runs: RunStore,
+    private readonly openApi: OpenApiToolsService,
+  ) {}
+
+  @Get('tools')
+  async list(): Promise<{ items: RegisteredTool[] }> {
+    return { items: await this.registry.list() };
+  }
+
+  /** An OpenAPI document as tools, one per operation (`openapi_proxy` binding). */
+  @Post('tools/openapi')
+  @HttpCode(200)
+  registerOpenApi(@Body(new ZodPipe(RegisterOpenApiToolsRequest)) body: RegisterOpenApiToolsRequest): Promise<RegisterOpenApiToolsResponse> {
+    return this.openApi.register(body);
+  }
+
+  /** What a new run in the project is pinned to: each tool at the project's pinned version, else the latest. */
+  @Get('projects/:projectId/tools')
+  async resolved(@Param('projectId', new ZodPipe(IdParam)) projectId: string) {
+    if (!(await this.runs.getProject(projectId))) throw new ApiException('E_NOT_FOUND', `No project ${projectId}.`);
+    return { items: await this.registry.resolveForProject(projectId) };
+  }
+
+  @Put('projects/:projectId/tools/:toolId')
+  async pin(
+    @Param('projectId', new ZodPipe(IdParam)) projectId: string,
+    @Param('toolId', new ZodPipe(ToolIdParam)) toolId: string,
+    @Body(new ZodPipe(PinToolRequest)) body: PinToolRequest,
+  ) {
+    if (!(await this.runs.getProject(projectId))) throw new ApiException('E_NOT_FOUND', `No project ${projectId}.`);
+    if (body.version !== null && !(await this.registry.get(toolId, body.version))) {
+      throw new ApiException('E_NOT_FOUND', `No version ${body.version} of tool ${toolId} is registered.`);
+    }
+    await this.registry.pin(projectId, toolId, body.version);
+    return { items: await this.registry.resolveForProject(projectId) };
+  }
+
+  @Get('policy')
+  getPolicy(): Promise<Policy> {
+    return this.policies.get();
+  }
+
+  @Put('policy')
+  @HttpCode(200)
+  async putPolicy(@Body(new ZodPipe(Policy)) body: Policy): Promise<Policy> {
+    await this.policies.put(body);
+    return this.policies.get();
+  }
+}

@@ -1,0 +1,140 @@
+import { DatePipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import type { DecideApprovalResponse, RunEvent } from '@omniai/contracts';
+import { ApiClient } from '../core/api-client';
+import { CARD_RUN_EVENTS } from '../timeline/cards/card-registry';
+import { JsonTreeComponent } from '../timeline/cards/event-cards';
+import { type DecisionView, STATUS_LABEL, approvalRequested, decisionInRun, decisionOf, expiresIn, reasonText, runEnded, shortHash } from './approval-model';
+import { ticking } from './clock';
+import { DecisionFormComponent } from './decision-form.component';
+import { RiskChipsComponent } from './risk-chips.component';
+
+type CardState = 'pending' | 'approved' | 'denied' | 'expired' | 'ended';
+const STATE_LABEL: Record<CardState, string> = { pending: 'Needs approval', approved: 'Approved', denied: 'Denied', expired: 'Expired', ended: 'Not decided' };
+
+/**
+ * The card of an `approval_requested` event: the tool, its redacted arguments, risk, why it needs a reviewer and the
+ * time left; Approve / Deny while the call still waits. Whether it still waits comes from the run itself (an
+ * `approval_decided` event for the same approval id), else from `GET /v1/approvals/:id`, else from this console's own
+ * decide call. Used as a timeline card (the drawer provides the run's events) and inline in the chat (`runEvents`).
+ */
+@Component({
+  selector: 'omni-approval-card',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [DatePipe, JsonTreeComponent, DecisionFormComponent, RiskChipsComponent],
+  template: `
+    @if (data(); as a) {
+      <section class="approval" [attr.data-state]="state()" [attr.data-approval-id]="a.approval_id" data-testid="approval-card"
+               [attr.aria-label]="'Approval for ' + a.tool_id">
+        <header>
+          <span class="state" data-testid="approval-state">{{ stateLabel() }}</span>
+          <code class="tool" data-testid="approval-tool">{{ a.tool_id }}</code><span class="muted small">&#64;{{ a.tool_version }}</span>
+        </header>
+        <p class="why" data-testid="approval-reason">{{ reason() }}</p>
+        <omni-risk-chips [risk]="a.risk" [limits]="true" />
+        <div class="label">Arguments <span class="muted">(redacted)</span></div>
+        <div class="args" data-testid="approval-arguments"><omni-json-tree [value]="a.arguments_redacted" /></div>
+        <dl class="facts tight">
+          <dt>Args hash</dt><dd><code [title]="a.arguments_hash" data-testid="approval-arguments-hash">{{ short(a.arguments_hash) }}</code></dd>
+          <dt>Manifest</dt><dd><code [title]="a.manifest_hash">{{ short(a.manifest_hash) }}</code></dd>
+          <dt>Asked by</dt><dd>{{ a.requested_by.type }}:{{ a.requested_by.id }}</dd>
+        </dl>
+        @switch (state()) {
+          @case ('pending') {
+            <p class="expiry small" data-testid="approval-expiry">Expires {{ remaining() }} · {{ a.expires_at | date: 'medium' }}</p>
+            <omni-decision-form [approvalId]="a.approval_id" [argumentsHash]="a.arguments_hash" [toolId]="a.tool_id" (decided)="onDecided($event)" />
+          }
+          @case ('ended') {
+            <p class="outcome small muted" data-testid="approval-decision">The run ended before anyone decided.</p>
+          }
+          @default {
+            @if (decision(); as d) {
+              <p class="outcome small" data-testid="approval-decision">
+                <strong>{{ label[d.status] }}</strong>
+                @if (d.decided_by) { by {{ d.decided_by }} }
+                @if (d.at) { · {{ d.at | date: 'medium' }} }
+                @if (d.reason) { · “{{ d.reason }}” }
+              </p>
+            } @else {
+              <p class="outcome small" data-testid="approval-decision"><strong>Expired</strong> · nobody decided in time; the call is denied.</p>
+            }
+            @if (noOp()) { <p class="muted small" data-testid="approval-no-op">Someone else decided first; your decision was recorded as a no-op.</p> }
+          }
+        }
+      </section>
+    }
+  `,
+  styles: `
+    .approval { display: grid; gap: 8px; padding: 10px 12px; border: 1px solid var(--border); border-left: 3px solid var(--accent); border-radius: 8px; background: var(--surface); }
+    .approval[data-state='approved'] { border-left-color: var(--ok); }
+    .approval[data-state='denied'], .approval[data-state='expired'] { border-left-color: var(--bad); }
+    .approval[data-state='ended'] { border-left-color: var(--muted); }
+    header { display: flex; align-items: baseline; gap: 6px; flex-wrap: wrap; }
+    .state { font-size: 11px; text-transform: uppercase; letter-spacing: .04em; padding: 1px 6px; border-radius: 6px; background: var(--surface-2); color: var(--accent); }
+    .approval[data-state='approved'] .state { background: var(--ok-bg); color: var(--ok); }
+    .approval[data-state='denied'] .state, .approval[data-state='expired'] .state { background: var(--bad-bg); color: var(--bad); }
+    .tool { font-weight: 600; font-size: 13px; }
+    .why, .outcome, .expiry { margin: 0; }
+    .label { font-size: 11px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); }
+    .args { background: var(--surface-2); border-radius: 6px; padding: 6px 8px; overflow: auto; max-height: 220px; }
+    .expiry { color: var(--warn); }
+  `,
+})
+export class ApprovalCardComponent {
+  /** The `approval_requested` system event. */
+  readonly event = input.required<RunEvent>();
+  /** The run's events; when absent, the ones the surrounding view provides (CARD_RUN_EVENTS). */
+  readonly runEvents = input<readonly RunEvent[] | null>(null);
+  private readonly provided = inject(CARD_RUN_EVENTS, { optional: true });
+  private readonly api = inject(ApiClient);
+  protected readonly label = STATUS_LABEL;
+  protected readonly short = shortHash;
+  private readonly now = ticking();
+
+  protected readonly data = computed(() => approvalRequested(this.event()));
+  private readonly events = computed(() => this.runEvents() ?? this.provided?.() ?? []);
+  /** What the API knows (asked once when the run has no decision to show). */
+  private readonly fromApi = signal<DecisionView | null>(null);
+  /** The answer to this console's own decide call. */
+  private readonly fromDecide = signal<DecisionView | null>(null);
+  protected readonly noOp = signal(false);
+
+  protected readonly decision = computed(() => {
+    const id = this.data()?.approval_id;
+    if (!id) return null;
+    return decisionInRun(this.events(), id) ?? this.fromDecide() ?? this.fromApi();
+  });
+  protected readonly state = computed<CardState>(() => {
+    const d = this.decision();
+    if (d) return d.status;
+    if (runEnded(this.events())) return 'ended';
+    const a = this.data();
+    return a && Date.parse(a.expires_at) <= this.now() ? 'expired' : 'pending';
+  });
+  protected readonly stateLabel = computed(() => STATE_LABEL[this.state()]);
+  protected readonly remaining = computed(() => expiresIn(this.data()?.expires_at ?? '', this.now()));
+  protected readonly reason = computed(() => reasonText(this.data()?.reason_code ?? ''));
+
+  constructor() {
+    effect(() => {
+      const id = this.data()?.approval_id;
+      if (!id) return;
+      untracked(() => {
+        if (!decisionInRun(this.events(), id)) void this.check(id);
+      });
+    });
+  }
+
+  protected onDecided(res: DecideApprovalResponse): void {
+    this.noOp.set(res.outcome === 'no_op');
+    this.fromDecide.set(decisionOf(res.approval));
+  }
+
+  private async check(id: string): Promise<void> {
+    try {
+      this.fromApi.set(decisionOf(await this.api.getApproval(id)));
+    } catch {
+      // Not projected yet, or the API is away: the run's own events still decide what the card shows.
+    }
+  }
+}

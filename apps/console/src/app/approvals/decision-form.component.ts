@@ -1,0 +1,108 @@
+import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRender, inject, input, output, signal } from '@angular/core';
+import type { DecideApprovalResponse } from '@omniai/contracts';
+import { ApiClient, ApiError } from '../core/api-client';
+import { PendingApprovals } from '../core/pending-approvals';
+
+type Decision = 'approve' | 'deny';
+
+let nextId = 0;
+
+/**
+ * Approve / Deny a waiting tool call, with an optional reason. The decision names the call's `arguments_hash`, so it
+ * binds to the exact arguments the reviewer saw (the API refuses another hash with 409 E_APPROVAL_MISMATCH, shown
+ * here). Buttons decide at once; `ask()` (keyboard shortcuts) goes through a confirm step first.
+ */
+@Component({
+  selector: 'omni-decision-form',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <div class="decide" data-testid="decision-form">
+      <label class="reason" [for]="id + '-reason'">Reason <span class="muted">(optional)</span></label>
+      <input [id]="id + '-reason'" type="text" maxlength="1000" autocomplete="off" data-testid="decision-reason" placeholder="Recorded with the decision"
+             [value]="reason()" (input)="reason.set($any($event.target).value)" [disabled]="submitting()" (keydown.enter)="$event.preventDefault()" />
+      @if (confirming(); as d) {
+        <div class="confirm" role="group" [attr.aria-label]="'Confirm: ' + verb(d)" (keydown.escape)="cancel()" data-testid="decision-confirm-step">
+          <span class="small">{{ verb(d) }} this call of <code>{{ toolId() }}</code>{{ reason().trim() ? ' with the reason above' : '' }}?</span>
+          <button type="button" class="btn small solid" [class.danger]="d === 'deny'" [class.approve]="d === 'approve'" data-confirm
+                  [disabled]="submitting()" (click)="submit(d)" data-testid="decision-confirm">{{ submitting() ? 'Sending…' : verb(d) }}</button>
+          <button type="button" class="btn small" (click)="cancel()" data-testid="decision-cancel">Cancel</button>
+        </div>
+      } @else {
+        <div class="actions">
+          <button type="button" class="btn small approve" [disabled]="submitting()" (click)="submit('approve')" data-testid="approve"
+                  [attr.aria-label]="'Approve ' + toolId()">Approve</button>
+          <button type="button" class="btn small danger" [disabled]="submitting()" (click)="submit('deny')" data-testid="deny"
+                  [attr.aria-label]="'Deny ' + toolId()">Deny</button>
+          @if (submitting()) { <span class="muted small" role="status">Sending…</span> }
+        </div>
+      }
+      @if (error(); as err) {
+        <p class="field-error" role="alert" data-testid="decision-error">{{ err }}</p>
+      }
+    </div>
+  `,
+  styles: `
+    .decide { display: grid; gap: 6px; }
+    .reason { font-weight: 600; font-size: 12.5px; }
+    input { min-width: 0; font: inherit; font-size: 13px; color: var(--text); background: var(--bg); border: 1px solid var(--border); border-radius: 8px; padding: 5px 8px; }
+    .actions { display: flex; gap: 8px; align-items: center; }
+    .btn.approve { color: var(--ok); border-color: var(--ok); }
+    .btn.approve.solid { background: var(--ok); color: var(--surface); }
+    .confirm { background: var(--surface-2); }
+  `,
+})
+export class DecisionFormComponent {
+  readonly approvalId = input.required<string>();
+  readonly argumentsHash = input.required<string>();
+  readonly toolId = input.required<string>();
+  readonly decided = output<DecideApprovalResponse>();
+  private readonly api = inject(ApiClient);
+  private readonly pending = inject(PendingApprovals);
+  private readonly injector = inject(Injector);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  protected readonly id = `decision-${++nextId}`;
+  protected readonly reason = signal('');
+  protected readonly confirming = signal<Decision | null>(null);
+  protected readonly submitting = signal(false);
+  protected readonly error = signal<string | null>(null);
+
+  protected verb = (d: Decision) => (d === 'approve' ? 'Approve' : 'Deny');
+
+  /** Opens the confirm step for a decision and focuses its button (keyboard shortcuts use this). */
+  ask(decision: Decision): void {
+    if (this.submitting()) return;
+    this.error.set(null);
+    this.confirming.set(decision);
+    afterNextRender(() => this.host.nativeElement.querySelector<HTMLElement>('[data-confirm]')?.focus(), { injector: this.injector });
+  }
+
+  protected cancel(): void {
+    const was = this.confirming();
+    this.confirming.set(null);
+    afterNextRender(() => this.host.nativeElement.querySelector<HTMLElement>(`[data-testid=${was === 'deny' ? 'deny' : 'approve'}]`)?.focus(), {
+      injector: this.injector,
+    });
+  }
+
+  protected async submit(decision: Decision): Promise<void> {
+    if (this.submitting()) return;
+    this.submitting.set(true);
+    this.error.set(null);
+    const reason = this.reason().trim();
+    try {
+      const res = await this.api.decideApproval(this.approvalId(), {
+        decision,
+        arguments_hash: this.argumentsHash(),
+        ...(reason ? { reason } : {}),
+      });
+      this.confirming.set(null);
+      this.reason.set('');
+      this.decided.emit(res);
+      void this.pending.refresh();
+    } catch (err) {
+      this.error.set(err instanceof ApiError ? `Not decided: ${err.message} (${err.code})` : `Not decided: ${String(err)}`);
+    } finally {
+      this.submitting.set(false);
+    }
+  }
+}

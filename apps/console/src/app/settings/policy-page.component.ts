@@ -1,0 +1,371 @@
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import type { FieldIssue, Policy, RegisteredTool, Scope } from '@omniai/contracts';
+import { ApiClient, ApiError } from '../core/api-client';
+import { WorkspaceStore } from '../workspace/workspace.store';
+import { DEFAULT_APPROVAL_TIMEOUT_S, type PolicyDraft, draftOf, durationText, parseTimeout, policyFrom, sameDraft, scopesToShow } from './policy-draft';
+
+const message = (err: unknown) => (err instanceof ApiError ? `${err.message} (${err.code})` : String(err));
+
+const UNITS = [
+  { s: 1, label: 'seconds' },
+  { s: 60, label: 'minutes' },
+  { s: 3600, label: 'hours' },
+  { s: 86_400, label: 'days' },
+] as const;
+
+const BINDING_LABEL: Record<string, string> = {
+  inproc_safe: 'built in',
+  sandbox_job: 'sandbox container',
+  mcp_remote: 'MCP server',
+  openapi_proxy: 'OpenAPI proxy',
+};
+const EFFECT_LABEL: Record<string, string> = { read: 'read', write: 'write', external_write: 'external write' };
+
+/**
+ * Settings → Policy: what tools may do. Workspace-level grants are edited per scope (granted / requires approval),
+ * with the kill switch for external writes and the approval timeout; project- and user-level grants are shown
+ * read-only and saved back unchanged. Registered tools are listed with the scopes they need.
+ */
+@Component({
+  selector: 'omni-policy-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [RouterLink],
+  template: `
+    <div class="page-head">
+      <div>
+        <h1>Policy</h1>
+        <p class="muted">Which tools may run on their own, which wait for a reviewer, and which are switched off.</p>
+      </div>
+    </div>
+
+    <p class="visually-hidden" role="status" aria-live="polite" data-testid="policy-status">{{ status() }}</p>
+    @if (loadError(); as err) {
+      <div class="banner error" role="alert" data-testid="policy-load-error">
+        Could not load the policy: {{ err }}
+        <button type="button" class="btn small" (click)="load()">Try again</button>
+      </div>
+    }
+
+    <div class="settings-grid">
+      <section aria-labelledby="grants-title">
+        <h2 id="grants-title" class="section-title">Workspace grants</h2>
+        @if (draft(); as d) {
+          <form class="card form-card" (submit)="save($event)" novalidate data-testid="policy-form">
+            @if (saveError(); as err) {
+              <div class="form-error" role="alert" data-testid="policy-save-error">
+                <strong>{{ err.message }}</strong>
+                @if (err.issues.length) {
+                  <ul>@for (i of err.issues; track $index) { <li><code>{{ i.path }}</code>: {{ i.message }}</li> }</ul>
+                }
+              </div>
+            }
+            <table class="grants">
+              <caption class="visually-hidden">Grants for the whole workspace, per scope</caption>
+              <thead><tr><th scope="col">Scope</th><th scope="col">Granted</th><th scope="col">Requires approval</th></tr></thead>
+              <tbody>
+                @for (r of d.rows; track r.scope) {
+                  <tr data-testid="policy-scope-row" [attr.data-scope]="r.scope" [class.on]="r.granted">
+                    <th scope="row">
+                      <code>{{ r.scope }}</code>
+                      @if (usedBy().get(r.scope); as tools) { <div class="muted small">needed by {{ tools.join(', ') }}</div> }
+                      @if (alwaysReviewed().has(r.scope)) { <div class="small reviewed">writes or network: always reviewed</div> }
+                    </th>
+                    <td>
+                      <label class="switch">
+                        <input type="checkbox" role="switch" [checked]="r.granted" (change)="setGranted(r.scope, $any($event.target).checked)"
+                               [attr.aria-label]="'Grant ' + r.scope + ' to the whole workspace'" data-testid="policy-granted" />
+                        <span aria-hidden="true"></span>
+                      </label>
+                    </td>
+                    <td>
+                      <label class="switch">
+                        <input type="checkbox" role="switch" [checked]="r.granted && r.requireApproval" [disabled]="!r.granted"
+                               (change)="setApproval(r.scope, $any($event.target).checked)"
+                               [attr.aria-label]="'Every ' + r.scope + ' call waits for a reviewer'" data-testid="policy-requires-approval" />
+                        <span aria-hidden="true"></span>
+                      </label>
+                    </td>
+                  </tr>
+                }
+              </tbody>
+            </table>
+
+            <div class="field toggle-field">
+              <label class="switch">
+                <input id="policy-kill-switch" type="checkbox" role="switch" [checked]="d.killSwitch" (change)="setKillSwitch($any($event.target).checked)"
+                       aria-describedby="policy-kill-switch-hint" data-testid="policy-kill-switch" />
+                <span aria-hidden="true"></span>
+              </label>
+              <div>
+                <label for="policy-kill-switch">Kill switch for external writes</label>
+                <p class="hint" id="policy-kill-switch-hint">When on, every tool that writes outside OmniAI (email, GitHub, …) is denied — even calls a reviewer approved.</p>
+              </div>
+            </div>
+
+            <div class="field">
+              <label for="policy-timeout">Approval timeout <span class="muted">(optional)</span></label>
+              <div class="field-row">
+                <input id="policy-timeout" type="number" min="1" step="any" inputmode="decimal" placeholder="1" [value]="timeoutText()"
+                       (input)="timeoutText.set($any($event.target).value)" [attr.aria-invalid]="!!timeout().error"
+                       aria-describedby="policy-timeout-hint" data-testid="policy-timeout-value" />
+                <select aria-label="Unit" (change)="timeoutUnit.set(+$any($event.target).value)" data-testid="policy-timeout-unit">
+                  @for (u of units; track u.s) { <option [value]="u.s" [selected]="u.s === timeoutUnit()">{{ u.label }}</option> }
+                </select>
+              </div>
+              @if (timeout().error; as e) {
+                <p class="field-error" id="policy-timeout-hint" data-testid="policy-timeout-error">{{ e }}</p>
+              } @else {
+                <p class="hint" id="policy-timeout-hint">{{ timeoutHint() }}</p>
+              }
+            </div>
+
+            <div class="form-actions">
+              <button type="button" class="btn" [disabled]="!dirty() || saving()" (click)="discard()" data-testid="policy-discard">Discard changes</button>
+              <button type="submit" class="btn primary" [disabled]="!dirty() || saving() || !!timeout().error" data-testid="policy-save">{{ saving() ? 'Saving…' : 'Save policy' }}</button>
+            </div>
+          </form>
+        } @else if (!loadError()) {
+          <div class="card form-card skeleton" aria-busy="true" data-testid="policy-loading"><span class="visually-hidden">Loading the policy…</span></div>
+        }
+      </section>
+
+      <aside aria-label="How the policy works">
+        <h2 class="section-title">Deny by default</h2>
+        <div class="card explain" data-testid="policy-explainer">
+          <p>A tool call runs only when <strong>every scope it needs is granted</strong> — here for the whole workspace, or to its project or user. Anything not granted is denied, and the model is told so.</p>
+          <p><strong>Requires approval</strong> makes every call of that scope wait in <a routerLink="/approvals">Approvals</a> until someone decides. Tools that write or reach the network always wait for a reviewer, whatever the grant says.</p>
+          <p>Changes apply to tool calls vetted after you save, and are checked again when a call executes.</p>
+        </div>
+        <h2 class="section-title other-title">Egress allowlist</h2>
+        @if (policy(); as p) {
+          <div class="card explain" data-testid="policy-egress-allow">
+            @if (p.egress_allow?.length) {
+              <p>Tools may reach: @for (h of p.egress_allow; track h; let last = $last) { <code>{{ h }}</code>{{ last ? '' : ', ' }} }</p>
+            } @else {
+              <p>Empty: tools may not reach the network at all.</p>
+            }
+            <p class="muted small">Private, loopback and metadata addresses are refused whatever it says. Set through the API (<code>PUT /v1/policy</code>); saving here keeps it as it is.</p>
+          </div>
+        }
+        <h2 class="section-title other-title">Project and user grants</h2>
+        @if (policy(); as p) {
+          <ul class="other" role="list" data-testid="policy-other-grants">
+            @for (g of otherGrants(); track $index) {
+              <li class="card" data-testid="policy-other-grant">
+                <div data-testid="policy-other-grant-subject"><span class="badge neutral">{{ g.level }}</span> {{ subjectOf(g) }}</div>
+                <div class="small" data-testid="policy-other-grant-scopes"><code>{{ g.scopes.join(', ') || '—' }}</code>{{ g.require_approval ? ' · requires approval' : '' }}</div>
+              </li>
+            } @empty {
+              <li class="muted small" data-testid="policy-other-grants-empty">None. Project and user grants are set through the API (<code>PUT /v1/policy</code>); saving here keeps them as they are.</li>
+            }
+          </ul>
+        }
+      </aside>
+    </div>
+
+    <section class="tools" aria-labelledby="tools-title">
+      <h2 id="tools-title" class="section-title">Registered tools</h2>
+      @if (tools(); as list) {
+        @if (list.length) {
+          <div class="table-scroll">
+            <table class="tools-table" data-testid="policy-tools">
+              <thead><tr><th scope="col">Tool</th><th scope="col">Version</th><th scope="col">Description</th><th scope="col">Side effect</th><th scope="col">Scopes</th><th scope="col">Runs as</th></tr></thead>
+              <tbody>
+                @for (t of list; track t.manifest_hash) {
+                  <tr data-testid="policy-tool-row" [attr.data-tool-id]="t.manifest.id">
+                    <td><code>{{ t.manifest.id }}</code></td>
+                    <td><code class="tool-version" [title]="t.manifest_hash">{{ t.manifest.version }}</code></td>
+                    <td class="desc">{{ t.manifest.description }}</td>
+                    <td><span class="effect" [attr.data-effect]="t.manifest.risk.side_effect">{{ effect(t) }}</span></td>
+                    <td><code>{{ t.manifest.risk.scopes.join(', ') || '—' }}</code></td>
+                    <td>{{ binding(t) }}</td>
+                  </tr>
+                }
+              </tbody>
+            </table>
+          </div>
+        } @else {
+          <div class="empty" data-testid="policy-tools-empty"><h3>No tools registered</h3><p class="muted">Workers register the tools they can run when they start.</p></div>
+        }
+      } @else if (!loadError()) {
+        <div class="card skeleton tools-skeleton" aria-busy="true"><span class="visually-hidden">Loading tools…</span></div>
+      }
+    </section>
+  `,
+  styles: `
+    :host { display: block; }
+    .grants { border-collapse: collapse; width: 100%; }
+    .grants th, .grants td { text-align: left; padding: 8px 6px; border-bottom: 1px solid var(--border); vertical-align: top; }
+    .grants thead th { font-size: 12px; color: var(--muted); font-weight: 600; }
+    .grants td { width: 1%; white-space: nowrap; text-align: center; }
+    .grants thead th:not(:first-child) { text-align: center; }
+    .grants tbody th { font-weight: 400; }
+    .grants tr.on code { font-weight: 700; }
+    .reviewed { color: var(--warn); }
+    .switch { position: relative; display: inline-flex; cursor: pointer; }
+    .switch input { position: absolute; inset: 0; z-index: 1; opacity: 0; margin: 0; cursor: inherit; }
+    .switch span { width: 36px; height: 20px; border-radius: 999px; background: var(--surface-2); border: 1px solid var(--border); position: relative; transition: background .15s; }
+    .switch span::after { content: ''; position: absolute; top: 2px; left: 2px; width: 14px; height: 14px; border-radius: 50%; background: var(--muted); transition: transform .15s; }
+    .switch input:checked + span { background: var(--accent); border-color: var(--accent); }
+    .switch input:checked + span::after { transform: translateX(16px); background: var(--accent-text); }
+    .switch input:focus-visible + span { outline: 2px solid var(--accent); outline-offset: 2px; }
+    .switch input:disabled + span { opacity: .4; }
+    .switch:has(input:disabled) { cursor: default; }
+    .toggle-field { flex-direction: row; align-items: flex-start; gap: 10px; }
+    .field-row input { width: 110px; flex: none; }
+    .field-row select { flex: 0 1 140px; min-width: 0; }
+    .explain { min-height: 0; font-size: 13px; }
+    .explain p { margin: 0 0 8px; } .explain p:last-child { margin: 0; }
+    .other-title { margin-top: 20px; }
+    .other { list-style: none; margin: 0; padding: 0; display: grid; gap: 8px; }
+    .other .card { min-height: 0; padding: 8px 12px; display: grid; gap: 2px; }
+    .tools { margin-top: 28px; max-width: 1200px; }
+    .table-scroll { overflow: auto; border: 1px solid var(--border); border-radius: var(--radius); background: var(--surface); }
+    .tools-table { border-collapse: collapse; width: 100%; font-size: 13px; }
+    .tools-table th, .tools-table td { text-align: left; padding: 8px 10px; border-bottom: 1px solid var(--border); vertical-align: top; }
+    .tools-table th { font-size: 12px; color: var(--muted); }
+    .tool-version { word-break: break-all; }
+    .desc { min-width: 260px; }
+    .effect { font-size: 12px; padding: 1px 7px; border-radius: 999px; border: 1px solid var(--ok); color: var(--ok); white-space: nowrap; }
+    .effect[data-effect='write'] { border-color: var(--warn); color: var(--warn); }
+    .effect[data-effect='external_write'] { border-color: var(--bad); color: var(--bad); }
+    .tools-skeleton { min-height: 120px; }
+  `,
+})
+export class PolicyPageComponent {
+  private readonly api = inject(ApiClient);
+  protected readonly store = inject(WorkspaceStore);
+  protected readonly units = UNITS;
+  protected readonly policy = signal<Policy | null>(null);
+  protected readonly tools = signal<RegisteredTool[] | null>(null);
+  protected readonly draft = signal<PolicyDraft | null>(null);
+  private readonly savedDraft = signal<PolicyDraft | null>(null);
+  protected readonly timeoutText = signal('');
+  protected readonly timeoutUnit = signal(3600);
+  protected readonly loadError = signal<string | null>(null);
+  protected readonly saveError = signal<{ message: string; issues: FieldIssue[] } | null>(null);
+  protected readonly saving = signal(false);
+  protected readonly status = signal('');
+
+  protected readonly timeout = computed(() => {
+    const parsed = parseTimeout(this.timeoutText(), this.timeoutUnit());
+    return parsed.ok ? { seconds: parsed.seconds, error: null } : { seconds: null, error: parsed.error };
+  });
+  /** The draft with the timeout field applied (what Save would send). */
+  private readonly current = computed(() => {
+    const d = this.draft();
+    return d ? { ...d, timeoutS: this.timeout().seconds } : null;
+  });
+  protected readonly dirty = computed(() => {
+    const d = this.current();
+    const saved = this.savedDraft();
+    return !!d && !!saved && !this.timeout().error && !sameDraft(d, saved);
+  });
+  protected readonly timeoutHint = computed(() => {
+    const s = this.timeout().seconds;
+    return `${s === null ? `Default: ${durationText(DEFAULT_APPROVAL_TIMEOUT_S)}` : `= ${durationText(s)}`}. A call nobody decides in time is denied.`;
+  });
+  /** Which registered tools need each scope. */
+  protected readonly usedBy = computed(() => {
+    const map = new Map<Scope, string[]>();
+    for (const t of this.tools() ?? []) {
+      for (const s of t.manifest.risk.scopes) {
+        const ids = map.get(s) ?? [];
+        if (!ids.includes(t.manifest.id)) map.set(s, [...ids, t.manifest.id]);
+      }
+    }
+    return map;
+  });
+  /** Scopes of tools that write or reach the network: those calls always wait for a reviewer. */
+  protected readonly alwaysReviewed = computed(
+    () =>
+      new Set(
+        (this.tools() ?? [])
+          .filter((t) => t.manifest.risk.side_effect !== 'read' || t.manifest.risk.egress_hosts.length > 0)
+          .flatMap((t) => t.manifest.risk.scopes),
+      ),
+  );
+  protected readonly otherGrants = computed(() => (this.policy()?.grants ?? []).filter((g) => g.level !== 'workspace'));
+  private readonly projectNames = computed(() => new Map((this.store.projects() ?? []).map((p) => [p.id, p.name])));
+
+  constructor() {
+    void this.load();
+    if (this.store.projects() === null) void this.store.loadProjects();
+  }
+
+  protected async load(): Promise<void> {
+    this.loadError.set(null);
+    try {
+      const [policy, tools] = await Promise.all([this.api.getPolicy(), this.api.listTools()]);
+      this.tools.set(tools.items);
+      this.adopt(policy);
+    } catch (err) {
+      this.loadError.set(message(err));
+    }
+  }
+
+  protected setGranted(scope: Scope, granted: boolean): void {
+    this.editRows((r) => (r.scope === scope ? { ...r, granted, requireApproval: granted ? r.requireApproval : false } : r));
+  }
+
+  protected setApproval(scope: Scope, requireApproval: boolean): void {
+    this.editRows((r) => (r.scope === scope ? { ...r, requireApproval } : r));
+  }
+
+  protected setKillSwitch(on: boolean): void {
+    this.draft.update((d) => (d ? { ...d, killSwitch: on } : d));
+  }
+
+  protected discard(): void {
+    const p = this.policy();
+    if (p) this.adopt(p);
+    this.saveError.set(null);
+    this.status.set('Changes discarded.');
+  }
+
+  protected async save(ev: Event): Promise<void> {
+    ev.preventDefault();
+    const base = this.policy();
+    const d = this.current();
+    if (!base || !d || this.saving() || this.timeout().error) return;
+    this.saving.set(true);
+    this.saveError.set(null);
+    try {
+      this.adopt(await this.api.putPolicy(policyFrom(base, d)));
+      this.status.set('Policy saved. It applies to tool calls vetted from now on.');
+    } catch (err) {
+      this.saveError.set({ message: `Not saved: ${message(err)}`, issues: err instanceof ApiError ? err.issues : [] });
+    } finally {
+      this.saving.set(false);
+    }
+  }
+
+  protected subjectOf(g: Policy['grants'][number]): string {
+    return g.level === 'project' ? `Project: ${this.projectNames().get(g.subject) ?? g.subject.slice(0, 8)}` : `User: ${g.subject}`;
+  }
+
+  protected effect(t: RegisteredTool): string {
+    return EFFECT_LABEL[t.manifest.risk.side_effect] ?? t.manifest.risk.side_effect;
+  }
+
+  protected binding(t: RegisteredTool): string {
+    return BINDING_LABEL[t.manifest.binding.type] ?? t.manifest.binding.type;
+  }
+
+  private editRows(fn: (r: PolicyDraft['rows'][number]) => PolicyDraft['rows'][number]): void {
+    this.draft.update((d) => (d ? { ...d, rows: d.rows.map(fn) } : d));
+  }
+
+  /** Takes a policy from the API as the saved state and the form's starting point. */
+  private adopt(policy: Policy): void {
+    const draft = draftOf(policy, scopesToShow(policy, this.tools() ?? []));
+    this.policy.set(policy);
+    this.draft.set(draft);
+    this.savedDraft.set(draft);
+    const s = draft.timeoutS;
+    const unit = s === null ? 3600 : [...UNITS].reverse().find((u) => s % u.s === 0)!.s;
+    this.timeoutUnit.set(unit);
+    this.timeoutText.set(s === null ? '' : String(s / unit));
+  }
+}

@@ -1,0 +1,177 @@
+import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRender, computed, inject, signal } from '@angular/core';
+import type { ProviderConfig, ProviderPresetInfo } from '@omniai/contracts';
+import { ApiClient, ApiError } from '../core/api-client';
+import { WorkspaceStore } from '../workspace/workspace.store';
+import { ProviderFormComponent } from './provider-form.component';
+
+const message = (err: unknown) => (err instanceof ApiError ? `${err.message} (${err.code})` : String(err));
+
+/** Settings → Providers: the built-in offline model, the configured providers, and the form to add one. */
+@Component({
+  selector: 'omni-providers-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [ProviderFormComponent],
+  template: `
+    <div class="page-head">
+      <div>
+        <h1>Providers</h1>
+        <p class="muted">The models threads can run on; pick one per thread in its model picker. Keys are stored encrypted, used only inside the worker, and never shown again.</p>
+      </div>
+    </div>
+
+    <p class="visually-hidden" role="status" aria-live="polite" data-testid="providers-status">{{ status() }}</p>
+    @if (loadError(); as err) {
+      <div class="banner error" role="alert" data-testid="providers-load-error">
+        Could not load providers: {{ err }}
+        <button type="button" class="btn small" (click)="load()">Try again</button>
+      </div>
+    }
+
+    <div class="settings-grid">
+      <section aria-labelledby="configured-title">
+        <h2 id="configured-title" class="section-title" tabindex="-1">Models</h2>
+        <ul class="provider-list" role="list" data-testid="provider-list">
+          <li class="card provider-card builtin" data-testid="provider-offline">
+            <div class="card-head">
+              <h3>Offline model</h3>
+              <span class="badge neutral">built in</span>
+            </div>
+            <p class="provider-kind" data-testid="provider-offline-label">Offline · scripted, deterministic, no key</p>
+            <p class="muted small">Answers every thread until you pick another model in its model picker. Always available; it cannot be deleted.</p>
+          </li>
+
+          @if (loading()) {
+            @for (i of [1, 2]; track i) {
+              <li class="card provider-card skeleton" aria-busy="true" data-testid="providers-loading"><span class="visually-hidden">Loading providers…</span></li>
+            }
+          } @else {
+            @for (p of store.providers(); track p.id) {
+              <li class="card provider-card" data-testid="provider-card" [attr.data-provider-id]="p.id" [attr.data-preset]="p.preset">
+                <div class="card-head">
+                  <h3 data-testid="provider-name">{{ p.name }}</h3>
+                  <span class="badge neutral" data-testid="provider-preset">{{ presetOf(p)?.label ?? p.preset }}</span>
+                  @if (presetOf(p)?.local) { <span class="badge local">local</span> }
+                </div>
+                <dl class="facts tight">
+                  <dt>Base URL</dt>
+                  <dd>
+                    <code data-testid="provider-base-url">{{ p.base_url ?? presetOf(p)?.base_url ?? '—' }}</code>
+                    @if (!p.base_url) { <span class="muted small"> · preset default</span> }
+                  </dd>
+                  <dt>Scope</dt>
+                  <dd data-testid="provider-scope">{{ scopeOf(p) }}</dd>
+                  <dt>Key</dt>
+                  <dd data-testid="provider-key">
+                    @if (p.has_key) { key ••• <code data-testid="provider-fingerprint">{{ p.key_fingerprint }}</code> } @else { <span class="muted">no key</span> }
+                  </dd>
+                </dl>
+                <div class="card-actions">
+                  @if (confirming() === p.id) {
+                    <div class="confirm" role="group" [attr.aria-label]="'Confirm deleting ' + p.name" (keydown.escape)="cancelDelete(p)">
+                      <span class="small">Delete “{{ p.name }}” and its stored key? Past runs keep their history; retrying them will fail.</span>
+                      <button type="button" class="btn small danger solid" [attr.data-confirm-for]="p.id" [disabled]="deleting()"
+                              (click)="remove(p)" data-testid="provider-delete-confirm">{{ deleting() ? 'Deleting…' : 'Delete' }}</button>
+                      <button type="button" class="btn small" (click)="cancelDelete(p)" data-testid="provider-delete-cancel">Cancel</button>
+                    </div>
+                  } @else {
+                    <button type="button" class="btn small danger" [attr.data-delete-for]="p.id" (click)="askDelete(p)"
+                            [attr.aria-label]="'Delete provider ' + p.name" data-testid="provider-delete">Delete</button>
+                  }
+                </div>
+                @if (deleteError()?.id === p.id) {
+                  <p class="field-error" role="alert" data-testid="provider-delete-error">{{ deleteError()!.message }}</p>
+                }
+              </li>
+            } @empty {
+              <li class="empty" data-testid="providers-empty">
+                <h3>No providers yet</h3>
+                <p class="muted">Threads use the offline model. Add a hosted provider with its key, or a local server such as Ollama, which needs none.</p>
+              </li>
+            }
+          }
+        </ul>
+      </section>
+
+      <aside aria-label="Add provider">
+        @if (presets(); as list) {
+          <omni-provider-form [presets]="list" [projects]="store.projects() ?? []" (created)="onCreated($event)" />
+        } @else if (!loadError()) {
+          <h2 class="section-title">Add provider</h2>
+          <div class="card form-card skeleton" aria-busy="true" data-testid="provider-form-loading"><span class="visually-hidden">Loading presets…</span></div>
+        }
+      </aside>
+    </div>
+  `,
+})
+export class ProvidersPageComponent {
+  protected readonly store = inject(WorkspaceStore);
+  private readonly api = inject(ApiClient);
+  private readonly injector = inject(Injector);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  protected readonly presets = signal<ProviderPresetInfo[] | null>(null);
+  protected readonly loadError = signal<string | null>(null);
+  protected readonly loading = computed(() => !this.loadError() && (!this.store.providersLoaded() || this.presets() === null));
+  protected readonly confirming = signal<string | null>(null);
+  protected readonly deleting = signal(false);
+  protected readonly deleteError = signal<{ id: string; message: string } | null>(null);
+  protected readonly status = signal('');
+  private readonly presetById = computed(() => new Map((this.presets() ?? []).map((p) => [p.id as string, p])));
+  private readonly projectNames = computed(() => new Map((this.store.projects() ?? []).map((p) => [p.id, p.name])));
+
+  constructor() {
+    void this.load();
+    if (this.store.projects() === null) void this.store.loadProjects();
+  }
+
+  protected async load(): Promise<void> {
+    this.loadError.set(null);
+    try {
+      const [presets] = await Promise.all([this.api.listProviderPresets(), this.store.refreshProviders()]);
+      this.presets.set(presets.items);
+    } catch (err) {
+      this.loadError.set(message(err));
+    }
+  }
+
+  protected presetOf(p: ProviderConfig): ProviderPresetInfo | undefined {
+    return this.presetById().get(p.preset);
+  }
+
+  protected scopeOf(p: ProviderConfig): string {
+    if (!p.project_id) return 'Whole workspace';
+    return `Project: ${this.projectNames().get(p.project_id) ?? p.project_id.slice(0, 8)}`;
+  }
+
+  protected onCreated(p: ProviderConfig): void {
+    this.status.set(`Added “${p.name}”.`);
+  }
+
+  protected askDelete(p: ProviderConfig): void {
+    this.deleteError.set(null);
+    this.confirming.set(p.id);
+    this.focusAfterRender(`[data-confirm-for="${p.id}"]`);
+  }
+
+  protected cancelDelete(p: ProviderConfig): void {
+    this.confirming.set(null);
+    this.focusAfterRender(`[data-delete-for="${p.id}"]`);
+  }
+
+  protected async remove(p: ProviderConfig): Promise<void> {
+    this.deleting.set(true);
+    try {
+      await this.store.deleteProvider(p.id);
+      this.confirming.set(null);
+      this.status.set(`Deleted “${p.name}”.`);
+      this.focusAfterRender('#configured-title');
+    } catch (err) {
+      this.deleteError.set({ id: p.id, message: `Not deleted: ${message(err)}` });
+    } finally {
+      this.deleting.set(false);
+    }
+  }
+
+  private focusAfterRender(selector: string): void {
+    afterNextRender(() => this.host.nativeElement.querySelector<HTMLElement>(selector)?.focus(), { injector: this.injector });
+  }
+}

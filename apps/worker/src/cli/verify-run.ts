@@ -1,0 +1,54 @@
+import { writeFileSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { RunStore, createDataSource } from '@omniai/store';
+import { loadWorkerConfig } from '../worker-config';
+import { verifyRun } from '../verify/verify-run';
+
+/**
+ * `npm run omni -- verify-run <runId>`: rebuilds the run's events from Temporal history and diffs them against the
+ * Postgres projection. `export-history <runId> <file>` saves the history (for replay tests).
+ */
+async function main(): Promise<number> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const [command, runId, file] = process.argv.slice(2);
+  if (!runId || (command !== 'verify-run' && command !== 'export-history')) {
+    console.error('usage: omni verify-run <runId> | omni export-history <runId> <file.json>');
+    return 2;
+  }
+  const config = loadWorkerConfig();
+  const db = createDataSource({ url: config.databaseUrl, applicationName: 'omniai-cli' });
+  await db.initialize();
+  const connection = await Connection.connect({ address: config.temporalAddress });
+  try {
+    const client = new Client({ connection, namespace: config.namespace });
+    const runs = new RunStore(db);
+    if (command === 'export-history') {
+      const run = await runs.getRun(runId);
+      if (!run) throw new Error(`no run ${runId}`);
+      const history = await client.workflow.getHandle(run.workflow_id).fetchHistory();
+      writeFileSync(file!, `${JSON.stringify(history, null, 1)}\n`);
+      console.log(`wrote ${history.events?.length ?? 0} history events of ${run.workflow_id} to ${file}`);
+      return 0;
+    }
+    const result = await verifyRun({ client, runs }, runId);
+    console.log(`run ${result.runId} (${result.workflowId}): history rebuilds ${result.fromHistory} events, Postgres has ${result.inProjection}`);
+    if (result.differences.length === 0) {
+      console.log('no difference between history and projection');
+      return 0;
+    }
+    result.differences.forEach((d) => console.log(`  ✖ ${d}`));
+    return 1;
+  } finally {
+    await connection.close();
+    await db.destroy();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`omni: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,47 @@
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { loadScriptedFixtures } from '@omniai/providers';
+import { DockerSandbox } from '@omniai/sandbox';
+import { createDataSource, parseMasterKey } from '@omniai/store';
+import { createDockerClient } from './docker-client';
+import { loadWorkerConfig } from './worker-config';
+import { builtinToolCatalog } from './tools/builtin-tools';
+import { createWorkers } from './worker';
+
+async function main(): Promise<void> {
+  const config = loadWorkerConfig();
+  if (!config.secretsKey) throw new Error('OMNI_SECRETS_KEY (base64, 32 bytes) is required; npm start generates one in .data/secrets.key');
+  // The SDK's INFO level prints the whole webpack report at every start; state changes and problems are WARN+.
+  Runtime.install({ logger: new DefaultLogger(config.logLevel) });
+  const scriptedFixtures = loadScriptedFixtures(config.scriptedFixturesDir);
+  const docker = createDockerClient(config.dockerHost);
+  const sandbox = new DockerSandbox(docker);
+  const reaped = await sandbox.reapOrphans();
+  if (reaped > 0) console.log(`reaped ${reaped} orphaned sandbox container(s)`);
+  const db = createDataSource({ url: config.databaseUrl, applicationName: 'omniai-worker' });
+  await db.initialize();
+  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const tools = await builtinToolCatalog({ docker, db, reposDir: config.reposDir, ...(config.sandboxImage ? { sandboxImage: config.sandboxImage } : {}), warn: (m) => console.warn(m) });
+  const workers = await createWorkers({
+    connection,
+    namespace: config.namespace,
+    taskQueue: config.taskQueue,
+    sandbox,
+    db,
+    tools,
+    sandboxImage: config.sandboxImage,
+    secretsKey: parseMasterKey(config.secretsKey),
+    scriptedFixtures,
+  });
+  console.log(`offline model: ${scriptedFixtures.length} scripted fixture(s) from ${config.scriptedFixturesDir}`);
+  console.log(`tools: ${tools.all().map((t) => `${t.manifest.id}@${t.manifest.version}`).join(', ') || 'none'}`);
+  console.log(`worker polling ${config.namespace}/${workers.runs.options.taskQueue} and ${workers.tools.options.taskQueue} on ${config.temporalAddress}`);
+  // Worker.run installs SIGINT/SIGTERM handlers and drains in-flight tasks before resolving.
+  await workers.run();
+  await connection.close();
+  await db.destroy();
+}
+
+main().catch((err: unknown) => {
+  console.error(`worker failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,34 @@
+import type { RunPins } from '@omniai/contracts';
+import { AnthropicAdapter, type ModelProvider, OpenAiAdapter, presetById, ProviderError, ScriptedProvider } from '@omniai/providers';
+import type { ProviderConfigStore } from '@omniai/store';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Resolves a run's pinned provider at call time: `offline` is the scripted model; anything else is the id of a
+ * provider configuration, whose API key is decrypted here, for this call only (never in workflow input or history).
+ */
+export class ProviderRegistry {
+  constructor(
+    private readonly configs: ProviderConfigStore,
+    private readonly scripted: ScriptedProvider = new ScriptedProvider(),
+  ) {}
+
+  /** The adapter for the run's pins, and the provider name prices are keyed by (a preset id, or `offline`). */
+  async resolve(pins: RunPins): Promise<{ provider: ModelProvider; priceKey: string }> {
+    if (pins.provider === 'offline') return { provider: this.scripted, priceKey: 'offline' };
+    const config = UUID.test(pins.provider) ? await this.configs.get(pins.provider) : null;
+    const preset = config ? presetById(config.preset) : undefined;
+    if (!config || !preset) {
+      throw new ProviderError(
+        'E_PROVIDER_BAD_REQUEST',
+        undefined,
+        undefined,
+        `No provider "${pins.provider.slice(0, 100)}" is configured; use the offline model or configure the provider.`,
+      );
+    }
+    const apiKey = (await this.configs.revealKey(config)) ?? undefined;
+    const options = { preset, ...(apiKey ? { apiKey } : {}), ...(config.base_url ? { baseURL: config.base_url } : {}) };
+    return { provider: preset.api === 'anthropic' ? new AnthropicAdapter(options) : new OpenAiAdapter(options), priceKey: preset.id };
+  }
+}

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NativeConnection } from '@temporalio/worker';
+import { loadScriptedFixtures, type ScriptedFixture } from '@omniai/providers';
+import { DockerSandbox } from '@omniai/sandbox';
+import { createDataSource, migrate, parseMasterKey } from '@omniai/store';
+import type { DataSource } from 'typeorm';
+import { createDockerClient } from '../docker-client';
+import { builtinToolCatalog } from '../tools/builtin-tools';
+import { createWorkers, type OmniWorkers } from '../worker';
+import { DEFAULT_SCRIPTED_FIXTURES_DIR } from '../worker-config';
+
+/** Bundle workflows from TypeScript sources, resolving our packages through their source condition. */
+export const sourceBundlerOptions = {
+  webpackConfigHook: (config: { resolve?: { conditionNames?: string[] } }) => {
+    config.resolve = { ...config.resolve, conditionNames: ['@omniai/source', 'require', 'node', 'default'] };
+    return config;
+  },
+};
+
+export interface TestWorker {
+  workers: OmniWorkers;
+  db: DataSource;
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+export interface TestWorkerOptions {
+  taskQueue?: string;
+  /** Fixtures for the scripted model, tried before the shipped ones (apps/worker/fixtures/scripted). */
+  fixtures?: readonly ScriptedFixture[];
+  /** Folder of the project git repositories; default a new folder under the test run's temp dir. */
+  reposDir?: string;
+}
+
+/** An in-process worker on the test Temporal server, with its own task queues, against `databaseUrl` (migrated). */
+export async function startTestWorker(databaseUrl: string, options: TestWorkerOptions = {}): Promise<TestWorker> {
+  const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
+  const db = createDataSource({ url: databaseUrl, applicationName: 'omniai-test-worker' });
+  await db.initialize();
+  await migrate(db);
+  const connection = await NativeConnection.connect({ address: process.env['OMNI_TEST_TEMPORAL_ADDRESS']! });
+  const docker = createDockerClient();
+  const workers = await createWorkers({
+    connection,
+    namespace: 'default',
+    sandbox: new DockerSandbox(docker),
+    db,
+    taskQueue,
+    tools: await builtinToolCatalog({ docker, db, reposDir: options.reposDir ?? mkdtempSync(join(process.env['OMNI_TEST_DIR'] ?? tmpdir(), 'repos-')) }),
+    secretsKey: parseMasterKey(process.env['OMNI_TEST_SECRETS_KEY']!),
+    bundlerOptions: sourceBundlerOptions as never,
+    scriptedFixtures: [...(options.fixtures ?? []), ...loadScriptedFixtures(DEFAULT_SCRIPTED_FIXTURES_DIR)],
+  });
+  const running = workers.run();
+  return {
+    workers,
+    db,
+    taskQueue,
+    stop: async () => {
+      workers.shutdown();
+      await running;
+      await connection.close();
+      await db.destroy();
+    },
+  };
+}
+export { PETS_SPEC } from './openapi-fixtures';

@@ -1,0 +1,65 @@
+import type Docker from 'dockerode';
+import { SANDBOX_IMAGE } from '@omniai/sandbox';
+import { DocumentStore, OpenApiSpecStore, PolicyStore, ToolRegistryStore } from '@omniai/store';
+import {
+  createFilesIngestTool,
+  createFilesReadTool,
+  createFilesWritePatchTool,
+  createGitApplyPatchTool,
+  createGitDiffTool,
+  createWebSearchTool,
+  documentSearchBackend,
+  ProjectRepos,
+  webFetchExtract,
+} from '@omniai/tools';
+import type { DataSource } from 'typeorm';
+import { openApiResolver } from './openapi-executor';
+import { pythonComputeManifest } from './python-compute';
+import { ToolCatalog } from './tool-catalog';
+
+/**
+ * The built-in tools this worker offers, and how it finds the tools registered through the API. Sandboxed tools pin the local sandbox image by its digest; when the image
+ * is missing (setup not run), they are left out and the worker says so instead of offering a tool that cannot run.
+ */
+export async function builtinToolCatalog(deps: {
+  docker: Docker;
+  db: DataSource;
+  /** Folder of the project git repositories (`OMNI_REPOS_DIR`). */
+  reposDir: string;
+  sandboxImage?: string;
+  warn?: (message: string) => void;
+}): Promise<ToolCatalog> {
+  const catalog = new ToolCatalog();
+  const documents = new DocumentStore(deps.db);
+  const repos = new ProjectRepos(deps.reposDir);
+  for (const tool of [
+    createFilesReadTool({ documents }),
+    createFilesIngestTool({ documents }),
+    createFilesWritePatchTool({ documents }),
+    createWebSearchTool({ backend: documentSearchBackend(documents) }),
+    createGitDiffTool({ repos }),
+    createGitApplyPatchTool({ repos }),
+  ]) {
+    catalog.add(tool.manifest, (input, ctx) => tool.run(input, ctx));
+  }
+  // web.fetch_extract reaches only the hosts the workspace policy allows at the moment of the call (and never a
+  // private, loopback, link-local or metadata address, on any redirect hop: D24).
+  const policies = new PolicyStore(deps.db);
+  const fetchManifest = webFetchExtract({ allowHosts: [] }).manifest;
+  catalog.add(fetchManifest, async (input, ctx) => webFetchExtract({ allowHosts: (await policies.get()).egress_allow ?? [] }).run(input, ctx));
+  // Tools registered through the API from OpenAPI documents run here too, found in the registry when called (D27).
+  catalog.addResolver(openApiResolver({ registry: new ToolRegistryStore(deps.db), specs: new OpenApiSpecStore(deps.db), policies }));
+  const image = deps.sandboxImage ?? SANDBOX_IMAGE;
+  const inspected = await deps.docker
+    .getImage(image)
+    .inspect()
+    .catch(() => null);
+  if (inspected?.Id?.startsWith('sha256:')) {
+    const digest = inspected.Id.slice('sha256:'.length);
+    const repo = image.split(':')[0]!;
+    catalog.add(pythonComputeManifest(`${repo}@sha256:${digest}`, `img.${digest.slice(0, 12)}`));
+  } else {
+    deps.warn?.(`sandbox image ${image} is missing: python.compute is not offered (run npm run setup)`);
+  }
+  return catalog;
+}

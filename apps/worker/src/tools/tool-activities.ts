@@ -1,0 +1,126 @@
+import { Context } from '@temporalio/activity';
+import { type ArtifactRef, INLINE_PAYLOAD_LIMIT_BYTES, type PreparedToolCall, type ToolOutcome } from '@omniai/contracts';
+import { evaluatePolicy } from '@omniai/policy';
+import type { DockerSandbox } from '@omniai/sandbox';
+import type { ArtifactStore, PolicyStore } from '@omniai/store';
+import { argumentsHash, redactArguments, ToolError, validateJson } from '@omniai/tools';
+import type { RunToolActivities, ToolPrepActivities } from '@omniai/workflows';
+import { waitForDatabase } from '../activities/wait-for-database';
+import { runSandboxJob } from './sandbox-executor';
+import type { ToolCatalog } from './tool-catalog';
+
+const DEFAULT_APPROVAL_TIMEOUT_S = 86_400;
+
+export interface ToolActivityDeps {
+  catalog: ToolCatalog;
+  policies: PolicyStore;
+  artifacts: ArtifactStore;
+  sandbox: DockerSandbox;
+}
+
+type Stored = { inline: unknown } | { artifact: ArtifactRef };
+
+/** Small JSON travels inline in history; larger JSON goes to the artifact store (claim-check). */
+async function store(artifacts: ArtifactStore, value: unknown): Promise<Stored> {
+  const json = JSON.stringify(value ?? null);
+  if (Buffer.byteLength(json) <= INLINE_PAYLOAD_LIMIT_BYTES) return { inline: value ?? null };
+  return { artifact: await artifacts.put(Buffer.from(json), 'application/json') };
+}
+
+async function load(artifacts: ArtifactStore, stored: Stored): Promise<unknown> {
+  if ('inline' in stored) return stored.inline;
+  const found = await artifacts.get(stored.artifact.sha256);
+  if (!found) throw new Error(`artifact ${stored.artifact.sha256} is missing`);
+  return JSON.parse(found.content.toString('utf8'));
+}
+
+/**
+ * Vetting a tool call (on the runs queue: it only reads Postgres): the tool must be pinned to the run, its arguments
+ * must parse and match the input schema, and the policy engine decides. The workflow records what comes back.
+ */
+export function createToolPrepActivities(deps: ToolActivityDeps): ToolPrepActivities {
+  return {
+    async prepareToolCall({ project_id, call, tools, requested_by }) {
+      const pinned = tools.find((t) => t.id === call.tool_id);
+      const entry = pinned ? await waitForDatabase(() => deps.catalog.resolve(pinned.id, pinned.version)) : undefined;
+      const base = { call_id: call.id, tool_id: call.tool_id, tool_version: pinned?.version ?? '', manifest_hash: pinned?.manifest_hash ?? '' };
+      const deny = { decision: 'deny' as const, reason_code: 'invalid_call', reason: 'The call was not valid.' };
+      const invalid = (code: string, message: string, args: unknown = call.arguments): PreparedToolCall => ({
+        ...base,
+        arguments: { inline: typeof args === 'string' ? args.slice(0, 2000) : args },
+        arguments_hash: argumentsHash(args),
+        arguments_redacted: redactArguments(args),
+        risk: entry?.manifest.risk ?? null,
+        invalid: { code, message },
+        decision: deny,
+        approval_timeout_s: DEFAULT_APPROVAL_TIMEOUT_S,
+      });
+      if (!pinned) return invalid('E_VALIDATION', `The tool "${call.tool_id.slice(0, 100)}" is not available to this run.`);
+      if (!entry || entry.manifest_hash !== pinned.manifest_hash) {
+        return invalid('E_TOOL_FAILED', `This worker cannot run ${pinned.id}@${pinned.version} (the manifest the run is pinned to).`);
+      }
+      let args: unknown;
+      try {
+        args = JSON.parse(call.arguments || '{}');
+      } catch {
+        return invalid('E_VALIDATION', `The arguments for ${pinned.id} are not valid JSON.`);
+      }
+      const valid = validateJson(entry.manifest.input_schema, args);
+      if (!valid.ok) return invalid('E_VALIDATION', `Invalid input for ${pinned.id}: ${valid.message}`, args);
+      const policy = await waitForDatabase(() => deps.policies.get());
+      const outcome = evaluatePolicy({ tool: entry.manifest, policy, subject: { project_id, user_id: requested_by.id }, approval: 'none' });
+      return {
+        ...base,
+        arguments: await waitForDatabase(() => store(deps.artifacts, args)),
+        arguments_hash: argumentsHash(args),
+        arguments_redacted: redactArguments(args),
+        risk: entry.manifest.risk,
+        invalid: null,
+        decision: { decision: outcome.decision, reason_code: outcome.reason_code, reason: outcome.reason },
+        approval_timeout_s: policy.approval_timeout_s ?? DEFAULT_APPROVAL_TIMEOUT_S,
+      };
+    },
+  };
+}
+
+/**
+ * Executing a tool call (on the tools queue). The policy is evaluated again at the moment of execution (the kill
+ * switch may have been thrown while the call waited for a reviewer); input was validated when the call was prepared
+ * and the output is validated here. Tool failures come back as outcomes; infrastructure failures throw (and retry).
+ */
+export function createRunToolActivities(deps: ToolActivityDeps): RunToolActivities {
+  return {
+    async runTool({ run_id, project_id, call_id, tool_id, tool_version, arguments: stored, approved, requested_by }) {
+      const ctx = Context.current();
+      const started = Date.now();
+      const fail = (code: string, message: string): ToolOutcome => ({ ok: false, code, message: message.slice(0, 2000), duration_ms: Date.now() - started });
+      const entry = await waitForDatabase(() => deps.catalog.resolve(tool_id, tool_version));
+      if (!entry) return fail('E_TOOL_FAILED', `This worker cannot run ${tool_id}@${tool_version}.`);
+      const policy = await waitForDatabase(() => deps.policies.get());
+      const decision = evaluatePolicy({ tool: entry.manifest, policy, subject: { project_id, user_id: requested_by.id }, approval: approved ? 'approved' : 'none' });
+      if (decision.decision !== 'allow') return fail('E_POLICY_DENIED', decision.reason);
+      const input = await waitForDatabase(() => load(deps.artifacts, stored as Stored));
+      const idempotency_key = `${run_id}/${call_id}`;
+      // Progress while the call runs: a worker that dies stops heartbeating and Temporal retries the call elsewhere.
+      const beat = setInterval(() => ctx.heartbeat(), 1_000);
+      try {
+        const output =
+          entry.manifest.binding.type === 'sandbox_job'
+            ? await runSandboxJob(deps.sandbox, entry.manifest, input, { run_id, idempotency_key })
+            : entry.run
+              ? await entry.run(input, { project_id, run_id, call_id, idempotency_key, signal: ctx.cancellationSignal, heartbeat: (d) => ctx.heartbeat(d) })
+              : (() => {
+                  throw new ToolError('E_TOOL_FAILED', `${tool_id}: the ${entry.manifest.binding.type} binding is not supported yet.`);
+                })();
+        const valid = validateJson(entry.manifest.output_schema, output);
+        if (!valid.ok) return fail('E_VALIDATION', `${tool_id} returned output that does not match its schema: ${valid.message}`);
+        return { ok: true, result: await waitForDatabase(() => store(deps.artifacts, output)), duration_ms: Date.now() - started };
+      } catch (err) {
+        if (err instanceof ToolError) return fail(err.code, err.message);
+        throw err;
+      } finally {
+        clearInterval(beat);
+      }
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TASK_QUEUES } from '@omniai/contracts';
+import { z } from 'zod';
+
+/** The scripted model's fixture files shipped with the worker (apps/worker/fixtures/scripted). */
+export const DEFAULT_SCRIPTED_FIXTURES_DIR = join(__dirname, '..', 'fixtures', 'scripted');
+
+// The only place the worker reads process.env.
+const WorkerEnv = z.object({
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  OMNI_TASK_QUEUE: z.string().min(1).default(TASK_QUEUES.runs),
+  DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (npm start sets it)'),
+  DOCKER_HOST: z.string().optional(),
+  OMNI_SANDBOX_IMAGE: z.string().optional(),
+  OMNI_SECRETS_KEY: z.string().min(1).optional(),
+  OMNI_SCRIPTED_FIXTURES_DIR: z.string().min(1).default(DEFAULT_SCRIPTED_FIXTURES_DIR),
+  OMNI_REPOS_DIR: z.string().min(1).optional(),
+  OMNI_DATA_DIR: z.string().min(1).optional(),
+  OMNI_WORKER_LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),
+});
+
+export type WorkerConfig = {
+  temporalAddress: string;
+  namespace: string;
+  taskQueue: string;
+  databaseUrl: string;
+  dockerHost: string | undefined;
+  sandboxImage: string | undefined;
+  /** Required by the worker process (main.ts), not by operator commands such as verify-run. */
+  secretsKey: string | undefined;
+  /** Folder of the offline scripted model's fixture files (`*.json`, loaded in name order). */
+  scriptedFixturesDir: string;
+  /** Where the project git repositories live (one bare repository per project, made on first use). */
+  reposDir: string;
+  logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+};
+
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const parsed = WorkerEnv.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`invalid worker configuration: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  const e = parsed.data;
+  return {
+    temporalAddress: e.TEMPORAL_ADDRESS,
+    namespace: e.TEMPORAL_NAMESPACE,
+    taskQueue: e.OMNI_TASK_QUEUE,
+    databaseUrl: e.DATABASE_URL,
+    dockerHost: e.DOCKER_HOST,
+    sandboxImage: e.OMNI_SANDBOX_IMAGE,
+    secretsKey: e.OMNI_SECRETS_KEY,
+    scriptedFixturesDir: e.OMNI_SCRIPTED_FIXTURES_DIR,
+    reposDir: reposDirFrom(e.OMNI_REPOS_DIR, e.OMNI_DATA_DIR),
+    logLevel: e.OMNI_WORKER_LOG_LEVEL,
+  };
+}
+
+/**
+ * `OMNI_REPOS_DIR`, else `repos/` in the data folder (`npm start` passes both), else a folder under the system's temp
+ * dir. Never the current directory: a worker started from a checkout must not grow repositories inside it.
+ */
+export function reposDirFrom(reposDir: string | undefined, dataDir: string | undefined): string {
+  if (reposDir) return reposDir;
+  if (dataDir) return join(dataDir, 'repos');
+  return join(tmpdir(), 'omniai-repos');
+}

@@ -1,0 +1,111 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { TASK_QUEUES, toolTaskQueue } from '@omniai/contracts';
+import { type ScriptedFixture, ScriptedProvider } from '@omniai/providers';
+import { DockerSandbox } from '@omniai/sandbox';
+import { ArtifactStore, PolicyStore, PriceStore, ProviderConfigStore, RunStore, SecretBox, ToolRegistryStore } from '@omniai/store';
+import type { DataSource } from 'typeorm';
+import { createRunActivities } from './activities/run.activities';
+import { createSystemCheckActivities } from './activities/system-check.activities';
+import { ProviderRegistry } from './models/provider-registry';
+import { createRunToolActivities, createToolPrepActivities } from './tools/tool-activities';
+import type { ToolCatalog } from './tools/tool-catalog';
+
+export interface WorkerDeps {
+  connection: NativeConnection;
+  namespace: string;
+  sandbox: DockerSandbox;
+  db: DataSource;
+  /** Master key of the secrets store (provider API keys are decrypted with it at call time). */
+  secretsKey: Buffer;
+  /** The tools this worker can execute (registered in the registry at start). */
+  tools: ToolCatalog;
+  sandboxImage?: string;
+  taskQueue?: string;
+  /** Canned answers of the offline scripted model (loaded from fixture files by the caller). */
+  scriptedFixtures?: readonly ScriptedFixture[];
+  /** Tests bundle workflows from TypeScript sources; production loads the built bundle entry. */
+  bundlerOptions?: WorkerOptions['bundlerOptions'];
+}
+
+/**
+ * The API applies migrations when it starts; a worker starting next to it waits (up to a minute) for the tables it
+ * writes to exist instead of crashing on `relation does not exist` (SQLSTATE 42P01).
+ */
+async function whenSchemaReady<T>(step: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await step();
+    } catch (err) {
+      const code = (err as { code?: unknown; driverError?: { code?: unknown } }).driverError?.code ?? (err as { code?: unknown }).code;
+      if (code !== '42P01' || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+/** The runs worker (workflows, model calls, vetting tool calls) and the tools worker (executing them). */
+export interface OmniWorkers {
+  runs: Worker;
+  tools: Worker;
+  /** Runs both until shutdown; resolves once both have drained. */
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+/**
+ * The composition root: wires activity factories to their adapters and registers every workflow. Tool execution has
+ * its own task queue (`<runs queue>-tools`) so that slow or crashing tools never starve workflow tasks.
+ */
+export async function createWorkers(deps: WorkerDeps): Promise<OmniWorkers> {
+  const taskQueue = deps.taskQueue ?? TASK_QUEUES.runs;
+  const artifacts = new ArtifactStore(deps.db);
+  const toolDeps = { catalog: deps.tools, policies: new PolicyStore(deps.db), artifacts, sandbox: deps.sandbox };
+  await whenSchemaReady(() => deps.tools.registerAll(new ToolRegistryStore(deps.db)));
+  const runs = await Worker.create({
+    connection: deps.connection,
+    namespace: deps.namespace,
+    taskQueue,
+    workflowsPath: require.resolve('@omniai/workflows'),
+    bundlerOptions: deps.bundlerOptions,
+    activities: {
+      ...createSystemCheckActivities({ sandbox: deps.sandbox, image: deps.sandboxImage }),
+      ...createRunActivities({
+        runs: new RunStore(deps.db),
+        artifacts,
+        providers: new ProviderRegistry(
+          new ProviderConfigStore(deps.db, new SecretBox(deps.db, deps.secretsKey)),
+          new ScriptedProvider(deps.scriptedFixtures ?? []),
+        ),
+        prices: new PriceStore(deps.db),
+        tools: new ToolRegistryStore(deps.db),
+      }),
+      ...createToolPrepActivities(toolDeps),
+    },
+    // Cancellation reaches an activity on its next heartbeat: keep the throttle short so a cancel stops a stream
+    // within about half a second (the default would wait up to 80% of the heartbeat timeout).
+    maxHeartbeatThrottleInterval: '400 milliseconds',
+    // The run log sink only matters when verify-run replays a history; live workers ignore it.
+    sinks: { runLog: { appended: { fn: () => undefined, callDuringReplay: false } } },
+  });
+  const tools = await Worker.create({
+    connection: deps.connection,
+    namespace: deps.namespace,
+    taskQueue: toolTaskQueue(taskQueue),
+    activities: createRunToolActivities(toolDeps),
+    // Each sandboxed call is a container on a 2-core machine: a few at a time.
+    maxConcurrentActivityTaskExecutions: 4,
+    maxHeartbeatThrottleInterval: '400 milliseconds',
+  });
+  return {
+    runs,
+    tools,
+    run: async () => {
+      await Promise.all([runs.run(), tools.run()]);
+    },
+    shutdown: () => {
+      runs.shutdown();
+      tools.shutdown();
+    },
+  };
+}

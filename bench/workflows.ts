@@ -1,0 +1,21 @@
+// Workflows used only by the benchmark (never registered by the product worker).
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+
+interface BenchActivities {
+  noop(): Promise<void>;
+  append(runId: string, seq: number): Promise<void>;
+}
+
+const regular = proxyActivities<BenchActivities>({ startToCloseTimeout: '30 seconds' });
+const local = proxyLocalActivities<BenchActivities>({ startToCloseTimeout: '30 seconds' });
+
+/** The baseline: a bare Temporal workflow with one activity. */
+export async function bareWorkflow(): Promise<void> {
+  await regular.noop();
+}
+
+/** `steps` appends of one RunEvent each, through a regular or a local activity. */
+export async function appendStepsWorkflow(runId: string, steps: number, mode: 'regular' | 'local'): Promise<void> {
+  const acts = mode === 'local' ? local : regular;
+  for (let seq = 1; seq <= steps; seq++) await acts.append(runId, seq);
+}

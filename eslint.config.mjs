@@ -1,0 +1,80 @@
+// Lint is part of `npm test`. Two jobs: module boundaries between projects (Nx tags, see DESIGN.md) and the house
+// rules (no floating promises anywhere; nothing but deterministic code inside workflows/).
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+const NODE_BUILTINS = [
+  'assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'fs/promises', 'http', 'http2',
+  'https', 'module', 'net', 'os', 'path', 'perf_hooks', 'process', 'readline', 'stream', 'timers', 'tls', 'url', 'util',
+  'v8', 'vm', 'worker_threads', 'zlib',
+];
+
+export default tseslint.config(
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', '.tools/**', '.data/**', '.angular/**', '.nx/**', 'test-results/**', 'playwright-report/**', 'bench/results/**'],
+  },
+  {
+    files: ['**/*.ts'],
+    extends: [tseslint.configs.base],
+    plugins: { '@nx': nx },
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            // contracts: zod only, nothing of ours
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'], allowedExternalImports: ['zod', 'zod/*'] },
+            // workflow sandbox: contracts and the workflow SDK only
+            {
+              sourceTag: 'scope:workflow',
+              onlyDependOnLibsWithTags: ['scope:shared'],
+              allowedExternalImports: ['@temporalio/workflow', '@temporalio/common'],
+            },
+            // console: contracts only (a browser bundle must never pull server code)
+            {
+              sourceTag: 'scope:console',
+              onlyDependOnLibsWithTags: ['scope:shared'],
+              allowedExternalImports: ['@angular/*', 'rxjs', 'rxjs/*', 'tslib', '@playwright/test'],
+            },
+            // server-side libs (store): contracts
+            { sourceTag: 'scope:server', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'] },
+            // API: never workflow implementations or sandbox adapters; it starts workflows by typed name
+            { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'] },
+            // worker: the composition root
+            { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server', 'scope:worker', 'scope:workflow'] },
+            // nobody imports an app
+            { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:app'] },
+            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...NODE_BUILTINS.map((name) => ({ name, message: 'Workflow code runs in the deterministic sandbox: no Node built-ins. Do I/O in an activity.' })),
+            ...['pg', 'typeorm', 'dockerode', 'axios', 'undici', '@temporalio/activity', '@temporalio/client', '@temporalio/worker'].map((name) => ({
+              name,
+              message: 'Workflow code must not do I/O: call an activity instead.',
+            })),
+          ],
+          patterns: [{ group: ['node:*'], message: 'Workflow code runs in the deterministic sandbox: no Node built-ins.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/testing/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+);

@@ -1,0 +1,31 @@
+// Unit tests (*.spec.ts) and integration tests (*.int-spec.ts) in one run. Integration tests talk to the real
+// Postgres, Temporal dev server and Docker engine that tools/testing/jest-global-setup.mjs starts on free ports.
+const ts = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2022',
+  },
+  module: { type: 'commonjs' },
+  sourceMaps: 'inline',
+};
+const js = { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/libs', '<rootDir>/workflows', '<rootDir>/apps/api', '<rootDir>/apps/worker', '<rootDir>/apps/console/src', '<rootDir>/tools'],
+  testMatch: ['**/*.spec.ts', '**/*.int-spec.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', ts],
+    '^.+\\.m?js$': ['@swc/jest', js],
+  },
+  // NestJS 12 ships ESM only; Jest's module registry needs it as CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|content-disposition)/)'],
+  testEnvironmentOptions: { customExportConditions: ['@omniai/source', 'node', 'require', 'default'] },
+  globalSetup: '<rootDir>/tools/testing/jest-global-setup.mjs',
+  globalTeardown: '<rootDir>/tools/testing/jest-global-teardown.mjs',
+  testTimeout: 120_000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import { PROVIDER_PRESET_IDS } from './provider-presets';
+import { RunBudget, type RunEvent, RunPins } from './run-events';
+
+/** Largest user message accepted inline in a request body (characters). Larger input is refused with 413/400. */
+export const MAX_MESSAGE_CHARS = 200_000;
+
+export const Project = z.strictObject({
+  id: z.uuid(),
+  name: z.string(),
+  description: z.string(),
+  created_at: z.iso.datetime(),
+});
+export type Project = z.infer<typeof Project>;
+
+/** `POST /v1/projects` */
+export const CreateProjectRequest = z.strictObject({
+  name: z.string().trim().min(1, 'name is required').max(120),
+  description: z.string().max(2000).default(''),
+});
+export type CreateProjectRequest = z.infer<typeof CreateProjectRequest>;
+
+export const Thread = z.strictObject({
+  id: z.uuid(),
+  project_id: z.uuid(),
+  title: z.string(),
+  created_at: z.iso.datetime(),
+});
+export type Thread = z.infer<typeof Thread>;
+
+/** `POST /v1/projects/:projectId/threads` */
+export const CreateThreadRequest = z.strictObject({
+  title: z.string().trim().max(200).default('New thread'),
+});
+export type CreateThreadRequest = z.infer<typeof CreateThreadRequest>;
+
+/** `paused`: waiting for an operator (a budget ran out with `on_exceed: "pause"`); resume or cancel it. */
+export const RunStatus = z.enum(['queued', 'running', 'paused', 'completed', 'failed', 'cancelled']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+/** Terminal statuses: the run will append no further events. */
+export const TERMINAL_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(['completed', 'failed', 'cancelled']);
+
+/**
+ * The status a run has after `event` (undefined: unchanged). The one projection of status from the log, shared by
+ * the store and the console.
+ */
+export function runStatusAfter(event: Pick<RunEvent, 'kind' | 'payload'>): RunStatus | undefined {
+  switch (event.kind) {
+    case 'run_created':
+      return 'running';
+    case 'run_completed':
+      return 'completed';
+    case 'run_failed':
+      return 'failed';
+    case 'run_cancelled':
+      return 'cancelled';
+    case 'system_event': {
+      const type = (event.payload as { type: string }).type;
+      return type === 'paused' ? 'paused' : type === 'resumed' ? 'running' : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+export const Run = z.strictObject({
+  id: z.uuid(),
+  project_id: z.uuid(),
+  thread_id: z.uuid(),
+  status: RunStatus,
+  pins: RunPins,
+  /** The run this one retries (same pinned inputs), if any. */
+  retry_of: z.uuid().nullable(),
+  budget: RunBudget.nullable(),
+  workflow_id: z.string(),
+  last_seq: z.number().int().nonnegative(),
+  input_tokens: z.number().int().nonnegative(),
+  output_tokens: z.number().int().nonnegative(),
+  cost_usd: z.number().nonnegative(),
+  error: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
+  created_at: z.iso.datetime(),
+  started_at: z.iso.datetime().nullable(),
+  ended_at: z.iso.datetime().nullable(),
+});
+export type Run = z.infer<typeof Run>;
+
+/** `POST /v1/threads/:threadId/runs`: start a chat turn; the user message is the run's input. */
+export const StartRunRequest = z.strictObject({
+  message: z.string().min(1, 'message must not be empty').max(MAX_MESSAGE_CHARS),
+  /** Override parts of the default pins (the offline model reads `params.delay_ms` and `params.reply_words`). */
+  pins: RunPins.partial().optional(),
+  budget: RunBudget.optional(),
+});
+export type StartRunRequest = z.infer<typeof StartRunRequest>;
+
+/**
+ * `POST /v1/runs/:runId/resume`: continue a paused run. `budget` replaces the run's budget for the rest of the run;
+ * without it, the limit that paused the run is lifted and the others stay.
+ */
+export const ResumeRunRequest = z.strictObject({
+  budget: RunBudget.optional(),
+  reason: z.string().trim().max(500).optional(),
+});
+export type ResumeRunRequest = z.infer<typeof ResumeRunRequest>;
+
+/** `GET /v1/runs/:runId/events` query. `from_seq` is inclusive. */
+export const EventsQuery = z.strictObject({
+  from_seq: z.coerce.number().int().min(1).default(1),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+export type EventsQuery = z.infer<typeof EventsQuery>;
+
+/** `GET /v1/runs/:runId/stream` query: resume point (inclusive); `Last-Event-ID: N` means `from_seq = N + 1`. */
+export const StreamQuery = z.strictObject({
+  from_seq: z.coerce.number().int().min(1).optional(),
+});
+export type StreamQuery = z.infer<typeof StreamQuery>;
+
+/** A list response. */
+export const listOf = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item) });
+
+/** A status change, as pushed on the project stream (`GET /v1/projects/:projectId/stream`). */
+export const RunStatusChange = z.strictObject({
+  run_id: z.uuid(),
+  project_id: z.uuid(),
+  thread_id: z.uuid(),
+  status: RunStatus,
+  last_seq: z.number().int().nonnegative(),
+  at: z.iso.datetime(),
+});
+export type RunStatusChange = z.infer<typeof RunStatusChange>;
+
+/** Path parameter holding an id. */
+export const IdParam = z.uuid({ message: 'expected a UUID' });
+
+/** A configured model provider. The API key is never returned: only whether there is one and its fingerprint. */
+export const ProviderConfig = z.strictObject({
+  id: z.uuid(),
+  project_id: z.uuid().nullable(),
+  name: z.string(),
+  preset: z.string(),
+  base_url: z.string().nullable(),
+  has_key: z.boolean(),
+  /** First 12 hex digits of the key's sha256: tells keys apart without revealing them. */
+  key_fingerprint: z.string().nullable(),
+  created_at: z.iso.datetime(),
+});
+export type ProviderConfig = z.infer<typeof ProviderConfig>;
+
+/** `POST /v1/providers`: pick a preset, paste a key (local servers need none). Pin runs to it by its id. */
+export const CreateProviderRequest = z.strictObject({
+  name: z.string().trim().min(1).max(120),
+  preset: z.enum(PROVIDER_PRESET_IDS),
+  base_url: z.url({ protocol: /^https?$/ }).max(500).optional(),
+  api_key: z.string().min(1).max(1000).optional(),
+  project_id: z.uuid().optional(),
+});
+export type CreateProviderRequest = z.infer<typeof CreateProviderRequest>;
+
+/** One row of the editable price table, in USD per million tokens. `provider` is a preset id or `offline`. */
+export const ModelPrice = z.strictObject({
+  provider: z.string().min(1).max(100),
+  model: z.string().min(1).max(200),
+  input_per_mtok_usd: z.number().nonnegative().max(10_000),
+  output_per_mtok_usd: z.number().nonnegative().max(10_000),
+});
+export type ModelPrice = z.infer<typeof ModelPrice>;
+
+/** `PUT /v1/prices`: replaces the price of each listed (provider, model). */
+export const PutPricesRequest = z.strictObject({ items: z.array(ModelPrice).min(1).max(500) });
+export type PutPricesRequest = z.infer<typeof PutPricesRequest>;

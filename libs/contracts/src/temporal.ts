@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { Actor, MessageContent, RunBudget, RunPins, TokenUsage } from './run-events';
+import { ArtifactRef } from './artifacts';
+
+/**
+ * Task queues are durable API: workers and the API meet on these names, and renaming one strands running work.
+ */
+export const TASK_QUEUES = {
+  /** Workflows and the activities that need Postgres or Docker. */
+  runs: 'omni-runs',
+} as const;
+
+/** What the sandbox reports about itself from inside a locked-down container. */
+export const SandboxProbe = z.strictObject({
+  uid: z.number().int(),
+  gid: z.number().int(),
+  cap_eff: z.string(),
+  no_new_privs: z.boolean(),
+  read_only_root: z.boolean(),
+  network_interfaces: z.array(z.string()),
+  python: z.string(),
+});
+export type SandboxProbe = z.infer<typeof SandboxProbe>;
+
+/** Result of `systemCheckWorkflow`: proof that Temporal, the worker and the Docker sandbox work together. */
+export const SystemCheckReport = z.strictObject({
+  sandbox: SandboxProbe,
+  sandbox_ms: z.number().nonnegative(),
+});
+export type SystemCheckReport = z.infer<typeof SystemCheckReport>;
+
+/** Workflow type names: durable API, used by the API to start workflows without importing their code. */
+export const WORKFLOW_TYPES = {
+  agentRun: 'agentRunWorkflow',
+  systemCheck: 'systemCheckWorkflow',
+} as const;
+
+/** Signal names: durable API, shared by the API (which sends them) and the workflows (which handle them). */
+export const SIGNALS = {
+  /** Continue a paused run; payload `ResumeRunSignal`. */
+  resumeRun: 'resumeRun',
+  /** A reviewer decided an approval; payload `ApprovalDecisionSignal`. */
+  approvalDecision: 'approvalDecision',
+} as const;
+
+export const ApprovalDecisionSignal = z.strictObject({
+  approval_id: z.string(),
+  decision: z.enum(['approve', 'deny']),
+  reason: z.string().max(1000).optional(),
+  arguments_hash: z.string(),
+  decided_by: Actor,
+});
+export type ApprovalDecisionSignal = z.infer<typeof ApprovalDecisionSignal>;
+
+/** Tool activities run on their own task queue, next to the runs queue they serve. */
+export const toolTaskQueue = (runsQueue: string) => `${runsQueue}-tools`;
+
+export const ResumeRunSignal = z.strictObject({
+  budget: RunBudget.optional(),
+  reason: z.string().max(500).optional(),
+  resumed_by: Actor,
+});
+export type ResumeRunSignal = z.infer<typeof ResumeRunSignal>;
+
+/** Input of `agentRunWorkflow` (one chat turn). Carries references, never secrets or large text. */
+export const AgentRunInput = z.strictObject({
+  run_id: z.uuid(),
+  project_id: z.uuid(),
+  thread_id: z.uuid(),
+  message: MessageContent,
+  pins: RunPins,
+  retry_of: z.uuid().nullable(),
+  requested_by: Actor,
+  /** Absent in histories recorded before budgets existed. */
+  budget: RunBudget.optional(),
+});
+export type AgentRunInput = z.infer<typeof AgentRunInput>;
+
+export const AgentRunResult = z.strictObject({
+  status: z.enum(['completed', 'failed', 'cancelled']),
+  last_seq: z.number().int().positive(),
+});
+export type AgentRunResult = z.infer<typeof AgentRunResult>;
+
+/** What the offline model returns to the workflow: inline text when small, else an artifact reference. */
+export const ModelReply = z.strictObject({
+  content: MessageContent,
+  usage: TokenUsage,
+  /** Absent in histories recorded before prices existed. */
+  cost_usd: z.number().nonnegative().optional(),
+  model: z.string(),
+  finish_reason: z.enum(['stop', 'length', 'tool_calls']),
+  /** Tools the model asked for (tool ids, not the provider-safe names). Absent in histories from before tools. */
+  tool_calls: z.array(z.strictObject({ id: z.string(), tool_id: z.string(), arguments: z.string() })).optional(),
+});
+export type ModelReply = z.infer<typeof ModelReply>;
+
+/** A model's tool call, vetted by the worker before the workflow records it. */
+export const PreparedToolCall = z.strictObject({
+  call_id: z.string(),
+  tool_id: z.string(),
+  tool_version: z.string(),
+  manifest_hash: z.string(),
+  /** Parsed arguments: inline when small, else an artifact reference. */
+  arguments: z.union([z.strictObject({ inline: z.unknown() }), z.strictObject({ artifact: ArtifactRef })]),
+  arguments_hash: z.string(),
+  arguments_redacted: z.unknown(),
+  risk: z.unknown(),
+  /** Input did not match the tool's schema (or the tool is not pinned to the run): the call fails without running. */
+  invalid: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
+  decision: z.strictObject({ decision: z.enum(['allow', 'deny', 'require_approval']), reason_code: z.string(), reason: z.string() }),
+  approval_timeout_s: z.number().int().positive(),
+});
+export type PreparedToolCall = z.infer<typeof PreparedToolCall>;
+
+/** What a tool activity returns: a result (claim-checked when large) or a user-safe error. */
+export const ToolOutcome = z.union([
+  z.strictObject({ ok: z.literal(true), result: z.union([z.strictObject({ inline: z.unknown() }), z.strictObject({ artifact: ArtifactRef })]), duration_ms: z.number() }),
+  z.strictObject({ ok: z.literal(false), code: z.string(), message: z.string(), duration_ms: z.number() }),
+]);
+export type ToolOutcome = z.infer<typeof ToolOutcome>;

@@ -1,0 +1,191 @@
+import { z } from 'zod';
+
+/** Scopes a tool can require; grants are deny-by-default. */
+export const Scope = z.enum([
+  'read_web',
+  /** Requests that change something on an external web API (`openapi_proxy` operations other than GET and HEAD). */
+  'write_web',
+  'read_files',
+  'write_files',
+  'read_github',
+  'write_github',
+  'send_email',
+  'python_exec',
+]);
+export type Scope = z.infer<typeof Scope>;
+
+/** A JSON Schema document (draft 2020-12), kept opaque here and validated by the tool runtime. */
+export const JsonSchema = z.record(z.string(), z.unknown());
+
+/** How a tool executes. Only `sandbox_job` runs user-supplied code, and only inside a locked-down container. */
+export const ExecutionBinding = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('inproc_safe'), builtin: z.string().min(1) }),
+  z.strictObject({
+    type: z.literal('sandbox_job'),
+    /** Image pinned by digest, e.g. `registry/image@sha256:…`. */
+    image: z.string().regex(/@sha256:[0-9a-f]{64}$/, 'sandbox images must be pinned by digest'),
+    entrypoint: z.array(z.string()).min(1),
+  }),
+  z.strictObject({ type: z.literal('mcp_remote'), server_id: z.string().min(1), tool_name: z.string().min(1) }),
+  z.strictObject({ type: z.literal('openapi_proxy'), spec_ref: z.string().min(1), operation_id: z.string().min(1) }),
+]);
+export type ExecutionBinding = z.infer<typeof ExecutionBinding>;
+
+/** A tool: identity, validated IO, risk metadata and how it executes. */
+export const ToolManifest = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,99}$/),
+  /** Semver; build metadata (`+…`) pins machine-specific parts such as a locally built image's digest. */
+  version: z.string().regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/, 'expected a semver version'),
+  description: z.string().min(1).max(2000),
+  input_schema: JsonSchema,
+  output_schema: JsonSchema,
+  risk: z.strictObject({
+    side_effect: z.enum(['read', 'write', 'external_write']),
+    scopes: z.array(Scope),
+    egress_hosts: z.array(z.string()),
+    limits: z.strictObject({
+      timeout_ms: z.number().int().positive().max(3_600_000),
+      memory_mb: z.number().int().positive().max(16_384),
+      cpus: z.number().positive().max(16),
+    }),
+  }),
+  binding: ExecutionBinding,
+});
+export type ToolManifest = z.infer<typeof ToolManifest>;
+
+/** A policy decision about one tool call. */
+export const PolicyDecision = z.strictObject({
+  decision: z.enum(['allow', 'deny', 'require_approval']),
+  reason_code: z.string(),
+  reason: z.string(),
+});
+export type PolicyDecision = z.infer<typeof PolicyDecision>;
+
+/** Grants and switches the policy engine evaluates (workspace → project → user). */
+export const Policy = z.strictObject({
+  grants: z.array(
+    z.strictObject({
+      level: z.enum(['workspace', 'project', 'user']),
+      subject: z.string(),
+      scopes: z.array(Scope),
+      require_approval: z.boolean(),
+    }),
+  ),
+  /** When on, every external write is denied, whatever the grants and approvals say. */
+  kill_switch_external_writes: z.boolean(),
+  /**
+   * Hosts that tools may reach (`example.org`, `*.example.org`; `*` for any public host). Loopback, private,
+   * link-local and metadata addresses are refused whatever this says. Empty or absent: no egress at all.
+   */
+  egress_allow: z.array(z.string().trim().min(1).max(253)).max(500).optional(),
+  /** How long a call waits for a reviewer before it is denied (deny on timeout). Default one day. */
+  approval_timeout_s: z.number().int().min(1).max(30 * 86_400).optional(),
+});
+export type Policy = z.infer<typeof Policy>;
+
+/** A tool as pinned to a run: the exact manifest version and its hash (recorded in every `tool_call`). */
+export const PinnedTool = z.strictObject({
+  id: z.string().min(1).max(100),
+  version: z.string().min(1).max(100),
+  manifest_hash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type PinnedTool = z.infer<typeof PinnedTool>;
+
+/** A registered tool version (`GET /v1/tools`). */
+export const RegisteredTool = z.strictObject({
+  manifest: ToolManifest,
+  manifest_hash: z.string(),
+  registered_at: z.iso.datetime(),
+});
+export type RegisteredTool = z.infer<typeof RegisteredTool>;
+
+/** The id an OpenAPI document is registered under; its tools are named `api.<id>.<operationId>`. */
+export const OpenApiSpecId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'expected 1 to 40 lower-case letters, digits, "_" or "-"');
+export type OpenApiSpecId = z.infer<typeof OpenApiSpecId>;
+
+/**
+ * An OpenAPI 3.0 or 3.1 document, checked here only for what the proxy needs (a version, a server, paths); each
+ * operation is examined when its tool is derived. Other members are kept as they are.
+ */
+export const OpenApiSpec = z.looseObject({
+  openapi: z.string().regex(/^3\.[01]\.\d+/, 'expected an OpenAPI 3.0 or 3.1 document'),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  servers: z.array(z.looseObject({ url: z.string().min(1).max(2000) })).min(1, 'the document must name a server (servers[0].url)'),
+  paths: z.record(z.string().startsWith('/'), z.record(z.string(), z.unknown())),
+});
+export type OpenApiSpec = z.infer<typeof OpenApiSpec>;
+
+/** `POST /v1/tools/openapi`: store a document and register one tool per operation (all of them, or those listed). */
+export const RegisterOpenApiToolsRequest = z.strictObject({
+  id: OpenApiSpecId,
+  spec: OpenApiSpec,
+  /** operationIds to offer as tools; omitted: every operation that can be proxied (the others are listed as skipped). */
+  operations: z.array(z.string().min(1).max(200)).min(1).max(200).optional(),
+});
+export type RegisterOpenApiToolsRequest = z.infer<typeof RegisterOpenApiToolsRequest>;
+
+export const RegisterOpenApiToolsResponse = z.strictObject({
+  spec_id: OpenApiSpecId,
+  /** sha256 of the document's canonical JSON. */
+  spec_hash: z.string().regex(/^[0-9a-f]{64}$/),
+  /** False when this exact document was already registered under this id (the call is idempotent). */
+  created: z.boolean(),
+  tools: z.array(RegisteredTool),
+  /** Operations that cannot be proxied, and why (only when `operations` was omitted). */
+  skipped: z.array(z.strictObject({ operation_id: z.string(), reason: z.string() })),
+});
+export type RegisterOpenApiToolsResponse = z.infer<typeof RegisterOpenApiToolsResponse>;
+
+/** `PUT /v1/projects/:projectId/tools/:toolId`: pin a project to one version of a tool (`null`: follow the latest). */
+export const PinToolRequest = z.strictObject({ version: z.string().min(1).max(100).nullable() });
+export type PinToolRequest = z.infer<typeof PinToolRequest>;
+
+export const ApprovalStatus = z.enum(['pending', 'approved', 'denied', 'expired']);
+export type ApprovalStatus = z.infer<typeof ApprovalStatus>;
+
+/** A tool call waiting for (or decided by) a reviewer. Arguments are shown redacted; the hash binds the decision. */
+export const Approval = z.strictObject({
+  id: z.string(),
+  run_id: z.uuid(),
+  project_id: z.uuid(),
+  call_id: z.string(),
+  tool_id: z.string(),
+  tool_version: z.string(),
+  manifest_hash: z.string(),
+  arguments_hash: z.string(),
+  arguments_redacted: z.unknown(),
+  risk: ToolManifest.shape.risk,
+  reason_code: z.string(),
+  requested_by: z.strictObject({ type: z.enum(['user', 'agent', 'service']), id: z.string() }),
+  status: ApprovalStatus,
+  decided_by: z.string().nullable(),
+  decision_reason: z.string().nullable(),
+  requested_at: z.iso.datetime(),
+  expires_at: z.iso.datetime(),
+  decided_at: z.iso.datetime().nullable(),
+});
+export type Approval = z.infer<typeof Approval>;
+
+/** `POST /v1/approvals/:id/decide`. `arguments_hash` must be the call's: a decision binds to the exact arguments. */
+export const DecideApprovalRequest = z.strictObject({
+  decision: z.enum(['approve', 'deny']),
+  reason: z.string().trim().max(1000).optional(),
+  arguments_hash: z.string().regex(/^[0-9a-f]{64}$/, 'expected the sha256 of the arguments'),
+});
+export type DecideApprovalRequest = z.infer<typeof DecideApprovalRequest>;
+
+/** What a decide call did: applied (first valid decision), or a recorded no-op (the approval was already decided). */
+export const DecideApprovalResponse = z.strictObject({
+  outcome: z.enum(['applied', 'no_op']),
+  approval: Approval,
+});
+export type DecideApprovalResponse = z.infer<typeof DecideApprovalResponse>;
+
+/** `GET /v1/approvals` query. */
+export const ApprovalsQuery = z.strictObject({
+  status: ApprovalStatus.optional(),
+  project_id: z.uuid().optional(),
+  run_id: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type ApprovalsQuery = z.infer<typeof ApprovalsQuery>;

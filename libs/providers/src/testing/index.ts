@@ -1,0 +1,3 @@
+export * from './anthropic-wire-server';
+export * from './openai-wire-server';
+export * from './wire-server';

@@ -1,0 +1,80 @@
+import Docker from 'dockerode';
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
+import { DockerSandbox } from './docker-sandbox';
+import { SANDBOX_IMAGE, SANDBOX_LABEL, SANDBOX_OWNER_LABEL } from './sandbox-image';
+
+const docker = new Docker();
+const sandbox = new DockerSandbox(docker);
+const testLabel = { 'ai.omni.test': `sandbox-${process.pid}` };
+
+describe('DockerSandbox (real Docker engine)', () => {
+  it('runs as an unprivileged user with no capabilities, no network and a read-only root', async () => {
+    const script = [
+      'import os, json',
+      "st = dict(l.split(':', 1) for l in open('/proc/self/status').read().splitlines() if ':' in l)",
+      'try:\n    open("/x", "w"); ro = False\nexcept OSError:\n    ro = True',
+      "ifs = [l.split(':')[0].strip() for l in open('/proc/net/dev').read().splitlines()[2:]]",
+      "open('/work/ok', 'w').write('tmpfs is writable')",
+      "print(json.dumps({'uid': os.getuid(), 'cap': st['CapEff'].strip(), 'nnp': st['NoNewPrivs'].strip(), 'ro': ro, 'ifs': ifs}))",
+    ].join('\n');
+    const result = await sandbox.run({ image: SANDBOX_IMAGE, argv: ['python3', '-c', script], labels: testLabel });
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ uid: 65534, cap: '0000000000000000', nnp: '1', ro: true, ifs: ['lo'] });
+  });
+
+  it('passes arguments as argv, never through a shell', async () => {
+    const hostile = '$(id); `id`; echo pwned > /tmp/x';
+    const result = await sandbox.run({ image: SANDBOX_IMAGE, argv: ['python3', '-c', 'import sys; print(sys.argv[1])', hostile], labels: testLabel });
+    expect(result.stdout.trim()).toBe(hostile);
+  });
+
+  it('kills a call that overruns its time limit and reports it', async () => {
+    const result = await sandbox.run({
+      image: SANDBOX_IMAGE,
+      argv: ['python3', '-c', 'import time; time.sleep(30)'],
+      limits: { timeoutMs: 1_500 },
+      labels: testLabel,
+    });
+    expect(result.timedOut).toBe(true);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.durationMs).toBeLessThan(15_000);
+  });
+
+  it('caps captured output', async () => {
+    const result = await sandbox.run({
+      image: SANDBOX_IMAGE,
+      argv: ['python3', '-c', "print('x' * 100000)"],
+      limits: { outputCapBytes: 1024 },
+      labels: testLabel,
+    });
+    expect(result.stdout.length).toBe(1024);
+    expect(result.stdoutTruncated).toBe(true);
+  });
+
+  it('enforces the pids limit (a fork bomb cannot take the host)', async () => {
+    const script = 'import os\nn=0\ntry:\n    while n < 500:\n        if os.fork() == 0:\n            import time; time.sleep(5); os._exit(0)\n        n += 1\nexcept OSError:\n    pass\nprint(n)';
+    const result = await sandbox.run({ image: SANDBOX_IMAGE, argv: ['python3', '-c', script], limits: { pidsLimit: 16, timeoutMs: 20_000 }, labels: testLabel });
+    expect(Number(result.stdout.trim())).toBeLessThan(16);
+  });
+
+  it('removes its containers, and reaps only leftovers whose owner process is gone', async () => {
+    const mine = [`${SANDBOX_LABEL}=1`, `ai.omni.test=sandbox-${process.pid}`];
+    expect(await docker.listContainers({ all: true, filters: { label: mine } })).toHaveLength(0);
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid; // a process of this host that has exited
+    const create = (owner: string) =>
+      docker.createContainer({ Image: SANDBOX_IMAGE, Cmd: ['true'], Labels: { ...testLabel, [SANDBOX_LABEL]: '1', [SANDBOX_OWNER_LABEL]: owner } });
+    const orphan = await create(`${hostname()}/${dead}`);
+    const live = await create(`${hostname()}/${process.ppid}`); // e.g. another worker that is still running
+    const foreign = await create(`some-other-host/${dead}`); // another host sharing the engine
+    try {
+      expect(await sandbox.reapOrphans(`ai.omni.test=sandbox-${process.pid}`)).toBe(1);
+      await expect(orphan.inspect()).rejects.toThrow();
+      await expect(live.inspect()).resolves.toBeTruthy();
+      await expect(foreign.inspect()).resolves.toBeTruthy();
+    } finally {
+      await Promise.all([live, foreign].map((c) => c.remove({ force: true }).catch(() => undefined)));
+    }
+  });
+});

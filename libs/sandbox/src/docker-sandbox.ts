@@ -1,0 +1,185 @@
+import type Docker from 'dockerode';
+import { hostname } from 'node:os';
+import { Writable } from 'node:stream';
+import { SANDBOX_LABEL, SANDBOX_OWNER_LABEL } from './sandbox-image';
+
+/** Resource limits for one sandboxed call. Defaults are deliberately small. */
+export interface SandboxLimits {
+  memoryBytes: number;
+  /** CPU quota in billionths of a CPU (1e9 = one core). */
+  nanoCpus: number;
+  pidsLimit: number;
+  timeoutMs: number;
+  /** stdout and stderr are each truncated beyond this many bytes. */
+  outputCapBytes: number;
+}
+
+export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
+  memoryBytes: 128 * 1024 * 1024,
+  nanoCpus: 500_000_000,
+  pidsLimit: 64,
+  timeoutMs: 30_000,
+  outputCapBytes: 256 * 1024,
+};
+
+export interface SandboxJob {
+  image: string;
+  /** Passed as argv, never through a shell. */
+  argv: string[];
+  limits?: Partial<SandboxLimits>;
+  /** Extra labels (run id, activity id) for tracing and garbage collection. */
+  labels?: Record<string, string>;
+}
+
+export interface SandboxResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  stdoutTruncated: boolean;
+  stderrTruncated: boolean;
+  timedOut: boolean;
+  /** The kernel killed the process for exceeding the memory limit. */
+  oomKilled: boolean;
+  durationMs: number;
+}
+
+/** Keeps the first `cap` bytes written to it and remembers whether more arrived. */
+class CappedSink extends Writable {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  truncated = false;
+
+  constructor(private readonly cap: number) {
+    super();
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: (error?: Error | null) => void): void {
+    const room = this.cap - this.size;
+    if (chunk.length > room) this.truncated = true;
+    if (room > 0) {
+      const kept = chunk.subarray(0, room);
+      this.chunks.push(kept);
+      this.size += kept.length;
+    }
+    done();
+  }
+
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
+
+/**
+ * Runs untrusted commands in a fresh, locked-down container per call: no network, read-only root, tmpfs work dir,
+ * every capability dropped, no-new-privileges, an unprivileged user, and memory/CPU/pids/time limits.
+ */
+export class DockerSandbox {
+  private readonly host = hostname();
+  private readonly owner = `${this.host}/${process.pid}`;
+
+  constructor(private readonly docker: Docker) {}
+
+  async run(job: SandboxJob): Promise<SandboxResult> {
+    const limits = { ...DEFAULT_SANDBOX_LIMITS, ...job.limits };
+    const started = Date.now();
+    const container = await this.docker.createContainer({
+      Image: job.image,
+      Cmd: job.argv,
+      User: '65534:65534',
+      WorkingDir: '/work',
+      Env: ['HOME=/work', 'PYTHONDONTWRITEBYTECODE=1'],
+      Labels: { ...job.labels, [SANDBOX_LABEL]: '1', [SANDBOX_OWNER_LABEL]: this.owner },
+      NetworkDisabled: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      HostConfig: {
+        NetworkMode: 'none',
+        ReadonlyRootfs: true,
+        Tmpfs: {
+          '/work': 'rw,nosuid,nodev,size=64m,uid=65534,gid=65534,mode=0700',
+          '/tmp': 'rw,nosuid,nodev,noexec,size=16m,mode=1777',
+        },
+        CapDrop: ['ALL'],
+        SecurityOpt: ['no-new-privileges'],
+        Memory: limits.memoryBytes,
+        MemorySwap: limits.memoryBytes,
+        NanoCpus: limits.nanoCpus,
+        PidsLimit: limits.pidsLimit,
+        IpcMode: 'none',
+        Privileged: false,
+      },
+    });
+    const stdout = new CappedSink(limits.outputCapBytes);
+    const stderr = new CappedSink(limits.outputCapBytes);
+    let timedOut = false;
+    try {
+      const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+      const drained = new Promise<void>((resolve) => stream.on('end', resolve));
+      this.docker.modem.demuxStream(stream, stdout, stderr);
+      await container.start();
+      const timer = setTimeout(() => {
+        timedOut = true;
+        container.kill({ signal: 'SIGKILL' }).catch(() => undefined);
+      }, limits.timeoutMs);
+      let exit: { StatusCode: number };
+      try {
+        exit = (await container.wait()) as { StatusCode: number };
+      } finally {
+        clearTimeout(timer);
+      }
+      await Promise.race([drained, new Promise((r) => setTimeout(r, 1_000))]);
+      const state = (await container.inspect().catch(() => null))?.State;
+      return {
+        oomKilled: state?.OOMKilled === true,
+        exitCode: exit.StatusCode,
+        stdout: stdout.text(),
+        stderr: stderr.text(),
+        stdoutTruncated: stdout.truncated,
+        stderrTruncated: stderr.truncated,
+        timedOut,
+        durationMs: Date.now() - started,
+      };
+    } finally {
+      await container.remove({ force: true }).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Removes containers left behind by a crashed process on this host: those whose owner process no longer exists.
+   * Containers of live processes (another worker, a test) and of other hosts sharing the engine are left alone.
+   * `extraLabel` (`key=value`) narrows the sweep further. Returns how many were removed.
+   */
+  async reapOrphans(extraLabel?: string): Promise<number> {
+    const filters = { label: [`${SANDBOX_LABEL}=1`, ...(extraLabel ? [extraLabel] : [])] };
+    const candidates = await this.docker.listContainers({ all: true, filters });
+    const orphans = candidates.filter((c) => this.isOrphan(c.Labels[SANDBOX_OWNER_LABEL]));
+    await Promise.all(orphans.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+    return orphans.length;
+  }
+
+  /** Removes every container carrying `label` (`key=value`), e.g. a crashed attempt of the same tool call. */
+  async removeByLabel(label: string): Promise<number> {
+    const found = await this.docker.listContainers({ all: true, filters: { label: [`${SANDBOX_LABEL}=1`, label] } });
+    await Promise.all(found.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+    return found.length;
+  }
+
+  private isOrphan(owner: string | undefined): boolean {
+    if (!owner) return true; // created before owners were recorded
+    const slash = owner.lastIndexOf('/');
+    const pid = Number(owner.slice(slash + 1));
+    if (owner.slice(0, slash) !== this.host || !Number.isInteger(pid) || pid <= 0) return false;
+    if (pid === process.pid) return false;
+    return !processExists(pid);
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: the process exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

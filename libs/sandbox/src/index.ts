@@ -1,0 +1,2 @@
+export * from './sandbox-image';
+export * from './docker-sandbox';

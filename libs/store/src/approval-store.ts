@@ -1,0 +1,124 @@
+import type { Approval, ApprovalsQuery, ApprovalStatus, RunEvent } from '@omniai/contracts';
+import type { DataSource, EntityManager } from 'typeorm';
+
+type Row = Record<string, unknown>;
+const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v == null ? null : new Date(String(v)).toISOString());
+
+/** `system_event.data` of an `approval_requested` event (what the workflow records when a call needs a reviewer). */
+export interface ApprovalRequestedData {
+  approval_id: string;
+  call_id: string;
+  tool_id: string;
+  tool_version: string;
+  manifest_hash: string;
+  arguments_hash: string;
+  arguments_redacted: unknown;
+  risk: Approval['risk'];
+  reason_code: string;
+  requested_by: Approval['requested_by'];
+  expires_at: string;
+}
+
+/** `system_event.data` of an `approval_decided` event. */
+export interface ApprovalDecidedData {
+  approval_id: string;
+  status: Exclude<ApprovalStatus, 'pending'>;
+  decided_by: string | null;
+  reason: string | null;
+}
+
+function toApproval(r: Row): Approval {
+  return {
+    id: String(r['id']),
+    run_id: String(r['run_id']),
+    project_id: String(r['project_id']),
+    call_id: String(r['call_id']),
+    tool_id: String(r['tool_id']),
+    tool_version: String(r['tool_version']),
+    manifest_hash: String(r['manifest_hash']),
+    arguments_hash: String(r['arguments_hash']),
+    arguments_redacted: r['arguments_redacted'],
+    risk: r['risk'] as Approval['risk'],
+    reason_code: String(r['reason_code']),
+    requested_by: r['requested_by'] as Approval['requested_by'],
+    status: r['status'] as ApprovalStatus,
+    decided_by: (r['decided_by'] as string | null) ?? null,
+    decision_reason: (r['decision_reason'] as string | null) ?? null,
+    requested_at: iso(r['requested_at'])!,
+    expires_at: iso(r['expires_at'])!,
+    decided_at: iso(r['decided_at']),
+  };
+}
+
+/**
+ * Approvals: a projection of the runs' `approval_requested` / `approval_decided` events (the workflow's word is
+ * final), plus the API's atomic claim so that exactly one decide call wins, and an append-only log of every call.
+ */
+export class ApprovalStore {
+  constructor(private readonly db: DataSource) {}
+
+  /** Called by the run projection, inside the append transaction. */
+  static async project(tx: EntityManager, runId: string, event: RunEvent): Promise<void> {
+    if (event.kind !== 'system_event') return;
+    if (event.payload.type === 'approval_requested') {
+      const d = event.payload.data as unknown as ApprovalRequestedData;
+      await tx.query(
+        `insert into approvals (id, run_id, project_id, call_id, tool_id, tool_version, manifest_hash, arguments_hash,
+           arguments_redacted, risk, reason_code, requested_by, status, requested_at, expires_at)
+         select $1, $2, r.project_id, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', $12, $13 from runs r where r.id = $2
+         on conflict (id) do nothing`,
+        [d.approval_id, runId, d.call_id, d.tool_id, d.tool_version, d.manifest_hash, d.arguments_hash, JSON.stringify(d.arguments_redacted ?? null),
+          JSON.stringify(d.risk), d.reason_code, JSON.stringify(d.requested_by), event.ts, d.expires_at],
+      );
+    } else if (event.payload.type === 'approval_decided') {
+      const d = event.payload.data as unknown as ApprovalDecidedData;
+      await tx.query(
+        `update approvals set status = $2, decided_by = coalesce($3, decided_by), decision_reason = coalesce($4, decision_reason),
+           decided_at = coalesce(decided_at, $5) where id = $1`,
+        [d.approval_id, d.status, d.decided_by, d.reason, event.ts],
+      );
+    }
+  }
+
+  async get(id: string): Promise<Approval | null> {
+    const [row]: Row[] = await this.db.query(`select * from approvals where id = $1`, [id]);
+    return row ? toApproval(row) : null;
+  }
+
+  async list(q: ApprovalsQuery): Promise<Approval[]> {
+    const rows: Row[] = await this.db.query(
+      `select * from approvals where ($1::text is null or status = $1) and ($2::uuid is null or project_id = $2)
+         and ($3::uuid is null or run_id = $3) order by requested_at desc limit $4`,
+      [q.status ?? null, q.project_id ?? null, q.run_id ?? null, q.limit],
+    );
+    return rows.map(toApproval);
+  }
+
+  /** Atomically takes the decision if the approval is still pending; null when someone decided first. */
+  async claim(id: string, status: 'approved' | 'denied', decidedBy: string, reason: string | null): Promise<Approval | null> {
+    const [rows]: [Row[], number] = await this.db.query(
+      `update approvals set status = $2, decided_by = $3, decision_reason = $4, decided_at = now()
+       where id = $1 and status = 'pending' returning *`,
+      [id, status, decidedBy, reason],
+    );
+    return rows[0] ? toApproval(rows[0]) : null;
+  }
+
+  /** Undoes a claim whose signal could not be delivered, so that the decision can be made again. */
+  async unclaim(id: string): Promise<void> {
+    await this.db.query(`update approvals set status = 'pending', decided_by = null, decision_reason = null, decided_at = null where id = $1`, [id]);
+  }
+
+  /** Every decide call, whatever came of it (append-only). */
+  async record(entry: { approvalId: string; decision: 'approve' | 'deny'; reason: string | null; decidedBy: string; argumentsHash: string; outcome: 'applied' | 'no_op' | 'refused' }): Promise<void> {
+    await this.db.query(
+      `insert into approval_decisions (approval_id, decision, reason, decided_by, arguments_hash, outcome) values ($1, $2, $3, $4, $5, $6)`,
+      [entry.approvalId, entry.decision, entry.reason, entry.decidedBy, entry.argumentsHash, entry.outcome],
+    );
+  }
+
+  async decisions(id: string): Promise<Array<{ decision: string; outcome: string; decided_by: string; at: string }>> {
+    const rows: Row[] = await this.db.query(`select decision, outcome, decided_by, at from approval_decisions where approval_id = $1 order by id`, [id]);
+    return rows.map((r) => ({ decision: String(r['decision']), outcome: String(r['outcome']), decided_by: String(r['decided_by']), at: iso(r['at'])! }));
+  }
+}

@@ -1,0 +1,15 @@
+export * from './approval-store';
+export * from './artifact-store';
+export * from './data-source';
+export * from './document-path';
+export * from './document-store';
+export * from './manifest-hash';
+export * from './entities/platform-instance.entity';
+export { MIGRATIONS } from './migrations';
+export * from './notify-channels';
+export * from './openapi-spec-store';
+export * from './price-store';
+export * from './provider-config-store';
+export * from './run-store';
+export * from './secret-box';
+export * from './tool-registry-store';

@@ -1,0 +1,22 @@
+import { PlatformInstance1763700000000 } from './1763700000000-platform-instance';
+import { RunBackbone1763800000000 } from './1763800000000-run-backbone';
+import { ProviderConfigs1763900000000 } from './1763900000000-provider-configs';
+import { ModelPrices1764000000000 } from './1764000000000-model-prices';
+import { RunBudgets1764100000000 } from './1764100000000-run-budgets';
+import { RunPausedStatus1764200000000 } from './1764200000000-run-paused-status';
+import { ToolRuntime1764300000000 } from './1764300000000-tool-runtime';
+import { ProjectDocuments1764400000000 } from './1764400000000-project-documents';
+import { OpenApiSpecs1764600000000 } from './1764600000000-openapi-specs';
+
+/** Every migration, oldest first. Migrations are the only way the schema changes (never `synchronize`). */
+export const MIGRATIONS = [
+  PlatformInstance1763700000000,
+  RunBackbone1763800000000,
+  ProviderConfigs1763900000000,
+  ModelPrices1764000000000,
+  RunBudgets1764100000000,
+  RunPausedStatus1764200000000,
+  ToolRuntime1764300000000,
+  ProjectDocuments1764400000000,
+  OpenApiSpecs1764600000000,
+];

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import type { ProviderConfig } from '@omniai/contracts';
+import type { DataSource } from 'typeorm';
+import type { SecretBox } from './secret-box';
+
+type Row = Record<string, unknown>;
+
+export interface StoredProviderConfig extends ProviderConfig {
+  secret_id: string | null;
+}
+
+function toConfig(r: Row): StoredProviderConfig {
+  return {
+    id: String(r['id']),
+    project_id: (r['project_id'] as string | null) ?? null,
+    name: String(r['name']),
+    preset: String(r['preset']),
+    base_url: (r['base_url'] as string | null) ?? null,
+    has_key: r['secret_id'] !== null,
+    key_fingerprint: (r['fingerprint'] as string | null) ?? null,
+    created_at: (r['created_at'] instanceof Date ? r['created_at'] : new Date(String(r['created_at']))).toISOString(),
+    secret_id: (r['secret_id'] as string | null) ?? null,
+  };
+}
+
+/** Provider settings; keys are sealed in the SecretBox and referenced by id, never returned. */
+export class ProviderConfigStore {
+  constructor(
+    private readonly db: DataSource,
+    private readonly secrets: SecretBox,
+  ) {}
+
+  async create(input: { name: string; preset: string; baseUrl: string | null; apiKey: string | null; projectId: string | null }): Promise<StoredProviderConfig> {
+    const sealed = input.apiKey ? await this.secrets.seal(input.apiKey) : null;
+    const id = randomUUID();
+    await this.db.query(`insert into provider_configs (id, project_id, name, preset, base_url, secret_id) values ($1, $2, $3, $4, $5, $6)`, [
+      id,
+      input.projectId,
+      input.name,
+      input.preset,
+      input.baseUrl,
+      sealed?.id ?? null,
+    ]);
+    return (await this.get(id))!;
+  }
+
+  async list(): Promise<StoredProviderConfig[]> {
+    const rows: Row[] = await this.db.query(
+      `select p.*, s.fingerprint from provider_configs p left join secrets s on s.id = p.secret_id order by p.created_at desc`,
+    );
+    return rows.map(toConfig);
+  }
+
+  async get(id: string): Promise<StoredProviderConfig | null> {
+    const rows: Row[] = await this.db.query(
+      `select p.*, s.fingerprint from provider_configs p left join secrets s on s.id = p.secret_id where p.id = $1`,
+      [id],
+    );
+    return rows[0] ? toConfig(rows[0]) : null;
+  }
+
+  /**
+   * Removes a configuration and destroys its sealed key in one transaction; false when there is no such id.
+   * Runs pinned to it keep the id in their pins (there is no foreign key from runs): a later call through it fails
+   * in the worker with E_PROVIDER_BAD_REQUEST ("No provider … is configured").
+   */
+  async delete(id: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const rows: Row[] = await tx.query(`select secret_id from provider_configs where id = $1 for update`, [id]);
+      if (!rows[0]) return false;
+      await tx.query(`delete from provider_configs where id = $1`, [id]);
+      const secretId = rows[0]['secret_id'] as string | null;
+      if (secretId) await this.secrets.delete(secretId, tx);
+      return true;
+    });
+  }
+
+  /** The key, decrypted at the last moment for one call. */
+  revealKey(config: StoredProviderConfig): Promise<string | null> {
+    return config.secret_id ? this.secrets.reveal(config.secret_id) : Promise.resolve(null);
+  }
+}

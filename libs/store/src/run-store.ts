@@ -1,0 +1,275 @@
+import { randomUUID } from 'node:crypto';
+import { runStatusAfter, TERMINAL_RUN_STATUSES } from '@omniai/contracts';
+import type {
+  AssistantMessageDelta,
+  MessageContent,
+  Project,
+  Run,
+  RunEvent,
+  RunBudget,
+  RunPins,
+  RunStatus,
+  RunStatusChange,
+  Thread,
+} from '@omniai/contracts';
+import type { DataSource, EntityManager } from 'typeorm';
+import { ApprovalStore } from './approval-store';
+import { NOTIFY_CHANNELS } from './notify-channels';
+
+type Row = Record<string, unknown>;
+const iso = (v: unknown): string => (v instanceof Date ? v : new Date(String(v))).toISOString();
+const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : iso(v));
+
+function toProject(r: Row): Project {
+  return { id: String(r['id']), name: String(r['name']), description: String(r['description']), created_at: iso(r['created_at']) };
+}
+
+function toThread(r: Row): Thread {
+  return { id: String(r['id']), project_id: String(r['project_id']), title: String(r['title']), created_at: iso(r['created_at']) };
+}
+
+function toRun(r: Row): Run {
+  return {
+    id: String(r['id']),
+    project_id: String(r['project_id']),
+    thread_id: String(r['thread_id']),
+    status: r['status'] as RunStatus,
+    pins: r['pins'] as RunPins,
+    retry_of: (r['retry_of'] as string | null) ?? null,
+    budget: (r['budget'] as Run['budget']) ?? null,
+    workflow_id: String(r['workflow_id']),
+    last_seq: Number(r['last_seq']),
+    input_tokens: Number(r['input_tokens']),
+    output_tokens: Number(r['output_tokens']),
+    cost_usd: Number(r['cost_usd']),
+    error: (r['error'] as Run['error']) ?? null,
+    created_at: iso(r['created_at']),
+    started_at: isoOrNull(r['started_at']),
+    ended_at: isoOrNull(r['ended_at']),
+  };
+}
+
+function toEvent(r: Row): RunEvent {
+  return {
+    event_id: String(r['event_id']),
+    run_id: String(r['run_id']),
+    seq: Number(r['seq']),
+    kind: r['kind'],
+    ts: iso(r['ts']),
+    actor: r['actor'],
+    correlation_id: String(r['correlation_id']),
+    causation_id: (r['causation_id'] as string | null) ?? null,
+    schema_version: Number(r['schema_version']),
+    payload: r['payload'],
+  } as RunEvent;
+}
+
+
+export interface NewRun {
+  projectId: string;
+  threadId: string;
+  pins: RunPins;
+  input: MessageContent;
+  retryOf: string | null;
+  budget: RunBudget | null;
+}
+
+/** Postgres projections of runs: everything the API lists and the workflow's append activity writes. */
+export class RunStore {
+  constructor(private readonly db: DataSource) {}
+
+  async createProject(name: string, description: string): Promise<Project> {
+    const rows: Row[] = await this.db.query(
+      `insert into projects (id, name, description) values ($1, $2, $3) returning *`,
+      [randomUUID(), name, description],
+    );
+    return toProject(rows[0]!);
+  }
+
+  async listProjects(limit = 200): Promise<Project[]> {
+    const rows: Row[] = await this.db.query(`select * from projects order by created_at desc limit $1`, [limit]);
+    return rows.map(toProject);
+  }
+
+  async getProject(id: string): Promise<Project | null> {
+    const rows: Row[] = await this.db.query(`select * from projects where id = $1`, [id]);
+    return rows[0] ? toProject(rows[0]) : null;
+  }
+
+  async createThread(projectId: string, title: string): Promise<Thread> {
+    const rows: Row[] = await this.db.query(
+      `insert into threads (id, project_id, title) values ($1, $2, $3) returning *`,
+      [randomUUID(), projectId, title],
+    );
+    return toThread(rows[0]!);
+  }
+
+  async listThreads(projectId: string, limit = 200): Promise<Thread[]> {
+    const rows: Row[] = await this.db.query(
+      `select * from threads where project_id = $1 order by created_at desc limit $2`,
+      [projectId, limit],
+    );
+    return rows.map(toThread);
+  }
+
+  async getThread(id: string): Promise<Thread | null> {
+    const rows: Row[] = await this.db.query(`select * from threads where id = $1`, [id]);
+    return rows[0] ? toThread(rows[0]) : null;
+  }
+
+  /** Inserts a queued run; its workflow id is `run-<id>` (durable naming: see docs/DECISIONS.md). */
+  async createRun(run: NewRun): Promise<Run> {
+    const id = randomUUID();
+    const rows: Row[] = await this.db.query(
+      `insert into runs (id, project_id, thread_id, status, pins, input, retry_of, workflow_id, budget)
+       values ($1, $2, $3, 'queued', $4, $5, $6, $7, $8) returning *`,
+      [id, run.projectId, run.threadId, JSON.stringify(run.pins), JSON.stringify(run.input), run.retryOf, `run-${id}`, run.budget ? JSON.stringify(run.budget) : null],
+    );
+    return toRun(rows[0]!);
+  }
+
+  async getRun(id: string): Promise<Run | null> {
+    const rows: Row[] = await this.db.query(`select * from runs where id = $1`, [id]);
+    return rows[0] ? toRun(rows[0]) : null;
+  }
+
+  async getRunInput(id: string): Promise<MessageContent | null> {
+    const rows: Row[] = await this.db.query(`select input from runs where id = $1`, [id]);
+    return (rows[0]?.['input'] as MessageContent | undefined) ?? null;
+  }
+
+  async listRuns(filter: { threadId?: string; projectId?: string }, limit = 100): Promise<Run[]> {
+    const [column, value] = filter.threadId ? ['thread_id', filter.threadId] : ['project_id', filter.projectId];
+    const rows: Row[] = await this.db.query(`select * from runs where ${column} = $1 order by created_at desc limit $2`, [value, limit]);
+    return rows.map(toRun);
+  }
+
+  /** Marks a run that never reached Temporal as failed (e.g. Temporal was down when it was started). */
+  async failUnstartedRun(id: string, code: string, message: string): Promise<void> {
+    await this.db.query(
+      `update runs set status = 'failed', error = $2, ended_at = now() where id = $1 and status = 'queued'`,
+      [id, JSON.stringify({ code, message })],
+    );
+  }
+
+  /**
+   * The conversation before a run: user and assistant messages of the thread's completed runs created before it,
+   * oldest first, at most `maxTurns`. A retry sees what the run it retries saw (anchored at the original run).
+   */
+  async threadContext(runId: string, maxTurns = 50): Promise<Array<{ role: 'user' | 'assistant'; content: MessageContent }>> {
+    const rows: Row[] = await this.db.query(
+      `with recursive chain as (
+         select id, retry_of, thread_id, created_at from runs where id = $1
+         union all
+         select r.id, r.retry_of, r.thread_id, r.created_at from runs r join chain c on r.id = c.retry_of
+       ),
+       anchor as (select thread_id, min(created_at) as created_at from chain group by thread_id),
+       turns as (
+         select r.id, r.created_at from runs r, anchor a
+         where r.thread_id = a.thread_id and r.created_at < a.created_at and r.status = 'completed'
+         order by r.created_at desc limit $2
+       )
+       select e.kind, e.payload from turns t join run_events e on e.run_id = t.id
+       where e.kind in ('user_message', 'assistant_message')
+       order by t.created_at, e.seq`,
+      [runId, maxTurns],
+    );
+    return rows.map((r) => ({
+      role: r['kind'] === 'user_message' ? ('user' as const) : ('assistant' as const),
+      content: (r['payload'] as { content: MessageContent }).content,
+    }));
+  }
+
+  /** This run's model and tool steps so far, in order: what the next model call of the run must see. */
+  async runSteps(runId: string): Promise<RunEvent[]> {
+    const rows: Row[] = await this.db.query(
+      `select * from run_events where run_id = $1 and kind in ('assistant_message', 'tool_call', 'tool_result', 'tool_error') order by seq`,
+      [runId],
+    );
+    return rows.map(toEvent);
+  }
+
+  async listEvents(runId: string, fromSeq: number, limit: number): Promise<RunEvent[]> {
+    const rows: Row[] = await this.db.query(
+      `select * from run_events where run_id = $1 and seq >= $2 order by seq limit $3`,
+      [runId, fromSeq, limit],
+    );
+    return rows.map(toEvent);
+  }
+
+  /**
+   * Appends events idempotently: a (run_id, seq) that exists already is skipped, so activity retries and replays
+   * never duplicate. Updates the run's projection and notifies listeners in the same transaction.
+   * Returns how many events were new.
+   */
+  async appendEvents(runId: string, events: RunEvent[]): Promise<number> {
+    if (events.length === 0) return 0;
+    return this.db.transaction(async (tx) => {
+      const inserted: Row[] = await tx.query(
+        `insert into run_events (run_id, seq, event_id, kind, ts, actor, correlation_id, causation_id, schema_version, payload)
+         select $1, e.seq, e.event_id, e.kind, e.ts, e.actor, e.correlation_id, e.causation_id, e.schema_version, e.payload
+         from jsonb_to_recordset($2::jsonb) as e(seq int, event_id uuid, kind text, ts timestamptz, actor jsonb,
+              correlation_id text, causation_id uuid, schema_version smallint, payload jsonb)
+         on conflict (run_id, seq) do nothing
+         returning seq`,
+        [runId, JSON.stringify(events)],
+      );
+      if (inserted.length === 0) return 0;
+      const lastSeq = Math.max(...events.map((e) => e.seq));
+      await this.project(tx, runId, events, lastSeq);
+      return inserted.length;
+    });
+  }
+
+  /** Sends an ephemeral delta to every listening API process. Never stored. */
+  async publishDelta(delta: AssistantMessageDelta): Promise<void> {
+    await this.db.query(`select pg_notify($1, $2)`, [NOTIFY_CHANNELS.runDeltas, JSON.stringify(delta)]);
+  }
+
+  private async project(tx: EntityManager, runId: string, events: RunEvent[], lastSeq: number): Promise<void> {
+    let status: RunStatus | undefined;
+    let inputTokens = 0;
+    let outputTokens = 0;
+    let cost = 0;
+    let error: { code: string; message: string } | null = null;
+    for (const e of events) {
+      status = runStatusAfter(e) ?? status;
+      if (e.kind === 'assistant_message') {
+        inputTokens += e.payload.usage.input_tokens;
+        outputTokens += e.payload.usage.output_tokens;
+        cost += e.payload.cost_usd ?? 0;
+      }
+      if (e.kind === 'run_failed') error = { code: e.payload.code, message: e.payload.message };
+    }
+    for (const e of events) await ApprovalStore.project(tx, runId, e);
+    const terminal = status !== undefined && TERMINAL_RUN_STATUSES.has(status);
+    // TypeORM answers UPDATE … RETURNING with [rows, affectedCount].
+    const [rows]: [Row[], number] = await tx.query(
+      `update runs set
+         last_seq = greatest(last_seq, $2),
+         status = coalesce($3, status),
+         started_at = coalesce(started_at, case when $3 = 'running' then now() end),
+         ended_at = case when $4 then coalesce(ended_at, now()) else ended_at end,
+         input_tokens = input_tokens + $5,
+         output_tokens = output_tokens + $6,
+         error = coalesce($7::jsonb, error),
+         cost_usd = cost_usd + $8
+       where id = $1
+       returning id, project_id, thread_id, status, last_seq`,
+      [runId, lastSeq, status ?? null, terminal, inputTokens, outputTokens, error ? JSON.stringify(error) : null, cost],
+    );
+    const run = rows[0];
+    await tx.query(`select pg_notify($1, $2)`, [NOTIFY_CHANNELS.runEvents, JSON.stringify({ run_id: runId, last_seq: lastSeq })]);
+    if (run && status) {
+      const change: RunStatusChange = {
+        run_id: runId,
+        project_id: String(run['project_id']),
+        thread_id: String(run['thread_id']),
+        status: run['status'] as RunStatus,
+        last_seq: Number(run['last_seq']),
+        at: new Date().toISOString(),
+      };
+      await tx.query(`select pg_notify($1, $2)`, [NOTIFY_CHANNELS.runStatus, JSON.stringify(change)]);
+    }
+  }
+}

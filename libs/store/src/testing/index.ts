@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+
+/**
+ * A fresh database on the test Postgres started by the Jest global setup; drop() removes it.
+ * Each test file gets its own, so files can run in parallel without seeing each other's rows.
+ */
+export async function createTestDatabase(prefix = 't'): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
+  const adminUrl = process.env['OMNI_TEST_PG_ADMIN_URL'];
+  if (!adminUrl) throw new Error('OMNI_TEST_PG_ADMIN_URL is not set: run tests through `npm test` (jest global setup)');
+  const name = `${prefix}_${randomBytes(5).toString('hex')}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database "${name}"`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    drop: async () => {
+      const c = new Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`drop database if exists "${name}" with (force)`);
+      await c.end();
+    },
+  };
+}

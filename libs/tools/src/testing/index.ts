@@ -1,0 +1,2 @@
+export * from './loopback-web';
+export * from './tool-harness';

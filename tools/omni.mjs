@@ -1,0 +1,16 @@
+// `npm run omni -- <command>`: operator commands against the local stack (defaults match `npm start`).
+//   verify-run <runId>               rebuild a run's events from Temporal history and diff them with Postgres
+//   export-history <runId> <file>    save a run's workflow history (replay test fixtures)
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT, toolPath } from './lib/paths.mjs';
+import { embeddedUrl } from './lib/postgres.mjs';
+
+const env = {
+  ...process.env,
+  PATH: toolPath(),
+  DATABASE_URL: process.env.DATABASE_URL || embeddedUrl(process.env.OMNI_POSTGRES_PORT || 5499),
+  TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS || `127.0.0.1:${process.env.OMNI_TEMPORAL_PORT || 7233}`,
+};
+const result = spawnSync(process.execPath, [join(ROOT, 'apps/worker/dist/cli/verify-run.js'), ...process.argv.slice(2)], { cwd: ROOT, env, stdio: 'inherit' });
+process.exit(result.status ?? 1);

@@ -1,0 +1,24 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+describe('npm run bench (smoke sizes)', () => {
+  it('measures OmniAI and the bare-Temporal baseline in one run and reports their ratios', () => {
+    const out = spawnSync(process.execPath, [join(ROOT, 'bench/run.mjs'), '--smoke', '--no-write'], { cwd: ROOT, encoding: 'utf8', timeout: 170_000 });
+    expect(out.stderr).not.toMatch(/bench failed/);
+    expect(out.status).toBe(0);
+    // The SDK may log to stdout before the report: the report is the JSON document that starts with its machine.
+    const results = JSON.parse(out.stdout.slice(out.stdout.indexOf('{\n  "machine"')));
+    for (const side of [results.durable_run.baseline_bare_temporal, results.durable_run.omniai]) {
+      expect(side.n).toBe(6);
+      expect(side.runs_per_s).toBeGreaterThan(0);
+      expect(side.p95_ms).toBeGreaterThanOrEqual(side.p50_ms);
+    }
+    expect(results.durable_run.ratio.throughput_omni_over_bare).toBeGreaterThan(0);
+    expect(results.append_step.local.ms_per_append_p50).toBeGreaterThan(0);
+    expect(results.append_step.regular.ms_per_append_p50).toBeGreaterThan(0);
+    for (const executor of ['inproc_safe', 'sandbox_cold', 'sandbox_warm']) expect(results.tool_call[executor].p50_ms).toBeGreaterThan(0);
+    expect(results.tool_call.ratio.cold_p50_over_inproc).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,68 @@
+import { createServer, type Server } from 'node:net';
+import { rmSync } from 'node:fs';
+import { isAlive, spawnStack, stackEnv } from '../testing/stack-process.mjs';
+
+interface Meta {
+  status: string;
+  instance_id: string;
+  components: Record<string, { status: string }>;
+}
+
+const getMeta = async (url: string): Promise<Meta> => (await fetch(`${url}/v1/meta`)).json() as Promise<Meta>;
+
+describe('npm start (tools/start.mjs as a real process)', () => {
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    env = await stackEnv();
+  });
+  afterAll(() => rmSync(env['OMNI_DATA_DIR']!, { recursive: true, force: true }));
+
+  it('comes up healthy, stops everything it started on Ctrl-C, and keeps the data for the next start', async () => {
+    const first = spawnStack(env);
+    await first.ready;
+    const meta = await getMeta(first.apiUrl);
+    expect(meta.status).toBe('healthy');
+    expect(Object.values(meta.components).map((c) => c.status)).toEqual(['healthy', 'healthy', 'healthy', 'healthy']);
+    expect(first.output()).toContain(`Console      ${first.apiUrl}/`);
+    expect(first.output()).toContain(`Temporal UI  ${first.temporalUiUrl}`);
+    expect(first.output()).toMatch(/^api\s+\| /m); // logs are prefixed per process
+    expect((await fetch(first.temporalUiUrl)).status).toBe(200);
+
+    const started: number[] = first.descendants();
+    expect(started.length).toBeGreaterThanOrEqual(4); // postgres, temporal, api, worker (+ their children)
+    const { code } = await first.interrupt();
+    expect(code).toBe(0);
+    expect(first.output()).toContain('stopped.');
+    expect(started.filter((pid) => isAlive(pid))).toEqual([]);
+
+    const second = spawnStack(env);
+    await second.ready;
+    expect((await getMeta(second.apiUrl)).instance_id).toBe(meta.instance_id);
+    await second.interrupt();
+  });
+
+  it('refuses a port that is already taken with one line naming the setting', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((r) => blocker.listen(Number(env['OMNI_API_PORT']), '127.0.0.1', () => r()));
+    try {
+      const run = spawnStack(env);
+      await expect(run.ready).rejects.toThrow();
+      expect((await run.exited).code).toBe(1);
+      expect(run.output()).toContain(`port ${env['OMNI_API_PORT']} (API) is already in use`);
+      expect(run.output()).toContain('OMNI_API_PORT');
+      expect(run.output()).not.toMatch(/^\s+at /m);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('names DATABASE_URL when it is unreachable, without echoing its password', async () => {
+    const run = spawnStack({ ...env, DATABASE_URL: 'postgres://omni:hunter2@127.0.0.1:1/omniai' });
+    await expect(run.ready).rejects.toThrow();
+    expect((await run.exited).code).toBe(1);
+    expect(run.output()).toMatch(/DATABASE_URL is unreachable \(postgres:\/\/omni:\*\*\*@127\.0\.0\.1:1\/omniai\)/);
+    expect(run.output()).not.toContain('hunter2');
+    expect(run.output()).not.toMatch(/^\s+at /m);
+  });
+});

@@ -1,0 +1,50 @@
+import type { Sinks } from '@temporalio/workflow';
+import type { Actor, MessageContent, ModelReply, PinnedTool, PreparedToolCall, RunEvent, RunPins, SandboxProbe, ToolOutcome } from '@omniai/contracts';
+
+/** Activities the system check needs; the worker (composition root) supplies the implementation. */
+export interface SystemCheckActivities {
+  /** Runs the probe script in a fresh locked-down sandbox container and reports what it saw. */
+  probeSandbox(): Promise<{ probe: SandboxProbe; durationMs: number }>;
+}
+
+/** Activities of a chat run. */
+export interface RunActivities {
+  /** Idempotent append of RunEvents (and their projection); returns how many were new. */
+  appendRunEvents(input: { run_id: string; events: RunEvent[] }): Promise<number>;
+  /**
+   * The turn's model call. Streams ephemeral deltas to subscribers (never into history), heartbeats, and returns the
+   * final message (large text as an artifact reference).
+   */
+  generateReply(input: { run_id: string; message_id: string; message: MessageContent; pins: RunPins }): Promise<ModelReply>;
+}
+
+/** Vetting a model's tool call before the workflow records it (runs queue: reads Postgres only). */
+export interface ToolPrepActivities {
+  prepareToolCall(input: {
+    run_id: string;
+    project_id: string;
+    call: { id: string; tool_id: string; arguments: string };
+    tools: PinnedTool[];
+    requested_by: Actor;
+  }): Promise<PreparedToolCall>;
+}
+
+/** Executing a vetted tool call (tools queue: Docker and the tools' own dependencies). */
+export interface RunToolActivities {
+  runTool(input: {
+    run_id: string;
+    project_id: string;
+    call_id: string;
+    tool_id: string;
+    tool_version: string;
+    arguments: PreparedToolCall['arguments'];
+    /** A reviewer approved this exact call (the policy is evaluated again with that). */
+    approved: boolean;
+    requested_by: Actor;
+  }): Promise<ToolOutcome>;
+}
+
+/** Sink the workflow reports appended events to; `verify-run` replays history through it to rebuild the log. */
+export interface RunLogSinks extends Sinks {
+  runLog: { appended(events: RunEvent[]): void };
+}
