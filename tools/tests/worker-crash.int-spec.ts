@@ -89,6 +89,7 @@ describe('a worker killed during a sandboxed tool call (npm start stack)', () =>
     expect(results[0]!.payload.result.inline.stdout).toBe('survived\n');
     expect(events.filter((e) => e.kind === 'tool_error')).toHaveLength(0);
     expect(await docker.listContainers({ all: true, filters: { label: [`ai.omni.run_id=${run.id}`] } })).toHaveLength(0);
-    expect(stack.output()).toMatch(/reaped 1 orphaned sandbox container/);
+    // Which process removed the orphan is not asserted: the restarted worker's reaper, the retry's sweep of its own
+    // idempotency key, or another worker starting on this host (a concurrent test) all may, and all are correct.
   }, 180_000);
 });

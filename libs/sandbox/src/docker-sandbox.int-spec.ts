@@ -69,7 +69,9 @@ describe('DockerSandbox (real Docker engine)', () => {
     const live = await create(`${hostname()}/${process.ppid}`); // e.g. another worker that is still running
     const foreign = await create(`some-other-host/${dead}`); // another host sharing the engine
     try {
-      expect(await sandbox.reapOrphans(`ai.omni.test=sandbox-${process.pid}`)).toBe(1);
+      // Another worker starting on this host (a concurrent test's stack) may reap the same orphan first, so the count
+      // is at most 1; what matters is which containers are gone and which are kept.
+      expect(await sandbox.reapOrphans(`ai.omni.test=sandbox-${process.pid}`)).toBeLessThanOrEqual(1);
       await expect(orphan.inspect()).rejects.toThrow();
       await expect(live.inspect()).resolves.toBeTruthy();
       await expect(foreign.inspect()).resolves.toBeTruthy();
