@@ -4,11 +4,15 @@ import { descendantsOf } from '../tools/testing/stack-process.mjs';
 
 export const base = () => process.env['OMNI_E2E_BASE_URL']!;
 
-/** JSON call to the running stack's API. */
+/** JSON call to the running stack's API, as the admin that global setup signed in. */
 export async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${base()}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      cookie: process.env['OMNI_E2E_COOKIE']!,
+      ...(method === 'GET' ? {} : { 'x-csrf-token': process.env['OMNI_E2E_CSRF']! }),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);

@@ -21,9 +21,12 @@ await main(async () => {
     if (c.supervised) c.onFatal((code, signal) => void shutdown(`${c.name} keeps exiting (${signal ?? `code ${code}`})`));
     else c.child.once('exit', (code, signal) => void shutdown(`${c.name} exited (${signal ?? `code ${code}`})`));
   }
+  // The API prints the link while it starts; give its output a moment to arrive before the banner.
+  await new Promise((r) => setTimeout(r, 300));
+  const signIn = stack.signInLink();
   console.log(`
 ${green('OmniAI is up.')}
-  Console      ${bold(stack.urls.console)}
+  Console      ${bold(stack.urls.console)}${signIn ? `\n  Sign in      ${bold(signIn)}  (first start: one-time link to set the admin password)` : ''}
   API          ${stack.urls.api}/v1/meta
   Temporal UI  ${stack.urls.temporalUi}
   Data         ${settings.dataDir}

@@ -108,6 +108,7 @@ export async function startStack(settings, { log = console.log, step = async (_n
       return `${t.address}, UI ${t.uiUrl}`;
     });
 
+    let signInLink = null;
     const env = {
       ...process.env,
       OMNI_SECRETS_KEY: process.env.OMNI_SECRETS_KEY || secretsKey(settings.dataDir),
@@ -119,13 +120,20 @@ export async function startStack(settings, { log = console.log, step = async (_n
       OMNI_API_HOST: settings.apiHost,
       OMNI_API_PORT: String(settings.apiPort),
       OMNI_CONSOLE_DIR: join(ROOT, 'apps/console/dist/browser'),
+      OMNI_PUBLIC_URL: process.env.OMNI_PUBLIC_URL || `http://${settings.apiHost}:${settings.apiPort}`,
       // The worker keeps project git repositories with the rest of the stack's data.
       OMNI_REPOS_DIR: process.env.OMNI_REPOS_DIR || join(settings.dataDir, 'repos'),
     };
     for (const [i, name, entry] of [[1, 'api', 'apps/api/dist/main.js'], [2, 'worker', 'apps/worker/dist/main.js']]) {
       const supervised = supervise(name, () => {
         const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, entry)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-        const write = prefixer(name, i);
+        const prefixed = prefixer(name, i);
+        const write = (line) => {
+          // First start: the API prints a one-time sign-in link for the admin; the banner repeats it.
+          const link = /one-time admin sign-in link[^:]*: (\S+)/.exec(line);
+          if (link) signInLink = link[1];
+          prefixed(line);
+        };
         pipeLines(child.stdout, write);
         pipeLines(child.stderr, write);
         return child;
@@ -144,6 +152,8 @@ export async function startStack(settings, { log = console.log, step = async (_n
 
     return {
       urls: { console: `${apiUrl}/`, api: apiUrl, temporalUi: `http://127.0.0.1:${settings.temporalUiPort}` },
+      /** The admin's one-time sign-in link, when this start printed one (the admin has no password yet). */
+      signInLink: () => signInLink,
       pids: children.map((c) => c.child.pid),
       children,
       stop: stopAll,

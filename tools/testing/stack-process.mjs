@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../lib/ports.mjs';
 import { ROOT, toolPath } from '../lib/paths.mjs';
+import { TEST_ADMIN_ENV } from './api-session.mjs';
 
 export async function stackEnv(overrides = {}) {
   const dataDir = overrides.OMNI_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'omniai-stack-'));
@@ -19,6 +20,7 @@ export async function stackEnv(overrides = {}) {
     OMNI_TEMPORAL_PORT: String(await freePort()),
     OMNI_TEMPORAL_UI_PORT: String(await freePort()),
     OMNI_POSTGRES_PORT: String(await freePort()),
+    ...TEST_ADMIN_ENV,
     ...overrides,
   };
 }

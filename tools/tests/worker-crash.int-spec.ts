@@ -4,14 +4,12 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 // The stack exactly as `npm start` runs it: the worker is a real process that can be killed, and start.mjs restarts it.
 import { spawnStack, stackEnv } from '../testing/stack-process.mjs';
+import { callOk, signIn } from '../testing/api-session.mjs';
 
 const docker = new Docker();
 
-async function json(method: string, url: string, body?: unknown): Promise<any> {
-  const res = await fetch(url, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${method} ${url} → ${res.status} ${await res.text()}`);
-  return res.json();
-}
+let admin: Awaited<ReturnType<typeof signIn>>;
+const json = (method: string, path: string, body?: unknown): Promise<any> => callOk(admin, method, path, body);
 
 async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -46,6 +44,7 @@ describe('a worker killed during a sandboxed tool call (npm start stack)', () =>
     dataDir = env.OMNI_DATA_DIR;
     stack = spawnStack(env);
     await stack.ready;
+    admin = await signIn(stack.apiUrl);
   }, 240_000);
 
   afterAll(async () => {
@@ -55,11 +54,10 @@ describe('a worker killed during a sandboxed tool call (npm start stack)', () =>
   });
 
   it('retries the call with the same idempotency key, removes the orphaned container, and the run completes', async () => {
-    const api = stack.apiUrl;
-    await json('PUT', `${api}/v1/policy`, { grants: [{ level: 'workspace', subject: '*', scopes: ['python_exec'], require_approval: false }], kill_switch_external_writes: false });
-    const project = await json('POST', `${api}/v1/projects`, { name: 'Crash' });
-    const thread = await json('POST', `${api}/v1/projects/${project.id}/threads`, {});
-    const run = await json('POST', `${api}/v1/threads/${thread.id}/runs`, { message: 'sleepy computation', pins: { params: { delay_ms: 0 } } });
+    await json('PUT', `/v1/policy`, { grants: [{ level: 'workspace', subject: '*', scopes: ['python_exec'], require_approval: false }], kill_switch_external_writes: false });
+    const project = await json('POST', `/v1/projects`, { name: 'Crash' });
+    const thread = await json('POST', `/v1/projects/${project.id}/threads`, {});
+    const run = await json('POST', `/v1/threads/${thread.id}/runs`, { message: 'sleepy computation', pins: { params: { delay_ms: 0 } } });
 
     // The call's container is running: kill the worker process that owns it.
     const first = await until('the sandbox container', async () => (await docker.listContainers({ filters: { label: [`ai.omni.run_id=${run.id}`] } }))[0]);
@@ -82,8 +80,8 @@ describe('a worker killed during a sandboxed tool call (npm start stack)', () =>
       (await docker.listContainers({ filters: { label: [`ai.omni.idempotency_key=${key}`] } })).find((c) => c.Id !== first.Id),
     );
     expect(second.Labels['ai.omni.idempotency_key']).toBe(key);
-    await until('the run to complete', async () => (await json('GET', `${api}/v1/runs/${run.id}`)).status === 'completed');
-    const events = (await json('GET', `${api}/v1/runs/${run.id}/events`)).items as Array<{ kind: string; payload: any }>;
+    await until('the run to complete', async () => (await json('GET', `/v1/runs/${run.id}`)).status === 'completed');
+    const events = (await json('GET', `/v1/runs/${run.id}/events`)).items as Array<{ kind: string; payload: any }>;
     const results = events.filter((e) => e.kind === 'tool_result');
     expect(results).toHaveLength(1);
     expect(results[0]!.payload.result.inline.stdout).toBe('survived\n');

@@ -5,6 +5,7 @@ import { ConfigModule } from './config/config.module';
 import { ConsoleAssets } from './console/console-assets';
 import { ErrorEnvelopeFilter } from './errors/error-envelope.filter';
 import { ArtifactsModule } from './artifacts/artifacts.module';
+import { AuthModule } from './auth/auth.module';
 import { HealthModule } from './health/health.module';
 import { ProjectsModule } from './projects/projects.module';
 import { ProvidersModule } from './providers/providers.module';
@@ -16,7 +17,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), HealthModule, ProjectsModule, RunsModule, ArtifactsModule, ProvidersModule, ToolsModule],
+      imports: [ConfigModule.forRoot(config), AuthModule, HealthModule, ProjectsModule, RunsModule, ArtifactsModule, ProvidersModule, ToolsModule],
       providers: [
         { provide: ConsoleAssets, useValue: new ConsoleAssets(config.consoleDir) },
         { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },

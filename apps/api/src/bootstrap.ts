@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
+import { OriginPolicy } from './auth/origin-policy';
 import { ConsoleAssets } from './console/console-assets';
 import { SECURITY_HEADERS } from './http/security-headers';
 
@@ -26,9 +27,8 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
     reply.header('x-request-id', String(request.id));
   });
-  if (config.corsOrigins.length > 0) {
-    app.enableCors({ origin: config.corsOrigins, credentials: true });
-  }
+  // CORS for the configured origins on the UI lane only (never reflected, never on /v1/public).
+  fastify.addHook('onRequest', app.get(OriginPolicy).corsHook);
   const assets = app.get(ConsoleAssets);
   if (assets.indexHtml && assets.dir) {
     await app.register(fastifyStatic, { root: assets.dir, prefix: '/', wildcard: false, index: ['index.html'] });

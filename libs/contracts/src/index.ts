@@ -2,6 +2,7 @@ export * from './api';
 export * from './artifacts';
 export * from './canonical-json';
 export * from './errors';
+export * from './identity';
 export * from './meta';
 export * from './openapi';
 export * from './openapi-tools';

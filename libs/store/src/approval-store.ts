@@ -85,11 +85,13 @@ export class ApprovalStore {
     return row ? toApproval(row) : null;
   }
 
-  async list(q: ApprovalsQuery): Promise<Approval[]> {
+  /** Approvals matching `q`, newest first; `visible` limits them to these projects ('all': no limit). */
+  async list(q: ApprovalsQuery, visible: 'all' | string[] = 'all'): Promise<Approval[]> {
     const rows: Row[] = await this.db.query(
       `select * from approvals where ($1::text is null or status = $1) and ($2::uuid is null or project_id = $2)
-         and ($3::uuid is null or run_id = $3) order by requested_at desc limit $4`,
-      [q.status ?? null, q.project_id ?? null, q.run_id ?? null, q.limit],
+         and ($3::uuid is null or run_id = $3) and ($5::uuid[] is null or project_id = any($5))
+       order by requested_at desc limit $4`,
+      [q.status ?? null, q.project_id ?? null, q.run_id ?? null, q.limit, visible === 'all' ? null : visible],
     );
     return rows.map(toApproval);
   }

@@ -5,6 +5,7 @@ export * from './document-path';
 export * from './document-store';
 export * from './manifest-hash';
 export * from './entities/platform-instance.entity';
+export * from './identity-store';
 export { MIGRATIONS } from './migrations';
 export * from './notify-channels';
 export * from './openapi-spec-store';

@@ -86,8 +86,18 @@ export class RunStore {
     return toProject(rows[0]!);
   }
 
-  async listProjects(limit = 200): Promise<Project[]> {
-    const rows: Row[] = await this.db.query(`select * from projects order by created_at desc limit $1`, [limit]);
+  /** Whether any event of the run mentions the artifact (its message text, a tool result, an attachment). */
+  async referencesArtifact(runId: string, sha256: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(`select 1 from run_events where run_id = $1 and strpos(payload::text, $2) > 0 limit 1`, [runId, sha256]);
+    return rows.length > 0;
+  }
+
+  /** Projects, newest first; `visible` limits them to these ids ('all': no limit). */
+  async listProjects(limit = 200, visible: 'all' | string[] = 'all'): Promise<Project[]> {
+    const rows: Row[] = await this.db.query(
+      `select * from projects where ($2::uuid[] is null or id = any($2)) order by created_at desc limit $1`,
+      [limit, visible === 'all' ? null : visible],
+    );
     return rows.map(toProject);
   }
 

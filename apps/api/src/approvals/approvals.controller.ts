@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { type Approval, ApprovalsQuery, DecideApprovalRequest, type DecideApprovalResponse } from '@omniai/contracts';
 import { z } from 'zod';
+import { type Actor, CurrentActor, runActor, visibleProjects } from '../auth/actor';
 import { ZodPipe } from '../errors/zod.pipe';
 import { ApprovalsService } from './approvals.service';
 
@@ -11,8 +12,8 @@ export class ApprovalsController {
   constructor(private readonly approvals: ApprovalsService) {}
 
   @Get()
-  async list(@Query(new ZodPipe(ApprovalsQuery)) query: ApprovalsQuery): Promise<{ items: Approval[] }> {
-    return { items: await this.approvals.list(query) };
+  async list(@Query(new ZodPipe(ApprovalsQuery)) query: ApprovalsQuery, @CurrentActor() actor: Actor): Promise<{ items: Approval[] }> {
+    return { items: await this.approvals.list(query, visibleProjects(actor)) };
   }
 
   @Get(':approvalId')
@@ -22,7 +23,11 @@ export class ApprovalsController {
 
   @Post(':approvalId/decide')
   @HttpCode(200)
-  decide(@Param('approvalId', new ZodPipe(ApprovalIdParam)) id: string, @Body(new ZodPipe(DecideApprovalRequest)) body: DecideApprovalRequest): Promise<DecideApprovalResponse> {
-    return this.approvals.decide(id, body);
+  decide(
+    @Param('approvalId', new ZodPipe(ApprovalIdParam)) id: string,
+    @Body(new ZodPipe(DecideApprovalRequest)) body: DecideApprovalRequest,
+    @CurrentActor() actor: Actor,
+  ): Promise<DecideApprovalResponse> {
+    return this.approvals.decide(id, body, runActor(actor));
   }
 }

@@ -13,9 +13,6 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { ApiException } from '../errors/api.exception';
 import { TemporalService } from '../temporal/temporal.service';
 
-// Until identity lands (issue 8), every request acts as the local operator.
-const LOCAL_OPERATOR: Actor = { type: 'user', id: 'local-operator' };
-
 @Injectable()
 export class ApprovalsService {
   constructor(
@@ -24,8 +21,8 @@ export class ApprovalsService {
     private readonly temporal: TemporalService,
   ) {}
 
-  list(query: ApprovalsQuery): Promise<Approval[]> {
-    return this.approvals.list(query);
+  list(query: ApprovalsQuery, visible: 'all' | string[]): Promise<Approval[]> {
+    return this.approvals.list(query, visible);
   }
 
   async get(id: string): Promise<Approval & { decisions: Awaited<ReturnType<ApprovalStore['decisions']>> }> {
@@ -38,15 +35,15 @@ export class ApprovalsService {
    * The first valid decision wins (an atomic claim on the pending row), then the workflow is signalled. A repeat is a
    * recorded no-op; a decision naming other arguments than the call's is refused. Every call is logged.
    */
-  async decide(id: string, body: DecideApprovalRequest): Promise<DecideApprovalResponse> {
+  async decide(id: string, body: DecideApprovalRequest, decider: Actor): Promise<DecideApprovalResponse> {
     const approval = await this.approvals.get(id);
     if (!approval) throw new ApiException('E_NOT_FOUND', `No approval ${id}.`);
-    const entry = { approvalId: id, decision: body.decision, reason: body.reason ?? null, decidedBy: LOCAL_OPERATOR.id, argumentsHash: body.arguments_hash };
+    const entry = { approvalId: id, decision: body.decision, reason: body.reason ?? null, decidedBy: decider.id, argumentsHash: body.arguments_hash };
     if (body.arguments_hash !== approval.arguments_hash) {
       await this.approvals.record({ ...entry, outcome: 'refused' });
       throw new ApiException('E_APPROVAL_MISMATCH', 'This decision names other arguments than the call waiting for approval; reload the approval and decide again.');
     }
-    const claimed = await this.approvals.claim(id, body.decision === 'approve' ? 'approved' : 'denied', LOCAL_OPERATOR.id, body.reason ?? null);
+    const claimed = await this.approvals.claim(id, body.decision === 'approve' ? 'approved' : 'denied', decider.id, body.reason ?? null);
     if (!claimed) {
       await this.approvals.record({ ...entry, outcome: 'no_op' });
       return { outcome: 'no_op', approval: (await this.approvals.get(id))! };
@@ -56,7 +53,7 @@ export class ApprovalsService {
       approval_id: id,
       decision: body.decision,
       arguments_hash: body.arguments_hash,
-      decided_by: LOCAL_OPERATOR,
+      decided_by: decider,
       ...(body.reason ? { reason: body.reason } : {}),
     };
     try {

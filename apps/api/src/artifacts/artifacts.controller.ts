@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
-import { Sha256 } from '@omniai/contracts';
-import { ArtifactStore } from '@omniai/store';
+import { IdParam, Sha256 } from '@omniai/contracts';
+import { ArtifactStore, RunStore } from '@omniai/store';
 import type { FastifyReply } from 'fastify';
 import { ApiException } from '../errors/api.exception';
 import { ZodPipe } from '../errors/zod.pipe';
@@ -8,14 +8,25 @@ import { ZodPipe } from '../errors/zod.pipe';
 // Only plain text and JSON are shown inline; anything else downloads, so a stored payload never renders as a page.
 const INLINE_TYPES = /^(text\/plain|application\/json)(;|$)/;
 
-@Controller('v1/artifacts')
+/**
+ * Artifacts are content-addressed and shared, so access goes through a run: an artifact is served only when one of
+ * the run's events references it, and the run's project decides who may read it (D31).
+ */
+@Controller('v1/runs/:runId/artifacts')
 export class ArtifactsController {
-  constructor(private readonly artifacts: ArtifactStore) {}
+  constructor(
+    private readonly artifacts: ArtifactStore,
+    private readonly runs: RunStore,
+  ) {}
 
   @Get(':sha256')
-  async get(@Param('sha256', new ZodPipe(Sha256)) sha256: string, @Res() reply: FastifyReply): Promise<void> {
-    const found = await this.artifacts.get(sha256);
-    if (!found) throw new ApiException('E_NOT_FOUND', `No artifact ${sha256}.`);
+  async get(
+    @Param('runId', new ZodPipe(IdParam)) runId: string,
+    @Param('sha256', new ZodPipe(Sha256)) sha256: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const found = (await this.runs.referencesArtifact(runId, sha256)) ? await this.artifacts.get(sha256) : null;
+    if (!found) throw new ApiException('E_NOT_FOUND', `Run ${runId} references no artifact ${sha256}.`);
     const inline = INLINE_TYPES.test(found.ref.media_type);
     await reply
       .header('content-type', inline ? found.ref.media_type : 'application/octet-stream')

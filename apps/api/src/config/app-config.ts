@@ -17,6 +17,19 @@ const ApiEnv = z.object({
   OMNI_SECRETS_KEY: z.string().min(1, 'OMNI_SECRETS_KEY (base64, 32 bytes) is required; npm start generates one in .data/secrets.key'),
   OMNI_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
   OMNI_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Where users reach the console (links in invites; https here makes cookies `Secure` and `__Host-`). */
+  OMNI_PUBLIC_URL: z.url().optional(),
+  /** The first admin, created when there are no users. Without a password, the API prints a one-time link instead. */
+  OMNI_ADMIN_EMAIL: z.string().default('admin@localhost'),
+  OMNI_ADMIN_PASSWORD: z.string().min(12, 'OMNI_ADMIN_PASSWORD needs at least 12 characters').optional(),
+  OMNI_SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 7),
+  OMNI_SESSION_IDLE_HOURS: z.coerce.number().positive().default(24),
+  /** Requests per minute: per session on the UI lane, per token on the public lane, per address for sign-in attempts. */
+  OMNI_RATE_LIMIT_UI: z.coerce.number().int().positive().default(1200),
+  OMNI_RATE_LIMIT_PUBLIC: z.coerce.number().int().positive().default(300),
+  OMNI_RATE_LIMIT_LOGIN: z.coerce.number().int().positive().default(30),
+  /** Comma-separated feature flags to turn off (see FeatureFlags). */
+  OMNI_DISABLED_FEATURES: z.string().default(''),
 });
 
 /** Parsed configuration, injected by class token. */
@@ -36,6 +49,13 @@ export class AppConfig {
   readonly secretsKey: string;
   readonly logLevels: Array<'error' | 'warn' | 'log' | 'debug'>;
   readonly version: string;
+  readonly publicUrl: string;
+  readonly secureCookies: boolean;
+  readonly admin: { email: string; password: string | undefined };
+  readonly sessionTtlMs: number;
+  readonly sessionIdleMs: number;
+  readonly rateLimits: { ui: number; public: number; login: number };
+  readonly disabledFeatures: ReadonlySet<string>;
 
   constructor(env: z.infer<typeof ApiEnv>, version: string) {
     this.host = env.OMNI_API_HOST;
@@ -54,6 +74,13 @@ export class AppConfig {
     const levels = ['error', 'warn', 'log', 'debug'] as const;
     this.logLevels = levels.slice(0, levels.indexOf(env.OMNI_LOG_LEVEL) + 1);
     this.version = version;
+    this.publicUrl = (env.OMNI_PUBLIC_URL ?? `http://${env.OMNI_API_HOST}:${env.OMNI_API_PORT}`).replace(/\/+$/, '');
+    this.secureCookies = this.publicUrl.startsWith('https://');
+    this.admin = { email: env.OMNI_ADMIN_EMAIL.trim().toLowerCase(), password: env.OMNI_ADMIN_PASSWORD };
+    this.sessionTtlMs = env.OMNI_SESSION_TTL_HOURS * 3_600_000;
+    this.sessionIdleMs = env.OMNI_SESSION_IDLE_HOURS * 3_600_000;
+    this.rateLimits = { ui: env.OMNI_RATE_LIMIT_UI, public: env.OMNI_RATE_LIMIT_PUBLIC, login: env.OMNI_RATE_LIMIT_LOGIN };
+    this.disabledFeatures = new Set(env.OMNI_DISABLED_FEATURES.split(',').map((s) => s.trim()).filter(Boolean));
   }
 
   static fromEnv(env: NodeJS.ProcessEnv = process.env, version = '0.1.0'): AppConfig {

@@ -7,8 +7,9 @@ import { TemporalService } from '../temporal/temporal.service';
 
 const PROBE_TIMEOUT_MS = 3_000;
 
-// Capabilities land issue by issue; until one does, its flag stays off and its routes answer E_CAPABILITY_DISABLED.
-const FEATURES: FeatureFlags = { runs: true, approvals: false, workflows: false, research: false, mcp: false, marketplace: false };
+// Capabilities land issue by issue; until one does, its flag stays off. OMNI_DISABLED_FEATURES turns built ones off:
+// their routes then answer E_CAPABILITY_DISABLED (AuthGuard) and the console hides them.
+const BUILT: FeatureFlags = { runs: true, approvals: true, workflows: false, research: false, mcp: false, marketplace: false };
 
 /** Runs one probe with a deadline and turns its outcome into a ComponentHealth. */
 async function probe(fn: () => Promise<string>): Promise<ComponentHealth> {
@@ -66,7 +67,7 @@ export class HealthService {
       version: this.config.version,
       instance_id: instanceId,
       status: healthy ? 'healthy' : 'degraded',
-      features: FEATURES,
+      features: Object.fromEntries(Object.entries(BUILT).map(([k, on]) => [k, on && !this.config.disabledFeatures.has(k)])) as FeatureFlags,
       components,
       links: { temporal_ui: this.config.temporalUiUrl },
       checked_at: new Date().toISOString(),

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { CreateProjectRequest, CreateThreadRequest, IdParam, type Project, type Run, type Thread } from '@omniai/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Actor, CurrentActor, visibleProjects } from '../auth/actor';
 import { ZodPipe } from '../errors/zod.pipe';
 import { RunStreamService } from '../streams/run-stream.service';
 import { ProjectsService } from './projects.service';
@@ -14,13 +15,13 @@ export class ProjectsController {
 
   @Post()
   @HttpCode(201)
-  create(@Body(new ZodPipe(CreateProjectRequest)) body: CreateProjectRequest): Promise<Project> {
-    return this.projects.create(body);
+  create(@Body(new ZodPipe(CreateProjectRequest)) body: CreateProjectRequest, @CurrentActor() actor: Actor): Promise<Project> {
+    return this.projects.create(body, actor);
   }
 
   @Get()
-  list(): Promise<{ items: Project[] }> {
-    return this.projects.list();
+  list(@CurrentActor() actor: Actor): Promise<{ items: Project[] }> {
+    return this.projects.list(visibleProjects(actor));
   }
 
   @Get(':projectId')

@@ -1,18 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import type { CreateProjectRequest, CreateThreadRequest, Project, Run, Thread } from '@omniai/contracts';
-import { RunStore } from '@omniai/store';
+import { IdentityStore, RunStore } from '@omniai/store';
+import type { Actor } from '../auth/actor';
 import { ApiException } from '../errors/api.exception';
 
 @Injectable()
 export class ProjectsService {
-  constructor(private readonly store: RunStore) {}
+  constructor(
+    private readonly store: RunStore,
+    private readonly identity: IdentityStore,
+  ) {}
 
-  create(body: CreateProjectRequest): Promise<Project> {
-    return this.store.createProject(body.name, body.description);
+  /** Creates a project; its creator (unless an admin, who sees every project) becomes its operator. */
+  async create(body: CreateProjectRequest, actor: Actor): Promise<Project> {
+    const project = await this.store.createProject(body.name, body.description);
+    if (actor.projects !== 'all') await this.identity.putMember(project.id, actor.user.id, 'operator');
+    return project;
   }
 
-  async list(): Promise<{ items: Project[] }> {
-    return { items: await this.store.listProjects() };
+  async list(visible: 'all' | string[]): Promise<{ items: Project[] }> {
+    return { items: await this.store.listProjects(200, visible) };
   }
 
   async get(projectId: string): Promise<Project> {

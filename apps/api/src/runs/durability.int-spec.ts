@@ -38,7 +38,7 @@ describe('durability: SIGKILL the worker in the middle of a run', () => {
     const thread = (await api.post(`/v1/projects/${project.id}/threads`, {})).body;
     const run = Run.parse((await api.post(`/v1/threads/${thread.id}/runs`, { message: 'survive a crash', pins: { params: { delay_ms: 60, reply_words: 80 } } })).body);
 
-    const stream = await openSse(`${api.url}/v1/runs/${run.id}/stream`);
+    const stream = await openSse(`${api.url}/v1/runs/${run.id}/stream`, { cookie: api.cookie });
     await stream.waitFor((f) => f.event === 'assistant_message_delta' && (f.data as { payload: { index: number } }).payload.index >= 10, 60_000);
     workers[0]!.kill('SIGKILL');
     await new Promise((r) => workers[0]!.once('exit', r));

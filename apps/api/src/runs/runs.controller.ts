@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { EventsQuery, IdParam, ResumeRunRequest, type Run, type RunEvent, StartRunRequest, StreamQuery } from '@omniai/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Actor, CurrentActor, runActor } from '../auth/actor';
 import { ZodPipe } from '../errors/zod.pipe';
 import { RunStreamService } from '../streams/run-stream.service';
 import { RunsService } from './runs.service';
@@ -14,8 +15,8 @@ export class RunsController {
 
   @Post('threads/:threadId/runs')
   @HttpCode(201)
-  start(@Param('threadId', new ZodPipe(IdParam)) threadId: string, @Body(new ZodPipe(StartRunRequest)) body: StartRunRequest): Promise<Run> {
-    return this.runs.start(threadId, body);
+  start(@Param('threadId', new ZodPipe(IdParam)) threadId: string, @Body(new ZodPipe(StartRunRequest)) body: StartRunRequest, @CurrentActor() actor: Actor): Promise<Run> {
+    return this.runs.start(threadId, body, runActor(actor));
   }
 
   @Get('threads/:threadId/runs')
@@ -56,13 +57,17 @@ export class RunsController {
 
   @Post('runs/:runId/resume')
   @HttpCode(202)
-  resume(@Param('runId', new ZodPipe(IdParam)) runId: string, @Body(new ZodPipe(ResumeRunRequest.default({}))) body: ResumeRunRequest): Promise<Run> {
-    return this.runs.resume(runId, body);
+  resume(
+    @Param('runId', new ZodPipe(IdParam)) runId: string,
+    @Body(new ZodPipe(ResumeRunRequest.default({}))) body: ResumeRunRequest,
+    @CurrentActor() actor: Actor,
+  ): Promise<Run> {
+    return this.runs.resume(runId, body, runActor(actor));
   }
 
   @Post('runs/:runId/retry')
   @HttpCode(201)
-  retry(@Param('runId', new ZodPipe(IdParam)) runId: string): Promise<Run> {
-    return this.runs.retry(runId);
+  retry(@Param('runId', new ZodPipe(IdParam)) runId: string, @CurrentActor() actor: Actor): Promise<Run> {
+    return this.runs.retry(runId, runActor(actor));
   }
 }

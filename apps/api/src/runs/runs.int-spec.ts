@@ -5,7 +5,7 @@ import { createTestDatabase } from '@omniai/store/testing';
 import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
 import { TemporalService } from '../temporal/temporal.service';
 import { openSse, type SseFrame } from '../testing/sse-client';
-import { startTestApi, type TestApi } from '../testing/test-api';
+import { startTestApi, TEST_ADMIN, type TestApi } from '../testing/test-api';
 
 const slow = { params: { delay_ms: 40, reply_words: 40 } };
 
@@ -58,7 +58,7 @@ describe('run backbone: project → thread → run over the real stack', () => {
   it('streams a run in seq order with ephemeral deltas, heartbeats, and the same events as GET …/events', async () => {
     const run = await startRun('Hello, durable world', slow);
     expect(run).toMatchObject({ status: 'queued', thread_id: threadId, project_id: projectId, workflow_id: `run-${run.id}` });
-    const stream = await openSse(`${api.url}/v1/runs/${run.id}/stream`);
+    const stream = await openSse(`${api.url}/v1/runs/${run.id}/stream`, { cookie: api.cookie });
     expect(stream.status).toBe(200);
     await stream.waitFor((f) => f.event === 'end');
     await stream.closed;
@@ -87,7 +87,7 @@ describe('run backbone: project → thread → run over the real stack', () => {
     const other = await startTestApi({ DATABASE_URL: db.url, OMNI_TASK_QUEUE: worker.taskQueue });
     try {
       const run = await startRun('fan out', slow);
-      const [a, b] = await Promise.all([openSse(`${api.url}/v1/runs/${run.id}/stream`), openSse(`${other.url}/v1/runs/${run.id}/stream`)]);
+      const [a, b] = await Promise.all([openSse(`${api.url}/v1/runs/${run.id}/stream`, { cookie: api.cookie }), openSse(`${other.url}/v1/runs/${run.id}/stream`, { cookie: other.cookie })]);
       await Promise.all([a.waitFor((f) => f.event === 'end'), b.waitFor((f) => f.event === 'end')]);
       expect(persisted(b.frames).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
       expect(persisted(b.frames)).toEqual(persisted(a.frames));
@@ -99,17 +99,17 @@ describe('run backbone: project → thread → run over the real stack', () => {
 
   it('resumes from Last-Event-ID or from_seq without gaps or duplicates', async () => {
     const run = await startRun('resume me', { params: { delay_ms: 30, reply_words: 60 } });
-    const first = await openSse(`${api.url}/v1/runs/${run.id}/stream`);
+    const first = await openSse(`${api.url}/v1/runs/${run.id}/stream`, { cookie: api.cookie });
     await first.waitFor((f) => f.id === '2');
     first.close();
     const lastSeen = Math.max(...first.frames.filter((f) => f.id).map((f) => Number(f.id)));
 
-    const resumed = await openSse(`${api.url}/v1/runs/${run.id}/stream`, { 'last-event-id': String(lastSeen) });
+    const resumed = await openSse(`${api.url}/v1/runs/${run.id}/stream`, { cookie: api.cookie, 'last-event-id': String(lastSeen) });
     await resumed.waitFor((f) => f.event === 'end');
     const all = [...persisted(first.frames), ...persisted(resumed.frames)].map((e) => e.seq);
     expect(all).toEqual([1, 2, 3, 4]);
 
-    const fromQuery = await openSse(`${api.url}/v1/runs/${run.id}/stream?from_seq=3`);
+    const fromQuery = await openSse(`${api.url}/v1/runs/${run.id}/stream?from_seq=3`, { cookie: api.cookie });
     await fromQuery.waitFor((f) => f.event === 'end');
     expect(persisted(fromQuery.frames).map((e) => e.seq)).toEqual([3, 4]);
     const page = await api.get(`/v1/runs/${run.id}/events?from_seq=2&limit=2`);
@@ -119,7 +119,7 @@ describe('run backbone: project → thread → run over the real stack', () => {
 
   it('cancels a streaming run within a second or so, keeping exactly one partial assistant message', async () => {
     const run = await startRun('cancel me', { params: { delay_ms: 100, reply_words: 400 } });
-    const stream = await openSse(`${api.url}/v1/runs/${run.id}/stream`);
+    const stream = await openSse(`${api.url}/v1/runs/${run.id}/stream`, { cookie: api.cookie });
     await stream.waitFor((f) => f.event === 'assistant_message_delta' && (f.data as { payload: { index: number } }).payload.index >= 3);
     const t0 = Date.now();
     const res = await api.post(`/v1/runs/${run.id}/cancel`);
@@ -185,11 +185,7 @@ describe('run backbone: project → thread → run over the real stack', () => {
   });
 
   it('costs each model call from the editable price table and rolls it up per run', async () => {
-    const put = await fetch(`${api.url}/v1/prices`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ items: [{ provider: 'offline', model: 'offline-scripted-1', input_per_mtok_usd: 1500, output_per_mtok_usd: 6000 }] }),
-    });
+    const put = await api.put('/v1/prices', { items: [{ provider: 'offline', model: 'offline-scripted-1', input_per_mtok_usd: 1500, output_per_mtok_usd: 6000 }] });
     expect(put.status).toBe(200);
     try {
       const run = await startRun('price me', { params: { delay_ms: 0, reply_words: 9 } });
@@ -202,13 +198,9 @@ describe('run backbone: project → thread → run over the real stack', () => {
       expect(done.cost_usd).toBeCloseTo(expected, 6);
       expect(expected).toBeGreaterThan(0);
     } finally {
-      await fetch(`${api.url}/v1/prices`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ items: [{ provider: 'offline', model: 'offline-scripted-1', input_per_mtok_usd: 0, output_per_mtok_usd: 0 }] }),
-      });
+      await api.put('/v1/prices', { items: [{ provider: 'offline', model: 'offline-scripted-1', input_per_mtok_usd: 0, output_per_mtok_usd: 0 }] });
     }
-    expect((await fetch(`${api.url}/v1/prices`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"items":[]}' })).status).toBe(400);
+    expect((await api.put('/v1/prices', { items: [] })).status).toBe(400);
   });
 
   it('enforces a token budget inside the workflow: budget_exceeded, then run_failed E_BUDGET_EXCEEDED', async () => {
@@ -255,8 +247,8 @@ describe('run backbone: project → thread → run over the real stack', () => {
     events = (await api.get(`/v1/runs/${run.id}/events`)).body.items as RunEvent[];
     expect(events.map((e) => (e.kind === 'system_event' ? e.payload.type : e.kind)).slice(5)).toEqual(['resumed', 'run_completed']);
     const resumedEvent = events[5]!;
-    expect(resumedEvent.actor).toEqual({ type: 'user', id: 'local-operator' });
-    expect(resumedEvent.kind === 'system_event' && resumedEvent.payload).toMatchObject({ message: 'Resumed by local-operator: worth it', data: { budget: { on_exceed: 'pause' } } });
+    expect(resumedEvent.actor).toEqual({ type: 'user', id: TEST_ADMIN.email });
+    expect(resumedEvent.kind === 'system_event' && resumedEvent.payload).toMatchObject({ message: `Resumed by ${TEST_ADMIN.email}: worth it`, data: { budget: { on_exceed: 'pause' } } });
     expect(events.filter((e) => e.kind === 'assistant_message')).toHaveLength(1);
     const again = await api.post(`/v1/runs/${run.id}/resume`, {});
     expect(again.status).toBe(409);
@@ -289,7 +281,7 @@ describe('run backbone: project → thread → run over the real stack', () => {
   });
 
   it('pushes run status changes on the project stream', async () => {
-    const stream = await openSse(`${api.url}/v1/projects/${projectId}/stream`);
+    const stream = await openSse(`${api.url}/v1/projects/${projectId}/stream`, { cookie: api.cookie });
     const run = await startRun('status please', { params: { delay_ms: 0, reply_words: 3 } });
     await stream.waitFor((f) => f.event === 'run_status' && (f.data as { run_id: string; status: string }).run_id === run.id && (f.data as { status: string }).status === 'completed');
     const mine = stream.frames.filter((f) => (f.data as { run_id: string }).run_id === run.id).map((f) => (f.data as { status: string }).status);
@@ -331,18 +323,19 @@ describe('run backbone: project → thread → run over the real stack', () => {
         expect([path, res.status, envelope(res.body).code]).toEqual([path, 404, 'E_NOT_FOUND']);
       }
       expect((await api.post(`/v1/threads/${unknown}/runs`, { message: 'hi' })).status).toBe(404);
-      const stream = await fetch(`${api.url}/v1/runs/${unknown}/stream`);
+      const stream = await api.call('GET', `/v1/runs/${unknown}/stream`);
       expect(stream.status).toBe(404);
     });
 
     it('413 for an oversize body, 400 for malformed JSON, never a 500', async () => {
-      const huge = await fetch(`${api.url}/v1/projects`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x'.repeat(2_000_000) }) });
+      const auth = { cookie: api.cookie, 'x-csrf-token': api.csrf, 'content-type': 'application/json' };
+      const huge = await fetch(`${api.url}/v1/projects`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'x'.repeat(2_000_000) }) });
       expect(huge.status).toBe(413);
       expect(envelope(await huge.json()).code).toBe('E_PAYLOAD_TOO_LARGE');
-      const bad = await fetch(`${api.url}/v1/projects`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name": ' });
+      const bad = await fetch(`${api.url}/v1/projects`, { method: 'POST', headers: auth, body: '{"name": ' });
       expect(bad.status).toBe(400);
       expect(envelope(await bad.json()).code).toBe('E_VALIDATION');
-      const badLastId = await fetch(`${api.url}/v1/runs/${threadId}/stream`, { headers: { 'last-event-id': 'abc' } });
+      const badLastId = await api.call('GET', `/v1/runs/${threadId}/stream`, undefined, { 'last-event-id': 'abc' });
       expect(badLastId.status).toBe(400);
     });
   });

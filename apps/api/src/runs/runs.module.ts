@@ -5,5 +5,5 @@ import { TemporalModule } from '../temporal/temporal.module';
 import { RunsController } from './runs.controller';
 import { RunsService } from './runs.service';
 
-@Module({ imports: [StoreModule, StreamsModule, TemporalModule], controllers: [RunsController], providers: [RunsService] })
+@Module({ imports: [StoreModule, StreamsModule, TemporalModule], controllers: [RunsController], providers: [RunsService], exports: [RunsService] })
 export class RunsModule {}

@@ -21,9 +21,6 @@ import { ApiException } from '../errors/api.exception';
 import { TemporalService } from '../temporal/temporal.service';
 import { DEFAULT_PINS } from './default-pins';
 
-// Until identity lands (issue 8), every request acts as the local operator.
-const LOCAL_OPERATOR: Actor = { type: 'user', id: 'local-operator' };
-
 @Injectable()
 export class RunsService {
   private readonly logger = new Logger('runs');
@@ -55,7 +52,7 @@ export class RunsService {
     return { items: page, next_from_seq: page.length ? page[page.length - 1]!.seq + 1 : fromSeq, has_more: hasMore };
   }
 
-  async start(threadId: string, body: StartRunRequest): Promise<Run> {
+  async start(threadId: string, body: StartRunRequest, requestedBy: Actor): Promise<Run> {
     const thread = await this.thread(threadId);
     const provider = body.pins?.provider ?? DEFAULT_PINS.provider;
     // The offline model's knobs are defaults for the offline model only; a real provider gets just what was asked.
@@ -68,7 +65,7 @@ export class RunsService {
       }
     }
     const pins = { ...DEFAULT_PINS, ...body.pins, params, tools };
-    return this.launch({ projectId: thread.project_id, threadId, pins, input: await this.toContent(body.message), retryOf: null, budget: body.budget ?? null });
+    return this.launch({ projectId: thread.project_id, threadId, pins, input: await this.toContent(body.message), retryOf: null, budget: body.budget ?? null }, requestedBy);
   }
 
   async cancel(runId: string): Promise<Run> {
@@ -87,10 +84,10 @@ export class RunsService {
    * Continues a paused run: signals its workflow, which records `resumed` (with the budget now in force) and goes on.
    * Answers the run as it was; the status change arrives on the streams.
    */
-  async resume(runId: string, body: ResumeRunRequest): Promise<Run> {
+  async resume(runId: string, body: ResumeRunRequest, resumedBy: Actor): Promise<Run> {
     const run = await this.get(runId);
     if (run.status !== 'paused') throw new ApiException('E_CONFLICT', `Run ${runId} is ${run.status}, not paused; only a paused run can be resumed.`);
-    const signal: ResumeRunSignal = { resumed_by: LOCAL_OPERATOR, ...(body.budget ? { budget: body.budget } : {}), ...(body.reason ? { reason: body.reason } : {}) };
+    const signal: ResumeRunSignal = { resumed_by: resumedBy, ...(body.budget ? { budget: body.budget } : {}), ...(body.reason ? { reason: body.reason } : {}) };
     try {
       await this.temporal.client.workflow.getHandle(run.workflow_id).signal<[ResumeRunSignal]>(SIGNALS.resumeRun, signal);
     } catch (err) {
@@ -101,15 +98,15 @@ export class RunsService {
   }
 
   /** A new run with the same pinned inputs, linked to the first. */
-  async retry(runId: string): Promise<Run> {
+  async retry(runId: string, requestedBy: Actor): Promise<Run> {
     const run = await this.get(runId);
     if (!TERMINAL_RUN_STATUSES.has(run.status)) throw new ApiException('E_CONFLICT', `Run ${runId} is still ${run.status}; cancel it or wait for it to end.`);
     const input = await this.store.getRunInput(runId);
     if (!input) throw new ApiException('E_NOT_FOUND', `No run ${runId}.`);
-    return this.launch({ projectId: run.project_id, threadId: run.thread_id, pins: run.pins, input, retryOf: run.id, budget: run.budget });
+    return this.launch({ projectId: run.project_id, threadId: run.thread_id, pins: run.pins, input, retryOf: run.id, budget: run.budget }, requestedBy);
   }
 
-  private async launch(spec: Parameters<RunStore['createRun']>[0]): Promise<Run> {
+  private async launch(spec: Parameters<RunStore['createRun']>[0], requestedBy: Actor): Promise<Run> {
     const run = await this.store.createRun(spec);
     const input: AgentRunInput = {
       run_id: run.id,
@@ -118,7 +115,7 @@ export class RunsService {
       message: spec.input,
       pins: spec.pins,
       retry_of: spec.retryOf,
-      requested_by: LOCAL_OPERATOR,
+      requested_by: requestedBy,
       ...(spec.budget ? { budget: spec.budget } : {}),
     };
     try {

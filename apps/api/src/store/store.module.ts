@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ApprovalStore, ArtifactStore, OpenApiSpecStore, PolicyStore, PriceStore, ProviderConfigStore, RunStore, SecretBox, ToolRegistryStore, parseMasterKey } from '@omniai/store';
+import { ApprovalStore, ArtifactStore, IdentityStore, OpenApiSpecStore, PolicyStore, PriceStore, ProviderConfigStore, RunStore, SecretBox, ToolRegistryStore, parseMasterKey } from '@omniai/store';
 import { AppConfig } from '../config/app-config';
 import { DatabaseModule } from '../database/database.module';
 import { DatabaseService } from '../database/database.service';
@@ -14,6 +14,7 @@ import { DatabaseService } from '../database/database.service';
     { provide: ToolRegistryStore, useFactory: (db: DatabaseService) => new ToolRegistryStore(db.dataSource), inject: [DatabaseService] },
     { provide: PolicyStore, useFactory: (db: DatabaseService) => new PolicyStore(db.dataSource), inject: [DatabaseService] },
     { provide: ApprovalStore, useFactory: (db: DatabaseService) => new ApprovalStore(db.dataSource), inject: [DatabaseService] },
+    { provide: IdentityStore, useFactory: (db: DatabaseService) => new IdentityStore(db.dataSource), inject: [DatabaseService] },
     { provide: OpenApiSpecStore, useFactory: (db: DatabaseService) => new OpenApiSpecStore(db.dataSource), inject: [DatabaseService] },
     {
       provide: ProviderConfigStore,
@@ -21,6 +22,6 @@ import { DatabaseService } from '../database/database.service';
       inject: [DatabaseService, AppConfig],
     },
   ],
-  exports: [RunStore, ArtifactStore, ProviderConfigStore, PriceStore, ToolRegistryStore, PolicyStore, ApprovalStore, OpenApiSpecStore],
+  exports: [IdentityStore, RunStore, ArtifactStore, ProviderConfigStore, PriceStore, ToolRegistryStore, PolicyStore, ApprovalStore, OpenApiSpecStore],
 })
 export class StoreModule {}

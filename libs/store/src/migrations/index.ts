@@ -7,6 +7,7 @@ import { RunPausedStatus1764200000000 } from './1764200000000-run-paused-status'
 import { ToolRuntime1764300000000 } from './1764300000000-tool-runtime';
 import { ProjectDocuments1764400000000 } from './1764400000000-project-documents';
 import { OpenApiSpecs1764600000000 } from './1764600000000-openapi-specs';
+import { Identity1764700000000 } from './1764700000000-identity';
 
 /** Every migration, oldest first. Migrations are the only way the schema changes (never `synchronize`). */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   ToolRuntime1764300000000,
   ProjectDocuments1764400000000,
   OpenApiSpecs1764600000000,
+  Identity1764700000000,
 ];

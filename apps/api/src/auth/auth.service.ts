@@ -1,0 +1,190 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  type AcceptInviteRequest,
+  type CreatedInvite,
+  type CreatedToken,
+  type CreateInviteRequest,
+  type CreateTokenRequest,
+  type InviteInfo,
+  type LoginRequest,
+  SESSION_COOKIE,
+  type SessionInfo,
+} from '@omniai/contracts';
+import { IdentityStore, newSecret, secretHash, type UserRecord } from '@omniai/store';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppConfig } from '../config/app-config';
+import { ApiException } from '../errors/api.exception';
+import type { Actor } from './actor';
+import { parseCookies, serializeCookie } from './cookies';
+import { dummyHash, hashPassword, verifyPassword } from './password';
+
+export const TOKEN_PREFIX = 'omni_pat_';
+const INVITE_PREFIX = 'inv_';
+
+/** Sessions, sign-in, invites, bearer tokens and the first admin (D31). Every secret is stored as a hash. */
+@Injectable()
+export class AuthService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('auth');
+  readonly sessionCookie: string;
+
+  constructor(
+    private readonly identity: IdentityStore,
+    private readonly config: AppConfig,
+  ) {
+    this.sessionCookie = config.secureCookies ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
+  }
+
+  /** First start: create the admin. With OMNI_ADMIN_PASSWORD it can sign in at once; otherwise print a one-time link. */
+  async onApplicationBootstrap(): Promise<void> {
+    const { email, password } = this.config.admin;
+    if ((await this.identity.countUsers()) === 0) {
+      await this.identity.createUser({ email, displayName: 'Admin', role: 'admin', passwordHash: password ? await hashPassword(password) : null }).catch(async (err: unknown) => {
+        // Another API process created it at the same moment.
+        if ((await this.identity.userByEmail(email)) === null) throw err;
+      });
+      await this.identity.audit({ action: 'user.bootstrap_admin', target: email });
+    }
+    const admin = await this.identity.userByEmail(email);
+    if (admin && admin.passwordHash === null) {
+      // Until the admin has a password, every start replaces the link (only its hash is kept, so it cannot be reprinted).
+      await this.identity.revokeInvitesFor(email);
+      const token = newSecret(INVITE_PREFIX);
+      await this.identity.createInvite({ tokenHash: secretHash(token), email, role: 'admin', projects: [], createdBy: null, expiresAt: new Date(Date.now() + 24 * 3_600_000) });
+      // The one line the operator needs on first start; npm start repeats it in its banner.
+      console.log(`one-time admin sign-in link (valid 24 h): ${this.config.publicUrl}/invite/${token}`);
+    }
+  }
+
+  // ── sessions ──────────────────────────────────────────────────────────────────────────────────────────────────
+  async login(body: LoginRequest, req: FastifyRequest, reply: FastifyReply): Promise<SessionInfo> {
+    const user = await this.identity.userByEmail(body.email);
+    // Same work and the same answer for an unknown email, a wrong password and a disabled account.
+    const ok = await verifyPassword(body.password, user?.passwordHash ?? (await dummyHash()));
+    if (!user || !ok || user.disabled || user.passwordHash === null) {
+      await this.identity.audit({ actorEmail: body.email, action: 'auth.login_failed', ip: req.ip });
+      throw new ApiException('E_AUTH_REQUIRED', 'Wrong email or password.');
+    }
+    // Rotation: a session this browser carried in ends; the new one has a new id.
+    await this.endPresentedSession(req);
+    const info = await this.startSession(user, req, reply);
+    await this.identity.audit({ actorUserId: user.id, actorEmail: user.email, action: 'auth.login', ip: req.ip });
+    return info;
+  }
+
+  async logout(actor: Actor, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (actor.sessionIdHash) await this.identity.revokeSession(actor.sessionIdHash);
+    void reply.header('set-cookie', serializeCookie(this.sessionCookie, '', { httpOnly: true, secure: this.config.secureCookies, maxAgeSeconds: 0 }));
+    await this.identity.audit({ actorUserId: actor.user.id, actorEmail: actor.user.email, action: 'auth.logout', ip: req.ip });
+  }
+
+  /** The session named by the request's cookie, if it is live. */
+  async sessionActor(req: FastifyRequest): Promise<Actor | null> {
+    const id = parseCookies(req.headers.cookie).get(this.sessionCookie);
+    if (!id || id.length > 200) return null;
+    const idHash = secretHash(id);
+    const session = await this.identity.liveSession(idHash, this.config.sessionIdleMs);
+    if (!session) return null;
+    const { passwordHash: _, ...user } = session.user;
+    return { user, via: 'session', sessionIdHash: idHash, csrfToken: session.csrfToken, sessionExpiresAt: session.expiresAt, projects: await this.projectsOf(user) };
+  }
+
+  /** The bearer token of the request, if it is live. */
+  async tokenActor(req: FastifyRequest): Promise<Actor | null> {
+    const secret = bearerOf(req);
+    if (!secret || !secret.startsWith(TOKEN_PREFIX) || secret.length > 200) return null;
+    const found = await this.identity.liveToken(secretHash(secret));
+    if (!found) return null;
+    const { passwordHash: _, ...user } = found.user;
+    return { user, via: 'token', token: found.token, projects: await this.projectsOf(user) };
+  }
+
+  async sessionInfo(actor: Actor): Promise<SessionInfo> {
+    return {
+      user: actor.user,
+      memberships: await this.identity.memberships(actor.user.id),
+      csrf_token: actor.csrfToken ?? '',
+      expires_at: (actor.sessionExpiresAt ?? new Date()).toISOString(),
+    };
+  }
+
+  private async projectsOf(user: Omit<UserRecord, 'passwordHash'>): Promise<Actor['projects']> {
+    if (user.role === 'admin') return 'all';
+    return new Map((await this.identity.memberships(user.id)).map((m) => [m.project_id, m.role]));
+  }
+
+  private async startSession(user: UserRecord, req: FastifyRequest, reply: FastifyReply): Promise<SessionInfo> {
+    const id = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(Date.now() + this.config.sessionTtlMs);
+    await this.identity.createSession({ idHash: secretHash(id), userId: user.id, csrfToken, expiresAt, ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
+    void reply.header('set-cookie', serializeCookie(this.sessionCookie, id, { httpOnly: true, secure: this.config.secureCookies, maxAgeSeconds: this.config.sessionTtlMs / 1000 }));
+    const { passwordHash: _, ...pub } = user;
+    return { user: pub, memberships: await this.identity.memberships(user.id), csrf_token: csrfToken, expires_at: expiresAt.toISOString() };
+  }
+
+  private async endPresentedSession(req: FastifyRequest): Promise<void> {
+    const id = parseCookies(req.headers.cookie).get(this.sessionCookie);
+    if (id && id.length <= 200) await this.identity.revokeSession(secretHash(id));
+  }
+
+  // ── invites ───────────────────────────────────────────────────────────────────────────────────────────────────
+  async createInvite(body: CreateInviteRequest, actor: Actor, ip: string): Promise<CreatedInvite> {
+    const existing = await this.identity.userByEmail(body.email);
+    if (existing && existing.passwordHash !== null) throw new ApiException('E_CONFLICT', `A user with the email ${body.email} exists already.`);
+    const token = newSecret(INVITE_PREFIX);
+    const invite = await this.identity.createInvite({
+      tokenHash: secretHash(token),
+      email: body.email,
+      role: body.role,
+      projects: body.projects,
+      createdBy: actor.user.id,
+      expiresAt: new Date(Date.now() + body.expires_in_hours * 3_600_000),
+    });
+    await this.identity.audit({ actorUserId: actor.user.id, actorEmail: actor.user.email, action: 'user.invited', target: body.email, ip, detail: { role: body.role, projects: body.projects } });
+    return { invite, token, path: `/invite/${token}` };
+  }
+
+  async inviteInfo(token: string): Promise<InviteInfo> {
+    const invite = await this.identity.openInvite(secretHash(token));
+    if (!invite) throw new ApiException('E_NOT_FOUND', 'This invite link is not valid any more (used, revoked or expired).');
+    return { email: invite.email, role: invite.role, expires_at: invite.expires_at };
+  }
+
+  async acceptInvite(token: string, body: AcceptInviteRequest, req: FastifyRequest, reply: FastifyReply): Promise<SessionInfo> {
+    const user = await this.identity.acceptInvite(secretHash(token), body.display_name, await hashPassword(body.password));
+    if (!user) throw new ApiException('E_NOT_FOUND', 'This invite link is not valid any more (used, revoked or expired).');
+    await this.identity.audit({ actorUserId: user.id, actorEmail: user.email, action: 'user.invite_accepted', ip: req.ip, detail: { role: user.role } });
+    await this.endPresentedSession(req);
+    return this.startSession(user, req, reply);
+  }
+
+  // ── bearer tokens ─────────────────────────────────────────────────────────────────────────────────────────────
+  async createToken(body: CreateTokenRequest, actor: Actor, ip: string): Promise<CreatedToken> {
+    const secret = newSecret(TOKEN_PREFIX);
+    const token = await this.identity.createToken({
+      userId: actor.user.id,
+      name: body.name,
+      prefix: secret.slice(0, TOKEN_PREFIX.length + 6),
+      tokenHash: secretHash(secret),
+      scopes: [...new Set(body.scopes)],
+      expiresAt: new Date(Date.now() + body.expires_in_days * 86_400_000),
+    });
+    await this.identity.audit({ actorUserId: actor.user.id, actorEmail: actor.user.email, action: 'token.created', target: token.id, ip, detail: { name: token.name, scopes: token.scopes } });
+    return { token, secret };
+  }
+
+  async revokeToken(tokenId: string, actor: Actor, ip: string): Promise<void> {
+    const token = await this.identity.revokeToken(actor.user.id, tokenId);
+    if (!token) throw new ApiException('E_NOT_FOUND', `You have no token ${tokenId}.`);
+    await this.identity.audit({ actorUserId: actor.user.id, actorEmail: actor.user.email, action: 'token.revoked', target: tokenId, ip });
+  }
+}
+
+/** The bearer credential of `Authorization: Bearer <secret>`, if any. */
+export function bearerOf(req: FastifyRequest): string | null {
+  const header = req.headers.authorization;
+  if (!header) return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return m ? m[1]! : '';
+}
