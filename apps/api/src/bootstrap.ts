@@ -9,6 +9,17 @@ import { ConsoleAssets } from './console/console-assets';
 import { SECURITY_HEADERS } from './http/security-headers';
 
 
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+const ROUTES = new WeakMap<NestFastifyApplication, RegisteredRoute[]>();
+
+/** Every route the app registered with Fastify (for the tests that crawl them all). */
+export function registeredRoutes(app: NestFastifyApplication): readonly RegisteredRoute[] {
+  return ROUTES.get(app) ?? [];
+}
+
 /** Builds the API (used by main.ts and by the tests, which bind a free port). */
 export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
@@ -23,6 +34,11 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     bufferLogs: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  const routes: RegisteredRoute[] = [];
+  fastify.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routes.push({ method: String(method), url: r.url });
+  });
+  ROUTES.set(app, routes);
   fastify.addHook('onSend', async (request, reply) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
     reply.header('x-request-id', String(request.id));

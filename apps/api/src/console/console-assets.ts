@@ -13,7 +13,14 @@ export class ConsoleAssets {
   /** Whether a 404 for this request should be answered with the console's index.html (a deep link). */
   servesFallback(method: string, url: string): boolean {
     if (!this.indexHtml || (method !== 'GET' && method !== 'HEAD')) return false;
-    const path = url.split('?')[0]!.toLowerCase();
+    // Normalized the way a path trick would try to slip past (`//v1`, `/V1`, `/%761`): those stay JSON 404s.
+    let path = url.split('?')[0]!;
+    try {
+      path = decodeURIComponent(path);
+    } catch {
+      return false;
+    }
+    path = path.toLowerCase().replace(/[\\/]+/g, '/');
     return !path.startsWith('/v1') && path !== '/healthz' && !/\.[a-z0-9]+$/.test(path);
   }
 }
