@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { signIn, TEST_ADMIN } from '../tools/testing/api-session.mjs';
 
 const require = createRequire(import.meta.url);
 const pg = require('pg');
@@ -33,10 +34,23 @@ export const BENCH_FIXTURES = {
   ],
 };
 
+let session = null;
+
+/** Signs the benchmark in as the admin its API was started with (TEST_ADMIN_ENV); every call below uses it. */
+export async function connect(apiUrl) {
+  session = await signIn(apiUrl, TEST_ADMIN);
+}
+
+/** Credentials for a request: the session cookie, and the CSRF header on mutations. */
+export function auth(method = 'GET') {
+  if (!session) throw new Error('bench: call connect(apiUrl) first');
+  return { cookie: session.cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': session.csrf }) };
+}
+
 export async function api(apiUrl, method, path, body) {
   const res = await fetch(`${apiUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...auth(method), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
@@ -113,7 +127,7 @@ export async function notifyFloor(pgUrl, samples) {
 
 /** A minimal SSE reader: calls `onId(seq)` for every `id:` line, as the bytes arrive. */
 async function openStream(url, onId) {
-  const res = await fetch(url, { headers: { accept: 'text/event-stream' } });
+  const res = await fetch(url, { headers: { accept: 'text/event-stream', ...auth() } });
   if (res.status !== 200) throw new Error(`stream → ${res.status}`);
   const reader = res.body.getReader();
   const decoder = new TextDecoder();

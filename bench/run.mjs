@@ -14,6 +14,7 @@ import { findTemporal } from '../tools/lib/temporal-cli.mjs';
 import { startTemporalDevServer } from '../tools/lib/temporal-server.mjs';
 import { stopChild } from '../tools/lib/stack.mjs';
 import * as metrics from './omni-metrics.mjs';
+import { TEST_ADMIN_ENV } from '../tools/testing/api-session.mjs';
 
 const require = createRequire(import.meta.url);
 const { Client, Connection } = require('@temporalio/client');
@@ -75,12 +76,12 @@ function spawnApp(entry, env) {
 async function omniRun(apiUrl, threadId) {
   const res = await fetch(`${apiUrl}/v1/threads/${threadId}/runs`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...metrics.auth('POST') },
     body: JSON.stringify({ message: '[bench] tool', pins: { params: { delay_ms: 0, reply_words: 3 } } }),
   });
   if (res.status !== 201) throw new Error(`start failed: ${res.status} ${await res.text()}`);
   const run = await res.json();
-  const stream = await fetch(`${apiUrl}/v1/runs/${run.id}/stream`);
+  const stream = await fetch(`${apiUrl}/v1/runs/${run.id}/stream`, { headers: metrics.auth() });
   const reader = stream.body.getReader();
   let text = '';
   for (;;) {
@@ -140,6 +141,9 @@ async function main() {
       NODE_ENV: 'production',
       OMNI_SECRETS_KEY: randomBytes(32).toString('base64'),
       OMNI_SCRIPTED_FIXTURES_DIR: fixturesDir,
+      ...TEST_ADMIN_ENV,
+      // One benchmark user opens 1,000 streams and hundreds of runs a minute: the per-session limit would be measured instead.
+      OMNI_RATE_LIMIT_UI: '1000000',
     };
     children.push(spawnApp('apps/api/dist/main.js', env), spawnApp('apps/worker/dist/main.js', env));
     await waitForPort(apiPort, { what: 'the API', alive: () => children[0].exitCode === null });
@@ -149,8 +153,9 @@ async function main() {
       if (meta.components.worker.status === 'healthy') break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    const project = await (await fetch(`${apiUrl}/v1/projects`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"bench"}' })).json();
-    const thread = await (await fetch(`${apiUrl}/v1/projects/${project.id}/threads`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json();
+    await metrics.connect(apiUrl);
+    const project = await metrics.api(apiUrl, 'POST', '/v1/projects', { name: 'bench' });
+    const thread = await metrics.api(apiUrl, 'POST', `/v1/projects/${project.id}/threads`, {});
     // The no-op agent run calls one inproc_safe tool (web.search: a read, granted without review).
     await metrics.setPolicy(apiUrl, false);
     await new DocumentStore(db).ingest(project.id, 'bench.md', 'bench text\n', 'text/markdown');

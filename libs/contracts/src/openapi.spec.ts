@@ -83,7 +83,10 @@ describe('docs/openapi.json', () => {
     for (const route of API_ROUTES) {
       const responses = doc.paths[route.path]![route.method]!.responses;
       const errors = Object.keys(responses).filter((s) => Number(s) >= 400);
-      expect(errors).toEqual(Object.keys(route.errors));
+      // A guarded route also documents 401, 403 and 429 (the guard's answers), besides its own errors.
+      const implied = route.access === 'public' ? [] : ['401', '403', '429'];
+      expect(errors).toEqual([...new Set([...implied, ...Object.keys(route.errors)])].sort());
+      expect(doc.paths[route.path]![route.method]!.security).toEqual(route.access === 'public' ? [] : [expect.any(Object)]);
       for (const status of errors) {
         expect(statuses.has(Number(status))).toBe(true);
         expect([route.method, route.path, status, responses[status]!.content?.['application/json']?.schema]).toEqual([

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import * as api from './api';
 import * as artifacts from './artifacts';
 import * as errors from './errors';
+import * as identity from './identity';
 import * as meta from './meta';
 import * as providerPresets from './provider-presets';
 import { API_ROUTES, type ApiRoute, type ErrorStatus } from './routes';
@@ -37,6 +38,10 @@ export interface OpenApiOperation {
   parameters?: OpenApiParameter[];
   requestBody?: { required: boolean; content: Record<string, OpenApiMediaType> };
   responses: Record<string, OpenApiResponse>;
+  /** Empty for a public route; the session (and, on mutations, the CSRF header) or a bearer token otherwise. */
+  security: Array<Record<string, string[]>>;
+  /** The capability the caller's role (and token scopes) must grant, or `public`. */
+  'x-access': ApiRoute['access'];
 }
 
 export interface OpenApiDocument {
@@ -44,7 +49,7 @@ export interface OpenApiDocument {
   info: { title: string; version: string; description: string; license: { name: string; identifier: string } };
   tags: { name: string; description: string }[];
   paths: Record<string, Partial<Record<ApiRoute['method'], OpenApiOperation>>>;
-  components: { schemas: Record<string, OpenApiSchema> };
+  components: { schemas: Record<string, OpenApiSchema>; securitySchemes: Record<string, Record<string, string>> };
 }
 
 type Io = 'input' | 'output';
@@ -55,6 +60,9 @@ const INLINE_PREFIX = '~inline~';
 
 const TAGS: OpenApiDocument['tags'] = [
   { name: 'health', description: 'Liveness and deployment metadata.' },
+  { name: 'auth', description: 'Sign-in, sessions and invite links (the UI lane).' },
+  { name: 'users', description: 'Users, invites, project memberships, your bearer tokens, and the audit log.' },
+  { name: 'public', description: 'The public lane for integrations: bearer tokens only, no cookies, no CORS.' },
   { name: 'projects', description: 'Projects: the top-level containers.' },
   { name: 'threads', description: 'Conversations within a project.' },
   { name: 'runs', description: 'Durable agent runs and their append-only event logs.' },
@@ -72,7 +80,7 @@ const SUCCESS: Record<ApiRoute['status'], string> = { 200: 'OK.', 201: 'Created.
 /** Every exported contract schema, by export name: these become `components.schemas` when a route reaches them. */
 function namedSchemas(): Map<z.ZodType, string> {
   const named = new Map<z.ZodType, string>();
-  const modules: Record<string, unknown>[] = [api, artifacts, errors, meta, providerPresets, runEvents];
+  const modules: Record<string, unknown>[] = [api, artifacts, errors, identity, meta, providerPresets, runEvents];
   const entries = modules.flatMap((m) => Object.entries(m)).sort(([a], [b]) => compare(a, b));
   for (const [name, value] of entries) {
     if (value instanceof z.ZodType && !named.has(value)) named.set(value, name);
@@ -211,7 +219,18 @@ export function buildOpenApiDocument(version: string): OpenApiDocument {
           : { description: SUCCESS[route.status], content: { 'application/json': { schema: conv.output.schemaOf(route.response) } } };
 
     const responses: Record<string, OpenApiResponse> = { [route.status]: success };
-    for (const [status, cause] of Object.entries(route.errors)) responses[status] = errorResponse(Number(status) as ErrorStatus, cause);
+    const guarded = route.access !== 'public';
+    const tokenLane = route.path.startsWith('/v1/public/');
+    const implied: Partial<Record<ErrorStatus, string>> = guarded
+      ? {
+          401: tokenLane ? 'No valid bearer token (missing, malformed, revoked or expired).' : 'Not signed in (no live session).',
+          403: tokenLane
+            ? `The token lacks the \`${route.access}\` scope, or its user the role.`
+            : `Your role lacks \`${route.access}\`${route.method === 'get' ? '' : ', or the CSRF header is missing or wrong'}, or the request's origin is not allowed.`,
+          429: 'Rate limited; see Retry-After.',
+        }
+      : {};
+    for (const [status, cause] of Object.entries({ ...implied, ...route.errors })) responses[status] = errorResponse(Number(status) as ErrorStatus, cause!);
 
     const operation: OpenApiOperation = {
       operationId: route.operationId,
@@ -221,6 +240,8 @@ export function buildOpenApiDocument(version: string): OpenApiDocument {
       ...(parameters.length ? { parameters } : {}),
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: conv.input.schemaOf(route.body) } } } } : {}),
       responses,
+      security: !guarded ? [] : tokenLane ? [{ bearer: [] }] : route.method === 'get' ? [{ session: [] }] : [{ session: [], csrf: [] }],
+      'x-access': route.access,
     };
     const item = (paths[route.path] ??= {});
     if (item[route.method]) throw new Error(`openapi: ${route.method.toUpperCase()} ${route.path} is declared twice`);
@@ -266,6 +287,13 @@ export function buildOpenApiDocument(version: string): OpenApiDocument {
     },
     tags: TAGS,
     paths,
-    components: { schemas },
+    components: {
+      schemas,
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'omni_session', description: 'The UI lane: the session cookie set by `POST /v1/auth/login` (`__Host-omni_session` over https).' },
+        csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token', description: "The session's CSRF token (from the sign-in answer or `GET /v1/auth/session`), required on every UI-lane mutation." },
+        bearer: { type: 'http', scheme: 'bearer', description: 'The public lane (`/v1/public/*`): a token from `POST /v1/tokens` (`omni_pat_…`).' },
+      },
+    },
   };
 }

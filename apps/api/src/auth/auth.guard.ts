@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { API_ROUTES, type ApiRoute, type Capability, CSRF_HEADER, roleAllows, type TokenScope } from '@omniai/contracts';
+import { type Capability, CSRF_HEADER, roleAllows, type TokenScope } from '@omniai/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
 import { ApiException } from '../errors/api.exception';
@@ -9,13 +9,11 @@ import { AuthService, bearerOf } from './auth.service';
 import { OriginPolicy } from './origin-policy';
 import { ProjectScopes } from './project-scopes';
 import { RateLimiter } from './rate-limiter';
+import { routeOf } from './route-table';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const PUBLIC_LANE_PREFIX = '/v1/public/';
 
-/** `/v1/runs/{runId}` → `/v1/runs/:runId`, the form Fastify reports as the matched route. */
-const routeKey = (method: string, path: string) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`;
-const ROUTES = new Map<string, ApiRoute>(API_ROUTES.map((r) => [routeKey(r.method, r.path), r]));
 
 /**
  * The one global guard (D31), deny by default: a route answers only if `API_ROUTES` lists it; `public` routes need
@@ -41,7 +39,7 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<FastifyRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const route = ROUTES.get(routeKey(req.method === 'HEAD' ? 'GET' : req.method, req.routeOptions.url ?? ''));
+    const route = routeOf(req);
     if (!route) throw new ApiException('E_AUTH_FORBIDDEN', 'This route is not open to anyone.');
     if (route.feature && this.config.disabledFeatures.has(route.feature)) {
       throw new ApiException('E_CAPABILITY_DISABLED', `The ${route.feature} capability is disabled on this deployment.`);

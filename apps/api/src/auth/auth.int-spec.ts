@@ -273,6 +273,9 @@ describe('identity: lanes, guard, sessions, tokens and project isolation (real A
     const audit = (await api.get('/v1/audit?limit=200')).body.items as Array<{ action: string; actor_email: string | null; ip: string | null }>;
     const actions = audit.map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['user.bootstrap_admin', 'auth.login', 'auth.login_failed', 'auth.logout', 'user.invited', 'user.invite_accepted', 'token.created', 'token.revoked', 'user.updated']));
+    await api.put('/v1/prices', { items: [{ provider: 'offline', model: 'audited', input_per_mtok_usd: 1, output_per_mtok_usd: 1 }] });
+    const latest = (await api.get('/v1/audit?limit=1')).body.items[0];
+    expect(latest).toMatchObject({ action: 'admin.putPrices', target: '/v1/prices', actor_email: TEST_ADMIN.email, ip: '127.0.0.1' });
     expect(audit.find((a) => a.action === 'auth.login_failed')!.ip).toBe('127.0.0.1');
     await expect(sql(`update audit_log set action = 'x'`)).rejects.toThrow(/append-only/);
     await expect(sql(`delete from audit_log`)).rejects.toThrow(/append-only/);

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { DatabaseModule } from '../database/database.module';
 import { RunsModule } from '../runs/runs.module';
 import { StoreModule } from '../store/store.module';
+import { AuditInterceptor } from './audit.interceptor';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
@@ -16,7 +17,7 @@ import { UsersController } from './users.controller';
 @Module({
   imports: [DatabaseModule, StoreModule, RunsModule],
   controllers: [AuthController, UsersController, TokensController, PublicController],
-  providers: [AuthService, ProjectScopes, OriginPolicy, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, ProjectScopes, OriginPolicy, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
   exports: [OriginPolicy],
 })
 export class AuthModule {}

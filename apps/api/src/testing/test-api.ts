@@ -23,7 +23,8 @@ async function request(url: string, method: string, init: { body?: unknown; head
   } catch {
     body = text;
   }
-  return { status: res.status, body, headers: res.headers };
+  // Headers are there to read, but kept out of equality checks on `{ status, body }`.
+  return Object.defineProperty({ status: res.status, body } as Answer, 'headers', { value: res.headers, enumerable: false });
 }
 
 /** A client for the session that `answer` (a sign-in or accepted invite) started. */
