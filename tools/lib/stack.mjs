@@ -121,6 +121,7 @@ export async function startStack(settings, { log = console.log, step = async (_n
       OMNI_API_PORT: String(settings.apiPort),
       OMNI_CONSOLE_DIR: join(ROOT, 'apps/console/dist/browser'),
       OMNI_PUBLIC_URL: process.env.OMNI_PUBLIC_URL || `http://${settings.apiHost}:${settings.apiPort}`,
+      OMNI_LOG_FORMAT: process.env.OMNI_LOG_FORMAT || 'pretty',
       // The worker keeps project git repositories with the rest of the stack's data.
       OMNI_REPOS_DIR: process.env.OMNI_REPOS_DIR || join(settings.dataDir, 'repos'),
     };

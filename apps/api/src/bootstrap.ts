@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { OriginPolicy } from './auth/origin-policy';
 import { ConsoleAssets } from './console/console-assets';
+import { StructuredLogger } from './logging/structured-logger';
 import { SECURITY_HEADERS } from './http/security-headers';
 
 
@@ -30,7 +31,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     routerOptions: { ignoreTrailingSlash: false, caseSensitive: true },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: config.logLevels,
+    logger: new StructuredLogger(config.logLevels, config.logFormat),
     bufferLogs: false,
   });
   const fastify = app.getHttpAdapter().getInstance();

@@ -16,6 +16,8 @@ const ApiEnv = z.object({
   OMNI_CORS_ORIGINS: z.string().default(''),
   OMNI_SECRETS_KEY: z.string().min(1, 'OMNI_SECRETS_KEY (base64, 32 bytes) is required; npm start generates one in .data/secrets.key'),
   OMNI_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
+  /** `json`: one object per line (the default); `pretty`: plain lines for a terminal (npm start). Both are redacted. */
+  OMNI_LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   OMNI_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
   /** Where users reach the console (links in invites; https here makes cookies `Secure` and `__Host-`). */
   OMNI_PUBLIC_URL: z.url().optional(),
@@ -48,6 +50,7 @@ export class AppConfig {
   readonly sseHeartbeatMs: number;
   readonly secretsKey: string;
   readonly logLevels: Array<'error' | 'warn' | 'log' | 'debug'>;
+  readonly logFormat: 'json' | 'pretty';
   readonly version: string;
   readonly publicUrl: string;
   readonly secureCookies: boolean;
@@ -73,6 +76,7 @@ export class AppConfig {
     this.secretsKey = env.OMNI_SECRETS_KEY;
     const levels = ['error', 'warn', 'log', 'debug'] as const;
     this.logLevels = levels.slice(0, levels.indexOf(env.OMNI_LOG_LEVEL) + 1);
+    this.logFormat = env.OMNI_LOG_FORMAT;
     this.version = version;
     this.publicUrl = (env.OMNI_PUBLIC_URL ?? `http://${env.OMNI_API_HOST}:${env.OMNI_API_PORT}`).replace(/\/+$/, '');
     this.secureCookies = this.publicUrl.startsWith('https://');
