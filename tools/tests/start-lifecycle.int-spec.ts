@@ -14,7 +14,10 @@ describe('npm start (tools/start.mjs as a real process)', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
+    // As a newcomer runs it: no admin password configured, so the first start prints a one-time sign-in link.
     env = await stackEnv();
+    delete env['OMNI_ADMIN_PASSWORD'];
+    delete env['OMNI_ADMIN_EMAIL'];
   });
   afterAll(() => rmSync(env['OMNI_DATA_DIR']!, { recursive: true, force: true }));
 
@@ -29,6 +32,21 @@ describe('npm start (tools/start.mjs as a real process)', () => {
     expect(first.output()).toMatch(/^api\s+\| /m); // logs are prefixed per process
     expect((await fetch(first.temporalUiUrl)).status).toBe(200);
 
+    // First start: the banner carries the admin's one-time sign-in link; following it sets the password and signs in.
+    const link = /Sign in\s+(\S+\/invite\/(inv_\S+))/.exec(first.output());
+    expect(link?.[1]).toMatch(new RegExp(`^${first.apiUrl}/invite/inv_`));
+    expect((await fetch(`${first.apiUrl}/v1/projects`)).status).toBe(401); // nothing is open without signing in
+    const invite = await (await fetch(`${first.apiUrl}/v1/auth/invites/${link![2]}`)).json();
+    expect(invite).toMatchObject({ email: 'admin@localhost', role: 'admin' });
+    const accepted = await fetch(`${first.apiUrl}/v1/auth/invites/${link![2]}/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ display_name: 'First Admin', password: 'first-admin-password' }),
+    });
+    expect(accepted.status).toBe(200);
+    const cookie = accepted.headers.get('set-cookie')!.split(';')[0]!;
+    expect((await fetch(`${first.apiUrl}/v1/projects`, { headers: { cookie } })).status).toBe(200);
+
     const started: number[] = first.descendants();
     expect(started.length).toBeGreaterThanOrEqual(4); // postgres, temporal, api, worker (+ their children)
     const { code } = await first.interrupt();
@@ -39,6 +57,14 @@ describe('npm start (tools/start.mjs as a real process)', () => {
     const second = spawnStack(env);
     await second.ready;
     expect((await getMeta(second.apiUrl)).instance_id).toBe(meta.instance_id);
+    // The admin has a password now: no link, and the password signs in.
+    expect(second.output()).not.toContain('Sign in ');
+    const login = await fetch(`${second.apiUrl}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@localhost', password: 'first-admin-password' }),
+    });
+    expect(login.status).toBe(200);
     await second.interrupt();
   });
 
