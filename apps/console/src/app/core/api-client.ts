@@ -1,35 +1,43 @@
-import { Injectable } from '@angular/core';
+import { Injectable, inject } from '@angular/core';
+import { Router } from '@angular/router';
 import type {
+  AcceptInviteRequest,
+  ApiToken,
   Approval,
   ApprovalsQuery,
+  AuditEvent,
+  CreatedInvite,
+  CreatedToken,
+  CreateInviteRequest,
   CreateProviderRequest,
   DecideApprovalRequest,
   DecideApprovalResponse,
   ErrorEnvelope,
   FieldIssue,
+  Invite,
+  InviteInfo,
+  LoginRequest,
   Policy,
   Project,
+  ProjectMember,
+  ProjectRole,
   ProviderConfig,
   ProviderPresetInfo,
   RegisteredTool,
   Run,
   ResumeRunRequest,
   RunEvent,
+  SessionInfo,
   StartRunRequest,
   Thread,
+  TokenScope,
+  UpdateUserRequest,
+  User,
 } from '@omniai/contracts';
+import { ApiError } from './api-error';
+import { SessionStore } from './session.store';
 
-/** A failed API call, carrying the error envelope's stable code, user-safe message and field issues (if any). */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly issues: FieldIssue[] = [],
-  ) {
-    super(message);
-  }
-}
+export { ApiError } from './api-error';
 
 /** The envelope's `detail` as field issues, when it is a list of them (validation errors). */
 function fieldIssues(detail: unknown): FieldIssue[] {
@@ -62,9 +70,38 @@ export interface ApprovalDecisionLogEntry {
 /** `GET /v1/approvals/:id`: the approval and its decide log. */
 export type ApprovalDetail = Approval & { decisions: ApprovalDecisionLogEntry[] };
 
-/** Typed client for `/v1`: request and response types come from `@omniai/contracts`. */
+/** `POST /v1/invites`: the fields with defaults may be left out. */
+export type InviteRequest = Pick<CreateInviteRequest, 'email' | 'role'> & Partial<Pick<CreateInviteRequest, 'projects' | 'expires_in_hours'>>;
+
+/** `POST /v1/tokens`. */
+export interface TokenRequest {
+  name: string;
+  scopes: TokenScope[];
+  expires_in_days: number;
+}
+
+interface RequestOptions {
+  /**
+   * What a 401 E_AUTH_REQUIRED means: `redirect` (the default) ends the session here and sends the user to sign in;
+   * `throw` leaves it to the caller (signing in, where 401 is "wrong password", and the session probe).
+   */
+  on401?: 'redirect' | 'throw';
+  accept?: string;
+}
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Pages that work without a session: a 401 there is the page's own business. */
+const PUBLIC_PAGES = /^\/(login|invite)(?:[/?#]|$)/;
+
+/**
+ * Typed client for `/v1`: request and response types come from `@omniai/contracts`. The session cookie goes along
+ * by itself (same origin); mutations add the session's CSRF token as `x-csrf-token`.
+ */
 @Injectable({ providedIn: 'root' })
 export class ApiClient {
+  private readonly session = inject(SessionStore);
+  private readonly router = inject(Router);
+
   listProjects = () => this.get<{ items: Project[] }>('/v1/projects');
   createProject = (name: string) => this.send<Project>('POST', '/v1/projects', { name });
   listThreads = (projectId: string) => this.get<{ items: Thread[] }>(`/v1/projects/${projectId}/threads`);
@@ -86,6 +123,27 @@ export class ApiClient {
   getApproval = (approvalId: string) => this.get<ApprovalDetail>(`/v1/approvals/${encodeURIComponent(approvalId)}`);
   decideApproval = (approvalId: string, body: DecideApprovalRequest) =>
     this.send<DecideApprovalResponse>('POST', `/v1/approvals/${encodeURIComponent(approvalId)}/decide`, body);
+  /** The artifact's content as text; access follows the run's project. */
+  artifactText = async (runId: string, sha256: string) => (await this.raw('GET', `/v1/runs/${runId}/artifacts/${sha256}`, undefined, { accept: '*/*' })).text();
+
+  login = (body: LoginRequest) => this.request<SessionInfo>('POST', '/v1/auth/login', body, { on401: 'throw' });
+  logout = () => this.request<null>('POST', '/v1/auth/logout', undefined, { on401: 'throw' });
+  getSession = () => this.request<SessionInfo>('GET', '/v1/auth/session', undefined, { on401: 'throw' });
+  getInvite = (token: string) => this.get<InviteInfo>(`/v1/auth/invites/${encodeURIComponent(token)}`);
+  acceptInvite = (token: string, body: AcceptInviteRequest) =>
+    this.request<SessionInfo>('POST', `/v1/auth/invites/${encodeURIComponent(token)}/accept`, body, { on401: 'throw' });
+  listUsers = () => this.get<{ items: User[] }>('/v1/users');
+  updateUser = (userId: string, body: UpdateUserRequest) => this.send<User>('PUT', `/v1/users/${userId}`, body);
+  listInvites = () => this.get<{ items: Invite[] }>('/v1/invites');
+  createInvite = (body: InviteRequest) => this.send<CreatedInvite>('POST', '/v1/invites', body);
+  listMembers = (projectId: string) => this.get<{ items: ProjectMember[] }>(`/v1/projects/${projectId}/members`);
+  putMember = (projectId: string, userId: string, role: ProjectRole) =>
+    this.send<ProjectMember>('PUT', `/v1/projects/${projectId}/members/${userId}`, { role });
+  removeMember = (projectId: string, userId: string) => this.request<null>('DELETE', `/v1/projects/${projectId}/members/${userId}`);
+  listTokens = () => this.get<{ items: ApiToken[] }>('/v1/tokens');
+  createToken = (body: TokenRequest) => this.send<CreatedToken>('POST', '/v1/tokens', body);
+  revokeToken = (tokenId: string) => this.request<null>('DELETE', `/v1/tokens/${tokenId}`);
+  listAudit = (query: { action?: string; before_id?: number; limit?: number } = {}) => this.get<{ items: AuditEvent[] }>(`/v1/audit${queryString(query)}`);
   events = (runId: string, fromSeq: number, limit = 1000) => this.get<EventsPage>(`/v1/runs/${runId}/events?from_seq=${fromSeq}&limit=${limit}`);
 
   /** Every persisted event of a run, page by page. */
@@ -108,28 +166,49 @@ export class ApiClient {
     return this.request<T>(method, path, body);
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+    const res = await this.raw(method, path, body, options);
+    const text = await res.text();
+    return (text ? JSON.parse(text) : null) as T;
+  }
+
+  /** Sends the request and answers the successful response; every failure becomes an ApiError. */
+  private async raw(method: string, path: string, body?: unknown, options: RequestOptions = {}, retried = false): Promise<Response> {
+    const headers: Record<string, string> = { accept: options.accept ?? 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const csrf = this.session.csrfToken();
+    if (MUTATING.has(method) && csrf) headers['x-csrf-token'] = csrf;
     let res: Response;
     try {
-      res = await fetch(path, {
-        method,
-        headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     } catch {
       throw new ApiError(0, 'E_NETWORK', 'Cannot reach the OmniAI API.');
     }
+    if (res.ok) return res;
     const text = await res.text();
-    const json = text ? (JSON.parse(text) as unknown) : null;
-    if (!res.ok) {
-      const envelope = json as Partial<ErrorEnvelope> | null;
-      throw new ApiError(
-        res.status,
-        envelope?.error?.code ?? `HTTP_${res.status}`,
-        envelope?.error?.message ?? `The API answered ${res.status}.`,
-        fieldIssues(envelope?.error?.detail),
-      );
+    let envelope: Partial<ErrorEnvelope> | null = null;
+    try {
+      envelope = text ? (JSON.parse(text) as Partial<ErrorEnvelope>) : null;
+    } catch {
+      // not JSON (a proxy's error page): the status says enough
     }
-    return json as T;
+    const error = new ApiError(
+      res.status,
+      envelope?.error?.code ?? `HTTP_${res.status}`,
+      envelope?.error?.message ?? `The API answered ${res.status}.`,
+      fieldIssues(envelope?.error?.detail),
+    );
+    // A sign-in in another tab replaces the session and its CSRF token: fetch the new one and try once more.
+    if (error.code === 'E_AUTH_CSRF' && !retried && (await this.session.reload())) return this.raw(method, path, body, options, true);
+    if (error.code === 'E_AUTH_REQUIRED' && (options.on401 ?? 'redirect') === 'redirect') this.signInAgain();
+    throw error;
+  }
+
+  /** The session ended (expired, signed out elsewhere, user disabled): forget it and ask to sign in, then come back. */
+  private signInAgain(): void {
+    this.session.clear();
+    const here = this.router.url;
+    if (PUBLIC_PAGES.test(here)) return;
+    void this.router.navigate(['/login'], { queryParams: { next: here } });
   }
 }

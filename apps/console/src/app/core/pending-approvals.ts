@@ -16,19 +16,30 @@ export class PendingApprovals {
   readonly count = signal<number | null>(null);
   readonly more = signal(false);
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private running = false;
 
   start(intervalMs = 5_000): void {
-    if (this.timer !== undefined) return;
+    if (this.running) return;
+    this.running = true;
     const tick = async () => {
       if (typeof document === 'undefined' || !document.hidden) await this.refresh();
-      this.timer = setTimeout(tick, intervalMs);
+      if (this.running) this.timer = setTimeout(tick, intervalMs);
     };
     void tick();
+  }
+
+  /** Stops polling and forgets the count (signed out, or the user cannot review). */
+  stop(): void {
+    this.running = false;
+    clearTimeout(this.timer);
+    this.count.set(null);
+    this.more.set(false);
   }
 
   async refresh(): Promise<void> {
     try {
       const { items } = await this.api.listApprovals({ status: 'pending', limit: PAGE });
+      if (!this.running) return;
       this.count.set(items.length);
       this.more.set(items.length >= PAGE);
     } catch {
