@@ -1,18 +1,21 @@
-import { Injectable, signal } from '@angular/core';
+import { Injectable, inject, signal } from '@angular/core';
+import { ApiClient, ApiError } from '../core/api-client';
 
 /** Opens an artifact's text in the viewer dialog (rendered by the workspace page). */
 @Injectable({ providedIn: 'root' })
 export class ArtifactViewer {
+  private readonly api = inject(ApiClient);
   readonly current = signal<{ sha256: string; text: string | null; error: string | null } | null>(null);
 
-  async open(sha256: string): Promise<void> {
+  /** Artifacts are served per run (`/v1/runs/:runId/artifacts/:sha256`): access follows the run's project. */
+  async open(runId: string, sha256: string): Promise<void> {
     this.current.set({ sha256, text: null, error: null });
     try {
-      const res = await fetch(`/v1/artifacts/${sha256}`);
-      if (!res.ok) throw new Error(`the API answered ${res.status}`);
-      this.current.set({ sha256, text: await res.text(), error: null });
+      const text = await this.api.artifactText(runId, sha256);
+      if (this.current()?.sha256 === sha256) this.current.set({ sha256, text, error: null });
     } catch (err) {
-      this.current.set({ sha256, text: null, error: err instanceof Error ? err.message : String(err) });
+      const error = err instanceof ApiError ? `${err.message} (${err.code})` : String(err);
+      if (this.current()?.sha256 === sha256) this.current.set({ sha256, text: null, error });
     }
   }
 

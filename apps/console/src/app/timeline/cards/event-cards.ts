@@ -146,7 +146,7 @@ export class SystemCardComponent {
   template: `
     <div class="artifact-card" data-testid="card-artifact">
       <span>{{ label() }}</span>
-      <button type="button" class="btn small" (click)="viewer.open(sha())" data-testid="open-artifact">Open ({{ size() }} bytes)</button>
+      <button type="button" class="btn small" (click)="viewer.open(event().run_id, sha())" data-testid="open-artifact">Open ({{ size() }} bytes)</button>
     </div>
   `,
 })

@@ -34,7 +34,7 @@ const SHARED_STYLES = `
       </dl>
       <div class="label">Arguments</div>
       @if (artifact(); as a) {
-        <div><button type="button" class="btn small" (click)="viewer.open(a.sha256)" data-testid="open-artifact">Open arguments ({{ a.size_bytes.toLocaleString() }} bytes)</button></div>
+        <div><button type="button" class="btn small" (click)="viewer.open(event().run_id, a.sha256)" data-testid="open-artifact">Open arguments ({{ a.size_bytes.toLocaleString() }} bytes)</button></div>
       } @else {
         <div class="box" data-testid="tool-call-arguments"><omni-json-tree [value]="args()" /></div>
       }
