@@ -1,33 +1,73 @@
 import type { Routes } from '@angular/router';
+import { featureOn, requires, signedIn, signedOut } from './core/auth.guards';
 
 const workspace = () => import('./workspace/workspace-page.component').then((m) => m.WorkspacePageComponent);
+const admin = requires('admin');
 
 export const routes: Routes = [
-  { path: '', pathMatch: 'full', redirectTo: 'projects' },
-  { path: 'projects', title: 'Projects · OmniAI', loadComponent: workspace },
-  { path: 'projects/:projectId', title: 'Project · OmniAI', loadComponent: workspace },
-  { path: 'projects/:projectId/threads/:threadId', title: 'Thread · OmniAI', loadComponent: workspace },
-  { path: 'projects/:projectId/threads/:threadId/runs/:runId', title: 'Run · OmniAI', loadComponent: workspace },
   {
-    path: 'system',
-    title: 'System · OmniAI',
-    loadComponent: () => import('./system/system-page.component').then((m) => m.SystemPageComponent),
+    path: 'login',
+    title: 'Sign in · OmniAI',
+    canActivate: [signedOut],
+    loadComponent: () => import('./auth/login-page.component').then((m) => m.LoginPageComponent),
   },
   {
-    path: 'approvals',
-    title: 'Approvals · OmniAI',
-    loadComponent: () => import('./approvals/approvals-page.component').then((m) => m.ApprovalsPageComponent),
-  },
-  { path: 'settings', pathMatch: 'full', redirectTo: 'settings/providers' },
-  {
-    path: 'settings/providers',
-    title: 'Providers · OmniAI',
-    loadComponent: () => import('./settings/providers-page.component').then((m) => m.ProvidersPageComponent),
+    // Public: the link itself is the credential (and the first admin's one-time link lands here too).
+    path: 'invite/:token',
+    title: 'Accept invite · OmniAI',
+    loadComponent: () => import('./auth/invite-page.component').then((m) => m.InvitePageComponent),
   },
   {
-    path: 'settings/policy',
-    title: 'Policy · OmniAI',
-    loadComponent: () => import('./settings/policy-page.component').then((m) => m.PolicyPageComponent),
+    path: '',
+    canActivateChild: [signedIn],
+    children: [
+      { path: '', pathMatch: 'full', redirectTo: 'projects' },
+      { path: 'projects', title: 'Projects · OmniAI', loadComponent: workspace },
+      { path: 'projects/:projectId', title: 'Project · OmniAI', loadComponent: workspace },
+      { path: 'projects/:projectId/threads/:threadId', title: 'Thread · OmniAI', loadComponent: workspace },
+      { path: 'projects/:projectId/threads/:threadId/runs/:runId', title: 'Run · OmniAI', loadComponent: workspace },
+      {
+        path: 'system',
+        title: 'System · OmniAI',
+        loadComponent: () => import('./system/system-page.component').then((m) => m.SystemPageComponent),
+      },
+      {
+        path: 'approvals',
+        title: 'Approvals · OmniAI',
+        canActivate: [featureOn('approvals')],
+        loadComponent: () => import('./approvals/approvals-page.component').then((m) => m.ApprovalsPageComponent),
+      },
+      { path: 'settings', pathMatch: 'full', redirectTo: 'settings/tokens' },
+      {
+        path: 'settings/providers',
+        title: 'Providers · OmniAI',
+        canActivate: [admin],
+        loadComponent: () => import('./settings/providers-page.component').then((m) => m.ProvidersPageComponent),
+      },
+      {
+        path: 'settings/policy',
+        title: 'Policy · OmniAI',
+        canActivate: [admin],
+        loadComponent: () => import('./settings/policy-page.component').then((m) => m.PolicyPageComponent),
+      },
+      {
+        path: 'settings/users',
+        title: 'Users · OmniAI',
+        canActivate: [admin],
+        loadComponent: () => import('./settings/users-page.component').then((m) => m.UsersPageComponent),
+      },
+      {
+        path: 'settings/tokens',
+        title: 'API tokens · OmniAI',
+        loadComponent: () => import('./settings/tokens-page.component').then((m) => m.TokensPageComponent),
+      },
+      {
+        path: 'settings/audit',
+        title: 'Audit log · OmniAI',
+        canActivate: [admin],
+        loadComponent: () => import('./settings/audit-page.component').then((m) => m.AuditPageComponent),
+      },
+      { path: '**', redirectTo: 'projects' },
+    ],
   },
-  { path: '**', redirectTo: 'projects' },
 ];

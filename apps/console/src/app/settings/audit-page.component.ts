@@ -1,0 +1,99 @@
+import { DatePipe, JsonPipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import type { AuditEvent } from '@omniai/contracts';
+import { ApiClient, ApiError } from '../core/api-client';
+
+const PAGE = 100;
+const message = (err: unknown) => (err instanceof ApiError ? `${err.message} (${err.code})` : String(err));
+
+/** Settings → Audit log (admins): sign-ins and administrative changes, newest first, a page at a time. */
+@Component({
+  selector: 'omni-audit-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [DatePipe, JsonPipe],
+  template: `
+    <div class="page-head">
+      <div>
+        <h1>Audit log</h1>
+        <p class="muted">Who signed in, who changed users, tokens, providers and policy, and from where. Entries are append-only.</p>
+      </div>
+      <button type="button" class="btn" (click)="reload()" data-testid="audit-refresh">Refresh</button>
+    </div>
+
+    @if (error(); as err) {
+      <div class="banner error" role="alert" data-testid="audit-error">Could not load the audit log: {{ err }}</div>
+    }
+
+    @if (items() === null && !error()) {
+      <div class="card table-card skeleton" aria-busy="true"><span class="visually-hidden">Loading the audit log…</span></div>
+    } @else if (items()?.length === 0 && !error()) {
+      <div class="empty" data-testid="audit-empty"><h2>Nothing recorded yet</h2><p class="muted">Sign-ins and administrative changes appear here.</p></div>
+    } @else if (items(); as list) {
+      <div class="card table-card audit-card">
+        <table class="data-table" data-testid="audit-table">
+          <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col">From</th><th scope="col">Detail</th></tr></thead>
+          <tbody>
+            @for (e of list; track e.id) {
+              <tr data-testid="audit-row" [attr.data-action]="e.action">
+                <td class="nowrap" [title]="e.at">{{ e.at | date: 'medium' }}</td>
+                <td>{{ e.actor_email ?? '—' }}</td>
+                <td><code>{{ e.action }}</code></td>
+                <td class="target">{{ e.target ?? '' }}</td>
+                <td class="nowrap"><code>{{ e.ip ?? '' }}</code></td>
+                <td class="detail-cell">@if (hasDetail(e)) { <code>{{ e.detail | json }}</code> }</td>
+              </tr>
+            }
+          </tbody>
+        </table>
+      </div>
+      @if (more()) {
+        <div class="load-more"><button type="button" class="btn" [disabled]="loading()" (click)="older()" data-testid="audit-older">{{ loading() ? 'Loading…' : 'Older entries' }}</button></div>
+      }
+    }
+  `,
+  styles: `
+    :host { display: block; max-width: 1280px; }
+    .target { overflow-wrap: anywhere; }
+    .detail-cell code { font-size: 11.5px; color: var(--muted); word-break: break-all; }
+    .load-more { display: flex; justify-content: center; margin-top: 14px; }
+  `,
+})
+export class AuditPageComponent {
+  private readonly api = inject(ApiClient);
+  protected readonly items = signal<AuditEvent[] | null>(null);
+  protected readonly error = signal<string | null>(null);
+  protected readonly more = signal(false);
+  protected readonly loading = signal(false);
+
+  constructor() {
+    void this.reload();
+  }
+
+  protected hasDetail(e: AuditEvent): boolean {
+    return Object.keys(e.detail).length > 0;
+  }
+
+  protected async reload(): Promise<void> {
+    this.items.set(null);
+    await this.fetch();
+  }
+
+  protected async older(): Promise<void> {
+    await this.fetch(this.items()?.at(-1)?.id);
+  }
+
+  private async fetch(beforeId?: number): Promise<void> {
+    this.loading.set(true);
+    this.error.set(null);
+    try {
+      const { items } = await this.api.listAudit({ limit: PAGE, ...(beforeId ? { before_id: beforeId } : {}) });
+      this.items.set([...(beforeId ? (this.items() ?? []) : []), ...items]);
+      this.more.set(items.length === PAGE);
+    } catch (err) {
+      this.error.set(message(err));
+      if (this.items() === null) this.items.set([]);
+    } finally {
+      this.loading.set(false);
+    }
+  }
+}

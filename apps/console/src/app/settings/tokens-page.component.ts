@@ -1,0 +1,280 @@
+import { DatePipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRender, inject, signal, viewChild } from '@angular/core';
+import type { ApiToken, CreatedToken, TokenScope } from '@omniai/contracts';
+import { ticking } from '../approvals/clock';
+import { ApiClient, ApiError } from '../core/api-client';
+import { SessionStore } from '../core/session.store';
+import { copyText } from '../shared/clipboard';
+import { SCOPE_HINT, TOKEN_EXPIRY_DAYS, TOKEN_SCOPES, type TokenErrors, tokenState, validateToken } from './identity-drafts';
+
+const message = (err: unknown) => (err instanceof ApiError ? `${err.message} (${err.code})` : String(err));
+const STATE_LABEL = { active: 'Active', expired: 'Expired', revoked: 'Revoked' } as const;
+
+/**
+ * Settings → API tokens: bearer tokens for the public lane (`/v1/public/*`) that act as you within their scopes.
+ * The secret is shown once, right after creating the token; the list shows only its prefix.
+ */
+@Component({
+  selector: 'omni-tokens-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [DatePipe],
+  template: `
+    <div class="page-head">
+      <div>
+        <h1>API tokens</h1>
+        <p class="muted">Tokens let scripts and CI call <code>/v1/public/…</code> as you, with <code>Authorization: Bearer &lt;token&gt;</code>. A token can do only what its scopes and your role both allow, and it always expires.</p>
+      </div>
+    </div>
+
+    <p class="visually-hidden" role="status" aria-live="polite" data-testid="tokens-status">{{ status() }}</p>
+
+    @if (created(); as c) {
+      <section class="card secret-card" aria-labelledby="secret-title" data-testid="token-secret-card">
+        <div class="card-head">
+          <h2 id="secret-title" tabindex="-1">Copy your new token “{{ c.token.name }}”</h2>
+          <span class="badge">shown once</span>
+        </div>
+        <p class="muted small">Store it in your secret manager now: OmniAI keeps only a hash and cannot show it again.</p>
+        <div class="secret-row">
+          <code class="secret" data-testid="token-secret">{{ c.secret }}</code>
+          <button type="button" class="btn small primary" (click)="copy(c.secret)" data-testid="token-copy">{{ copied() ? 'Copied' : 'Copy' }}</button>
+        </div>
+        @if (copyFailed()) { <p class="field-error small">The browser did not allow copying: select the token and copy it yourself.</p> }
+        <div class="card-actions"><button type="button" class="btn small" (click)="dismiss()" data-testid="token-secret-dismiss">I have stored it</button></div>
+      </section>
+    }
+
+    @if (loadError(); as err) {
+      <div class="banner error" role="alert" data-testid="tokens-load-error">
+        Could not load your tokens: {{ err }}
+        <button type="button" class="btn small" (click)="load()">Try again</button>
+      </div>
+    }
+
+    <div class="settings-grid">
+      <section aria-labelledby="tokens-title">
+        <h2 id="tokens-title" class="section-title" tabindex="-1">Your tokens</h2>
+        @if (tokens() === null && !loadError()) {
+          <div class="card table-card skeleton" aria-busy="true" data-testid="tokens-loading"><span class="visually-hidden">Loading tokens…</span></div>
+        } @else if (tokens()?.length === 0) {
+          <div class="empty" data-testid="tokens-empty">
+            <h3>No tokens yet</h3>
+            <p class="muted">Create one for each script or pipeline, so that you can revoke them one at a time.</p>
+          </div>
+        } @else if (tokens(); as list) {
+          <div class="card table-card">
+            <table class="data-table" data-testid="tokens-table">
+              <thead><tr><th scope="col">Name</th><th scope="col">Token</th><th scope="col">Scopes</th><th scope="col">Expires</th><th scope="col">Last used</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+              <tbody>
+                @for (t of list; track t.id) {
+                  <tr data-testid="token-row" [attr.data-token-id]="t.id" [attr.data-state]="state(t)">
+                    <td><strong data-testid="token-name-cell">{{ t.name }}</strong>
+                      @if (state(t) !== 'active') { <span class="state-pill" [attr.data-state]="state(t)" data-testid="token-state">{{ label[state(t)] }}</span> }</td>
+                    <td><code data-testid="token-prefix">{{ t.prefix }}…</code></td>
+                    <td>@for (s of t.scopes; track s) { <span class="scope-chip">{{ s }}</span> }</td>
+                    <td class="nowrap" [title]="t.expires_at">{{ t.expires_at | date: 'mediumDate' }}</td>
+                    <td class="nowrap" data-testid="token-last-used">@if (t.last_used_at) { {{ t.last_used_at | date: 'short' }} } @else { <span class="muted">never</span> }</td>
+                    <td class="actions-cell">
+                      @if (state(t) === 'active') {
+                        @if (confirming() === t.id) {
+                          <div class="confirm inline" role="group" [attr.aria-label]="'Confirm revoking ' + t.name" (keydown.escape)="cancelRevoke(t)">
+                            <span class="small">Revoke? Callers using it fail at once.</span>
+                            <button type="button" class="btn small danger solid" [attr.data-confirm-for]="t.id" [disabled]="revoking()" (click)="revoke(t)"
+                                    data-testid="token-revoke-confirm">{{ revoking() ? 'Revoking…' : 'Revoke' }}</button>
+                            <button type="button" class="btn small" (click)="cancelRevoke(t)" data-testid="token-revoke-cancel">Cancel</button>
+                          </div>
+                        } @else {
+                          <button type="button" class="btn small danger" [attr.data-revoke-for]="t.id" (click)="askRevoke(t)" [attr.aria-label]="'Revoke token ' + t.name"
+                                  data-testid="token-revoke">Revoke</button>
+                        }
+                      }
+                    </td>
+                  </tr>
+                  @if (rowError()?.id === t.id) {
+                    <tr><td colspan="6"><p class="field-error" role="alert" data-testid="token-revoke-error">{{ rowError()!.message }}</p></td></tr>
+                  }
+                }
+              </tbody>
+            </table>
+          </div>
+        }
+      </section>
+
+      <aside aria-label="Create token">
+        <h2 id="create-token-title" class="section-title">Create token</h2>
+        <form class="card form-card" (submit)="create($event)" novalidate aria-labelledby="create-token-title" data-testid="token-form">
+          @if (formError(); as err) { <div class="form-error" role="alert" data-testid="token-form-error">{{ err }}</div> }
+          <div class="field">
+            <label for="token-name">Name</label>
+            <input #name id="token-name" maxlength="80" autocomplete="off" placeholder="e.g. CI pipeline" data-testid="token-name"
+                   [attr.aria-invalid]="!!errors().name" [attr.aria-describedby]="errors().name ? 'token-name-error' : null" (input)="clear('name')" />
+            @if (errors().name; as e) { <p class="field-error" id="token-name-error" data-testid="token-name-error">{{ e }}</p> }
+          </div>
+          <fieldset class="field scopes" [attr.aria-invalid]="!!errors().scopes" [attr.aria-describedby]="errors().scopes ? 'token-scopes-error' : null">
+            <legend>Scopes</legend>
+            @for (s of scopeList; track s) {
+              <label class="check" [class.disabled]="!allowed(s)">
+                <input type="checkbox" [checked]="scopes().includes(s)" [disabled]="!allowed(s)" (change)="toggleScope(s)" [attr.data-testid]="'token-scope-' + s" />
+                <span><strong>{{ s }}</strong><span class="muted small"> · {{ allowed(s) ? scopeHint[s] : 'your role does not grant it' }}</span></span>
+              </label>
+            }
+            @if (errors().scopes; as e) { <p class="field-error" id="token-scopes-error">{{ e }}</p> }
+          </fieldset>
+          <div class="field">
+            <label for="token-expiry">Expires after</label>
+            <select #expiry id="token-expiry" data-testid="token-expiry">
+              @for (d of expiryDays; track d) { <option [value]="d" [selected]="d === 30">{{ d }} days</option> }
+            </select>
+          </div>
+          <div class="form-actions">
+            <button type="submit" class="btn primary" [disabled]="creating()" data-testid="token-submit">{{ creating() ? 'Creating…' : 'Create token' }}</button>
+          </div>
+        </form>
+      </aside>
+    </div>
+  `,
+  styles: `
+    :host { display: block; }
+    .secret-card { min-height: 0; margin-bottom: 20px; max-width: 1200px; border-color: var(--accent); display: grid; gap: 8px; }
+    .secret-card h2 { flex: 1; outline: none; }
+    .secret-row { display: flex; gap: 8px; align-items: center; }
+    .secret { flex: 1; padding: 8px 10px; border-radius: 8px; background: var(--surface-2); word-break: break-all; user-select: all; font-size: 13px; }
+    .scopes { border: 0; padding: 0; margin: 0; gap: 6px; }
+    .scopes legend { font-weight: 600; font-size: 13px; padding: 0; margin-bottom: 4px; }
+    .check { display: flex; gap: 8px; align-items: baseline; font-weight: normal; cursor: pointer; }
+    .check.disabled { opacity: .55; cursor: default; }
+    .actions-cell { text-align: right; }
+    .confirm.inline { justify-content: flex-end; min-width: 300px; }
+    .confirm.inline span { min-width: 0; }
+  `,
+})
+export class TokensPageComponent {
+  private readonly api = inject(ApiClient);
+  private readonly session = inject(SessionStore);
+  private readonly injector = inject(Injector);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly now = ticking(60_000);
+  protected readonly label = STATE_LABEL;
+  protected readonly scopeList = TOKEN_SCOPES;
+  protected readonly scopeHint = SCOPE_HINT;
+  protected readonly expiryDays = TOKEN_EXPIRY_DAYS;
+  protected readonly tokens = signal<ApiToken[] | null>(null);
+  protected readonly loadError = signal<string | null>(null);
+  protected readonly scopes = signal<TokenScope[]>(['read']);
+  protected readonly errors = signal<TokenErrors>({});
+  protected readonly formError = signal<string | null>(null);
+  protected readonly creating = signal(false);
+  protected readonly created = signal<CreatedToken | null>(null);
+  protected readonly copied = signal(false);
+  protected readonly copyFailed = signal(false);
+  protected readonly confirming = signal<string | null>(null);
+  protected readonly revoking = signal(false);
+  protected readonly rowError = signal<{ id: string; message: string } | null>(null);
+  protected readonly status = signal('');
+  private readonly nameField = viewChild.required<ElementRef<HTMLInputElement>>('name');
+  private readonly expiryField = viewChild.required<ElementRef<HTMLSelectElement>>('expiry');
+
+  constructor() {
+    void this.load();
+  }
+
+  protected async load(): Promise<void> {
+    this.loadError.set(null);
+    try {
+      const { items } = await this.api.listTokens();
+      // Usable tokens first, newest first within each group.
+      const rank = (t: ApiToken) => (tokenState(t, Date.now()) === 'active' ? 0 : 1);
+      this.tokens.set([...items].sort((a, b) => rank(a) - rank(b) || b.created_at.localeCompare(a.created_at)));
+    } catch (err) {
+      this.loadError.set(message(err));
+    }
+  }
+
+  protected state(t: ApiToken) {
+    return tokenState(t, this.now());
+  }
+
+  protected allowed(scope: TokenScope): boolean {
+    return this.session.canAnywhere(scope);
+  }
+
+  protected toggleScope(scope: TokenScope): void {
+    this.scopes.update((list) => (list.includes(scope) ? list.filter((s) => s !== scope) : [...list, scope]));
+    this.clear('scopes');
+  }
+
+  protected clear(field: keyof TokenErrors): void {
+    if (this.errors()[field]) this.errors.update((e) => ({ ...e, [field]: undefined }));
+  }
+
+  protected async create(ev: Event): Promise<void> {
+    ev.preventDefault();
+    if (this.creating()) return;
+    this.formError.set(null);
+    const checked = validateToken(this.nameField().nativeElement.value, this.scopes(), Number(this.expiryField().nativeElement.value));
+    if (!checked.ok) {
+      this.errors.set(checked.errors);
+      if (checked.errors.name) this.nameField().nativeElement.focus();
+      return;
+    }
+    this.errors.set({});
+    this.creating.set(true);
+    try {
+      const created = await this.api.createToken(checked.body);
+      this.created.set(created);
+      this.copied.set(false);
+      this.copyFailed.set(false);
+      this.nameField().nativeElement.value = '';
+      this.status.set(`Created token “${created.token.name}”. Copy it now: it is shown once.`);
+      this.focusAfterRender('#secret-title');
+      void this.load();
+    } catch (err) {
+      this.formError.set(`Not created: ${message(err)}`);
+    } finally {
+      this.creating.set(false);
+    }
+  }
+
+  protected async copy(secret: string): Promise<void> {
+    const ok = await copyText(secret);
+    this.copied.set(ok);
+    this.copyFailed.set(!ok);
+    if (ok) this.status.set('Token copied.');
+  }
+
+  protected dismiss(): void {
+    this.created.set(null);
+    this.focusAfterRender('#tokens-title');
+  }
+
+  protected askRevoke(t: ApiToken): void {
+    this.rowError.set(null);
+    this.confirming.set(t.id);
+    this.focusAfterRender(`[data-confirm-for="${t.id}"]`);
+  }
+
+  protected cancelRevoke(t: ApiToken): void {
+    this.confirming.set(null);
+    this.focusAfterRender(`[data-revoke-for="${t.id}"]`);
+  }
+
+  protected async revoke(t: ApiToken): Promise<void> {
+    this.revoking.set(true);
+    try {
+      await this.api.revokeToken(t.id);
+      this.confirming.set(null);
+      this.status.set(`Revoked “${t.name}”.`);
+      if (this.created()?.token.id === t.id) this.created.set(null);
+      await this.load();
+      this.focusAfterRender('#tokens-title');
+    } catch (err) {
+      this.rowError.set({ id: t.id, message: `Not revoked: ${message(err)}` });
+    } finally {
+      this.revoking.set(false);
+    }
+  }
+
+  private focusAfterRender(selector: string): void {
+    afterNextRender(() => this.host.nativeElement.querySelector<HTMLElement>(selector)?.focus(), { injector: this.injector });
+  }
+}
