@@ -4,6 +4,7 @@ import type { DecideApprovalResponse, RunEvent } from '@omniai/contracts';
 import { ApiClient } from '../core/api-client';
 import { CARD_RUN_EVENTS } from '../timeline/cards/card-registry';
 import { JsonTreeComponent } from '../timeline/cards/event-cards';
+import { WorkspaceStore } from '../workspace/workspace.store';
 import { type DecisionView, STATUS_LABEL, approvalRequested, decisionInRun, decisionOf, expiresIn, reasonText, runEnded, shortHash } from './approval-model';
 import { ticking } from './clock';
 import { DecisionFormComponent } from './decision-form.component';
@@ -42,7 +43,7 @@ const STATE_LABEL: Record<CardState, string> = { pending: 'Needs approval', appr
         @switch (state()) {
           @case ('pending') {
             <p class="expiry small" data-testid="approval-expiry">Expires {{ remaining() }} · {{ a.expires_at | date: 'medium' }}</p>
-            <omni-decision-form [approvalId]="a.approval_id" [argumentsHash]="a.arguments_hash" [toolId]="a.tool_id" (decided)="onDecided($event)" />
+            <omni-decision-form [approvalId]="a.approval_id" [projectId]="projectId()" [argumentsHash]="a.arguments_hash" [toolId]="a.tool_id" (decided)="onDecided($event)" />
           }
           @case ('ended') {
             <p class="outcome small muted" data-testid="approval-decision">The run ended before anyone decided.</p>
@@ -87,11 +88,17 @@ export class ApprovalCardComponent {
   readonly runEvents = input<readonly RunEvent[] | null>(null);
   private readonly provided = inject(CARD_RUN_EVENTS, { optional: true });
   private readonly api = inject(ApiClient);
+  private readonly store = inject(WorkspaceStore);
   protected readonly label = STATUS_LABEL;
   protected readonly short = shortHash;
   private readonly now = ticking();
 
   protected readonly data = computed(() => approvalRequested(this.event()));
+  /** The run's project (whose membership role decides whether this user may decide), when the run is loaded. */
+  protected readonly projectId = computed(() => {
+    const runId = this.event().run_id;
+    return this.store.runs()?.find((s) => s.run().id === runId)?.run().project_id ?? null;
+  });
   private readonly events = computed(() => this.runEvents() ?? this.provided?.() ?? []);
   /** What the API knows (asked once when the run has no decision to show). */
   private readonly fromApi = signal<DecisionView | null>(null);

@@ -119,7 +119,7 @@ const message = (err: unknown) => (err instanceof ApiError ? `${err.message} (${
           </dl>
           <h3>Decision</h3>
           @if (d.status === 'pending') {
-            <omni-decision-form #form [approvalId]="d.id" [argumentsHash]="d.arguments_hash" [toolId]="d.tool_id" (decided)="onDecided($event)" />
+            <omni-decision-form #form [approvalId]="d.id" [projectId]="d.project_id" [argumentsHash]="d.arguments_hash" [toolId]="d.tool_id" (decided)="onDecided($event)" />
           } @else {
             @if (decisionOf(d); as v) {
               <p class="outcome" [attr.data-status]="v.status" data-testid="approval-detail-decision">

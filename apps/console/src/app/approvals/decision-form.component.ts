@@ -1,7 +1,8 @@
-import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRender, inject, input, output, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRender, computed, inject, input, output, signal } from '@angular/core';
 import type { DecideApprovalResponse } from '@omniai/contracts';
 import { ApiClient, ApiError } from '../core/api-client';
 import { PendingApprovals } from '../core/pending-approvals';
+import { SessionStore } from '../core/session.store';
 
 type Decision = 'approve' | 'deny';
 
@@ -16,6 +17,9 @@ let nextId = 0;
   selector: 'omni-decision-form',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
+    @if (!allowed()) {
+      <p class="muted small not-allowed" data-testid="decision-not-allowed">Your role cannot decide this call: a reviewer of its project or an admin can.</p>
+    } @else {
     <div class="decide" data-testid="decision-form">
       <label class="reason" [for]="id + '-reason'">Reason <span class="muted">(optional)</span></label>
       <input [id]="id + '-reason'" type="text" maxlength="1000" autocomplete="off" data-testid="decision-reason" placeholder="Recorded with the decision"
@@ -40,6 +44,7 @@ let nextId = 0;
         <p class="field-error" role="alert" data-testid="decision-error">{{ err }}</p>
       }
     </div>
+    }
   `,
   styles: `
     .decide { display: grid; gap: 6px; }
@@ -49,15 +54,23 @@ let nextId = 0;
     .btn.approve { color: var(--ok); border-color: var(--ok); }
     .btn.approve.solid { background: var(--ok); color: var(--surface); }
     .confirm { background: var(--surface-2); }
+    .not-allowed { margin: 0; }
   `,
 })
 export class DecisionFormComponent {
   readonly approvalId = input.required<string>();
   readonly argumentsHash = input.required<string>();
   readonly toolId = input.required<string>();
+  /** The call's project, whose membership role decides whether the buttons show (null: unknown, any reviewer role). */
+  readonly projectId = input<string | null>(null);
   readonly decided = output<DecideApprovalResponse>();
   private readonly api = inject(ApiClient);
   private readonly pending = inject(PendingApprovals);
+  private readonly session = inject(SessionStore);
+  protected readonly allowed = computed(() => {
+    const project = this.projectId();
+    return project ? this.session.can('review', project) : this.session.canAnywhere('review');
+  });
   private readonly injector = inject(Injector);
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   protected readonly id = `decision-${++nextId}`;
@@ -70,7 +83,7 @@ export class DecisionFormComponent {
 
   /** Opens the confirm step for a decision and focuses its button (keyboard shortcuts use this). */
   ask(decision: Decision): void {
-    if (this.submitting()) return;
+    if (this.submitting() || !this.allowed()) return;
     this.error.set(null);
     this.confirming.set(decision);
     afterNextRender(() => this.host.nativeElement.querySelector<HTMLElement>('[data-confirm]')?.focus(), { injector: this.injector });

@@ -1,6 +1,8 @@
 import { ChangeDetectionStrategy, Component, ElementRef, computed, effect, inject, input, output, signal, untracked, viewChild } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { ApprovalCardComponent } from '../approvals/approval-card.component';
+import { MetaStore } from '../core/meta.store';
+import { SessionStore } from '../core/session.store';
 import { renderMarkdown } from '../shared/markdown';
 import type { RunSession } from '../workspace/run-session';
 import { WorkspaceStore } from '../workspace/workspace.store';
@@ -49,12 +51,16 @@ import { type ModelChoice, OFFLINE_CHOICE, loadChoice, saveChoice } from './mode
             }
             @if (s.pauseReason(); as why) {
               <span data-testid="paused-note">· {{ why }}</span>
-              <button type="button" class="btn small" (click)="store.resume(s)" data-testid="run-resume" title="Continue the run without the limit it hit">Resume</button>
+              @if (canStart()) {
+                <button type="button" class="btn small" (click)="store.resume(s)" data-testid="run-resume" title="Continue the run without the limit it hit">Resume</button>
+              }
             }
             @if (!s.terminal()) {
               <span data-testid="stream-state" [attr.data-state]="s.streamState()">· {{ streamLabel(s) }}</span>
-              <button type="button" class="btn small danger" (click)="store.cancel(s)" data-testid="run-cancel">Cancel</button>
-            } @else {
+              @if (canOperate()) {
+                <button type="button" class="btn small danger" (click)="store.cancel(s)" data-testid="run-cancel">Cancel</button>
+              }
+            } @else if (canStart()) {
               <button type="button" class="btn small" (click)="retry(s)" data-testid="run-retry">Retry</button>
             }
           </div>
@@ -68,46 +74,63 @@ import { type ModelChoice, OFFLINE_CHOICE, loadChoice, saveChoice } from './mode
         </article>
       }
     </div>
-    <div class="model-picker small">
-      <label>Model
-        <select data-testid="provider-select" (change)="pickProvider($any($event.target).value)">
-          <option value="offline" [selected]="choice().provider === 'offline'">Offline (scripted)</option>
-          @for (p of store.providers(); track p.id) {
-            <option [value]="p.id" [selected]="p.id === choice().provider">{{ p.name }} · {{ p.preset }}</option>
-          }
-          @if (providerMissing()) {
-            <option [value]="choice().provider" selected disabled>Deleted provider</option>
-          }
-        </select>
-      </label>
-      <input data-testid="model-input" aria-label="Model id" placeholder="model id" [value]="choice().model"
-             [disabled]="choice().provider === 'offline'" (change)="pickModel($any($event.target).value)" />
-      @if (choice().provider === 'offline') { <span class="badge" data-testid="offline-label">offline</span> }
-      @if (providerMissing()) { <span class="error-text" role="alert" data-testid="provider-missing">This provider was deleted: pick another model.</span> }
-      <a class="manage-link" routerLink="/settings/providers" data-testid="manage-providers">Manage providers</a>
-    </div>
-    <form class="composer" (submit)="send($event)">
-      <textarea
-        #box
-        rows="2"
-        placeholder="Message… (Ctrl+Enter to send)"
-        aria-label="Message"
-        data-testid="composer-input"
-        [value]="draft()"
-        (input)="draft.set(box.value)"
-        (keydown.control.enter)="send($event)"
-        (keydown.meta.enter)="send($event)"
-      ></textarea>
-      <button type="submit" class="btn primary" [disabled]="!draft().trim() || sending() || !choice().model || providerMissing()" data-testid="composer-send">Send</button>
-    </form>
+    @if (canStart()) {
+      <div class="model-picker small">
+        <label>Model
+          <select data-testid="provider-select" (change)="pickProvider($any($event.target).value)">
+            <option value="offline" [selected]="choice().provider === 'offline'">Offline (scripted)</option>
+            @for (p of store.providers(); track p.id) {
+              <option [value]="p.id" [selected]="p.id === choice().provider">{{ p.name }} · {{ p.preset }}</option>
+            }
+            @if (providerMissing()) {
+              <option [value]="choice().provider" selected disabled>Deleted provider</option>
+            }
+          </select>
+        </label>
+        <input data-testid="model-input" aria-label="Model id" placeholder="model id" [value]="choice().model"
+               [disabled]="choice().provider === 'offline'" (change)="pickModel($any($event.target).value)" />
+        @if (choice().provider === 'offline') { <span class="badge" data-testid="offline-label">offline</span> }
+        @if (providerMissing()) { <span class="error-text" role="alert" data-testid="provider-missing">This provider was deleted: pick another model.</span> }
+        @if (session.isAdmin()) { <a class="manage-link" routerLink="/settings/providers" data-testid="manage-providers">Manage providers</a> }
+      </div>
+      <form class="composer" (submit)="send($event)">
+        <textarea
+          #box
+          rows="2"
+          placeholder="Message… (Ctrl+Enter to send)"
+          aria-label="Message"
+          data-testid="composer-input"
+          [value]="draft()"
+          (input)="draft.set(box.value)"
+          (keydown.control.enter)="send($event)"
+          (keydown.meta.enter)="send($event)"
+        ></textarea>
+        <button type="submit" class="btn primary" [disabled]="!draft().trim() || sending() || !choice().model || providerMissing()" data-testid="composer-send">Send</button>
+      </form>
+    } @else {
+      <p class="composer-note muted small" data-testid="composer-readonly">{{ readOnlyNote() }}</p>
+    }
   `,
-  styles: `.inline-approval { max-width: 78%; align-self: flex-start; width: 100%; }`,
+  styles: `
+    .inline-approval { max-width: 78%; align-self: flex-start; width: 100%; }
+    .composer-note { border-top: 1px solid var(--border); padding-top: 12px; }
+  `,
 })
 export class ChatViewComponent {
   readonly threadId = input.required<string>();
+  /** The thread's project: the user's role there decides whether they may start, cancel or retry runs. */
+  readonly projectId = input<string | null>(null);
   readonly sessions = input.required<RunSession[] | null>();
   readonly openRun = output<string>();
   protected readonly store = inject(WorkspaceStore);
+  protected readonly session = inject(SessionStore);
+  private readonly meta = inject(MetaStore);
+  protected readonly canOperate = computed(() => this.session.can('operate', this.projectId()));
+  /** Starting (and resuming, retrying) runs also needs the `runs` feature on. */
+  protected readonly canStart = computed(() => this.canOperate() && this.meta.meta()?.features.runs !== false);
+  protected readonly readOnlyNote = computed(() =>
+    this.canOperate() ? 'Runs are turned off on this deployment.' : 'You can follow this thread; starting runs needs the operator role in this project.',
+  );
   protected readonly draft = signal('');
   protected readonly choice = signal<ModelChoice>(OFFLINE_CHOICE);
   protected readonly sending = signal(false);

@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 import { ChatViewComponent } from '../chat/chat-view.component';
+import { SessionStore } from '../core/session.store';
 import { ArtifactViewer } from '../timeline/artifact-viewer';
 import { provideToolCards } from '../timeline/cards/tool-cards';
 import { RunTimelineComponent } from '../timeline/run-timeline.component';
@@ -20,21 +21,27 @@ type Tab = 'chat' | 'run';
   template: `
     <div class="workspace">
       <aside class="pane nav-pane" aria-label="Projects and threads">
-        <form class="inline-form" (submit)="createProject($event, projectName.value); projectName.value = ''">
-          <input #projectName placeholder="New project name" aria-label="New project name" data-testid="new-project-name" maxlength="120" />
-          <button type="submit" class="btn small" data-testid="create-project">Add</button>
-        </form>
+        @if (session.can('operate')) {
+          <form class="inline-form" (submit)="createProject($event, projectName.value); projectName.value = ''">
+            <input #projectName placeholder="New project name" aria-label="New project name" data-testid="new-project-name" maxlength="120" />
+            <button type="submit" class="btn small" data-testid="create-project">Add</button>
+          </form>
+        }
         <div class="nav-section">Projects</div>
         @if (store.projects() === null) {
           <div class="muted small">Loading…</div>
         } @else if (store.projects()!.length === 0) {
-          <div class="muted small" data-testid="projects-empty">No projects yet: name one above.</div>
+          <div class="muted small" data-testid="projects-empty">
+            {{ session.can('operate') ? 'No projects yet: name one above.' : 'No projects yet. An admin can add you to one.' }}
+          </div>
         }
         @for (p of store.projects() ?? []; track p.id) {
           <a class="nav-item" [routerLink]="['/projects', p.id]" [class.active]="p.id === projectId()" data-testid="project-item">{{ p.name }}</a>
           @if (p.id === projectId()) {
             <div class="nested">
-              <button type="button" class="btn small ghost" (click)="createThread(p.id)" data-testid="create-thread">+ New thread</button>
+              @if (session.can('operate', p.id)) {
+                <button type="button" class="btn small ghost" (click)="createThread(p.id)" data-testid="create-thread">+ New thread</button>
+              }
               @for (t of store.threads() ?? []; track t.id) {
                 <a class="nav-item" [routerLink]="['/projects', p.id, 'threads', t.id]" [class.active]="t.id === threadId()" data-testid="thread-item">{{ t.title }}</a>
                 @if (t.id === threadId()) {
@@ -64,7 +71,7 @@ type Tab = 'chat' | 'run';
             <button role="tab" type="button" disabled title="Arrives with dashboards">Dashboard</button>
           </div>
           @if (tab() === 'chat') {
-            <omni-chat-view [threadId]="tid" [sessions]="store.runs()" (openRun)="openRun($event)" />
+            <omni-chat-view [threadId]="tid" [projectId]="projectId() ?? null" [sessions]="store.runs()" (openRun)="openRun($event)" />
           } @else if (activeSession(); as s) {
             <div class="run-head small muted">Run <code>{{ s.run().id.slice(0, 8) }}</code> · {{ s.events().length }} events · stream {{ s.streamState() }}</div>
             <omni-run-timeline [events]="s.events()" [selectedSeq]="selectedSeq()" (selected)="selectedSeq.set($event)" />
@@ -72,7 +79,10 @@ type Tab = 'chat' | 'run';
         } @else if (projectId()) {
           <div class="empty" data-testid="no-thread"><h2>Pick or start a thread</h2><p class="muted">Threads hold conversations; each message is a run.</p></div>
         } @else {
-          <div class="empty" data-testid="no-project"><h2>Welcome to OmniAI</h2><p class="muted">Create or pick a project on the left to begin.</p></div>
+          <div class="empty" data-testid="no-project">
+            <h2>Welcome to OmniAI</h2>
+            <p class="muted">{{ session.can('operate') ? 'Create or pick a project on the left to begin.' : 'Pick a project on the left to follow its threads and runs.' }}</p>
+          </div>
         }
       </section>
 
@@ -97,6 +107,7 @@ export class WorkspacePageComponent {
   readonly runId = input<string>();
   protected readonly store = inject(WorkspaceStore);
   protected readonly viewer = inject(ArtifactViewer);
+  protected readonly session = inject(SessionStore);
   private readonly router = inject(Router);
   protected readonly tab = signal<Tab>('chat');
   protected readonly selectedSeq = signal<number | null>(null);
