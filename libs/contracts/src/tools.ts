@@ -62,6 +62,14 @@ export const PolicyDecision = z.strictObject({
 export type PolicyDecision = z.infer<typeof PolicyDecision>;
 
 /** Grants and switches the policy engine evaluates (workspace → project → user). */
+/** How many distinct reviewers must approve a call, and whether the user who started the run may be one of them. */
+export const ApprovalRule = z.strictObject({
+  project_id: z.union([z.uuid(), z.literal('*')]),
+  min_approvers: z.number().int().min(1).max(5),
+  no_self_approval: z.boolean(),
+});
+export type ApprovalRule = z.infer<typeof ApprovalRule>;
+
 export const Policy = z.strictObject({
   grants: z.array(
     z.strictObject({
@@ -80,6 +88,11 @@ export const Policy = z.strictObject({
   egress_allow: z.array(z.string().trim().min(1).max(253)).max(500).optional(),
   /** How long a call waits for a reviewer before it is denied (deny on timeout). Default one day. */
   approval_timeout_s: z.number().int().min(1).max(30 * 86_400).optional(),
+  /**
+   * Who must approve, per project (`"*"`: every project without its own rule). Without a rule one reviewer's approval
+   * suffices and the run's requester may approve; a single deny always denies.
+   */
+  approval_rules: z.array(ApprovalRule).max(500).optional(),
 });
 export type Policy = z.infer<typeof Policy>;
 
@@ -174,10 +187,15 @@ export const DecideApprovalRequest = z.strictObject({
 });
 export type DecideApprovalRequest = z.infer<typeof DecideApprovalRequest>;
 
-/** What a decide call did: applied (first valid decision), or a recorded no-op (the approval was already decided). */
+/**
+ * What a decide call did: applied (the decision took effect and was signalled to the run), counted (an approval
+ * towards a rule needing several reviewers; `approvers` says how far along), or a recorded no-op (the approval was
+ * already decided, or this reviewer's approval was counted before).
+ */
 export const DecideApprovalResponse = z.strictObject({
-  outcome: z.enum(['applied', 'no_op']),
+  outcome: z.enum(['applied', 'counted', 'no_op']),
   approval: Approval,
+  approvers: z.strictObject({ have: z.number().int().min(0), need: z.number().int().min(1) }).optional(),
 });
 export type DecideApprovalResponse = z.infer<typeof DecideApprovalResponse>;
 

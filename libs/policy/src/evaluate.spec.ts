@@ -1,5 +1,5 @@
 import { type Policy, Scope, type ToolManifest } from '@omniai/contracts';
-import { type ApprovalState, evaluatePolicy } from './evaluate';
+import { type ApprovalState, approvalRuleFor, evaluatePolicy } from './evaluate';
 
 // Every scope the contracts define, so that a new scope is covered without touching this table.
 const SCOPES: Scope[] = Scope.options;
@@ -114,5 +114,23 @@ describe('evaluatePolicy (pure, deny by default)', () => {
     });
     // A write with no scope is still a write.
     expect(evaluatePolicy({ tool: tool('write', []), policy: empty, subject, approval: 'none' }).decision).toBe('require_approval');
+  });
+});
+
+describe('approvalRuleFor', () => {
+  const p1 = '00000000-0000-4000-8000-000000000001';
+  const p2 = '00000000-0000-4000-8000-000000000002';
+  it('defaults to one approver, self-approval allowed', () => {
+    expect(approvalRuleFor({}, p1)).toEqual({ project_id: '*', min_approvers: 1, no_self_approval: false });
+  });
+  it("prefers the project's own rule over the workspace-wide one", () => {
+    const policy = {
+      approval_rules: [
+        { project_id: '*' as const, min_approvers: 2, no_self_approval: false },
+        { project_id: p1, min_approvers: 3, no_self_approval: true },
+      ],
+    };
+    expect(approvalRuleFor(policy, p1)).toMatchObject({ min_approvers: 3, no_self_approval: true });
+    expect(approvalRuleFor(policy, p2)).toMatchObject({ min_approvers: 2, no_self_approval: false });
   });
 });

@@ -1,4 +1,4 @@
-import type { Policy, PolicyDecision, Scope, ToolManifest } from '@omniai/contracts';
+import type { ApprovalRule, Policy, PolicyDecision, Scope, ToolManifest } from '@omniai/contracts';
 
 /**
  * Why the policy decided as it did. Stable: recorded in `policy_denied` / `approval_requested` events and shown to
@@ -90,4 +90,10 @@ export function evaluatePolicy({ tool, policy, subject, approval }: PolicyInput)
   if (approval === 'approved') return decide('allow', 'approved');
   if (approval === 'denied') return decide('deny', 'approval_denied');
   return decide('require_approval', needsApproval);
+}
+
+/** The approval rule for a project: its own, else the `"*"` rule, else one approver and self-approval allowed. */
+export function approvalRuleFor(policy: Pick<Policy, 'approval_rules'>, projectId: string): ApprovalRule {
+  const rules = policy.approval_rules ?? [];
+  return rules.find((r) => r.project_id === projectId) ?? rules.find((r) => r.project_id === '*') ?? { project_id: '*', min_approvers: 1, no_self_approval: false };
 }

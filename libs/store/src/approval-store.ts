@@ -111,8 +111,17 @@ export class ApprovalStore {
     await this.db.query(`update approvals set status = 'pending', decided_by = null, decision_reason = null, decided_at = null where id = $1`, [id]);
   }
 
+  /** The distinct reviewers whose approvals were counted towards a rule needing several. */
+  async countedApprovers(id: string): Promise<string[]> {
+    const rows: Array<{ decided_by: string }> = await this.db.query(
+      `select distinct decided_by from approval_decisions where approval_id = $1 and decision = 'approve' and outcome = 'counted' order by decided_by`,
+      [id],
+    );
+    return rows.map((r) => r.decided_by);
+  }
+
   /** Every decide call, whatever came of it (append-only). */
-  async record(entry: { approvalId: string; decision: 'approve' | 'deny'; reason: string | null; decidedBy: string; argumentsHash: string; outcome: 'applied' | 'no_op' | 'refused' }): Promise<void> {
+  async record(entry: { approvalId: string; decision: 'approve' | 'deny'; reason: string | null; decidedBy: string; argumentsHash: string; outcome: 'applied' | 'counted' | 'no_op' | 'refused' }): Promise<void> {
     await this.db.query(
       `insert into approval_decisions (approval_id, decision, reason, decided_by, arguments_hash, outcome) values ($1, $2, $3, $4, $5, $6)`,
       [entry.approvalId, entry.decision, entry.reason, entry.decidedBy, entry.argumentsHash, entry.outcome],

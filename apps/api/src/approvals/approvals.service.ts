@@ -8,7 +8,8 @@ import {
   type DecideApprovalResponse,
   SIGNALS,
 } from '@omniai/contracts';
-import { ApprovalStore, RunStore } from '@omniai/store';
+import { approvalRuleFor } from '@omniai/policy';
+import { ApprovalStore, PolicyStore, RunStore } from '@omniai/store';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { ApiException } from '../errors/api.exception';
 import { TemporalService } from '../temporal/temporal.service';
@@ -19,6 +20,7 @@ export class ApprovalsService {
     private readonly approvals: ApprovalStore,
     private readonly runs: RunStore,
     private readonly temporal: TemporalService,
+    private readonly policies: PolicyStore,
   ) {}
 
   list(query: ApprovalsQuery, visible: 'all' | string[]): Promise<Approval[]> {
@@ -42,6 +44,25 @@ export class ApprovalsService {
     if (body.arguments_hash !== approval.arguments_hash) {
       await this.approvals.record({ ...entry, outcome: 'refused' });
       throw new ApiException('E_APPROVAL_MISMATCH', 'This decision names other arguments than the call waiting for approval; reload the approval and decide again.');
+    }
+    if (approval.status === 'pending') {
+      const rule = approvalRuleFor(await this.policies.get(), approval.project_id);
+      const requester = approval.requested_by;
+      if (rule.no_self_approval && requester.type === 'user' && requester.id === decider.id) {
+        await this.approvals.record({ ...entry, outcome: 'refused' });
+        throw new ApiException('E_AUTH_FORBIDDEN', 'You started this run, and this project needs another reviewer to decide its tool calls.');
+      }
+      if (body.decision === 'approve' && rule.min_approvers > 1) {
+        const before = await this.approvals.countedApprovers(id);
+        if (before.includes(decider.id)) {
+          await this.approvals.record({ ...entry, outcome: 'no_op' });
+          return { outcome: 'no_op', approval, approvers: { have: before.length, need: rule.min_approvers } };
+        }
+        await this.approvals.record({ ...entry, outcome: 'counted' });
+        const have = (await this.approvals.countedApprovers(id)).length;
+        // Not enough reviewers yet: the call keeps waiting (one deny still ends it).
+        if (have < rule.min_approvers) return { outcome: 'counted', approval, approvers: { have, need: rule.min_approvers } };
+      }
     }
     const claimed = await this.approvals.claim(id, body.decision === 'approve' ? 'approved' : 'denied', decider.id, body.reason ?? null);
     if (!claimed) {

@@ -164,6 +164,33 @@ describe('tool runtime: the model calls tools, the policy decides, reviewers app
     expect(detail.decisions.map((d: { outcome: string }) => d.outcome).sort()).toEqual(['applied', 'no_op', 'refused']);
   });
 
+  it('approval rules: no self-approval, and two distinct reviewers before the call runs', async () => {
+    const project = (await api.get('/v1/projects')).body.items[0].id as string; // the suite's one project
+    await grant(true, { approval_rules: [{ project_id: '*', min_approvers: 2, no_self_approval: true }] });
+    const r = await run('[t] compute');
+    const approval = await waitForApproval(r.id);
+    expect(approval.requested_by).toEqual({ type: 'user', id: api.user.email });
+    const decide = (who: { post: typeof api.post }) => who.post(`/v1/approvals/${approval.id}/decide`, { decision: 'approve', arguments_hash: approval.arguments_hash });
+    // The admin started this run: the rule refuses their approval.
+    const self = await decide(api);
+    expect([self.status, self.body.error.code]).toEqual([403, 'E_AUTH_FORBIDDEN']);
+    const [alice, bob] = [await api.newUser('reviewer', [{ project_id: project, role: 'reviewer' }]), await api.newUser('reviewer', [{ project_id: project, role: 'reviewer' }])];
+    expect((await decide(alice)).body).toMatchObject({ outcome: 'counted', approvers: { have: 1, need: 2 } });
+    expect((await decide(alice)).body).toMatchObject({ outcome: 'no_op', approvers: { have: 1, need: 2 } }); // one reviewer counts once
+    expect((await api.get(`/v1/runs/${r.id}`)).body.status).toBe('running');
+    expect(shape(await events(r.id))).not.toContain('approval_decided');
+    expect((await decide(bob)).body.outcome).toBe('applied');
+    await waitFor(r.id, ['completed']);
+    const evs = await events(r.id);
+    expect(evs.filter((e) => e.kind === 'tool_result')).toHaveLength(1);
+    const decided = evs.find((e) => e.kind === 'system_event' && (e.payload as { type: string }).type === 'approval_decided');
+    expect((decided?.payload as unknown as { data: { decided_by: string } }).data.decided_by).toBe(bob.user.email);
+    const log = (await api.get(`/v1/approvals/${approval.id}`)).body.decisions.map((d: { outcome: string; decided_by: string }) => `${d.decided_by}:${d.outcome}`);
+    // The last approval is counted, completes the rule, and is applied.
+    expect(log).toEqual([`${api.user.email}:refused`, `${alice.user.email}:counted`, `${alice.user.email}:no_op`, `${bob.user.email}:counted`, `${bob.user.email}:applied`]);
+    await grant(true);
+  });
+
   it('a denial and a timeout both end as policy_denied; the tool never runs', async () => {
     await grant(true);
     const r = await run('[t] compute');

@@ -8,6 +8,7 @@ import { ToolRuntime1764300000000 } from './1764300000000-tool-runtime';
 import { ProjectDocuments1764400000000 } from './1764400000000-project-documents';
 import { OpenApiSpecs1764600000000 } from './1764600000000-openapi-specs';
 import { Identity1764700000000 } from './1764700000000-identity';
+import { ApprovalRules1764800000000 } from './1764800000000-approval-rules';
 
 /** Every migration, oldest first. Migrations are the only way the schema changes (never `synchronize`). */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   ProjectDocuments1764400000000,
   OpenApiSpecs1764600000000,
   Identity1764700000000,
+  ApprovalRules1764800000000,
 ];
