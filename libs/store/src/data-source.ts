@@ -21,7 +21,9 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error'],
+    // Off: a failed query is an exception its caller reports; TypeORM's own log would print every parameter
+    // (row contents, hashes) and, on a worker's first start, whole tool manifests.
+    logging: false,
     extra: {
       max: options.poolSize ?? 10,
       application_name: options.applicationName ?? 'omniai',
