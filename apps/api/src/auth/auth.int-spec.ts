@@ -341,6 +341,39 @@ describe('identity: lanes, guard, sessions, tokens and project isolation (real A
     }
   });
 
+  it('over https the cookie is __Host- and Secure; CORS answers only allowlisted origins, never on the public lane', async () => {
+    const allowed = 'https://console.example';
+    const https = await startTestApi({ DATABASE_URL: db.url, OMNI_TASK_QUEUE: queue, OMNI_PUBLIC_URL: 'https://omni.example', OMNI_CORS_ORIGINS: allowed, OMNI_RATE_LIMIT_PUBLIC: '2' });
+    try {
+      const login = await https.anon('POST', '/v1/auth/login', { body: TEST_ADMIN });
+      expect(login.headers.get('set-cookie')).toMatch(/^__Host-omni_session=[^;]+; Path=\/; SameSite=Lax; Max-Age=\d+; HttpOnly; Secure$/);
+      expect(https.cookie).toMatch(/^__Host-omni_session=/);
+
+      const preflight = (origin: string, path: string) =>
+        https.anon('OPTIONS', path, { headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-csrf-token' } });
+      const ok = await preflight(allowed, '/v1/projects');
+      expect([ok.status, ok.headers.get('access-control-allow-origin'), ok.headers.get('access-control-allow-credentials')]).toEqual([204, allowed, 'true']);
+      expect(ok.headers.get('access-control-allow-headers')).toContain('x-csrf-token');
+      const evil = await preflight(EVIL, '/v1/projects');
+      expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+      expect(evil.status).not.toBe(204);
+      const publicLane = await preflight(allowed, '/v1/public/whoami');
+      expect(publicLane.headers.get('access-control-allow-origin')).toBeNull();
+      // A real cross-origin call from the allowlisted console works, with the CSRF token.
+      const created = await https.call('POST', '/v1/projects', { name: 'From the allowed origin' }, { origin: allowed });
+      expect([created.status, created.headers.get('access-control-allow-origin')]).toEqual([201, allowed]);
+
+      // The public lane has its own limit (2 per minute here).
+      const secret = (await https.post('/v1/tokens', { name: 'limited', scopes: ['read'] })).body.secret as string;
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await https.anon('GET', '/v1/public/whoami', { headers: { authorization: `Bearer ${secret}` } })).status);
+      expect(statuses).toEqual([200, 200, 429]);
+      expect((await https.get('/v1/projects')).status).toBe(200); // the UI lane is not affected
+    } finally {
+      await https.close();
+    }
+  });
+
   async function startRun(client: ApiClient, message: string, projectId?: string): Promise<{ id: string; thread_id: string; workflow_id: string }> {
     const project = projectId ?? (await client.post('/v1/projects', { name: message })).body.id;
     const thread = (await client.post(`/v1/projects/${project}/threads`, {})).body;
