@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, ElementRef, computed, effect, inject, signal, untracked } from '@angular/core';
-import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { MetaStore } from './core/meta.store';
 import { PendingApprovals } from './core/pending-approvals';
 import { SessionStore } from './core/session.store';
@@ -109,7 +109,6 @@ export class AppComponent {
   protected readonly theme = inject(ThemeService);
   protected readonly approvals = inject(PendingApprovals);
   protected readonly session = inject(SessionStore);
-  private readonly router = inject(Router);
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   protected readonly menuOpen = signal(false);
   protected readonly signingOut = signal(false);
@@ -140,8 +139,7 @@ export class AppComponent {
   protected async signOut(): Promise<void> {
     this.signingOut.set(true);
     await this.session.signOut();
-    this.signingOut.set(false);
-    this.menuOpen.set(false);
-    await this.router.navigate(['/login']);
+    // A fresh page, so that nothing of this user's (projects, open run streams, caches) outlives their session.
+    location.assign('/login');
   }
 }
