@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
+import { TEST_ADMIN } from '../tools/testing/api-session.mjs';
 import { api, base, projectAndThread, waitForRunStatus } from './helpers.js';
 
 const SCREENSHOTS = join(import.meta.dirname, '..', 'test-results', 'screenshots');
@@ -158,7 +159,7 @@ test('policy page grants python_exec with approval; the chat waits; approve in t
   await expect(detail.getByTestId('decision-confirm')).toBeFocused();
   await expect(detail.getByTestId('decision-confirm-step')).toContainText('Approve this call of python.compute with the reason above?');
   await page.keyboard.press('Enter');
-  await expect(detail.getByTestId('approval-detail-decision')).toContainText('Approved by local-operator');
+  await expect(detail.getByTestId('approval-detail-decision')).toContainText(`Approved by ${TEST_ADMIN.email}`);
   await expect(detail.getByTestId('approval-detail-decision')).toContainText('“Sums 1..100, no network: fine”');
   await expect(detail.getByTestId('approval-decision-log-row')).toHaveAttribute('data-outcome', 'applied');
   await expect(page.getByTestId('approvals-status')).toHaveText('Approved python.compute.');
@@ -223,7 +224,7 @@ test('deny from the timeline card: a refused (mismatched) decision shows inline,
 
   await card.getByTestId('deny').click();
   await expect(card).toHaveAttribute('data-state', 'denied');
-  await expect(card.getByTestId('approval-decision')).toContainText('Denied by local-operator');
+  await expect(card.getByTestId('approval-decision')).toContainText(`Denied by ${TEST_ADMIN.email}`);
   await expect(card.getByTestId('approval-decision')).toContainText('“Not today”');
   await waitForRunStatus(deniedRunId, ['completed']);
   await expect
@@ -254,11 +255,11 @@ test('the inbox’s Decided tab lists both decisions; nothing is pending any mor
   // Newest first; arrow keys move the selection and the detail follows.
   await expect(page.getByTestId('approval-row').first()).toHaveAttribute('data-run-id', deniedRunId);
   await expect(denied).toHaveAttribute('aria-selected', 'true');
-  await expect(page.getByTestId('approval-detail-decision')).toContainText('Denied by local-operator');
+  await expect(page.getByTestId('approval-detail-decision')).toContainText(`Denied by ${TEST_ADMIN.email}`);
   await page.getByTestId('approvals-list').focus();
   await page.keyboard.press('ArrowDown');
   await expect(approved).toHaveAttribute('aria-selected', 'true');
-  await expect(page.getByTestId('approval-detail-decision')).toContainText('Approved by local-operator');
+  await expect(page.getByTestId('approval-detail-decision')).toContainText(`Approved by ${TEST_ADMIN.email}`);
   // `a` on a decided approval does nothing but say so.
   await page.keyboard.press('a');
   await expect(page.getByTestId('decision-confirm-step')).toHaveCount(0);

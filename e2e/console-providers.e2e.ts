@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-import { base, projectAndThread } from './helpers.js';
+import { api, base, projectAndThread } from './helpers.js';
 
 const SCREENSHOTS = join(import.meta.dirname, '..', 'test-results', 'screenshots');
 test.beforeAll(() => mkdirSync(SCREENSHOTS, { recursive: true }));
@@ -71,7 +71,7 @@ test('settings → providers: offline card, add Ollama and OpenAI, the key never
   // The canary is nowhere: not in the page's HTML, not in any field, not in what the API lists.
   expect(await page.content()).not.toContain(canary);
   expect(await page.locator('input').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value).join('\n'))).not.toContain(canary);
-  const listed = await (await fetch(`${base()}/v1/providers`)).text();
+  const listed = JSON.stringify(await api('GET', '/v1/providers'));
   expect(listed).toContain(fingerprint);
   expect(listed).not.toContain(canary);
   await page.locator('main').evaluate((el) => (el.scrollTop = 0)); // the form's submit scrolled the pane
@@ -106,7 +106,7 @@ test('settings → providers: offline card, add Ollama and OpenAI, the key never
   await expect(ollama).toHaveCount(0);
   await expect(page.getByTestId('providers-status')).toHaveText('Deleted “Ollama”.');
   await expect(openai).toBeVisible();
-  const remaining = (await (await fetch(`${base()}/v1/providers`)).json()) as { items: { id: string }[] };
+  const remaining = (await api('GET', '/v1/providers')) as { items: { id: string }[] };
   expect(remaining.items.map((p) => p.id)).not.toContain(ollamaId);
 
   // Back in the thread (no reload): the deleted provider is flagged, not silently used or swapped.

@@ -1,12 +1,15 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import { embeddedUrl } from '../tools/lib/postgres.mjs';
 import { signIn } from '../tools/testing/api-session.mjs';
 import { spawnStack, stackEnv } from '../tools/testing/stack-process.mjs';
 
-/** Where the signed-in admin's browser state is kept: every page of the suite starts signed in. */
-export const ADMIN_STATE = 'test-results/e2e-admin-state.json';
+/**
+ * Where the signed-in admin's browser state is kept: every page of the suite starts signed in (`use.storageState` in
+ * playwright.config.ts). Absolute, so that it does not depend on the directory Playwright is started from.
+ */
+export const ADMIN_STATE = join(import.meta.dirname, '..', 'test-results', 'e2e-admin-state.json');
 
 /** Starts the whole stack with `tools/start.mjs` on free ports; the returned function stops it (Ctrl-C). */
 export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
