@@ -37,7 +37,7 @@ import { type AcceptErrors, type InviteFailure, MIN_PASSWORD, inviteFailure, val
           <dl class="facts invite-facts">
             <dt>Email</dt><dd data-testid="invite-email">{{ inv.email }}</dd>
             <dt>Role</dt>
-            <dd><span class="role-badge" [attr.data-role]="inv.role" data-testid="invite-role">{{ inv.role }}</span> <span class="muted small">{{ hint[inv.role] }}</span></dd>
+            <dd><span class="role-badge" [attr.data-role]="inv.role" data-testid="invite-role">{{ inv.role }}</span><span class="muted small role-hint">{{ hint[inv.role] }}</span></dd>
             <dt>Link valid until</dt><dd class="small">{{ inv.expires_at | date: 'medium' }}</dd>
           </dl>
 
@@ -83,6 +83,7 @@ import { type AcceptErrors, type InviteFailure, MIN_PASSWORD, inviteFailure, val
   styles: `
     .invite-facts { padding: 10px 12px; border-radius: 8px; background: var(--surface-2); font-size: 13px; }
     .invite-facts dd { overflow-wrap: anywhere; }
+    .role-hint { display: block; margin-top: 2px; }
     .invite-skeleton { min-height: 420px; }
     .hint.met { color: var(--ok); }
   `,
