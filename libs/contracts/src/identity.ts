@@ -71,7 +71,7 @@ export const SessionInfo = z.strictObject({
 });
 export type SessionInfo = z.infer<typeof SessionInfo>;
 
-/** `POST /v1/users/invites` (admin): a one-time link that lets its holder create an account with this role. */
+/** `POST /v1/invites` (admin): a one-time link that lets its holder create an account with this role. */
 export const CreateInviteRequest = z.strictObject({
   email: Email,
   role: Role,

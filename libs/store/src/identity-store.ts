@@ -160,6 +160,13 @@ export class IdentityStore {
     await this.db.query(`update invites set revoked_at = now() where email = $1 and accepted_at is null and revoked_at is null`, [email]);
   }
 
+  /** Revokes one open invite; false when there is none with this id (accepted, revoked, or unknown). */
+  async revokeInvite(id: string): Promise<Invite | null> {
+    const result: unknown = await this.db.query(`update invites set revoked_at = now() where id = $1 and accepted_at is null and revoked_at is null returning *`, [id]);
+    const row = updatedRows(result)[0];
+    return row ? toInvite(row) : null;
+  }
+
   async listInvites(): Promise<Invite[]> {
     const rows: Array<Record<string, unknown>> = await this.db.query(
       `select * from invites where revoked_at is null order by created_at desc limit 200`,

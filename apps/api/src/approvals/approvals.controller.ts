@@ -5,7 +5,7 @@ import { type Actor, CurrentActor, runActor, visibleProjects } from '../auth/act
 import { ZodPipe } from '../errors/zod.pipe';
 import { ApprovalsService } from './approvals.service';
 
-const ApprovalIdParam = z.string().regex(/^[0-9a-f-]{36}\.\d{1,6}$/, 'expected an approval id (<runId>.<n>)');
+export const ApprovalIdParam = z.string().regex(/^[0-9a-f-]{36}\.\d{1,6}$/, 'expected an approval id (<runId>.<n>)');
 
 @Controller('v1/approvals')
 export class ApprovalsController {

@@ -6,7 +6,7 @@ import { actorOf } from './actor';
 import { routeOf } from './route-table';
 
 // These record richer entries themselves (the role given, the email invited).
-const SELF_AUDITED = new Set(['createInvite', 'updateUser', 'putProjectMember', 'removeProjectMember']);
+const SELF_AUDITED = new Set(['createInvite', 'revokeInvite', 'updateUser', 'putProjectMember', 'removeProjectMember']);
 
 /**
  * Every successful admin change (policy, providers, prices, tool registrations, …) lands in the audit log: who, which

@@ -207,6 +207,7 @@ describe('identity: lanes, guard, sessions, tokens and project isolation (real A
       ['GET', `/v1/public/runs/${b.run}`],
       ['GET', `/v1/public/runs/${b.run}/events`],
       ['POST', `/v1/public/threads/${b.thread}/runs`, { message: 'x' }],
+      ['POST', `/v1/public/approvals/${b.approval}/decide`, { decision: 'approve', arguments_hash: 'a'.repeat(64) }],
     ] as Array<[string, string, unknown?]>) {
       const res = await api.anon(method, path, { body, headers: { authorization: `Bearer ${token}` } });
       expect([method, path, [403, 404].includes(res.status)]).toEqual([method, path, true]);
@@ -266,13 +267,19 @@ describe('identity: lanes, guard, sessions, tokens and project isolation (real A
     expect(accepted.body.user).toMatchObject({ email: 'once@omni.test', role: 'reviewer', active: true });
     expect((await api.anon('POST', `/v1/auth/invites/${invite.token}/accept`, { body: { display_name: 'Twice', password: CANARY_PASSWORD } })).status).toBe(404);
     expect((await api.post('/v1/invites', { email: 'once@omni.test', role: 'admin' })).status).toBe(409);
+    // A revoked invite's link stops working at once.
+    const revoked = (await api.post('/v1/invites', { email: 'revoked@omni.test', role: 'viewer' })).body;
+    expect((await api.del(`/v1/invites/${revoked.invite.id}`)).status).toBe(204);
+    expect((await api.del(`/v1/invites/${revoked.invite.id}`)).status).toBe(404);
+    expect((await api.anon('GET', `/v1/auth/invites/${revoked.token}`)).status).toBe(404);
+    expect((await api.anon('POST', `/v1/auth/invites/${revoked.token}/accept`, { body: { display_name: 'Late', password: CANARY_PASSWORD } })).status).toBe(404);
     await api.anon('POST', '/v1/auth/login', { body: { email: 'once@omni.test', password: 'wrong password!' } });
     const reviewer = await api.as('once@omni.test', CANARY_PASSWORD);
     expect(reviewer.user.role).toBe('reviewer');
 
     const audit = (await api.get('/v1/audit?limit=200')).body.items as Array<{ action: string; actor_email: string | null; ip: string | null }>;
     const actions = audit.map((a) => a.action);
-    expect(actions).toEqual(expect.arrayContaining(['user.bootstrap_admin', 'auth.login', 'auth.login_failed', 'auth.logout', 'user.invited', 'user.invite_accepted', 'token.created', 'token.revoked', 'user.updated']));
+    expect(actions).toEqual(expect.arrayContaining(['user.bootstrap_admin', 'auth.login', 'auth.login_failed', 'auth.logout', 'user.invited', 'user.invite_accepted', 'user.invite_revoked', 'token.created', 'token.revoked', 'user.updated']));
     await api.put('/v1/prices', { items: [{ provider: 'offline', model: 'audited', input_per_mtok_usd: 1, output_per_mtok_usd: 1 }] });
     const latest = (await api.get('/v1/audit?limit=1')).body.items[0];
     expect(latest).toMatchObject({ action: 'admin.putPrices', target: '/v1/prices', actor_email: TEST_ADMIN.email, ip: '127.0.0.1' });

@@ -3,6 +3,7 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { DatabaseModule } from '../database/database.module';
 import { RunsModule } from '../runs/runs.module';
 import { StoreModule } from '../store/store.module';
+import { ToolsModule } from '../tools/tools.module';
 import { AuditInterceptor } from './audit.interceptor';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
@@ -15,7 +16,7 @@ import { UsersController } from './users.controller';
 
 /** Identity and the two API lanes (D31): the global guard, sessions, invites, tokens, memberships, audit. */
 @Module({
-  imports: [DatabaseModule, StoreModule, RunsModule],
+  imports: [DatabaseModule, StoreModule, RunsModule, ToolsModule],
   controllers: [AuthController, UsersController, TokensController, PublicController],
   providers: [AuthService, ProjectScopes, OriginPolicy, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
   exports: [OriginPolicy],

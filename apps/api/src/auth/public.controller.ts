@@ -1,8 +1,22 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { type ApiToken, EventsQuery, IdParam, type Run, type RunEvent, StartRunRequest, type User } from '@omniai/contracts';
+import {
+  type ApiToken,
+  type Approval,
+  ApprovalsQuery,
+  DecideApprovalRequest,
+  type DecideApprovalResponse,
+  EventsQuery,
+  IdParam,
+  type Run,
+  type RunEvent,
+  StartRunRequest,
+  type User,
+} from '@omniai/contracts';
+import { ApprovalIdParam } from '../approvals/approvals.controller';
+import { ApprovalsService } from '../approvals/approvals.service';
 import { ZodPipe } from '../errors/zod.pipe';
 import { RunsService } from '../runs/runs.service';
-import { type Actor, CurrentActor, runActor } from './actor';
+import { type Actor, CurrentActor, runActor, visibleProjects } from './actor';
 
 /**
  * The public lane (`/v1/public/*`): for integrations holding a bearer token. Cookies are ignored, CORS is off, the
@@ -10,7 +24,10 @@ import { type Actor, CurrentActor, runActor } from './actor';
  */
 @Controller('v1/public')
 export class PublicController {
-  constructor(private readonly runs: RunsService) {}
+  constructor(
+    private readonly runs: RunsService,
+    private readonly approvalsService: ApprovalsService,
+  ) {}
 
   @Get('whoami')
   whoami(@CurrentActor() actor: Actor): { user: User; token: ApiToken } {
@@ -26,6 +43,21 @@ export class PublicController {
   @Get('runs/:runId')
   get(@Param('runId', new ZodPipe(IdParam)) runId: string): Promise<Run> {
     return this.runs.get(runId);
+  }
+
+  @Get('approvals')
+  async approvals(@Query(new ZodPipe(ApprovalsQuery)) query: ApprovalsQuery, @CurrentActor() actor: Actor): Promise<{ items: Approval[] }> {
+    return { items: await this.approvalsService.list(query, visibleProjects(actor)) };
+  }
+
+  @Post('approvals/:approvalId/decide')
+  @HttpCode(200)
+  decide(
+    @Param('approvalId', new ZodPipe(ApprovalIdParam)) id: string,
+    @Body(new ZodPipe(DecideApprovalRequest)) body: DecideApprovalRequest,
+    @CurrentActor() actor: Actor,
+  ): Promise<DecideApprovalResponse> {
+    return this.approvalsService.decide(id, body, runActor(actor));
   }
 
   @Get('runs/:runId/events')

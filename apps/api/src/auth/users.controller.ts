@@ -61,6 +61,14 @@ export class UsersController {
     return this.auth.createInvite(body, actor, req.ip);
   }
 
+  @Delete('invites/:inviteId')
+  @HttpCode(204)
+  async revokeInvite(@Param('inviteId', new ZodPipe(IdParam)) inviteId: string, @CurrentActor() actor: Actor, @Req() req: FastifyRequest): Promise<void> {
+    const invite = await this.identity.revokeInvite(inviteId);
+    if (!invite) throw new ApiException('E_NOT_FOUND', `No open invite ${inviteId}.`);
+    await this.identity.audit({ actorUserId: actor.user.id, actorEmail: actor.user.email, action: 'user.invite_revoked', target: invite.email, ip: req.ip });
+  }
+
   @Get('projects/:projectId/members')
   async listMembers(@Param('projectId', new ZodPipe(IdParam)) projectId: string): Promise<{ items: ProjectMember[] }> {
     return { items: await this.identity.listMembers(projectId) };

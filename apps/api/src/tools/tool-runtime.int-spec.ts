@@ -191,6 +191,22 @@ describe('tool runtime: the model calls tools, the policy decides, reviewers app
     await grant(true);
   });
 
+  it('an integration decides through the public lane with a review-scoped token', async () => {
+    await grant(true);
+    const r = await run('[t] compute');
+    const approval = await waitForApproval(r.id);
+    const bearer = async (scopes: string[]) => ({ authorization: `Bearer ${(await api.post('/v1/tokens', { name: scopes.join('+'), scopes })).body.secret}` });
+    const readOnly = await bearer(['read']);
+    const pending = await api.anon('GET', `/v1/public/approvals?status=pending&run_id=${r.id}`, { headers: readOnly });
+    expect(pending.body.items.map((a: { id: string }) => a.id)).toEqual([approval.id]);
+    const body = { decision: 'approve', reason: 'from the chat bot', arguments_hash: approval.arguments_hash };
+    expect((await api.anon('POST', `/v1/public/approvals/${approval.id}/decide`, { body, headers: readOnly })).status).toBe(403);
+    const decided = await api.anon('POST', `/v1/public/approvals/${approval.id}/decide`, { body, headers: await bearer(['read', 'review']) });
+    expect([decided.status, decided.body.outcome]).toEqual([200, 'applied']);
+    await waitFor(r.id, ['completed']);
+    expect((await events(r.id)).filter((e) => e.kind === 'tool_result')).toHaveLength(1);
+  });
+
   it('a denial and a timeout both end as policy_denied; the tool never runs', async () => {
     await grant(true);
     const r = await run('[t] compute');

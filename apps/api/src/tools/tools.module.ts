@@ -7,5 +7,5 @@ import { OpenApiToolsService } from './openapi-tools.service';
 import { ToolsController } from './tools.controller';
 
 /** Tools, policy and approvals: the API side of the tool runtime. */
-@Module({ imports: [StoreModule, TemporalModule], controllers: [ToolsController, ApprovalsController], providers: [ApprovalsService, OpenApiToolsService] })
+@Module({ imports: [StoreModule, TemporalModule], controllers: [ToolsController, ApprovalsController], providers: [ApprovalsService, OpenApiToolsService], exports: [ApprovalsService] })
 export class ToolsModule {}
