@@ -140,6 +140,17 @@ test('an admin invites a reviewer, who sets a password and sees the inbox but ca
   await expect(page.getByTestId('user-row').filter({ hasText: email }).getByTestId('user-status')).toHaveText('Active');
   await page.getByTestId('members-project-select').selectOption(projectId);
   await expect(page.getByTestId('member-row').filter({ hasText: email }).getByTestId('member-role-select')).toHaveValue('reviewer');
+
+  // A second invite, revoked before anyone uses it: its link stops working.
+  const other = `revoked-${Date.now()}@omni.test`;
+  await page.getByTestId('invite-email-input').fill(other);
+  await page.getByTestId('invite-submit').click();
+  const revokedLink = (await page.getByTestId('invite-link').textContent())!.trim();
+  await page.getByTestId('invite-row').filter({ hasText: other }).getByTestId('invite-revoke').click();
+  await expect(page.getByTestId('invite-row').filter({ hasText: other })).toHaveCount(0);
+  await expect(page.getByTestId('invite-link')).toHaveCount(0);
+  const stale = await fetch(`${base()}/v1/auth/invites/${revokedLink.split('/invite/')[1]}`);
+  expect(stale.status).toBe(404);
 });
 
 test('a token made on the tokens page works on the public lane until it is revoked', async ({ page }) => {

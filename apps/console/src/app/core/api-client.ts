@@ -136,6 +136,7 @@ export class ApiClient {
   updateUser = (userId: string, body: UpdateUserRequest) => this.send<User>('PUT', `/v1/users/${userId}`, body);
   listInvites = () => this.get<{ items: Invite[] }>('/v1/invites');
   createInvite = (body: InviteRequest) => this.send<CreatedInvite>('POST', '/v1/invites', body);
+  revokeInvite = (inviteId: string) => this.request<null>('DELETE', `/v1/invites/${inviteId}`);
   listMembers = (projectId: string) => this.get<{ items: ProjectMember[] }>(`/v1/projects/${projectId}/members`);
   putMember = (projectId: string, userId: string, role: ProjectRole) =>
     this.send<ProjectMember>('PUT', `/v1/projects/${projectId}/members/${userId}`, { role });

@@ -87,7 +87,7 @@ const DEFAULT_PROJECT_ROLE: Record<Role, ProjectRole> = { admin: 'operator', ope
             @if (list.length) {
               <div class="card table-card">
                 <table class="data-table" data-testid="invites-table">
-                  <thead><tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Sent</th><th scope="col">Status</th></tr></thead>
+                  <thead><tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Sent</th><th scope="col">Status</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
                   <tbody>
                     @for (i of list; track i.id) {
                       <tr data-testid="invite-row" [attr.data-email]="i.email" [attr.data-state]="inviteState(i)">
@@ -102,6 +102,11 @@ const DEFAULT_PROJECT_ROLE: Record<Role, ProjectRole> = { admin: 'operator', ope
                               @case ('accepted') { {{ i.accepted_at | date: 'short' }} }
                             }
                           </span>
+                        </td>
+                        <td class="nowrap">
+                          @if (inviteState(i) === 'pending') {
+                            <button type="button" class="btn small danger" [disabled]="busy() === i.id" (click)="revokeInvite(i)" [attr.aria-label]="'Revoke the invite for ' + i.email" data-testid="invite-revoke">Revoke</button>
+                          }
                         </td>
                       </tr>
                     }
@@ -474,6 +479,21 @@ export class UsersPageComponent {
       await this.loadMembers(projectId);
     } catch (err) {
       this.memberError.set(`Not changed: ${message(err)}`);
+    }
+  }
+
+  /** Revokes a pending invite: its link stops working at once (the list keeps accepted ones only). */
+  protected async revokeInvite(i: Invite): Promise<void> {
+    this.busy.set(i.id);
+    try {
+      await this.api.revokeInvite(i.id);
+      this.status.set(`Revoked the invite for ${i.email}: its link no longer works.`);
+      if (this.createdInvite()?.invite.id === i.id) this.createdInvite.set(null);
+      this.invites.update((list) => (list ?? []).filter((x) => x.id !== i.id));
+    } catch (err) {
+      this.status.set(`Not revoked: ${message(err)}`);
+    } finally {
+      this.busy.set(null);
     }
   }
 
