@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   if (reaped > 0) console.log(`reaped ${reaped} orphaned sandbox container(s)`);
   // Sandboxed calls with an egress grant reach the network only through this proxy, one socket per call (D32).
   const egressProxy = await EgressProxy.start({
+    ...(config.egressDir ? { parentDir: config.egressDir } : {}),
     onRefusal: ({ callId, host, reason }) => console.warn(JSON.stringify({ msg: 'egress refused', call_id: callId, host, reason })),
   });
   const db = createDataSource({ url: config.databaseUrl, applicationName: 'omniai-worker' });

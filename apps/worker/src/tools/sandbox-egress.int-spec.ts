@@ -24,13 +24,22 @@ const apiHits: string[] = [];
 let proxy: EgressProxy;
 const logged: Array<{ callId: string; host: string; reason: string }> = [];
 
-/** Every address of this host a container might try directly: loopback, each interface, the metadata service. */
-function hostAddresses(): string[] {
+/**
+ * What a container might try directly: the API-like server, the test run's real Temporal and Postgres, each on
+ * loopback and on every IPv4 address of this host, and the metadata service.
+ */
+function directTargets(): Array<[string, number]> {
   const own = Object.values(networkInterfaces())
     .flat()
     .filter((a) => a !== undefined && a.family === 'IPv4')
     .map((a) => a!.address);
-  return [...new Set(['127.0.0.1', ...own])];
+  const ports = [
+    apiPort,
+    Number(process.env['OMNI_TEST_TEMPORAL_ADDRESS']?.split(':').pop()),
+    Number(new URL(process.env['OMNI_TEST_PG_ADMIN_URL'] ?? 'postgres://x').port),
+  ].filter((p) => Number.isInteger(p) && p > 0);
+  const hosts = [...new Set(['127.0.0.1', ...own])];
+  return [...hosts.flatMap((h) => ports.map((p): [string, number] => [h, p])), ['169.254.169.254', 80]];
 }
 
 beforeAll(async () => {
@@ -81,8 +90,9 @@ for host, port in ${JSON.stringify(targets)}:
 `;
 
 describe('sandboxed tools and the egress proxy (real Docker engine)', () => {
-  it('without a grant: no proxy, no socket, and no host port, proxy port or metadata address is reachable', async () => {
-    const targets: Array<[string, number]> = [...hostAddresses().map((h): [string, number] => [h, apiPort]), ['127.0.0.1', 3128], ['169.254.169.254', 80]];
+  it('without a grant: no proxy, no socket, and neither the API, Temporal, Postgres, the proxy port nor the metadata address is reachable', async () => {
+    const targets: Array<[string, number]> = [...directTargets(), ['127.0.0.1', 3128]];
+    expect(targets.length).toBeGreaterThanOrEqual(4); // the API-like server, Temporal and Postgres at least on loopback
     const code = `${directProbe(targets)}
 print(json.dumps({"direct": direct, "proxy_env": [k for k in os.environ if "proxy" in k.lower()], "socket": os.path.exists("/run/omni-egress.sock"),
   "ifs": [l.split(":")[0].strip() for l in open("/proc/net/dev").read().splitlines()[2:]]}))`;
@@ -99,7 +109,7 @@ print(json.dumps({"direct": direct, "proxy_env": [k for k in os.environ if "prox
   });
 
   it('with a grant: the allowed host answers through the proxy; another host, a redirect to 127.0.0.1 and direct connections do not', async () => {
-    const targets: Array<[string, number]> = [...hostAddresses().map((h): [string, number] => [h, apiPort]), ['169.254.169.254', 80]];
+    const targets = directTargets();
     const code = `${directProbe(targets)}
 import urllib.request, urllib.error
 def fetch(url):

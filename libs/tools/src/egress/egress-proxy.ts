@@ -45,8 +45,12 @@ export interface EgressSession {
 }
 
 export interface EgressProxyOptions {
-  /** Where the per-call sockets live; default a fresh private (0700) folder under the OS temp dir. */
-  dir?: string;
+  /**
+   * Where the proxy makes its private (0700) folder of per-call sockets; default the OS temp dir. The Docker engine
+   * must see the sockets under the same path (it bind-mounts them): a worker running in a container needs a host
+   * folder mounted at the same path here.
+   */
+  parentDir?: string;
   /** Told about every refusal (for the worker's log). Never carries secrets: call id, host, reason. */
   onRefusal?: (entry: EgressRefusal & { callId: string }) => void;
   /** TEST ONLY, see {@link UnsafeTestNetwork}. */
@@ -71,15 +75,14 @@ export class EgressProxy {
 
   private constructor(
     private readonly dir: string,
-    private readonly ownsDir: boolean,
     private readonly options: EgressProxyOptions,
   ) {}
 
   static async start(options: EgressProxyOptions = {}): Promise<EgressProxy> {
-    const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'omni-egress-')));
+    const dir = await mkdtemp(join(options.parentDir ?? tmpdir(), 'omni-egress-'));
     // Only the worker's user may reach the sockets through this folder; containers get the socket itself mounted.
     await chmod(dir, 0o700);
-    return new EgressProxy(dir, options.dir === undefined, options);
+    return new EgressProxy(dir, options);
   }
 
   /** Opens a call's socket; close the session when the call ends. */
@@ -95,7 +98,7 @@ export class EgressProxy {
   /** Closes every open session (the worker is shutting down) and removes the folder it made. */
   async close(): Promise<void> {
     await Promise.all([...this.sessions].map((s) => s.close()));
-    if (this.ownsDir) await rm(this.dir, { recursive: true, force: true });
+    await rm(this.dir, { recursive: true, force: true });
   }
 }
 
@@ -126,8 +129,9 @@ class CallSession implements EgressSession {
     this.server = http.createServer({ requestTimeout: grant.timeoutMs, headersTimeout: Math.min(grant.timeoutMs, 30_000) });
     this.server.maxConnections = MAX_CONNECTIONS_PER_CALL;
     this.server.on('connection', (socket: Socket) => this.track(socket));
-    this.server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => void this.forward(req, res));
-    this.server.on('connect', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void this.tunnel(req, socket, head));
+    // A failure in one request must never become an unhandled rejection in the worker: the connection just ends.
+    this.server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => this.forward(req, res).catch(() => res.destroy()));
+    this.server.on('connect', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.tunnel(req, socket, head).catch(() => socket.destroy()));
   }
 
   async listen(): Promise<void> {
@@ -181,8 +185,16 @@ class CallSession implements EgressSession {
         for (const [name, value] of Object.entries(answer.headers)) {
           if (!HOP_BY_HOP.has(name) && !droppedBack.has(name) && value !== undefined) back[name] = value;
         }
-        res.writeHead(answer.statusCode ?? 502, back);
+        // Nothing a remote server sends may throw here: this runs in the worker process.
+        try {
+          res.writeHead(answer.statusCode ?? 502, back);
+        } catch {
+          upstream.destroy();
+          res.destroy();
+          return;
+        }
         answer.on('data', (chunk: Buffer) => this.count(chunk.length));
+        answer.on('error', () => res.destroy());
         answer.pipe(res);
       },
     );
@@ -190,12 +202,16 @@ class CallSession implements EgressSession {
       if (!res.headersSent) this.fail(res, url.host, `${url.host} could not be reached`);
       else res.destroy();
     });
+    res.on('close', () => upstream.destroy());
+    req.on('error', () => upstream.destroy());
     req.on('data', (chunk: Buffer) => this.count(chunk.length));
     req.pipe(upstream);
   }
 
   /** CONNECT host:port: checked like a request, then bytes are relayed both ways (TLS end to end, not inspected). */
   private async tunnel(req: http.IncomingMessage, client: Duplex, head: Buffer): Promise<void> {
+    // The socket left the HTTP server's hands: its errors are ours to handle from the first moment.
+    client.on('error', () => client.destroy());
     const authority = req.url ?? '';
     let url: URL;
     try {
