@@ -4,12 +4,15 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { type Server, createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DockerSandbox } from './docker-sandbox';
+import { DockerSandbox, type SandboxJob } from './docker-sandbox';
 import { SANDBOX_IMAGE, SANDBOX_LABEL, SANDBOX_OWNER_LABEL } from './sandbox-image';
 
 const docker = new Docker();
 const sandbox = new DockerSandbox(docker);
 const testLabel = { 'ai.omni.test': `sandbox-${process.pid}` };
+/** A call that sleeps past its 1.5 s limit. */
+const overrun = (extra: Partial<SandboxJob> = {}) =>
+  sandbox.run({ image: SANDBOX_IMAGE, argv: ['python3', '-c', 'import time; time.sleep(30)'], limits: { timeoutMs: 1_500 }, labels: testLabel, ...extra });
 
 describe('DockerSandbox (real Docker engine)', () => {
   it('runs as an unprivileged user with no capabilities, no network and a read-only root', async () => {
@@ -34,12 +37,7 @@ describe('DockerSandbox (real Docker engine)', () => {
   });
 
   it('kills a call that overruns its time limit and reports it', async () => {
-    const result = await sandbox.run({
-      image: SANDBOX_IMAGE,
-      argv: ['python3', '-c', 'import time; time.sleep(30)'],
-      limits: { timeoutMs: 1_500 },
-      labels: testLabel,
-    });
+    const result = await overrun();
     expect(result.timedOut).toBe(true);
     expect(result.exitCode).not.toBe(0);
     expect(result.durationMs).toBeLessThan(15_000);
@@ -94,13 +92,7 @@ describe('DockerSandbox (real Docker engine)', () => {
     });
 
     it('still stops a call that overruns its time limit', async () => {
-      const result = await sandbox.run({
-        image: SANDBOX_IMAGE,
-        argv: ['python3', '-c', 'import time; time.sleep(30)'],
-        limits: { timeoutMs: 1_500 },
-        labels: testLabel,
-        egress: { socketPath },
-      });
+      const result = await overrun({ egress: { socketPath } });
       expect(result.timedOut).toBe(true);
       expect(result.exitCode).not.toBe(0);
     });
