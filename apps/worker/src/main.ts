@@ -2,6 +2,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadScriptedFixtures } from '@omniai/providers';
 import { DockerSandbox } from '@omniai/sandbox';
 import { createDataSource, parseMasterKey } from '@omniai/store';
+import { EgressProxy } from '@omniai/tools';
 import { createDockerClient } from './docker-client';
 import { loadWorkerConfig } from './worker-config';
 import { builtinToolCatalog } from './tools/builtin-tools';
@@ -17,6 +18,11 @@ async function main(): Promise<void> {
   const sandbox = new DockerSandbox(docker);
   const reaped = await sandbox.reapOrphans();
   if (reaped > 0) console.log(`reaped ${reaped} orphaned sandbox container(s)`);
+  // Sandboxed calls with an egress grant reach the network only through this proxy, one socket per call (D32).
+  const egressProxy = await EgressProxy.start({
+    ...(config.egressDir ? { parentDir: config.egressDir } : {}),
+    onRefusal: ({ callId, host, reason }) => console.warn(JSON.stringify({ msg: 'egress refused', call_id: callId, host, reason })),
+  });
   const db = createDataSource({ url: config.databaseUrl, applicationName: 'omniai-worker' });
   await db.initialize();
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
@@ -26,6 +32,7 @@ async function main(): Promise<void> {
     namespace: config.namespace,
     taskQueue: config.taskQueue,
     sandbox,
+    egressProxy,
     db,
     tools,
     sandboxImage: config.sandboxImage,
@@ -37,6 +44,7 @@ async function main(): Promise<void> {
   console.log(`worker polling ${config.namespace}/${workers.runs.options.taskQueue} and ${workers.tools.options.taskQueue} on ${config.temporalAddress}`);
   // Worker.run installs SIGINT/SIGTERM handlers and drains in-flight tasks before resolving.
   await workers.run();
+  await egressProxy.close();
   await connection.close();
   await db.destroy();
 }

@@ -18,6 +18,7 @@ const WorkerEnv = z.object({
   OMNI_SCRIPTED_FIXTURES_DIR: z.string().min(1).default(DEFAULT_SCRIPTED_FIXTURES_DIR),
   OMNI_REPOS_DIR: z.string().min(1).optional(),
   OMNI_DATA_DIR: z.string().min(1).optional(),
+  OMNI_EGRESS_DIR: z.string().min(1).optional(),
   OMNI_WORKER_LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),
 });
 
@@ -34,6 +35,8 @@ export type WorkerConfig = {
   scriptedFixturesDir: string;
   /** Where the project git repositories live (one bare repository per project, made on first use). */
   reposDir: string;
+  /** Parent folder of the egress proxy's per-call sockets (default the OS temp dir); the Docker engine must see it. */
+  egressDir: string | undefined;
   logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 };
 
@@ -54,6 +57,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     secretsKey: e.OMNI_SECRETS_KEY,
     scriptedFixturesDir: e.OMNI_SCRIPTED_FIXTURES_DIR,
     reposDir: reposDirFrom(e.OMNI_REPOS_DIR, e.OMNI_DATA_DIR),
+    egressDir: e.OMNI_EGRESS_DIR,
     logLevel: e.OMNI_WORKER_LOG_LEVEL,
   };
 }

@@ -3,6 +3,7 @@ import { TASK_QUEUES, toolTaskQueue } from '@omniai/contracts';
 import { type ScriptedFixture, ScriptedProvider } from '@omniai/providers';
 import { DockerSandbox } from '@omniai/sandbox';
 import { ArtifactStore, PolicyStore, PriceStore, ProviderConfigStore, RunStore, SecretBox, ToolRegistryStore } from '@omniai/store';
+import type { EgressProxy } from '@omniai/tools';
 import type { DataSource } from 'typeorm';
 import { createRunActivities } from './activities/run.activities';
 import { createSystemCheckActivities } from './activities/system-check.activities';
@@ -14,6 +15,8 @@ export interface WorkerDeps {
   connection: NativeConnection;
   namespace: string;
   sandbox: DockerSandbox;
+  /** The way out for sandboxed calls with an egress grant (D32); without it, sandboxed calls never reach a network. */
+  egressProxy?: EgressProxy;
   db: DataSource;
   /** Master key of the secrets store (provider API keys are decrypted with it at call time). */
   secretsKey: Buffer;
@@ -60,7 +63,7 @@ export interface OmniWorkers {
 export async function createWorkers(deps: WorkerDeps): Promise<OmniWorkers> {
   const taskQueue = deps.taskQueue ?? TASK_QUEUES.runs;
   const artifacts = new ArtifactStore(deps.db);
-  const toolDeps = { catalog: deps.tools, policies: new PolicyStore(deps.db), artifacts, sandbox: deps.sandbox };
+  const toolDeps = { catalog: deps.tools, policies: new PolicyStore(deps.db), artifacts, sandbox: deps.sandbox, ...(deps.egressProxy ? { egressProxy: deps.egressProxy } : {}) };
   await whenSchemaReady(() => deps.tools.registerAll(new ToolRegistryStore(deps.db)));
   const runs = await Worker.create({
     connection: deps.connection,

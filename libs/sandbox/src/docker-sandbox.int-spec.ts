@@ -1,12 +1,18 @@
 import Docker from 'dockerode';
 import { spawnSync } from 'node:child_process';
-import { hostname } from 'node:os';
-import { DockerSandbox } from './docker-sandbox';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { type Server, createServer } from 'node:net';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DockerSandbox, type SandboxJob } from './docker-sandbox';
 import { SANDBOX_IMAGE, SANDBOX_LABEL, SANDBOX_OWNER_LABEL } from './sandbox-image';
 
 const docker = new Docker();
 const sandbox = new DockerSandbox(docker);
 const testLabel = { 'ai.omni.test': `sandbox-${process.pid}` };
+/** A call that sleeps past its 1.5 s limit. */
+const overrun = (extra: Partial<SandboxJob> = {}) =>
+  sandbox.run({ image: SANDBOX_IMAGE, argv: ['python3', '-c', 'import time; time.sleep(30)'], limits: { timeoutMs: 1_500 }, labels: testLabel, ...extra });
 
 describe('DockerSandbox (real Docker engine)', () => {
   it('runs as an unprivileged user with no capabilities, no network and a read-only root', async () => {
@@ -31,12 +37,7 @@ describe('DockerSandbox (real Docker engine)', () => {
   });
 
   it('kills a call that overruns its time limit and reports it', async () => {
-    const result = await sandbox.run({
-      image: SANDBOX_IMAGE,
-      argv: ['python3', '-c', 'import time; time.sleep(30)'],
-      limits: { timeoutMs: 1_500 },
-      labels: testLabel,
-    });
+    const result = await overrun();
     expect(result.timedOut).toBe(true);
     expect(result.exitCode).not.toBe(0);
     expect(result.durationMs).toBeLessThan(15_000);
@@ -57,6 +58,44 @@ describe('DockerSandbox (real Docker engine)', () => {
     const script = 'import os\nn=0\ntry:\n    while n < 500:\n        if os.fork() == 0:\n            import time; time.sleep(5); os._exit(0)\n        n += 1\nexcept OSError:\n    pass\nprint(n)';
     const result = await sandbox.run({ image: SANDBOX_IMAGE, argv: ['python3', '-c', script], limits: { pidsLimit: 16, timeoutMs: 20_000 }, labels: testLabel });
     expect(Number(result.stdout.trim())).toBeLessThan(16);
+  });
+
+  describe('with an egress socket (D32)', () => {
+    let dir: string;
+    let server: Server;
+    let socketPath: string;
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'omni-sandbox-egress-'));
+      socketPath = join(dir, 'call.sock');
+      // Stands in for the egress proxy: answers every connection with one line.
+      server = createServer((s) => s.end('proxy here\n'));
+      await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+      chmodSync(socketPath, 0o666);
+    });
+    afterAll(async () => {
+      await new Promise((resolve) => server.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('relays 127.0.0.1:3128 to the socket, keeps only a loopback interface and passes the exit status through', async () => {
+      const script = [
+        'import json, os, socket, sys',
+        "s = socket.create_connection(('127.0.0.1', 3128), timeout=10)",
+        "ifs = [l.split(':')[0].strip() for l in open('/proc/net/dev').read().splitlines()[2:]]",
+        "print(json.dumps({'got': s.recv(100).decode(), 'proxy': os.environ['HTTPS_PROXY'], 'ifs': ifs, 'uid': os.getuid()}))",
+        'sys.exit(3)',
+      ].join('\n');
+      const result = await sandbox.run({ image: SANDBOX_IMAGE, argv: ['python3', '-c', script], labels: testLabel, egress: { socketPath } });
+      expect(result.stderr).toBe('');
+      expect(result.exitCode).toBe(3);
+      expect(JSON.parse(result.stdout)).toEqual({ got: 'proxy here\n', proxy: 'http://127.0.0.1:3128', ifs: ['lo'], uid: 65534 });
+    });
+
+    it('still stops a call that overruns its time limit', async () => {
+      const result = await overrun({ egress: { socketPath } });
+      expect(result.timedOut).toBe(true);
+      expect(result.exitCode).not.toBe(0);
+    });
   });
 
   it('removes its containers, and reaps only leftovers whose owner process is gone', async () => {

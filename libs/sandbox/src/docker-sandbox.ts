@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { hostname } from 'node:os';
 import { Writable } from 'node:stream';
+import { EGRESS_PROXY_URL, EGRESS_RELAY, EGRESS_SOCKET_IN_CONTAINER } from './egress-relay';
 import { SANDBOX_LABEL, SANDBOX_OWNER_LABEL } from './sandbox-image';
 
 /** Resource limits for one sandboxed call. Defaults are deliberately small. */
@@ -29,6 +30,12 @@ export interface SandboxJob {
   limits?: Partial<SandboxLimits>;
   /** Extra labels (run id, activity id) for tracing and garbage collection. */
   labels?: Record<string, string>;
+  /**
+   * The call's way out, when an egress grant applies: the egress proxy's Unix socket for this call (on the engine's
+   * host). It is mounted into the container and a relay (python3, so the image needs it) serves it on
+   * 127.0.0.1:3128, named by `HTTP_PROXY`/`HTTPS_PROXY`. The container keeps `NetworkMode: none` either way (D32).
+   */
+  egress?: { socketPath: string };
 }
 
 export interface SandboxResult {
@@ -42,6 +49,9 @@ export interface SandboxResult {
   oomKilled: boolean;
   durationMs: number;
 }
+
+/** Both spellings: tools differ in which one they read. */
+const PROXY_ENV = ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy'].map((name) => `${name}=${EGRESS_PROXY_URL}`);
 
 /** Keeps the first `cap` bytes written to it and remembers whether more arrived. */
 class CappedSink extends Writable {
@@ -70,7 +80,8 @@ class CappedSink extends Writable {
 }
 
 /**
- * Runs untrusted commands in a fresh, locked-down container per call: no network, read-only root, tmpfs work dir,
+ * Runs untrusted commands in a fresh, locked-down container per call: no network (at most a relay to the call's
+ * egress proxy socket), read-only root, tmpfs work dir,
  * every capability dropped, no-new-privileges, an unprivileged user, and memory/CPU/pids/time limits.
  */
 export class DockerSandbox {
@@ -84,16 +95,17 @@ export class DockerSandbox {
     const started = Date.now();
     const container = await this.docker.createContainer({
       Image: job.image,
-      Cmd: job.argv,
+      Cmd: job.egress ? ['python3', '-I', '-S', '-c', EGRESS_RELAY, ...job.argv] : job.argv,
       User: '65534:65534',
       WorkingDir: '/work',
-      Env: ['HOME=/work', 'PYTHONDONTWRITEBYTECODE=1'],
+      Env: ['HOME=/work', 'PYTHONDONTWRITEBYTECODE=1', ...(job.egress ? PROXY_ENV : [])],
       Labels: { ...job.labels, [SANDBOX_LABEL]: '1', [SANDBOX_OWNER_LABEL]: this.owner },
       NetworkDisabled: true,
       AttachStdout: true,
       AttachStderr: true,
       HostConfig: {
         NetworkMode: 'none',
+        ...(job.egress ? { Binds: [`${job.egress.socketPath}:${EGRESS_SOCKET_IN_CONTAINER}:ro`] } : {}),
         ReadonlyRootfs: true,
         Tmpfs: {
           '/work': 'rw,nosuid,nodev,size=64m,uid=65534,gid=65534,mode=0700',

@@ -1,2 +1,3 @@
 export * from './sandbox-image';
 export * from './docker-sandbox';
+export * from './egress-relay';

@@ -9,6 +9,7 @@ export * from './validation';
 export * from './egress/address-policy';
 export * from './egress/allowlist';
 export * from './egress/safe-fetch';
+export * from './egress/egress-proxy';
 export * from './builtins/html-text';
 export * from './builtins/web-fetch-extract';
 export * from './git/git-exec';

@@ -3,7 +3,7 @@ import { type ArtifactRef, INLINE_PAYLOAD_LIMIT_BYTES, type PreparedToolCall, ty
 import { evaluatePolicy } from '@omniai/policy';
 import type { DockerSandbox } from '@omniai/sandbox';
 import type { ArtifactStore, PolicyStore } from '@omniai/store';
-import { argumentsHash, redactArguments, ToolError, validateJson } from '@omniai/tools';
+import { argumentsHash, type EgressProxy, redactArguments, ToolError, validateJson } from '@omniai/tools';
 import type { RunToolActivities, ToolPrepActivities } from '@omniai/workflows';
 import { waitForDatabase } from '../activities/wait-for-database';
 import { runSandboxJob } from './sandbox-executor';
@@ -16,6 +16,8 @@ export interface ToolActivityDeps {
   policies: PolicyStore;
   artifacts: ArtifactStore;
   sandbox: DockerSandbox;
+  /** Sandboxed calls with an egress grant reach the network only through it (D32); without it they never do. */
+  egressProxy?: EgressProxy;
 }
 
 type Stored = { inline: unknown } | { artifact: ArtifactRef };
@@ -106,7 +108,13 @@ export function createRunToolActivities(deps: ToolActivityDeps): RunToolActiviti
       try {
         const output =
           entry.manifest.binding.type === 'sandbox_job'
-            ? await runSandboxJob(deps.sandbox, entry.manifest, input, { run_id, idempotency_key })
+            ? await runSandboxJob(
+                deps.sandbox,
+                entry.manifest,
+                input,
+                { run_id, idempotency_key },
+                deps.egressProxy ? { proxy: deps.egressProxy, workspaceAllow: policy.egress_allow ?? [] } : undefined,
+              )
             : entry.run
               ? await entry.run(input, { project_id, run_id, call_id, idempotency_key, signal: ctx.cancellationSignal, heartbeat: (d) => ctx.heartbeat(d) })
               : (() => {

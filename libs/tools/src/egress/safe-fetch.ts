@@ -93,7 +93,7 @@ const CATEGORY_TEXT: Readonly<Record<Exclude<AddressCategory, 'public'>, string>
 };
 
 /** DNS through the operating system's resolver (`/etc/hosts` included), every answer. */
-const systemResolver: Resolver = async (hostname) =>
+export const systemResolver: Resolver = async (hostname) =>
   (await lookup(hostname, { all: true, order: 'ipv4first' })).map(({ address, family }) => ({ address, family: family === 6 ? 6 : 4 }));
 
 /**
@@ -183,9 +183,9 @@ function vetUrl(url: URL, allowlist: HostAllowlist): void {
 /**
  * The address to connect to: an IP literal as written, or the first DNS answer, after checking that every answer is
  * public. One blocked answer refuses the host: otherwise a name with a public and a private address would let
- * whoever controls its DNS pick our target.
+ * whoever controls its DNS pick our target. Also used by the sandbox egress proxy (egress-proxy.ts).
  */
-async function resolveVetted(hostname: string, resolve: Resolver, signal: AbortSignal): Promise<ResolvedAddress> {
+export async function resolveVetted(hostname: string, resolve: Resolver, signal: AbortSignal): Promise<ResolvedAddress> {
   const bare = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
   if (isIP(bare)) {
     const verdict = classifyAddress(bare);
