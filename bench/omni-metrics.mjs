@@ -5,15 +5,11 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
+import { api, omniFetch } from './http.mjs';
+import { load, percentile, sleep, stats, summarize } from './stats.mjs';
+
 const require = createRequire(import.meta.url);
 const pg = require('pg');
-
-export const percentile = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN;
-};
-export const stats = (xs) => ({ n: xs.length, p50_ms: +percentile(xs, 50).toFixed(2), p95_ms: +percentile(xs, 95).toFixed(2) });
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** The scripted model's cues used by the benchmark (the worker loads them from OMNI_SCRIPTED_FIXTURES_DIR). */
 export const BENCH_FIXTURES = {
@@ -32,16 +28,6 @@ export const BENCH_FIXTURES = {
     },
   ],
 };
-
-export async function api(apiUrl, method, path, body) {
-  const res = await fetch(`${apiUrl}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
-  return res.status === 204 ? null : res.json();
-}
 
 export const setPolicy = (apiUrl, requireApproval) =>
   api(apiUrl, 'PUT', '/v1/policy', {
@@ -112,8 +98,8 @@ export async function notifyFloor(pgUrl, samples) {
 }
 
 /** A minimal SSE reader: calls `onId(seq)` for every `id:` line, as the bytes arrive. */
-async function openStream(url, onId) {
-  const res = await fetch(url, { headers: { accept: 'text/event-stream' } });
+async function openStream(apiUrl, path, onId) {
+  const res = await omniFetch(apiUrl, path, { headers: { accept: 'text/event-stream' } });
   if (res.status !== 200) throw new Error(`stream → ${res.status}`);
   const reader = res.body.getReader();
   const decoder = new TextDecoder();
@@ -151,7 +137,7 @@ export async function sseLatency({ apiUrl, store, scratchRun, subscribers, event
   const streams = [];
   for (let i = 0; i < subscribers; i += 50) {
     const batch = Array.from({ length: Math.min(50, subscribers - i) }, () =>
-      openStream(`${apiUrl}/v1/runs/${runId}/stream`, (seq) => {
+      openStream(apiUrl, `/v1/runs/${runId}/stream`, (seq) => {
         if (seq === current) latencies.push(performance.now() - t0);
         received.set(seq, (received.get(seq) ?? 0) + 1);
       }),
@@ -271,22 +257,11 @@ export async function memoryWithWaitingRuns({ apiUrl, db, threadId, workerPid, r
  */
 export async function threeStepWithApproval({ apiUrl, threadId, runs, concurrency }) {
   await setPolicy(apiUrl, true);
-  const latencies = [];
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < runs) {
-        next++;
-        const started = performance.now();
-        const run = await startRun(apiUrl, threadId, '[bench] approve');
-        const approval = await waitFor('the approval', async () => (await api(apiUrl, 'GET', `/v1/approvals?run_id=${run.id}&status=pending`)).items[0], 60_000, 10);
-        await api(apiUrl, 'POST', `/v1/approvals/${approval.id}/decide`, { decision: 'approve', arguments_hash: approval.arguments_hash });
-        await waitFor('the run', async () => (await api(apiUrl, 'GET', `/v1/runs/${run.id}`)).status === 'completed', 60_000, 10);
-        latencies.push(performance.now() - started);
-      }
-    }),
-  );
-  const wall = performance.now() - t0;
-  return { name: 'OmniAI', n: latencies.length, runs_per_s: +((latencies.length / wall) * 1000).toFixed(2), ...stats(latencies) };
+  const { latencies, wallMs } = await load(runs, concurrency, async () => {
+    const run = await startRun(apiUrl, threadId, '[bench] approve');
+    const approval = await waitFor('the approval', async () => (await api(apiUrl, 'GET', `/v1/approvals?run_id=${run.id}&status=pending`)).items[0], 60_000, 10);
+    await api(apiUrl, 'POST', `/v1/approvals/${approval.id}/decide`, { decision: 'approve', arguments_hash: approval.arguments_hash });
+    await waitFor('the run', async () => (await api(apiUrl, 'GET', `/v1/runs/${run.id}`)).status === 'completed', 60_000, 10);
+  });
+  return { name: 'OmniAI', ...summarize(latencies, wallMs) };
 }
