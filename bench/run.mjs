@@ -13,7 +13,11 @@ import { startEmbeddedPostgres } from '../tools/lib/postgres.mjs';
 import { findTemporal } from '../tools/lib/temporal-cli.mjs';
 import { startTemporalDevServer } from '../tools/lib/temporal-server.mjs';
 import { stopChild } from '../tools/lib/stack.mjs';
+import { api, omniFetch } from './http.mjs';
 import * as metrics from './omni-metrics.mjs';
+import { measurePeers, PEER_NAMES, ratiosTo } from './peers/index.mjs';
+import { installPeers } from './peers/install.mjs';
+import { load, percentile, ratio, stats, summarize } from './stats.mjs';
 
 const require = createRequire(import.meta.url);
 const { Client, Connection } = require('@temporalio/client');
@@ -27,41 +31,14 @@ const Docker = require('dockerode');
 
 const smoke = process.argv.includes('--smoke');
 const write = !process.argv.includes('--no-write');
-// Peers (n8n, LangGraph, DBOS) are installed on demand into bench/peers (node bench/peers/install.mjs).
-const withPeers = process.argv.includes('--peers');
+// Peers (DBOS, LangGraph, n8n) are part of every full run (--no-peers skips them; --peers adds them to a smoke run).
+// They are installed on demand into bench/peers/deps, never into the product; a first install is timed apart.
+const withPeers = process.argv.includes('--peers') || (!smoke && !process.argv.includes('--no-peers'));
+const PEER_SIZES = smoke ? { runs: 4, concurrency: 2 } : { runs: 50, concurrency: 5 };
 const SIZES = smoke
   ? { runs: 6, concurrency: 3, steps: 5, stepRuns: 2, toolCalls: 3, approvals: 3, sseSubscribers: [1, 10], sseEvents: 5, replayRounds: 1, waitingRuns: 10 }
   : { runs: 200, concurrency: 10, steps: 20, stepRuns: 10, toolCalls: 30, approvals: 30, sseSubscribers: [1, 100, 1000], sseEvents: 30, replayRounds: 5, waitingRuns: 1000 };
 const log = (m) => console.error(m);
-
-const percentile = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN;
-};
-const summarize = (latencies, wallMs) => ({
-  n: latencies.length,
-  runs_per_s: +((latencies.length / wallMs) * 1000).toFixed(2),
-  p50_ms: +percentile(latencies, 50).toFixed(1),
-  p95_ms: +percentile(latencies, 95).toFixed(1),
-});
-
-/** Runs `total` jobs with at most `concurrency` in flight; returns per-job latency and wall time. */
-async function load(total, concurrency, job) {
-  const latencies = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const i = next++;
-        const t0 = performance.now();
-        await job(i);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  return { latencies, wallMs: performance.now() - started };
-}
 
 function spawnApp(entry, env) {
   const child = spawn(process.execPath, [join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, PATH: toolPath(), ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -73,14 +50,8 @@ function spawnApp(entry, env) {
 
 /** POST a run and wait for its terminal event on the SSE stream: API → Temporal → worker → Postgres → NOTIFY → SSE. */
 async function omniRun(apiUrl, threadId) {
-  const res = await fetch(`${apiUrl}/v1/threads/${threadId}/runs`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ message: '[bench] tool', pins: { params: { delay_ms: 0, reply_words: 3 } } }),
-  });
-  if (res.status !== 201) throw new Error(`start failed: ${res.status} ${await res.text()}`);
-  const run = await res.json();
-  const stream = await fetch(`${apiUrl}/v1/runs/${run.id}/stream`);
+  const run = await api(apiUrl, 'POST', `/v1/threads/${threadId}/runs`, { message: '[bench] tool', pins: { params: { delay_ms: 0, reply_words: 3 } } });
+  const stream = await omniFetch(apiUrl, `/v1/runs/${run.id}/stream`);
   const reader = stream.body.getReader();
   let text = '';
   for (;;) {
@@ -92,7 +63,24 @@ async function omniRun(apiUrl, threadId) {
   await reader.cancel();
 }
 
+/** Installs each peer not yet installed (timed apart from the bench); a peer that fails to install is reported, not fatal. */
+async function ensurePeers() {
+  const installs = {};
+  for (const name of PEER_NAMES) {
+    try {
+      const { peers } = await installPeers({ only: [name] });
+      installs[name] = { install_seconds: peers[name].skipped ? peers[name].install_seconds : peers[name].seconds, installed_now: !peers[name].skipped };
+    } catch (err) {
+      installs[name] = { error: String(err?.message ?? err).split('\n')[0] };
+      log(`peer ${name}: ${installs[name].error}`);
+    }
+  }
+  return installs;
+}
+
 async function main() {
+  const peerInstalls = withPeers ? await ensurePeers() : undefined;
+  const benchStarted = performance.now();
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const dir = mkdtempSync(join(tmpdir(), 'omniai-bench-'));
   chmodSync(dir, 0o755);
@@ -145,12 +133,12 @@ async function main() {
     await waitForPort(apiPort, { what: 'the API', alive: () => children[0].exitCode === null });
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     for (let i = 0; i < 100; i++) {
-      const meta = await (await fetch(`${apiUrl}/v1/meta`)).json();
+      const meta = await api(apiUrl, 'GET', '/v1/meta');
       if (meta.components.worker.status === 'healthy') break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    const project = await (await fetch(`${apiUrl}/v1/projects`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"bench"}' })).json();
-    const thread = await (await fetch(`${apiUrl}/v1/projects/${project.id}/threads`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json();
+    const project = await api(apiUrl, 'POST', '/v1/projects', { name: 'bench' });
+    const thread = await api(apiUrl, 'POST', `/v1/projects/${project.id}/threads`, {});
     // The no-op agent run calls one inproc_safe tool (web.search: a read, granted without review).
     await metrics.setPolicy(apiUrl, false);
     await new DocumentStore(db).ingest(project.id, 'bench.md', 'bench text\n', 'text/markdown');
@@ -161,11 +149,15 @@ async function main() {
 
     const bare = await load(SIZES.runs, SIZES.concurrency, () => client.workflow.execute('bareWorkflow', { taskQueue: benchQueue, workflowId: `bare-${randomUUID()}` }));
     const omni = await load(SIZES.runs, SIZES.concurrency, () => omniRun(apiUrl, thread.id));
-    results.durable_run = { baseline_bare_temporal: summarize(bare.latencies, bare.wallMs), omniai: summarize(omni.latencies, omni.wallMs) };
-    results.durable_run.ratio = {
-      throughput_omni_over_bare: +(results.durable_run.omniai.runs_per_s / results.durable_run.baseline_bare_temporal.runs_per_s).toFixed(3),
-      p50_omni_over_bare: +(results.durable_run.omniai.p50_ms / results.durable_run.baseline_bare_temporal.p50_ms).toFixed(3),
-      p95_omni_over_bare: +(results.durable_run.omniai.p95_ms / results.durable_run.baseline_bare_temporal.p95_ms).toFixed(3),
+    const [bareSummary, omniSummary] = [summarize(bare.latencies, bare.wallMs), summarize(omni.latencies, omni.wallMs)];
+    results.durable_run = {
+      baseline_bare_temporal: bareSummary,
+      omniai: omniSummary,
+      ratio: {
+        throughput_omni_over_bare: ratio(omniSummary.runs_per_s, bareSummary.runs_per_s),
+        p50_omni_over_bare: ratio(omniSummary.p50_ms, bareSummary.p50_ms),
+        p95_omni_over_bare: ratio(omniSummary.p95_ms, bareSummary.p95_ms),
+      },
     };
 
     // Per-step overhead of appending one RunEvent: regular vs local activity (the choice in DECISIONS.md D12).
@@ -180,7 +172,7 @@ async function main() {
       }
       results.append_step[mode] = { ms_per_append_p50: +percentile(perStep, 50).toFixed(2), ms_per_append_p95: +percentile(perStep, 95).toFixed(2) };
     }
-    results.append_step.ratio_local_over_regular = +(results.append_step.local.ms_per_append_p50 / results.append_step.regular.ms_per_append_p50).toFixed(3);
+    results.append_step.ratio_local_over_regular = ratio(results.append_step.local.ms_per_append_p50, results.append_step.regular.ms_per_append_p50);
 
     results.tool_call = await measureToolCalls(db, store);
 
@@ -210,17 +202,10 @@ async function main() {
 
     if (withPeers) {
       log('peers …');
-      const peerSizes = smoke ? { runs: 4, concurrency: 2 } : { runs: 50, concurrency: 5 };
-      results.peers_omniai = await metrics.threeStepWithApproval({ apiUrl, threadId: thread.id, ...peerSizes });
-      results.peers = [];
-      for (const name of ['n8n', 'langgraph', 'dbos']) {
-        try {
-          const peer = await import(`./peers/${name}.mjs`);
-          results.peers.push(await peer.measure({ pgUrl: pg.url, ...peerSizes, log }));
-        } catch (err) {
-          results.peers.push({ name, error: String(err?.message ?? err).slice(0, 200) });
-        }
-      }
+      const omni = await metrics.threeStepWithApproval({ apiUrl, threadId: thread.id, ...PEER_SIZES });
+      const peers = await measurePeers({ pgUrl: pg.url, ...PEER_SIZES, log });
+      for (const [name, install] of Object.entries(peerInstalls)) Object.assign(peers[name], { install_seconds: install.install_seconds });
+      results.peers = { sizes: PEER_SIZES, omniai: omni, by_peer: peers, ratio_omni_over_peer: ratiosTo(omni, peers) };
     }
 
     log('worker memory with runs waiting for approval …');
@@ -237,6 +222,7 @@ async function main() {
     await pg.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+  results.bench_seconds = +((performance.now() - benchStarted) / 1000).toFixed(1);
   console.log(JSON.stringify(results, null, 2));
   if (write) writeReports(results);
 }
@@ -257,15 +243,7 @@ async function measureToolCalls(db, store) {
   await documents.ingest(project.id, 'bench.md', 'bench text\n', 'text/markdown');
   const filesRead = createFilesReadTool({ documents });
   const ctx = (i) => ({ project_id: project.id, run_id: randomUUID(), call_id: `c${i}`, idempotency_key: `bench/${i}`, signal: new AbortController().signal, heartbeat: () => undefined });
-  const time = async (n, job) => {
-    const xs = [];
-    for (let i = 0; i < n; i++) {
-      const t0 = performance.now();
-      await job(i);
-      xs.push(performance.now() - t0);
-    }
-    return { n, p50_ms: +percentile(xs, 50).toFixed(2), p95_ms: +percentile(xs, 95).toFixed(2) };
-  };
+  const time = async (n, job) => stats((await load(n, 1, job)).latencies);
   const inproc = await time(SIZES.toolCalls * 3, async (i) => {
     const input = { path: 'bench.md' };
     if (!validateJson(filesRead.manifest.input_schema, input).ok) throw new Error('input');
@@ -298,31 +276,33 @@ async function measureToolCalls(db, store) {
     sandbox_cold: cold,
     sandbox_warm: warm,
     ratio: {
-      cold_p50_over_inproc: +(cold.p50_ms / inproc.p50_ms).toFixed(1),
-      warm_p50_over_inproc: +(warm.p50_ms / inproc.p50_ms).toFixed(1),
-      warm_p50_over_cold: +(warm.p50_ms / cold.p50_ms).toFixed(3),
+      cold_p50_over_inproc: ratio(cold.p50_ms, inproc.p50_ms, 1),
+      warm_p50_over_inproc: ratio(warm.p50_ms, inproc.p50_ms, 1),
+      warm_p50_over_cold: ratio(warm.p50_ms, cold.p50_ms),
     },
   };
 }
 
-/** The peers table, when peers were measured (`npm run bench -- --peers`, after `node bench/peers/install.mjs`). */
+/** The peers table (every full run; `--no-peers` leaves it out). */
 function peersSection(results) {
   if (!results.peers) return '';
-  const omni = results.peers_omniai;
-  const rows = results.peers.map((p) =>
-    p.error
-      ? `| ${p.name} | — | — | — | — | failed: ${p.error} |`
-      : `| ${p.name} ${p.version ?? ''} | ${p.n} | ${p.runs_per_s} | ${p.p50_ms} | ${p.p95_ms} | ${(omni.runs_per_s / p.runs_per_s).toFixed(2)} / ${(omni.p50_ms / p.p50_ms).toFixed(2)} |`,
-  );
+  const { omniai: omni, by_peer: peers, ratio_omni_over_peer: ratios } = results.peers;
+  const rows = Object.entries(peers).map(([name, p]) => {
+    if (p.error) return `| ${name} | — | — | — | — | — | failed: ${p.error.replaceAll('|', '/').slice(0, 300)} |`;
+    const r = ratios[name];
+    return `| ${name} ${p.version} | ${p.n} | ${p.runs_per_s} | ${p.p50_ms} | ${p.p95_ms} | ${p.install_seconds ?? '—'} | ${r.throughput_omni_over_peer} / ${r.p50_omni_over_peer} / ${r.p95_omni_over_peer} |`;
+  });
   return `
 ### Peers: three steps with a human-approval pause
 
-| system | runs | runs/s | p50 ms | p95 ms | OmniAI ÷ peer (throughput / p50) |
-|---|---|---|---|---|---|
-| OmniAI: model → tool (approved through the API) → model | ${omni.n} | ${omni.runs_per_s} | ${omni.p50_ms} | ${omni.p95_ms} | 1 / 1 |
+${results.peers.sizes.runs} runs per system, ${results.peers.sizes.concurrency} in flight, after a warm-up; the same Postgres server for OmniAI, DBOS and LangGraph.
+
+| system | runs | runs/s | p50 ms | p95 ms | first install s | OmniAI ÷ peer (throughput / p50 / p95) |
+|---|---|---|---|---|---|---|
+| OmniAI: model → tool (approved through the API) → model | ${omni.n} | ${omni.runs_per_s} | ${omni.p50_ms} | ${omni.p95_ms} | — | 1 / 1 / 1 |
 ${rows.join('\n')}
 
-${results.peers.map((p) => `- ${p.name}: ${p.notes ?? ''}`).join('\n')}
+${Object.entries(peers).map(([name, p]) => `- **${name}**: ${p.notes ?? p.error}`).join('\n')}
 `;
 }
 
