@@ -65,11 +65,34 @@ export async function approvalLatency({ apiUrl, client, threadId, runs }) {
     await waitFor('the run', async () => (await api(apiUrl, 'GET', `/v1/runs/${run.id}`)).status === 'completed', 60_000, 20);
     const history = await client.workflow.getHandle(run.workflow_id).fetchHistory();
     histories.push(history);
-    const scheduled = history.events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'runTool');
-    const started = history.events.find((e) => e.activityTaskStartedEventAttributes && Number(e.activityTaskStartedEventAttributes.scheduledEventId) === Number(scheduled.eventId));
-    latencies.push(tsMs(started.eventTime) - t0);
+    latencies.push(activityStartedMs(history, 'runTool') - t0);
   }
   return { result: stats(latencies), histories };
+}
+
+/** When the first activity of `type` started, from a workflow history (ms since the epoch, the server's clock). */
+function activityStartedMs(history, type) {
+  const scheduled = history.events.find((e) => e.activityTaskScheduledEventAttributes && (!type || e.activityTaskScheduledEventAttributes.activityType?.name === type));
+  const started = history.events.find((e) => e.activityTaskStartedEventAttributes && Number(e.activityTaskStartedEventAttributes.scheduledEventId) === Number(scheduled.eventId));
+  return tsMs(started.eventTime);
+}
+
+/**
+ * Floor for approval latency: a bare workflow parked on a signal (bench/workflows.ts), signalled by the client; from
+ * the signal call to its one activity starting, read from the history the same way.
+ */
+export async function signalToActivityFloor({ client, taskQueue, runs }) {
+  const latencies = [];
+  for (let i = 0; i < runs; i++) {
+    const handle = await client.workflow.start('signalThenActivityWorkflow', { taskQueue, workflowId: `floor-approval-${randomUUID()}` });
+    // Parked = its first workflow task completed (the handler is set and it waits on the condition).
+    await waitFor('the parked workflow', async () => (await handle.fetchHistory()).events.some((e) => e.workflowTaskCompletedEventAttributes), 30_000, 5);
+    const t0 = Date.now();
+    await handle.signal('approve');
+    await handle.result();
+    latencies.push(activityStartedMs(await handle.fetchHistory()) - t0);
+  }
+  return stats(latencies);
 }
 
 /** Floor for event delivery: a bare INSERT + NOTIFY in one transaction, received by a LISTENing connection. */

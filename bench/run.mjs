@@ -1,9 +1,11 @@
 // `npm run bench`: OmniAI's run path measured against a bare-Temporal baseline in the same run, on the same dev
 // server and Postgres. Writes bench/results/<date>.json and docs/BENCHMARKS.md.
-//   --smoke      tiny sizes (used by the test suite); --no-write  print only
+//   --smoke         tiny sizes, no peers (used by the test suite)     --no-write   print only
+//   --only a,b      only these sections (see SECTIONS; prints, writes nothing)
+//   --no-peers      leave the peers out                                 --peers      add them to a smoke run
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -16,6 +18,7 @@ import { stopChild } from '../tools/lib/stack.mjs';
 import { api, omniFetch } from './http.mjs';
 import * as metrics from './omni-metrics.mjs';
 import { measurePeers, PEER_NAMES, ratiosTo } from './peers/index.mjs';
+import { writeReports } from './report.mjs';
 import { installPeers } from './peers/install.mjs';
 import { load, percentile, ratio, stats, summarize } from './stats.mjs';
 
@@ -29,11 +32,10 @@ const { pythonComputeManifest } = require('../apps/worker/dist/tools/python-comp
 const { runSandboxJob } = require('../apps/worker/dist/tools/sandbox-executor.js');
 const Docker = require('dockerode');
 
-const smoke = process.argv.includes('--smoke');
-const write = !process.argv.includes('--no-write');
-// Peers (DBOS, LangGraph, n8n) are part of every full run (--no-peers skips them; --peers adds them to a smoke run).
-// They are installed on demand into bench/peers/deps, never into the product; a first install is timed apart.
-const withPeers = process.argv.includes('--peers') || (!smoke && !process.argv.includes('--no-peers'));
+const flag = (name) => process.argv.includes(`--${name}`);
+const flagValue = (name) => process.argv[process.argv.indexOf(`--${name}`) + 1];
+const smoke = flag('smoke');
+const write = !flag('no-write') && !flag('only');
 const PEER_SIZES = smoke ? { runs: 4, concurrency: 2 } : { runs: 50, concurrency: 5 };
 const SIZES = smoke
   ? { runs: 6, concurrency: 3, steps: 5, stepRuns: 2, toolCalls: 3, approvals: 3, sseSubscribers: [1, 10], sseEvents: 5, replayRounds: 1, waitingRuns: 10 }
@@ -78,8 +80,133 @@ async function ensurePeers() {
   return installs;
 }
 
+/**
+ * The measurements, in the order a full run takes them; each returns its part of the results. `--only a,b` runs some
+ * (replay reuses the approval runs' histories, so it brings approval_latency along).
+ */
+const SECTIONS = {
+  /** 1. A no-op agent run end to end vs a bare Temporal workflow with one activity, same dev server. */
+  async durable_run({ apiUrl, client, benchQueue, threadId }) {
+    const bareRun = () => client.workflow.execute('bareWorkflow', { taskQueue: benchQueue, workflowId: `bare-${randomUUID()}` });
+    // Warm up both paths (bundles, pools, JIT) before measuring.
+    await load(Math.min(10, SIZES.runs), 2, bareRun);
+    await load(Math.min(10, SIZES.runs), 2, () => omniRun(apiUrl, threadId));
+    const bare = await load(SIZES.runs, SIZES.concurrency, bareRun);
+    const omni = await load(SIZES.runs, SIZES.concurrency, () => omniRun(apiUrl, threadId));
+    const [bareSummary, omniSummary] = [summarize(bare.latencies, bare.wallMs), summarize(omni.latencies, omni.wallMs)];
+    const durable_run = {
+      baseline_bare_temporal: bareSummary,
+      omniai: omniSummary,
+      ratio: {
+        throughput_omni_over_bare: ratio(omniSummary.runs_per_s, bareSummary.runs_per_s),
+        p50_omni_over_bare: ratio(omniSummary.p50_ms, bareSummary.p50_ms),
+        p95_omni_over_bare: ratio(omniSummary.p95_ms, bareSummary.p95_ms),
+      },
+    };
+    log(`  bare Temporal ${bareSummary.runs_per_s} runs/s, p50 ${bareSummary.p50_ms} ms; OmniAI ${omniSummary.runs_per_s} runs/s, p50 ${omniSummary.p50_ms} ms`);
+    return { durable_run };
+  },
+
+  /** 2. Per-step overhead of appending one RunEvent: regular vs local activity (DECISIONS.md D12), floor: the append alone. */
+  async append_step({ client, benchQueue, store }) {
+    const append_step = {};
+    const direct = [];
+    for (let i = 0; i < SIZES.stepRuns; i++) {
+      const runId = await scratchRun(store);
+      const t0 = performance.now();
+      for (let seq = 1; seq <= SIZES.steps; seq++) await store.appendEvents(runId, [metrics.benchEvent(runId, seq)]);
+      direct.push((performance.now() - t0) / SIZES.steps);
+    }
+    append_step.floor_direct = perAppend(direct);
+    for (const mode of ['regular', 'local']) {
+      const perStep = [];
+      for (let i = 0; i < SIZES.stepRuns; i++) {
+        const runId = await scratchRun(store);
+        const t0 = performance.now();
+        await client.workflow.execute('appendStepsWorkflow', { taskQueue: benchQueue, workflowId: `steps-${randomUUID()}`, args: [runId, SIZES.steps, mode] });
+        perStep.push((performance.now() - t0) / SIZES.steps);
+      }
+      append_step[mode] = perAppend(perStep);
+    }
+    append_step.ratio_local_over_regular = ratio(append_step.local.ms_per_append_p50, append_step.regular.ms_per_append_p50);
+    return { append_step };
+  },
+
+  /** 5. One tool call: sandbox cold and warm vs inproc_safe. */
+  async tool_call({ db, store }) {
+    return { tool_call: await measureToolCalls(db, store) };
+  },
+
+  /** 3. From the reviewer's decide call to the tool starting; floor: a bare workflow's signal → activity start. */
+  async approval_latency({ apiUrl, client, benchQueue, threadId }) {
+    const approvals = await metrics.approvalLatency({ apiUrl, client, threadId, runs: SIZES.approvals });
+    const floor = await metrics.signalToActivityFloor({ client, taskQueue: benchQueue, runs: SIZES.approvals });
+    approvalHistories = approvals.histories;
+    return { approval_latency: { ...approvals.result, floor_bare_signal_to_activity: floor, p50_over_floor: ratio(approvals.result.p50_ms, floor.p50_ms) } };
+  },
+
+  /** 4. From the RunEvent insert to SSE clients receiving it, by subscriber count; floor: INSERT + NOTIFY to a LISTENer. */
+  async event_to_sse({ apiUrl, store, pgUrl }) {
+    const measure = (subscribers) => metrics.sseLatency({ apiUrl, store, scratchRun, subscribers, events: SIZES.sseEvents, log });
+    const event_to_sse = { floor_insert_notify: await metrics.notifyFloor(pgUrl, 50), by_subscribers: [] };
+    for (const n of SIZES.sseSubscribers) event_to_sse.by_subscribers.push(await measure(n));
+    event_to_sse.max_subscribers_p95_under_100ms = smoke ? null : await largestUnder100ms(event_to_sse.by_subscribers, measure);
+    return { event_to_sse };
+  },
+
+  /** 6. Replay time per 1,000 history events; history bytes per chat turn. */
+  async replay({ apiUrl, client, threadId }) {
+    const replay = await metrics.replaySpeed({ Worker, bundleWorkflowCode, workflowsPath: require.resolve('@omniai/workflows'), histories: approvalHistories, rounds: SIZES.replayRounds });
+    const history = await metrics.historyBytes({ apiUrl, client, threadId, approvalHistorySample: approvalHistories[0] });
+    return { replay, history };
+  },
+
+  /** 8. The three-step run with a human-approval pause on OmniAI and on each peer, same sizes, same run. */
+  async peers({ apiUrl, threadId, pgUrl, peerInstalls }) {
+    const omni = await metrics.threeStepWithApproval({ apiUrl, threadId, ...PEER_SIZES });
+    log(`  OmniAI: ${omni.runs_per_s} runs/s, p50 ${omni.p50_ms} ms, p95 ${omni.p95_ms} ms`);
+    const byPeer = await measurePeers({ pgUrl, ...PEER_SIZES, log });
+    for (const [name, install] of Object.entries(peerInstalls ?? {})) Object.assign(byPeer[name], { install_seconds: install.install_seconds ?? null, install_error: install.error });
+    return { peers: { sizes: PEER_SIZES, omniai: omni, by_peer: byPeer, ratio_omni_over_peer: ratiosTo(omni, byPeer) } };
+  },
+
+  /** 7. Worker memory with runs waiting for approval (last: it leaves them parked). */
+  async worker_memory({ apiUrl, db, threadId, workerPid }) {
+    return { worker_memory: await metrics.memoryWithWaitingRuns({ apiUrl, db, threadId, workerPid, runs: SIZES.waitingRuns, concurrency: 10, log }) };
+  },
+};
+let approvalHistories = [];
+
+/** The sections this run takes. Peers (DBOS, LangGraph, n8n) are in every full run, installed on demand into
+ * bench/peers/deps (never into the product) before the timed part, which reports their first-install time. */
+const only = new Set(flag('only') ? flagValue('only').split(',') : Object.keys(SECTIONS));
+for (const name of only) if (!SECTIONS[name]) throw new Error(`--only: no section "${name}" (sections: ${Object.keys(SECTIONS).join(', ')})`);
+if ((smoke && !flag('peers')) || flag('no-peers')) only.delete('peers');
+if (only.has('replay')) only.add('approval_latency');
+const perAppend = (xs) => ({ ms_per_append_p50: +percentile(xs, 50).toFixed(2), ms_per_append_p95: +percentile(xs, 95).toFixed(2) });
+
+/**
+ * The largest subscriber count with p95 under 100 ms and nothing missed: doubles past the sizes measured while it
+ * holds (up to 8,000), then halves the gap between the last good and the first bad count down to 250.
+ */
+async function largestUnder100ms(measured, measure) {
+  const good = (r) => r.p95_ms < 100 && r.missed_deliveries === 0;
+  let lo = Math.max(0, ...measured.filter(good).map((r) => r.subscribers));
+  let hi = Math.min(Infinity, ...measured.filter((r) => !good(r)).map((r) => r.subscribers));
+  const probe = async (n) => {
+    const r = await measure(n);
+    measured.push(r);
+    if (good(r)) lo = n;
+    else hi = n;
+  };
+  while (hi === Infinity && lo < 8000) await probe(lo * 2);
+  while (hi !== Infinity && hi - lo > 250) await probe(Math.round((lo + hi) / 2 / 50) * 50);
+  measured.sort((a, b) => a.subscribers - b.subscribers);
+  return lo;
+}
+
 async function main() {
-  const peerInstalls = withPeers ? await ensurePeers() : undefined;
+  const peerInstalls = only.has('peers') ? await ensurePeers() : undefined;
   const benchStarted = performance.now();
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const dir = mkdtempSync(join(tmpdir(), 'omniai-bench-'));
@@ -143,73 +270,15 @@ async function main() {
     await metrics.setPolicy(apiUrl, false);
     await new DocumentStore(db).ingest(project.id, 'bench.md', 'bench text\n', 'text/markdown');
 
-    // Warm up both paths (bundles, pools, JIT) before measuring.
-    await load(Math.min(10, SIZES.runs), 2, () => client.workflow.execute('bareWorkflow', { taskQueue: benchQueue, workflowId: `warm-${randomUUID()}` }));
-    await load(Math.min(10, SIZES.runs), 2, () => omniRun(apiUrl, thread.id));
-
-    const bare = await load(SIZES.runs, SIZES.concurrency, () => client.workflow.execute('bareWorkflow', { taskQueue: benchQueue, workflowId: `bare-${randomUUID()}` }));
-    const omni = await load(SIZES.runs, SIZES.concurrency, () => omniRun(apiUrl, thread.id));
-    const [bareSummary, omniSummary] = [summarize(bare.latencies, bare.wallMs), summarize(omni.latencies, omni.wallMs)];
-    results.durable_run = {
-      baseline_bare_temporal: bareSummary,
-      omniai: omniSummary,
-      ratio: {
-        throughput_omni_over_bare: ratio(omniSummary.runs_per_s, bareSummary.runs_per_s),
-        p50_omni_over_bare: ratio(omniSummary.p50_ms, bareSummary.p50_ms),
-        p95_omni_over_bare: ratio(omniSummary.p95_ms, bareSummary.p95_ms),
-      },
-    };
-
-    // Per-step overhead of appending one RunEvent: regular vs local activity (the choice in DECISIONS.md D12).
-    results.append_step = {};
-    for (const mode of ['regular', 'local']) {
-      const perStep = [];
-      for (let i = 0; i < SIZES.stepRuns; i++) {
-        const runId = await scratchRun(store);
-        const t0 = performance.now();
-        await client.workflow.execute('appendStepsWorkflow', { taskQueue: benchQueue, workflowId: `steps-${randomUUID()}`, args: [runId, SIZES.steps, mode] });
-        perStep.push((performance.now() - t0) / SIZES.steps);
-      }
-      results.append_step[mode] = { ms_per_append_p50: +percentile(perStep, 50).toFixed(2), ms_per_append_p95: +percentile(perStep, 95).toFixed(2) };
+    const ctx = { apiUrl, client, benchQueue, db, store, pgUrl: pg.url, threadId: thread.id, workerPid: children[1].pid, peerInstalls };
+    for (const [name, measure] of Object.entries(SECTIONS)) {
+      if (!only.has(name)) continue;
+      log(`${name} …`);
+      const t0 = performance.now();
+      Object.assign(results, await measure(ctx));
+      (results.section_seconds ??= {})[name] = +((performance.now() - t0) / 1000).toFixed(1);
+      log(`${name}: ${results.section_seconds[name]} s`);
     }
-    results.append_step.ratio_local_over_regular = ratio(results.append_step.local.ms_per_append_p50, results.append_step.regular.ms_per_append_p50);
-
-    results.tool_call = await measureToolCalls(db, store);
-
-    log('approval latency …');
-    const approvals = await metrics.approvalLatency({ apiUrl, client, threadId: thread.id, runs: SIZES.approvals });
-    results.approval_latency = approvals.result;
-
-    log('event → SSE latency …');
-    results.event_to_sse = { floor_insert_notify: await metrics.notifyFloor(pg.url, 50), by_subscribers: [] };
-    for (const n of SIZES.sseSubscribers) {
-      results.event_to_sse.by_subscribers.push(await metrics.sseLatency({ apiUrl, store, scratchRun, subscribers: n, events: SIZES.sseEvents, log }));
-    }
-    if (!smoke) {
-      // The largest subscriber count one API process holds with p95 under 100 ms: keep doubling while it does.
-      let n = SIZES.sseSubscribers[SIZES.sseSubscribers.length - 1];
-      while (results.event_to_sse.by_subscribers.at(-1).p95_ms < 100 && n < 8000) {
-        n *= 2;
-        results.event_to_sse.by_subscribers.push(await metrics.sseLatency({ apiUrl, store, scratchRun, subscribers: n, events: SIZES.sseEvents, log }));
-      }
-    }
-    const under = results.event_to_sse.by_subscribers.filter((r) => r.p95_ms < 100 && r.missed_deliveries === 0);
-    results.event_to_sse.max_subscribers_p95_under_100ms = under.length ? Math.max(...under.map((r) => r.subscribers)) : 0;
-
-    log('replay and history size …');
-    results.replay = await metrics.replaySpeed({ Worker, bundleWorkflowCode, workflowsPath: require.resolve('@omniai/workflows'), histories: approvals.histories, rounds: SIZES.replayRounds });
-    results.history = await metrics.historyBytes({ apiUrl, client, threadId: thread.id, approvalHistorySample: approvals.histories[0] });
-
-    if (withPeers) {
-      log('peers …');
-      const omni = await metrics.threeStepWithApproval({ apiUrl, threadId: thread.id, ...PEER_SIZES });
-      const peers = await measurePeers({ pgUrl: pg.url, ...PEER_SIZES, log });
-      for (const [name, install] of Object.entries(peerInstalls)) Object.assign(peers[name], { install_seconds: install.install_seconds });
-      results.peers = { sizes: PEER_SIZES, omniai: omni, by_peer: peers, ratio_omni_over_peer: ratiosTo(omni, peers) };
-    }
-
-    log('worker memory with runs waiting for approval …');
-    results.worker_memory = await metrics.memoryWithWaitingRuns({ apiUrl, db, threadId: thread.id, workerPid: children[1].pid, runs: SIZES.waitingRuns, concurrency: 10, log });
 
     benchWorker.shutdown();
     await benchRunning;
@@ -224,7 +293,7 @@ async function main() {
   }
   results.bench_seconds = +((performance.now() - benchStarted) / 1000).toFixed(1);
   console.log(JSON.stringify(results, null, 2));
-  if (write) writeReports(results);
+  if (write) writeReports(ROOT, results);
 }
 
 /**
@@ -283,105 +352,11 @@ async function measureToolCalls(db, store) {
   };
 }
 
-/** The peers table (every full run; `--no-peers` leaves it out). */
-function peersSection(results) {
-  if (!results.peers) return '';
-  const { omniai: omni, by_peer: peers, ratio_omni_over_peer: ratios } = results.peers;
-  const rows = Object.entries(peers).map(([name, p]) => {
-    if (p.error) return `| ${name} | — | — | — | — | — | failed: ${p.error.replaceAll('|', '/').slice(0, 300)} |`;
-    const r = ratios[name];
-    return `| ${name} ${p.version} | ${p.n} | ${p.runs_per_s} | ${p.p50_ms} | ${p.p95_ms} | ${p.install_seconds ?? '—'} | ${r.throughput_omni_over_peer} / ${r.p50_omni_over_peer} / ${r.p95_omni_over_peer} |`;
-  });
-  return `
-### Peers: three steps with a human-approval pause
-
-${results.peers.sizes.runs} runs per system, ${results.peers.sizes.concurrency} in flight, after a warm-up; the same Postgres server for OmniAI, DBOS and LangGraph.
-
-| system | runs | runs/s | p50 ms | p95 ms | first install s | OmniAI ÷ peer (throughput / p50 / p95) |
-|---|---|---|---|---|---|---|
-| OmniAI: model → tool (approved through the API) → model | ${omni.n} | ${omni.runs_per_s} | ${omni.p50_ms} | ${omni.p95_ms} | — | 1 / 1 / 1 |
-${rows.join('\n')}
-
-${Object.entries(peers).map(([name, p]) => `- **${name}**: ${p.notes ?? p.error}`).join('\n')}
-`;
-}
-
 async function scratchRun(store) {
   const project = await store.createProject('bench-steps', '');
   const thread = await store.createThread(project.id, 'steps');
   const pins = { provider: 'offline', model: 'bench', params: {}, seed: 0, prompt_version: 'bench' };
   return (await store.createRun({ projectId: project.id, threadId: thread.id, pins, input: { text: 'bench' }, retryOf: null })).id;
-}
-
-function writeReports(results) {
-  const date = new Date().toISOString().slice(0, 10);
-  writeFileSync(join(ROOT, 'bench/results', `${date}.json`), `${JSON.stringify({ date, ...results }, null, 2)}\n`);
-  const d = results.durable_run;
-  const row = (name, s) => `| ${name} | ${s.n} | ${s.runs_per_s} | ${s.p50_ms} | ${s.p95_ms} |`;
-  const docPath = join(ROOT, 'docs/BENCHMARKS.md');
-  const intro = readFileSync(docPath, 'utf8').split('<!-- results -->')[0];
-  writeFileSync(
-    docPath,
-    `${intro}<!-- results -->
-Latest run: ${date} on ${results.machine.cpus} × ${results.machine.cpu_model}, ${results.machine.memory_gib} GiB, Node ${results.machine.node}
-(concurrency ${results.sizes.concurrency}).
-
-### Durable run, end to end
-
-| path | runs | runs/s | p50 ms | p95 ms |
-|---|---|---|---|---|
-${row('baseline: bare Temporal workflow + 1 activity', d.baseline_bare_temporal)}
-${row('OmniAI: POST run → workflow → 4 RunEvents in Postgres → SSE end', d.omniai)}
-
-Ratios (OmniAI ÷ baseline): throughput ${d.ratio.throughput_omni_over_bare}, p50 ${d.ratio.p50_omni_over_bare}, p95 ${d.ratio.p95_omni_over_bare}.
-
-### Appending one RunEvent from a workflow
-
-| activity kind | ms per append, p50 | p95 |
-|---|---|---|
-| regular | ${results.append_step.regular.ms_per_append_p50} | ${results.append_step.regular.ms_per_append_p95} |
-| local | ${results.append_step.local.ms_per_append_p50} | ${results.append_step.local.ms_per_append_p95} |
-
-Local ÷ regular: ${results.append_step.ratio_local_over_regular}.
-
-### One tool call (executor only)
-
-| executor | calls | p50 ms | p95 ms |
-|---|---|---|---|
-| inproc_safe: files.read (schemas + one Postgres read) | ${results.tool_call.inproc_safe.n} | ${results.tool_call.inproc_safe.p50_ms} | ${results.tool_call.inproc_safe.p95_ms} |
-| sandbox_job cold: python.compute, fresh container per call | ${results.tool_call.sandbox_cold.n} | ${results.tool_call.sandbox_cold.p50_ms} | ${results.tool_call.sandbox_cold.p95_ms} |
-| sandbox_job warm: container created beforehand | ${results.tool_call.sandbox_warm.n} | ${results.tool_call.sandbox_warm.p50_ms} | ${results.tool_call.sandbox_warm.p95_ms} |
-
-Ratios (p50): cold ÷ inproc ${results.tool_call.ratio.cold_p50_over_inproc}, warm ÷ inproc ${results.tool_call.ratio.warm_p50_over_inproc}, warm ÷ cold ${results.tool_call.ratio.warm_p50_over_cold}.
-
-### Approval latency
-
-From the reviewer's \`POST /v1/approvals/:id/decide\` to the tool activity starting (its ActivityTaskStarted time in the
-workflow history): p50 ${results.approval_latency.p50_ms} ms, p95 ${results.approval_latency.p95_ms} ms over ${results.approval_latency.n} runs.
-
-### Event → browser (SSE)
-
-Floor: a bare \`INSERT\` + \`NOTIFY\` in one transaction, received by a LISTENing connection: p50 ${results.event_to_sse.floor_insert_notify.p50_ms} ms, p95 ${results.event_to_sse.floor_insert_notify.p95_ms} ms.
-
-| SSE subscribers on one run | deliveries | p50 ms | p95 ms | missed | append commit p50 ms |
-|---|---|---|---|---|---|
-${results.event_to_sse.by_subscribers.map((r) => `| ${r.subscribers} | ${r.n} | ${r.p50_ms} | ${r.p95_ms} | ${r.missed_deliveries} | ${r.append_commit_p50_ms} |`).join('\n')}
-
-Largest subscriber count measured with p95 under 100 ms on one API process: ${results.event_to_sse.max_subscribers_p95_under_100ms || 'none'}.
-
-### Replay and history size
-
-Replaying ${results.replay.histories} recorded histories (${results.replay.history_events} history events) through the workflow code:
-${results.replay.ms_per_1000_events} ms per 1,000 history events. A plain chat turn's history: ${results.history.chat_turn_events} events,
-${results.history.chat_turn_bytes} bytes (Temporal's history size); a turn with one approved tool call: ${results.history.tool_turn_with_approval_events} events,
-${results.history.tool_turn_with_approval_json_bytes} bytes as JSON.
-
-### Worker memory with runs waiting for approval
-
-${results.worker_memory.runs_waiting} runs parked on an approval: worker RSS ${results.worker_memory.worker_rss_before_mb} → ${results.worker_memory.worker_rss_after_mb} MB
-(${results.worker_memory.kb_per_waiting_run} KB per waiting run; all parked in ${results.worker_memory.seconds_to_park_all} s).
-${peersSection(results)}`,
-  );
 }
 
 main().catch((err) => {
