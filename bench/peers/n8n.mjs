@@ -160,7 +160,7 @@ export async function measure({ runs = 50, concurrency = 5, log = () => undefine
       if (!resumeUrl) throw new Error('the approval workflow answered without a resume URL');
       // The response leaves before the execution is saved as waiting: until then the resume URL answers 409 (the
       // approver polls, as OmniAI's polls its approvals list).
-      for (const deadline = Date.now() + 60_000; ; await new Promise((r) => setTimeout(r, 5))) {
+      for (const deadline = Date.now() + 60_000; ; await new Promise((r) => setTimeout(r, 10))) {
         const res = await post(resumeUrl);
         const body = await res.text();
         if (res.status === 409 && Date.now() < deadline) continue;
