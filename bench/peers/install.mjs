@@ -181,6 +181,10 @@ export function peerInstalled(name) {
  * Returns { peers: { name: { skipped, seconds, versions } }, total_seconds }.
  */
 export async function installPeers({ only = Object.keys(PEERS), force = false } = {}) {
+  // An install under another Node builds n8n's native modules for that Node's ABI and breaks the Node 24 install.
+  if (Number(process.versions.node.split('.')[0]) < 24) {
+    throw new InstallError(`Node ${process.version} is too old: run under Node 24 (export PATH=<repo>/.tools/node/bin:$PATH, or npm run setup)`);
+  }
   for (const n of only) if (!PEERS[n]) throw new InstallError(`unknown peer "${n}" (known: ${Object.keys(PEERS).join(', ')})`);
   mkdirSync(CACHE_DIR, { recursive: true });
   const result = { peers: {}, total_seconds: 0 };
@@ -207,10 +211,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const argv = process.argv.slice(2);
   const onlyIdx = argv.indexOf('--only');
   const only = onlyIdx >= 0 ? String(argv[onlyIdx + 1] ?? '').split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-  if (Number(process.versions.node.split('.')[0]) < 24) {
-    console.error(`[peers] Node ${process.version} is too old: run under Node 24 (export PATH=<repo>/.tools/node/bin:$PATH, or npm run setup)`);
-    process.exit(2);
-  }
   installPeers({ only, force: argv.includes('--force') })
     .then((r) => {
       if (argv.includes('--json')) console.log(JSON.stringify(r, null, 2));
