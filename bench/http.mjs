@@ -16,3 +16,44 @@ export async function api(apiUrl, method, path, body) {
   if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
   return res.status === 204 ? null : res.json();
 }
+
+/**
+ * Opens one of the API's SSE streams and calls `onFrame({ event, id, data })` (raw strings) for each frame as its
+ * bytes arrive. Returns `{ close, done }`; `done` settles when the server ends the stream or `close()` is called.
+ */
+export async function omniStream(apiUrl, path, onFrame) {
+  const res = await omniFetch(apiUrl, path, { headers: { accept: 'text/event-stream' } });
+  if (res.status !== 200) throw new Error(`GET ${path} → ${res.status} ${await res.text()}`);
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let frame = {};
+  const done = (async () => {
+    try {
+      for (;;) {
+        const { value, done: ended } = await reader.read();
+        if (ended) return;
+        buffer += decoder.decode(value, { stream: true });
+        for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+          const line = buffer.slice(0, nl);
+          buffer = buffer.slice(nl + 1);
+          const colon = line.indexOf(':');
+          if (line === '') {
+            if (frame.event || frame.id) onFrame(frame);
+            frame = {};
+          } else if (colon > 0) frame[line.slice(0, colon)] = line.slice(colon + 1).trimStart(); // `: …` lines are heartbeats
+        }
+      }
+    } catch (err) {
+      if (!closed) throw err;
+    }
+  })();
+  let closed = false;
+  return {
+    close: () => {
+      closed = true;
+      return reader.cancel().catch(() => undefined);
+    },
+    done,
+  };
+}

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-import { api, omniFetch } from './http.mjs';
+import { api, omniStream } from './http.mjs';
 import { load, percentile, sleep, stats, summarize } from './stats.mjs';
 
 const require = createRequire(import.meta.url);
@@ -37,6 +37,35 @@ export const setPolicy = (apiUrl, requireApproval) =>
 
 const startRun = (apiUrl, threadId, message) => api(apiUrl, 'POST', `/v1/threads/${threadId}/runs`, { message, pins: { params: { delay_ms: 0, reply_words: 3 } } });
 
+/**
+ * Starts a run and follows its SSE stream to the end, as the console does; `onEvent(runEvent)` sees every event as
+ * it arrives. Resolves to the run once its stream ended, throwing unless its last event is `run_completed`.
+ */
+export async function runToEnd(apiUrl, threadId, message, onEvent = () => undefined) {
+  const run = await startRun(apiUrl, threadId, message);
+  let last;
+  const stream = await omniStream(apiUrl, `/v1/runs/${run.id}/stream`, ({ event, data }) => {
+    if (event !== 'run_event') return;
+    last = JSON.parse(data);
+    onEvent(last);
+  });
+  await stream.done;
+  if (last?.kind !== 'run_completed') throw new Error(`run ${run.id} ended with ${last?.kind ?? 'no event'}`);
+  return run;
+}
+
+/** Approves a run's tool call as soon as its `approval_requested` event arrives; `decided` settles after the call. */
+function approveOnRequest(apiUrl, onDecide = () => undefined) {
+  const approver = { decided: Promise.resolve() };
+  approver.onEvent = (e) => {
+    if (e.kind !== 'system_event' || e.payload.type !== 'approval_requested') return;
+    const { approval_id: id, arguments_hash } = e.payload.data;
+    onDecide();
+    approver.decided = api(apiUrl, 'POST', `/v1/approvals/${id}/decide`, { decision: 'approve', arguments_hash });
+  };
+  return approver;
+}
+
 async function waitFor(what, probe, timeoutMs = 60_000, everyMs = 10) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -58,11 +87,10 @@ export async function approvalLatency({ apiUrl, client, threadId, runs }) {
   const latencies = [];
   const histories = [];
   for (let i = 0; i < runs; i++) {
-    const run = await startRun(apiUrl, threadId, '[bench] approve');
-    const approval = await waitFor('the approval', async () => (await api(apiUrl, 'GET', `/v1/approvals?run_id=${run.id}&status=pending`)).items[0]);
-    const t0 = Date.now();
-    await api(apiUrl, 'POST', `/v1/approvals/${approval.id}/decide`, { decision: 'approve', arguments_hash: approval.arguments_hash });
-    await waitFor('the run', async () => (await api(apiUrl, 'GET', `/v1/runs/${run.id}`)).status === 'completed', 60_000, 20);
+    let t0;
+    const approver = approveOnRequest(apiUrl, () => (t0 = Date.now()));
+    const run = await runToEnd(apiUrl, threadId, '[bench] approve', approver.onEvent);
+    await approver.decided;
     const history = await client.workflow.getHandle(run.workflow_id).fetchHistory();
     histories.push(history);
     latencies.push(activityStartedMs(history, 'runTool') - t0);
@@ -78,13 +106,13 @@ function activityStartedMs(history, type) {
 }
 
 /**
- * Floor for approval latency: a bare workflow parked on a signal (bench/workflows.ts), signalled by the client; from
- * the signal call to its one activity starting, read from the history the same way.
+ * Baseline for approval latency: a bare workflow parked on a signal (bench/workflows.ts), signalled by the client;
+ * from the signal call to its one activity starting, read from the history the same way.
  */
-export async function signalToActivityFloor({ client, taskQueue, runs }) {
+export async function signalToActivityBaseline({ client, taskQueue, runs }) {
   const latencies = [];
   for (let i = 0; i < runs; i++) {
-    const handle = await client.workflow.start('signalThenActivityWorkflow', { taskQueue, workflowId: `floor-approval-${randomUUID()}` });
+    const handle = await client.workflow.start('signalThenActivityWorkflow', { taskQueue, workflowId: `baseline-approval-${randomUUID()}` });
     // Parked = its first workflow task completed (the handler is set and it waits on the condition).
     await waitFor('the parked workflow', async () => (await handle.fetchHistory()).events.some((e) => e.workflowTaskCompletedEventAttributes), 30_000, 5);
     const t0 = Date.now();
@@ -120,33 +148,6 @@ export async function notifyFloor(pgUrl, samples) {
   }
 }
 
-/** A minimal SSE reader: calls `onId(seq)` for every `id:` line, as the bytes arrive. */
-async function openStream(apiUrl, path, onId) {
-  const res = await omniFetch(apiUrl, path, { headers: { accept: 'text/event-stream' } });
-  if (res.status !== 200) throw new Error(`stream → ${res.status}`);
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const done = (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let nl;
-        while ((nl = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, nl);
-          buffer = buffer.slice(nl + 1);
-          if (line.startsWith('id: ')) onId(Number(line.slice(4)));
-        }
-      }
-    } catch {
-      // closed by us
-    }
-  })();
-  return { close: () => reader.cancel().catch(() => undefined), done };
-}
-
 /**
  * Event-to-browser latency with `subscribers` SSE clients on one run: the bench appends RunEvents through the real
  * store path (INSERT + projection + NOTIFY in one transaction) and times each client's receipt of each event.
@@ -160,7 +161,8 @@ export async function sseLatency({ apiUrl, store, scratchRun, subscribers, event
   const streams = [];
   for (let i = 0; i < subscribers; i += 50) {
     const batch = Array.from({ length: Math.min(50, subscribers - i) }, () =>
-      openStream(apiUrl, `/v1/runs/${runId}/stream`, (seq) => {
+      omniStream(apiUrl, `/v1/runs/${runId}/stream`, ({ id }) => {
+        const seq = Number(id);
         if (seq === current) latencies.push(performance.now() - t0);
         received.set(seq, (received.get(seq) ?? 0) + 1);
       }),
@@ -215,8 +217,7 @@ export async function replaySpeed({ Worker, bundleWorkflowCode, workflowsPath, h
 
 /** History size of a plain chat turn and of a turn with one approved tool call (Temporal's historySizeBytes). */
 export async function historyBytes({ apiUrl, client, threadId, approvalHistorySample }) {
-  const plain = await startRun(apiUrl, threadId, 'a plain chat turn for the benchmark');
-  await waitFor('the plain run', async () => (await api(apiUrl, 'GET', `/v1/runs/${plain.id}`)).status === 'completed', 30_000, 20);
+  const plain = await runToEnd(apiUrl, threadId, 'a plain chat turn for the benchmark');
   const describe = await client.workflow.getHandle(plain.workflow_id).describe();
   const sizeOf = (h) => Buffer.byteLength(JSON.stringify(h));
   return {
@@ -281,10 +282,9 @@ export async function memoryWithWaitingRuns({ apiUrl, db, threadId, workerPid, r
 export async function threeStepWithApproval({ apiUrl, threadId, runs, concurrency }) {
   await setPolicy(apiUrl, true);
   const { latencies, wallMs } = await load(runs, concurrency, async () => {
-    const run = await startRun(apiUrl, threadId, '[bench] approve');
-    const approval = await waitFor('the approval', async () => (await api(apiUrl, 'GET', `/v1/approvals?run_id=${run.id}&status=pending`)).items[0], 60_000, 10);
-    await api(apiUrl, 'POST', `/v1/approvals/${approval.id}/decide`, { decision: 'approve', arguments_hash: approval.arguments_hash });
-    await waitFor('the run', async () => (await api(apiUrl, 'GET', `/v1/runs/${run.id}`)).status === 'completed', 60_000, 10);
+    const approver = approveOnRequest(apiUrl);
+    await runToEnd(apiUrl, threadId, '[bench] approve', approver.onEvent);
+    await approver.decided;
   });
   return { name: 'OmniAI', ...summarize(latencies, wallMs) };
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 const cells = (...xs) => `| ${xs.map((x) => (x === undefined || x === null ? '—' : x)).join(' | ')} |`;
 const header = (...names) => `${cells(...names)}\n${cells(...names.map(() => '---'))}`;
 
-/** One line per metric: OmniAI's median and p95, what it is compared with, and the ratio of medians. */
+/** One line per metric: the measured median and p95, what it is compared with (baseline, floor or peer), and the ratio of medians. */
 function headline(r) {
   const rows = [];
   const add = (metric, omni, other, what) => rows.push(cells(metric, omni?.p50_ms, omni?.p95_ms, what, other?.p50_ms, other?.p95_ms, other ? (omni.p50_ms / other.p50_ms).toFixed(2) : undefined));
@@ -15,23 +15,23 @@ function headline(r) {
   const a = r.append_step;
   if (a) {
     const ms = (s) => ({ p50_ms: s.ms_per_append_p50, p95_ms: s.ms_per_append_p95 });
-    add('2. one RunEvent append per step, local activity', ms(a.local), ms(a.floor_direct), 'the same append without Temporal');
-    add('2. one RunEvent append per step, regular activity', ms(a.regular), ms(a.local), 'local activity');
+    add('2. per step: one RunEvent append in a local activity (what OmniAI does)', ms(a.local), ms(a.floor_direct), 'floor: the same append without Temporal');
+    add('2. per step: the same append in a regular activity', ms(a.regular), ms(a.local), 'the local activity');
   }
-  if (r.approval_latency) add('3. approval: decide call → tool starts', r.approval_latency, r.approval_latency.floor_bare_signal_to_activity, 'bare workflow: signal → activity starts');
-  for (const s of r.event_to_sse?.by_subscribers ?? []) add(`4. RunEvent insert → SSE client, ${s.subscribers} subscriber(s)`, s, r.event_to_sse.floor_insert_notify, 'INSERT + NOTIFY → LISTENer');
+  if (r.approval_latency) add('3. approval: decide call → tool starts', r.approval_latency, r.approval_latency.baseline_bare_signal_to_activity, 'baseline: bare workflow, signal → activity starts');
+  for (const s of r.event_to_sse?.by_subscribers ?? []) add(`4. RunEvent insert → SSE client, ${s.subscribers} subscriber(s)`, s, r.event_to_sse.floor_insert_notify, 'floor: INSERT + NOTIFY → LISTENer');
   const t = r.tool_call;
   if (t) {
-    add('5. sandbox tool call, cold', t.sandbox_cold, t.inproc_safe, '`inproc_safe` tool call');
-    add('5. sandbox tool call, warm', t.sandbox_warm, t.inproc_safe, '`inproc_safe` tool call');
+    add('5. sandbox tool call, cold', t.sandbox_cold, t.inproc_safe, 'an `inproc_safe` tool call');
+    add('5. sandbox tool call, warm', t.sandbox_warm, t.inproc_safe, 'an `inproc_safe` tool call');
   }
   const p = r.peers;
   if (p) {
     for (const [name, peer] of Object.entries(p.by_peer)) {
-      if (!peer.error) add(`8. three steps + approval pause (${p.omniai.runs_per_s} runs/s)`, p.omniai, peer, `${name} ${peer.version} (${peer.runs_per_s} runs/s)`);
+      if (!peer.error) add(`8. three steps + approval pause, OmniAI (${p.omniai.runs_per_s} runs/s)`, p.omniai, peer, `peer: ${name} ${peer.version} (${peer.runs_per_s} runs/s)`);
     }
   }
-  return `${header('metric', 'OmniAI p50 ms', 'OmniAI p95 ms', 'compared with', 'its p50 ms', 'its p95 ms', 'p50 ratio (OmniAI ÷ it)')}\n${rows.join('\n')}`;
+  return `${header('metric (OmniAI)', 'p50 ms', 'p95 ms', 'compared with', 'its p50 ms', 'its p95 ms', 'ratio of p50s')}\n${rows.join('\n')}`;
 }
 
 function peersSection(p) {
@@ -39,7 +39,8 @@ function peersSection(p) {
   const rows = Object.entries(p.by_peer).map(([name, peer]) => {
     if (peer.error) return cells(name, undefined, undefined, undefined, undefined, peer.install_seconds, `failed: ${peer.error.replaceAll('|', '/').replaceAll('\n', ' ').slice(0, 300)}`);
     const x = p.ratio_omni_over_peer[name];
-    return cells(`${name} ${peer.version}`, peer.n, peer.runs_per_s, peer.p50_ms, peer.p95_ms, peer.install_seconds, `${x.throughput_omni_over_peer} / ${x.p50_omni_over_peer} / ${x.p95_omni_over_peer}`);
+    const ratios = [x.throughput_omni_over_peer, x.p50_omni_over_peer, x.p95_omni_over_peer].map((v) => v?.toFixed(2));
+    return cells(`${name} ${peer.version}`, peer.n, peer.runs_per_s, peer.p50_ms, peer.p95_ms, peer.install_seconds, ratios.join(' / '));
   });
   const plain = p.by_peer.n8n?.plain_three_steps;
   return `
@@ -47,9 +48,11 @@ function peersSection(p) {
 
 ${p.sizes.runs} runs per system, ${p.sizes.concurrency} in flight, after a warm-up; OmniAI, DBOS and LangGraph on the same Postgres server.
 
-${header('system', 'runs', 'runs/s', 'p50 ms', 'p95 ms', 'first install s', 'OmniAI ÷ peer: throughput / p50 / p95')}
+${header('system', 'runs', 'runs/s', 'p50 ms', 'p95 ms', 'install s', 'OmniAI ÷ peer: throughput / p50 / p95')}
 ${cells('OmniAI: model → tool (approved through the API) → model', p.omniai.n, p.omniai.runs_per_s, p.omniai.p50_ms, p.omniai.p95_ms, undefined, '1 / 1 / 1')}
 ${rows.join('\n')}
+
+Install: how long the peer's install into \`bench/peers/deps\` took (its last full install, outside the bench's time).
 ${plain ? `\nn8n's plain webhook-triggered three steps (no pause): ${plain.runs_per_s} runs/s, p50 ${plain.p50_ms} ms, p95 ${plain.p95_ms} ms.\n` : ''}
 ${Object.entries(p.by_peer).map(([name, peer]) => `- **${name}**: ${peer.notes ?? peer.error}`).join('\n')}
 `;
@@ -96,8 +99,8 @@ Local ÷ regular: ${a.ratio_local_over_regular}.
 ### 3. Approval latency
 
 From the reviewer's \`POST /v1/approvals/:id/decide\` to the tool activity starting: p50 ${r.approval_latency.p50_ms} ms, p95 ${r.approval_latency.p95_ms} ms over
-${r.approval_latency.n} runs. Floor (a bare workflow parked on a signal: signal call → its activity starts): p50
-${r.approval_latency.floor_bare_signal_to_activity.p50_ms} ms, p95 ${r.approval_latency.floor_bare_signal_to_activity.p95_ms} ms; OmniAI ÷ floor (p50) ${r.approval_latency.p50_over_floor}.
+${r.approval_latency.n} runs. Baseline (a bare workflow parked on a signal: signal call → its activity starts): p50
+${r.approval_latency.baseline_bare_signal_to_activity.p50_ms} ms, p95 ${r.approval_latency.baseline_bare_signal_to_activity.p95_ms} ms; OmniAI ÷ baseline (p50) ${r.approval_latency.p50_over_baseline}.
 
 ### 4. Event → browser (SSE)
 

@@ -15,7 +15,7 @@ import { startEmbeddedPostgres } from '../tools/lib/postgres.mjs';
 import { findTemporal } from '../tools/lib/temporal-cli.mjs';
 import { startTemporalDevServer } from '../tools/lib/temporal-server.mjs';
 import { stopChild } from '../tools/lib/stack.mjs';
-import { api, omniFetch } from './http.mjs';
+import { api } from './http.mjs';
 import * as metrics from './omni-metrics.mjs';
 import { measurePeers, PEER_NAMES, ratiosTo } from './peers/index.mjs';
 import { writeReports } from './report.mjs';
@@ -50,20 +50,6 @@ function spawnApp(entry, env) {
   return child;
 }
 
-/** POST a run and wait for its terminal event on the SSE stream: API → Temporal → worker → Postgres → NOTIFY → SSE. */
-async function omniRun(apiUrl, threadId) {
-  const run = await api(apiUrl, 'POST', `/v1/threads/${threadId}/runs`, { message: '[bench] tool', pins: { params: { delay_ms: 0, reply_words: 3 } } });
-  const stream = await omniFetch(apiUrl, `/v1/runs/${run.id}/stream`);
-  const reader = stream.body.getReader();
-  let text = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`stream of ${run.id} ended without an end event`);
-    text += Buffer.from(value).toString();
-    if (text.includes('event: end')) break;
-  }
-  await reader.cancel();
-}
 
 /** Installs each peer not yet installed (timed apart from the bench); a peer that fails to install is reported, not fatal. */
 async function ensurePeers() {
@@ -87,12 +73,14 @@ async function ensurePeers() {
 const SECTIONS = {
   /** 1. A no-op agent run end to end vs a bare Temporal workflow with one activity, same dev server. */
   async durable_run({ apiUrl, client, benchQueue, threadId }) {
+    // API → Temporal → worker → Postgres → NOTIFY → SSE: POST a run, then follow its stream to the end.
+    const omniRun = () => metrics.runToEnd(apiUrl, threadId, '[bench] tool');
     const bareRun = () => client.workflow.execute('bareWorkflow', { taskQueue: benchQueue, workflowId: `bare-${randomUUID()}` });
     // Warm up both paths (bundles, pools, JIT) before measuring.
     await load(Math.min(10, SIZES.runs), 2, bareRun);
-    await load(Math.min(10, SIZES.runs), 2, () => omniRun(apiUrl, threadId));
+    await load(Math.min(10, SIZES.runs), 2, omniRun);
     const bare = await load(SIZES.runs, SIZES.concurrency, bareRun);
-    const omni = await load(SIZES.runs, SIZES.concurrency, () => omniRun(apiUrl, threadId));
+    const omni = await load(SIZES.runs, SIZES.concurrency, omniRun);
     const [bareSummary, omniSummary] = [summarize(bare.latencies, bare.wallMs), summarize(omni.latencies, omni.wallMs)];
     const durable_run = {
       baseline_bare_temporal: bareSummary,
@@ -137,12 +125,12 @@ const SECTIONS = {
     return { tool_call: await measureToolCalls(db, store) };
   },
 
-  /** 3. From the reviewer's decide call to the tool starting; floor: a bare workflow's signal → activity start. */
+  /** 3. From the reviewer's decide call to the tool starting; baseline: a bare workflow's signal → activity start. */
   async approval_latency({ apiUrl, client, benchQueue, threadId }) {
     const approvals = await metrics.approvalLatency({ apiUrl, client, threadId, runs: SIZES.approvals });
-    const floor = await metrics.signalToActivityFloor({ client, taskQueue: benchQueue, runs: SIZES.approvals });
+    const bare = await metrics.signalToActivityBaseline({ client, taskQueue: benchQueue, runs: SIZES.approvals });
     approvalHistories = approvals.histories;
-    return { approval_latency: { ...approvals.result, floor_bare_signal_to_activity: floor, p50_over_floor: ratio(approvals.result.p50_ms, floor.p50_ms) } };
+    return { approval_latency: { ...approvals.result, baseline_bare_signal_to_activity: bare, p50_over_baseline: ratio(approvals.result.p50_ms, bare.p50_ms) } };
   },
 
   /** 4. From the RunEvent insert to SSE clients receiving it, by subscriber count; floor: INSERT + NOTIFY to a LISTENer. */
