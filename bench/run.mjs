@@ -1,5 +1,5 @@
-// `npm run bench`: OmniAI's run path measured against a bare-Temporal baseline in the same run, on the same dev
-// server and Postgres. Writes bench/results/<date>.json and docs/BENCHMARKS.md.
+// `npm run bench`: OmniAI measured against bare-Temporal baselines, physical floors and peers (DBOS, LangGraph, n8n)
+// in the same run, on the same dev server and Postgres. Writes bench/results/<date>.json and docs/BENCHMARKS.md.
 //   --smoke         tiny sizes, no peers (used by the test suite)     --no-write   print only
 //   --only a,b      only these sections (see SECTIONS; prints, writes nothing)
 //   --no-peers      leave the peers out                                 --peers      add them to a smoke run
@@ -49,7 +49,6 @@ function spawnApp(entry, env) {
   child.lastError = () => err;
   return child;
 }
-
 
 /** Installs each peer not yet installed (timed apart from the bench); a peer that fails to install is reported, not fatal. */
 async function ensurePeers() {

@@ -158,8 +158,8 @@ export async function measure({ runs = 50, concurrency = 5, log = () => undefine
     const approvalRun = async () => {
       const { resume_url: resumeUrl } = await postJson(`${base}/webhook/${APPROVAL_PATH}`);
       if (!resumeUrl) throw new Error('the approval workflow answered without a resume URL');
-      // The response leaves before the execution is saved as waiting: until then the resume URL answers 409 (the
-      // approver polls, as OmniAI's polls its approvals list).
+      // The response leaves before the execution is saved as waiting: until then the resume URL answers 409, so the
+      // approver retries every 10 ms (n8n pushes nothing it could wait on instead).
       for (const deadline = Date.now() + 60_000; ; await new Promise((r) => setTimeout(r, 10))) {
         const res = await post(resumeUrl);
         const body = await res.text();
