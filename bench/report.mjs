@@ -72,8 +72,8 @@ export function writeReports(root, results) {
   writeFileSync(
     docPath,
     `${intro}<!-- results -->
-Latest run: ${date} on ${r.machine.cpus} × ${r.machine.cpu_model}, ${r.machine.memory_gib} GiB, Node ${r.machine.node}; the whole
-benchmark took ${r.bench_seconds} s (${Object.entries(r.section_seconds).map(([k, v]) => `${k} ${v} s`).join(', ')}). Raw figures: \`bench/results/${date}.json\`.
+Latest run: ${date} on ${r.machine.cpus} × ${r.machine.cpu_model}, ${r.machine.memory_gib} GiB, Node ${r.machine.node}; load average
+${r.machine.load_average_before} before and ${r.machine.load_average_after} after${Math.max(r.machine.load_average_before, r.machine.load_average_after) > r.machine.cpus ? ' (above the core count: other work shared the machine, so read the ratios rather than absolute figures)' : ''}. The whole benchmark took ${r.bench_seconds} s (${Object.entries(r.section_seconds).map(([k, v]) => `${k} ${v} s`).join(', ')}). Raw figures: \`bench/results/${date}.json\`.
 
 ### Summary
 

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { freePort, waitForPort } from '../tools/lib/ports.mjs';
@@ -41,6 +41,7 @@ const SIZES = smoke
   ? { runs: 6, concurrency: 3, steps: 5, stepRuns: 2, toolCalls: 3, approvals: 3, sseSubscribers: [1, 10], sseEvents: 5, replayRounds: 1, waitingRuns: 10 }
   : { runs: 200, concurrency: 10, steps: 20, stepRuns: 10, toolCalls: 30, approvals: 30, sseSubscribers: [1, 100, 1000], sseEvents: 30, replayRounds: 5, waitingRuns: 1000 };
 const log = (m) => console.error(m);
+const loadAverage = () => +loadavg()[0].toFixed(2);
 
 function spawnApp(entry, env) {
   const child = spawn(process.execPath, [join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, PATH: toolPath(), ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -204,7 +205,8 @@ async function main() {
   const temporal = startTemporalDevServer({ cli, dbFile: join(dir, 'temporal.db'), port: tPort });
   await temporal.ready;
   const children = [];
-  const results = { machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model, memory_gib: +(totalmem() / 2 ** 30).toFixed(1), node: process.version }, sizes: SIZES };
+  // The 1-minute load average before and after: on a shared machine it says how much other work ran alongside.
+  const results = { machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model, memory_gib: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, load_average_before: loadAverage() }, sizes: SIZES };
   try {
     const connection = await Connection.connect({ address: temporal.address });
     const client = new Client({ connection });
@@ -279,6 +281,7 @@ async function main() {
     rmSync(dir, { recursive: true, force: true });
   }
   results.bench_seconds = +((performance.now() - benchStarted) / 1000).toFixed(1);
+  results.machine.load_average_after = loadAverage();
   console.log(JSON.stringify(results, null, 2));
   if (write) writeReports(ROOT, results);
 }
