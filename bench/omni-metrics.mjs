@@ -4,17 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { signIn, TEST_ADMIN } from '../tools/testing/api-session.mjs';
+
+import { api, omniStream } from './http.mjs';
+import { load, percentile, sleep, stats, summarize } from './stats.mjs';
 
 const require = createRequire(import.meta.url);
 const pg = require('pg');
-
-export const percentile = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN;
-};
-export const stats = (xs) => ({ n: xs.length, p50_ms: +percentile(xs, 50).toFixed(2), p95_ms: +percentile(xs, 95).toFixed(2) });
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** The scripted model's cues used by the benchmark (the worker loads them from OMNI_SCRIPTED_FIXTURES_DIR). */
 export const BENCH_FIXTURES = {
@@ -34,29 +29,6 @@ export const BENCH_FIXTURES = {
   ],
 };
 
-let session = null;
-
-/** Signs the benchmark in as the admin its API was started with (TEST_ADMIN_ENV); every call below uses it. */
-export async function connect(apiUrl) {
-  session = await signIn(apiUrl, TEST_ADMIN);
-}
-
-/** Credentials for a request: the session cookie, and the CSRF header on mutations. */
-export function auth(method = 'GET') {
-  if (!session) throw new Error('bench: call connect(apiUrl) first');
-  return { cookie: session.cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': session.csrf }) };
-}
-
-export async function api(apiUrl, method, path, body) {
-  const res = await fetch(`${apiUrl}${path}`, {
-    method,
-    headers: { ...auth(method), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
-  return res.status === 204 ? null : res.json();
-}
-
 export const setPolicy = (apiUrl, requireApproval) =>
   api(apiUrl, 'PUT', '/v1/policy', {
     grants: [{ level: 'workspace', subject: '*', scopes: ['read_files'], require_approval: requireApproval }],
@@ -64,6 +36,35 @@ export const setPolicy = (apiUrl, requireApproval) =>
   });
 
 const startRun = (apiUrl, threadId, message) => api(apiUrl, 'POST', `/v1/threads/${threadId}/runs`, { message, pins: { params: { delay_ms: 0, reply_words: 3 } } });
+
+/**
+ * Starts a run and follows its SSE stream to the end, as the console does; `onEvent(runEvent)` sees every event as
+ * it arrives. Resolves to the run once its stream ended, throwing unless its last event is `run_completed`.
+ */
+export async function runToEnd(apiUrl, threadId, message, onEvent = () => undefined) {
+  const run = await startRun(apiUrl, threadId, message);
+  let last;
+  const stream = await omniStream(apiUrl, `/v1/runs/${run.id}/stream`, ({ event, data }) => {
+    if (event !== 'run_event') return;
+    last = JSON.parse(data);
+    onEvent(last);
+  });
+  await stream.done;
+  if (last?.kind !== 'run_completed') throw new Error(`run ${run.id} ended with ${last?.kind ?? 'no event'}`);
+  return run;
+}
+
+/** Approves a run's tool call as soon as its `approval_requested` event arrives; `decided` settles after the call. */
+function approveOnRequest(apiUrl, onDecide = () => undefined) {
+  const approver = { decided: Promise.resolve() };
+  approver.onEvent = (e) => {
+    if (e.kind !== 'system_event' || e.payload.type !== 'approval_requested') return;
+    const { approval_id: id, arguments_hash } = e.payload.data;
+    onDecide();
+    approver.decided = api(apiUrl, 'POST', `/v1/approvals/${id}/decide`, { decision: 'approve', arguments_hash });
+  };
+  return approver;
+}
 
 async function waitFor(what, probe, timeoutMs = 60_000, everyMs = 10) {
   const deadline = Date.now() + timeoutMs;
@@ -86,18 +87,40 @@ export async function approvalLatency({ apiUrl, client, threadId, runs }) {
   const latencies = [];
   const histories = [];
   for (let i = 0; i < runs; i++) {
-    const run = await startRun(apiUrl, threadId, '[bench] approve');
-    const approval = await waitFor('the approval', async () => (await api(apiUrl, 'GET', `/v1/approvals?run_id=${run.id}&status=pending`)).items[0]);
-    const t0 = Date.now();
-    await api(apiUrl, 'POST', `/v1/approvals/${approval.id}/decide`, { decision: 'approve', arguments_hash: approval.arguments_hash });
-    await waitFor('the run', async () => (await api(apiUrl, 'GET', `/v1/runs/${run.id}`)).status === 'completed', 60_000, 20);
+    let t0;
+    const approver = approveOnRequest(apiUrl, () => (t0 = Date.now()));
+    const run = await runToEnd(apiUrl, threadId, '[bench] approve', approver.onEvent);
+    await approver.decided;
     const history = await client.workflow.getHandle(run.workflow_id).fetchHistory();
     histories.push(history);
-    const scheduled = history.events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'runTool');
-    const started = history.events.find((e) => e.activityTaskStartedEventAttributes && Number(e.activityTaskStartedEventAttributes.scheduledEventId) === Number(scheduled.eventId));
-    latencies.push(tsMs(started.eventTime) - t0);
+    latencies.push(activityStartedMs(history, 'runTool') - t0);
   }
   return { result: stats(latencies), histories };
+}
+
+/** When the first activity of `type` started, from a workflow history (ms since the epoch, the server's clock). */
+function activityStartedMs(history, type) {
+  const scheduled = history.events.find((e) => e.activityTaskScheduledEventAttributes && (!type || e.activityTaskScheduledEventAttributes.activityType?.name === type));
+  const started = history.events.find((e) => e.activityTaskStartedEventAttributes && Number(e.activityTaskStartedEventAttributes.scheduledEventId) === Number(scheduled.eventId));
+  return tsMs(started.eventTime);
+}
+
+/**
+ * Baseline for approval latency: a bare workflow parked on a signal (bench/workflows.ts), signalled by the client;
+ * from the signal call to its one activity starting, read from the history the same way.
+ */
+export async function signalToActivityBaseline({ client, taskQueue, runs }) {
+  const latencies = [];
+  for (let i = 0; i < runs; i++) {
+    const handle = await client.workflow.start('signalThenActivityWorkflow', { taskQueue, workflowId: `baseline-approval-${randomUUID()}` });
+    // Parked = its first workflow task completed (the handler is set and it waits on the condition).
+    await waitFor('the parked workflow', async () => (await handle.fetchHistory()).events.some((e) => e.workflowTaskCompletedEventAttributes), 30_000, 5);
+    const t0 = Date.now();
+    await handle.signal('approve');
+    await handle.result();
+    latencies.push(activityStartedMs(await handle.fetchHistory()) - t0);
+  }
+  return stats(latencies);
 }
 
 /** Floor for event delivery: a bare INSERT + NOTIFY in one transaction, received by a LISTENing connection. */
@@ -125,33 +148,6 @@ export async function notifyFloor(pgUrl, samples) {
   }
 }
 
-/** A minimal SSE reader: calls `onId(seq)` for every `id:` line, as the bytes arrive. */
-async function openStream(url, onId) {
-  const res = await fetch(url, { headers: { accept: 'text/event-stream', ...auth() } });
-  if (res.status !== 200) throw new Error(`stream → ${res.status}`);
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const done = (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let nl;
-        while ((nl = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, nl);
-          buffer = buffer.slice(nl + 1);
-          if (line.startsWith('id: ')) onId(Number(line.slice(4)));
-        }
-      }
-    } catch {
-      // closed by us
-    }
-  })();
-  return { close: () => reader.cancel().catch(() => undefined), done };
-}
-
 /**
  * Event-to-browser latency with `subscribers` SSE clients on one run: the bench appends RunEvents through the real
  * store path (INSERT + projection + NOTIFY in one transaction) and times each client's receipt of each event.
@@ -165,7 +161,8 @@ export async function sseLatency({ apiUrl, store, scratchRun, subscribers, event
   const streams = [];
   for (let i = 0; i < subscribers; i += 50) {
     const batch = Array.from({ length: Math.min(50, subscribers - i) }, () =>
-      openStream(`${apiUrl}/v1/runs/${runId}/stream`, (seq) => {
+      omniStream(apiUrl, `/v1/runs/${runId}/stream`, ({ id }) => {
+        const seq = Number(id);
         if (seq === current) latencies.push(performance.now() - t0);
         received.set(seq, (received.get(seq) ?? 0) + 1);
       }),
@@ -220,8 +217,7 @@ export async function replaySpeed({ Worker, bundleWorkflowCode, workflowsPath, h
 
 /** History size of a plain chat turn and of a turn with one approved tool call (Temporal's historySizeBytes). */
 export async function historyBytes({ apiUrl, client, threadId, approvalHistorySample }) {
-  const plain = await startRun(apiUrl, threadId, 'a plain chat turn for the benchmark');
-  await waitFor('the plain run', async () => (await api(apiUrl, 'GET', `/v1/runs/${plain.id}`)).status === 'completed', 30_000, 20);
+  const plain = await runToEnd(apiUrl, threadId, 'a plain chat turn for the benchmark');
   const describe = await client.workflow.getHandle(plain.workflow_id).describe();
   const sizeOf = (h) => Buffer.byteLength(JSON.stringify(h));
   return {
@@ -285,22 +281,10 @@ export async function memoryWithWaitingRuns({ apiUrl, db, threadId, workerPid, r
  */
 export async function threeStepWithApproval({ apiUrl, threadId, runs, concurrency }) {
   await setPolicy(apiUrl, true);
-  const latencies = [];
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < runs) {
-        next++;
-        const started = performance.now();
-        const run = await startRun(apiUrl, threadId, '[bench] approve');
-        const approval = await waitFor('the approval', async () => (await api(apiUrl, 'GET', `/v1/approvals?run_id=${run.id}&status=pending`)).items[0], 60_000, 10);
-        await api(apiUrl, 'POST', `/v1/approvals/${approval.id}/decide`, { decision: 'approve', arguments_hash: approval.arguments_hash });
-        await waitFor('the run', async () => (await api(apiUrl, 'GET', `/v1/runs/${run.id}`)).status === 'completed', 60_000, 10);
-        latencies.push(performance.now() - started);
-      }
-    }),
-  );
-  const wall = performance.now() - t0;
-  return { name: 'OmniAI', n: latencies.length, runs_per_s: +((latencies.length / wall) * 1000).toFixed(2), ...stats(latencies) };
+  const { latencies, wallMs } = await load(runs, concurrency, async () => {
+    const approver = approveOnRequest(apiUrl);
+    await runToEnd(apiUrl, threadId, '[bench] approve', approver.onEvent);
+    await approver.decided;
+  });
+  return { name: 'OmniAI', ...summarize(latencies, wallMs) };
 }

@@ -1,10 +1,12 @@
-// `npm run bench`: OmniAI's run path measured against a bare-Temporal baseline in the same run, on the same dev
-// server and Postgres. Writes bench/results/<date>.json and docs/BENCHMARKS.md.
-//   --smoke      tiny sizes (used by the test suite); --no-write  print only
+// `npm run bench`: OmniAI measured against bare-Temporal baselines, physical floors and peers (DBOS, LangGraph, n8n)
+// in the same run, on the same dev server and Postgres. Writes bench/results/<date>.json and docs/BENCHMARKS.md.
+//   --smoke         tiny sizes, no peers (used by the test suite)     --no-write   print only
+//   --only a,b      only these sections (see SECTIONS; prints, writes nothing)
+//   --no-peers      leave the peers out                                 --peers      add them to a smoke run
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { freePort, waitForPort } from '../tools/lib/ports.mjs';
@@ -13,8 +15,13 @@ import { startEmbeddedPostgres } from '../tools/lib/postgres.mjs';
 import { findTemporal } from '../tools/lib/temporal-cli.mjs';
 import { startTemporalDevServer } from '../tools/lib/temporal-server.mjs';
 import { stopChild } from '../tools/lib/stack.mjs';
-import * as metrics from './omni-metrics.mjs';
+import { api, connect } from './http.mjs';
 import { TEST_ADMIN_ENV } from '../tools/testing/api-session.mjs';
+import * as metrics from './omni-metrics.mjs';
+import { measurePeers, PEER_NAMES, ratiosTo } from './peers/index.mjs';
+import { writeReports } from './report.mjs';
+import { installPeers } from './peers/install.mjs';
+import { load, percentile, ratio, stats, summarize } from './stats.mjs';
 
 const require = createRequire(import.meta.url);
 const { Client, Connection } = require('@temporalio/client');
@@ -26,43 +33,16 @@ const { pythonComputeManifest } = require('../apps/worker/dist/tools/python-comp
 const { runSandboxJob } = require('../apps/worker/dist/tools/sandbox-executor.js');
 const Docker = require('dockerode');
 
-const smoke = process.argv.includes('--smoke');
-const write = !process.argv.includes('--no-write');
-// Peers (n8n, LangGraph, DBOS) are installed on demand into bench/peers (node bench/peers/install.mjs).
-const withPeers = process.argv.includes('--peers');
+const flag = (name) => process.argv.includes(`--${name}`);
+const flagValue = (name) => process.argv[process.argv.indexOf(`--${name}`) + 1];
+const smoke = flag('smoke');
+const write = !flag('no-write') && !flag('only');
+const PEER_SIZES = smoke ? { runs: 4, concurrency: 2 } : { runs: 50, concurrency: 5 };
 const SIZES = smoke
   ? { runs: 6, concurrency: 3, steps: 5, stepRuns: 2, toolCalls: 3, approvals: 3, sseSubscribers: [1, 10], sseEvents: 5, replayRounds: 1, waitingRuns: 10 }
   : { runs: 200, concurrency: 10, steps: 20, stepRuns: 10, toolCalls: 30, approvals: 30, sseSubscribers: [1, 100, 1000], sseEvents: 30, replayRounds: 5, waitingRuns: 1000 };
 const log = (m) => console.error(m);
-
-const percentile = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN;
-};
-const summarize = (latencies, wallMs) => ({
-  n: latencies.length,
-  runs_per_s: +((latencies.length / wallMs) * 1000).toFixed(2),
-  p50_ms: +percentile(latencies, 50).toFixed(1),
-  p95_ms: +percentile(latencies, 95).toFixed(1),
-});
-
-/** Runs `total` jobs with at most `concurrency` in flight; returns per-job latency and wall time. */
-async function load(total, concurrency, job) {
-  const latencies = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const i = next++;
-        const t0 = performance.now();
-        await job(i);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  return { latencies, wallMs: performance.now() - started };
-}
+const loadAverage = () => +loadavg()[0].toFixed(2);
 
 function spawnApp(entry, env) {
   const child = spawn(process.execPath, [join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, PATH: toolPath(), ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -72,28 +52,151 @@ function spawnApp(entry, env) {
   return child;
 }
 
-/** POST a run and wait for its terminal event on the SSE stream: API → Temporal → worker → Postgres → NOTIFY → SSE. */
-async function omniRun(apiUrl, threadId) {
-  const res = await fetch(`${apiUrl}/v1/threads/${threadId}/runs`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...metrics.auth('POST') },
-    body: JSON.stringify({ message: '[bench] tool', pins: { params: { delay_ms: 0, reply_words: 3 } } }),
-  });
-  if (res.status !== 201) throw new Error(`start failed: ${res.status} ${await res.text()}`);
-  const run = await res.json();
-  const stream = await fetch(`${apiUrl}/v1/runs/${run.id}/stream`, { headers: metrics.auth() });
-  const reader = stream.body.getReader();
-  let text = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`stream of ${run.id} ended without an end event`);
-    text += Buffer.from(value).toString();
-    if (text.includes('event: end')) break;
+/** Installs each peer not yet installed (timed apart from the bench); a peer that fails to install is reported, not fatal. */
+async function ensurePeers() {
+  const installs = {};
+  for (const name of PEER_NAMES) {
+    try {
+      const { peers } = await installPeers({ only: [name] });
+      installs[name] = { install_seconds: peers[name].skipped ? peers[name].install_seconds : peers[name].seconds, installed_now: !peers[name].skipped };
+    } catch (err) {
+      installs[name] = { error: String(err?.message ?? err).split('\n')[0] };
+      log(`peer ${name}: ${installs[name].error}`);
+    }
   }
-  await reader.cancel();
+  return installs;
+}
+
+/**
+ * The measurements, in the order a full run takes them; each returns its part of the results. `--only a,b` runs some
+ * (replay reuses the approval runs' histories, so it brings approval_latency along).
+ */
+const SECTIONS = {
+  /** 1. A no-op agent run end to end vs a bare Temporal workflow with one activity, same dev server. */
+  async durable_run({ apiUrl, client, benchQueue, threadId }) {
+    // API → Temporal → worker → Postgres → NOTIFY → SSE: POST a run, then follow its stream to the end.
+    const omniRun = () => metrics.runToEnd(apiUrl, threadId, '[bench] tool');
+    const bareRun = () => client.workflow.execute('bareWorkflow', { taskQueue: benchQueue, workflowId: `bare-${randomUUID()}` });
+    // Warm up both paths (bundles, pools, JIT) before measuring.
+    await load(Math.min(10, SIZES.runs), 2, bareRun);
+    await load(Math.min(10, SIZES.runs), 2, omniRun);
+    const bare = await load(SIZES.runs, SIZES.concurrency, bareRun);
+    const omni = await load(SIZES.runs, SIZES.concurrency, omniRun);
+    const [bareSummary, omniSummary] = [summarize(bare.latencies, bare.wallMs), summarize(omni.latencies, omni.wallMs)];
+    const durable_run = {
+      baseline_bare_temporal: bareSummary,
+      omniai: omniSummary,
+      ratio: {
+        throughput_omni_over_bare: ratio(omniSummary.runs_per_s, bareSummary.runs_per_s),
+        p50_omni_over_bare: ratio(omniSummary.p50_ms, bareSummary.p50_ms),
+        p95_omni_over_bare: ratio(omniSummary.p95_ms, bareSummary.p95_ms),
+      },
+    };
+    log(`  bare Temporal ${bareSummary.runs_per_s} runs/s, p50 ${bareSummary.p50_ms} ms; OmniAI ${omniSummary.runs_per_s} runs/s, p50 ${omniSummary.p50_ms} ms`);
+    return { durable_run };
+  },
+
+  /** 2. Per-step overhead of appending one RunEvent: regular vs local activity (DECISIONS.md D12), floor: the append alone. */
+  async append_step({ client, benchQueue, store }) {
+    const append_step = {};
+    const direct = [];
+    for (let i = 0; i < SIZES.stepRuns; i++) {
+      const runId = await scratchRun(store);
+      const t0 = performance.now();
+      for (let seq = 1; seq <= SIZES.steps; seq++) await store.appendEvents(runId, [metrics.benchEvent(runId, seq)]);
+      direct.push((performance.now() - t0) / SIZES.steps);
+    }
+    append_step.floor_direct = perAppend(direct);
+    for (const mode of ['regular', 'local']) {
+      const perStep = [];
+      for (let i = 0; i < SIZES.stepRuns; i++) {
+        const runId = await scratchRun(store);
+        const t0 = performance.now();
+        await client.workflow.execute('appendStepsWorkflow', { taskQueue: benchQueue, workflowId: `steps-${randomUUID()}`, args: [runId, SIZES.steps, mode] });
+        perStep.push((performance.now() - t0) / SIZES.steps);
+      }
+      append_step[mode] = perAppend(perStep);
+    }
+    append_step.ratio_local_over_regular = ratio(append_step.local.ms_per_append_p50, append_step.regular.ms_per_append_p50);
+    return { append_step };
+  },
+
+  /** 5. One tool call: sandbox cold and warm vs inproc_safe. */
+  async tool_call({ db, store }) {
+    return { tool_call: await measureToolCalls(db, store) };
+  },
+
+  /** 3. From the reviewer's decide call to the tool starting; baseline: a bare workflow's signal → activity start. */
+  async approval_latency({ apiUrl, client, benchQueue, threadId }) {
+    const approvals = await metrics.approvalLatency({ apiUrl, client, threadId, runs: SIZES.approvals });
+    const bare = await metrics.signalToActivityBaseline({ client, taskQueue: benchQueue, runs: SIZES.approvals });
+    approvalHistories = approvals.histories;
+    return { approval_latency: { ...approvals.result, baseline_bare_signal_to_activity: bare, p50_over_baseline: ratio(approvals.result.p50_ms, bare.p50_ms) } };
+  },
+
+  /** 4. From the RunEvent insert to SSE clients receiving it, by subscriber count; floor: INSERT + NOTIFY to a LISTENer. */
+  async event_to_sse({ apiUrl, store, pgUrl }) {
+    const measure = (subscribers) => metrics.sseLatency({ apiUrl, store, scratchRun, subscribers, events: SIZES.sseEvents, log });
+    const event_to_sse = { floor_insert_notify: await metrics.notifyFloor(pgUrl, 50), by_subscribers: [] };
+    for (const n of SIZES.sseSubscribers) event_to_sse.by_subscribers.push(await measure(n));
+    event_to_sse.max_subscribers_p95_under_100ms = smoke ? null : await largestUnder100ms(event_to_sse.by_subscribers, measure);
+    return { event_to_sse };
+  },
+
+  /** 6. Replay time per 1,000 history events; history bytes per chat turn. */
+  async replay({ apiUrl, client, threadId }) {
+    const replay = await metrics.replaySpeed({ Worker, bundleWorkflowCode, workflowsPath: require.resolve('@omniai/workflows'), histories: approvalHistories, rounds: SIZES.replayRounds });
+    const history = await metrics.historyBytes({ apiUrl, client, threadId, approvalHistorySample: approvalHistories[0] });
+    return { replay, history };
+  },
+
+  /** 8. The three-step run with a human-approval pause on OmniAI and on each peer, same sizes, same run. */
+  async peers({ apiUrl, threadId, pgUrl, peerInstalls }) {
+    const omni = await metrics.threeStepWithApproval({ apiUrl, threadId, ...PEER_SIZES });
+    log(`  OmniAI: ${omni.runs_per_s} runs/s, p50 ${omni.p50_ms} ms, p95 ${omni.p95_ms} ms`);
+    const byPeer = await measurePeers({ pgUrl, ...PEER_SIZES, log });
+    for (const [name, install] of Object.entries(peerInstalls ?? {})) Object.assign(byPeer[name], { install_seconds: install.install_seconds ?? null, install_error: install.error });
+    return { peers: { sizes: PEER_SIZES, omniai: omni, by_peer: byPeer, ratio_omni_over_peer: ratiosTo(omni, byPeer) } };
+  },
+
+  /** 7. Worker memory with runs waiting for approval (last: it leaves them parked). */
+  async worker_memory({ apiUrl, db, threadId, workerPid }) {
+    return { worker_memory: await metrics.memoryWithWaitingRuns({ apiUrl, db, threadId, workerPid, runs: SIZES.waitingRuns, concurrency: 10, log }) };
+  },
+};
+let approvalHistories = [];
+
+/** The sections this run takes. Peers (DBOS, LangGraph, n8n) are in every full run, installed on demand into
+ * bench/peers/deps (never into the product) before the timed part, which reports their first-install time. */
+const only = new Set(flag('only') ? flagValue('only').split(',') : Object.keys(SECTIONS));
+for (const name of only) if (!SECTIONS[name]) throw new Error(`--only: no section "${name}" (sections: ${Object.keys(SECTIONS).join(', ')})`);
+if ((smoke && !flag('peers')) || flag('no-peers')) only.delete('peers');
+if (only.has('replay')) only.add('approval_latency');
+const perAppend = (xs) => ({ ms_per_append_p50: +percentile(xs, 50).toFixed(2), ms_per_append_p95: +percentile(xs, 95).toFixed(2) });
+
+/**
+ * The largest subscriber count with p95 under 100 ms and nothing missed: doubles past the sizes measured while it
+ * holds (up to 8,000), then halves the gap between the last good and the first bad count down to 250.
+ */
+async function largestUnder100ms(measured, measure) {
+  const good = (r) => r.p95_ms < 100 && r.missed_deliveries === 0;
+  let lo = Math.max(0, ...measured.filter(good).map((r) => r.subscribers));
+  let hi = Math.min(Infinity, ...measured.filter((r) => !good(r)).map((r) => r.subscribers));
+  const probe = async (n) => {
+    const r = await measure(n);
+    measured.push(r);
+    if (good(r)) lo = n;
+    else hi = n;
+  };
+  while (hi === Infinity && lo < 8000) await probe(lo * 2);
+  while (hi !== Infinity && hi - lo > 250) await probe(Math.round((lo + hi) / 2 / 50) * 50);
+  measured.sort((a, b) => a.subscribers - b.subscribers);
+  return lo;
 }
 
 async function main() {
+  const peerInstalls = only.has('peers') ? await ensurePeers() : undefined;
+  const benchStarted = performance.now();
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const dir = mkdtempSync(join(tmpdir(), 'omniai-bench-'));
   chmodSync(dir, 0o755);
@@ -103,7 +206,8 @@ async function main() {
   const temporal = startTemporalDevServer({ cli, dbFile: join(dir, 'temporal.db'), port: tPort });
   await temporal.ready;
   const children = [];
-  const results = { machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model, memory_gib: +(totalmem() / 2 ** 30).toFixed(1), node: process.version }, sizes: SIZES };
+  // The 1-minute load average before and after: on a shared machine it says how much other work ran alongside.
+  const results = { machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model, memory_gib: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, load_average_before: loadAverage() }, sizes: SIZES };
   try {
     const connection = await Connection.connect({ address: temporal.address });
     const client = new Client({ connection });
@@ -142,94 +246,34 @@ async function main() {
       OMNI_SECRETS_KEY: randomBytes(32).toString('base64'),
       OMNI_SCRIPTED_FIXTURES_DIR: fixturesDir,
       ...TEST_ADMIN_ENV,
-      // One benchmark user opens 1,000 streams and hundreds of runs a minute: the per-session limit would be measured instead.
-      OMNI_RATE_LIMIT_UI: '1000000',
+      // One benchmark user opens thousands of streams and hundreds of runs a minute: the per-session rate limit
+      // (1,200/min) would be what gets measured.
+      OMNI_RATE_LIMIT_UI: '100000000',
     };
     children.push(spawnApp('apps/api/dist/main.js', env), spawnApp('apps/worker/dist/main.js', env));
     await waitForPort(apiPort, { what: 'the API', alive: () => children[0].exitCode === null });
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     for (let i = 0; i < 100; i++) {
-      const meta = await (await fetch(`${apiUrl}/v1/meta`)).json();
+      const meta = await api(apiUrl, 'GET', '/v1/meta');
       if (meta.components.worker.status === 'healthy') break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    await metrics.connect(apiUrl);
-    const project = await metrics.api(apiUrl, 'POST', '/v1/projects', { name: 'bench' });
-    const thread = await metrics.api(apiUrl, 'POST', `/v1/projects/${project.id}/threads`, {});
+    await connect(apiUrl);
+    const project = await api(apiUrl, 'POST', '/v1/projects', { name: 'bench' });
+    const thread = await api(apiUrl, 'POST', `/v1/projects/${project.id}/threads`, {});
     // The no-op agent run calls one inproc_safe tool (web.search: a read, granted without review).
     await metrics.setPolicy(apiUrl, false);
     await new DocumentStore(db).ingest(project.id, 'bench.md', 'bench text\n', 'text/markdown');
 
-    // Warm up both paths (bundles, pools, JIT) before measuring.
-    await load(Math.min(10, SIZES.runs), 2, () => client.workflow.execute('bareWorkflow', { taskQueue: benchQueue, workflowId: `warm-${randomUUID()}` }));
-    await load(Math.min(10, SIZES.runs), 2, () => omniRun(apiUrl, thread.id));
-
-    const bare = await load(SIZES.runs, SIZES.concurrency, () => client.workflow.execute('bareWorkflow', { taskQueue: benchQueue, workflowId: `bare-${randomUUID()}` }));
-    const omni = await load(SIZES.runs, SIZES.concurrency, () => omniRun(apiUrl, thread.id));
-    results.durable_run = { baseline_bare_temporal: summarize(bare.latencies, bare.wallMs), omniai: summarize(omni.latencies, omni.wallMs) };
-    results.durable_run.ratio = {
-      throughput_omni_over_bare: +(results.durable_run.omniai.runs_per_s / results.durable_run.baseline_bare_temporal.runs_per_s).toFixed(3),
-      p50_omni_over_bare: +(results.durable_run.omniai.p50_ms / results.durable_run.baseline_bare_temporal.p50_ms).toFixed(3),
-      p95_omni_over_bare: +(results.durable_run.omniai.p95_ms / results.durable_run.baseline_bare_temporal.p95_ms).toFixed(3),
-    };
-
-    // Per-step overhead of appending one RunEvent: regular vs local activity (the choice in DECISIONS.md D12).
-    results.append_step = {};
-    for (const mode of ['regular', 'local']) {
-      const perStep = [];
-      for (let i = 0; i < SIZES.stepRuns; i++) {
-        const runId = await scratchRun(store);
-        const t0 = performance.now();
-        await client.workflow.execute('appendStepsWorkflow', { taskQueue: benchQueue, workflowId: `steps-${randomUUID()}`, args: [runId, SIZES.steps, mode] });
-        perStep.push((performance.now() - t0) / SIZES.steps);
-      }
-      results.append_step[mode] = { ms_per_append_p50: +percentile(perStep, 50).toFixed(2), ms_per_append_p95: +percentile(perStep, 95).toFixed(2) };
+    const ctx = { apiUrl, client, benchQueue, db, store, pgUrl: pg.url, threadId: thread.id, workerPid: children[1].pid, peerInstalls };
+    for (const [name, measure] of Object.entries(SECTIONS)) {
+      if (!only.has(name)) continue;
+      log(`${name} …`);
+      const t0 = performance.now();
+      Object.assign(results, await measure(ctx));
+      (results.section_seconds ??= {})[name] = +((performance.now() - t0) / 1000).toFixed(1);
+      log(`${name}: ${results.section_seconds[name]} s`);
     }
-    results.append_step.ratio_local_over_regular = +(results.append_step.local.ms_per_append_p50 / results.append_step.regular.ms_per_append_p50).toFixed(3);
-
-    results.tool_call = await measureToolCalls(db, store);
-
-    log('approval latency …');
-    const approvals = await metrics.approvalLatency({ apiUrl, client, threadId: thread.id, runs: SIZES.approvals });
-    results.approval_latency = approvals.result;
-
-    log('event → SSE latency …');
-    results.event_to_sse = { floor_insert_notify: await metrics.notifyFloor(pg.url, 50), by_subscribers: [] };
-    for (const n of SIZES.sseSubscribers) {
-      results.event_to_sse.by_subscribers.push(await metrics.sseLatency({ apiUrl, store, scratchRun, subscribers: n, events: SIZES.sseEvents, log }));
-    }
-    if (!smoke) {
-      // The largest subscriber count one API process holds with p95 under 100 ms: keep doubling while it does.
-      let n = SIZES.sseSubscribers[SIZES.sseSubscribers.length - 1];
-      while (results.event_to_sse.by_subscribers.at(-1).p95_ms < 100 && n < 8000) {
-        n *= 2;
-        results.event_to_sse.by_subscribers.push(await metrics.sseLatency({ apiUrl, store, scratchRun, subscribers: n, events: SIZES.sseEvents, log }));
-      }
-    }
-    const under = results.event_to_sse.by_subscribers.filter((r) => r.p95_ms < 100 && r.missed_deliveries === 0);
-    results.event_to_sse.max_subscribers_p95_under_100ms = under.length ? Math.max(...under.map((r) => r.subscribers)) : 0;
-
-    log('replay and history size …');
-    results.replay = await metrics.replaySpeed({ Worker, bundleWorkflowCode, workflowsPath: require.resolve('@omniai/workflows'), histories: approvals.histories, rounds: SIZES.replayRounds });
-    results.history = await metrics.historyBytes({ apiUrl, client, threadId: thread.id, approvalHistorySample: approvals.histories[0] });
-
-    if (withPeers) {
-      log('peers …');
-      const peerSizes = smoke ? { runs: 4, concurrency: 2 } : { runs: 50, concurrency: 5 };
-      results.peers_omniai = await metrics.threeStepWithApproval({ apiUrl, threadId: thread.id, ...peerSizes });
-      results.peers = [];
-      for (const name of ['n8n', 'langgraph', 'dbos']) {
-        try {
-          const peer = await import(`./peers/${name}.mjs`);
-          results.peers.push(await peer.measure({ pgUrl: pg.url, ...peerSizes, log }));
-        } catch (err) {
-          results.peers.push({ name, error: String(err?.message ?? err).slice(0, 200) });
-        }
-      }
-    }
-
-    log('worker memory with runs waiting for approval …');
-    results.worker_memory = await metrics.memoryWithWaitingRuns({ apiUrl, db, threadId: thread.id, workerPid: children[1].pid, runs: SIZES.waitingRuns, concurrency: 10, log });
 
     benchWorker.shutdown();
     await benchRunning;
@@ -242,8 +286,10 @@ async function main() {
     await pg.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+  results.bench_seconds = +((performance.now() - benchStarted) / 1000).toFixed(1);
+  results.machine.load_average_after = loadAverage();
   console.log(JSON.stringify(results, null, 2));
-  if (write) writeReports(results);
+  if (write) writeReports(ROOT, results);
 }
 
 /**
@@ -262,15 +308,7 @@ async function measureToolCalls(db, store) {
   await documents.ingest(project.id, 'bench.md', 'bench text\n', 'text/markdown');
   const filesRead = createFilesReadTool({ documents });
   const ctx = (i) => ({ project_id: project.id, run_id: randomUUID(), call_id: `c${i}`, idempotency_key: `bench/${i}`, signal: new AbortController().signal, heartbeat: () => undefined });
-  const time = async (n, job) => {
-    const xs = [];
-    for (let i = 0; i < n; i++) {
-      const t0 = performance.now();
-      await job(i);
-      xs.push(performance.now() - t0);
-    }
-    return { n, p50_ms: +percentile(xs, 50).toFixed(2), p95_ms: +percentile(xs, 95).toFixed(2) };
-  };
+  const time = async (n, job) => stats((await load(n, 1, job)).latencies);
   const inproc = await time(SIZES.toolCalls * 3, async (i) => {
     const input = { path: 'bench.md' };
     if (!validateJson(filesRead.manifest.input_schema, input).ok) throw new Error('input');
@@ -303,32 +341,11 @@ async function measureToolCalls(db, store) {
     sandbox_cold: cold,
     sandbox_warm: warm,
     ratio: {
-      cold_p50_over_inproc: +(cold.p50_ms / inproc.p50_ms).toFixed(1),
-      warm_p50_over_inproc: +(warm.p50_ms / inproc.p50_ms).toFixed(1),
-      warm_p50_over_cold: +(warm.p50_ms / cold.p50_ms).toFixed(3),
+      cold_p50_over_inproc: ratio(cold.p50_ms, inproc.p50_ms, 1),
+      warm_p50_over_inproc: ratio(warm.p50_ms, inproc.p50_ms, 1),
+      warm_p50_over_cold: ratio(warm.p50_ms, cold.p50_ms),
     },
   };
-}
-
-/** The peers table, when peers were measured (`npm run bench -- --peers`, after `node bench/peers/install.mjs`). */
-function peersSection(results) {
-  if (!results.peers) return '';
-  const omni = results.peers_omniai;
-  const rows = results.peers.map((p) =>
-    p.error
-      ? `| ${p.name} | — | — | — | — | failed: ${p.error} |`
-      : `| ${p.name} ${p.version ?? ''} | ${p.n} | ${p.runs_per_s} | ${p.p50_ms} | ${p.p95_ms} | ${(omni.runs_per_s / p.runs_per_s).toFixed(2)} / ${(omni.p50_ms / p.p50_ms).toFixed(2)} |`,
-  );
-  return `
-### Peers: three steps with a human-approval pause
-
-| system | runs | runs/s | p50 ms | p95 ms | OmniAI ÷ peer (throughput / p50) |
-|---|---|---|---|---|---|
-| OmniAI: model → tool (approved through the API) → model | ${omni.n} | ${omni.runs_per_s} | ${omni.p50_ms} | ${omni.p95_ms} | 1 / 1 |
-${rows.join('\n')}
-
-${results.peers.map((p) => `- ${p.name}: ${p.notes ?? ''}`).join('\n')}
-`;
 }
 
 async function scratchRun(store) {
@@ -336,77 +353,6 @@ async function scratchRun(store) {
   const thread = await store.createThread(project.id, 'steps');
   const pins = { provider: 'offline', model: 'bench', params: {}, seed: 0, prompt_version: 'bench' };
   return (await store.createRun({ projectId: project.id, threadId: thread.id, pins, input: { text: 'bench' }, retryOf: null })).id;
-}
-
-function writeReports(results) {
-  const date = new Date().toISOString().slice(0, 10);
-  writeFileSync(join(ROOT, 'bench/results', `${date}.json`), `${JSON.stringify({ date, ...results }, null, 2)}\n`);
-  const d = results.durable_run;
-  const row = (name, s) => `| ${name} | ${s.n} | ${s.runs_per_s} | ${s.p50_ms} | ${s.p95_ms} |`;
-  const docPath = join(ROOT, 'docs/BENCHMARKS.md');
-  const intro = readFileSync(docPath, 'utf8').split('<!-- results -->')[0];
-  writeFileSync(
-    docPath,
-    `${intro}<!-- results -->
-Latest run: ${date} on ${results.machine.cpus} × ${results.machine.cpu_model}, ${results.machine.memory_gib} GiB, Node ${results.machine.node}
-(concurrency ${results.sizes.concurrency}).
-
-### Durable run, end to end
-
-| path | runs | runs/s | p50 ms | p95 ms |
-|---|---|---|---|---|
-${row('baseline: bare Temporal workflow + 1 activity', d.baseline_bare_temporal)}
-${row('OmniAI: POST run → workflow → 4 RunEvents in Postgres → SSE end', d.omniai)}
-
-Ratios (OmniAI ÷ baseline): throughput ${d.ratio.throughput_omni_over_bare}, p50 ${d.ratio.p50_omni_over_bare}, p95 ${d.ratio.p95_omni_over_bare}.
-
-### Appending one RunEvent from a workflow
-
-| activity kind | ms per append, p50 | p95 |
-|---|---|---|
-| regular | ${results.append_step.regular.ms_per_append_p50} | ${results.append_step.regular.ms_per_append_p95} |
-| local | ${results.append_step.local.ms_per_append_p50} | ${results.append_step.local.ms_per_append_p95} |
-
-Local ÷ regular: ${results.append_step.ratio_local_over_regular}.
-
-### One tool call (executor only)
-
-| executor | calls | p50 ms | p95 ms |
-|---|---|---|---|
-| inproc_safe: files.read (schemas + one Postgres read) | ${results.tool_call.inproc_safe.n} | ${results.tool_call.inproc_safe.p50_ms} | ${results.tool_call.inproc_safe.p95_ms} |
-| sandbox_job cold: python.compute, fresh container per call | ${results.tool_call.sandbox_cold.n} | ${results.tool_call.sandbox_cold.p50_ms} | ${results.tool_call.sandbox_cold.p95_ms} |
-| sandbox_job warm: container created beforehand | ${results.tool_call.sandbox_warm.n} | ${results.tool_call.sandbox_warm.p50_ms} | ${results.tool_call.sandbox_warm.p95_ms} |
-
-Ratios (p50): cold ÷ inproc ${results.tool_call.ratio.cold_p50_over_inproc}, warm ÷ inproc ${results.tool_call.ratio.warm_p50_over_inproc}, warm ÷ cold ${results.tool_call.ratio.warm_p50_over_cold}.
-
-### Approval latency
-
-From the reviewer's \`POST /v1/approvals/:id/decide\` to the tool activity starting (its ActivityTaskStarted time in the
-workflow history): p50 ${results.approval_latency.p50_ms} ms, p95 ${results.approval_latency.p95_ms} ms over ${results.approval_latency.n} runs.
-
-### Event → browser (SSE)
-
-Floor: a bare \`INSERT\` + \`NOTIFY\` in one transaction, received by a LISTENing connection: p50 ${results.event_to_sse.floor_insert_notify.p50_ms} ms, p95 ${results.event_to_sse.floor_insert_notify.p95_ms} ms.
-
-| SSE subscribers on one run | deliveries | p50 ms | p95 ms | missed | append commit p50 ms |
-|---|---|---|---|---|---|
-${results.event_to_sse.by_subscribers.map((r) => `| ${r.subscribers} | ${r.n} | ${r.p50_ms} | ${r.p95_ms} | ${r.missed_deliveries} | ${r.append_commit_p50_ms} |`).join('\n')}
-
-Largest subscriber count measured with p95 under 100 ms on one API process: ${results.event_to_sse.max_subscribers_p95_under_100ms || 'none'}.
-
-### Replay and history size
-
-Replaying ${results.replay.histories} recorded histories (${results.replay.history_events} history events) through the workflow code:
-${results.replay.ms_per_1000_events} ms per 1,000 history events. A plain chat turn's history: ${results.history.chat_turn_events} events,
-${results.history.chat_turn_bytes} bytes (Temporal's history size); a turn with one approved tool call: ${results.history.tool_turn_with_approval_events} events,
-${results.history.tool_turn_with_approval_json_bytes} bytes as JSON.
-
-### Worker memory with runs waiting for approval
-
-${results.worker_memory.runs_waiting} runs parked on an approval: worker RSS ${results.worker_memory.worker_rss_before_mb} → ${results.worker_memory.worker_rss_after_mb} MB
-(${results.worker_memory.kb_per_waiting_run} KB per waiting run; all parked in ${results.worker_memory.seconds_to_park_all} s).
-${peersSection(results)}`,
-  );
 }
 
 main().catch((err) => {

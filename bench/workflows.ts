@@ -1,5 +1,5 @@
 // Workflows used only by the benchmark (never registered by the product worker).
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { condition, defineSignal, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 
 interface BenchActivities {
   noop(): Promise<void>;
@@ -18,4 +18,16 @@ export async function bareWorkflow(): Promise<void> {
 export async function appendStepsWorkflow(runId: string, steps: number, mode: 'regular' | 'local'): Promise<void> {
   const acts = mode === 'local' ? local : regular;
   for (let seq = 1; seq <= steps; seq++) await acts.append(runId, seq);
+}
+
+export const approveSignal = defineSignal('approve');
+
+/** The floor of approval latency: a bare workflow waiting for a signal, then running one activity. */
+export async function signalThenActivityWorkflow(): Promise<void> {
+  let approved = false;
+  setHandler(approveSignal, () => {
+    approved = true;
+  });
+  await condition(() => approved);
+  await regular.noop();
 }
