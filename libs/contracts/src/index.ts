@@ -6,6 +6,7 @@ export * from './identity';
 export * from './meta';
 export * from './openapi';
 export * from './openapi-tools';
+export * from './mcp-tools';
 export * from './provider-presets';
 export * from './routes';
 export * from './run-events';

@@ -121,15 +121,25 @@ export function describeOperation(spec: Json, operationId: string): OperationPla
  * ends with a hash of the full operationId, so two long ids never collide by truncation.
  */
 export function openApiToolId(specId: string, operationId: string): string {
-  const prefix = `api.${specId}.`;
-  const slug = operationId
+  const id = scopedToolId(`api.${specId}.`, operationId);
+  if (!id) throw new OpenApiOperationError(`operationId "${operationId.slice(0, 100)}" has no letters or digits to name a tool by`);
+  return id;
+}
+
+/**
+ * `<prefix><name>` with the name lower-cased and anything but `[a-z0-9_-]` replaced by `_`, at most 62 characters
+ * (a shortened id ends with a hash of the full name); undefined when the name has no letters or digits. Shared by
+ * the tool kinds derived from someone else's names (OpenAPI operations, MCP tools).
+ */
+export function scopedToolId(prefix: string, name: string): string | undefined {
+  const slug = name
     .toLowerCase()
     .replace(/[^a-z0-9_-]+/g, '_')
     .replace(/^[_-]+|[_-]+$/g, '');
-  if (!slug) throw new OpenApiOperationError(`operationId "${operationId.slice(0, 100)}" has no letters or digits to name a tool by`);
+  if (!slug) return undefined;
   const id = `${prefix}${slug}`;
   if (id.length <= 62) return id;
-  return `${prefix}${slug.slice(0, 62 - prefix.length - 9).replace(/[_-]+$/, '')}_${fnv1a(operationId)}`;
+  return `${prefix}${slug.slice(0, 62 - prefix.length - 9).replace(/[_-]+$/, '')}_${fnv1a(name)}`;
 }
 
 /** Limits of an `openapi_proxy` call: one HTTP request, so little memory; the deadline covers a slow API. */

@@ -18,6 +18,7 @@ import {
   listOf,
 } from './api';
 import { ErrorCode } from './errors';
+import { RegisterMcpToolsRequest, RegisterMcpToolsResponse } from './mcp-tools';
 import {
   AcceptInviteRequest,
   ApiToken,
@@ -58,7 +59,7 @@ import {
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 
 /** Statuses an error response can have: the values of `ERROR_HTTP_STATUS`. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 502 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 502 | 503 | 504;
 
 /** One named frame type of a Server-Sent Events stream. */
 export interface SseEventSpec {
@@ -523,6 +524,30 @@ export const API_ROUTES: readonly ApiRoute[] = [
       400: 'The body is invalid, the document has no operation that can be proxied, or a listed operation cannot be (the message says why).',
       409: 'Another document is already registered under this id.',
       413: 'The body exceeds the size limit.',
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/tools/mcp',
+    operationId: 'registerMcpTools',
+    access: 'admin',
+    tag: 'tools',
+    summary: 'Connect to a remote MCP server (Streamable HTTP), list its tools and register one tool per MCP tool (`mcp.<id>.<name>`, binding `mcp_remote`).',
+    description:
+      'The API connects only if the workspace policy\'s `egress_allow` names the server\'s host, and only to public addresses (the ' +
+      'same vetting as tools, D24); no credentials are sent. Tools annotated `readOnlyHint: true` read (scope `read_web`); every other ' +
+      'tool is an external write (scope `write_web`, always reviewed, stopped by the kill switch). A server is immutable under its id: ' +
+      'the same listing again is a no-op (`created: false`), a different URL or listing under the same id is refused.',
+    body: RegisterMcpToolsRequest,
+    status: 200,
+    response: RegisterMcpToolsResponse,
+    errors: {
+      400: 'The body is invalid, or the server offers no tool that can be registered.',
+      403: 'The server\'s host is not in the workspace\'s `egress_allow`, or it resolves to an address tools may not reach.',
+      409: 'Another server or listing is already registered under this id.',
+      422: 'The server lists more tools than can be registered at once.',
+      502: 'The server could not be reached or did not answer as an MCP server.',
+      504: 'The server did not answer in time.',
     },
   },
   {

@@ -48,6 +48,13 @@ export const ToolManifest = z.strictObject({
       memory_mb: z.number().int().positive().max(16_384),
       cpus: z.number().positive().max(16),
     }),
+    /**
+     * What the tool's publisher says about it (an MCP server's tool annotations), shown to reviewers. Advisory only:
+     * the side effect and scopes above are what the policy decides on, and no hint lifts a requirement.
+     */
+    hints: z
+      .strictObject({ destructive: z.boolean().optional(), idempotent: z.boolean().optional(), open_world: z.boolean().optional() })
+      .optional(),
   }),
   binding: ExecutionBinding,
 });

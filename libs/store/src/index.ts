@@ -9,6 +9,7 @@ export * from './identity-store';
 export { MIGRATIONS } from './migrations';
 export * from './notify-channels';
 export * from './openapi-spec-store';
+export * from './mcp-server-store';
 export * from './price-store';
 export * from './provider-config-store';
 export * from './run-store';

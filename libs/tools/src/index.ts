@@ -10,6 +10,7 @@ export * from './egress/address-policy';
 export * from './egress/allowlist';
 export * from './egress/safe-fetch';
 export * from './egress/egress-proxy';
+export * from './mcp/mcp-client';
 export * from './builtins/html-text';
 export * from './builtins/web-fetch-extract';
 export * from './git/git-exec';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ApprovalStore, ArtifactStore, IdentityStore, OpenApiSpecStore, PolicyStore, PriceStore, ProviderConfigStore, RunStore, SecretBox, ToolRegistryStore, parseMasterKey } from '@omniai/store';
+import { ApprovalStore, ArtifactStore, IdentityStore, McpServerStore, OpenApiSpecStore, PolicyStore, PriceStore, ProviderConfigStore, RunStore, SecretBox, ToolRegistryStore, parseMasterKey } from '@omniai/store';
 import { AppConfig } from '../config/app-config';
 import { DatabaseModule } from '../database/database.module';
 import { DatabaseService } from '../database/database.service';
@@ -16,12 +16,13 @@ import { DatabaseService } from '../database/database.service';
     { provide: ApprovalStore, useFactory: (db: DatabaseService) => new ApprovalStore(db.dataSource), inject: [DatabaseService] },
     { provide: IdentityStore, useFactory: (db: DatabaseService) => new IdentityStore(db.dataSource), inject: [DatabaseService] },
     { provide: OpenApiSpecStore, useFactory: (db: DatabaseService) => new OpenApiSpecStore(db.dataSource), inject: [DatabaseService] },
+    { provide: McpServerStore, useFactory: (db: DatabaseService) => new McpServerStore(db.dataSource), inject: [DatabaseService] },
     {
       provide: ProviderConfigStore,
       useFactory: (db: DatabaseService, config: AppConfig) => new ProviderConfigStore(db.dataSource, new SecretBox(db.dataSource, parseMasterKey(config.secretsKey))),
       inject: [DatabaseService, AppConfig],
     },
   ],
-  exports: [IdentityStore, RunStore, ArtifactStore, ProviderConfigStore, PriceStore, ToolRegistryStore, PolicyStore, ApprovalStore, OpenApiSpecStore],
+  exports: [IdentityStore, RunStore, ArtifactStore, ProviderConfigStore, PriceStore, ToolRegistryStore, PolicyStore, ApprovalStore, OpenApiSpecStore, McpServerStore],
 })
 export class StoreModule {}

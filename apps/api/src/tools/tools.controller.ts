@@ -1,9 +1,19 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { IdParam, PinToolRequest, Policy, type RegisteredTool, RegisterOpenApiToolsRequest, type RegisterOpenApiToolsResponse } from '@omniai/contracts';
+import {
+  IdParam,
+  PinToolRequest,
+  Policy,
+  type RegisteredTool,
+  RegisterMcpToolsRequest,
+  type RegisterMcpToolsResponse,
+  RegisterOpenApiToolsRequest,
+  type RegisterOpenApiToolsResponse,
+} from '@omniai/contracts';
 import { PolicyStore, RunStore, ToolRegistryStore } from '@omniai/store';
 import { z } from 'zod';
 import { ApiException } from '../errors/api.exception';
 import { ZodPipe } from '../errors/zod.pipe';
+import { McpToolsService } from './mcp-tools.service';
 import { OpenApiToolsService } from './openapi-tools.service';
 
 const ToolIdParam = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,99}$/, 'expected a tool id');
@@ -16,6 +26,7 @@ export class ToolsController {
     private readonly policies: PolicyStore,
     private readonly runs: RunStore,
     private readonly openApi: OpenApiToolsService,
+    private readonly mcp: McpToolsService,
   ) {}
 
   @Get('tools')
@@ -28,6 +39,13 @@ export class ToolsController {
   @HttpCode(200)
   registerOpenApi(@Body(new ZodPipe(RegisterOpenApiToolsRequest)) body: RegisterOpenApiToolsRequest): Promise<RegisterOpenApiToolsResponse> {
     return this.openApi.register(body);
+  }
+
+  /** A remote MCP server's tools, one per tool it lists (`mcp_remote` binding). */
+  @Post('tools/mcp')
+  @HttpCode(200)
+  registerMcp(@Body(new ZodPipe(RegisterMcpToolsRequest)) body: RegisterMcpToolsRequest): Promise<RegisterMcpToolsResponse> {
+    return this.mcp.register(body);
   }
 
   /** What a new run in the project is pinned to: each tool at the project's pinned version, else the latest. */

@@ -33,6 +33,8 @@ export interface TestWorkerOptions {
   fixtures?: readonly ScriptedFixture[];
   /** Folder of the project git repositories; default a new folder under the test run's temp dir. */
   reposDir?: string;
+  /** Connection options of `mcp_remote` calls (a stand-in network reaching a test MCP server). */
+  mcpConnect?: Parameters<typeof builtinToolCatalog>[0]['mcpConnect'];
 }
 
 /** An in-process worker on the test Temporal server, with its own task queues, against `databaseUrl` (migrated). */
@@ -49,7 +51,7 @@ export async function startTestWorker(databaseUrl: string, options: TestWorkerOp
     sandbox: new DockerSandbox(docker),
     db,
     taskQueue,
-    tools: await builtinToolCatalog({ docker, db, reposDir: options.reposDir ?? mkdtempSync(join(process.env['OMNI_TEST_DIR'] ?? tmpdir(), 'repos-')) }),
+    tools: await builtinToolCatalog({ docker, db, reposDir: options.reposDir ?? mkdtempSync(join(process.env['OMNI_TEST_DIR'] ?? tmpdir(), 'repos-')), mcpConnect: options.mcpConnect }),
     secretsKey: parseMasterKey(process.env['OMNI_TEST_SECRETS_KEY']!),
     bundlerOptions: sourceBundlerOptions as never,
     scriptedFixtures: [...(options.fixtures ?? []), ...loadScriptedFixtures(DEFAULT_SCRIPTED_FIXTURES_DIR)],

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { SANDBOX_IMAGE } from '@omniai/sandbox';
-import { DocumentStore, OpenApiSpecStore, PolicyStore, ToolRegistryStore } from '@omniai/store';
+import { DocumentStore, McpServerStore, OpenApiSpecStore, PolicyStore, ToolRegistryStore } from '@omniai/store';
 import {
   createFilesIngestTool,
   createFilesReadTool,
@@ -13,6 +13,7 @@ import {
   webFetchExtract,
 } from '@omniai/tools';
 import type { DataSource } from 'typeorm';
+import { mcpResolver } from './mcp-executor';
 import { openApiResolver } from './openapi-executor';
 import { pythonComputeManifest } from './python-compute';
 import { ToolCatalog } from './tool-catalog';
@@ -28,6 +29,8 @@ export async function builtinToolCatalog(deps: {
   reposDir: string;
   sandboxImage?: string;
   warn?: (message: string) => void;
+  /** Connection options of `mcp_remote` calls (tests: a stand-in network). */
+  mcpConnect?: Parameters<typeof mcpResolver>[1];
 }): Promise<ToolCatalog> {
   const catalog = new ToolCatalog();
   const documents = new DocumentStore(deps.db);
@@ -48,7 +51,10 @@ export async function builtinToolCatalog(deps: {
   const fetchManifest = webFetchExtract({ allowHosts: [] }).manifest;
   catalog.add(fetchManifest, async (input, ctx) => webFetchExtract({ allowHosts: (await policies.get()).egress_allow ?? [] }).run(input, ctx));
   // Tools registered through the API from OpenAPI documents run here too, found in the registry when called (D27).
-  catalog.addResolver(openApiResolver({ registry: new ToolRegistryStore(deps.db), specs: new OpenApiSpecStore(deps.db), policies }));
+  const registry = new ToolRegistryStore(deps.db);
+  catalog.addResolver(openApiResolver({ registry, specs: new OpenApiSpecStore(deps.db), policies }));
+  // And tools of remote MCP servers registered through the API (D34).
+  catalog.addResolver(mcpResolver({ registry, servers: new McpServerStore(deps.db), policies }, deps.mcpConnect));
   const image = deps.sandboxImage ?? SANDBOX_IMAGE;
   const inspected = await deps.docker
     .getImage(image)

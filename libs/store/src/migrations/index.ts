@@ -9,6 +9,7 @@ import { ProjectDocuments1764400000000 } from './1764400000000-project-documents
 import { OpenApiSpecs1764600000000 } from './1764600000000-openapi-specs';
 import { Identity1764700000000 } from './1764700000000-identity';
 import { ApprovalRules1764800000000 } from './1764800000000-approval-rules';
+import { McpServers1764900000000 } from './1764900000000-mcp-servers';
 
 /** Every migration, oldest first. Migrations are the only way the schema changes (never `synchronize`). */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   OpenApiSpecs1764600000000,
   Identity1764700000000,
   ApprovalRules1764800000000,
+  McpServers1764900000000,
 ];

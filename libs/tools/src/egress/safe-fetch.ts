@@ -2,7 +2,7 @@ import { lookup } from 'node:dns/promises';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { connect as tcpConnect, isIP } from 'node:net';
-import { type Readable, type Transform, pipeline } from 'node:stream';
+import { Readable, Transform, pipeline } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { ToolError } from '../tool';
@@ -143,10 +143,7 @@ type Hop =
 async function fetchOnce(url: URL, allowlist: HostAllowlist, options: SafeFetchOptions, signal: AbortSignal): Promise<Hop> {
   vetUrl(url, allowlist);
   const network = options.unsafeTestNetwork;
-  const pinned = await resolveVetted(url.hostname, network?.resolve ?? systemResolver, signal);
-  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
-  const target = network ? { host: '127.0.0.1', port: network.loopbackPortFor(pinned, port) } : { host: pinned.address, port };
-  const res = await send(url, { ...target, ca: network?.trustedCa }, requestOf(options), signal);
+  const res = await send(url, await pinnedTarget(url, network, signal), requestOf(options), signal);
   const status = res.statusCode ?? 0;
   const location = res.headers.location;
   if (REDIRECT_STATUSES.has(status) && location !== undefined && followsRedirects(options)) {
@@ -209,6 +206,20 @@ export async function resolveVetted(hostname: string, resolve: Resolver, signal:
   return { address: first.address, family: first.family === 6 ? 6 : 4 };
 }
 
+/** Where to connect for `url`: its vetted address (or, in tests, the loopback server standing in for it). */
+async function pinnedTarget(url: URL, network: UnsafeTestNetwork | undefined, signal: AbortSignal): Promise<Target> {
+  const pinned = await resolveVetted(url.hostname, network?.resolve ?? systemResolver, signal);
+  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+  const target = network ? { host: '127.0.0.1', port: network.loopbackPortFor(pinned, port) } : { host: pinned.address, port };
+  return { ...target, ca: network?.trustedCa };
+}
+
+interface Target {
+  host: string;
+  port: number;
+  ca: string | undefined;
+}
+
 function describe(category: AddressCategory): string {
   return category === 'public' ? 'a public address' : CATEGORY_TEXT[category];
 }
@@ -218,12 +229,7 @@ function describe(category: AddressCategory): string {
  * connection from another call, no proxy from the environment, no lookup of the name a second time. TLS still
  * verifies the certificate against the host name (SNI `servername`).
  */
-function send(
-  url: URL,
-  target: { host: string; port: number; ca: string | undefined },
-  req: OutgoingRequest,
-  signal: AbortSignal,
-): Promise<http.IncomingMessage> {
+function send(url: URL, target: Target, req: OutgoingRequest, signal: AbortSignal): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
     const secure = url.protocol === 'https:';
     const name = url.hostname.replace(/\.$/, '');
@@ -234,6 +240,7 @@ function send(
         path: `${url.pathname}${url.search}`,
         setHost: false,
         headers: {
+          ...req.headers,
           host: url.host,
           'user-agent': USER_AGENT,
           accept: req.accept,
@@ -260,6 +267,8 @@ interface OutgoingRequest {
   accept: string;
   body: Buffer | undefined;
   contentType: string;
+  /** Further headers (vettedFetch's caller's); ours above override them. */
+  headers?: Record<string, string>;
 }
 
 function requestOf(options: SafeFetchOptions): OutgoingRequest {
@@ -359,4 +368,102 @@ function toToolError(
     return new ToolError('E_TOOL_FAILED', `the TLS connection to ${ctx.host} could not be verified`);
   }
   return new ToolError('E_TOOL_FAILED', `the request to ${ctx.host} failed`);
+}
+
+export interface VettedFetchOptions {
+  /** Hosts these requests may contact (see {@link HostAllowlist}); checked on every request. */
+  allowHosts: readonly string[];
+  /** Body bytes read per response; a longer body fails while it is read (`E_TOOL_RESOURCE_LIMIT`). */
+  maxBytes: number;
+  /** Ends every request made through this fetch (the call's deadline, the run's cancellation). */
+  signal: AbortSignal;
+  /** Told about every refusal or failure, including a body cut while the caller reads it (an SDK may hide the cause). */
+  onFailure?: (err: ToolError) => void;
+  /** TEST ONLY, see {@link UnsafeTestNetwork}. */
+  unsafeTestNetwork?: UnsafeTestNetwork;
+}
+
+/** The shape of `fetch` that SDKs accept as an option (e.g. the MCP SDK's Streamable HTTP transport). */
+export type FetchFn = (url: string | URL, init?: RequestInit) => Promise<Response>;
+
+/** Request headers never forwarded: credentials, and what we set ourselves for every request. */
+const DROPPED_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization', 'host', 'user-agent', 'accept-encoding', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade', 'te', 'trailer']);
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
+
+/**
+ * A `fetch` for SDKs that speak HTTP on our behalf, with the vetting of {@link safeFetch}: every request is checked
+ * against the allowlist, resolved by us, refused if any address is not public, and sent over a socket to the vetted
+ * address (no agent, no proxy, no second lookup). Unlike `safeFetch` the body streams (Server-Sent Events), capped at
+ * `maxBytes` per response; redirects are not followed (the caller sees the 3xx); credentials and cookies are never
+ * sent. Failures are {@link ToolError}s.
+ */
+export function vettedFetch(options: VettedFetchOptions): FetchFn {
+  const allowlist = new HostAllowlist(options.allowHosts);
+  const network = options.unsafeTestNetwork;
+  return async (input, init = {}) => {
+    const url = parseUrl(String(input));
+    const signal = init.signal ? AbortSignal.any([options.signal, init.signal]) : options.signal;
+    const method = (init.method ?? 'GET').toUpperCase();
+    if (!['GET', 'POST', 'DELETE'].includes(method)) throw new ToolError('E_EGRESS_DENIED', `${method} requests are not sent`);
+    const headers: Record<string, string> = {};
+    new Headers(init.headers).forEach((value, name) => {
+      if (!DROPPED_HEADERS.has(name) && !name.startsWith('proxy-')) headers[name] = value;
+    });
+    const body = init.body === undefined || init.body === null ? undefined : Buffer.from(await new Response(init.body).arrayBuffer());
+    let res: http.IncomingMessage;
+    try {
+      signal.throwIfAborted();
+      vetUrl(url, allowlist);
+      const target = await pinnedTarget(url, network, signal);
+      res = await send(
+        url,
+        target,
+        { method: method as SafeFetchMethod, accept: headers['accept'] ?? '*/*', body, contentType: headers['content-type'] ?? 'application/octet-stream', headers },
+        signal,
+      );
+    } catch (err) {
+      const failure = toToolError(err, { caller: signal, deadline: NEVER, timeoutMs: 0, host: url.host });
+      options.onFailure?.(failure);
+      throw failure;
+    }
+    return responseOf(res, url.host, options, method);
+  };
+}
+
+const NEVER = new AbortController().signal;
+
+/** The web `Response` for a Node response: headers as sent, the body streamed through a byte cap. */
+function responseOf(res: http.IncomingMessage, host: string, { maxBytes, onFailure }: VettedFetchOptions, method: string): Response {
+  const status = res.statusCode ?? 0;
+  if (status < 200 || status > 599) return refuse(res, new ToolError('E_TOOL_FAILED', `${host} sent an invalid HTTP response`), onFailure);
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(res.headers)) {
+    for (const v of [value ?? []].flat()) headers.append(name, v);
+  }
+  if (NULL_BODY_STATUSES.has(status) || method === 'HEAD') {
+    res.destroy();
+    return new Response(null, { status, headers });
+  }
+  const encoding = (res.headers['content-encoding'] ?? '').trim().toLowerCase();
+  if (encoding !== '' && encoding !== 'identity') {
+    return refuse(res, new ToolError('E_TOOL_FAILED', `${host} sent a compressed response although none was asked for`), onFailure);
+  }
+  let size = 0;
+  const capped = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      if (size <= maxBytes) return done(null, chunk);
+      const failure = new ToolError('E_TOOL_RESOURCE_LIMIT', `the response from ${host} is larger than ${maxBytes} bytes`);
+      onFailure?.(failure);
+      done(failure);
+    },
+  });
+  pipeline(res, capped, () => res.destroy());
+  return new Response(Readable.toWeb(capped) as ReadableStream<Uint8Array>, { status, headers });
+}
+
+function refuse(res: http.IncomingMessage, failure: ToolError, onFailure: VettedFetchOptions['onFailure']): never {
+  res.destroy();
+  onFailure?.(failure);
+  throw failure;
 }

@@ -1,2 +1,3 @@
 export * from './loopback-web';
 export * from './tool-harness';
+export * from './mcp-server';

@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import {
+  manifestForMcpTool,
+  McpToolError,
+  type RegisteredTool,
+  type RegisterMcpToolsRequest,
+  type RegisterMcpToolsResponse,
+  type ToolManifest,
+} from '@omniai/contracts';
+import { manifestHash, McpServerConflict, McpServerStore, PolicyStore, ToolRegistryStore } from '@omniai/store';
+import { listMcpTools, type McpConnectOptions, type McpServerListing, ToolError, validateJson } from '@omniai/tools';
+import { ApiException } from '../errors/api.exception';
+
+/** For connecting, listing and the answer: a registration is an admin waiting on the other end. */
+const LIST_TIMEOUT_MS = 15_000;
+
+/** Lists a remote MCP server's tools through vetted egress (D24): a class, so the network stays behind one seam. */
+@Injectable()
+export class McpDiscovery {
+  list(url: string, options: McpConnectOptions): Promise<McpServerListing> {
+    return listMcpTools(url, options);
+  }
+}
+
+/**
+ * Registers a remote MCP server's tools (D34): connects to the server only if the workspace's `egress_allow` names its
+ * host (and only to public addresses), lists its tools, derives a manifest per tool (tools that cannot be offered are
+ * skipped with a reason), then stores the server and registers the manifests. The worker calls them by name.
+ */
+@Injectable()
+export class McpToolsService {
+  constructor(
+    private readonly servers: McpServerStore,
+    private readonly registry: ToolRegistryStore,
+    private readonly policies: PolicyStore,
+    private readonly discovery: McpDiscovery,
+  ) {}
+
+  async register(body: RegisterMcpToolsRequest): Promise<RegisterMcpToolsResponse> {
+    const url = new URL(body.url).href;
+    const known = await this.servers.get(body.id);
+    if (known && known.url !== url) throw conflict(body.id);
+    const policy = await this.policies.get();
+    let listing: McpServerListing;
+    try {
+      listing = await this.discovery.list(url, { allowHosts: policy.egress_allow ?? [], timeoutMs: LIST_TIMEOUT_MS });
+    } catch (err) {
+      if (!(err instanceof ToolError)) throw err;
+      const hint = err.code === 'E_EGRESS_DENIED' ? ' (tools, and this registration, reach only hosts named in the workspace policy\'s egress_allow, at public addresses)' : '';
+      throw new ApiException(err.code, `Cannot list the tools of the MCP server at ${new URL(url).host}: ${err.message}${hint}.`);
+    }
+    const server = { id: body.id, url, version: listing.server.version };
+    const hash = McpServerStore.hashOf({ url, server: listing.server, tools: listing.tools });
+    const manifests: ToolManifest[] = [];
+    const skipped: RegisterMcpToolsResponse['skipped'] = [];
+    for (const tool of listing.tools) {
+      try {
+        const manifest = manifestForMcpTool({ ...server, hash }, tool);
+        compiles(manifest);
+        manifests.push(manifest);
+      } catch (err) {
+        if (!(err instanceof McpToolError)) throw err;
+        skipped.push({ tool_name: tool.name.slice(0, 200), reason: err.message });
+      }
+    }
+    if (manifests.length === 0) {
+      throw new ApiException('E_VALIDATION', 'The MCP server offers no tool that can be registered.', skipped.length ? { skipped } : undefined);
+    }
+    const ids = manifests.map((m) => m.id);
+    const clash = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (clash) throw new ApiException('E_VALIDATION', `Two of the server's tools would both be named ${clash}; their names differ only in case or punctuation.`);
+    for (const m of manifests) {
+      const existing = await this.registry.get(m.id, m.version);
+      if (existing && existing.manifest_hash !== manifestHash(m)) {
+        throw new ApiException('E_CONFLICT', `Tool ${m.id}@${m.version} is already registered with another manifest; register the server under a new id.`);
+      }
+    }
+    let stored;
+    try {
+      stored = await this.servers.put({ id: body.id, url, server_name: listing.server.name, server_version: listing.server.version, server_hash: hash });
+    } catch (err) {
+      if (err instanceof McpServerConflict) throw conflict(body.id);
+      throw err;
+    }
+    const tools: RegisteredTool[] = [];
+    for (const m of manifests) {
+      await this.registry.register(m, manifestHash(m));
+      tools.push((await this.registry.get(m.id, m.version))!);
+    }
+    return { server_id: stored.stored.id, server_hash: stored.stored.server_hash, created: stored.created, tools, skipped };
+  }
+}
+
+const conflict = (id: string) => new ApiException('E_CONFLICT', `Another MCP server or tool listing is already registered as "${id}"; register this one under a new id.`);
+
+/** The runtime validates with these schemas before and after every call: one that does not compile is refused now. */
+function compiles(manifest: ToolManifest): void {
+  for (const [what, schema] of [['input', manifest.input_schema], ['output', manifest.output_schema]] as const) {
+    try {
+      validateJson(schema, {});
+    } catch (err) {
+      throw new McpToolError(`${manifest.binding.type === 'mcp_remote' ? manifest.binding.tool_name : manifest.id}: the ${what} schema cannot be used (${(err as Error).message.slice(0, 200)})`);
+    }
+  }
+}
