@@ -3,7 +3,7 @@ import { scopedToolId } from './openapi-tools';
 import { JsonSchema, OpenApiSpecId, RegisteredTool, type ToolManifest } from './tools';
 
 /**
- * Tools of a remote MCP server (`mcp_remote` binding, D34). Pure code: the API derives and registers a manifest per
+ * Tools of a remote MCP server (`mcp_remote` binding, D35). Pure code: the API derives and registers a manifest per
  * tool the server lists; the worker calls the tool by its MCP name on the server stored under `server_id`.
  */
 

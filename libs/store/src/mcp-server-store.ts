@@ -33,7 +33,7 @@ const toStored = (r: Row): StoredMcpServer => ({
 });
 
 /**
- * Remote MCP servers behind `mcp_remote` tools, by id. Immutable per id, like OpenAPI documents (D27, D34): the same
+ * Remote MCP servers behind `mcp_remote` tools, by id. Immutable per id, like OpenAPI documents (D27, D35): the same
  * registration again is a no-op, another one is refused ({@link McpServerConflict}).
  */
 export class McpServerStore {

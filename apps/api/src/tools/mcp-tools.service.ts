@@ -23,7 +23,7 @@ export class McpDiscovery {
 }
 
 /**
- * Registers a remote MCP server's tools (D34): connects to the server only if the workspace's `egress_allow` names its
+ * Registers a remote MCP server's tools (D35): connects to the server only if the workspace's `egress_allow` names its
  * host (and only to public addresses), lists its tools, derives a manifest per tool (tools that cannot be offered are
  * skipped with a reason), then stores the server and registers the manifests. The worker calls them by name.
  */

@@ -53,7 +53,7 @@ export async function builtinToolCatalog(deps: {
   // Tools registered through the API from OpenAPI documents run here too, found in the registry when called (D27).
   const registry = new ToolRegistryStore(deps.db);
   catalog.addResolver(openApiResolver({ registry, specs: new OpenApiSpecStore(deps.db), policies }));
-  // And tools of remote MCP servers registered through the API (D34).
+  // And tools of remote MCP servers registered through the API (D35).
   catalog.addResolver(mcpResolver({ registry, servers: new McpServerStore(deps.db), policies }, deps.mcpConnect));
   const image = deps.sandboxImage ?? SANDBOX_IMAGE;
   const inspected = await deps.docker

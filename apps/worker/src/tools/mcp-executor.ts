@@ -7,7 +7,7 @@ import type { CatalogEntry, CatalogResolver } from './tool-catalog';
 const DEADLINE_MARGIN_MS = 2_000;
 
 /**
- * Resolves `mcp_remote` tools from the registry when a run calls one (they are registered through the API, D34): the
+ * Resolves `mcp_remote` tools from the registry when a run calls one (they are registered through the API, D35): the
  * pinned manifest, its server's URL from the server store, and an implementation that connects to the server through
  * vetted egress for each call, calls the tool by its MCP name with the validated arguments and closes the connection.
  * The egress allowlist is read at call time. Anything missing or inconsistent resolves to nothing ("cannot run").

@@ -3,7 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Remote MCP servers registered as tools (`POST /v1/tools/mcp`). A manifest with an `mcp_remote` binding names its
  * server by `server_id` = this id; the worker reads the URL from here when it executes the call. A server is immutable
- * under its id (D34): another URL or another tool listing under the same id is refused, so a pinned manifest always
+ * under its id (D35): another URL or another tool listing under the same id is refused, so a pinned manifest always
  * names the same endpoint.
  */
 export class McpServers1764900000000 implements MigrationInterface {
