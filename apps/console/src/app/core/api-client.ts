@@ -206,7 +206,7 @@ export class ApiClient {
   }
 
   /** The session ended (expired, signed out elsewhere, user disabled): forget it and ask to sign in, then come back. */
-  private signInAgain(): void {
+  signInAgain(): void {
     this.session.clear();
     const here = this.router.url;
     if (PUBLIC_PAGES.test(here)) return;

@@ -6,6 +6,8 @@ export interface RunStreamHandlers {
   onEvent(event: RunEvent): void;
   onDelta(delta: AssistantMessageDelta): void;
   onState(state: StreamState, detail?: string): void;
+  /** The API answered 401: the session ended while the stream was open (the stream stops; no retrying). */
+  onSignedOut?(): void;
 }
 
 const MAX_BACKOFF_MS = 8_000;
@@ -52,6 +54,11 @@ export class RunStream {
           this.handlers.onState('failed', 'This run does not exist.');
           return;
         }
+        if (err instanceof SignedOut) {
+          this.handlers.onState('failed', 'Your session ended: sign in again.');
+          this.handlers.onSignedOut?.();
+          return;
+        }
       }
       if (this.stopped) return;
       this.attempt++;
@@ -70,6 +77,7 @@ export class RunStream {
       cache: 'no-store',
     });
     if (res.status === 404) throw new NotFound();
+    if (res.status === 401) throw new SignedOut();
     if (!res.ok || !res.body) return false;
     this.handlers.onState('live');
     this.attempt = 0;
@@ -101,6 +109,7 @@ export class RunStream {
 }
 
 class NotFound extends Error {}
+class SignedOut extends Error {}
 
 function parseFrame(block: string): { event: string; data: unknown } | null {
   let event = 'message';

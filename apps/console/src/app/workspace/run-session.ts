@@ -90,6 +90,7 @@ export class RunSession {
         this.streamDetail.set(detail);
         if (state === 'ended') void this.refresh();
       },
+      onSignedOut: () => this.api.signInAgain(),
     });
     this.stream.start();
   }
