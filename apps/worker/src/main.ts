@@ -1,4 +1,4 @@
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadScriptedFixtures } from '@omniai/providers';
 import { DockerSandbox } from '@omniai/sandbox';
 import { createDataSource, parseMasterKey } from '@omniai/store';
@@ -7,12 +7,13 @@ import { createDockerClient } from './docker-client';
 import { loadWorkerConfig } from './worker-config';
 import { builtinToolCatalog } from './tools/builtin-tools';
 import { createWorkers } from './worker';
+import { workerLogger } from './worker-logger';
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
   if (!config.secretsKey) throw new Error('OMNI_SECRETS_KEY (base64, 32 bytes) is required; npm start generates one in .data/secrets.key');
   // The SDK's INFO level prints the whole webpack report at every start; state changes and problems are WARN+.
-  Runtime.install({ logger: new DefaultLogger(config.logLevel) });
+  Runtime.install({ logger: workerLogger(config.logLevel, config.logFormat) });
   const scriptedFixtures = loadScriptedFixtures(config.scriptedFixturesDir);
   const docker = createDockerClient(config.dockerHost);
   const sandbox = new DockerSandbox(docker);

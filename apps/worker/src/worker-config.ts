@@ -20,6 +20,7 @@ const WorkerEnv = z.object({
   OMNI_DATA_DIR: z.string().min(1).optional(),
   OMNI_EGRESS_DIR: z.string().min(1).optional(),
   OMNI_WORKER_LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),
+  OMNI_LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
 });
 
 export type WorkerConfig = {
@@ -38,6 +39,8 @@ export type WorkerConfig = {
   /** Parent folder of the egress proxy's per-call sockets (default the OS temp dir); the Docker engine must see it. */
   egressDir: string | undefined;
   logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** `json` lines (default) or `pretty` plain lines (npm start); both redacted. */
+  logFormat: 'json' | 'pretty';
 };
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -59,6 +62,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     reposDir: reposDirFrom(e.OMNI_REPOS_DIR, e.OMNI_DATA_DIR),
     egressDir: e.OMNI_EGRESS_DIR,
     logLevel: e.OMNI_WORKER_LOG_LEVEL,
+    logFormat: e.OMNI_LOG_FORMAT,
   };
 }
 

@@ -1,4 +1,4 @@
-import { redact } from './redact';
+import { redact } from '@omniai/contracts';
 import { StructuredLogger } from './structured-logger';
 
 describe('log redaction', () => {

@@ -1,5 +1,5 @@
 import type { LoggerService, LogLevel } from '@nestjs/common';
-import { redact } from './redact';
+import { redact } from '@omniai/contracts';
 
 type Level = 'error' | 'warn' | 'log' | 'debug';
 
