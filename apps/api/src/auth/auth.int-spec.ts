@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { API_ROUTES } from '@omniai/contracts';
 import { createTestDatabase } from '@omniai/store/testing';
-import { registeredRoutes } from '../bootstrap';
+import { createApiApp, registeredRoutes } from '../bootstrap';
+import { AppConfig } from '../config/app-config';
 import { TemporalService } from '../temporal/temporal.service';
 import { type ApiClient, startTestApi, TEST_ADMIN, type TestApi } from '../testing/test-api';
 
@@ -378,6 +379,47 @@ describe('identity: lanes, guard, sessions, tokens and project isolation (real A
       expect((await https.get('/v1/projects')).status).toBe(200); // the UI lane is not affected
     } finally {
       await https.close();
+    }
+  });
+
+  it('first start without a password prints a one-time link; a password configured later completes the admin', async () => {
+    const fresh = await createTestDatabase('auth-first');
+    const lines: string[] = [];
+    const spy = jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.join(' ')));
+    const boot = async (extra: Record<string, string>) => {
+      const config = AppConfig.fromEnv({
+        DATABASE_URL: fresh.url,
+        OMNI_API_PORT: '0',
+        OMNI_LOG_LEVEL: 'error',
+        OMNI_SECRETS_KEY: process.env['OMNI_TEST_SECRETS_KEY']!,
+        TEMPORAL_ADDRESS: process.env['OMNI_TEST_TEMPORAL_ADDRESS']!,
+        OMNI_TASK_QUEUE: queue,
+        OMNI_ADMIN_EMAIL: 'first@omni.test',
+        ...extra,
+      });
+      const app = await createApiApp(config);
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      return { app, url: `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}` };
+    };
+    try {
+      const first = await boot({});
+      const link = lines.map((l) => /one-time admin sign-in link[^:]*: \S+\/invite\/(inv_\S+)/.exec(l)?.[1]).find(Boolean)!;
+      expect(link).toMatch(/^inv_/);
+      expect((await fetch(`${first.url}/v1/auth/invites/${link}`)).status).toBe(200);
+      await first.app.close();
+
+      const second = await boot({ OMNI_ADMIN_PASSWORD: 'configured-later-password' });
+      const login = await fetch(`${second.url}/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'first@omni.test', password: 'configured-later-password' }),
+      });
+      expect(login.status).toBe(200);
+      expect((await fetch(`${second.url}/v1/auth/invites/${link}`)).status).toBe(404); // the printed link lapsed
+      await second.app.close();
+    } finally {
+      spy.mockRestore();
+      await fresh.drop();
     }
   });
 

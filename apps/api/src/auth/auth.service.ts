@@ -45,7 +45,13 @@ export class AuthService implements OnApplicationBootstrap {
       });
       await this.identity.audit({ action: 'user.bootstrap_admin', target: email });
     }
-    const admin = await this.identity.userByEmail(email);
+    let admin = await this.identity.userByEmail(email);
+    if (admin && admin.passwordHash === null && password) {
+      // A password configured after a first start without one completes the admin (the printed link then lapses).
+      admin = await this.identity.updateUser(admin.id, { passwordHash: await hashPassword(password) });
+      await this.identity.revokeInvitesFor(email);
+      await this.identity.audit({ action: 'user.admin_password_from_config', target: email });
+    }
     if (admin && admin.passwordHash === null) {
       // Until the admin has a password, every start replaces the link (only its hash is kept, so it cannot be reprinted).
       await this.identity.revokeInvitesFor(email);
