@@ -160,6 +160,12 @@ const RunStreamEnd = z.strictObject({ run_id: z.uuid(), last_seq: z.number().int
 
 const StreamErrorFrame = z.strictObject({ code: ErrorCode, message: z.string() });
 
+/** The `approvalId` path parameter: `<runId>.<n>`. */
+const APPROVAL_ID_PARAM = { approvalId: { schema: z.string().regex(/^[0-9a-f-]{36}\.\d{1,6}$/), description: 'An approval id: `<runId>.<n>`.' } };
+const EVENTS_QUERY_NOTES = { from_seq: 'First seq to return (inclusive).', limit: 'Page size.' };
+const DECIDE_CONFLICT = "`arguments_hash` is not the call's (E_APPROVAL_MISMATCH), or the run has already ended.";
+const DECIDE_UNAVAILABLE = 'Temporal is unavailable; nothing was decided.';
+
 /**
  * Every HTTP route the API serves, in documentation order: the single description from which
  * `docs/openapi.json` is generated (see `buildOpenApiDocument`). The NestJS controllers implement these routes;
@@ -321,7 +327,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: 'runs',
     summary: "Page through a run's persisted events in seq order.",
     query: EventsQuery,
-    queryNotes: { from_seq: 'First seq to return (inclusive).', limit: 'Page size.' },
+    queryNotes: EVENTS_QUERY_NOTES,
     status: 200,
     response: RunEventsPage,
     errors: { 400: 'runId is not a UUID, or the query is invalid.', 404: 'No such run.' },
@@ -618,7 +624,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     feature: 'approvals',
     tag: 'approvals',
     summary: 'One approval with the log of every decide call made for it (applied, no-op or refused).',
-    pathParams: { approvalId: { schema: z.string().regex(/^[0-9a-f-]{36}\.\d{1,6}$/), description: 'An approval id: `<runId>.<n>`.' } },
+    pathParams: APPROVAL_ID_PARAM,
     status: 200,
     response: Approval.extend({ decisions: z.array(z.strictObject({ decision: z.string(), outcome: z.string(), decided_by: z.string(), at: z.iso.datetime() })) }),
     errors: { 400: 'approvalId is malformed.', 404: 'No such approval.' },
@@ -632,15 +638,15 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: 'approvals',
     summary:
       "Approve or deny a waiting tool call. The first valid decision wins and is signalled to the run; a repeat is a recorded no-op; a decision naming other arguments than the call's is refused.",
-    pathParams: { approvalId: { schema: z.string().regex(/^[0-9a-f-]{36}\.\d{1,6}$/), description: 'An approval id: `<runId>.<n>`.' } },
+    pathParams: APPROVAL_ID_PARAM,
     body: DecideApprovalRequest,
     status: 200,
     response: DecideApprovalResponse,
     errors: {
       400: 'The id or the body is invalid.',
       404: 'No such approval.',
-      409: "`arguments_hash` is not the call's (E_APPROVAL_MISMATCH), or the run has already ended.",
-      503: 'Temporal is unavailable; nothing was decided.',
+      409: DECIDE_CONFLICT,
+      503: DECIDE_UNAVAILABLE,
     },
   },
   {
@@ -885,7 +891,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: 'public',
     summary: "Page through a run's events (token scope `read`).",
     query: EventsQuery,
-    queryNotes: { from_seq: 'First seq to return (inclusive).', limit: 'Page size.' },
+    queryNotes: EVENTS_QUERY_NOTES,
     status: 200,
     response: RunEventsPage,
     errors: { 401: 'No valid bearer token.', 404: 'No such run (or not visible to the token).' },
@@ -912,15 +918,15 @@ export const API_ROUTES: readonly ApiRoute[] = [
     feature: 'approvals',
     tag: 'public',
     summary: "Approve or deny a waiting tool call as the token's user (token scope `review`); the same rules as the console's decide.",
-    pathParams: { approvalId: { schema: z.string().regex(/^[0-9a-f-]{36}\.\d{1,6}$/), description: 'An approval id: `<runId>.<n>`.' } },
+    pathParams: APPROVAL_ID_PARAM,
     body: DecideApprovalRequest,
     status: 200,
     response: DecideApprovalResponse,
     errors: {
       400: 'The id or the body is invalid.',
       404: 'No such approval (or not visible to the token).',
-      409: "`arguments_hash` is not the call's (E_APPROVAL_MISMATCH), or the run has already ended.",
-      503: 'Temporal is unavailable; nothing was decided.',
+      409: DECIDE_CONFLICT,
+      503: DECIDE_UNAVAILABLE,
     },
   },
 ];
