@@ -20,8 +20,12 @@ export interface UserRecord extends User {
   passwordHash: string | null;
 }
 
+/** A project membership: the project and the user's role in it. */
+export type Membership = { project_id: string; role: ProjectRole };
+
 export interface SessionRecord {
   user: UserRecord;
+  memberships: Membership[];
   csrfToken: string;
   expiresAt: Date;
   lastSeenAt: Date;
@@ -30,6 +34,7 @@ export interface SessionRecord {
 export interface TokenRecord {
   token: ApiToken;
   user: UserRecord;
+  memberships: Membership[];
 }
 
 export interface AuditEntry {
@@ -79,6 +84,11 @@ function toToken(r: Record<string, unknown>): ApiToken {
 }
 
 const USER_COLUMNS = `u.id, u.email, u.display_name, u.role, u.password_hash, u.disabled_at, u.created_at`;
+/** The memberships of the user `u`, as a JSON array (joined into the per-request session and token lookups). */
+const MEMBERSHIPS_OF_U = `(select coalesce(json_agg(json_build_object('project_id', m.project_id, 'role', m.role) order by m.created_at), '[]')
+   from project_members m where m.user_id = u.id) as memberships`;
+/** How stale `last_seen_at` / `last_used_at` may get before a request writes it again. */
+const TOUCH_AFTER_S = 60;
 
 /** Users, invites, memberships, sessions, bearer tokens and the audit log. Secrets arrive and leave only as hashes. */
 export class IdentityStore {
@@ -210,7 +220,7 @@ export class IdentityStore {
   }
 
   // ── memberships ──────────────────────────────────────────────────────────────────────────────────────────────
-  async memberships(userId: string): Promise<Array<{ project_id: string; role: ProjectRole }>> {
+  async memberships(userId: string): Promise<Membership[]> {
     const rows: Array<{ project_id: string; role: ProjectRole }> = await this.db.query(
       `select project_id, role from project_members where user_id = $1 order by created_at`,
       [userId],
@@ -264,19 +274,30 @@ export class IdentityStore {
     );
   }
 
-  /** A live session (not revoked, not expired, not idle past `idleMs`) of an enabled user; touches `last_seen_at`. */
+  /**
+   * A live session (not revoked, not expired, not idle past `idleMs`) of an enabled user, with the user's project
+   * memberships: one read per request. `last_seen_at` is written only when it is over a minute old, so a busy
+   * console does not turn every request into a row update.
+   */
   async liveSession(idHash: string, idleMs: number): Promise<SessionRecord | null> {
-    const result: unknown = await this.db.query(
-      `update sessions s set last_seen_at = now()
-       from users u
-       where s.id_hash = $1 and u.id = s.user_id and s.revoked_at is null and s.expires_at > now()
-         and s.last_seen_at > now() - make_interval(secs => $2::double precision / 1000) and u.disabled_at is null
-       returning ${USER_COLUMNS}, s.csrf_token, s.expires_at as session_expires_at, s.last_seen_at`,
+    const rows: Array<Record<string, unknown>> = await this.db.query(
+      `select ${USER_COLUMNS}, ${MEMBERSHIPS_OF_U}, s.csrf_token, s.expires_at as session_expires_at, s.last_seen_at,
+              s.last_seen_at < now() - interval '${TOUCH_AFTER_S} seconds' as stale
+       from sessions s join users u on u.id = s.user_id
+       where s.id_hash = $1 and s.revoked_at is null and s.expires_at > now()
+         and s.last_seen_at > now() - make_interval(secs => $2::double precision / 1000) and u.disabled_at is null`,
       [idHash, idleMs],
     );
-    const r = updatedRows(result)[0];
+    const r = rows[0];
     if (!r) return null;
-    return { user: toUser(r), csrfToken: String(r['csrf_token']), expiresAt: new Date(String(r['session_expires_at'])), lastSeenAt: new Date(String(r['last_seen_at'])) };
+    if (r['stale']) await this.db.query(`update sessions set last_seen_at = now() where id_hash = $1`, [idHash]);
+    return {
+      user: toUser(r),
+      memberships: r['memberships'] as Membership[],
+      csrfToken: String(r['csrf_token']),
+      expiresAt: new Date(String(r['session_expires_at'])),
+      lastSeenAt: new Date(String(r['last_seen_at'])),
+    };
   }
 
   async revokeSession(idHash: string): Promise<boolean> {
@@ -311,17 +332,19 @@ export class IdentityStore {
     return r ? toToken(r) : null;
   }
 
-  /** A live token (not revoked, not expired) of an enabled user; records its use. */
+  /** A live token (not revoked, not expired) of an enabled user, with the user's memberships; records its use (minute precision). */
   async liveToken(tokenHash: string): Promise<TokenRecord | null> {
-    const rows: unknown = await this.db.query(
-      `update api_tokens t set last_used_at = now() from users u
-       where t.token_hash = $1 and u.id = t.user_id and t.revoked_at is null and t.expires_at > now() and u.disabled_at is null
-       returning t.*, ${USER_COLUMNS.replaceAll('u.id', 'u.id as user_id').replace('u.created_at', 'u.created_at as user_created_at')}`,
+    const rows: Array<Record<string, unknown>> = await this.db.query(
+      `select t.*, ${USER_COLUMNS.replaceAll('u.id', 'u.id as user_id').replace('u.created_at', 'u.created_at as user_created_at')}, ${MEMBERSHIPS_OF_U},
+              (t.last_used_at is null or t.last_used_at < now() - interval '${TOUCH_AFTER_S} seconds') as stale
+       from api_tokens t join users u on u.id = t.user_id
+       where t.token_hash = $1 and t.revoked_at is null and t.expires_at > now() and u.disabled_at is null`,
       [tokenHash],
     );
-    const r = updatedRows(rows)[0];
+    const r = rows[0];
     if (!r) return null;
-    return { token: toToken(r), user: toUser({ ...r, id: r['user_id'], created_at: r['user_created_at'] }) };
+    if (r['stale']) await this.db.query(`update api_tokens set last_used_at = now() where token_hash = $1`, [tokenHash]);
+    return { token: toToken(r), user: toUser({ ...r, id: r['user_id'], created_at: r['user_created_at'] }), memberships: r['memberships'] as Membership[] };
   }
 
   // ── audit ────────────────────────────────────────────────────────────────────────────────────────────────────

@@ -142,6 +142,14 @@ describe('identity: lanes, guard, sessions, tokens and project isolation (real A
     expect((await api.anon('GET', '/v1/auth/session', { headers: { cookie: first.cookie } })).status).toBe(401);
     const session = await api.anon('GET', '/v1/auth/session', { headers: { cookie: rotated } });
     expect(session.status).toBe(200);
+    // A request reads the session; it writes last_seen_at only when that is over a minute old.
+    const seen = () => rowsOf(`select last_seen_at::text as t from sessions where revoked_at is null order by created_at desc limit 1`);
+    const before = await seen();
+    expect((await api.anon('GET', '/v1/projects', { headers: { cookie: rotated } })).status).toBe(200);
+    expect(await seen()).toEqual(before);
+    await sql(`update sessions set last_seen_at = now() - interval '5 minutes' where revoked_at is null`);
+    expect((await api.anon('GET', '/v1/projects', { headers: { cookie: rotated } })).status).toBe(200);
+    expect(await seen()).not.toEqual(before);
 
     const out = await api.anon('POST', '/v1/auth/logout', { headers: { cookie: rotated, 'x-csrf-token': session.body.csrf_token } });
     expect(out.status).toBe(204);
@@ -429,6 +437,16 @@ describe('identity: lanes, guard, sessions, tokens and project isolation (real A
     const run = await client.post(`/v1/threads/${thread.id}/runs`, { message });
     expect(run.status).toBe(201);
     return run.body;
+  }
+
+  async function rowsOf(text: string): Promise<unknown[]> {
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    try {
+      return (await pg.query(text)).rows;
+    } finally {
+      await pg.end();
+    }
   }
 
   async function sql(text: string, params: unknown[] = []): Promise<void> {

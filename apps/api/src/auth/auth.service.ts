@@ -11,7 +11,7 @@ import {
   SESSION_COOKIE,
   type SessionInfo,
 } from '@omniai/contracts';
-import { IdentityStore, newSecret, secretHash, type UserRecord } from '@omniai/store';
+import { IdentityStore, type Membership, newSecret, secretHash, type UserRecord } from '@omniai/store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
 import { ApiException } from '../errors/api.exception';
@@ -92,7 +92,7 @@ export class AuthService implements OnApplicationBootstrap {
     const session = await this.identity.liveSession(idHash, this.config.sessionIdleMs);
     if (!session) return null;
     const { passwordHash: _, ...user } = session.user;
-    return { user, via: 'session', sessionIdHash: idHash, csrfToken: session.csrfToken, sessionExpiresAt: session.expiresAt, projects: await this.projectsOf(user) };
+    return { user, via: 'session', sessionIdHash: idHash, csrfToken: session.csrfToken, sessionExpiresAt: session.expiresAt, projects: projectsOf(user, session.memberships) };
   }
 
   /** The bearer token of the request, if it is live. */
@@ -102,7 +102,7 @@ export class AuthService implements OnApplicationBootstrap {
     const found = await this.identity.liveToken(secretHash(secret));
     if (!found) return null;
     const { passwordHash: _, ...user } = found.user;
-    return { user, via: 'token', token: found.token, projects: await this.projectsOf(user) };
+    return { user, via: 'token', token: found.token, projects: projectsOf(user, found.memberships) };
   }
 
   async sessionInfo(actor: Actor): Promise<SessionInfo> {
@@ -112,11 +112,6 @@ export class AuthService implements OnApplicationBootstrap {
       csrf_token: actor.csrfToken ?? '',
       expires_at: (actor.sessionExpiresAt ?? new Date()).toISOString(),
     };
-  }
-
-  private async projectsOf(user: Omit<UserRecord, 'passwordHash'>): Promise<Actor['projects']> {
-    if (user.role === 'admin') return 'all';
-    return new Map((await this.identity.memberships(user.id)).map((m) => [m.project_id, m.role]));
   }
 
   private async startSession(user: UserRecord, req: FastifyRequest, reply: FastifyReply): Promise<SessionInfo> {
@@ -185,6 +180,11 @@ export class AuthService implements OnApplicationBootstrap {
     if (!token) throw new ApiException('E_NOT_FOUND', `You have no token ${tokenId}.`);
     await this.identity.audit({ actorUserId: actor.user.id, actorEmail: actor.user.email, action: 'token.revoked', target: tokenId, ip });
   }
+}
+
+/** What the actor may see: every project for an admin, else their memberships with the role of each. */
+function projectsOf(user: Pick<UserRecord, 'role'>, memberships: Membership[]): Actor['projects'] {
+  return user.role === 'admin' ? 'all' : new Map(memberships.map((m) => [m.project_id, m.role]));
 }
 
 /** The bearer credential of `Authorization: Bearer <secret>`, if any. */
