@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, ElementRef, computed, effect, inject, signal, untracked } from '@angular/core';
+import { NgTemplateOutlet } from '@angular/common';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { MetaStore } from './core/meta.store';
 import { PendingApprovals } from './core/pending-approvals';
@@ -8,7 +9,7 @@ import { ThemeService } from './core/theme.service';
 @Component({
   selector: 'omni-root',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterOutlet, RouterLink, RouterLinkActive],
+  imports: [NgTemplateOutlet, RouterOutlet, RouterLink, RouterLinkActive],
   host: { '(document:click)': 'closeMenuOutside($event)' },
   template: `
     <a class="skip-link" href="#main">Skip to content</a>
@@ -84,24 +85,23 @@ import { ThemeService } from './core/theme.service';
           <a routerLink="/system" routerLinkActive="active" data-testid="nav-system">System health</a>
         </nav>
         <main id="main" class="content" tabindex="-1">
-          @if (metaStore.connection() === 'offline') {
-            <div class="banner error" role="alert" data-testid="error-banner">
-              Cannot reach the OmniAI API ({{ metaStore.lastError() }}). Retrying every 5 seconds.
-            </div>
-          }
-          <router-outlet />
+          <ng-container [ngTemplateOutlet]="page" />
         </main>
       </div>
     } @else {
       <main id="main" class="content bare" tabindex="-1">
-        @if (metaStore.connection() === 'offline') {
-          <div class="banner error" role="alert" data-testid="error-banner">
-            Cannot reach the OmniAI API ({{ metaStore.lastError() }}). Retrying every 5 seconds.
-          </div>
-        }
-        <router-outlet />
+        <ng-container [ngTemplateOutlet]="page" />
       </main>
     }
+    <!-- The page itself, under the navigation when signed in and alone on the sign-in and invite pages. -->
+    <ng-template #page>
+      @if (metaStore.connection() === 'offline') {
+        <div class="banner error" role="alert" data-testid="error-banner">
+          Cannot reach the OmniAI API ({{ metaStore.lastError() }}). Retrying every 5 seconds.
+        </div>
+      }
+      <router-outlet />
+    </ng-template>
   `,
 })
 export class AppComponent {
