@@ -5,7 +5,6 @@ import {
   CancellationScope,
   CancelledFailure,
   condition,
-  defineSignal,
   isCancellation,
   patched,
   proxyActivities,
@@ -26,9 +25,9 @@ import type {
   ResumeRunSignal,
   RunBudget,
   RunEvent,
-  SIGNALS,
   TokenUsage,
 } from '@omniai/contracts';
+import { approvalDecisionSignal, resumeRunSignal, toolTaskQueue } from '@omniai/workflow-api';
 import type { RunActivities, RunLogSinks, RunToolActivities, ToolPrepActivities } from './activity-interfaces';
 import { RunLog } from './run-log';
 
@@ -61,9 +60,6 @@ const { prepareToolCall } = proxyActivities<ToolPrepActivities>({
   retry: { initialInterval: '500 milliseconds', maximumAttempts: 5 },
 });
 
-/** An operator's reviewers decide approvals (name shared with the API through the contracts). */
-export const approvalDecisionSignal = defineSignal<[ApprovalDecisionSignal]>('approvalDecision' satisfies (typeof SIGNALS)['approvalDecision']);
-
 const { runLog } = proxySinks<RunLogSinks>();
 
 const PROVIDER_CODES: ReadonlySet<string> = new Set<ErrorCode>([
@@ -80,9 +76,6 @@ const BUDGET_EXCEEDED = 'BudgetExceeded';
 
 /** Model and tool calls a run may make when its budget sets no steps limit. */
 const DEFAULT_MAX_STEPS = 50;
-
-/** An operator continues a paused run (name shared with the API through the contracts). */
-export const resumeRunSignal = defineSignal<[ResumeRunSignal]>('resumeRun' satisfies (typeof SIGNALS)['resumeRun']);
 
 type BudgetLimit = 'tokens' | 'cost' | 'wall_time' | 'steps';
 interface Overrun {
@@ -102,7 +95,7 @@ export async function agentRunWorkflow(input: AgentRunInput): Promise<AgentRunRe
   // Tool activities run on their own queue next to this one (contracts' toolTaskQueue: `<runs queue>-tools`); a
   // dead worker stops heartbeating and the call is retried, with the same idempotency key, on another.
   const { runTool } = proxyActivities<RunToolActivities>({
-    taskQueue: `${workflowInfo().taskQueue}-tools`,
+    taskQueue: toolTaskQueue(workflowInfo().taskQueue),
     startToCloseTimeout: '1 hour',
     heartbeatTimeout: '10 seconds',
     retry: { initialInterval: '1 second', maximumAttempts: 5 },

@@ -1,9 +1,6 @@
 import { uuid4 } from '@temporalio/workflow';
-import type { Actor, PersistedKind, RUN_EVENT_SCHEMA_VERSION, RunEvent, RunEventPayload } from '@omniai/contracts';
-
-// Type-only imports keep zod out of the workflow bundle (every workflow isolate would carry it); the compiler
-// still checks that this literal matches the contract's version.
-const SCHEMA_VERSION: typeof RUN_EVENT_SCHEMA_VERSION = 1;
+import type { Actor, PersistedKind, RunEvent, RunEventPayload } from '@omniai/contracts';
+import { RUN_EVENT_SCHEMA_VERSION } from '@omniai/contracts/pure';
 
 /**
  * Builds a run's events inside workflow code. `seq`, `event_id` and `ts` come from the workflow's deterministic
@@ -29,7 +26,7 @@ export class RunLog {
       actor,
       correlation_id: this.runId,
       causation_id: causedBy?.event_id ?? null,
-      schema_version: SCHEMA_VERSION,
+      schema_version: RUN_EVENT_SCHEMA_VERSION,
       payload,
     } as RunEvent;
   }

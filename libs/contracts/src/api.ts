@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PROVIDER_PRESET_IDS } from './provider-presets';
-import { RunBudget, type RunEvent, RunPins } from './run-events';
+import { RUN_STATUSES } from './pure/run-status';
+import { RunBudget, RunPins } from './run-events';
 
 /** Largest user message accepted inline in a request body (characters). Larger input is refused with 413/400. */
 export const MAX_MESSAGE_CHARS = 200_000;
@@ -35,34 +36,8 @@ export const CreateThreadRequest = z.strictObject({
 export type CreateThreadRequest = z.infer<typeof CreateThreadRequest>;
 
 /** `paused`: waiting for an operator (a budget ran out with `on_exceed: "pause"`); resume or cancel it. */
-export const RunStatus = z.enum(['queued', 'running', 'paused', 'completed', 'failed', 'cancelled']);
+export const RunStatus = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatus>;
-
-/** Terminal statuses: the run will append no further events. */
-export const TERMINAL_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(['completed', 'failed', 'cancelled']);
-
-/**
- * The status a run has after `event` (undefined: unchanged). The one projection of status from the log, shared by
- * the store and the console.
- */
-export function runStatusAfter(event: Pick<RunEvent, 'kind' | 'payload'>): RunStatus | undefined {
-  switch (event.kind) {
-    case 'run_created':
-      return 'running';
-    case 'run_completed':
-      return 'completed';
-    case 'run_failed':
-      return 'failed';
-    case 'run_cancelled':
-      return 'cancelled';
-    case 'system_event': {
-      const type = (event.payload as { type: string }).type;
-      return type === 'paused' ? 'paused' : type === 'resumed' ? 'running' : undefined;
-    }
-    default:
-      return undefined;
-  }
-}
 
 export const Run = z.strictObject({
   id: z.uuid(),

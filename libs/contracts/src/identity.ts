@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CAPABILITIES, PROJECT_ROLES, ROLES, TOKEN_SCOPES } from './pure/identity';
 
 /**
  * Who may do what (D31). A user has a workspace role; inside a project, the role of their membership applies.
@@ -6,31 +7,19 @@ import { z } from 'zod';
  * capabilities as scopes. Separation of duties: an operator starts and steers runs but does not approve tool calls;
  * a reviewer approves but does not start runs; only an admin does both.
  */
-export const Role = z.enum(['admin', 'operator', 'reviewer', 'viewer']);
+export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
 /** What a route needs. `admin` covers workspace administration (users, policy, providers, prices, audit). */
-export const Capability = z.enum(['read', 'operate', 'review', 'admin']);
+export const Capability = z.enum(CAPABILITIES);
 export type Capability = z.infer<typeof Capability>;
 
-/** The capabilities of each role. */
-export const ROLE_CAPABILITIES: Readonly<Record<Role, readonly Capability[]>> = {
-  admin: ['read', 'operate', 'review', 'admin'],
-  operator: ['read', 'operate'],
-  reviewer: ['read', 'review'],
-  viewer: ['read'],
-};
-
-export function roleAllows(role: Role, capability: Capability): boolean {
-  return ROLE_CAPABILITIES[role].includes(capability);
-}
-
 /** Roles a project membership can have (an admin sees every project without one). */
-export const ProjectRole = z.enum(['operator', 'reviewer', 'viewer']);
+export const ProjectRole = z.enum(PROJECT_ROLES);
 export type ProjectRole = z.infer<typeof ProjectRole>;
 
 /** Scopes of a bearer token on the public lane: a token can use a capability only if it has the scope AND its user can. */
-export const TokenScope = z.enum(['read', 'operate', 'review']);
+export const TokenScope = z.enum(TOKEN_SCOPES);
 export type TokenScope = z.infer<typeof TokenScope>;
 
 const Email = z

@@ -8,6 +8,7 @@ export * from './openapi';
 export * from './openapi-tools';
 export * from './mcp-tools';
 export * from './provider-presets';
+export * from './pure';
 export * from './redact';
 export * from './routes';
 export * from './run-events';

@@ -44,6 +44,7 @@ import { ProviderPresetInfo } from './provider-presets';
 import { AssistantMessageDelta, RunEvent } from './run-events';
 import {
   Approval,
+  ApprovalDetail,
   ApprovalsQuery,
   DecideApprovalRequest,
   DecideApprovalResponse,
@@ -626,7 +627,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: 'One approval with the log of every decide call made for it (applied, no-op or refused).',
     pathParams: APPROVAL_ID_PARAM,
     status: 200,
-    response: Approval.extend({ decisions: z.array(z.strictObject({ decision: z.string(), outcome: z.string(), decided_by: z.string(), at: z.iso.datetime() })) }),
+    response: ApprovalDetail,
     errors: { 400: 'approvalId is malformed.', 404: 'No such approval.' },
   },
   {

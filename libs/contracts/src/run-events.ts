@@ -1,29 +1,12 @@
 import { z } from 'zod';
 import { ArtifactRef } from './artifacts';
 import { ErrorCode } from './errors';
-
-/** Version of the RunEvent envelope and payload schemas; bumped on any incompatible change. */
-export const RUN_EVENT_SCHEMA_VERSION = 1;
+import { RUN_EVENT_KINDS, RUN_EVENT_SCHEMA_VERSION, type SYSTEM_EVENT_TYPES } from './pure/run-events';
+import { ToolRisk } from './tools';
 
 /** Every kind of RunEvent. `assistant_message_delta` is ephemeral: streamed, never stored, never given a `seq`. */
-export const RunEventKind = z.enum([
-  'run_created',
-  'user_message',
-  'assistant_message_delta',
-  'assistant_message',
-  'tool_call',
-  'tool_result',
-  'tool_error',
-  'artifact_ref',
-  'system_event',
-  'run_completed',
-  'run_failed',
-  'run_cancelled',
-]);
+export const RunEventKind = z.enum(RUN_EVENT_KINDS);
 export type RunEventKind = z.infer<typeof RunEventKind>;
-
-/** Kinds that end a run; exactly one of them is a run's last event. */
-export const TERMINAL_KINDS = ['run_completed', 'run_failed', 'run_cancelled'] as const satisfies readonly RunEventKind[];
 
 /** Who caused an event. */
 export const Actor = z.strictObject({
@@ -77,6 +60,59 @@ export const TokenUsage = z.strictObject({
 });
 export type TokenUsage = z.infer<typeof TokenUsage>;
 
+/** `data` of an `approval_requested` system event: a tool call waits for a reviewer (the approval row is projected from it). */
+export const ApprovalRequestedData = z.strictObject({
+  approval_id: z.string(),
+  call_id: z.string(),
+  tool_id: z.string(),
+  tool_version: z.string(),
+  manifest_hash: z.string(),
+  arguments_hash: z.string(),
+  arguments_redacted: z.unknown(),
+  /** The tool's risk (null only when its manifest could not be resolved, and then no reviewer is asked). */
+  risk: ToolRisk.nullable(),
+  reason_code: z.string(),
+  requested_by: Actor,
+  expires_at: z.iso.datetime(),
+});
+export type ApprovalRequestedData = z.infer<typeof ApprovalRequestedData>;
+
+/** `data` of an `approval_decided` system event: a reviewer decided, or nobody did in time (`expired`). */
+export const ApprovalDecidedData = z.strictObject({
+  approval_id: z.string(),
+  status: z.enum(['approved', 'denied', 'expired']),
+  decided_by: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+export type ApprovalDecidedData = z.infer<typeof ApprovalDecidedData>;
+
+/** A budget limit a run can exceed. */
+export const BudgetLimit = z.enum(['tokens', 'cost', 'wall_time', 'steps']);
+export type BudgetLimit = z.infer<typeof BudgetLimit>;
+
+const systemEvent = <T extends (typeof SYSTEM_EVENT_TYPES)[number], D extends z.ZodType>(type: T, data: D) =>
+  z.strictObject({ type: z.literal(type), message: z.string(), data });
+
+/** Payload of a `system_event`, discriminated on `type`: what happened to the run besides messages and tool calls. */
+export const SystemEventPayload = z.discriminatedUnion('type', [
+  systemEvent('approval_requested', ApprovalRequestedData),
+  systemEvent('approval_decided', ApprovalDecidedData),
+  /** A tool call the policy (or a reviewer, or the clock) refused; a `tool_error` follows. */
+  systemEvent('policy_denied', z.strictObject({ call_id: z.string(), tool_id: z.string(), reason_code: z.string() })),
+  /** `action: "pause"` when the run pauses instead of ending. */
+  systemEvent(
+    'budget_exceeded',
+    z.strictObject({ limit: BudgetLimit, max: z.number(), used: z.number(), action: z.literal('pause').optional() }),
+  ),
+  systemEvent('paused', z.strictObject({ limit: BudgetLimit })),
+  /** `budget`: the budget now in force; `paused_ms`: how long the run waited. */
+  systemEvent('resumed', z.strictObject({ budget: RunBudget, paused_ms: z.number().nonnegative() })),
+]);
+export type SystemEventPayload = z.infer<typeof SystemEventPayload>;
+export type SystemEventType = SystemEventPayload['type'];
+/** `data` of a system event, by type. */
+export type SystemEventData<T extends SystemEventType> = Extract<SystemEventPayload, { type: T }>['data'];
+
 /** Payload schema for each kind. */
 export const RunEventPayloads = {
   run_created: z.strictObject({
@@ -109,12 +145,7 @@ export const RunEventPayloads = {
     duration_ms: z.number().nonnegative(),
   }),
   tool_error: z.strictObject({ call_id: z.string(), code: z.string(), message: z.string() }),
-  artifact_ref: z.strictObject({ artifact: ArtifactRef, label: z.string().max(200) }),
-  system_event: z.strictObject({
-    type: z.enum(['approval_requested', 'approval_decided', 'policy_denied', 'budget_exceeded', 'paused', 'resumed', 'gate', 'notice']),
-    message: z.string(),
-    data: z.record(z.string(), z.unknown()).optional(),
-  }),
+  system_event: SystemEventPayload,
   run_completed: z.strictObject({ duration_ms: z.number().nonnegative(), usage: TokenUsage }),
   run_failed: z.strictObject({ code: ErrorCode, message: z.string() }),
   run_cancelled: z.strictObject({ reason: z.string(), partial_output: z.boolean() }),
@@ -148,7 +179,6 @@ export const RunEvent = z.discriminatedUnion('kind', [
   persisted('tool_call'),
   persisted('tool_result'),
   persisted('tool_error'),
-  persisted('artifact_ref'),
   persisted('system_event'),
   persisted('run_completed'),
   persisted('run_failed'),

@@ -1,14 +1,7 @@
 import { z } from 'zod';
 import { Actor, MessageContent, RunBudget, RunPins, TokenUsage } from './run-events';
 import { ArtifactRef } from './artifacts';
-
-/**
- * Task queues are durable API: workers and the API meet on these names, and renaming one strands running work.
- */
-export const TASK_QUEUES = {
-  /** Workflows and the activities that need Postgres or Docker. */
-  runs: 'omni-runs',
-} as const;
+import { ToolRisk } from './tools';
 
 /** What the sandbox reports about itself from inside a locked-down container. */
 export const SandboxProbe = z.strictObject({
@@ -29,20 +22,7 @@ export const SystemCheckReport = z.strictObject({
 });
 export type SystemCheckReport = z.infer<typeof SystemCheckReport>;
 
-/** Workflow type names: durable API, used by the API to start workflows without importing their code. */
-export const WORKFLOW_TYPES = {
-  agentRun: 'agentRunWorkflow',
-  systemCheck: 'systemCheckWorkflow',
-} as const;
-
-/** Signal names: durable API, shared by the API (which sends them) and the workflows (which handle them). */
-export const SIGNALS = {
-  /** Continue a paused run; payload `ResumeRunSignal`. */
-  resumeRun: 'resumeRun',
-  /** A reviewer decided an approval; payload `ApprovalDecisionSignal`. */
-  approvalDecision: 'approvalDecision',
-} as const;
-
+/** Payload of `approvalDecisionSignal` (`@omniai/workflow-api`): a reviewer decided an approval. */
 export const ApprovalDecisionSignal = z.strictObject({
   approval_id: z.string(),
   decision: z.enum(['approve', 'deny']),
@@ -52,9 +32,7 @@ export const ApprovalDecisionSignal = z.strictObject({
 });
 export type ApprovalDecisionSignal = z.infer<typeof ApprovalDecisionSignal>;
 
-/** Tool activities run on their own task queue, next to the runs queue they serve. */
-export const toolTaskQueue = (runsQueue: string) => `${runsQueue}-tools`;
-
+/** Payload of `resumeRunSignal` (`@omniai/workflow-api`): an operator continues a paused run. */
 export const ResumeRunSignal = z.strictObject({
   budget: RunBudget.optional(),
   reason: z.string().max(500).optional(),
@@ -105,7 +83,8 @@ export const PreparedToolCall = z.strictObject({
   arguments: z.union([z.strictObject({ inline: z.unknown() }), z.strictObject({ artifact: ArtifactRef })]),
   arguments_hash: z.string(),
   arguments_redacted: z.unknown(),
-  risk: z.unknown(),
+  /** The tool's risk; null only when the call is invalid because its manifest could not be resolved. */
+  risk: ToolRisk.nullable(),
   /** Input did not match the tool's schema (or the tool is not pinned to the run): the call fails without running. */
   invalid: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
   decision: z.strictObject({ decision: z.enum(['allow', 'deny', 'require_approval']), reason_code: z.string(), reason: z.string() }),

@@ -1,17 +1,8 @@
 import { z } from 'zod';
+import { SCOPES } from './pure/tools';
 
 /** Scopes a tool can require; grants are deny-by-default. */
-export const Scope = z.enum([
-  'read_web',
-  /** Requests that change something on an external web API (`openapi_proxy` operations other than GET and HEAD). */
-  'write_web',
-  'read_files',
-  'write_files',
-  'read_github',
-  'write_github',
-  'send_email',
-  'python_exec',
-]);
+export const Scope = z.enum(SCOPES);
 export type Scope = z.infer<typeof Scope>;
 
 /** A JSON Schema document (draft 2020-12), kept opaque here and validated by the tool runtime. */
@@ -31,6 +22,26 @@ export const ExecutionBinding = z.discriminatedUnion('type', [
 ]);
 export type ExecutionBinding = z.infer<typeof ExecutionBinding>;
 
+/** What a tool may do and reach, and the limits it runs under: what the policy decides on and reviewers see. */
+export const ToolRisk = z.strictObject({
+  side_effect: z.enum(['read', 'write', 'external_write']),
+  scopes: z.array(Scope),
+  egress_hosts: z.array(z.string()),
+  limits: z.strictObject({
+    timeout_ms: z.number().int().positive().max(3_600_000),
+    memory_mb: z.number().int().positive().max(16_384),
+    cpus: z.number().positive().max(16),
+  }),
+  /**
+   * What the tool's publisher says about it (an MCP server's tool annotations), shown to reviewers. Advisory only:
+   * the side effect and scopes above are what the policy decides on, and no hint lifts a requirement.
+   */
+  hints: z
+    .strictObject({ destructive: z.boolean().optional(), idempotent: z.boolean().optional(), open_world: z.boolean().optional() })
+    .optional(),
+});
+export type ToolRisk = z.infer<typeof ToolRisk>;
+
 /** A tool: identity, validated IO, risk metadata and how it executes. */
 export const ToolManifest = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,99}$/),
@@ -39,23 +50,7 @@ export const ToolManifest = z.strictObject({
   description: z.string().min(1).max(2000),
   input_schema: JsonSchema,
   output_schema: JsonSchema,
-  risk: z.strictObject({
-    side_effect: z.enum(['read', 'write', 'external_write']),
-    scopes: z.array(Scope),
-    egress_hosts: z.array(z.string()),
-    limits: z.strictObject({
-      timeout_ms: z.number().int().positive().max(3_600_000),
-      memory_mb: z.number().int().positive().max(16_384),
-      cpus: z.number().positive().max(16),
-    }),
-    /**
-     * What the tool's publisher says about it (an MCP server's tool annotations), shown to reviewers. Advisory only:
-     * the side effect and scopes above are what the policy decides on, and no hint lifts a requirement.
-     */
-    hints: z
-      .strictObject({ destructive: z.boolean().optional(), idempotent: z.boolean().optional(), open_world: z.boolean().optional() })
-      .optional(),
-  }),
+  risk: ToolRisk,
   binding: ExecutionBinding,
 });
 export type ToolManifest = z.infer<typeof ToolManifest>;
@@ -174,7 +169,7 @@ export const Approval = z.strictObject({
   manifest_hash: z.string(),
   arguments_hash: z.string(),
   arguments_redacted: z.unknown(),
-  risk: ToolManifest.shape.risk,
+  risk: ToolRisk,
   reason_code: z.string(),
   requested_by: z.strictObject({ type: z.enum(['user', 'agent', 'service']), id: z.string() }),
   status: ApprovalStatus,
@@ -185,6 +180,14 @@ export const Approval = z.strictObject({
   decided_at: z.iso.datetime().nullable(),
 });
 export type Approval = z.infer<typeof Approval>;
+
+/** One decide call made for an approval, as the log keeps it (applied, counted, no-op or refused). */
+export const ApprovalDecisionEntry = z.strictObject({ decision: z.string(), outcome: z.string(), decided_by: z.string(), at: z.iso.datetime() });
+export type ApprovalDecisionEntry = z.infer<typeof ApprovalDecisionEntry>;
+
+/** `GET /v1/approvals/:approvalId`: the approval with the log of every decide call made for it. */
+export const ApprovalDetail = Approval.extend({ decisions: z.array(ApprovalDecisionEntry) });
+export type ApprovalDetail = z.infer<typeof ApprovalDetail>;
 
 /** `POST /v1/approvals/:id/decide`. `arguments_hash` must be the call's: a decision binds to the exact arguments. */
 export const DecideApprovalRequest = z.strictObject({

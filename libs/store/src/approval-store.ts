@@ -1,31 +1,8 @@
-import type { Approval, ApprovalsQuery, ApprovalStatus, RunEvent } from '@omniai/contracts';
+import type { Approval, ApprovalDecisionEntry, ApprovalsQuery, ApprovalStatus, RunEvent } from '@omniai/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 
 type Row = Record<string, unknown>;
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v == null ? null : new Date(String(v)).toISOString());
-
-/** `system_event.data` of an `approval_requested` event (what the workflow records when a call needs a reviewer). */
-export interface ApprovalRequestedData {
-  approval_id: string;
-  call_id: string;
-  tool_id: string;
-  tool_version: string;
-  manifest_hash: string;
-  arguments_hash: string;
-  arguments_redacted: unknown;
-  risk: Approval['risk'];
-  reason_code: string;
-  requested_by: Approval['requested_by'];
-  expires_at: string;
-}
-
-/** `system_event.data` of an `approval_decided` event. */
-export interface ApprovalDecidedData {
-  approval_id: string;
-  status: Exclude<ApprovalStatus, 'pending'>;
-  decided_by: string | null;
-  reason: string | null;
-}
 
 function toApproval(r: Row): Approval {
   return {
@@ -61,7 +38,7 @@ export class ApprovalStore {
   static async project(tx: EntityManager, runId: string, event: RunEvent): Promise<void> {
     if (event.kind !== 'system_event') return;
     if (event.payload.type === 'approval_requested') {
-      const d = event.payload.data as unknown as ApprovalRequestedData;
+      const d = event.payload.data;
       await tx.query(
         `insert into approvals (id, run_id, project_id, call_id, tool_id, tool_version, manifest_hash, arguments_hash,
            arguments_redacted, risk, reason_code, requested_by, status, requested_at, expires_at)
@@ -71,7 +48,7 @@ export class ApprovalStore {
           JSON.stringify(d.risk), d.reason_code, JSON.stringify(d.requested_by), event.ts, d.expires_at],
       );
     } else if (event.payload.type === 'approval_decided') {
-      const d = event.payload.data as unknown as ApprovalDecidedData;
+      const d = event.payload.data;
       await tx.query(
         `update approvals set status = $2, decided_by = coalesce($3, decided_by), decision_reason = coalesce($4, decision_reason),
            decided_at = coalesce(decided_at, $5) where id = $1`,
@@ -128,7 +105,7 @@ export class ApprovalStore {
     );
   }
 
-  async decisions(id: string): Promise<Array<{ decision: string; outcome: string; decided_by: string; at: string }>> {
+  async decisions(id: string): Promise<ApprovalDecisionEntry[]> {
     const rows: Row[] = await this.db.query(`select decision, outcome, decided_by, at from approval_decisions where approval_id = $1 order by id`, [id]);
     return rows.map((r) => ({ decision: String(r['decision']), outcome: String(r['outcome']), decided_by: String(r['decided_by']), at: iso(r['at'])! }));
   }

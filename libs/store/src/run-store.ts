@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { runStatusAfter, TERMINAL_RUN_STATUSES } from '@omniai/contracts';
+import { agentRunWorkflowId, runStatusAfter, TERMINAL_RUN_STATUSES } from '@omniai/contracts';
 import type {
   AssistantMessageDelta,
   MessageContent,
@@ -133,7 +133,7 @@ export class RunStore {
     const rows: Row[] = await this.db.query(
       `insert into runs (id, project_id, thread_id, status, pins, input, retry_of, workflow_id, budget)
        values ($1, $2, $3, 'queued', $4, $5, $6, $7, $8) returning *`,
-      [id, run.projectId, run.threadId, JSON.stringify(run.pins), JSON.stringify(run.input), run.retryOf, `run-${id}`, run.budget ? JSON.stringify(run.budget) : null],
+      [id, run.projectId, run.threadId, JSON.stringify(run.pins), JSON.stringify(run.input), run.retryOf, agentRunWorkflowId(id), run.budget ? JSON.stringify(run.budget) : null],
     );
     return toRun(rows[0]!);
   }

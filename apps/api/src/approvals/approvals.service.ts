@@ -3,23 +3,23 @@ import {
   type Actor,
   type Approval,
   type ApprovalDecisionSignal,
+  type ApprovalDetail,
   type ApprovalsQuery,
   type DecideApprovalRequest,
   type DecideApprovalResponse,
-  SIGNALS,
 } from '@omniai/contracts';
 import { approvalRuleFor } from '@omniai/policy';
 import { ApprovalStore, PolicyStore, RunStore } from '@omniai/store';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { ApiException } from '../errors/api.exception';
-import { TemporalService } from '../temporal/temporal.service';
+import { RunWorkflows } from '../temporal/run-workflows';
 
 @Injectable()
 export class ApprovalsService {
   constructor(
     private readonly approvals: ApprovalStore,
     private readonly runs: RunStore,
-    private readonly temporal: TemporalService,
+    private readonly workflows: RunWorkflows,
     private readonly policies: PolicyStore,
   ) {}
 
@@ -27,7 +27,7 @@ export class ApprovalsService {
     return this.approvals.list(query, visible);
   }
 
-  async get(id: string): Promise<Approval & { decisions: Awaited<ReturnType<ApprovalStore['decisions']>> }> {
+  async get(id: string): Promise<ApprovalDetail> {
     const approval = await this.approvals.get(id);
     if (!approval) throw new ApiException('E_NOT_FOUND', `No approval ${id}.`);
     return { ...approval, decisions: await this.approvals.decisions(id) };
@@ -78,7 +78,7 @@ export class ApprovalsService {
       ...(body.reason ? { reason: body.reason } : {}),
     };
     try {
-      await this.temporal.client.workflow.getHandle(run!.workflow_id).signal<[ApprovalDecisionSignal]>(SIGNALS.approvalDecision, signal);
+      await this.workflows.signalApprovalDecision(run!.workflow_id, signal);
     } catch (err) {
       // Not delivered: give the decision back so that it can be made again.
       await this.approvals.unclaim(id);

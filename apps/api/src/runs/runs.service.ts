@@ -2,23 +2,19 @@ import { Injectable, Logger } from '@nestjs/common';
 import {
   type Actor,
   type AgentRunInput,
-  type AgentRunResult,
   INLINE_PAYLOAD_LIMIT_BYTES,
   type MessageContent,
   type ResumeRunRequest,
   type ResumeRunSignal,
   type Run,
   type RunEvent,
-  SIGNALS,
   type StartRunRequest,
   TERMINAL_RUN_STATUSES,
-  WORKFLOW_TYPES,
 } from '@omniai/contracts';
 import { ArtifactStore, RunStore, ToolRegistryStore } from '@omniai/store';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { AppConfig } from '../config/app-config';
 import { ApiException } from '../errors/api.exception';
-import { TemporalService } from '../temporal/temporal.service';
+import { RunWorkflows } from '../temporal/run-workflows';
 import { DEFAULT_PINS } from './default-pins';
 
 @Injectable()
@@ -29,8 +25,7 @@ export class RunsService {
     private readonly store: RunStore,
     private readonly artifacts: ArtifactStore,
     private readonly tools: ToolRegistryStore,
-    private readonly temporal: TemporalService,
-    private readonly config: AppConfig,
+    private readonly workflows: RunWorkflows,
   ) {}
 
   async get(runId: string): Promise<Run> {
@@ -72,7 +67,7 @@ export class RunsService {
     const run = await this.get(runId);
     if (TERMINAL_RUN_STATUSES.has(run.status)) throw new ApiException('E_CONFLICT', `Run ${runId} has already ended (${run.status}).`);
     try {
-      await this.temporal.client.workflow.getHandle(run.workflow_id).cancel();
+      await this.workflows.cancelRun(run.workflow_id);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new ApiException('E_CONFLICT', `Run ${runId} has already ended.`);
       throw this.temporalDown(err);
@@ -89,7 +84,7 @@ export class RunsService {
     if (run.status !== 'paused') throw new ApiException('E_CONFLICT', `Run ${runId} is ${run.status}, not paused; only a paused run can be resumed.`);
     const signal: ResumeRunSignal = { resumed_by: resumedBy, ...(body.budget ? { budget: body.budget } : {}), ...(body.reason ? { reason: body.reason } : {}) };
     try {
-      await this.temporal.client.workflow.getHandle(run.workflow_id).signal<[ResumeRunSignal]>(SIGNALS.resumeRun, signal);
+      await this.workflows.resumeRun(run.workflow_id, signal);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new ApiException('E_CONFLICT', `Run ${runId} has already ended.`);
       throw this.temporalDown(err);
@@ -120,11 +115,7 @@ export class RunsService {
     };
     try {
       // Started by typed name: the API never imports workflow code.
-      await this.temporal.client.workflow.start<(i: AgentRunInput) => Promise<AgentRunResult>>(WORKFLOW_TYPES.agentRun, {
-        taskQueue: this.config.taskQueue,
-        workflowId: run.workflow_id,
-        args: [input],
-      });
+      await this.workflows.startAgentRun(input);
     } catch (err) {
       await this.store.failUnstartedRun(run.id, 'E_DEPENDENCY_UNAVAILABLE', 'The run engine (Temporal) was unavailable.');
       throw this.temporalDown(err);

@@ -183,8 +183,8 @@ describe('tool runtime: the model calls tools, the policy decides, reviewers app
     await waitFor(r.id, ['completed']);
     const evs = await events(r.id);
     expect(evs.filter((e) => e.kind === 'tool_result')).toHaveLength(1);
-    const decided = evs.find((e) => e.kind === 'system_event' && (e.payload as { type: string }).type === 'approval_decided');
-    expect((decided?.payload as unknown as { data: { decided_by: string } }).data.decided_by).toBe(bob.user.email);
+    const decided = evs.flatMap((e) => (e.kind === 'system_event' && e.payload.type === 'approval_decided' ? [e.payload.data] : []))[0];
+    expect(decided?.decided_by).toBe(bob.user.email);
     const log = (await api.get(`/v1/approvals/${approval.id}`)).body.decisions.map((d: { outcome: string; decided_by: string }) => `${d.decided_by}:${d.outcome}`);
     // The last approval is counted, completes the rule, and is applied.
     expect(log).toEqual([`${api.user.email}:refused`, `${alice.user.email}:counted`, `${alice.user.email}:no_op`, `${bob.user.email}:counted`, `${bob.user.email}:applied`]);

@@ -32,7 +32,7 @@ const STATE_LABEL: Record<CardState, string> = { pending: 'Needs approval', appr
           <code class="tool" data-testid="approval-tool">{{ a.tool_id }}</code><span class="muted small">&#64;{{ a.tool_version }}</span>
         </header>
         <p class="why" data-testid="approval-reason">{{ reason() }}</p>
-        <omni-risk-chips [risk]="a.risk" [limits]="true" />
+        @if (a.risk; as risk) { <omni-risk-chips [risk]="risk" [limits]="true" /> }
         <div class="label">Arguments <span class="muted">(redacted)</span></div>
         <div class="args" data-testid="approval-arguments"><omni-json-tree [value]="a.arguments_redacted" /></div>
         <dl class="facts tight">

@@ -1,21 +1,5 @@
-import type { Approval, ApprovalStatus, RunEvent } from '@omniai/contracts';
-
-/**
- * `system_event.data` of an `approval_requested` event, as the workflow records it: the fields an `Approval` row is
- * projected from (the contracts type `data` loosely, so the shape is derived from `Approval` here).
- */
-export type ApprovalRequestedData = Pick<
-  Approval,
-  'call_id' | 'tool_id' | 'tool_version' | 'manifest_hash' | 'arguments_hash' | 'arguments_redacted' | 'risk' | 'reason_code' | 'requested_by' | 'expires_at'
-> & { approval_id: string };
-
-/** `system_event.data` of an `approval_decided` event. */
-export interface ApprovalDecidedData {
-  approval_id: string;
-  status: Exclude<ApprovalStatus, 'pending'>;
-  decided_by: string | null;
-  reason: string | null;
-}
+import type { Approval, ApprovalDecidedData, ApprovalRequestedData, ApprovalStatus, RunEvent, SystemEventData } from '@omniai/contracts';
+import { isTerminalKind } from '@omniai/contracts/pure';
 
 /** A decision as the console shows it, whether it came from the run's events or from the API. */
 export interface DecisionView {
@@ -25,19 +9,16 @@ export interface DecisionView {
   at: string | null;
 }
 
-type SystemEvent = Extract<RunEvent, { kind: 'system_event' }>;
+export const approvalRequested = (e: RunEvent): ApprovalRequestedData | null =>
+  e.kind === 'system_event' && e.payload.type === 'approval_requested' ? e.payload.data : null;
 
-const systemOfType = (e: RunEvent, type: SystemEvent['payload']['type']): e is SystemEvent => e.kind === 'system_event' && e.payload.type === type;
+export const approvalDecided = (e: RunEvent): ApprovalDecidedData | null =>
+  e.kind === 'system_event' && e.payload.type === 'approval_decided' ? e.payload.data : null;
 
-export function approvalRequested(e: RunEvent): ApprovalRequestedData | null {
-  return systemOfType(e, 'approval_requested') && e.payload.data ? (e.payload.data as unknown as ApprovalRequestedData) : null;
-}
+export const policyDenied = (e: RunEvent): SystemEventData<'policy_denied'> | null =>
+  e.kind === 'system_event' && e.payload.type === 'policy_denied' ? e.payload.data : null;
 
-export function approvalDecided(e: RunEvent): ApprovalDecidedData | null {
-  return systemOfType(e, 'approval_decided') && e.payload.data ? (e.payload.data as unknown as ApprovalDecidedData) : null;
-}
-
-export const isPolicyDenied = (e: RunEvent): boolean => systemOfType(e, 'policy_denied');
+export const isPolicyDenied = (e: RunEvent): boolean => policyDenied(e) !== null;
 
 /** The decision the run recorded for an approval (its `approval_decided` event), if any. */
 export function decisionInRun(events: readonly RunEvent[], approvalId: string): DecisionView | null {
@@ -53,8 +34,7 @@ export function decisionOf(a: Pick<Approval, 'status' | 'decided_by' | 'decision
   return a.status === 'pending' ? null : { status: a.status, decided_by: a.decided_by, reason: a.decision_reason, at: a.decided_at };
 }
 
-const TERMINAL_KINDS: ReadonlySet<RunEvent['kind']> = new Set(['run_completed', 'run_failed', 'run_cancelled']);
-export const runEnded = (events: readonly RunEvent[]): boolean => events.some((e) => TERMINAL_KINDS.has(e.kind));
+export const runEnded = (events: readonly RunEvent[]): boolean => events.some((e) => isTerminalKind(e.kind));
 
 /** The approvals a run still waits on: requested, not decided, and the run has not ended. */
 export function waitingApprovals(events: readonly RunEvent[]): Array<{ event: RunEvent; data: ApprovalRequestedData }> {

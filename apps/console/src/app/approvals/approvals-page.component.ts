@@ -1,8 +1,8 @@
 import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, Injector, afterNextRender, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import type { Approval, DecideApprovalResponse } from '@omniai/contracts';
-import { ApiClient, type ApprovalDetail, ApiError } from '../core/api-client';
+import type { Approval, ApprovalDetail, DecideApprovalResponse } from '@omniai/contracts';
+import { ApiClient, ApiError } from '../core/api-client';
 import { PendingApprovals } from '../core/pending-approvals';
 import { JsonTreeComponent } from '../timeline/cards/event-cards';
 import { WorkspaceStore } from '../workspace/workspace.store';

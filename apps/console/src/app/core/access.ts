@@ -1,18 +1,8 @@
-import type { Capability, ProjectRole, Role, SessionInfo } from '@omniai/contracts';
+import type { Capability, Role, SessionInfo } from '@omniai/contracts';
+import { PROJECT_ROLES, ROLES, roleAllows } from '@omniai/contracts/pure';
 
-/**
- * The capabilities of each role, restated from `ROLE_CAPABILITIES` in `@omniai/contracts` (the console imports
- * contracts as types only, to keep zod out of the bundle; `access.spec.ts` fails when the two differ).
- */
-export const ROLE_CAPABILITIES: Readonly<Record<Role, readonly Capability[]>> = {
-  admin: ['read', 'operate', 'review', 'admin'],
-  operator: ['read', 'operate'],
-  reviewer: ['read', 'review'],
-  viewer: ['read'],
-};
-
-export const ROLES: readonly Role[] = ['admin', 'operator', 'reviewer', 'viewer'];
-export const PROJECT_ROLES: readonly ProjectRole[] = ['operator', 'reviewer', 'viewer'];
+// The role table lives in the zod-free contracts (one home, shared with the API's guard).
+export { PROJECT_ROLES, ROLES, roleAllows };
 
 /** One line per role, for role pickers and the user menu. */
 export const ROLE_HINT: Readonly<Record<Role, string>> = {
@@ -21,10 +11,6 @@ export const ROLE_HINT: Readonly<Record<Role, string>> = {
   reviewer: 'Approves or denies tool calls',
   viewer: 'Reads projects, runs and approvals',
 };
-
-export function roleAllows(role: Role, capability: Capability): boolean {
-  return ROLE_CAPABILITIES[role].includes(capability);
-}
 
 type Who = Pick<SessionInfo, 'user' | 'memberships'>;
 

@@ -4,6 +4,7 @@ import type {
   AcceptInviteRequest,
   ApiToken,
   Approval,
+  ApprovalDetail,
   ApprovalsQuery,
   AuditEvent,
   CreatedInvite,
@@ -58,17 +59,6 @@ export interface EventsPage {
   next_from_seq: number;
   has_more: boolean;
 }
-
-/** One entry of an approval's decide log: every call, whatever came of it (applied, no_op, refused). */
-export interface ApprovalDecisionLogEntry {
-  decision: string;
-  outcome: string;
-  decided_by: string;
-  at: string;
-}
-
-/** `GET /v1/approvals/:id`: the approval and its decide log. */
-export type ApprovalDetail = Approval & { decisions: ApprovalDecisionLogEntry[] };
 
 /** `POST /v1/invites`: the fields with defaults may be left out. */
 export type InviteRequest = Pick<CreateInviteRequest, 'email' | 'role'> & Partial<Pick<CreateInviteRequest, 'projects' | 'expires_in_hours'>>;

@@ -1,9 +1,10 @@
 import type { ApiToken, Invite, ProjectRole, Role, TokenScope, User } from '@omniai/contracts';
+import { ROLES, TOKEN_SCOPES } from '@omniai/contracts/pure';
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const TOKEN_SCOPES: readonly TokenScope[] = ['read', 'operate', 'review'];
+export { TOKEN_SCOPES };
 export const SCOPE_HINT: Readonly<Record<TokenScope, string>> = {
   read: 'Read runs and their events',
   operate: 'Start runs on threads',
@@ -64,7 +65,7 @@ export function validateInvite(
   const email = draft.email.trim().toLowerCase();
   if (!email) errors.email = 'Enter the email address of the person you invite.';
   else if (email.length > 254 || !EMAIL.test(email)) errors.email = 'That is not an email address.';
-  if (!['admin', 'operator', 'reviewer', 'viewer'].includes(draft.role)) errors.role = 'Pick a role.';
+  if (!(ROLES as readonly string[]).includes(draft.role)) errors.role = 'Pick a role.';
   const projects = draft.role === 'admin' ? [] : draft.projects.map((p) => ({ project_id: p.project_id, role: p.role }));
   if (projects.some((p) => !UUID.test(p.project_id))) errors.projects = 'Pick projects from the list.';
   else if (new Set(projects.map((p) => p.project_id)).size !== projects.length) errors.projects = 'Each project once.';

@@ -1,13 +1,7 @@
 import type { Policy, RegisteredTool, Scope } from '@omniai/contracts';
+import { SCOPES } from '@omniai/contracts/pure';
 
-/**
- * Every scope the contracts know (restated: the console imports contracts as types only). The check below fails to
- * compile when the contracts gain a scope this list lacks.
- */
-export const SCOPES = ['read_web', 'write_web', 'read_files', 'write_files', 'read_github', 'write_github', 'send_email', 'python_exec'] as const satisfies readonly Scope[];
-type Unlisted = Exclude<Scope, (typeof SCOPES)[number]>;
-const everyScopeListed: [Unlisted] extends [never] ? true : never = true;
-void everyScopeListed;
+export { SCOPES };
 
 type Grant = Policy['grants'][number];
 

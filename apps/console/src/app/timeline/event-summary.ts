@@ -19,8 +19,6 @@ export function summarize(e: RunEvent): string {
       return `result of ${e.payload.call_id} in ${Math.round(e.payload.duration_ms)} ms`;
     case 'tool_error':
       return `${e.payload.code}: ${e.payload.message}`;
-    case 'artifact_ref':
-      return `${e.payload.label} (${e.payload.artifact.size_bytes} bytes)`;
     case 'system_event':
       return `${e.payload.type.replace(/_/g, ' ')} · ${e.payload.message}`;
     case 'run_completed':
@@ -39,7 +37,6 @@ export const KIND_LABEL: Record<RunEvent['kind'], string> = {
   tool_call: 'tool call',
   tool_result: 'tool result',
   tool_error: 'tool error',
-  artifact_ref: 'artifact',
   system_event: 'system',
   run_completed: 'completed',
   run_failed: 'failed',

@@ -1,11 +1,10 @@
 import { type WritableSignal, computed, signal } from '@angular/core';
 import type { AssistantMessageDelta, MessageContent, Run, RunEvent } from '@omniai/contracts';
+import { isTerminalKind, runStatusAfter, TERMINAL_RUN_STATUSES } from '@omniai/contracts/pure';
 import { waitingApprovals } from '../approvals/approval-model';
 import type { ApiClient } from '../core/api-client';
 import { RunStream, type StreamState } from '../core/run-stream';
 
-const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
-const STATUS_BY_KIND: Partial<Record<RunEvent['kind'], Run['status']>> = { run_created: 'running', run_completed: 'completed', run_failed: 'failed', run_cancelled: 'cancelled' };
 
 export function contentText(content: MessageContent): string {
   return 'text' in content ? content.text : `${content.preview}… (${content.artifact.size_bytes.toLocaleString()} bytes, stored as an artifact)`;
@@ -21,7 +20,7 @@ export class RunSession {
   private readonly deltas = signal<ReadonlyMap<string, ReadonlyMap<number, string>>>(new Map());
   private stream: RunStream | null = null;
 
-  readonly terminal = computed(() => TERMINAL.has(this.run().status));
+  readonly terminal = computed(() => TERMINAL_RUN_STATUSES.has(this.run().status));
   readonly userText = computed(() => {
     const e = this.events().find((x) => x.kind === 'user_message');
     return e?.kind === 'user_message' ? contentText(e.payload.content) : null;
@@ -55,7 +54,7 @@ export class RunSession {
   /** The budget in force: the run's own, or the one it was last resumed with. */
   readonly budget = computed(() => {
     const resumed = [...this.events()].reverse().find((x) => x.kind === 'system_event' && x.payload.type === 'resumed');
-    const data = resumed?.kind === 'system_event' ? (resumed.payload.data as { budget?: Run['budget'] } | undefined) : undefined;
+    const data = resumed?.kind === 'system_event' && resumed.payload.type === 'resumed' ? resumed.payload.data : undefined;
     return data?.budget ?? this.run().budget;
   });
   /** Why the run is paused (the budget_exceeded event's message), while it is. */
@@ -64,7 +63,7 @@ export class RunSession {
     const e = [...this.events()].reverse().find((x) => x.kind === 'system_event' && x.payload.type === 'budget_exceeded');
     return e?.kind === 'system_event' ? e.payload.message : 'Paused.';
   });
-  readonly endEvent = computed(() => this.events().find((e) => e.kind === 'run_completed' || e.kind === 'run_failed' || e.kind === 'run_cancelled') ?? null);
+  readonly endEvent = computed(() => this.events().find((e) => isTerminalKind(e.kind)) ?? null);
 
   constructor(
     initial: Run,
@@ -109,9 +108,8 @@ export class RunSession {
     this.events.set([...bySeq.values()].sort((a, b) => a.seq - b.seq));
     const last = incoming[incoming.length - 1];
     if (!last) return;
-    // Same projection as the store's (contracts' runStatusAfter), kept here so the console bundle stays zod-free.
-    const systemType = last.kind === 'system_event' ? last.payload.type : null;
-    const status = systemType === 'paused' ? 'paused' : systemType === 'resumed' ? 'running' : STATUS_BY_KIND[last.kind];
+    // The store's projection, from the zod-free contracts.
+    const status = runStatusAfter(last);
     if (status) this.run.update((r) => ({ ...r, status, last_seq: Math.max(r.last_seq, last.seq) }));
   }
 

@@ -155,7 +155,6 @@ export class ArtifactCardComponent {
   protected readonly viewer = inject(ArtifactViewer);
   private readonly ref = computed(() => {
     const e = this.event();
-    if (e.kind === 'artifact_ref') return { ...e.payload.artifact, label: e.payload.label };
     if ((e.kind === 'user_message' || e.kind === 'assistant_message') && 'artifact' in e.payload.content) return { ...e.payload.content.artifact, label: 'message' };
     if (e.kind === 'tool_result' && 'artifact' in e.payload.result) return { ...e.payload.result.artifact, label: 'result' };
     if (e.kind === 'tool_call' && 'artifact' in e.payload.arguments) return { ...e.payload.arguments.artifact, label: 'arguments' };
@@ -167,7 +166,6 @@ export class ArtifactCardComponent {
 }
 
 const hasArtifact = (e: RunEvent) =>
-  e.kind === 'artifact_ref' ||
   ((e.kind === 'user_message' || e.kind === 'assistant_message') && 'artifact' in e.payload.content) ||
   (e.kind === 'tool_result' && 'artifact' in e.payload.result) ||
   (e.kind === 'tool_call' && 'artifact' in e.payload.arguments);

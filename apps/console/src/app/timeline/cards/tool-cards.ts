@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, type Provider, computed, inject, input } from '@angular/core';
 import type { RunEvent } from '@omniai/contracts';
 import { ApprovalCardComponent } from '../../approvals/approval-card.component';
-import { STATUS_LABEL, approvalDecided, approvalRequested, isPolicyDenied, reasonText, shortHash } from '../../approvals/approval-model';
+import { STATUS_LABEL, approvalDecided, approvalRequested, isPolicyDenied, policyDenied, reasonText, shortHash } from '../../approvals/approval-model';
 import { ArtifactViewer } from '../artifact-viewer';
 import { type CardRenderer, CARD_RUN_EVENTS, provideCardRenderer } from './card-registry';
 import { JsonTreeComponent } from './event-cards';
@@ -183,8 +183,8 @@ export class PolicyDeniedCardComponent {
   protected readonly reason = reasonText;
   private readonly payload = computed(() => (this.event() as Extract<RunEvent, { kind: 'system_event' }>).payload);
   protected readonly message = computed(() => this.payload().message);
-  protected readonly tool = computed(() => (this.payload().data?.['tool_id'] as string | undefined) ?? null);
-  protected readonly code = computed(() => (this.payload().data?.['reason_code'] as string | undefined) ?? null);
+  protected readonly tool = computed(() => policyDenied(this.event())?.tool_id ?? null);
+  protected readonly code = computed(() => policyDenied(this.event())?.reason_code ?? null);
 }
 
 const inlineToolResult = (e: RunEvent) => e.kind === 'tool_result' && 'inline' in e.payload.result;

@@ -1,0 +1,27 @@
+// The Temporal contract of the workflows: message definitions, workflow type names, task queues and start helpers.
+// The workflow sets its handlers with these objects and the API sends these same objects (never a name as a string).
+// Imported by the workflow bundle too, so it holds no zod: values come from `@omniai/contracts/pure`, the rest are types.
+import type { AgentRunInput, AgentRunResult, ApprovalDecisionSignal, ResumeRunSignal } from '@omniai/contracts';
+import { agentRunWorkflowId, WORKFLOW_TYPES } from '@omniai/contracts/pure';
+import { defineSignal } from '@temporalio/workflow';
+
+export { agentRunWorkflowId, TASK_QUEUES, toolTaskQueue, WORKFLOW_TYPES } from '@omniai/contracts/pure';
+
+// Message names are durable API: renaming one strands the runs waiting for it.
+
+/** A reviewer decided an approval; the workflow's first decision per approval wins. */
+export const approvalDecisionSignal = defineSignal<[ApprovalDecisionSignal]>('approvalDecision');
+
+/** An operator continues a paused run (optionally with a new budget). */
+export const resumeRunSignal = defineSignal<[ResumeRunSignal]>('resumeRun');
+
+/** The signature of `agentRunWorkflow` (one chat turn), for typed starts without importing workflow code. */
+export type AgentRunWorkflow = (input: AgentRunInput) => Promise<AgentRunResult>;
+
+/**
+ * Arguments of `client.workflow.start` for a run's `agentRunWorkflow`: its type name, the run's workflow id
+ * (`run-<runId>`) and the typed input, on the given task queue.
+ */
+export function agentRunStart(input: AgentRunInput, taskQueue: string) {
+  return [WORKFLOW_TYPES.agentRun, { taskQueue, workflowId: agentRunWorkflowId(input.run_id), args: [input] as [AgentRunInput] }] as const;
+}
