@@ -9,6 +9,25 @@ const NODE_BUILTINS = [
   'v8', 'vm', 'worker_threads', 'zlib',
 ];
 
+const ZOD_FREE =
+  'Workflow and console code must not bundle zod: import contracts with `import type`, and values from `@omniai/contracts/pure`.';
+
+const BY_NAME = 'Send Temporal messages with the definitions in @omniai/workflow-api (e.g. `handle.signal(resumeRunSignal, …)`), never by name.';
+const SEND_BY_NAME = [
+  ...['Literal', 'TemplateLiteral'].map((type) => ({
+    selector: `CallExpression[callee.property.name=/^(signal|signalWithStart|executeUpdate|startUpdate)$/][arguments.0.type='${type}']`,
+    message: BY_NAME,
+  })),
+  { selector: "CallExpression[callee.property.name='signalWithStart'] Property[key.name='signal'][value.type=/^(Literal|TemplateLiteral)$/]", message: BY_NAME },
+  { selector: "MemberExpression[object.name='SIGNALS']", message: BY_NAME },
+];
+const DEFINE_MESSAGE = [
+  {
+    selector: 'ImportSpecifier[imported.name=/^define(Signal|Query|Update)$/], CallExpression[callee.property.name=/^define(Signal|Query|Update)$/]',
+    message: 'Signals, queries and updates are defined once, in libs/workflow-api, and imported from there by the workflow and the API.',
+  },
+];
+
 export default tseslint.config(
   {
     ignores: ['**/dist/**', '**/node_modules/**', '.tools/**', '.data/**', '.angular/**', '.nx/**', 'test-results/**', 'playwright-report/**', 'bench/results/**'],
@@ -29,10 +48,16 @@ export default tseslint.config(
           depConstraints: [
             // contracts: zod only, nothing of ours
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'], allowedExternalImports: ['zod', 'zod/*'] },
-            // workflow sandbox: contracts and the workflow SDK only
+            // the Temporal contract (libs/workflow-api): zod-free contracts and the workflow SDK's message definitions
+            {
+              sourceTag: 'scope:workflow-api',
+              onlyDependOnLibsWithTags: ['scope:shared'],
+              allowedExternalImports: ['@temporalio/workflow', '@temporalio/common'],
+            },
+            // workflow sandbox: contracts, the Temporal contract and the workflow SDK only
             {
               sourceTag: 'scope:workflow',
-              onlyDependOnLibsWithTags: ['scope:shared'],
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:workflow-api'],
               allowedExternalImports: ['@temporalio/workflow', '@temporalio/common'],
             },
             // console: contracts only (a browser bundle must never pull server code)
@@ -44,9 +69,9 @@ export default tseslint.config(
             // server-side libs (store): contracts
             { sourceTag: 'scope:server', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'] },
             // API: never workflow implementations or sandbox adapters; it starts workflows by typed name
-            { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'] },
+            { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server', 'scope:workflow-api'] },
             // worker: the composition root
-            { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server', 'scope:worker', 'scope:workflow'] },
+            { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server', 'scope:worker', 'scope:workflow', 'scope:workflow-api'] },
             // nobody imports an app
             { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:app'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
@@ -72,6 +97,33 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // The workflow bundle and the browser bundle must stay zod-free: contracts as types, values from the pure subpath.
+    files: ['workflows/**/*.ts', 'apps/console/**/*.ts', 'libs/workflow-api/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@omniai/contracts', allowTypeImports: true, message: ZOD_FREE },
+            { name: 'zod', message: ZOD_FREE },
+          ],
+          patterns: [{ group: ['zod/*'], message: ZOD_FREE }],
+        },
+      ],
+    },
+  },
+  {
+    // Temporal messages have one definition (libs/workflow-api), used by the workflow's handlers and by every sender.
+    files: ['**/*.ts'],
+    ignores: ['bench/**'],
+    rules: { 'no-restricted-syntax': ['error', ...SEND_BY_NAME, ...DEFINE_MESSAGE] },
+  },
+  {
+    files: ['libs/workflow-api/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...SEND_BY_NAME] },
   },
   {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/testing/**/*.ts'],
