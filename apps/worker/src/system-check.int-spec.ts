@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import type { SystemCheckReport } from '@omniai/contracts';
+import { type SystemCheckReport, WORKFLOW_TYPES } from '@omniai/contracts';
 import { createTestDatabase } from '@omniai/store/testing';
 import { startTestWorker, type TestWorker } from './testing';
 
@@ -23,7 +23,7 @@ describe('systemCheckWorkflow (real Temporal dev server + Docker)', () => {
 
   it('runs the sandbox probe through Temporal and reports a locked-down container', async () => {
     const client = new Client({ connection });
-    const report = await client.workflow.execute<() => Promise<SystemCheckReport>>('systemCheckWorkflow', {
+    const report = await client.workflow.execute<() => Promise<SystemCheckReport>>(WORKFLOW_TYPES.systemCheck, {
       taskQueue: worker.taskQueue,
       workflowId: `system-check-${randomUUID()}`,
     });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ArtifactRef } from './artifacts';
 import { ErrorCode } from './errors';
 import { RUN_EVENT_KINDS, RUN_EVENT_SCHEMA_VERSION, type SYSTEM_EVENT_TYPES } from './pure/run-events';
-import { ToolRisk } from './tools';
+import { REVIEWED_CALL_FIELDS, ToolRisk } from './tools';
 
 /** Every kind of RunEvent. `assistant_message_delta` is ephemeral: streamed, never stored, never given a `seq`. */
 export const RunEventKind = z.enum(RUN_EVENT_KINDS);
@@ -63,12 +63,7 @@ export type TokenUsage = z.infer<typeof TokenUsage>;
 /** `data` of an `approval_requested` system event: a tool call waits for a reviewer (the approval row is projected from it). */
 export const ApprovalRequestedData = z.strictObject({
   approval_id: z.string(),
-  call_id: z.string(),
-  tool_id: z.string(),
-  tool_version: z.string(),
-  manifest_hash: z.string(),
-  arguments_hash: z.string(),
-  arguments_redacted: z.unknown(),
+  ...REVIEWED_CALL_FIELDS,
   /** The tool's risk (null only when its manifest could not be resolved, and then no reviewer is asked). */
   risk: ToolRisk.nullable(),
   reason_code: z.string(),

@@ -158,17 +158,22 @@ export type PinToolRequest = z.infer<typeof PinToolRequest>;
 export const ApprovalStatus = z.enum(['pending', 'approved', 'denied', 'expired']);
 export type ApprovalStatus = z.infer<typeof ApprovalStatus>;
 
-/** A tool call waiting for (or decided by) a reviewer. Arguments are shown redacted; the hash binds the decision. */
-export const Approval = z.strictObject({
-  id: z.string(),
-  run_id: z.uuid(),
-  project_id: z.uuid(),
+/** The call a reviewer decides on, as an approval and its `approval_requested` event both carry it. */
+export const REVIEWED_CALL_FIELDS = {
   call_id: z.string(),
   tool_id: z.string(),
   tool_version: z.string(),
   manifest_hash: z.string(),
   arguments_hash: z.string(),
   arguments_redacted: z.unknown(),
+};
+
+/** A tool call waiting for (or decided by) a reviewer. Arguments are shown redacted; the hash binds the decision. */
+export const Approval = z.strictObject({
+  id: z.string(),
+  run_id: z.uuid(),
+  project_id: z.uuid(),
+  ...REVIEWED_CALL_FIELDS,
   risk: ToolRisk,
   reason_code: z.string(),
   requested_by: z.strictObject({ type: z.enum(['user', 'agent', 'service']), id: z.string() }),
