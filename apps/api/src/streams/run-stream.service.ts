@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { type RunEvent, type StreamQuery, TERMINAL_KINDS } from '@omniai/contracts';
+import { isTerminalKind, type RunEvent, type StreamQuery } from '@omniai/contracts';
 import { RunStore } from '@omniai/store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
@@ -9,7 +9,6 @@ import { RunEventBus } from './run-event-bus';
 import { SseChannel } from './sse';
 
 const PAGE = 500;
-const TERMINAL = new Set<string>(TERMINAL_KINDS);
 
 /** Parses `Last-Event-ID` (the last seq the client has) into the first seq to send. */
 export function resumeFrom(query: StreamQuery, lastEventId: string | undefined): number {
@@ -74,7 +73,7 @@ export class RunStreamService implements OnApplicationShutdown {
               if (sse.closed) return;
               sse.send('run_event', event, event.seq);
               cursor = event.seq + 1;
-              if (TERMINAL.has(event.kind)) {
+              if (isTerminalKind(event.kind)) {
                 sse.send('end', { run_id: runId, last_seq: event.seq });
                 sse.close();
                 return;
