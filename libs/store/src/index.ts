@@ -7,7 +7,7 @@ export * from './manifest-hash';
 export * from './entities/platform-instance.entity';
 export * from './identity-store';
 export { MIGRATIONS } from './migrations';
-export * from './notify-channels';
+export * from './run-notifications';
 export * from './openapi-spec-store';
 export * from './mcp-server-store';
 export * from './price-store';
