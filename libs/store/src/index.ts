@@ -1,6 +1,7 @@
 export * from './approval-store';
 export * from './artifact-store';
 export * from './data-source';
+export * from './database-unavailable';
 export * from './document-path';
 export * from './document-store';
 export * from './manifest-hash';
