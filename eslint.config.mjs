@@ -66,7 +66,7 @@ export default tseslint.config(
               onlyDependOnLibsWithTags: ['scope:shared'],
               allowedExternalImports: ['@angular/*', 'rxjs', 'rxjs/*', 'tslib', '@playwright/test'],
             },
-            // server-side libs (store): contracts
+            // server-side libs (store, tools): contracts and each other; the API and the worker may import them
             { sourceTag: 'scope:server', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'] },
             // API: never workflow implementations or sandbox adapters; it starts workflows by typed name
             { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server', 'scope:workflow-api'] },

@@ -1,8 +1,11 @@
 // `npm run lint`: computes the Nx project graph first (the module-boundary rule silently skips itself without it),
-// then runs ESLint with every warning treated as a failure. Extra arguments go to ESLint.
+// then runs ESLint with every warning treated as a failure. Extra arguments go to ESLint. A full run (no arguments)
+// also type-checks the code outside the composite projects, checks the layout with Prettier and refuses folder-level
+// import cycles (tools/lib/folder-cycles.mjs).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { folderCycles } from './lib/folder-cycles.mjs';
 import { ROOT, toolPath } from './lib/paths.mjs';
 
 const env = { ...process.env, PATH: toolPath(), NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
@@ -16,6 +19,16 @@ const args = process.argv.slice(2);
 for (const project of args.length ? [] : ['e2e', 'tools', 'bench', 'apps/console']) {
   const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', project, '--noEmit'], { cwd: ROOT, env, stdio: 'inherit' });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+}
+if (!args.length) {
+  const prettier = spawnSync(process.execPath, [join(ROOT, 'node_modules/prettier/bin/prettier.cjs'), '--check', '--log-level', 'warn', '.'], { cwd: ROOT, env, stdio: 'inherit' });
+  if (prettier.status !== 0) {
+    process.stderr.write('lint: files above are not formatted: run `npm run format`\n');
+    process.exit(prettier.status ?? 1);
+  }
+  const cycles = folderCycles();
+  for (const line of cycles) process.stderr.write(`lint: folder import cycle in ${line}\n`);
+  if (cycles.length) process.exit(1);
 }
 const eslint = spawnSync(process.execPath, [join(ROOT, 'node_modules/eslint/bin/eslint.js'), '--max-warnings=0', ...(args.length ? args : ['.'])], {
   cwd: ROOT,

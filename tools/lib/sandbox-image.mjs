@@ -1,12 +1,12 @@
 // Builds the sandbox base image offline when the engine does not have it yet.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { aptInstall } from './docker-engine.mjs';
 import { DATA_DIR, ROOT } from './paths.mjs';
 import { UserError, run, which } from './ui.mjs';
 
-// Keep in step with libs/sandbox/src/sandbox-image.ts (the worker's source of truth).
-export const SANDBOX_IMAGE = 'omniai/sandbox-python:bookworm-2';
+// The one home of the tag, shared with the worker (libs/sandbox/src/sandbox-image.ts).
+export const SANDBOX_IMAGE = JSON.parse(readFileSync(join(ROOT, 'libs/sandbox/src/sandbox-image.json'), 'utf8')).image;
 
 export async function imageExists(tag) {
   try {

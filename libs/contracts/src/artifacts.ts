@@ -5,8 +5,8 @@ export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lower-case 
 export type Sha256 = z.infer<typeof Sha256>;
 
 /**
- * A claim-check for content kept out of workflow history and RunEvents: anything above
- * {@link INLINE_PAYLOAD_LIMIT_BYTES} travels as this reference instead of inline.
+ * A claim-check for content kept out of workflow history and RunEvents: anything above the inline limit
+ * (`INLINE_PAYLOAD_LIMIT_BYTES` of `@omniai/store`'s ArtifactStore) travels as this reference instead of inline.
  */
 export const ArtifactRef = z.strictObject({
   sha256: Sha256,
@@ -14,6 +14,3 @@ export const ArtifactRef = z.strictObject({
   media_type: z.string().min(1).max(255),
 });
 export type ArtifactRef = z.infer<typeof ArtifactRef>;
-
-/** Text larger than this (UTF-8 bytes) is stored as an artifact and referenced. */
-export const INLINE_PAYLOAD_LIMIT_BYTES = 4 * 1024;

@@ -5,7 +5,6 @@ export * from './errors';
 export * from './identity';
 export * from './meta';
 export * from './openapi';
-export * from './openapi-tools';
 export * from './mcp-tools';
 export * from './provider-presets';
 export * from './pure';

@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { scopedToolId } from './openapi-tools';
-import { JsonSchema, OpenApiSpecId, RegisteredTool, type ToolManifest } from './tools';
+import { OpenApiSpecId, RegisteredTool } from './tools';
 
 /**
- * Tools of a remote MCP server (`mcp_remote` binding, D35). Pure code: the API derives and registers a manifest per
- * tool the server lists; the worker calls the tool by its MCP name on the server stored under `server_id`.
+ * Registering the tools of a remote MCP server (`mcp_remote` binding, D35). The manifests are derived in
+ * `@omniai/tools` (`manifestForMcpTool`); the worker calls each tool by its MCP name on the server under `server_id`.
  */
 
 /** The id an MCP server is registered under (same form as an OpenAPI document's id); its tools are `mcp.<id>.<name>`. */
@@ -33,80 +32,3 @@ export const RegisterMcpToolsResponse = z.strictObject({
   skipped: z.array(z.strictObject({ tool_name: z.string(), reason: z.string() })),
 });
 export type RegisterMcpToolsResponse = z.infer<typeof RegisterMcpToolsResponse>;
-
-/** One tool as an MCP server lists it (`tools/list`), reduced to what a manifest is derived from. */
-export interface McpToolListing {
-  name: string;
-  title?: string;
-  description?: string;
-  inputSchema: Record<string, unknown>;
-  outputSchema?: Record<string, unknown>;
-  annotations?: { readOnlyHint?: boolean; destructiveHint?: boolean; idempotentHint?: boolean; openWorldHint?: boolean; title?: string };
-}
-
-/** Why a listed tool cannot be offered. The message is fit for the API caller. */
-export class McpToolError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'McpToolError';
-  }
-}
-
-/** Limits of an `mcp_remote` call: one exchange with a remote server, so little memory; the deadline covers a slow server. */
-export const MCP_TOOL_LIMITS: ToolManifest['risk']['limits'] = { timeout_ms: 30_000, memory_mb: 256, cpus: 1 };
-
-const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
-
-/** `mcp.<server id>.<tool name>`, normalized like OpenAPI tool ids (D27). */
-export function mcpToolId(serverId: string, toolName: string): string {
-  const id = scopedToolId(`mcp.${serverId}.`, toolName);
-  if (!id) throw new McpToolError(`tool name "${toolName.slice(0, 100)}" has no letters or digits to name a tool by`);
-  return id;
-}
-
-/**
- * The manifest version: the server's own version when it is semver, else `0.0.0+<hash>` (the first 12 digits of the
- * server hash), so a changed listing under a non-semver version never reuses a registered version.
- */
-export function mcpToolVersion(serverVersion: string, serverHash: string): string {
-  return SEMVER.test(serverVersion) && serverVersion.length <= 100 ? serverVersion : `0.0.0+${serverHash.slice(0, 12)}`;
-}
-
-/**
- * The manifest of one MCP tool. Risk from the tool's annotations: `readOnlyHint: true` reads (`read_web`); anything
- * else is an `external_write` (`write_web`: always reviewed, stopped by the kill switch), because MCP's default for
- * an unannotated tool is "may write, may destroy". The only egress host is the server's. The output is the call's
- * text (every text block, joined) and, when the tool declares an output schema, its structured content.
- */
-export function manifestForMcpTool(server: { id: string; url: string; version: string; hash: string }, tool: McpToolListing): ToolManifest {
-  // The host name, as egress allowlists name hosts (never a port).
-  const host = new URL(server.url).hostname;
-  if (tool.inputSchema?.['type'] !== 'object') throw new McpToolError(`${tool.name}: the input schema is not an object schema`);
-  if (!JsonSchema.safeParse(tool.inputSchema).success) throw new McpToolError(`${tool.name}: the input schema is not a JSON object`);
-  const reads = tool.annotations?.readOnlyHint === true;
-  const hints = {
-    ...(tool.annotations?.destructiveHint !== undefined ? { destructive: tool.annotations.destructiveHint } : {}),
-    ...(tool.annotations?.idempotentHint !== undefined ? { idempotent: tool.annotations.idempotentHint } : {}),
-    ...(tool.annotations?.openWorldHint !== undefined ? { open_world: tool.annotations.openWorldHint } : {}),
-  };
-  const what = (tool.description ?? tool.title ?? tool.annotations?.title ?? '').trim() || `The ${tool.name} tool`;
-  const text = { type: 'string', description: 'The text the tool returned (its text content blocks, joined by blank lines).' };
-  const output_schema: Record<string, unknown> = tool.outputSchema
-    ? { type: 'object', properties: { text, structured_content: tool.outputSchema }, required: ['text', 'structured_content'], additionalProperties: false }
-    : { type: 'object', properties: { text, structured_content: { type: 'object' } }, required: ['text'] };
-  return {
-    id: mcpToolId(server.id, tool.name),
-    version: mcpToolVersion(server.version, server.hash),
-    description: `${what.slice(0, 1500)} — tool ${tool.name.slice(0, 200)} of the MCP server "${server.id}" at ${host}.`.slice(0, 2000),
-    input_schema: tool.inputSchema,
-    output_schema: { $schema: 'https://json-schema.org/draft/2020-12/schema', ...output_schema },
-    risk: {
-      side_effect: reads ? 'read' : 'external_write',
-      scopes: [reads ? 'read_web' : 'write_web'],
-      egress_hosts: [host],
-      limits: MCP_TOOL_LIMITS,
-      ...(Object.keys(hints).length ? { hints } : {}),
-    },
-    binding: { type: 'mcp_remote', server_id: server.id, tool_name: tool.name },
-  };
-}

@@ -33,7 +33,12 @@ export const Meta = z.strictObject({
   instance_id: z.string().nullable(),
   status: z.enum(['healthy', 'degraded']),
   features: FeatureFlags,
-  components: z.record(ComponentName, ComponentHealth),
+  components: z.strictObject({
+    temporal: ComponentHealth,
+    postgres: ComponentHealth,
+    docker: ComponentHealth,
+    worker: ComponentHealth,
+  } satisfies Record<ComponentName, typeof ComponentHealth>),
   links: z.strictObject({
     temporal_ui: z.string().nullable(),
   }),

@@ -47,6 +47,7 @@ export interface OpenApiOperation {
 export interface OpenApiDocument {
   openapi: '3.1.0';
   info: { title: string; version: string; description: string; license: { name: string; identifier: string } };
+  servers: { url: string; description: string }[];
   tags: { name: string; description: string }[];
   paths: Record<string, Partial<Record<ApiRoute['method'], OpenApiOperation>>>;
   components: { schemas: Record<string, OpenApiSchema>; securitySchemes: Record<string, Record<string, string>> };
@@ -285,6 +286,8 @@ export function buildOpenApiDocument(version: string): OpenApiDocument {
       description: 'HTTP API of OmniAI. Every error response carries an `ErrorEnvelope`; clients branch on `error.code`.',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
+    // Relative: the API serves itself and the console from one origin, wherever it is deployed.
+    servers: [{ url: '/', description: 'The OmniAI API this document was served with (same origin as the console).' }],
     tags: TAGS,
     paths,
     components: {

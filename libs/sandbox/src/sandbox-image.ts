@@ -1,9 +1,12 @@
+import sandboxImage from './sandbox-image.json';
+
 /**
  * The sandbox base image: Debian bookworm (minbase) with python3, assembled offline by `npm run setup`
  * (docker/sandbox/build-offline.sh). Production pulls a pinned digest of docker/sandbox/Dockerfile instead.
- * Bump the tag when the image's contents change so that setup rebuilds it.
+ * The tag lives in sandbox-image.json, which setup (tools/lib/sandbox-image.mjs) reads too; bump it there when the
+ * image's contents change so that setup rebuilds it.
  */
-export const SANDBOX_IMAGE = 'omniai/sandbox-python:bookworm-2';
+export const SANDBOX_IMAGE: string = sandboxImage.image;
 
 /** Label put on every container the sandbox creates; the worker reaps leftovers carrying it at start. */
 export const SANDBOX_LABEL = 'ai.omni.sandbox';

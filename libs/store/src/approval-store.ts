@@ -1,8 +1,6 @@
 import type { Approval, ApprovalDecisionEntry, ApprovalsQuery, ApprovalStatus, RunEvent } from '@omniai/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
-
-type Row = Record<string, unknown>;
-const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v == null ? null : new Date(String(v)).toISOString());
+import { iso, isoOrNull, type Row } from './rows';
 
 function toApproval(r: Row): Approval {
   return {
@@ -21,9 +19,9 @@ function toApproval(r: Row): Approval {
     status: r['status'] as ApprovalStatus,
     decided_by: (r['decided_by'] as string | null) ?? null,
     decision_reason: (r['decision_reason'] as string | null) ?? null,
-    requested_at: iso(r['requested_at'])!,
-    expires_at: iso(r['expires_at'])!,
-    decided_at: iso(r['decided_at']),
+    requested_at: iso(r['requested_at']),
+    expires_at: iso(r['expires_at']),
+    decided_at: isoOrNull(r['decided_at']),
   };
 }
 
@@ -107,6 +105,6 @@ export class ApprovalStore {
 
   async decisions(id: string): Promise<ApprovalDecisionEntry[]> {
     const rows: Row[] = await this.db.query(`select decision, outcome, decided_by, at from approval_decisions where approval_id = $1 order by id`, [id]);
-    return rows.map((r) => ({ decision: String(r['decision']), outcome: String(r['outcome']), decided_by: String(r['decided_by']), at: iso(r['at'])! }));
+    return rows.map((r) => ({ decision: String(r['decision']), outcome: String(r['outcome']), decided_by: String(r['decided_by']), at: iso(r['at']) }));
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ArtifactRef } from '@omniai/contracts';
+import type { ArtifactRef, MessageContent } from '@omniai/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /**
@@ -15,7 +15,19 @@ export async function putArtifact(db: DataSource | EntityManager, content: Buffe
   return { sha256, size_bytes: content.length, media_type: mediaType };
 }
 
-/** Content-addressed blobs: the same bytes are stored once, under their sha256. */
+/**
+ * Text or JSON larger than this (UTF-8 bytes) is kept out of workflow history and RunEvents: it is stored as an
+ * artifact and they carry the reference (claim-check).
+ */
+export const INLINE_PAYLOAD_LIMIT_BYTES = 4 * 1024;
+
+/** A JSON value as history and RunEvents carry it (tool arguments and results): inline when small, else its artifact. */
+export type ClaimChecked = { inline: unknown } | { artifact: ArtifactRef };
+
+/**
+ * Content-addressed blobs: the same bytes are stored once, under their sha256. The one home of the claim-check: the
+ * API and the worker put large message text and tool values here and pass the reference on.
+ */
 export class ArtifactStore {
   constructor(private readonly db: DataSource) {}
 
@@ -31,5 +43,38 @@ export class ArtifactStore {
     const row = rows[0];
     if (!row) return null;
     return { ref: { sha256: row.sha256, size_bytes: Number(row.size_bytes), media_type: row.media_type }, content: row.content };
+  }
+
+  /** Message text for history and events: inline up to the limit, else stored, with a preview (claim-check). */
+  async claimCheckText(text: string): Promise<MessageContent> {
+    const bytes = Buffer.from(text, 'utf8');
+    if (bytes.length <= INLINE_PAYLOAD_LIMIT_BYTES) return { text };
+    const artifact = await this.put(bytes, 'text/plain; charset=utf-8');
+    return { artifact, preview: text.slice(0, 200) };
+  }
+
+  /** The full text of message content, fetched back when it was claim-checked. */
+  async redeemText(content: MessageContent): Promise<string> {
+    if ('text' in content) return content.text;
+    return (await this.required(content.artifact.sha256)).toString('utf8');
+  }
+
+  /** A JSON value for history and events: inline when its JSON is within the limit, else stored (claim-check). */
+  async claimCheck(value: unknown): Promise<ClaimChecked> {
+    const json = JSON.stringify(value ?? null);
+    if (Buffer.byteLength(json) <= INLINE_PAYLOAD_LIMIT_BYTES) return { inline: value ?? null };
+    return { artifact: await this.put(Buffer.from(json), 'application/json') };
+  }
+
+  /** The JSON value back from what {@link claimCheck} returned. */
+  async redeem(stored: ClaimChecked): Promise<unknown> {
+    if ('inline' in stored) return stored.inline;
+    return JSON.parse((await this.required(stored.artifact.sha256)).toString('utf8'));
+  }
+
+  private async required(sha256: string): Promise<Buffer> {
+    const found = await this.get(sha256);
+    if (!found) throw new Error(`artifact ${sha256} is missing`);
+    return found.content;
   }
 }

@@ -3,9 +3,7 @@ import { applyPatch as applyUnifiedDiff, createPatch, parsePatch, type Structure
 import type { DataSource, EntityManager } from 'typeorm';
 import { putArtifact } from './artifact-store';
 import { checkDocumentPath } from './document-path';
-
-type Row = Record<string, unknown>;
-const iso = (v: unknown): string => (v instanceof Date ? v : new Date(String(v))).toISOString();
+import { iso, type Row } from './rows';
 
 /**
  * The full-text index covers this many characters of a document. A tsvector is capped at 1 MB, so indexing all of a

@@ -1,9 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { ApiToken, AuditEvent, Invite, ProjectMember, ProjectRole, Role, TokenScope, User } from '@omniai/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
-
-const iso = (v: unknown): string => (v instanceof Date ? v : new Date(String(v))).toISOString();
-const isoOrNull = (v: unknown): string | null => (v == null ? null : iso(v));
+import { iso, isoOrNull, type Row } from './rows';
 
 /** SHA-256 hex of a secret: what the database keeps of session ids, invite and bearer tokens. */
 export function secretHash(secret: string): string {
@@ -46,7 +44,7 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
-function toUser(r: Record<string, unknown>): UserRecord {
+function toUser(r: Row): UserRecord {
   return {
     id: String(r['id']),
     email: String(r['email']),
@@ -59,7 +57,7 @@ function toUser(r: Record<string, unknown>): UserRecord {
   };
 }
 
-function toInvite(r: Record<string, unknown>): Invite {
+function toInvite(r: Row): Invite {
   return {
     id: String(r['id']),
     email: String(r['email']),
@@ -70,7 +68,7 @@ function toInvite(r: Record<string, unknown>): Invite {
   };
 }
 
-function toToken(r: Record<string, unknown>): ApiToken {
+function toToken(r: Row): ApiToken {
   return {
     id: String(r['id']),
     name: String(r['name']),
@@ -101,7 +99,7 @@ export class IdentityStore {
   }
 
   async createUser(u: { email: string; displayName: string; role: Role; passwordHash: string | null }, tx: EntityManager | DataSource = this.db): Promise<UserRecord> {
-    const rows: Array<Record<string, unknown>> = await tx.query(
+    const rows: Row[] = await tx.query(
       `insert into users (id, email, display_name, role, password_hash) values ($1, $2, $3, $4, $5)
        returning id, email, display_name, role, password_hash, disabled_at, created_at`,
       [randomUUID(), u.email, u.displayName, u.role, u.passwordHash],
@@ -110,17 +108,17 @@ export class IdentityStore {
   }
 
   async userByEmail(email: string): Promise<UserRecord | null> {
-    const rows: Array<Record<string, unknown>> = await this.db.query(`select ${USER_COLUMNS} from users u where u.email = $1`, [email]);
+    const rows: Row[] = await this.db.query(`select ${USER_COLUMNS} from users u where u.email = $1`, [email]);
     return rows[0] ? toUser(rows[0]) : null;
   }
 
   async userById(id: string): Promise<UserRecord | null> {
-    const rows: Array<Record<string, unknown>> = await this.db.query(`select ${USER_COLUMNS} from users u where u.id = $1`, [id]);
+    const rows: Row[] = await this.db.query(`select ${USER_COLUMNS} from users u where u.id = $1`, [id]);
     return rows[0] ? toUser(rows[0]) : null;
   }
 
   async listUsers(): Promise<User[]> {
-    const rows: Array<Record<string, unknown>> = await this.db.query(`select ${USER_COLUMNS} from users u order by u.created_at, u.email`);
+    const rows: Row[] = await this.db.query(`select ${USER_COLUMNS} from users u order by u.created_at, u.email`);
     return rows.map((r) => {
       const { passwordHash: _, ...user } = toUser(r);
       return user;
@@ -148,7 +146,7 @@ export class IdentityStore {
 
   // ── invites ──────────────────────────────────────────────────────────────────────────────────────────────────
   async createInvite(i: { tokenHash: string; email: string; role: Role; projects: Array<{ project_id: string; role: ProjectRole }>; createdBy: string | null; expiresAt: Date }): Promise<Invite> {
-    const rows: Array<Record<string, unknown>> = await this.db.query(
+    const rows: Row[] = await this.db.query(
       `insert into invites (id, token_hash, email, role, projects, created_by, expires_at) values ($1, $2, $3, $4, $5, $6, $7) returning *`,
       [randomUUID(), i.tokenHash, i.email, i.role, JSON.stringify(i.projects), i.createdBy, i.expiresAt],
     );
@@ -157,7 +155,7 @@ export class IdentityStore {
 
   /** An invite that can still be accepted (not accepted, revoked or expired). */
   async openInvite(tokenHash: string): Promise<(Invite & { projects: Array<{ project_id: string; role: ProjectRole }> }) | null> {
-    const rows: Array<Record<string, unknown>> = await this.db.query(
+    const rows: Row[] = await this.db.query(
       `select * from invites where token_hash = $1 and accepted_at is null and revoked_at is null and expires_at > now()`,
       [tokenHash],
     );
@@ -178,7 +176,7 @@ export class IdentityStore {
   }
 
   async listInvites(): Promise<Invite[]> {
-    const rows: Array<Record<string, unknown>> = await this.db.query(
+    const rows: Row[] = await this.db.query(
       `select * from invites where revoked_at is null order by created_at desc limit 200`,
     );
     return rows.map(toInvite);
@@ -198,7 +196,7 @@ export class IdentityStore {
       const invite = updatedRows(result)[0];
       if (!invite) return null;
       const email = String(invite['email']);
-      const existing: Array<Record<string, unknown>> = await tx.query(`select id, password_hash from users where email = $1 for update`, [email]);
+      const existing: Row[] = await tx.query(`select id, password_hash from users where email = $1 for update`, [email]);
       let user: UserRecord | null;
       if (existing[0]) {
         // Only a user who never set a password (the first admin) is completed by an invite; anyone else must not be
@@ -252,7 +250,7 @@ export class IdentityStore {
   }
 
   async listMembers(projectId: string): Promise<ProjectMember[]> {
-    const rows: Array<Record<string, unknown>> = await this.db.query(
+    const rows: Row[] = await this.db.query(
       `select m.project_id, m.user_id, m.role, u.email, u.display_name from project_members m join users u on u.id = m.user_id
        where m.project_id = $1 order by u.email`,
       [projectId],
@@ -280,7 +278,7 @@ export class IdentityStore {
    * console does not turn every request into a row update.
    */
   async liveSession(idHash: string, idleMs: number): Promise<SessionRecord | null> {
-    const rows: Array<Record<string, unknown>> = await this.db.query(
+    const rows: Row[] = await this.db.query(
       `select ${USER_COLUMNS}, ${MEMBERSHIPS_OF_U}, s.csrf_token, s.expires_at as session_expires_at, s.last_seen_at,
               s.last_seen_at < now() - interval '${TOUCH_AFTER_S} seconds' as stale
        from sessions s join users u on u.id = s.user_id
@@ -311,7 +309,7 @@ export class IdentityStore {
 
   // ── bearer tokens ────────────────────────────────────────────────────────────────────────────────────────────
   async createToken(t: { userId: string; name: string; prefix: string; tokenHash: string; scopes: TokenScope[]; expiresAt: Date }): Promise<ApiToken> {
-    const rows: Array<Record<string, unknown>> = await this.db.query(
+    const rows: Row[] = await this.db.query(
       `insert into api_tokens (id, user_id, name, prefix, token_hash, scopes, expires_at) values ($1, $2, $3, $4, $5, $6, $7) returning *`,
       [randomUUID(), t.userId, t.name, t.prefix, t.tokenHash, t.scopes, t.expiresAt],
     );
@@ -319,7 +317,7 @@ export class IdentityStore {
   }
 
   async listTokens(userId: string): Promise<ApiToken[]> {
-    const rows: Array<Record<string, unknown>> = await this.db.query(`select * from api_tokens where user_id = $1 order by created_at desc`, [userId]);
+    const rows: Row[] = await this.db.query(`select * from api_tokens where user_id = $1 order by created_at desc`, [userId]);
     return rows.map(toToken);
   }
 
@@ -334,7 +332,7 @@ export class IdentityStore {
 
   /** A live token (not revoked, not expired) of an enabled user, with the user's memberships; records its use (minute precision). */
   async liveToken(tokenHash: string): Promise<TokenRecord | null> {
-    const rows: Array<Record<string, unknown>> = await this.db.query(
+    const rows: Row[] = await this.db.query(
       `select t.*, ${USER_COLUMNS.replaceAll('u.id', 'u.id as user_id').replace('u.created_at', 'u.created_at as user_created_at')}, ${MEMBERSHIPS_OF_U},
               (t.last_used_at is null or t.last_used_at < now() - interval '${TOUCH_AFTER_S} seconds') as stale
        from api_tokens t join users u on u.id = t.user_id
@@ -356,7 +354,7 @@ export class IdentityStore {
   }
 
   async listAudit(q: { action?: string; beforeId?: number; limit: number }): Promise<AuditEvent[]> {
-    const rows: Array<Record<string, unknown>> = await this.db.query(
+    const rows: Row[] = await this.db.query(
       `select * from audit_log where ($1::text is null or action = $1) and ($2::bigint is null or id < $2) order by id desc limit $3`,
       [q.action ?? null, q.beforeId ?? null, q.limit],
     );
@@ -374,7 +372,7 @@ export class IdentityStore {
 }
 
 /** TypeORM's `query` answers an UPDATE or DELETE … RETURNING with `[rows, count]` on Postgres. */
-function updatedRows(result: unknown): Array<Record<string, unknown>> {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as Array<Record<string, unknown>>;
-  return result as Array<Record<string, unknown>>;
+function updatedRows(result: unknown): Row[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as Row[];
+  return result as Row[];
 }

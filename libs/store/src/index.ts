@@ -1,13 +1,14 @@
 export * from './approval-store';
 export * from './artifact-store';
 export * from './data-source';
+export * from './database-unavailable';
 export * from './document-path';
 export * from './document-store';
 export * from './manifest-hash';
 export * from './entities/platform-instance.entity';
 export * from './identity-store';
 export { MIGRATIONS } from './migrations';
-export * from './notify-channels';
+export * from './run-notifications';
 export * from './openapi-spec-store';
 export * from './mcp-server-store';
 export * from './price-store';

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '@omniai/contracts';
 import type { DataSource } from 'typeorm';
-
-type Row = Record<string, unknown>;
+import { iso, type Row } from './rows';
 
 export interface StoredMcpServer {
   id: string;
@@ -29,7 +28,7 @@ const toStored = (r: Row): StoredMcpServer => ({
   server_name: String(r['server_name']),
   server_version: String(r['server_version']),
   server_hash: String(r['server_hash']),
-  created_at: (r['created_at'] as Date).toISOString(),
+  created_at: iso(r['created_at']),
 });
 
 /**

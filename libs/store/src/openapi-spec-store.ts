@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '@omniai/contracts';
 import type { DataSource } from 'typeorm';
-
-type Row = Record<string, unknown>;
+import { iso, type Row } from './rows';
 
 export interface StoredOpenApiSpec {
   id: string;
@@ -24,7 +23,7 @@ const toStored = (r: Row): StoredOpenApiSpec => ({
   id: String(r['id']),
   spec: r['spec'] as Record<string, unknown>,
   spec_hash: String(r['spec_hash']),
-  created_at: (r['created_at'] as Date).toISOString(),
+  created_at: iso(r['created_at']),
 });
 
 /**

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ProviderConfig } from '@omniai/contracts';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from './secret-box';
-
-type Row = Record<string, unknown>;
+import { iso, type Row } from './rows';
 
 export interface StoredProviderConfig extends ProviderConfig {
   secret_id: string | null;
@@ -18,7 +17,7 @@ function toConfig(r: Row): StoredProviderConfig {
     base_url: (r['base_url'] as string | null) ?? null,
     has_key: r['secret_id'] !== null,
     key_fingerprint: (r['fingerprint'] as string | null) ?? null,
-    created_at: (r['created_at'] instanceof Date ? r['created_at'] : new Date(String(r['created_at']))).toISOString(),
+    created_at: iso(r['created_at']),
     secret_id: (r['secret_id'] as string | null) ?? null,
   };
 }

@@ -14,11 +14,9 @@ import type {
 } from '@omniai/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ApprovalStore } from './approval-store';
-import { NOTIFY_CHANNELS } from './notify-channels';
+import { iso, isoOrNull, type Row } from './rows';
+import { notifyRun } from './run-notifications';
 
-type Row = Record<string, unknown>;
-const iso = (v: unknown): string => (v instanceof Date ? v : new Date(String(v))).toISOString();
-const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : iso(v));
 
 function toProject(r: Row): Project {
   return { id: String(r['id']), name: String(r['name']), description: String(r['description']), created_at: iso(r['created_at']) };
@@ -233,7 +231,7 @@ export class RunStore {
 
   /** Sends an ephemeral delta to every listening API process. Never stored. */
   async publishDelta(delta: AssistantMessageDelta): Promise<void> {
-    await this.db.query(`select pg_notify($1, $2)`, [NOTIFY_CHANNELS.runDeltas, JSON.stringify(delta)]);
+    await notifyRun(this.db, { kind: 'delta', delta });
   }
 
   private async project(tx: EntityManager, runId: string, events: RunEvent[], lastSeq: number): Promise<void> {
@@ -269,7 +267,7 @@ export class RunStore {
       [runId, lastSeq, status ?? null, terminal, inputTokens, outputTokens, error ? JSON.stringify(error) : null, cost],
     );
     const run = rows[0];
-    await tx.query(`select pg_notify($1, $2)`, [NOTIFY_CHANNELS.runEvents, JSON.stringify({ run_id: runId, last_seq: lastSeq })]);
+    await notifyRun(tx, { kind: 'events', run_id: runId, last_seq: lastSeq });
     if (run && status) {
       const change: RunStatusChange = {
         run_id: runId,
@@ -279,7 +277,7 @@ export class RunStore {
         last_seq: Number(run['last_seq']),
         at: new Date().toISOString(),
       };
-      await tx.query(`select pg_notify($1, $2)`, [NOTIFY_CHANNELS.runStatus, JSON.stringify(change)]);
+      await notifyRun(tx, { kind: 'status', change });
     }
   }
 }

@@ -1,7 +1,6 @@
 import type { PinnedTool, Policy, RegisteredTool, ToolManifest } from '@omniai/contracts';
 import type { DataSource } from 'typeorm';
-
-type Row = Record<string, unknown>;
+import { iso, type Row } from './rows';
 
 /** Semver precedence of `a` and `b` (build metadata ignored, pre-releases before their release). */
 export function compareSemver(a: string, b: string): number {
@@ -21,7 +20,7 @@ export function compareSemver(a: string, b: string): number {
 const toRegistered = (r: Row): RegisteredTool => ({
   manifest: r['manifest'] as ToolManifest,
   manifest_hash: String(r['manifest_hash']),
-  registered_at: (r['registered_at'] as Date).toISOString(),
+  registered_at: iso(r['registered_at']),
 });
 
 /**

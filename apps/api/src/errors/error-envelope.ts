@@ -1,4 +1,5 @@
 import { ERROR_HTTP_STATUS, type ErrorCode, type ErrorEnvelope } from '@omniai/contracts';
+import { isDatabaseUnavailable } from '@omniai/store';
 import { ApiException } from './api.exception';
 
 interface HttpLikeError {
@@ -29,18 +30,6 @@ const SAFE_MESSAGES: Partial<Record<ErrorCode, string>> = {
   E_INTERNAL: 'Something went wrong on our side. The request id helps us find it.',
 };
 
-// Connection-level failures of Postgres (node and SQLSTATE class 08/57P codes): the client did nothing wrong.
-const DEPENDENCY_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
-
-export function isDependencyDown(error: unknown): boolean {
-  const e = error as { code?: unknown; driverError?: { code?: unknown; message?: unknown }; message?: unknown } | null;
-  if (!e || typeof e !== 'object') return false;
-  const codes = [e.code, e.driverError?.code].filter((c): c is string => typeof c === 'string');
-  if (codes.some((c) => DEPENDENCY_DOWN_CODES.has(c))) return true;
-  const text = `${String(e.message ?? '')} ${String(e.driverError?.message ?? '')}`;
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(text);
-}
-
 /**
  * Maps anything thrown while serving a request to the normalized envelope. Unknown errors become E_INTERNAL with a
  * generic message: their text (which may hold internals or secrets) stays in the server log only.
@@ -51,7 +40,7 @@ export function toErrorEnvelope(error: unknown, requestId: string): { status: nu
     if (error.detail !== undefined) body.error.detail = error.detail;
     return { status: error.status, body, internal: false };
   }
-  if (isDependencyDown(error)) {
+  if (isDatabaseUnavailable(error)) {
     return {
       status: 503,
       body: { error: { code: 'E_DEPENDENCY_UNAVAILABLE', message: 'A backing service (database) is unavailable; retry shortly.', request_id: requestId } },

@@ -2,8 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import {
   type Actor,
   type AgentRunInput,
-  INLINE_PAYLOAD_LIMIT_BYTES,
-  type MessageContent,
   type ResumeRunRequest,
   type ResumeRunSignal,
   type Run,
@@ -60,7 +58,7 @@ export class RunsService {
       }
     }
     const pins = { ...DEFAULT_PINS, ...body.pins, params, tools };
-    return this.launch({ projectId: thread.project_id, threadId, pins, input: await this.toContent(body.message), retryOf: null, budget: body.budget ?? null }, requestedBy);
+    return this.launch({ projectId: thread.project_id, threadId, pins, input: await this.artifacts.claimCheckText(body.message), retryOf: null, budget: body.budget ?? null }, requestedBy);
   }
 
   async cancel(runId: string): Promise<Run> {
@@ -132,13 +130,5 @@ export class RunsService {
     const thread = await this.store.getThread(threadId);
     if (!thread) throw new ApiException('E_NOT_FOUND', `No thread ${threadId}.`);
     return thread;
-  }
-
-  // Large input goes to the artifact store; history and events carry the reference (claim-check).
-  private async toContent(text: string): Promise<MessageContent> {
-    const bytes = Buffer.from(text, 'utf8');
-    if (bytes.length <= INLINE_PAYLOAD_LIMIT_BYTES) return { text };
-    const artifact = await this.artifacts.put(bytes, 'text/plain; charset=utf-8');
-    return { artifact, preview: text.slice(0, 200) };
   }
 }

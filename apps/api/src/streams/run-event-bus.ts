@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { AssistantMessageDelta, RunStatusChange } from '@omniai/contracts';
-import { NOTIFY_CHANNELS } from '@omniai/store';
+import { decodeRunNotification, LISTEN_RUN_CHANNELS } from '@omniai/store';
 import { Client } from 'pg';
 import { AppConfig } from '../config/app-config';
 
@@ -60,7 +60,7 @@ export class RunEventBus implements OnModuleInit, OnApplicationShutdown {
     client.on('end', () => this.reconnectSoon());
     try {
       await client.connect();
-      await client.query(`listen ${NOTIFY_CHANNELS.runEvents}; listen ${NOTIFY_CHANNELS.runDeltas}; listen ${NOTIFY_CHANNELS.runStatus}`);
+      await client.query(LISTEN_RUN_CHANNELS);
       if (this.closed) {
         await client.end();
         return;
@@ -86,16 +86,11 @@ export class RunEventBus implements OnModuleInit, OnApplicationShutdown {
   }
 
   private dispatch(channel: string, payload: string | undefined): void {
-    if (!payload) return;
     try {
-      const data = JSON.parse(payload) as Record<string, unknown>;
-      if (channel === NOTIFY_CHANNELS.runEvents) {
-        this.runs.get(String(data['run_id']))?.forEach((s) => s.onEvents());
-      } else if (channel === NOTIFY_CHANNELS.runDeltas) {
-        this.runs.get(String(data['run_id']))?.forEach((s) => s.onDelta(data as unknown as AssistantMessageDelta));
-      } else if (channel === NOTIFY_CHANNELS.runStatus) {
-        this.projects.get(String(data['project_id']))?.forEach((l) => l(data as unknown as RunStatusChange));
-      }
+      const n = decodeRunNotification(channel, payload);
+      if (n?.kind === 'events') this.runs.get(n.run_id)?.forEach((s) => s.onEvents());
+      else if (n?.kind === 'delta') this.runs.get(n.delta.run_id)?.forEach((s) => s.onDelta(n.delta));
+      else if (n?.kind === 'status') this.projects.get(n.change.project_id)?.forEach((l) => l(n.change));
     } catch (err) {
       this.logger.warn(`ignored a malformed notification on ${channel}: ${err instanceof Error ? err.message : String(err)}`);
     }

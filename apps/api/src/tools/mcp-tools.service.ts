@@ -1,14 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import {
-  manifestForMcpTool,
-  McpToolError,
-  type RegisteredTool,
-  type RegisterMcpToolsRequest,
-  type RegisterMcpToolsResponse,
-  type ToolManifest,
-} from '@omniai/contracts';
+import type { RegisteredTool, RegisterMcpToolsRequest, RegisterMcpToolsResponse, ToolManifest } from '@omniai/contracts';
 import { manifestHash, McpServerConflict, McpServerStore, PolicyStore, ToolRegistryStore } from '@omniai/store';
-import { listMcpTools, type McpConnectOptions, type McpServerListing, ToolError, validateJson } from '@omniai/tools';
+import { listMcpTools, manifestForMcpTool, type McpConnectOptions, type McpServerListing, McpToolError, ToolError, validateJson } from '@omniai/tools';
 import { ApiException } from '../errors/api.exception';
 
 /** For connecting, listing and the answer: a registration is an admin waiting on the other end. */

@@ -1,14 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import {
-  manifestForOperation,
-  OpenApiOperationError,
-  operationIds,
-  type RegisteredTool,
-  type RegisterOpenApiToolsRequest,
-  type RegisterOpenApiToolsResponse,
-  type ToolManifest,
-} from '@omniai/contracts';
+import type { RegisteredTool, RegisterOpenApiToolsRequest, RegisterOpenApiToolsResponse, ToolManifest } from '@omniai/contracts';
 import { manifestHash, OpenApiSpecConflict, OpenApiSpecStore, ToolRegistryStore } from '@omniai/store';
+import { manifestForOperation, OpenApiOperationError, operationIds } from '@omniai/tools';
 import { ApiException } from '../errors/api.exception';
 
 /**

@@ -1,7 +1,7 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
-import { INLINE_PAYLOAD_LIMIT_BYTES, type MessageContent, RunEvent } from '@omniai/contracts';
+import { RunEvent } from '@omniai/contracts';
 import { type ChatMessage, type FinishReason, ProviderError, type ToolCall, type ToolSpec, type Usage } from '@omniai/providers';
-import type { ArtifactStore, PriceStore, RunStore, ToolRegistryStore } from '@omniai/store';
+import type { ArtifactStore, ClaimChecked, PriceStore, RunStore, ToolRegistryStore } from '@omniai/store';
 import type { RunActivities } from '@omniai/workflows';
 import type { ProviderRegistry } from '../models/provider-registry';
 import { toolFunctionName } from '../tools/tool-catalog';
@@ -16,7 +16,7 @@ export interface RunActivityDeps {
 }
 
 /** Tool results and arguments as the model reads them: JSON text (artifacts fetched back). */
-async function jsonText(artifacts: ArtifactStore, stored: { inline: unknown } | { artifact: { sha256: string } }): Promise<string> {
+async function jsonText(artifacts: ArtifactStore, stored: ClaimChecked): Promise<string> {
   if ('inline' in stored) return typeof stored.inline === 'string' ? stored.inline : JSON.stringify(stored.inline);
   const found = await artifacts.get(stored.artifact.sha256);
   return found ? found.content.toString('utf8') : '(the stored value is missing)';
@@ -26,7 +26,7 @@ async function jsonText(artifacts: ArtifactStore, stored: { inline: unknown } | 
 export async function stepMessages(artifacts: ArtifactStore, steps: RunEvent[]): Promise<ChatMessage[]> {
   const messages: ChatMessage[] = [];
   for (const e of steps) {
-    if (e.kind === 'assistant_message') messages.push({ role: 'assistant', content: await readContent(artifacts, e.payload.content) });
+    if (e.kind === 'assistant_message') messages.push({ role: 'assistant', content: await artifacts.redeemText(e.payload.content) });
     else if (e.kind === 'tool_call') {
       const last = messages[messages.length - 1];
       const call: ToolCall = { id: e.payload.call_id, name: toolFunctionName(e.payload.tool_id), arguments: await jsonText(artifacts, e.payload.arguments) };
@@ -35,21 +35,6 @@ export async function stepMessages(artifacts: ArtifactStore, steps: RunEvent[]):
     else if (e.kind === 'tool_error') messages.push({ role: 'tool', tool_call_id: e.payload.call_id, content: `error ${e.payload.code}: ${e.payload.message}` });
   }
   return messages;
-}
-
-/** Stores text above the inline limit as an artifact (claim-check) and returns the content to put in history. */
-export async function toContent(artifacts: ArtifactStore, text: string): Promise<MessageContent> {
-  const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length <= INLINE_PAYLOAD_LIMIT_BYTES) return { text };
-  const artifact = await artifacts.put(bytes, 'text/plain; charset=utf-8');
-  return { artifact, preview: text.slice(0, 200) };
-}
-
-export async function readContent(artifacts: ArtifactStore, content: MessageContent): Promise<string> {
-  if ('text' in content) return content.text;
-  const found = await artifacts.get(content.artifact.sha256);
-  if (!found) throw new Error(`artifact ${content.artifact.sha256} is missing`);
-  return found.content.toString('utf8');
 }
 
 export function createRunActivities(deps: RunActivityDeps): RunActivities {
@@ -62,14 +47,14 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
 
     async generateReply({ run_id, message_id, message, pins }) {
       const ctx = Context.current();
-      const prompt = await waitForDatabase(() => readContent(deps.artifacts, message));
+      const prompt = await waitForDatabase(() => deps.artifacts.redeemText(message));
       // Earlier turns of the thread come from the projection (large ones through the artifact store); history
       // only ever carries this turn's message reference.
       const context = await waitForDatabase(() => deps.runs.threadContext(run_id));
       // Then this run's own earlier steps (assistant turns, tool calls and their results) after the user's message.
       const steps = await waitForDatabase(async () => stepMessages(deps.artifacts, await deps.runs.runSteps(run_id)));
       const messages: ChatMessage[] = [
-        ...(await waitForDatabase(() => Promise.all(context.map(async (m) => ({ role: m.role, content: await readContent(deps.artifacts, m.content) }))))),
+        ...(await waitForDatabase(() => Promise.all(context.map(async (m) => ({ role: m.role, content: await deps.artifacts.redeemText(m.content) }))))),
         { role: 'user' as const, content: prompt },
         ...steps,
       ];
@@ -121,7 +106,7 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
       } catch (err) {
         if (ctx.cancellationSignal.aborted) {
           // The partial reply travels back as the cancellation's details: the workflow keeps it, marked as partial.
-          const partial = text ? { content: await waitForDatabase(() => toContent(deps.artifacts, text)), usage: { ...usage, output_tokens: index } } : null;
+          const partial = text ? { content: await waitForDatabase(() => deps.artifacts.claimCheckText(text)), usage: { ...usage, output_tokens: index } } : null;
           throw new CancelledFailure('the run was cancelled', [partial]);
         }
         if (err instanceof ProviderError) {
@@ -136,7 +121,7 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
         throw err;
       }
       return {
-        content: await waitForDatabase(() => toContent(deps.artifacts, text)),
+        content: await waitForDatabase(() => deps.artifacts.claimCheckText(text)),
         usage,
         cost_usd: await waitForDatabase(() => deps.prices.cost(priceKey, pins.model, usage)),
         model: pins.model,

@@ -1,14 +1,5 @@
 import { Context } from '@temporalio/activity';
-
-// Connection-level failures (node codes and SQLSTATE classes 08/57P): the database is away, not the query wrong.
-const DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
-
-export function isDatabaseDown(err: unknown): boolean {
-  const e = err as { code?: unknown; driverError?: { code?: unknown }; message?: unknown } | null;
-  if (!e || typeof e !== 'object') return false;
-  if ([e.code, e.driverError?.code].some((c) => typeof c === 'string' && DOWN.has(c))) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(String(e.message ?? ''));
-}
+import { isDatabaseUnavailable } from '@omniai/store';
 
 /**
  * Runs a database step of an activity, waiting (heartbeating, with backoff up to 5 s) while Postgres is unreachable,
@@ -20,7 +11,7 @@ export async function waitForDatabase<T>(step: () => Promise<T>): Promise<T> {
     try {
       return await step();
     } catch (err) {
-      if (!isDatabaseDown(err)) throw err;
+      if (!isDatabaseUnavailable(err)) throw err;
       ctx.heartbeat(ctx.info.heartbeatDetails);
       await ctx.sleep(delay);
     }

@@ -1,6 +1,6 @@
-import { manifestForMcpTool, type McpToolListing, type ToolManifest } from '@omniai/contracts';
+import type { ToolManifest } from '@omniai/contracts';
 import type { McpServerStore, PolicyStore, ToolRegistryStore } from '@omniai/store';
-import { manifestHash, ToolError, validateJson } from '@omniai/tools';
+import { manifestForMcpTool, manifestHash, type McpToolListing, ToolError, validateJson } from '@omniai/tools';
 import { PUBLIC_V4, startTestMcpServer } from '@omniai/tools/testing';
 import { mcpResolver } from './mcp-executor';
 import { ToolCatalog } from './tool-catalog';

@@ -1,9 +1,9 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describeOperation, manifestForOperation, type Policy } from '@omniai/contracts';
+import type { Policy } from '@omniai/contracts';
 import { evaluatePolicy } from '@omniai/policy';
 import type { OpenApiSpecStore, PolicyStore, ToolRegistryStore } from '@omniai/store';
-import { manifestHash, ToolError, type UnsafeTestNetwork, validateJson } from '@omniai/tools';
+import { describeOperation, manifestForOperation, manifestHash, ToolError, type UnsafeTestNetwork, validateJson } from '@omniai/tools';
 import { PUBLIC_V4 } from '@omniai/tools/testing';
 import { PETS_SPEC } from '../testing/openapi-fixtures';
 import { callOperation, openApiResolver } from './openapi-executor';

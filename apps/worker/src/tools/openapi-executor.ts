@@ -1,6 +1,17 @@
-import { describeOperation, OpenApiOperationError, type OperationParameter, type OperationPlan, type ToolManifest } from '@omniai/contracts';
+import type { ToolManifest } from '@omniai/contracts';
 import type { OpenApiSpecStore, PolicyStore, ToolRegistryStore } from '@omniai/store';
-import { HostAllowlist, manifestHash, safeFetch, type ToolContext, ToolError, type UnsafeTestNetwork } from '@omniai/tools';
+import {
+  describeOperation,
+  HostAllowlist,
+  manifestHash,
+  OpenApiOperationError,
+  type OperationParameter,
+  type OperationPlan,
+  safeFetch,
+  type ToolContext,
+  ToolError,
+  type UnsafeTestNetwork,
+} from '@omniai/tools';
 import type { CatalogEntry, CatalogResolver } from './tool-catalog';
 
 /** Response bytes read at most: what a model can use of one API answer; a larger one is refused, not cut (cut JSON is not JSON). */

@@ -1,8 +1,8 @@
 import { Context } from '@temporalio/activity';
-import { type ArtifactRef, INLINE_PAYLOAD_LIMIT_BYTES, type PreparedToolCall, type ToolOutcome } from '@omniai/contracts';
+import type { PreparedToolCall, ToolOutcome } from '@omniai/contracts';
 import { evaluatePolicy } from '@omniai/policy';
 import type { DockerSandbox } from '@omniai/sandbox';
-import type { ArtifactStore, PolicyStore } from '@omniai/store';
+import type { ArtifactStore, ClaimChecked, PolicyStore } from '@omniai/store';
 import { argumentsHash, type EgressProxy, redactArguments, ToolError, validateJson } from '@omniai/tools';
 import type { RunToolActivities, ToolPrepActivities } from '@omniai/workflows';
 import { waitForDatabase } from '../activities/wait-for-database';
@@ -18,22 +18,6 @@ export interface ToolActivityDeps {
   sandbox: DockerSandbox;
   /** Sandboxed calls with an egress grant reach the network only through it (D32); without it they never do. */
   egressProxy?: EgressProxy;
-}
-
-type Stored = { inline: unknown } | { artifact: ArtifactRef };
-
-/** Small JSON travels inline in history; larger JSON goes to the artifact store (claim-check). */
-async function store(artifacts: ArtifactStore, value: unknown): Promise<Stored> {
-  const json = JSON.stringify(value ?? null);
-  if (Buffer.byteLength(json) <= INLINE_PAYLOAD_LIMIT_BYTES) return { inline: value ?? null };
-  return { artifact: await artifacts.put(Buffer.from(json), 'application/json') };
-}
-
-async function load(artifacts: ArtifactStore, stored: Stored): Promise<unknown> {
-  if ('inline' in stored) return stored.inline;
-  const found = await artifacts.get(stored.artifact.sha256);
-  if (!found) throw new Error(`artifact ${stored.artifact.sha256} is missing`);
-  return JSON.parse(found.content.toString('utf8'));
 }
 
 /**
@@ -73,7 +57,7 @@ export function createToolPrepActivities(deps: ToolActivityDeps): ToolPrepActivi
       const outcome = evaluatePolicy({ tool: entry.manifest, policy, subject: { project_id, user_id: requested_by.id }, approval: 'none' });
       return {
         ...base,
-        arguments: await waitForDatabase(() => store(deps.artifacts, args)),
+        arguments: await waitForDatabase(() => deps.artifacts.claimCheck(args)),
         arguments_hash: argumentsHash(args),
         arguments_redacted: redactArguments(args),
         risk: entry.manifest.risk,
@@ -101,7 +85,7 @@ export function createRunToolActivities(deps: ToolActivityDeps): RunToolActiviti
       const policy = await waitForDatabase(() => deps.policies.get());
       const decision = evaluatePolicy({ tool: entry.manifest, policy, subject: { project_id, user_id: requested_by.id }, approval: approved ? 'approved' : 'none' });
       if (decision.decision !== 'allow') return fail('E_POLICY_DENIED', decision.reason);
-      const input = await waitForDatabase(() => load(deps.artifacts, stored as Stored));
+      const input = await waitForDatabase(() => deps.artifacts.redeem(stored as ClaimChecked));
       const idempotency_key = `${run_id}/${call_id}`;
       // Progress while the call runs: a worker that dies stops heartbeating and Temporal retries the call elsewhere.
       const beat = setInterval(() => ctx.heartbeat(), 1_000);
@@ -122,7 +106,7 @@ export function createRunToolActivities(deps: ToolActivityDeps): RunToolActiviti
                 })();
         const valid = validateJson(entry.manifest.output_schema, output);
         if (!valid.ok) return fail('E_VALIDATION', `${tool_id} returned output that does not match its schema: ${valid.message}`);
-        return { ok: true, result: await waitForDatabase(() => store(deps.artifacts, output)), duration_ms: Date.now() - started };
+        return { ok: true, result: await waitForDatabase(() => deps.artifacts.claimCheck(output)), duration_ms: Date.now() - started };
       } catch (err) {
         if (err instanceof ToolError) return fail(err.code, err.message);
         throw err;

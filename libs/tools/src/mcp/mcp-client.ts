@@ -1,8 +1,8 @@
 import { Client, ProtocolError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import type { McpToolListing } from '@omniai/contracts';
 import { HostAllowlist } from '../egress/allowlist';
 import { type UnsafeTestNetwork, vettedFetch } from '../egress/safe-fetch';
 import { ToolError } from '../tool';
+import type { McpToolListing } from './mcp-manifest';
 
 /** Who we say we are in `initialize`. */
 const CLIENT_INFO = { name: 'omniai', version: '0.1.0' };

@@ -1,5 +1,5 @@
-import { describeOperation, manifestForOperation, OpenApiOperationError, openApiToolId, operationIds } from './openapi-tools';
-import { ToolManifest } from './tools';
+import { describeOperation, manifestForOperation, OpenApiOperationError, openApiToolId, operationIds } from './openapi-manifest';
+import { ToolManifest } from '@omniai/contracts';
 
 const doc = (paths: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   openapi: '3.1.0',

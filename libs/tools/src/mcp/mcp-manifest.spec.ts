@@ -1,5 +1,5 @@
-import { manifestForMcpTool, McpToolError, mcpToolId, mcpToolVersion } from './mcp-tools';
-import { ToolManifest } from './tools';
+import { manifestForMcpTool, McpToolError, mcpToolId, mcpToolVersion } from './mcp-manifest';
+import { ToolManifest } from '@omniai/contracts';
 
 const SERVER = { id: 'docs', url: 'https://mcp.example.org:8443/mcp', version: '2.1.0', hash: '0123456789abcdef'.repeat(4) };
 

@@ -1,4 +1,4 @@
-import type { Scope, ToolManifest } from './tools';
+import type { Scope, ToolManifest } from '@omniai/contracts';
 
 /**
  * OpenAPI 3 operations as tools (`openapi_proxy` binding, D27). Pure code shared by the API, which derives and
