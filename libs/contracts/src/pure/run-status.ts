@@ -1,5 +1,3 @@
-import type { RunEvent } from '../run-events';
-
 /** `paused`: waiting for an operator (a budget ran out with `on_exceed: "pause"`); resume or cancel it. */
 export const RUN_STATUSES = ['queued', 'running', 'paused', 'completed', 'failed', 'cancelled'] as const;
 type RunStatus = (typeof RUN_STATUSES)[number];
@@ -9,9 +7,9 @@ export const TERMINAL_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(['completed
 
 /**
  * The status a run has after `event` (undefined: unchanged). The one projection of status from the log, shared by
- * the store and the console.
+ * the store and the console (typed structurally, so this folder imports nothing from the zod files).
  */
-export function runStatusAfter(event: Pick<RunEvent, 'kind' | 'payload'>): RunStatus | undefined {
+export function runStatusAfter(event: { kind: string; payload: object }): RunStatus | undefined {
   switch (event.kind) {
     case 'run_created':
       return 'running';
@@ -22,7 +20,7 @@ export function runStatusAfter(event: Pick<RunEvent, 'kind' | 'payload'>): RunSt
     case 'run_cancelled':
       return 'cancelled';
     case 'system_event': {
-      const type = (event.payload as { type: string }).type;
+      const type = 'type' in event.payload ? event.payload.type : undefined;
       return type === 'paused' ? 'paused' : type === 'resumed' ? 'running' : undefined;
     }
     default:
