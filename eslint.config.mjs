@@ -9,6 +9,37 @@ const NODE_BUILTINS = [
   'v8', 'vm', 'worker_threads', 'zlib',
 ];
 
+// Module boundaries between projects (Nx tags).
+const BOUNDARIES = {
+  enforceBuildableLibDependency: false,
+  allow: [],
+  depConstraints: [
+    // contracts: zod only, nothing of ours
+    { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'], allowedExternalImports: ['zod', 'zod/*'] },
+    // workflow sandbox: contracts and the workflow SDK only
+    {
+      sourceTag: 'scope:workflow',
+      onlyDependOnLibsWithTags: ['scope:shared'],
+      allowedExternalImports: ['@temporalio/workflow', '@temporalio/common'],
+    },
+    // console: contracts only (a browser bundle must never pull server code)
+    {
+      sourceTag: 'scope:console',
+      onlyDependOnLibsWithTags: ['scope:shared'],
+      allowedExternalImports: ['@angular/*', 'rxjs', 'rxjs/*', 'tslib', '@playwright/test'],
+    },
+    // server-side libs (store, tools): contracts and each other; the API and the worker may import them
+    { sourceTag: 'scope:server', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'] },
+    // API: never workflow implementations or sandbox adapters; it starts workflows by typed name
+    { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'] },
+    // worker: the composition root
+    { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server', 'scope:worker', 'scope:workflow'] },
+    // nobody imports an app
+    { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:app'] },
+    { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
+  ],
+};
+
 export default tseslint.config(
   {
     ignores: ['**/dist/**', '**/node_modules/**', '.tools/**', '.data/**', '.angular/**', '.nx/**', 'test-results/**', 'playwright-report/**', 'bench/results/**'],
@@ -21,38 +52,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            // contracts: zod only, nothing of ours
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'], allowedExternalImports: ['zod', 'zod/*'] },
-            // workflow sandbox: contracts and the workflow SDK only
-            {
-              sourceTag: 'scope:workflow',
-              onlyDependOnLibsWithTags: ['scope:shared'],
-              allowedExternalImports: ['@temporalio/workflow', '@temporalio/common'],
-            },
-            // console: contracts only (a browser bundle must never pull server code)
-            {
-              sourceTag: 'scope:console',
-              onlyDependOnLibsWithTags: ['scope:shared'],
-              allowedExternalImports: ['@angular/*', 'rxjs', 'rxjs/*', 'tslib', '@playwright/test'],
-            },
-            // server-side libs (store, tools): contracts and each other; the API and the worker may import them
-            { sourceTag: 'scope:server', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'] },
-            // API: never workflow implementations or sandbox adapters; it starts workflows by typed name
-            { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'] },
-            // worker: the composition root
-            { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server', 'scope:worker', 'scope:workflow'] },
-            // nobody imports an app
-            { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:app'] },
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', BOUNDARIES],
     },
   },
   {
@@ -72,6 +72,11 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // The API reaches the Docker engine (health probe) through the shared client factory only, never the sandbox adapters.
+    files: ['apps/api/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': ['error', { ...BOUNDARIES, allow: [...BOUNDARIES.allow, '@omniai/sandbox/docker-client'] }] },
   },
   {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/testing/**/*.ts'],
