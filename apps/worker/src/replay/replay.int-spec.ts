@@ -7,7 +7,7 @@ import { historyFromFile, rebuildRunEvents } from '../verify/verify-run';
 
 // Histories recorded from real runs (`npm run omni -- export-history <runId> <file>`), committed so that any change
 // to workflow code that would break running workflows fails here first.
-const HISTORIES_DIR = join(__dirname, '..', '..', '..', '..', 'workflows', 'histories');
+const HISTORIES_DIR = join(__dirname, '..', '..', '..', '..', 'workflows', 'src', 'agent-run', 'histories');
 const histories = readdirSync(HISTORIES_DIR)
   .filter((f) => f.endsWith('.json'))
   .map((f) => ({ name: f, history: historyFromFile(JSON.parse(readFileSync(join(HISTORIES_DIR, f), 'utf8'))) }));
