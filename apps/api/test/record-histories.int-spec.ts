@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import type { RunEvent } from '@omniai/contracts';
 import { createTestDatabase } from '@omniai/store/testing';
 import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
-import { TemporalService } from '../temporal/temporal.service';
-import { startTestApi, type TestApi } from '../testing/test-api';
+import { TemporalService } from '../src/temporal/temporal.service';
+import { startTestApi, type TestApi } from './support/test-api';
 
 // Records the committed replay histories of agentRunWorkflow (workflows/src/agent-run/histories/) from real runs: the
 // real API, worker, Postgres, Temporal dev server and sandbox. Opt-in, because a recording replaces committed files:
 //   OMNI_RECORD_HISTORIES=1 node node_modules/jest/bin/jest.js apps/api/src/runs/record-histories
-const HISTORIES_DIR = join(__dirname, '..', '..', '..', '..', 'workflows', 'src', 'agent-run', 'histories');
+const HISTORIES_DIR = join(__dirname, '..', '..', '..', 'workflows', 'src', 'agent-run', 'histories');
 const recording = process.env['OMNI_RECORD_HISTORIES'] === '1' ? describe : describe.skip;
 
 // The scripted model asks for one python.compute call, then answers with fixed text once it has the result.
