@@ -9,8 +9,7 @@ const NODE_BUILTINS = [
   'v8', 'vm', 'worker_threads', 'zlib',
 ];
 
-const ZOD_FREE =
-  'Workflow and console code must not bundle zod: import contracts with `import type`, and values from `@omniai/contracts/pure`.';
+const ZOD_FREE = 'Workflow and console code must not bundle zod: import contracts with `import type`, and values from `@omniai/contracts/pure`.';
 
 const BY_NAME = 'Send Temporal messages with the definitions in @omniai/workflow-api (e.g. `handle.signal(resumeRunSignal, …)`), never by name.';
 const SEND_BY_NAME = [
@@ -18,7 +17,10 @@ const SEND_BY_NAME = [
     selector: `CallExpression[callee.property.name=/^(signal|signalWithStart|executeUpdate|startUpdate)$/][arguments.0.type='${type}']`,
     message: BY_NAME,
   })),
-  { selector: "CallExpression[callee.property.name='signalWithStart'] Property[key.name='signal'][value.type=/^(Literal|TemplateLiteral)$/]", message: BY_NAME },
+  {
+    selector: "CallExpression[callee.property.name='signalWithStart'] Property[key.name='signal'][value.type=/^(Literal|TemplateLiteral)$/]",
+    message: BY_NAME,
+  },
   { selector: "MemberExpression[object.name='SIGNALS']", message: BY_NAME },
 ];
 const DEFINE_MESSAGE = [
@@ -27,6 +29,43 @@ const DEFINE_MESSAGE = [
     message: 'Signals, queries and updates are defined once, in libs/workflow-api, and imported from there by the workflow and the API.',
   },
 ];
+
+// Module boundaries between projects (Nx tags).
+const BOUNDARIES = {
+  enforceBuildableLibDependency: false,
+  allow: [],
+  depConstraints: [
+    // contracts: zod only, nothing of ours
+    { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'], allowedExternalImports: ['zod', 'zod/*'] },
+    // the Temporal contract (libs/workflow-api): zod-free contracts and the workflow SDK's message definitions
+    {
+      sourceTag: 'scope:workflow-api',
+      onlyDependOnLibsWithTags: ['scope:shared'],
+      allowedExternalImports: ['@temporalio/workflow', '@temporalio/common'],
+    },
+    // workflow sandbox: contracts, the Temporal contract and the workflow SDK only
+    {
+      sourceTag: 'scope:workflow',
+      onlyDependOnLibsWithTags: ['scope:shared', 'scope:workflow-api'],
+      allowedExternalImports: ['@temporalio/workflow', '@temporalio/common'],
+    },
+    // console: contracts only (a browser bundle must never pull server code)
+    {
+      sourceTag: 'scope:console',
+      onlyDependOnLibsWithTags: ['scope:shared'],
+      allowedExternalImports: ['@angular/*', 'rxjs', 'rxjs/*', 'tslib', '@playwright/test'],
+    },
+    // server-side libs (store, tools): contracts and each other; the API and the worker may import them
+    { sourceTag: 'scope:server', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'] },
+    // API: never workflow implementations or sandbox adapters; it starts workflows by typed name
+    { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server', 'scope:workflow-api'] },
+    // worker: the composition root
+    { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server', 'scope:worker', 'scope:workflow', 'scope:workflow-api'] },
+    // nobody imports an app
+    { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:app'] },
+    { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
+  ],
+};
 
 export default tseslint.config(
   {
@@ -40,44 +79,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            // contracts: zod only, nothing of ours
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'], allowedExternalImports: ['zod', 'zod/*'] },
-            // the Temporal contract (libs/workflow-api): zod-free contracts and the workflow SDK's message definitions
-            {
-              sourceTag: 'scope:workflow-api',
-              onlyDependOnLibsWithTags: ['scope:shared'],
-              allowedExternalImports: ['@temporalio/workflow', '@temporalio/common'],
-            },
-            // workflow sandbox: contracts, the Temporal contract and the workflow SDK only
-            {
-              sourceTag: 'scope:workflow',
-              onlyDependOnLibsWithTags: ['scope:shared', 'scope:workflow-api'],
-              allowedExternalImports: ['@temporalio/workflow', '@temporalio/common'],
-            },
-            // console: contracts only (a browser bundle must never pull server code)
-            {
-              sourceTag: 'scope:console',
-              onlyDependOnLibsWithTags: ['scope:shared'],
-              allowedExternalImports: ['@angular/*', 'rxjs', 'rxjs/*', 'tslib', '@playwright/test'],
-            },
-            // server-side libs (store, tools): contracts and each other; the API and the worker may import them
-            { sourceTag: 'scope:server', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'] },
-            // API: never workflow implementations or sandbox adapters; it starts workflows by typed name
-            { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server', 'scope:workflow-api'] },
-            // worker: the composition root
-            { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server', 'scope:worker', 'scope:workflow', 'scope:workflow-api'] },
-            // nobody imports an app
-            { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:app'] },
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', BOUNDARIES],
     },
   },
   {
@@ -97,6 +99,11 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // The API reaches the Docker engine (health probe) through the shared client factory only, never the sandbox adapters.
+    files: ['apps/api/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': ['error', { ...BOUNDARIES, allow: [...BOUNDARIES.allow, '@omniai/sandbox/docker-client'] }] },
   },
   {
     // The workflow bundle and the browser bundle must stay zod-free: contracts as types, values from the pure subpath.

@@ -15,8 +15,8 @@ if (graph.status !== 0 || !existsSync(join(ROOT, '.nx/workspace-data/project-gra
   process.exit(1);
 }
 const args = process.argv.slice(2);
-// Code outside the composite projects (console, e2e, tools/tests, bench) is type-checked on a full lint run.
-for (const project of args.length ? [] : ['e2e', 'tools', 'bench', 'apps/console']) {
+// Code outside the composite projects (console, e2e, tools/tests, bench, the API's system tests) is type-checked on a full lint run.
+for (const project of args.length ? [] : ['e2e', 'tools', 'bench', 'apps/console', 'apps/api/test']) {
   const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', project, '--noEmit'], { cwd: ROOT, env, stdio: 'inherit' });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 }

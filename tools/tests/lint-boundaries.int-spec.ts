@@ -35,6 +35,8 @@ describe('module boundaries and workflow sandbox rules (ESLint + Nx project grap
       'workflows/src/lint-probe-fs.ts': "import { readFileSync } from 'node:fs';\nexport const y = readFileSync;\n",
       'workflows/src/lint-probe-pg.ts': "import { Client } from 'pg';\nexport const z = Client;\n",
       'apps/api/src/lint-probe-sandbox.ts': "import { DockerSandbox } from '@omniai/sandbox';\nexport const s = DockerSandbox;\n",
+      'apps/api/src/lint-probe-docker.ts': "import { createDockerClient } from '@omniai/sandbox/docker-client';\nexport const d = createDockerClient;\n",
+      'apps/console/src/app/lint-probe-docker.ts': "import { createDockerClient } from '@omniai/sandbox/docker-client';\nexport const d = createDockerClient;\n",
       'libs/contracts/src/lint-probe-store.ts': "import { MIGRATIONS } from '@omniai/store';\nexport const m = MIGRATIONS;\n",
       'apps/worker/src/lint-probe-floating.ts': 'export async function f(): Promise<void> {}\nexport function g(): void {\n  f();\n}\n',
       // zod-free bundles: contracts as types, values from the pure subpath
@@ -78,6 +80,9 @@ describe('module boundaries and workflow sandbox rules (ESLint + Nx project grap
     expect(rulesOf(results, 'lint-probe-fs.ts')).toContain('no-restricted-imports');
     expect(rulesOf(results, 'lint-probe-pg.ts')).toContain('no-restricted-imports');
     expect(rulesOf(results, 'lint-probe-sandbox.ts')).toContain('@nx/enforce-module-boundaries');
+    // The API may use the shared Docker client factory (its health probe), nothing else of the sandbox; no one else may.
+    expect(rulesOf(results, 'api/src/lint-probe-docker.ts')).toEqual([]);
+    expect(rulesOf(results, 'console/src/app/lint-probe-docker.ts')).toContain('@nx/enforce-module-boundaries');
     expect(rulesOf(results, 'contracts/src/lint-probe-store.ts')).toContain('@nx/enforce-module-boundaries');
     expect(rulesOf(results, 'lint-probe-floating.ts')).toContain('@typescript-eslint/no-floating-promises');
   });

@@ -4,11 +4,15 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { ConsoleAssets } from './console/console-assets';
 import { ErrorEnvelopeFilter } from './errors/error-envelope.filter';
+import { ApprovalsModule } from './approvals/approvals.module';
 import { ArtifactsModule } from './artifacts/artifacts.module';
 import { AuthModule } from './auth/auth.module';
 import { HealthModule } from './health/health.module';
+import { IdentityModule } from './identity/identity.module';
+import { PricesModule } from './prices/prices.module';
 import { ProjectsModule } from './projects/projects.module';
 import { ProvidersModule } from './providers/providers.module';
+import { PublicApiModule } from './public-api/public-api.module';
 import { RunsModule } from './runs/runs.module';
 import { ToolsModule } from './tools/tools.module';
 
@@ -17,7 +21,20 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), AuthModule, HealthModule, ProjectsModule, RunsModule, ArtifactsModule, ProvidersModule, ToolsModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        AuthModule,
+        IdentityModule,
+        HealthModule,
+        ProjectsModule,
+        RunsModule,
+        ArtifactsModule,
+        ProvidersModule,
+        PricesModule,
+        ToolsModule,
+        ApprovalsModule,
+        PublicApiModule,
+      ],
       providers: [
         { provide: ConsoleAssets, useValue: new ConsoleAssets(config.consoleDir) },
         { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },

@@ -1,9 +1,8 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadScriptedFixtures } from '@omniai/providers';
-import { DockerSandbox } from '@omniai/sandbox';
+import { createDockerClient, DockerSandbox } from '@omniai/sandbox';
 import { createDataSource, parseMasterKey } from '@omniai/store';
 import { EgressProxy } from '@omniai/tools';
-import { createDockerClient } from './docker-client';
 import { loadWorkerConfig } from './worker-config';
 import { builtinToolCatalog } from './tools/builtin-tools';
 import { createWorkers } from './worker';

@@ -1,23 +1,18 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { DatabaseModule } from '../database/database.module';
-import { RunsModule } from '../runs/runs.module';
 import { StoreModule } from '../store/store.module';
-import { ToolsModule } from '../tools/tools.module';
 import { AuditInterceptor } from './audit.interceptor';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { OriginPolicy } from './origin-policy';
 import { ProjectScopes } from './project-scopes';
-import { PublicController } from './public.controller';
-import { TokensController } from './tokens.controller';
-import { UsersController } from './users.controller';
 
-/** Identity and the two API lanes (D31): the global guard, sessions, invites, tokens, memberships, audit. */
+/** Authentication and the two API lanes (D31): the global guard over the route table, sign-in, sessions, CSRF and origins, the audit of admin mutations. */
 @Module({
-  imports: [DatabaseModule, StoreModule, RunsModule, ToolsModule],
-  controllers: [AuthController, UsersController, TokensController, PublicController],
+  imports: [DatabaseModule, StoreModule],
+  controllers: [AuthController],
   providers: [AuthService, ProjectScopes, OriginPolicy, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
   exports: [OriginPolicy],
 })

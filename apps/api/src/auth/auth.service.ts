@@ -1,17 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import {
-  type AcceptInviteRequest,
-  type CreatedInvite,
-  type CreatedToken,
-  type CreateInviteRequest,
-  type CreateTokenRequest,
-  type InviteInfo,
-  type LoginRequest,
-  SESSION_COOKIE,
-  type SessionInfo,
-} from '@omniai/contracts';
-import { IdentityStore, type Membership, newSecret, secretHash, type UserRecord } from '@omniai/store';
+import { Injectable, Logger } from '@nestjs/common';
+import { type AcceptInviteRequest, type InviteInfo, type LoginRequest, SESSION_COOKIE, type SessionInfo } from '@omniai/contracts';
+import { IdentityStore, type Membership, secretHash, type UserRecord } from '@omniai/store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
 import { ApiException } from '../errors/api.exception';
@@ -19,12 +9,12 @@ import type { Actor } from './actor';
 import { parseCookies, serializeCookie } from './cookies';
 import { dummyHash, hashPassword, verifyPassword } from './password';
 
+/** The prefix of every bearer token's secret: the guard ignores any other bearer value without a lookup. */
 export const TOKEN_PREFIX = 'omni_pat_';
-const INVITE_PREFIX = 'inv_';
 
-/** Sessions, sign-in, invites, bearer tokens and the first admin (D31). Every secret is stored as a hash. */
+/** Sign-in (password or invite link), sessions and bearer-token lookup (D31). Every secret is stored as a hash. */
 @Injectable()
-export class AuthService implements OnApplicationBootstrap {
+export class AuthService {
   private readonly logger = new Logger('auth');
   readonly sessionCookie: string;
 
@@ -33,33 +23,6 @@ export class AuthService implements OnApplicationBootstrap {
     private readonly config: AppConfig,
   ) {
     this.sessionCookie = config.secureCookies ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
-  }
-
-  /** First start: create the admin. With OMNI_ADMIN_PASSWORD it can sign in at once; otherwise print a one-time link. */
-  async onApplicationBootstrap(): Promise<void> {
-    const { email, password } = this.config.admin;
-    if ((await this.identity.countUsers()) === 0) {
-      await this.identity.createUser({ email, displayName: 'Admin', role: 'admin', passwordHash: password ? await hashPassword(password) : null }).catch(async (err: unknown) => {
-        // Another API process created it at the same moment.
-        if ((await this.identity.userByEmail(email)) === null) throw err;
-      });
-      await this.identity.audit({ action: 'user.bootstrap_admin', target: email });
-    }
-    let admin = await this.identity.userByEmail(email);
-    if (admin && admin.passwordHash === null && password) {
-      // A password configured after a first start without one completes the admin (the printed link then lapses).
-      admin = await this.identity.updateUser(admin.id, { passwordHash: await hashPassword(password) });
-      await this.identity.revokeInvitesFor(email);
-      await this.identity.audit({ action: 'user.admin_password_from_config', target: email });
-    }
-    if (admin && admin.passwordHash === null) {
-      // Until the admin has a password, every start replaces the link (only its hash is kept, so it cannot be reprinted).
-      await this.identity.revokeInvitesFor(email);
-      const token = newSecret(INVITE_PREFIX);
-      await this.identity.createInvite({ tokenHash: secretHash(token), email, role: 'admin', projects: [], createdBy: null, expiresAt: new Date(Date.now() + 24 * 3_600_000) });
-      // The one line the operator needs on first start; npm start repeats it in its banner.
-      console.log(`one-time admin sign-in link (valid 24 h): ${this.config.publicUrl}/invite/${token}`);
-    }
   }
 
   // ── sessions ──────────────────────────────────────────────────────────────────────────────────────────────────
@@ -129,23 +92,7 @@ export class AuthService implements OnApplicationBootstrap {
     if (id && id.length <= 200) await this.identity.revokeSession(secretHash(id));
   }
 
-  // ── invites ───────────────────────────────────────────────────────────────────────────────────────────────────
-  async createInvite(body: CreateInviteRequest, actor: Actor, ip: string): Promise<CreatedInvite> {
-    const existing = await this.identity.userByEmail(body.email);
-    if (existing && existing.passwordHash !== null) throw new ApiException('E_CONFLICT', `A user with the email ${body.email} exists already.`);
-    const token = newSecret(INVITE_PREFIX);
-    const invite = await this.identity.createInvite({
-      tokenHash: secretHash(token),
-      email: body.email,
-      role: body.role,
-      projects: body.projects,
-      createdBy: actor.user.id,
-      expiresAt: new Date(Date.now() + body.expires_in_hours * 3_600_000),
-    });
-    await this.identity.audit({ actorUserId: actor.user.id, actorEmail: actor.user.email, action: 'user.invited', target: body.email, ip, detail: { role: body.role, projects: body.projects } });
-    return { invite, token, path: `/invite/${token}` };
-  }
-
+  // ── invite links (a sign-in that first creates the account) ─────────────────────────────────────────────────
   async inviteInfo(token: string): Promise<InviteInfo> {
     const invite = await this.identity.openInvite(secretHash(token));
     if (!invite) throw new ApiException('E_NOT_FOUND', 'This invite link is not valid any more (used, revoked or expired).');
@@ -158,27 +105,6 @@ export class AuthService implements OnApplicationBootstrap {
     await this.identity.audit({ actorUserId: user.id, actorEmail: user.email, action: 'user.invite_accepted', ip: req.ip, detail: { role: user.role } });
     await this.endPresentedSession(req);
     return this.startSession(user, req, reply);
-  }
-
-  // ── bearer tokens ─────────────────────────────────────────────────────────────────────────────────────────────
-  async createToken(body: CreateTokenRequest, actor: Actor, ip: string): Promise<CreatedToken> {
-    const secret = newSecret(TOKEN_PREFIX);
-    const token = await this.identity.createToken({
-      userId: actor.user.id,
-      name: body.name,
-      prefix: secret.slice(0, TOKEN_PREFIX.length + 6),
-      tokenHash: secretHash(secret),
-      scopes: [...new Set(body.scopes)],
-      expiresAt: new Date(Date.now() + body.expires_in_days * 86_400_000),
-    });
-    await this.identity.audit({ actorUserId: actor.user.id, actorEmail: actor.user.email, action: 'token.created', target: token.id, ip, detail: { name: token.name, scopes: token.scopes } });
-    return { token, secret };
-  }
-
-  async revokeToken(tokenId: string, actor: Actor, ip: string): Promise<void> {
-    const token = await this.identity.revokeToken(actor.user.id, tokenId);
-    if (!token) throw new ApiException('E_NOT_FOUND', `You have no token ${tokenId}.`);
-    await this.identity.audit({ actorUserId: actor.user.id, actorEmail: actor.user.email, action: 'token.revoked', target: tokenId, ip });
   }
 }
 

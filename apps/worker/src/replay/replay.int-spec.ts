@@ -5,16 +5,24 @@ import { Worker } from '@temporalio/worker';
 import { sourceBundlerOptions } from '../testing';
 import { historyFromFile, rebuildRunEvents } from '../verify/verify-run';
 
-// Histories recorded from real runs (`npm run omni -- export-history <runId> <file>`), committed so that any change
-// to workflow code that would break running workflows fails here first.
-const HISTORIES_DIR = join(__dirname, '..', '..', '..', '..', 'workflows', 'histories');
+// Histories recorded from real runs (see workflows/src/agent-run/histories/README.md), committed so that any change to
+// workflow code that would break running workflows fails here first.
+const HISTORIES_DIR = join(__dirname, '..', '..', '..', '..', 'workflows', 'src', 'agent-run', 'histories');
 const histories = readdirSync(HISTORIES_DIR)
   .filter((f) => f.endsWith('.json'))
   .map((f) => ({ name: f, history: historyFromFile(JSON.parse(readFileSync(join(HISTORIES_DIR, f), 'utf8'))) }));
 
 describe('replay of committed workflow histories', () => {
   it('has histories to replay', () => {
-    expect(histories.map((h) => h.name).sort()).toEqual(['agent-run-cancelled.json', 'agent-run-completed.json', 'agent-run-paused-resumed.json']);
+    expect(histories.map((h) => h.name).sort()).toEqual([
+      'agent-run-cancelled.json',
+      'agent-run-completed.json',
+      'agent-run-paused-resumed.json',
+      'agent-run-tool-approval-expired.json',
+      'agent-run-tool-approved.json',
+      'agent-run-tool-denied.json',
+      'agent-run-tool-steps-paused-resumed.json',
+    ]);
   });
 
   it('replays every committed history against the current workflow code', async () => {
@@ -41,13 +49,27 @@ describe('replay of committed workflow histories', () => {
     expect(cancelledEvents.map((e) => e.kind)).toEqual(['run_created', 'user_message', 'run_cancelled']);
   });
 
-  it('fails with DeterminismViolationError when workflow code changes incompatibly', async () => {
-    const completed = histories.find((h) => h.name === 'agent-run-completed.json')!;
-    await expect(
-      Worker.runReplayHistory(
-        { workflowsPath: require.resolve('./fixtures/changed-agent-run.workflow'), bundlerOptions: sourceBundlerOptions as never },
-        completed.history,
-      ),
-    ).rejects.toThrow(DeterminismViolationError);
+  it.each([
+    ['agent-run-tool-approved.json', ['approval_requested', 'approval_decided', 'tool_result']],
+    ['agent-run-tool-denied.json', ['approval_requested', 'approval_decided', 'policy_denied', 'tool_error']],
+    ['agent-run-tool-approval-expired.json', ['approval_requested', 'approval_decided', 'policy_denied', 'tool_error']],
+    ['agent-run-tool-steps-paused-resumed.json', ['budget_exceeded', 'paused', 'resumed', 'tool_call', 'tool_result']],
+  ])('rebuilds %s with its tool, approval and budget steps', async (name, steps) => {
+    const { history } = histories.find((h) => h.name === name)!;
+    const events = await rebuildRunEvents(history, name, sourceBundlerOptions as never);
+    const shape = events.map((e) => (e.kind === 'system_event' ? e.payload.type : e.kind));
+    expect(events.map((e) => e.seq)).toEqual(shape.map((_, i) => i + 1));
+    expect(shape.filter((s) => steps.includes(s))).toEqual(steps);
+    expect(shape.at(-1)).toBe('run_completed');
+  });
+
+  it('fails with DeterminismViolationError on every history when workflow code changes incompatibly', async () => {
+    const results = Worker.runReplayHistories(
+      { workflowsPath: require.resolve('./fixtures/changed-agent-run.workflow'), bundlerOptions: sourceBundlerOptions as never },
+      histories.map((h) => ({ workflowId: h.name, history: h.history })),
+    );
+    const failures: Array<[string, boolean]> = [];
+    for await (const r of results) failures.push([r.workflowId, r.error instanceof DeterminismViolationError]);
+    expect(failures).toEqual(histories.map((h) => [h.name, true]));
   });
 });

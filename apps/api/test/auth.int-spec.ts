@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { API_ROUTES } from '@omniai/contracts';
 import { createTestDatabase } from '@omniai/store/testing';
-import { createApiApp, registeredRoutes } from '../bootstrap';
-import { AppConfig } from '../config/app-config';
-import { TemporalService } from '../temporal/temporal.service';
-import { type ApiClient, startTestApi, TEST_ADMIN, type TestApi } from '../testing/test-api';
+import { createApiApp, registeredRoutes } from '../src/bootstrap';
+import { AppConfig } from '../src/config/app-config';
+import { TemporalService } from '../src/temporal/temporal.service';
+import { type ApiClient, startTestApi, TEST_ADMIN, type TestApi } from './support/test-api';
 
 // Routes anyone may call; every other route must refuse a request without credentials.
 const PUBLIC_ROUTES = ['GET /healthz', 'GET /v1/meta', 'POST /v1/auth/login', 'GET /v1/auth/invites/:token', 'POST /v1/auth/invites/:token/accept'];

@@ -13,17 +13,17 @@ import {
 } from '@omniai/contracts';
 import { IdentityStore } from '@omniai/store';
 import type { FastifyRequest } from 'fastify';
+import { type Actor, CurrentActor } from '../auth/actor';
 import { ApiException } from '../errors/api.exception';
 import { ZodPipe } from '../errors/zod.pipe';
-import { type Actor, CurrentActor } from './actor';
-import { AuthService } from './auth.service';
+import { IdentityService } from './identity.service';
 
 /** Workspace administration: users, invites, project memberships, the audit log. Every change is audited. */
 @Controller('v1')
 export class UsersController {
   constructor(
     private readonly identity: IdentityStore,
-    private readonly auth: AuthService,
+    private readonly identityService: IdentityService,
   ) {}
 
   @Get('users')
@@ -58,7 +58,7 @@ export class UsersController {
   @Post('invites')
   @HttpCode(201)
   createInvite(@Body(new ZodPipe(CreateInviteRequest)) body: CreateInviteRequest, @CurrentActor() actor: Actor, @Req() req: FastifyRequest): Promise<CreatedInvite> {
-    return this.auth.createInvite(body, actor, req.ip);
+    return this.identityService.createInvite(body, actor, req.ip);
   }
 
   @Delete('invites/:inviteId')

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { CSRF_HEADER } from '@omniai/contracts';
-import { createApiApp } from '../bootstrap';
-import { AppConfig } from '../config/app-config';
+import { createApiApp } from '../../src/bootstrap';
+import { AppConfig } from '../../src/config/app-config';
 
 // The same admin as tools/testing/api-session.mjs (used by the stack tests, e2e and the benchmark).
 export const TEST_ADMIN = { email: 'admin@omni.test', password: 'test-admin-password-not-secret' } as const;

@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Run, RunEvent } from '@omniai/contracts';
 import { createTestDatabase } from '@omniai/store/testing';
-import { openSse } from '../testing/sse-client';
-import { startTestApi, type TestApi } from '../testing/test-api';
+import { openSse } from './support/sse-client';
+import { startTestApi, type TestApi } from './support/test-api';
 
-const ROOT = join(__dirname, '..', '..', '..', '..');
+const ROOT = join(__dirname, '..', '..', '..');
 
 /** The built worker as a real OS process (what `npm start` runs), so it can be SIGKILLed. */
 function spawnWorker(env: Record<string, string>): ChildProcess {

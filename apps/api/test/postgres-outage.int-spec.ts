@@ -5,9 +5,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Run, RunEvent } from '@omniai/contracts';
-import { startTestApi, type TestApi } from '../testing/test-api';
+import { startTestApi, type TestApi } from './support/test-api';
 
-const ROOT = join(__dirname, '..', '..', '..', '..');
+const ROOT = join(__dirname, '..', '..', '..');
 
 function startPostgres(dir: string, port: number): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [join(ROOT, 'tools/testing/pg-process.mjs'), dir, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });

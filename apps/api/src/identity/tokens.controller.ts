@@ -2,16 +2,16 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nest
 import { type ApiToken, CreateTokenRequest, type CreatedToken, IdParam } from '@omniai/contracts';
 import { IdentityStore } from '@omniai/store';
 import type { FastifyRequest } from 'fastify';
+import { type Actor, CurrentActor } from '../auth/actor';
 import { ZodPipe } from '../errors/zod.pipe';
-import { type Actor, CurrentActor } from './actor';
-import { AuthService } from './auth.service';
+import { IdentityService } from './identity.service';
 
 /** Your own bearer tokens for the public lane. */
 @Controller('v1/tokens')
 export class TokensController {
   constructor(
     private readonly identity: IdentityStore,
-    private readonly auth: AuthService,
+    private readonly identityService: IdentityService,
   ) {}
 
   @Get()
@@ -22,12 +22,12 @@ export class TokensController {
   @Post()
   @HttpCode(201)
   create(@Body(new ZodPipe(CreateTokenRequest)) body: CreateTokenRequest, @CurrentActor() actor: Actor, @Req() req: FastifyRequest): Promise<CreatedToken> {
-    return this.auth.createToken(body, actor, req.ip);
+    return this.identityService.createToken(body, actor, req.ip);
   }
 
   @Delete(':tokenId')
   @HttpCode(204)
   revoke(@Param('tokenId', new ZodPipe(IdParam)) tokenId: string, @CurrentActor() actor: Actor, @Req() req: FastifyRequest): Promise<void> {
-    return this.auth.revokeToken(tokenId, actor, req.ip);
+    return this.identityService.revokeToken(tokenId, actor, req.ip);
   }
 }

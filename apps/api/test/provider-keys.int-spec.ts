@@ -3,8 +3,8 @@ import { ProviderConfig, Run, RunEvent } from '@omniai/contracts';
 import { startOpenAiWireServer, type WireServer } from '@omniai/providers/testing';
 import { createTestDatabase } from '@omniai/store/testing';
 import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
-import { TemporalService } from '../temporal/temporal.service';
-import { startTestApi, type TestApi } from '../testing/test-api';
+import { TemporalService } from '../src/temporal/temporal.service';
+import { startTestApi, type TestApi } from './support/test-api';
 
 // A canary secret: it must reach the provider, and nothing else.
 const CANARY = 'sk-canary-OMNI-4f9d2c7a1e8b';

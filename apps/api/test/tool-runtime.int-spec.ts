@@ -3,7 +3,7 @@ import Docker from 'dockerode';
 import { Run, type RunEvent } from '@omniai/contracts';
 import { createTestDatabase } from '@omniai/store/testing';
 import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
-import { startTestApi, type TestApi } from '../testing/test-api';
+import { startTestApi, type TestApi } from './support/test-api';
 
 // The scripted model asks for tools on cue; its second turn (after the results) is fixed text.
 const python = (code: string) => [{ id: 'c1', name: 'python__compute', arguments: JSON.stringify({ code }) }];

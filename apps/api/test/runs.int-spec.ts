@@ -3,9 +3,9 @@ import { ErrorEnvelope, Run, RunEvent } from '@omniai/contracts';
 import { createTestDatabase } from '@omniai/store/testing';
 // The worker is the composition root; the test wires a real one in-process on its own task queue.
 import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
-import { TemporalService } from '../temporal/temporal.service';
-import { openSse, type SseFrame } from '../testing/sse-client';
-import { startTestApi, TEST_ADMIN, type TestApi } from '../testing/test-api';
+import { TemporalService } from '../src/temporal/temporal.service';
+import { openSse, type SseFrame } from './support/sse-client';
+import { startTestApi, TEST_ADMIN, type TestApi } from './support/test-api';
 
 const slow = { params: { delay_ms: 40, reply_words: 40 } };
 

@@ -14,16 +14,16 @@ import {
 } from '@omniai/contracts';
 import { ApprovalIdParam } from '../approvals/approvals.controller';
 import { ApprovalsService } from '../approvals/approvals.service';
+import { type Actor, CurrentActor, runActor, visibleProjects } from '../auth/actor';
 import { ZodPipe } from '../errors/zod.pipe';
 import { RunsService } from '../runs/runs.service';
-import { type Actor, CurrentActor, runActor, visibleProjects } from './actor';
 
 /**
  * The public lane (`/v1/public/*`): for integrations holding a bearer token. Cookies are ignored, CORS is off, the
  * token's scopes and its user's project roles both apply, and the lane has its own rate limit (D31).
  */
 @Controller('v1/public')
-export class PublicController {
+export class PublicApiController {
   constructor(
     private readonly runs: RunsService,
     private readonly approvalsService: ApprovalsService,

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { Run, type RunEvent } from '@omniai/contracts';
 import { createTestDatabase } from '@omniai/store/testing';
 import { PETS_SPEC, startTestWorker, type TestWorker } from '@omniai/worker/testing';
-import { startTestApi, type TestApi } from '../testing/test-api';
+import { startTestApi, type TestApi } from './support/test-api';
 
 const PATCH = ['diff --git a/docs/hello.md b/docs/hello.md', 'new file mode 100644', '--- /dev/null', '+++ b/docs/hello.md', '@@ -0,0 +1,2 @@', '+# Hello', '+Written by the agent, approved by a person.', ''].join('\n');
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ErrorEnvelope, Meta } from '@omniai/contracts';
 import { createTestDatabase } from '@omniai/store/testing';
-import { createApiApp } from '../bootstrap';
-import { AppConfig } from '../config/app-config';
+import { createApiApp } from '../src/bootstrap';
+import { AppConfig } from '../src/config/app-config';
 
 async function startApi(env: Record<string, string>): Promise<{ app: NestFastifyApplication; url: string }> {
   const config = AppConfig.fromEnv({ OMNI_API_PORT: '0', OMNI_LOG_LEVEL: 'warn', OMNI_SECRETS_KEY: process.env['OMNI_TEST_SECRETS_KEY']!, ...env });

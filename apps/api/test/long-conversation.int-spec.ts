@@ -1,8 +1,8 @@
 import { Run, RunEvent } from '@omniai/contracts';
 import { createTestDatabase } from '@omniai/store/testing';
 import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
-import { TemporalService } from '../temporal/temporal.service';
-import { startTestApi, type TestApi } from '../testing/test-api';
+import { TemporalService } from '../src/temporal/temporal.service';
+import { startTestApi, type TestApi } from './support/test-api';
 
 const TURNS = 100;
 const LIMIT_BYTES = 2 * 1024 * 1024;

@@ -3,7 +3,7 @@ import { ErrorEnvelope, PROVIDER_PRESETS, ProviderConfig, ProviderPresetInfo, Ru
 import { startOpenAiWireServer, type WireServer } from '@omniai/providers/testing';
 import { createTestDatabase } from '@omniai/store/testing';
 import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
-import { startTestApi, type TestApi } from '../testing/test-api';
+import { startTestApi, type TestApi } from './support/test-api';
 
 const KEY = 'sk-delete-me-7c1e9a';
 

@@ -4,8 +4,8 @@ import { createTestDatabase } from '@omniai/store/testing';
 import { listMcpTools, type McpConnectOptions } from '@omniai/tools';
 import { PUBLIC_V4, startTestMcpServer } from '@omniai/tools/testing';
 import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
-import { startTestApi, type TestApi } from '../testing/test-api';
-import { McpDiscovery } from './mcp-tools.service';
+import { McpDiscovery } from '../src/tools/mcp-tools.service';
+import { startTestApi, type TestApi } from './support/test-api';
 
 // The scripted model calls MCP tools by their provider-safe names (`mcp.docs.lookup_word` ↔ `mcp__docs__lookup_word`).
 const FIXTURES = [

@@ -1,0 +1,105 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunEvent } from '@omniai/contracts';
+import { createTestDatabase } from '@omniai/store/testing';
+import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
+import { TemporalService } from '../src/temporal/temporal.service';
+import { startTestApi, type TestApi } from './support/test-api';
+
+// Records the committed replay histories of agentRunWorkflow (workflows/src/agent-run/histories/) from real runs: the
+// real API, worker, Postgres, Temporal dev server and sandbox. Opt-in, because a recording replaces committed files:
+//   OMNI_RECORD_HISTORIES=1 node node_modules/jest/bin/jest.js apps/api/src/runs/record-histories
+const HISTORIES_DIR = join(__dirname, '..', '..', '..', 'workflows', 'src', 'agent-run', 'histories');
+const recording = process.env['OMNI_RECORD_HISTORIES'] === '1' ? describe : describe.skip;
+
+// The scripted model asks for one python.compute call, then answers with fixed text once it has the result.
+const FIXTURES = [
+  { match: '[h] compute', reply: 'Computing.', tool_calls: [{ id: 'c1', name: 'python__compute', arguments: JSON.stringify({ code: 'print(6 * 7)' }) }], after_tools: 'Done.' },
+];
+
+recording('recording the committed agentRunWorkflow histories', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let worker: TestWorker;
+  let api: TestApi;
+  let threadId: string;
+
+  const until = async <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> => {
+    for (let i = 0; i < 400; i++) {
+      const found = await probe();
+      if (found !== undefined) return found;
+      await new Promise((res) => setTimeout(res, 150));
+    }
+    throw new Error(`gave up waiting for ${what}`);
+  };
+  const start = async (body: object) => (await api.post(`/v1/threads/${threadId}/runs`, { message: '[h] compute', pins: { params: { delay_ms: 0 } }, ...body })).body as { id: string; workflow_id: string };
+  const pendingApproval = (runId: string) =>
+    until('a pending approval', async () => (await api.get(`/v1/approvals?run_id=${runId}&status=pending`)).body.items[0] as { id: string; arguments_hash: string } | undefined);
+  const policy = (requireApproval: boolean, extra: object = {}) =>
+    api.put('/v1/policy', { grants: [{ level: 'workspace', subject: '*', scopes: ['python_exec'], require_approval: requireApproval }], kill_switch_external_writes: false, ...extra });
+  /** Waits for the run to end, checks what it recorded, and saves its history. */
+  const save = async (run: { id: string; workflow_id: string }, file: string, shape: string[]) => {
+    const handle = api.app.get(TemporalService).client.workflow.getHandle(run.workflow_id);
+    await handle.result();
+    const events = (await api.get(`/v1/runs/${run.id}/events`)).body.items as RunEvent[];
+    expect(events.map((e) => (e.kind === 'system_event' ? e.payload.type : e.kind))).toEqual(shape);
+    const history = await handle.fetchHistory();
+    writeFileSync(join(HISTORIES_DIR, file), `${JSON.stringify(history, null, 1)}\n`);
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('histories');
+    worker = await startTestWorker(db.url, { fixtures: FIXTURES });
+    api = await startTestApi({ DATABASE_URL: db.url, OMNI_TASK_QUEUE: worker.taskQueue });
+    const project = await api.post('/v1/projects', { name: 'Histories' });
+    threadId = (await api.post(`/v1/projects/${project.body.id}/threads`, { title: 'histories' })).body.id;
+  }, 300_000);
+
+  afterAll(async () => {
+    await api?.close();
+    await worker?.stop();
+    await db?.drop();
+  });
+
+  const reviewed = ['run_created', 'user_message', 'assistant_message', 'tool_call', 'approval_requested', 'approval_decided'];
+
+  it('an approved tool call', async () => {
+    await policy(true);
+    const run = await start({});
+    const approval = await pendingApproval(run.id);
+    await api.post(`/v1/approvals/${approval.id}/decide`, { decision: 'approve', reason: 'fine', arguments_hash: approval.arguments_hash });
+    await save(run, 'agent-run-tool-approved.json', [...reviewed, 'tool_result', 'assistant_message', 'run_completed']);
+  });
+
+  it('a denied tool call', async () => {
+    await policy(true);
+    const run = await start({});
+    const approval = await pendingApproval(run.id);
+    await api.post(`/v1/approvals/${approval.id}/decide`, { decision: 'deny', reason: 'not now', arguments_hash: approval.arguments_hash });
+    await save(run, 'agent-run-tool-denied.json', [...reviewed, 'policy_denied', 'tool_error', 'assistant_message', 'run_completed']);
+  });
+
+  it('an approval nobody decides in time', async () => {
+    await policy(true, { approval_timeout_s: 1 });
+    const run = await start({});
+    await save(run, 'agent-run-tool-approval-expired.json', [...reviewed, 'policy_denied', 'tool_error', 'assistant_message', 'run_completed']);
+  });
+
+  it('a steps budget that pauses before the tool call, then a resume that lifts it', async () => {
+    await policy(false);
+    const run = await start({ budget: { max_steps: 1, on_exceed: 'pause' } });
+    await until('the pause', async () => ((await api.get(`/v1/runs/${run.id}`)).body.status === 'paused' ? true : undefined));
+    expect((await api.post(`/v1/runs/${run.id}/resume`, { reason: 'one more step' })).status).toBe(202);
+    await save(run, 'agent-run-tool-steps-paused-resumed.json', [
+      'run_created',
+      'user_message',
+      'assistant_message',
+      'budget_exceeded',
+      'paused',
+      'resumed',
+      'tool_call',
+      'tool_result',
+      'assistant_message',
+      'run_completed',
+    ]);
+  });
+});
