@@ -2,12 +2,13 @@ import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, Injector, afterNextRender, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { Approval, DecideApprovalResponse } from '@omniai/contracts';
-import { ApiClient, type ApprovalDetail, ApiError } from '../core/api-client';
+import { ApiClient, type ApprovalDetail } from '../core/api-client';
+import { errorText } from '../core/api-error';
 import { PendingApprovals } from '../core/pending-approvals';
-import { JsonTreeComponent } from '../timeline/cards/event-cards';
-import { WorkspaceStore } from '../workspace/workspace.store';
-import { STATUS_LABEL, decisionOf, expiresIn, reasonText } from './approval-model';
-import { ticking } from './clock';
+import { JsonTreeComponent } from '../shared/json-tree.component';
+import { WorkspaceStore } from '../core/workspace.store';
+import { STATUS_LABEL, decisionOf, expiresIn, reasonText } from '../shared/approval-model';
+import { ticking } from '../shared/clock';
 import { DecisionFormComponent } from './decision-form.component';
 import { RiskChipsComponent } from './risk-chips.component';
 
@@ -24,8 +25,6 @@ const EMPTY: Record<Tab, { title: string; text: string }> = {
 };
 const LIMIT = 200;
 const REFRESH_MS = 5_000;
-
-const message = (err: unknown) => (err instanceof ApiError ? `${err.message} (${err.code})` : String(err));
 
 /**
  * The approvals inbox: tool calls waiting for (or decided by) a reviewer, with a detail panel to decide one.
@@ -296,7 +295,7 @@ export class ApprovalsPageComponent {
       void this.resolveThreads(items);
     } catch (err) {
       if (seq !== this.loadSeq) return;
-      this.loadError.set(message(err));
+      this.loadError.set(errorText(err));
       if (this.items() === null) this.items.set([]);
     }
   }
@@ -309,7 +308,7 @@ export class ApprovalsPageComponent {
       this.detailError.set(null);
       void this.resolveThreads([d]);
     } catch (err) {
-      if (this.selectedId() === id) this.detailError.set(message(err));
+      if (this.selectedId() === id) this.detailError.set(errorText(err));
     }
   }
 

@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRender, computed, inject, input, output, signal } from '@angular/core';
 import type { DecideApprovalResponse } from '@omniai/contracts';
-import { ApiClient, ApiError } from '../core/api-client';
+import { ApiClient } from '../core/api-client';
+import { errorText } from '../core/api-error';
 import { PendingApprovals } from '../core/pending-approvals';
 import { SessionStore } from '../core/session.store';
 
@@ -113,7 +114,7 @@ export class DecisionFormComponent {
       this.decided.emit(res);
       void this.pending.refresh();
     } catch (err) {
-      this.error.set(err instanceof ApiError ? `Not decided: ${err.message} (${err.code})` : `Not decided: ${String(err)}`);
+      this.error.set(`Not decided: ${errorText(err)}`);
     } finally {
       this.submitting.set(false);
     }

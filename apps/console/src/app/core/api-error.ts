@@ -11,3 +11,8 @@ export class ApiError extends Error {
     super(message);
   }
 }
+
+/** An error as one line for the page: the envelope's message and code for an ApiError, else the error as text. */
+export function errorText(err: unknown): string {
+  return err instanceof ApiError ? `${err.message} (${err.code})` : String(err);
+}

@@ -1,10 +1,10 @@
 import { DatePipe, JsonPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import type { AuditEvent } from '@omniai/contracts';
-import { ApiClient, ApiError } from '../core/api-client';
+import { ApiClient } from '../core/api-client';
+import { errorText } from '../core/api-error';
 
 const PAGE = 100;
-const message = (err: unknown) => (err instanceof ApiError ? `${err.message} (${err.code})` : String(err));
 
 /** Settings → Audit log (admins): sign-ins and administrative changes, newest first, a page at a time. */
 @Component({
@@ -90,7 +90,7 @@ export class AuditPageComponent {
       this.items.set([...(beforeId ? (this.items() ?? []) : []), ...items]);
       this.more.set(items.length === PAGE);
     } catch (err) {
-      this.error.set(message(err));
+      this.error.set(errorText(err));
       if (this.items() === null) this.items.set([]);
     } finally {
       this.loading.set(false);

@@ -1,11 +1,10 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { FieldIssue, Policy, RegisteredTool, Scope } from '@omniai/contracts';
-import { ApiClient, ApiError } from '../core/api-client';
-import { WorkspaceStore } from '../workspace/workspace.store';
+import { ApiClient } from '../core/api-client';
+import { ApiError, errorText } from '../core/api-error';
+import { WorkspaceStore } from '../core/workspace.store';
 import { DEFAULT_APPROVAL_TIMEOUT_S, type PolicyDraft, draftOf, durationText, parseTimeout, policyFrom, sameDraft, scopesToShow } from './policy-draft';
-
-const message = (err: unknown) => (err instanceof ApiError ? `${err.message} (${err.code})` : String(err));
 
 const UNITS = [
   { s: 1, label: 'seconds' },
@@ -301,7 +300,7 @@ export class PolicyPageComponent {
       this.tools.set(tools.items);
       this.adopt(policy);
     } catch (err) {
-      this.loadError.set(message(err));
+      this.loadError.set(errorText(err));
     }
   }
 
@@ -335,7 +334,7 @@ export class PolicyPageComponent {
       this.adopt(await this.api.putPolicy(policyFrom(base, d)));
       this.status.set('Policy saved. It applies to tool calls vetted from now on.');
     } catch (err) {
-      this.saveError.set({ message: `Not saved: ${message(err)}`, issues: err instanceof ApiError ? err.issues : [] });
+      this.saveError.set({ message: `Not saved: ${errorText(err)}`, issues: err instanceof ApiError ? err.issues : [] });
     } finally {
       this.saving.set(false);
     }

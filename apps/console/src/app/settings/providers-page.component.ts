@@ -1,10 +1,9 @@
 import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRender, computed, inject, signal } from '@angular/core';
 import type { ProviderConfig, ProviderPresetInfo } from '@omniai/contracts';
-import { ApiClient, ApiError } from '../core/api-client';
-import { WorkspaceStore } from '../workspace/workspace.store';
+import { ApiClient } from '../core/api-client';
+import { errorText } from '../core/api-error';
+import { WorkspaceStore } from '../core/workspace.store';
 import { ProviderFormComponent } from './provider-form.component';
-
-const message = (err: unknown) => (err instanceof ApiError ? `${err.message} (${err.code})` : String(err));
 
 /** Settings → Providers: the built-in offline model, the configured providers, and the form to add one. */
 @Component({
@@ -129,7 +128,7 @@ export class ProvidersPageComponent {
       const [presets] = await Promise.all([this.api.listProviderPresets(), this.store.refreshProviders()]);
       this.presets.set(presets.items);
     } catch (err) {
-      this.loadError.set(message(err));
+      this.loadError.set(errorText(err));
     }
   }
 
@@ -165,7 +164,7 @@ export class ProvidersPageComponent {
       this.status.set(`Deleted “${p.name}”.`);
       this.focusAfterRender('#configured-title');
     } catch (err) {
-      this.deleteError.set({ id: p.id, message: `Not deleted: ${message(err)}` });
+      this.deleteError.set({ id: p.id, message: `Not deleted: ${errorText(err)}` });
     } finally {
       this.deleting.set(false);
     }

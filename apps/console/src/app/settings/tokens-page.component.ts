@@ -1,13 +1,13 @@
 import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRender, inject, signal, viewChild } from '@angular/core';
 import type { ApiToken, CreatedToken, TokenScope } from '@omniai/contracts';
-import { ticking } from '../approvals/clock';
-import { ApiClient, ApiError } from '../core/api-client';
+import { ticking } from '../shared/clock';
+import { ApiClient } from '../core/api-client';
+import { errorText } from '../core/api-error';
 import { SessionStore } from '../core/session.store';
 import { copyText } from '../shared/clipboard';
 import { SCOPE_HINT, TOKEN_EXPIRY_DAYS, TOKEN_SCOPES, type TokenErrors, tokenState, validateToken } from './identity-drafts';
 
-const message = (err: unknown) => (err instanceof ApiError ? `${err.message} (${err.code})` : String(err));
 const STATE_LABEL = { active: 'Active', expired: 'Expired', revoked: 'Revoked' } as const;
 
 /**
@@ -186,7 +186,7 @@ export class TokensPageComponent {
       const rank = (t: ApiToken) => (tokenState(t, Date.now()) === 'active' ? 0 : 1);
       this.tokens.set([...items].sort((a, b) => rank(a) - rank(b) || b.created_at.localeCompare(a.created_at)));
     } catch (err) {
-      this.loadError.set(message(err));
+      this.loadError.set(errorText(err));
     }
   }
 
@@ -229,7 +229,7 @@ export class TokensPageComponent {
       this.focusAfterRender('#secret-title');
       void this.load();
     } catch (err) {
-      this.formError.set(`Not created: ${message(err)}`);
+      this.formError.set(`Not created: ${errorText(err)}`);
     } finally {
       this.creating.set(false);
     }
@@ -268,7 +268,7 @@ export class TokensPageComponent {
       await this.load();
       this.focusAfterRender('#tokens-title');
     } catch (err) {
-      this.rowError.set({ id: t.id, message: `Not revoked: ${message(err)}` });
+      this.rowError.set({ id: t.id, message: `Not revoked: ${errorText(err)}` });
     } finally {
       this.revoking.set(false);
     }

@@ -1,15 +1,15 @@
 import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRender, computed, effect, inject, signal, untracked, viewChild } from '@angular/core';
 import type { CreatedInvite, Invite, ProjectMember, ProjectRole, Role, User } from '@omniai/contracts';
-import { ticking } from '../approvals/clock';
+import { ticking } from '../shared/clock';
 import { PROJECT_ROLES, ROLES, ROLE_HINT } from '../core/access';
-import { ApiClient, ApiError } from '../core/api-client';
+import { ApiClient } from '../core/api-client';
+import { errorText } from '../core/api-error';
 import { SessionStore } from '../core/session.store';
 import { copyText } from '../shared/clipboard';
-import { WorkspaceStore } from '../workspace/workspace.store';
+import { WorkspaceStore } from '../core/workspace.store';
 import { INVITE_EXPIRY_HOURS, type InviteErrors, durationLabel, inviteState, leavesNoAdmin, userState, validateInvite } from './identity-drafts';
 
-const message = (err: unknown) => (err instanceof ApiError ? `${err.message} (${err.code})` : String(err));
 const USER_STATE = { active: 'Active', invited: 'No password yet', disabled: 'Disabled' } as const;
 const INVITE_STATE = { pending: 'Pending', accepted: 'Accepted', expired: 'Expired' } as const;
 /** The membership role an invite proposes for a workspace role. */
@@ -330,7 +330,7 @@ export class UsersPageComponent {
       this.users.set(users.items);
       this.invites.set(invites.items);
     } catch (err) {
-      this.loadError.set(message(err));
+      this.loadError.set(errorText(err));
     }
   }
 
@@ -378,7 +378,7 @@ export class UsersPageComponent {
       if (project) void this.loadMembers(project);
     } catch (err) {
       revert?.();
-      this.rowError.set({ id: u.id, message: `Not changed: ${message(err)}` });
+      this.rowError.set({ id: u.id, message: `Not changed: ${errorText(err)}` });
     } finally {
       this.busy.set(null);
     }
@@ -434,7 +434,7 @@ export class UsersPageComponent {
       this.focusAfterRender('#invite-link-title');
       void this.load();
     } catch (err) {
-      this.inviteError.set(`No invite created: ${message(err)}`);
+      this.inviteError.set(`No invite created: ${errorText(err)}`);
     } finally {
       this.inviting.set(false);
     }
@@ -460,7 +460,7 @@ export class UsersPageComponent {
       if (this.memberProject() === projectId) this.members.set(items);
     } catch (err) {
       this.members.set([]);
-      this.memberError.set(`Could not load members: ${message(err)}`);
+      this.memberError.set(`Could not load members: ${errorText(err)}`);
     }
   }
 
@@ -478,7 +478,7 @@ export class UsersPageComponent {
       this.status.set(`${member.email} is ${role} in this project.`);
       await this.loadMembers(projectId);
     } catch (err) {
-      this.memberError.set(`Not changed: ${message(err)}`);
+      this.memberError.set(`Not changed: ${errorText(err)}`);
     }
   }
 
@@ -491,7 +491,7 @@ export class UsersPageComponent {
       if (this.createdInvite()?.invite.id === i.id) this.createdInvite.set(null);
       this.invites.update((list) => (list ?? []).filter((x) => x.id !== i.id));
     } catch (err) {
-      this.status.set(`Not revoked: ${message(err)}`);
+      this.status.set(`Not revoked: ${errorText(err)}`);
     } finally {
       this.busy.set(null);
     }
@@ -504,7 +504,7 @@ export class UsersPageComponent {
       this.status.set(`Removed ${m.email} from this project.`);
       await this.loadMembers(m.project_id);
     } catch (err) {
-      this.memberError.set(`Not removed: ${message(err)}`);
+      this.memberError.set(`Not removed: ${errorText(err)}`);
     }
   }
 

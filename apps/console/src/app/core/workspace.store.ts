@@ -1,6 +1,7 @@
 import { Injectable, inject, signal } from '@angular/core';
 import type { CreateProviderRequest, Project, ProviderConfig, Run, RunPins, Thread } from '@omniai/contracts';
-import { ApiClient, ApiError } from '../core/api-client';
+import { ApiClient } from './api-client';
+import { ApiError, errorText } from './api-error';
 import { RunSession } from './run-session';
 
 /** Projects, threads and runs the operator is looking at; sessions are cached per run. */
@@ -131,7 +132,7 @@ export class WorkspaceStore {
       this.error.set(null);
       return out;
     } catch (err) {
-      this.error.set(err instanceof ApiError ? `${err.message} (${err.code})` : String(err));
+      this.error.set(errorText(err));
       return null;
     }
   }
