@@ -7,6 +7,7 @@ import { errorText } from '../core/api-error';
 import { PendingApprovals } from '../core/pending-approvals';
 import { JsonTreeComponent } from '../shared/json-tree.component';
 import { WorkspaceStore } from '../core/workspace.store';
+import { LoadErrorComponent } from '../shared/load-error.component';
 import { STATUS_LABEL, decisionOf, expiresIn, reasonText } from '../shared/approval-model';
 import { ticking } from '../shared/clock';
 import { DecisionFormComponent } from './decision-form.component';
@@ -33,7 +34,7 @@ const REFRESH_MS = 5_000;
 @Component({
   selector: 'omni-approvals-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, RouterLink, JsonTreeComponent, DecisionFormComponent, RiskChipsComponent],
+  imports: [DatePipe, RouterLink, JsonTreeComponent, DecisionFormComponent, LoadErrorComponent, RiskChipsComponent],
   template: `
     <div class="page-head">
       <div>
@@ -43,12 +44,7 @@ const REFRESH_MS = 5_000;
     </div>
 
     <p class="visually-hidden" role="status" aria-live="polite" data-testid="approvals-status">{{ status() }}</p>
-    @if (loadError(); as err) {
-      <div class="banner error" role="alert" data-testid="approvals-error">
-        Could not load approvals: {{ err }}
-        <button type="button" class="btn small" (click)="reload()">Try again</button>
-      </div>
-    }
+    <omni-load-error [error]="loadError()" what="approvals" testid="approvals-error" (retry)="reload()" />
 
     <div class="tabs" role="tablist" aria-label="Filter approvals">
       @for (t of tabs; track t.id) {
@@ -225,10 +221,9 @@ export class ApprovalsPageComponent {
     const i = this.rows().findIndex((a) => a.id === this.selectedId());
     return i >= 0 ? `approval-option-${i}` : null;
   });
-  private readonly projectNames = computed(() => new Map((this.store.projects() ?? []).map((p) => [p.id, p.name])));
 
   constructor() {
-    if (this.store.projects() === null) void this.store.loadProjects();
+    this.store.ensureProjects();
     effect(() => {
       const id = this.id();
       untracked(() => id && this.selectedId.set(id));
@@ -252,7 +247,7 @@ export class ApprovalsPageComponent {
   }
 
   protected projectName(id: string): string {
-    return this.projectNames().get(id) ?? `project ${id.slice(0, 8)}`;
+    return this.store.projectNames().get(id) ?? `project ${id.slice(0, 8)}`;
   }
 
   protected runLink(a: Pick<Approval, 'project_id' | 'run_id'>): string[] | null {

@@ -4,6 +4,7 @@ import { ApiClient } from '../core/api-client';
 import { errorText } from '../core/api-error';
 import { PendingApprovals } from '../core/pending-approvals';
 import { SessionStore } from '../core/session.store';
+import { ConfirmComponent } from '../shared/confirm.component';
 
 type Decision = 'approve' | 'deny';
 
@@ -17,6 +18,7 @@ let nextId = 0;
 @Component({
   selector: 'omni-decision-form',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [ConfirmComponent],
   template: `
     @if (!allowed()) {
       <p class="muted small not-allowed" data-testid="decision-not-allowed">Your role cannot decide this call: a reviewer of its project or an admin can.</p>
@@ -26,12 +28,10 @@ let nextId = 0;
       <input [id]="id + '-reason'" type="text" maxlength="1000" autocomplete="off" data-testid="decision-reason" placeholder="Recorded with the decision"
              [value]="reason()" (input)="reason.set($any($event.target).value)" [disabled]="submitting()" (keydown.enter)="$event.preventDefault()" />
       @if (confirming(); as d) {
-        <div class="confirm" role="group" [attr.aria-label]="'Confirm: ' + verb(d)" (keydown.escape)="cancel()" data-testid="decision-confirm-step">
-          <span class="small">{{ verb(d) }} this call of <code>{{ toolId() }}</code>{{ reason().trim() ? ' with the reason above' : '' }}?</span>
-          <button type="button" class="btn small solid" [class.danger]="d === 'deny'" [class.approve]="d === 'approve'" data-confirm
-                  [disabled]="submitting()" (click)="submit(d)" data-testid="decision-confirm">{{ submitting() ? 'Sending…' : verb(d) }}</button>
-          <button type="button" class="btn small" (click)="cancel()" data-testid="decision-cancel">Cancel</button>
-        </div>
+        <omni-confirm class="neutral" testid="decision" [trigger]="false" [open]="true" (openChange)="cancel()" [label]="verb(d)" busyLabel="Sending…"
+                      [busy]="submitting()" [tone]="d === 'deny' ? 'danger' : 'approve'" [stepLabel]="'Confirm: ' + verb(d)" (confirmed)="submit(d)">
+          {{ verb(d) }} this call of <code>{{ toolId() }}</code>{{ reason().trim() ? ' with the reason above' : '' }}?
+        </omni-confirm>
       } @else {
         <div class="actions">
           <button type="button" class="btn small approve" [disabled]="submitting()" (click)="submit('approve')" data-testid="approve"
@@ -52,9 +52,6 @@ let nextId = 0;
     .reason { font-weight: 600; font-size: 12.5px; }
     input { min-width: 0; font: inherit; font-size: 13px; color: var(--text); background: var(--bg); border: 1px solid var(--border); border-radius: 8px; padding: 5px 8px; }
     .actions { display: flex; gap: 8px; align-items: center; }
-    .btn.approve { color: var(--ok); border-color: var(--ok); }
-    .btn.approve.solid { background: var(--ok); color: var(--surface); }
-    .confirm { background: var(--surface-2); }
     .not-allowed { margin: 0; }
   `,
 })
@@ -87,7 +84,6 @@ export class DecisionFormComponent {
     if (this.submitting() || !this.allowed()) return;
     this.error.set(null);
     this.confirming.set(decision);
-    afterNextRender(() => this.host.nativeElement.querySelector<HTMLElement>('[data-confirm]')?.focus(), { injector: this.injector });
   }
 
   protected cancel(): void {

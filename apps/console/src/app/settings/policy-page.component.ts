@@ -2,8 +2,9 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { RouterLink } from '@angular/router';
 import type { FieldIssue, Policy, RegisteredTool, Scope } from '@omniai/contracts';
 import { ApiClient } from '../core/api-client';
-import { ApiError, errorText } from '../core/api-error';
+import { ApiError, errorText, loadInto } from '../core/api-error';
 import { WorkspaceStore } from '../core/workspace.store';
+import { LoadErrorComponent } from '../shared/load-error.component';
 import { DEFAULT_APPROVAL_TIMEOUT_S, type PolicyDraft, draftOf, durationText, parseTimeout, policyFrom, sameDraft, scopesToShow } from './policy-draft';
 
 const UNITS = [
@@ -29,7 +30,7 @@ const EFFECT_LABEL: Record<string, string> = { read: 'read', write: 'write', ext
 @Component({
   selector: 'omni-policy-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink],
+  imports: [LoadErrorComponent, RouterLink],
   template: `
     <div class="page-head">
       <div>
@@ -39,12 +40,7 @@ const EFFECT_LABEL: Record<string, string> = { read: 'read', write: 'write', ext
     </div>
 
     <p class="visually-hidden" role="status" aria-live="polite" data-testid="policy-status">{{ status() }}</p>
-    @if (loadError(); as err) {
-      <div class="banner error" role="alert" data-testid="policy-load-error">
-        Could not load the policy: {{ err }}
-        <button type="button" class="btn small" (click)="load()">Try again</button>
-      </div>
-    }
+    <omni-load-error [error]="loadError()" what="the policy" testid="policy-load-error" (retry)="load()" />
 
     <div class="settings-grid">
       <section aria-labelledby="grants-title">
@@ -286,22 +282,18 @@ export class PolicyPageComponent {
       ),
   );
   protected readonly otherGrants = computed(() => (this.policy()?.grants ?? []).filter((g) => g.level !== 'workspace'));
-  private readonly projectNames = computed(() => new Map((this.store.projects() ?? []).map((p) => [p.id, p.name])));
 
   constructor() {
     void this.load();
-    if (this.store.projects() === null) void this.store.loadProjects();
+    this.store.ensureProjects();
   }
 
-  protected async load(): Promise<void> {
-    this.loadError.set(null);
-    try {
+  protected load(): Promise<void> {
+    return loadInto(this.loadError, async () => {
       const [policy, tools] = await Promise.all([this.api.getPolicy(), this.api.listTools()]);
       this.tools.set(tools.items);
       this.adopt(policy);
-    } catch (err) {
-      this.loadError.set(errorText(err));
-    }
+    });
   }
 
   protected setGranted(scope: Scope, granted: boolean): void {
@@ -341,7 +333,7 @@ export class PolicyPageComponent {
   }
 
   protected subjectOf(g: Policy['grants'][number]): string {
-    return g.level === 'project' ? `Project: ${this.projectNames().get(g.subject) ?? g.subject.slice(0, 8)}` : `User: ${g.subject}`;
+    return g.level === 'project' ? `Project: ${this.store.projectNames().get(g.subject) ?? g.subject.slice(0, 8)}` : `User: ${g.subject}`;
   }
 
   protected effect(t: RegisteredTool): string {
