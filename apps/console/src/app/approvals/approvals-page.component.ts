@@ -12,6 +12,7 @@ import { STATUS_LABEL, decisionOf, expiresIn, reasonText } from '../shared/appro
 import { ticking } from '../shared/clock';
 import { DecisionFormComponent } from './decision-form.component';
 import { RiskChipsComponent } from './risk-chips.component';
+import { PageHeadComponent } from '../shared/page-head.component';
 
 type Tab = 'pending' | 'decided' | 'all';
 const TABS: ReadonlyArray<{ id: Tab; label: string }> = [
@@ -34,14 +35,11 @@ const REFRESH_MS = 5_000;
 @Component({
   selector: 'omni-approvals-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, RouterLink, JsonTreeComponent, DecisionFormComponent, LoadErrorComponent, RiskChipsComponent],
+  imports: [DatePipe, RouterLink, JsonTreeComponent, DecisionFormComponent, LoadErrorComponent, RiskChipsComponent, PageHeadComponent],
   template: `
-    <div class="page-head">
-      <div>
-        <h1>Approvals</h1>
-        <p class="muted">Tool calls that wait for a reviewer. A decision binds to the exact arguments shown (by their hash) and the first one wins; a call nobody decides before it expires is denied.</p>
-      </div>
-    </div>
+    <omni-page-head heading="Approvals">
+      Tool calls that wait for a reviewer. A decision binds to the exact arguments shown (by their hash) and the first one wins; a call nobody decides before it expires is denied.
+    </omni-page-head>
 
     <p class="visually-hidden" role="status" aria-live="polite" data-testid="approvals-status">{{ status() }}</p>
     <omni-load-error [error]="loadError()" what="approvals" testid="approvals-error" (retry)="reload()" />

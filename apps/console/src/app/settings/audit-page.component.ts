@@ -3,6 +3,7 @@ import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/cor
 import type { AuditEvent } from '@omniai/contracts';
 import { ApiClient } from '../core/api-client';
 import { errorText } from '../core/api-error';
+import { PageHeadComponent } from '../shared/page-head.component';
 
 const PAGE = 100;
 
@@ -10,15 +11,12 @@ const PAGE = 100;
 @Component({
   selector: 'omni-audit-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, JsonPipe],
+  imports: [DatePipe, JsonPipe, PageHeadComponent],
   template: `
-    <div class="page-head">
-      <div>
-        <h1>Audit log</h1>
-        <p class="muted">Who signed in, who changed users, tokens, providers and policy, and from where. Entries are append-only.</p>
-      </div>
-      <button type="button" class="btn" (click)="reload()" data-testid="audit-refresh">Refresh</button>
-    </div>
+    <omni-page-head heading="Audit log">
+      Who signed in, who changed users, tokens, providers and policy, and from where. Entries are append-only.
+      <button pageActions type="button" class="btn" (click)="reload()" data-testid="audit-refresh">Refresh</button>
+    </omni-page-head>
 
     @if (error(); as err) {
       <div class="banner error" role="alert" data-testid="audit-error">Could not load the audit log: {{ err }}</div>

@@ -6,6 +6,7 @@ import { ApiError, errorText, loadInto } from '../core/api-error';
 import { WorkspaceStore } from '../core/workspace.store';
 import { LoadErrorComponent } from '../shared/load-error.component';
 import { DEFAULT_APPROVAL_TIMEOUT_S, type PolicyDraft, draftOf, durationText, parseTimeout, policyFrom, sameDraft, scopesToShow } from './policy-draft';
+import { PageHeadComponent } from '../shared/page-head.component';
 
 const UNITS = [
   { s: 1, label: 'seconds' },
@@ -30,14 +31,11 @@ const EFFECT_LABEL: Record<string, string> = { read: 'read', write: 'write', ext
 @Component({
   selector: 'omni-policy-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [LoadErrorComponent, RouterLink],
+  imports: [LoadErrorComponent, RouterLink, PageHeadComponent],
   template: `
-    <div class="page-head">
-      <div>
-        <h1>Policy</h1>
-        <p class="muted">Which tools may run on their own, which wait for a reviewer, and which are switched off.</p>
-      </div>
-    </div>
+    <omni-page-head heading="Policy">
+      Which tools may run on their own, which wait for a reviewer, and which are switched off.
+    </omni-page-head>
 
     <p class="visually-hidden" role="status" aria-live="polite" data-testid="policy-status">{{ status() }}</p>
     <omni-load-error [error]="loadError()" what="the policy" testid="policy-load-error" (retry)="load()" />

@@ -6,19 +6,17 @@ import { WorkspaceStore } from '../core/workspace.store';
 import { ConfirmComponent } from '../shared/confirm.component';
 import { LoadErrorComponent } from '../shared/load-error.component';
 import { ProviderFormComponent } from './provider-form.component';
+import { PageHeadComponent } from '../shared/page-head.component';
 
 /** Settings → Providers: the built-in offline model, the configured providers, and the form to add one. */
 @Component({
   selector: 'omni-providers-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ConfirmComponent, LoadErrorComponent, ProviderFormComponent],
+  imports: [ConfirmComponent, LoadErrorComponent, ProviderFormComponent, PageHeadComponent],
   template: `
-    <div class="page-head">
-      <div>
-        <h1>Providers</h1>
-        <p class="muted">The models threads can run on; pick one per thread in its model picker. Keys are stored encrypted, used only inside the worker, and never shown again.</p>
-      </div>
-    </div>
+    <omni-page-head heading="Providers">
+      The models threads can run on; pick one per thread in its model picker. Keys are stored encrypted, used only inside the worker, and never shown again.
+    </omni-page-head>
 
     <p class="visually-hidden" role="status" aria-live="polite" data-testid="providers-status">{{ status() }}</p>
     <omni-load-error [error]="loadError()" what="providers" testid="providers-load-error" (retry)="load()" />

@@ -9,6 +9,7 @@ import { ConfirmComponent } from '../shared/confirm.component';
 import { LoadErrorComponent } from '../shared/load-error.component';
 import { SecretOnceComponent } from '../shared/secret-once.component';
 import { SCOPE_HINT, TOKEN_EXPIRY_DAYS, TOKEN_SCOPES, type TokenErrors, tokenState, validateToken } from './identity-drafts';
+import { PageHeadComponent } from '../shared/page-head.component';
 
 const STATE_LABEL = { active: 'Active', expired: 'Expired', revoked: 'Revoked' } as const;
 
@@ -19,14 +20,11 @@ const STATE_LABEL = { active: 'Active', expired: 'Expired', revoked: 'Revoked' }
 @Component({
   selector: 'omni-tokens-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, ConfirmComponent, LoadErrorComponent, SecretOnceComponent],
+  imports: [DatePipe, ConfirmComponent, LoadErrorComponent, SecretOnceComponent, PageHeadComponent],
   template: `
-    <div class="page-head">
-      <div>
-        <h1>API tokens</h1>
-        <p class="muted">Tokens let scripts and CI call <code>/v1/public/…</code> as you, with <code>Authorization: Bearer &lt;token&gt;</code>. A token can do only what its scopes and your role both allow, and it always expires.</p>
-      </div>
-    </div>
+    <omni-page-head heading="API tokens">
+      Tokens let scripts and CI call <code>/v1/public/…</code> as you, with <code>Authorization: Bearer &lt;token&gt;</code>. A token can do only what its scopes and your role both allow, and it always expires.
+    </omni-page-head>
 
     <p class="visually-hidden" role="status" aria-live="polite" data-testid="tokens-status">{{ status() }}</p>
 

@@ -7,6 +7,7 @@ import { LoadErrorComponent } from '../shared/load-error.component';
 import { InviteFormComponent } from './invite-form.component';
 import { ProjectMembersComponent } from './project-members.component';
 import { UserListComponent } from './user-list.component';
+import { PageHeadComponent } from '../shared/page-head.component';
 
 /**
  * Settings → Users (admins): who has access and with which role, invites by link, and project memberships. Outside
@@ -16,14 +17,11 @@ import { UserListComponent } from './user-list.component';
 @Component({
   selector: 'omni-users-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [InviteFormComponent, LoadErrorComponent, ProjectMembersComponent, UserListComponent],
+  imports: [InviteFormComponent, LoadErrorComponent, ProjectMembersComponent, UserListComponent, PageHeadComponent],
   template: `
-    <div class="page-head">
-      <div>
-        <h1>Users</h1>
-        <p class="muted">People with access to this workspace. Admins see every project; everyone else sees the projects they are members of, with the role of their membership there.</p>
-      </div>
-    </div>
+    <omni-page-head heading="Users">
+      People with access to this workspace. Admins see every project; everyone else sees the projects they are members of, with the role of their membership there.
+    </omni-page-head>
 
     <p class="visually-hidden" role="status" aria-live="polite" data-testid="users-status">{{ status() }}</p>
     <omni-load-error [error]="loadError()" what="users" testid="users-load-error" (retry)="load()" />
