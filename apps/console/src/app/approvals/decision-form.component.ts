@@ -79,7 +79,7 @@ export class DecisionFormComponent {
 
   protected verb = (d: Decision) => (d === 'approve' ? 'Approve' : 'Deny');
 
-  /** Opens the confirm step for a decision and focuses its button (keyboard shortcuts use this). */
+  /** Opens the confirm step for a decision, whose button takes the focus (keyboard shortcuts use this). */
   ask(decision: Decision): void {
     if (this.submitting() || !this.allowed()) return;
     this.error.set(null);
