@@ -1,8 +1,8 @@
 import { type WritableSignal, computed, signal } from '@angular/core';
 import type { AssistantMessageDelta, MessageContent, Run, RunEvent } from '@omniai/contracts';
-import { waitingApprovals } from '../approvals/approval-model';
-import type { ApiClient } from '../core/api-client';
-import { RunStream, type StreamState } from '../core/run-stream';
+import { waitingApprovals } from '../shared/approval-model';
+import type { ApiClient } from './api-client';
+import { RunStream, type StreamState } from './run-stream';
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 const STATUS_BY_KIND: Partial<Record<RunEvent['kind'], Run['status']>> = { run_created: 'running', run_completed: 'completed', run_failed: 'failed', run_cancelled: 'cancelled' };
