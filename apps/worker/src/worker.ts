@@ -8,7 +8,7 @@ import type { DataSource } from 'typeorm';
 import { createRunActivities } from './activities/run.activities';
 import { createSystemCheckActivities } from './activities/system-check.activities';
 import { ProviderRegistry } from './models/provider-registry';
-import { createRunToolActivities, createToolPrepActivities } from './tools/tool-activities';
+import { createRunToolActivities, createToolPrepActivities } from './activities/tool-activities';
 import type { ToolCatalog } from './tools/tool-catalog';
 
 export interface WorkerDeps {

@@ -2,11 +2,11 @@ import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import type { DecideApprovalResponse, RunEvent } from '@omniai/contracts';
 import { ApiClient } from '../core/api-client';
-import { CARD_RUN_EVENTS } from '../timeline/cards/card-registry';
-import { JsonTreeComponent } from '../timeline/cards/event-cards';
-import { WorkspaceStore } from '../workspace/workspace.store';
-import { type DecisionView, STATUS_LABEL, approvalRequested, decisionInRun, decisionOf, expiresIn, reasonText, runEnded, shortHash } from './approval-model';
-import { ticking } from './clock';
+import { CARD_RUN_EVENTS } from '../shared/card-registry';
+import { JsonTreeComponent } from '../shared/json-tree.component';
+import { WorkspaceStore } from '../core/workspace.store';
+import { type DecisionView, STATUS_LABEL, approvalRequested, decisionInRun, decisionOf, expiresIn, reasonText, runEnded, shortHash } from '../shared/approval-model';
+import { ticking } from '../shared/clock';
 import { DecisionFormComponent } from './decision-form.component';
 import { RiskChipsComponent } from './risk-chips.component';
 

@@ -2,14 +2,17 @@ import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, Injector, afterNextRender, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { Approval, ApprovalDetail, DecideApprovalResponse } from '@omniai/contracts';
-import { ApiClient, ApiError } from '../core/api-client';
+import { ApiClient } from '../core/api-client';
+import { errorText } from '../core/api-error';
 import { PendingApprovals } from '../core/pending-approvals';
-import { JsonTreeComponent } from '../timeline/cards/event-cards';
-import { WorkspaceStore } from '../workspace/workspace.store';
-import { STATUS_LABEL, decisionOf, expiresIn, reasonText } from './approval-model';
-import { ticking } from './clock';
+import { JsonTreeComponent } from '../shared/json-tree.component';
+import { WorkspaceStore } from '../core/workspace.store';
+import { LoadErrorComponent } from '../shared/load-error.component';
+import { STATUS_LABEL, decisionOf, expiresIn, reasonText } from '../shared/approval-model';
+import { ticking } from '../shared/clock';
 import { DecisionFormComponent } from './decision-form.component';
 import { RiskChipsComponent } from './risk-chips.component';
+import { PageHeadComponent } from '../shared/page-head.component';
 
 type Tab = 'pending' | 'decided' | 'all';
 const TABS: ReadonlyArray<{ id: Tab; label: string }> = [
@@ -25,8 +28,6 @@ const EMPTY: Record<Tab, { title: string; text: string }> = {
 const LIMIT = 200;
 const REFRESH_MS = 5_000;
 
-const message = (err: unknown) => (err instanceof ApiError ? `${err.message} (${err.code})` : String(err));
-
 /**
  * The approvals inbox: tool calls waiting for (or decided by) a reviewer, with a detail panel to decide one.
  * Keyboard: arrows move the selection in the list; `a` / `d` open a confirm step to approve / deny the selected call.
@@ -34,22 +35,14 @@ const message = (err: unknown) => (err instanceof ApiError ? `${err.message} (${
 @Component({
   selector: 'omni-approvals-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, RouterLink, JsonTreeComponent, DecisionFormComponent, RiskChipsComponent],
+  imports: [DatePipe, RouterLink, JsonTreeComponent, DecisionFormComponent, LoadErrorComponent, RiskChipsComponent, PageHeadComponent],
   template: `
-    <div class="page-head">
-      <div>
-        <h1>Approvals</h1>
-        <p class="muted">Tool calls that wait for a reviewer. A decision binds to the exact arguments shown (by their hash) and the first one wins; a call nobody decides before it expires is denied.</p>
-      </div>
-    </div>
+    <omni-page-head heading="Approvals">
+      Tool calls that wait for a reviewer. A decision binds to the exact arguments shown (by their hash) and the first one wins; a call nobody decides before it expires is denied.
+    </omni-page-head>
 
     <p class="visually-hidden" role="status" aria-live="polite" data-testid="approvals-status">{{ status() }}</p>
-    @if (loadError(); as err) {
-      <div class="banner error" role="alert" data-testid="approvals-error">
-        Could not load approvals: {{ err }}
-        <button type="button" class="btn small" (click)="reload()">Try again</button>
-      </div>
-    }
+    <omni-load-error [error]="loadError()" what="approvals" testid="approvals-error" (retry)="reload()" />
 
     <div class="tabs" role="tablist" aria-label="Filter approvals">
       @for (t of tabs; track t.id) {
@@ -226,10 +219,9 @@ export class ApprovalsPageComponent {
     const i = this.rows().findIndex((a) => a.id === this.selectedId());
     return i >= 0 ? `approval-option-${i}` : null;
   });
-  private readonly projectNames = computed(() => new Map((this.store.projects() ?? []).map((p) => [p.id, p.name])));
 
   constructor() {
-    if (this.store.projects() === null) void this.store.loadProjects();
+    this.store.ensureProjects();
     effect(() => {
       const id = this.id();
       untracked(() => id && this.selectedId.set(id));
@@ -253,7 +245,7 @@ export class ApprovalsPageComponent {
   }
 
   protected projectName(id: string): string {
-    return this.projectNames().get(id) ?? `project ${id.slice(0, 8)}`;
+    return this.store.projectNames().get(id) ?? `project ${id.slice(0, 8)}`;
   }
 
   protected runLink(a: Pick<Approval, 'project_id' | 'run_id'>): string[] | null {
@@ -296,7 +288,7 @@ export class ApprovalsPageComponent {
       void this.resolveThreads(items);
     } catch (err) {
       if (seq !== this.loadSeq) return;
-      this.loadError.set(message(err));
+      this.loadError.set(errorText(err));
       if (this.items() === null) this.items.set([]);
     }
   }
@@ -309,7 +301,7 @@ export class ApprovalsPageComponent {
       this.detailError.set(null);
       void this.resolveThreads([d]);
     } catch (err) {
-      if (this.selectedId() === id) this.detailError.set(message(err));
+      if (this.selectedId() === id) this.detailError.set(errorText(err));
     }
   }
 

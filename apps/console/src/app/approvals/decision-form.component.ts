@@ -1,8 +1,10 @@
 import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRender, computed, inject, input, output, signal } from '@angular/core';
 import type { DecideApprovalResponse } from '@omniai/contracts';
-import { ApiClient, ApiError } from '../core/api-client';
+import { ApiClient } from '../core/api-client';
+import { errorText } from '../core/api-error';
 import { PendingApprovals } from '../core/pending-approvals';
 import { SessionStore } from '../core/session.store';
+import { ConfirmComponent } from '../shared/confirm.component';
 
 type Decision = 'approve' | 'deny';
 
@@ -16,6 +18,7 @@ let nextId = 0;
 @Component({
   selector: 'omni-decision-form',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [ConfirmComponent],
   template: `
     @if (!allowed()) {
       <p class="muted small not-allowed" data-testid="decision-not-allowed">Your role cannot decide this call: a reviewer of its project or an admin can.</p>
@@ -25,12 +28,10 @@ let nextId = 0;
       <input [id]="id + '-reason'" type="text" maxlength="1000" autocomplete="off" data-testid="decision-reason" placeholder="Recorded with the decision"
              [value]="reason()" (input)="reason.set($any($event.target).value)" [disabled]="submitting()" (keydown.enter)="$event.preventDefault()" />
       @if (confirming(); as d) {
-        <div class="confirm" role="group" [attr.aria-label]="'Confirm: ' + verb(d)" (keydown.escape)="cancel()" data-testid="decision-confirm-step">
-          <span class="small">{{ verb(d) }} this call of <code>{{ toolId() }}</code>{{ reason().trim() ? ' with the reason above' : '' }}?</span>
-          <button type="button" class="btn small solid" [class.danger]="d === 'deny'" [class.approve]="d === 'approve'" data-confirm
-                  [disabled]="submitting()" (click)="submit(d)" data-testid="decision-confirm">{{ submitting() ? 'Sending…' : verb(d) }}</button>
-          <button type="button" class="btn small" (click)="cancel()" data-testid="decision-cancel">Cancel</button>
-        </div>
+        <omni-confirm class="neutral" testid="decision" [trigger]="false" [open]="true" (openChange)="cancel()" [label]="verb(d)" busyLabel="Sending…"
+                      [busy]="submitting()" [tone]="d === 'deny' ? 'danger' : 'approve'" [stepLabel]="'Confirm: ' + verb(d)" (confirmed)="submit(d)">
+          {{ verb(d) }} this call of <code>{{ toolId() }}</code>{{ reason().trim() ? ' with the reason above' : '' }}?
+        </omni-confirm>
       } @else {
         <div class="actions">
           <button type="button" class="btn small approve" [disabled]="submitting()" (click)="submit('approve')" data-testid="approve"
@@ -51,9 +52,6 @@ let nextId = 0;
     .reason { font-weight: 600; font-size: 12.5px; }
     input { min-width: 0; font: inherit; font-size: 13px; color: var(--text); background: var(--bg); border: 1px solid var(--border); border-radius: 8px; padding: 5px 8px; }
     .actions { display: flex; gap: 8px; align-items: center; }
-    .btn.approve { color: var(--ok); border-color: var(--ok); }
-    .btn.approve.solid { background: var(--ok); color: var(--surface); }
-    .confirm { background: var(--surface-2); }
     .not-allowed { margin: 0; }
   `,
 })
@@ -81,12 +79,11 @@ export class DecisionFormComponent {
 
   protected verb = (d: Decision) => (d === 'approve' ? 'Approve' : 'Deny');
 
-  /** Opens the confirm step for a decision and focuses its button (keyboard shortcuts use this). */
+  /** Opens the confirm step for a decision, whose button takes the focus (keyboard shortcuts use this). */
   ask(decision: Decision): void {
     if (this.submitting() || !this.allowed()) return;
     this.error.set(null);
     this.confirming.set(decision);
-    afterNextRender(() => this.host.nativeElement.querySelector<HTMLElement>('[data-confirm]')?.focus(), { injector: this.injector });
   }
 
   protected cancel(): void {
@@ -113,7 +110,7 @@ export class DecisionFormComponent {
       this.decided.emit(res);
       void this.pending.refresh();
     } catch (err) {
-      this.error.set(err instanceof ApiError ? `Not decided: ${err.message} (${err.code})` : `Not decided: ${String(err)}`);
+      this.error.set(`Not decided: ${errorText(err)}`);
     } finally {
       this.submitting.set(false);
     }

@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import type { Approval } from '@omniai/contracts';
-import { SIDE_EFFECT_LABEL } from './approval-model';
+import { SIDE_EFFECT_LABEL } from '../shared/approval-model';
 
 /** A tool's risk at a glance: side effect, scopes, where it may connect to; limits on request. */
 @Component({

@@ -1,5 +1,5 @@
 import type { AcceptInviteRequest, LoginRequest } from '@omniai/contracts';
-import { ApiError } from '../core/api-error';
+import { ApiError, errorText } from '../core/api-error';
 
 /** The API's minimum (`Password` in the contracts): length is what makes a password hard to guess. */
 export const MIN_PASSWORD = 12;
@@ -42,9 +42,8 @@ export function signInFailure(err: unknown): string {
     // The API's message says how long to wait.
     if (err.status === 429) return err.message;
     if (err.status === 0) return 'Cannot reach the OmniAI API. Check your connection and try again.';
-    return `${err.message} (${err.code})`;
   }
-  return String(err);
+  return errorText(err);
 }
 
 export interface InviteFailure {
@@ -67,5 +66,5 @@ export function inviteFailure(err: unknown, stage: 'open' | 'accept' = 'open'): 
     };
   }
   if (err instanceof ApiError && err.status === 429) return { kind: 'limited', title: 'Too many attempts', text: err.message };
-  return { kind: 'other', title: 'Could not open this invite', text: err instanceof ApiError ? `${err.message} (${err.code})` : String(err) };
+  return { kind: 'other', title: 'Could not open this invite', text: errorText(err) };
 }

@@ -4,8 +4,8 @@ import { ApprovalCardComponent } from '../approvals/approval-card.component';
 import { MetaStore } from '../core/meta.store';
 import { SessionStore } from '../core/session.store';
 import { renderMarkdown } from '../shared/markdown';
-import type { RunSession } from '../workspace/run-session';
-import { WorkspaceStore } from '../workspace/workspace.store';
+import type { RunSession } from '../core/run-session';
+import { WorkspaceStore } from '../core/workspace.store';
 import { type ModelChoice, OFFLINE_CHOICE, loadChoice, saveChoice } from './model-choice';
 
 /** The conversation of a thread: each run is a user turn and the assistant's reply, streamed while it runs. */

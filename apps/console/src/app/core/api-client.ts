@@ -1,4 +1,4 @@
-import { Injectable, inject } from '@angular/core';
+import { Injectable, type Signal, inject } from '@angular/core';
 import { Router } from '@angular/router';
 import type {
   AcceptInviteRequest,
@@ -36,7 +36,6 @@ import type {
   User,
 } from '@omniai/contracts';
 import { ApiError } from './api-error';
-import { SessionStore } from './session.store';
 
 export { ApiError } from './api-error';
 
@@ -70,6 +69,18 @@ export interface TokenRequest {
   expires_in_days: number;
 }
 
+/**
+ * What the client needs from the session: the CSRF token mutations send, a fresh one after a sign-in in another tab,
+ * and forgetting a session that ended. `SessionStore` is provided as this (app.config.ts), so the client does not
+ * import the store that calls it.
+ */
+export abstract class ApiSession {
+  abstract readonly csrfToken: Signal<string | null>;
+  /** Asks the API for the current session again; false when there is none. */
+  abstract reload(): Promise<boolean>;
+  abstract clear(): void;
+}
+
 interface RequestOptions {
   /**
    * What a 401 E_AUTH_REQUIRED means: `redirect` (the default) ends the session here and sends the user to sign in;
@@ -89,7 +100,7 @@ const PUBLIC_PAGES = /^\/(login|invite)(?:[/?#]|$)/;
  */
 @Injectable({ providedIn: 'root' })
 export class ApiClient {
-  private readonly session = inject(SessionStore);
+  private readonly session = inject(ApiSession);
   private readonly router = inject(Router);
 
   listProjects = () => this.get<{ items: Project[] }>('/v1/projects');

@@ -1,7 +1,7 @@
 import { Injectable, Injector, computed, inject, signal } from '@angular/core';
 import type { Capability, LoginRequest, SessionInfo } from '@omniai/contracts';
 import { can, canAnywhere } from './access';
-import { ApiClient } from './api-client';
+import { ApiClient, type ApiSession } from './api-client';
 import { ApiError } from './api-error';
 
 /** `unknown` until the first `GET /v1/auth/session` answers. */
@@ -12,7 +12,7 @@ export type SessionState = 'unknown' | 'signed-in' | 'signed-out';
  * itself is an HttpOnly cookie the console never sees; this store only mirrors what the API says about it.
  */
 @Injectable({ providedIn: 'root' })
-export class SessionStore {
+export class SessionStore implements ApiSession {
   // The API client reads the CSRF token from here, so it is looked up when first needed (not a constructor cycle).
   private readonly injector = inject(Injector);
   private readonly info = signal<SessionInfo | null>(null);

@@ -1,24 +1,22 @@
 import { DatePipe, JsonPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import type { AuditEvent } from '@omniai/contracts';
-import { ApiClient, ApiError } from '../core/api-client';
+import { ApiClient } from '../core/api-client';
+import { errorText } from '../core/api-error';
+import { PageHeadComponent } from '../shared/page-head.component';
 
 const PAGE = 100;
-const message = (err: unknown) => (err instanceof ApiError ? `${err.message} (${err.code})` : String(err));
 
 /** Settings → Audit log (admins): sign-ins and administrative changes, newest first, a page at a time. */
 @Component({
   selector: 'omni-audit-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, JsonPipe],
+  imports: [DatePipe, JsonPipe, PageHeadComponent],
   template: `
-    <div class="page-head">
-      <div>
-        <h1>Audit log</h1>
-        <p class="muted">Who signed in, who changed users, tokens, providers and policy, and from where. Entries are append-only.</p>
-      </div>
-      <button type="button" class="btn" (click)="reload()" data-testid="audit-refresh">Refresh</button>
-    </div>
+    <omni-page-head heading="Audit log">
+      Who signed in, who changed users, tokens, providers and policy, and from where. Entries are append-only.
+      <button pageActions type="button" class="btn" (click)="reload()" data-testid="audit-refresh">Refresh</button>
+    </omni-page-head>
 
     @if (error(); as err) {
       <div class="banner error" role="alert" data-testid="audit-error">Could not load the audit log: {{ err }}</div>
@@ -90,7 +88,7 @@ export class AuditPageComponent {
       this.items.set([...(beforeId ? (this.items() ?? []) : []), ...items]);
       this.more.set(items.length === PAGE);
     } catch (err) {
-      this.error.set(message(err));
+      this.error.set(errorText(err));
       if (this.items() === null) this.items.set([]);
     } finally {
       this.loading.set(false);

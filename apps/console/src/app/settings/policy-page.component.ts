@@ -1,11 +1,12 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { FieldIssue, Policy, RegisteredTool, Scope } from '@omniai/contracts';
-import { ApiClient, ApiError } from '../core/api-client';
-import { WorkspaceStore } from '../workspace/workspace.store';
+import { ApiClient } from '../core/api-client';
+import { ApiError, errorText, loadInto } from '../core/api-error';
+import { WorkspaceStore } from '../core/workspace.store';
+import { LoadErrorComponent } from '../shared/load-error.component';
 import { DEFAULT_APPROVAL_TIMEOUT_S, type PolicyDraft, draftOf, durationText, parseTimeout, policyFrom, sameDraft, scopesToShow } from './policy-draft';
-
-const message = (err: unknown) => (err instanceof ApiError ? `${err.message} (${err.code})` : String(err));
+import { PageHeadComponent } from '../shared/page-head.component';
 
 const UNITS = [
   { s: 1, label: 'seconds' },
@@ -30,22 +31,14 @@ const EFFECT_LABEL: Record<string, string> = { read: 'read', write: 'write', ext
 @Component({
   selector: 'omni-policy-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink],
+  imports: [LoadErrorComponent, RouterLink, PageHeadComponent],
   template: `
-    <div class="page-head">
-      <div>
-        <h1>Policy</h1>
-        <p class="muted">Which tools may run on their own, which wait for a reviewer, and which are switched off.</p>
-      </div>
-    </div>
+    <omni-page-head heading="Policy">
+      Which tools may run on their own, which wait for a reviewer, and which are switched off.
+    </omni-page-head>
 
     <p class="visually-hidden" role="status" aria-live="polite" data-testid="policy-status">{{ status() }}</p>
-    @if (loadError(); as err) {
-      <div class="banner error" role="alert" data-testid="policy-load-error">
-        Could not load the policy: {{ err }}
-        <button type="button" class="btn small" (click)="load()">Try again</button>
-      </div>
-    }
+    <omni-load-error [error]="loadError()" what="the policy" testid="policy-load-error" (retry)="load()" />
 
     <div class="settings-grid">
       <section aria-labelledby="grants-title">
@@ -287,22 +280,18 @@ export class PolicyPageComponent {
       ),
   );
   protected readonly otherGrants = computed(() => (this.policy()?.grants ?? []).filter((g) => g.level !== 'workspace'));
-  private readonly projectNames = computed(() => new Map((this.store.projects() ?? []).map((p) => [p.id, p.name])));
 
   constructor() {
     void this.load();
-    if (this.store.projects() === null) void this.store.loadProjects();
+    this.store.ensureProjects();
   }
 
-  protected async load(): Promise<void> {
-    this.loadError.set(null);
-    try {
+  protected load(): Promise<void> {
+    return loadInto(this.loadError, async () => {
       const [policy, tools] = await Promise.all([this.api.getPolicy(), this.api.listTools()]);
       this.tools.set(tools.items);
       this.adopt(policy);
-    } catch (err) {
-      this.loadError.set(message(err));
-    }
+    });
   }
 
   protected setGranted(scope: Scope, granted: boolean): void {
@@ -335,14 +324,14 @@ export class PolicyPageComponent {
       this.adopt(await this.api.putPolicy(policyFrom(base, d)));
       this.status.set('Policy saved. It applies to tool calls vetted from now on.');
     } catch (err) {
-      this.saveError.set({ message: `Not saved: ${message(err)}`, issues: err instanceof ApiError ? err.issues : [] });
+      this.saveError.set({ message: `Not saved: ${errorText(err)}`, issues: err instanceof ApiError ? err.issues : [] });
     } finally {
       this.saving.set(false);
     }
   }
 
   protected subjectOf(g: Policy['grants'][number]): string {
-    return g.level === 'project' ? `Project: ${this.projectNames().get(g.subject) ?? g.subject.slice(0, 8)}` : `User: ${g.subject}`;
+    return g.level === 'project' ? `Project: ${this.store.projectNames().get(g.subject) ?? g.subject.slice(0, 8)}` : `User: ${g.subject}`;
   }
 
   protected effect(t: RegisteredTool): string {

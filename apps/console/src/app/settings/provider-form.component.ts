@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, ElementRef, computed, inject, input, output, signal, viewChild } from '@angular/core';
 import type { FieldIssue, Project, ProviderConfig, ProviderPresetInfo } from '@omniai/contracts';
 import { ApiError } from '../core/api-client';
-import { WorkspaceStore } from '../workspace/workspace.store';
+import { WorkspaceStore } from '../core/workspace.store';
 import { type DraftErrors, type DraftField, issuesByField, validateDraft } from './provider-draft';
 
 /**

@@ -1,31 +1,25 @@
 import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRender, computed, inject, signal } from '@angular/core';
 import type { ProviderConfig, ProviderPresetInfo } from '@omniai/contracts';
-import { ApiClient, ApiError } from '../core/api-client';
-import { WorkspaceStore } from '../workspace/workspace.store';
+import { ApiClient } from '../core/api-client';
+import { errorText, loadInto } from '../core/api-error';
+import { WorkspaceStore } from '../core/workspace.store';
+import { ConfirmComponent } from '../shared/confirm.component';
+import { LoadErrorComponent } from '../shared/load-error.component';
 import { ProviderFormComponent } from './provider-form.component';
-
-const message = (err: unknown) => (err instanceof ApiError ? `${err.message} (${err.code})` : String(err));
+import { PageHeadComponent } from '../shared/page-head.component';
 
 /** Settings → Providers: the built-in offline model, the configured providers, and the form to add one. */
 @Component({
   selector: 'omni-providers-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ProviderFormComponent],
+  imports: [ConfirmComponent, LoadErrorComponent, ProviderFormComponent, PageHeadComponent],
   template: `
-    <div class="page-head">
-      <div>
-        <h1>Providers</h1>
-        <p class="muted">The models threads can run on; pick one per thread in its model picker. Keys are stored encrypted, used only inside the worker, and never shown again.</p>
-      </div>
-    </div>
+    <omni-page-head heading="Providers">
+      The models threads can run on; pick one per thread in its model picker. Keys are stored encrypted, used only inside the worker, and never shown again.
+    </omni-page-head>
 
     <p class="visually-hidden" role="status" aria-live="polite" data-testid="providers-status">{{ status() }}</p>
-    @if (loadError(); as err) {
-      <div class="banner error" role="alert" data-testid="providers-load-error">
-        Could not load providers: {{ err }}
-        <button type="button" class="btn small" (click)="load()">Try again</button>
-      </div>
-    }
+    <omni-load-error [error]="loadError()" what="providers" testid="providers-load-error" (retry)="load()" />
 
     <div class="settings-grid">
       <section aria-labelledby="configured-title">
@@ -66,17 +60,10 @@ const message = (err: unknown) => (err instanceof ApiError ? `${err.message} (${
                   </dd>
                 </dl>
                 <div class="card-actions">
-                  @if (confirming() === p.id) {
-                    <div class="confirm" role="group" [attr.aria-label]="'Confirm deleting ' + p.name" (keydown.escape)="cancelDelete(p)">
-                      <span class="small">Delete “{{ p.name }}” and its stored key? Past runs keep their history; retrying them will fail.</span>
-                      <button type="button" class="btn small danger solid" [attr.data-confirm-for]="p.id" [disabled]="deleting()"
-                              (click)="remove(p)" data-testid="provider-delete-confirm">{{ deleting() ? 'Deleting…' : 'Delete' }}</button>
-                      <button type="button" class="btn small" (click)="cancelDelete(p)" data-testid="provider-delete-cancel">Cancel</button>
-                    </div>
-                  } @else {
-                    <button type="button" class="btn small danger" [attr.data-delete-for]="p.id" (click)="askDelete(p)"
-                            [attr.aria-label]="'Delete provider ' + p.name" data-testid="provider-delete">Delete</button>
-                  }
+                  <omni-confirm testid="provider-delete" label="Delete" busyLabel="Deleting…" [busy]="deleting()" [triggerLabel]="'Delete provider ' + p.name"
+                                [stepLabel]="'Confirm deleting ' + p.name" [open]="confirming() === p.id" (openChange)="confirm(p, $event)" (confirmed)="remove(p)">
+                    Delete “{{ p.name }}” and its stored key? Past runs keep their history; retrying them will fail.
+                  </omni-confirm>
                 </div>
                 @if (deleteError()?.id === p.id) {
                   <p class="field-error" role="alert" data-testid="provider-delete-error">{{ deleteError()!.message }}</p>
@@ -116,21 +103,17 @@ export class ProvidersPageComponent {
   protected readonly deleteError = signal<{ id: string; message: string } | null>(null);
   protected readonly status = signal('');
   private readonly presetById = computed(() => new Map((this.presets() ?? []).map((p) => [p.id as string, p])));
-  private readonly projectNames = computed(() => new Map((this.store.projects() ?? []).map((p) => [p.id, p.name])));
 
   constructor() {
     void this.load();
-    if (this.store.projects() === null) void this.store.loadProjects();
+    this.store.ensureProjects();
   }
 
-  protected async load(): Promise<void> {
-    this.loadError.set(null);
-    try {
+  protected load(): Promise<void> {
+    return loadInto(this.loadError, async () => {
       const [presets] = await Promise.all([this.api.listProviderPresets(), this.store.refreshProviders()]);
       this.presets.set(presets.items);
-    } catch (err) {
-      this.loadError.set(message(err));
-    }
+    });
   }
 
   protected presetOf(p: ProviderConfig): ProviderPresetInfo | undefined {
@@ -139,22 +122,17 @@ export class ProvidersPageComponent {
 
   protected scopeOf(p: ProviderConfig): string {
     if (!p.project_id) return 'Whole workspace';
-    return `Project: ${this.projectNames().get(p.project_id) ?? p.project_id.slice(0, 8)}`;
+    return `Project: ${this.store.projectNames().get(p.project_id) ?? p.project_id.slice(0, 8)}`;
   }
 
   protected onCreated(p: ProviderConfig): void {
     this.status.set(`Added “${p.name}”.`);
   }
 
-  protected askDelete(p: ProviderConfig): void {
-    this.deleteError.set(null);
-    this.confirming.set(p.id);
-    this.focusAfterRender(`[data-confirm-for="${p.id}"]`);
-  }
-
-  protected cancelDelete(p: ProviderConfig): void {
-    this.confirming.set(null);
-    this.focusAfterRender(`[data-delete-for="${p.id}"]`);
+  /** One confirm step open at a time. */
+  protected confirm(p: ProviderConfig, open: boolean): void {
+    if (open) this.deleteError.set(null);
+    this.confirming.set(open ? p.id : null);
   }
 
   protected async remove(p: ProviderConfig): Promise<void> {
@@ -165,7 +143,7 @@ export class ProvidersPageComponent {
       this.status.set(`Deleted “${p.name}”.`);
       this.focusAfterRender('#configured-title');
     } catch (err) {
-      this.deleteError.set({ id: p.id, message: `Not deleted: ${message(err)}` });
+      this.deleteError.set({ id: p.id, message: `Not deleted: ${errorText(err)}` });
     } finally {
       this.deleting.set(false);
     }

@@ -1,13 +1,16 @@
 import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRender, inject, signal, viewChild } from '@angular/core';
 import type { ApiToken, CreatedToken, TokenScope } from '@omniai/contracts';
-import { ticking } from '../approvals/clock';
-import { ApiClient, ApiError } from '../core/api-client';
+import { ticking } from '../shared/clock';
+import { ApiClient } from '../core/api-client';
+import { errorText, loadInto } from '../core/api-error';
 import { SessionStore } from '../core/session.store';
-import { copyText } from '../shared/clipboard';
+import { ConfirmComponent } from '../shared/confirm.component';
+import { LoadErrorComponent } from '../shared/load-error.component';
+import { SecretOnceComponent } from '../shared/secret-once.component';
 import { SCOPE_HINT, TOKEN_EXPIRY_DAYS, TOKEN_SCOPES, type TokenErrors, tokenState, validateToken } from './identity-drafts';
+import { PageHeadComponent } from '../shared/page-head.component';
 
-const message = (err: unknown) => (err instanceof ApiError ? `${err.message} (${err.code})` : String(err));
 const STATE_LABEL = { active: 'Active', expired: 'Expired', revoked: 'Revoked' } as const;
 
 /**
@@ -17,39 +20,22 @@ const STATE_LABEL = { active: 'Active', expired: 'Expired', revoked: 'Revoked' }
 @Component({
   selector: 'omni-tokens-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe],
+  imports: [DatePipe, ConfirmComponent, LoadErrorComponent, SecretOnceComponent, PageHeadComponent],
   template: `
-    <div class="page-head">
-      <div>
-        <h1>API tokens</h1>
-        <p class="muted">Tokens let scripts and CI call <code>/v1/public/…</code> as you, with <code>Authorization: Bearer &lt;token&gt;</code>. A token can do only what its scopes and your role both allow, and it always expires.</p>
-      </div>
-    </div>
+    <omni-page-head heading="API tokens">
+      Tokens let scripts and CI call <code>/v1/public/…</code> as you, with <code>Authorization: Bearer &lt;token&gt;</code>. A token can do only what its scopes and your role both allow, and it always expires.
+    </omni-page-head>
 
     <p class="visually-hidden" role="status" aria-live="polite" data-testid="tokens-status">{{ status() }}</p>
 
     @if (created(); as c) {
-      <section class="card secret-card" aria-labelledby="secret-title" data-testid="token-secret-card">
-        <div class="card-head">
-          <h2 id="secret-title" tabindex="-1">Copy your new token “{{ c.token.name }}”</h2>
-          <span class="badge">shown once</span>
-        </div>
-        <p class="muted small">Store it in your secret manager now: OmniAI keeps only a hash and cannot show it again.</p>
-        <div class="secret-row">
-          <code class="secret" data-testid="token-secret">{{ c.secret }}</code>
-          <button type="button" class="btn small primary" (click)="copy(c.secret)" data-testid="token-copy">{{ copied() ? 'Copied' : 'Copy' }}</button>
-        </div>
-        @if (copyFailed()) { <p class="field-error small">The browser did not allow copying: select the token and copy it yourself.</p> }
-        <div class="card-actions"><button type="button" class="btn small" (click)="dismiss()" data-testid="token-secret-dismiss">I have stored it</button></div>
-      </section>
+      <omni-secret-once [secret]="c.secret" [heading]="'Copy your new token “' + c.token.name + '”'" [level]="2" what="token" doneLabel="I have stored it"
+                        testid="token-secret" copyTestid="token-copy" (copied)="status.set('Token copied.')" (dismissed)="dismiss()">
+        Store it in your secret manager now: OmniAI keeps only a hash and cannot show it again.
+      </omni-secret-once>
     }
 
-    @if (loadError(); as err) {
-      <div class="banner error" role="alert" data-testid="tokens-load-error">
-        Could not load your tokens: {{ err }}
-        <button type="button" class="btn small" (click)="load()">Try again</button>
-      </div>
-    }
+    <omni-load-error [error]="loadError()" what="your tokens" testid="tokens-load-error" (retry)="load()" />
 
     <div class="settings-grid">
       <section aria-labelledby="tokens-title">
@@ -76,17 +62,10 @@ const STATE_LABEL = { active: 'Active', expired: 'Expired', revoked: 'Revoked' }
                     <td class="nowrap" data-testid="token-last-used">@if (t.last_used_at) { {{ t.last_used_at | date: 'short' }} } @else { <span class="muted">never</span> }</td>
                     <td class="actions-cell">
                       @if (state(t) === 'active') {
-                        @if (confirming() === t.id) {
-                          <div class="confirm inline" role="group" [attr.aria-label]="'Confirm revoking ' + t.name" (keydown.escape)="cancelRevoke(t)">
-                            <span class="small">Revoke? Callers using it fail at once.</span>
-                            <button type="button" class="btn small danger solid" [attr.data-confirm-for]="t.id" [disabled]="revoking()" (click)="revoke(t)"
-                                    data-testid="token-revoke-confirm">{{ revoking() ? 'Revoking…' : 'Revoke' }}</button>
-                            <button type="button" class="btn small" (click)="cancelRevoke(t)" data-testid="token-revoke-cancel">Cancel</button>
-                          </div>
-                        } @else {
-                          <button type="button" class="btn small danger" [attr.data-revoke-for]="t.id" (click)="askRevoke(t)" [attr.aria-label]="'Revoke token ' + t.name"
-                                  data-testid="token-revoke">Revoke</button>
-                        }
+                        <omni-confirm class="inline" testid="token-revoke" label="Revoke" busyLabel="Revoking…" [busy]="revoking()" [triggerLabel]="'Revoke token ' + t.name"
+                                      [stepLabel]="'Confirm revoking ' + t.name" [open]="confirming() === t.id" (openChange)="confirm(t, $event)" (confirmed)="revoke(t)">
+                          Revoke? Callers using it fail at once.
+                        </omni-confirm>
                       }
                     </td>
                   </tr>
@@ -135,17 +114,12 @@ const STATE_LABEL = { active: 'Active', expired: 'Expired', revoked: 'Revoked' }
   `,
   styles: `
     :host { display: block; }
-    .secret-card { min-height: 0; margin-bottom: 20px; max-width: 1200px; border-color: var(--accent); display: grid; gap: 8px; }
-    .secret-card h2 { flex: 1; outline: none; }
-    .secret-row { display: flex; gap: 8px; align-items: center; }
-    .secret { flex: 1; padding: 8px 10px; border-radius: 8px; background: var(--surface-2); word-break: break-all; user-select: all; font-size: 13px; }
+    omni-secret-once { margin-bottom: 20px; max-width: 1200px; }
     .scopes { border: 0; padding: 0; margin: 0; gap: 6px; }
     .scopes legend { font-weight: 600; font-size: 13px; padding: 0; margin-bottom: 4px; }
     .check { display: flex; gap: 8px; align-items: baseline; font-weight: normal; cursor: pointer; }
     .check.disabled { opacity: .55; cursor: default; }
     .actions-cell { text-align: right; }
-    .confirm.inline { justify-content: flex-end; min-width: 300px; }
-    .confirm.inline span { min-width: 0; }
   `,
 })
 export class TokensPageComponent {
@@ -165,8 +139,6 @@ export class TokensPageComponent {
   protected readonly formError = signal<string | null>(null);
   protected readonly creating = signal(false);
   protected readonly created = signal<CreatedToken | null>(null);
-  protected readonly copied = signal(false);
-  protected readonly copyFailed = signal(false);
   protected readonly confirming = signal<string | null>(null);
   protected readonly revoking = signal(false);
   protected readonly rowError = signal<{ id: string; message: string } | null>(null);
@@ -178,16 +150,13 @@ export class TokensPageComponent {
     void this.load();
   }
 
-  protected async load(): Promise<void> {
-    this.loadError.set(null);
-    try {
+  protected load(): Promise<void> {
+    return loadInto(this.loadError, async () => {
       const { items } = await this.api.listTokens();
       // Usable tokens first, newest first within each group.
       const rank = (t: ApiToken) => (tokenState(t, Date.now()) === 'active' ? 0 : 1);
       this.tokens.set([...items].sort((a, b) => rank(a) - rank(b) || b.created_at.localeCompare(a.created_at)));
-    } catch (err) {
-      this.loadError.set(message(err));
-    }
+    });
   }
 
   protected state(t: ApiToken) {
@@ -222,24 +191,14 @@ export class TokensPageComponent {
     try {
       const created = await this.api.createToken(checked.body);
       this.created.set(created);
-      this.copied.set(false);
-      this.copyFailed.set(false);
       this.nameField().nativeElement.value = '';
       this.status.set(`Created token “${created.token.name}”. Copy it now: it is shown once.`);
-      this.focusAfterRender('#secret-title');
       void this.load();
     } catch (err) {
-      this.formError.set(`Not created: ${message(err)}`);
+      this.formError.set(`Not created: ${errorText(err)}`);
     } finally {
       this.creating.set(false);
     }
-  }
-
-  protected async copy(secret: string): Promise<void> {
-    const ok = await copyText(secret);
-    this.copied.set(ok);
-    this.copyFailed.set(!ok);
-    if (ok) this.status.set('Token copied.');
   }
 
   protected dismiss(): void {
@@ -247,15 +206,10 @@ export class TokensPageComponent {
     this.focusAfterRender('#tokens-title');
   }
 
-  protected askRevoke(t: ApiToken): void {
-    this.rowError.set(null);
-    this.confirming.set(t.id);
-    this.focusAfterRender(`[data-confirm-for="${t.id}"]`);
-  }
-
-  protected cancelRevoke(t: ApiToken): void {
-    this.confirming.set(null);
-    this.focusAfterRender(`[data-revoke-for="${t.id}"]`);
+  /** One confirm step open at a time. */
+  protected confirm(t: ApiToken, open: boolean): void {
+    if (open) this.rowError.set(null);
+    this.confirming.set(open ? t.id : null);
   }
 
   protected async revoke(t: ApiToken): Promise<void> {
@@ -268,7 +222,7 @@ export class TokensPageComponent {
       await this.load();
       this.focusAfterRender('#tokens-title');
     } catch (err) {
-      this.rowError.set({ id: t.id, message: `Not revoked: ${message(err)}` });
+      this.rowError.set({ id: t.id, message: `Not revoked: ${errorText(err)}` });
     } finally {
       this.revoking.set(false);
     }

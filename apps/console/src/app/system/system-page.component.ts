@@ -2,6 +2,7 @@ import { SlicePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import type { ComponentHealth, ComponentName } from '@omniai/contracts';
 import { MetaStore } from '../core/meta.store';
+import { PageHeadComponent } from '../shared/page-head.component';
 
 const LABELS: Record<ComponentName, { title: string; role: string }> = {
   temporal: { title: 'Temporal', role: 'Durable run engine: every run is a workflow' },
@@ -14,13 +15,10 @@ const LABELS: Record<ComponentName, { title: string; role: string }> = {
   selector: 'omni-system-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <div class="page-head">
-      <div>
-        <h1>System health</h1>
-        <p class="muted">What this installation runs on, checked live every 5 seconds.</p>
-      </div>
-      <button type="button" class="btn" (click)="metaStore.refresh()" data-testid="refresh">Check now</button>
-    </div>
+    <omni-page-head heading="System health">
+      What this installation runs on, checked live every 5 seconds.
+      <button pageActions type="button" class="btn" (click)="metaStore.refresh()" data-testid="refresh">Check now</button>
+    </omni-page-head>
 
     @if (metaStore.meta(); as meta) {
       <section class="summary" [attr.data-status]="meta.status" data-testid="overall-status">
@@ -63,7 +61,7 @@ const LABELS: Record<ComponentName, { title: string; role: string }> = {
       </ul>
     }
   `,
-  imports: [SlicePipe],
+  imports: [SlicePipe, PageHeadComponent],
 })
 export class SystemPageComponent {
   protected readonly metaStore = inject(MetaStore);

@@ -1,5 +1,5 @@
 import type { RunEvent } from '@omniai/contracts';
-import { contentText } from '../workspace/run-session';
+import { contentText } from '../core/run-session';
 
 /** One line describing an event, for the compact timeline row. */
 export function summarize(e: RunEvent): string {

@@ -1,11 +1,11 @@
 import { DatePipe, DecimalPipe, JsonPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
 import { MetaStore } from '../core/meta.store';
-import { CARD_RUN_EVENTS } from '../timeline/cards/card-registry';
+import { CARD_RUN_EVENTS } from '../shared/card-registry';
 import { EventCardComponent } from '../timeline/cards/event-card.component';
 import { KIND_LABEL } from '../timeline/event-summary';
-import type { RunSession } from './run-session';
-import { WorkspaceStore } from './workspace.store';
+import type { RunSession } from '../core/run-session';
+import { WorkspaceStore } from '../core/workspace.store';
 
 /** Right drawer: the selected run's details, and the selected event as its typed card. */
 @Component({

@@ -2,12 +2,12 @@ import { ChangeDetectionStrategy, Component, computed, effect, inject, input, si
 import { Router, RouterLink } from '@angular/router';
 import { ChatViewComponent } from '../chat/chat-view.component';
 import { SessionStore } from '../core/session.store';
-import { ArtifactViewer } from '../timeline/artifact-viewer';
+import { ArtifactViewer } from '../core/artifact-viewer';
 import { provideToolCards } from '../timeline/cards/tool-cards';
 import { RunTimelineComponent } from '../timeline/run-timeline.component';
 import { RunDrawerComponent } from './run-drawer.component';
-import type { RunSession } from './run-session';
-import { WorkspaceStore } from './workspace.store';
+import type { RunSession } from '../core/run-session';
+import { WorkspaceStore } from '../core/workspace.store';
 
 type Tab = 'chat' | 'run';
 

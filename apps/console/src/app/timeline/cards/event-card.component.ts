@@ -1,7 +1,7 @@
 import { NgComponentOutlet } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
 import type { RunEvent } from '@omniai/contracts';
-import { CARD_RENDERERS } from './card-registry';
+import { CARD_RENDERERS } from '../../shared/card-registry';
 import { BUILTIN_RENDERERS } from './event-cards';
 
 /** Renders one RunEvent with the first matching card renderer (registered ones before the built-ins). */

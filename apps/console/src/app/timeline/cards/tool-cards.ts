@@ -1,10 +1,10 @@
 import { ChangeDetectionStrategy, Component, type Provider, computed, inject, input } from '@angular/core';
 import type { RunEvent } from '@omniai/contracts';
 import { ApprovalCardComponent } from '../../approvals/approval-card.component';
-import { STATUS_LABEL, approvalDecided, approvalRequested, isPolicyDenied, policyDenied, reasonText, shortHash } from '../../approvals/approval-model';
-import { ArtifactViewer } from '../artifact-viewer';
-import { type CardRenderer, CARD_RUN_EVENTS, provideCardRenderer } from './card-registry';
-import { JsonTreeComponent } from './event-cards';
+import { STATUS_LABEL, approvalDecided, approvalRequested, isPolicyDenied, policyDenied, reasonText, shortHash } from '../../shared/approval-model';
+import { ArtifactViewer } from '../../core/artifact-viewer';
+import { type CardRenderer, CARD_RUN_EVENTS, provideCardRenderer } from '../../shared/card-registry';
+import { JsonTreeComponent } from '../../shared/json-tree.component';
 import { inlineValue, isDiff, isProcessOutput, isTable } from './card-payload';
 
 /** The tool call a result or error answers (from the run's events, when the view provides them). */

@@ -1,6 +1,7 @@
-import { Injectable, inject, signal } from '@angular/core';
+import { Injectable, computed, inject, signal } from '@angular/core';
 import type { CreateProviderRequest, Project, ProviderConfig, Run, RunPins, Thread } from '@omniai/contracts';
-import { ApiClient, ApiError } from '../core/api-client';
+import { ApiClient } from './api-client';
+import { ApiError, errorText } from './api-error';
 import { RunSession } from './run-session';
 
 /** Projects, threads and runs the operator is looking at; sessions are cached per run. */
@@ -8,6 +9,8 @@ import { RunSession } from './run-session';
 export class WorkspaceStore {
   private readonly api = inject(ApiClient);
   readonly projects = signal<Project[] | null>(null);
+  /** Project names by id, for pages that name the project a row belongs to. */
+  readonly projectNames = computed(() => new Map((this.projects() ?? []).map((p) => [p.id, p.name])));
   readonly threads = signal<Thread[] | null>(null);
   readonly runs = signal<RunSession[] | null>(null);
   /** Configured providers, shared by the chat's model picker and the settings page (so both see every change). */
@@ -19,6 +22,11 @@ export class WorkspaceStore {
 
   async loadProjects(): Promise<void> {
     await this.guard(async () => this.projects.set((await this.api.listProjects()).items));
+  }
+
+  /** Loads the projects unless they are loaded already. */
+  ensureProjects(): void {
+    if (this.projects() === null) void this.loadProjects();
   }
 
   async createProject(name: string): Promise<Project | null> {
@@ -131,7 +139,7 @@ export class WorkspaceStore {
       this.error.set(null);
       return out;
     } catch (err) {
-      this.error.set(err instanceof ApiError ? `${err.message} (${err.code})` : String(err));
+      this.error.set(errorText(err));
       return null;
     }
   }

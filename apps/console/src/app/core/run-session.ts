@@ -1,10 +1,9 @@
 import { type WritableSignal, computed, signal } from '@angular/core';
 import type { AssistantMessageDelta, MessageContent, Run, RunEvent } from '@omniai/contracts';
 import { isTerminalKind, runStatusAfter, TERMINAL_RUN_STATUSES } from '@omniai/contracts/pure';
-import { waitingApprovals } from '../approvals/approval-model';
-import type { ApiClient } from '../core/api-client';
-import { RunStream, type StreamState } from '../core/run-stream';
-
+import { waitingApprovals } from '../shared/approval-model';
+import type { ApiClient } from './api-client';
+import { RunStream, type StreamState } from './run-stream';
 
 export function contentText(content: MessageContent): string {
   return 'text' in content ? content.text : `${content.preview}… (${content.artifact.size_bytes.toLocaleString()} bytes, stored as an artifact)`;

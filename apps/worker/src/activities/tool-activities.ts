@@ -5,9 +5,9 @@ import type { DockerSandbox } from '@omniai/sandbox';
 import type { ArtifactStore, ClaimChecked, PolicyStore } from '@omniai/store';
 import { argumentsHash, type EgressProxy, redactArguments, ToolError, validateJson } from '@omniai/tools';
 import type { RunToolActivities, ToolPrepActivities } from '@omniai/workflows';
-import { waitForDatabase } from '../activities/wait-for-database';
-import { runSandboxJob } from './sandbox-executor';
-import type { ToolCatalog } from './tool-catalog';
+import { waitForDatabase } from './wait-for-database';
+import { runSandboxJob } from '../tools/sandbox-executor';
+import type { ToolCatalog } from '../tools/tool-catalog';
 
 const DEFAULT_APPROVAL_TIMEOUT_S = 86_400;
 

@@ -1,5 +1,6 @@
 import { Injectable, inject, signal } from '@angular/core';
-import { ApiClient, ApiError } from '../core/api-client';
+import { ApiClient } from './api-client';
+import { errorText } from './api-error';
 
 /** Opens an artifact's text in the viewer dialog (rendered by the workspace page). */
 @Injectable({ providedIn: 'root' })
@@ -14,8 +15,7 @@ export class ArtifactViewer {
       const text = await this.api.artifactText(runId, sha256);
       if (this.current()?.sha256 === sha256) this.current.set({ sha256, text, error: null });
     } catch (err) {
-      const error = err instanceof ApiError ? `${err.message} (${err.code})` : String(err);
-      if (this.current()?.sha256 === sha256) this.current.set({ sha256, text: null, error });
+      if (this.current()?.sha256 === sha256) this.current.set({ sha256, text: null, error: errorText(err) });
     }
   }
 
