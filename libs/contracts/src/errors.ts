@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROVIDER_ERROR_CODES } from './pure/errors';
 
 /**
  * Stable error codes. Clients branch on these, so a code is durable API: add new ones, never rename.
@@ -16,13 +17,7 @@ export const ErrorCode = z.enum([
   'E_CAPABILITY_DISABLED',
   'E_POLICY_DENIED',
   'E_BUDGET_EXCEEDED',
-  'E_PROVIDER_UNAVAILABLE',
-  'E_PROVIDER_AUTH',
-  'E_PROVIDER_RATE_LIMITED',
-  'E_PROVIDER_TIMEOUT',
-  'E_PROVIDER_MODEL_NOT_FOUND',
-  'E_PROVIDER_BAD_REQUEST',
-  'E_PROVIDER_STREAM_INTERRUPTED',
+  ...PROVIDER_ERROR_CODES,
   'E_DEPENDENCY_UNAVAILABLE',
   'E_INTERNAL',
   /** A tool call failed (the tool ran and reported an error). */

@@ -1,12 +1,7 @@
+import type { PROVIDER_ERROR_CODES } from '@omniai/contracts';
+
 /** Normalized provider failures; the codes are in the contracts' ErrorCode registry. */
-export type ProviderErrorCode =
-  | 'E_PROVIDER_AUTH'
-  | 'E_PROVIDER_RATE_LIMITED'
-  | 'E_PROVIDER_UNAVAILABLE'
-  | 'E_PROVIDER_TIMEOUT'
-  | 'E_PROVIDER_MODEL_NOT_FOUND'
-  | 'E_PROVIDER_BAD_REQUEST'
-  | 'E_PROVIDER_STREAM_INTERRUPTED';
+export type ProviderErrorCode = (typeof PROVIDER_ERROR_CODES)[number];
 
 const USER_MESSAGES: Record<ProviderErrorCode, string> = {
   E_PROVIDER_AUTH: 'The provider rejected the API key (check the key stored for this provider).',

@@ -1,8 +1,9 @@
 import { condition, setHandler } from '@temporalio/workflow';
-import type { Actor, ApprovalDecisionSignal, PreparedToolCall, RunEventPayload } from '@omniai/contracts';
+import type { Actor, ApprovalDecidedData, ApprovalDecisionSignal, PreparedToolCall, RunEventPayload } from '@omniai/contracts';
 import { approvalDecisionSignal } from '@omniai/workflow-api';
 
-export type ApprovalStatus = 'approved' | 'denied' | 'expired';
+/** How an approval ended, as its `approval_decided` event records it. */
+export type ApprovalStatus = ApprovalDecidedData['status'];
 
 /**
  * Approvals the run waits for and the decisions that arrived. The first decision per approval wins; a decision for

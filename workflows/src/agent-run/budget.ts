@@ -1,8 +1,8 @@
-import type { ResumeRunSignal, RunBudget } from '@omniai/contracts';
+import type { BudgetLimit, ResumeRunSignal, RunBudget } from '@omniai/contracts';
 
 // Pure budget arithmetic and the pause/resume state; budget-guard.ts applies them inside the workflow.
 
-export type BudgetLimit = 'tokens' | 'cost' | 'wall_time' | 'steps';
+export type { BudgetLimit };
 
 export interface Overrun {
   limit: BudgetLimit;

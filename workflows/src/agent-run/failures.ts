@@ -1,5 +1,6 @@
 import { ActivityFailure, ApplicationFailure, CancellationScope, CancelledFailure, isCancellation } from '@temporalio/workflow';
 import type { AgentRunInput, ErrorCode, MessageContent, RunEvent, TokenUsage } from '@omniai/contracts';
+import { PROVIDER_ERROR_CODES } from '@omniai/contracts/pure';
 import type { RunLog } from '../run-log';
 import type { Append } from './activities';
 import { AGENT, SERVICE } from './actors';
@@ -7,15 +8,7 @@ import { AGENT, SERVICE } from './actors';
 /** Failure type of a run stopped by its budget: the run's events are already recorded, the failure passes through. */
 export const BUDGET_EXCEEDED = 'BudgetExceeded';
 
-const PROVIDER_CODES: ReadonlySet<string> = new Set<ErrorCode>([
-  'E_PROVIDER_AUTH',
-  'E_PROVIDER_RATE_LIMITED',
-  'E_PROVIDER_UNAVAILABLE',
-  'E_PROVIDER_TIMEOUT',
-  'E_PROVIDER_MODEL_NOT_FOUND',
-  'E_PROVIDER_BAD_REQUEST',
-  'E_PROVIDER_STREAM_INTERRUPTED',
-]);
+const PROVIDER_CODES: ReadonlySet<string> = new Set<ErrorCode>(PROVIDER_ERROR_CODES);
 
 /**
  * Provider failures arrive as ApplicationFailures typed with their E_PROVIDER_* code and a user-safe message; anything
