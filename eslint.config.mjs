@@ -1,6 +1,8 @@
 // Lint is part of `npm test`. Two jobs: module boundaries between projects (Nx tags, see DESIGN.md) and the house
 // rules (no floating promises anywhere; nothing but deterministic code inside workflows/).
 import nx from '@nx/eslint-plugin';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 const NODE_BUILTINS = [
@@ -131,6 +133,17 @@ export default tseslint.config(
   {
     files: ['libs/workflow-api/**/*.ts'],
     rules: { 'no-restricted-syntax': ['error', ...SEND_BY_NAME] },
+  },
+  {
+    // File-level import cycles (tools/lib/folder-cycles.mjs refuses folder-level ones on a full run).
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      ...importX.flatConfigs.typescript.settings,
+      'import-x/resolver': undefined,
+      'import-x/resolver-next': [createTypeScriptImportResolver()],
+    },
+    rules: { 'import-x/no-cycle': 'error' },
   },
   {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/testing/**/*.ts'],

@@ -69,6 +69,9 @@ describe('module boundaries and workflow sandbox rules (ESLint + Nx project grap
       'workflows/src/lint-probe-define.ts': "import * as wf from '@temporalio/workflow';\nexport const q = wf.defineQuery<number>('probe');\n",
       'libs/workflow-api/src/lint-probe-define-ok.ts': "import { defineUpdate } from '@temporalio/workflow';\nexport const u = defineUpdate<number, [number]>('probe');\n",
       'libs/workflow-api/src/lint-probe-store.ts': "import { MIGRATIONS } from '@omniai/store';\nexport const m = MIGRATIONS;\n",
+      // import cycles between files (folder-level cycles: tools/tests/folder-cycles.spec.ts)
+      'apps/worker/src/lint-probe-cycle-a.ts': "import { b } from './lint-probe-cycle-b';\nexport const a = (): number => b() + 1;\n",
+      'apps/worker/src/lint-probe-cycle-b.ts': "import { a } from './lint-probe-cycle-a';\nexport const b = (): number => a() - 1;\n",
     });
   }, 600_000);
 
@@ -103,5 +106,10 @@ describe('module boundaries and workflow sandbox rules (ESLint + Nx project grap
     expect(rulesOf(results, 'lint-probe-define-ok.ts')).toEqual([]);
     // The Temporal contract imports nothing but the zod-free contracts and the workflow SDK.
     expect(rulesOf(results, 'workflow-api/src/lint-probe-store.ts')).toContain('@nx/enforce-module-boundaries');
+  });
+
+  it('refuses an import cycle between files', () => {
+    expect(rulesOf(results, 'lint-probe-cycle-a.ts')).toContain('import-x/no-cycle');
+    expect(rulesOf(results, 'lint-probe-cycle-b.ts')).toContain('import-x/no-cycle');
   });
 });
