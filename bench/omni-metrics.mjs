@@ -35,7 +35,8 @@ export const setPolicy = (apiUrl, requireApproval) =>
     kill_switch_external_writes: false,
   });
 
-const startRun = (apiUrl, threadId, message) => api(apiUrl, 'POST', `/v1/threads/${threadId}/runs`, { message, pins: { params: { delay_ms: 0, reply_words: 3 } } });
+const startRun = (apiUrl, threadId, message) =>
+  api(apiUrl, 'POST', `/v1/threads/${threadId}/runs`, { message, pins: { params: { delay_ms: 0, reply_words: 3 } } });
 
 /**
  * Starts a run and follows its SSE stream to the end, as the console does; `onEvent(runEvent)` sees every event as
@@ -100,8 +101,12 @@ export async function approvalLatency({ apiUrl, client, threadId, runs }) {
 
 /** When the first activity of `type` started, from a workflow history (ms since the epoch, the server's clock). */
 function activityStartedMs(history, type) {
-  const scheduled = history.events.find((e) => e.activityTaskScheduledEventAttributes && (!type || e.activityTaskScheduledEventAttributes.activityType?.name === type));
-  const started = history.events.find((e) => e.activityTaskStartedEventAttributes && Number(e.activityTaskStartedEventAttributes.scheduledEventId) === Number(scheduled.eventId));
+  const scheduled = history.events.find(
+    (e) => e.activityTaskScheduledEventAttributes && (!type || e.activityTaskScheduledEventAttributes.activityType?.name === type),
+  );
+  const started = history.events.find(
+    (e) => e.activityTaskStartedEventAttributes && Number(e.activityTaskStartedEventAttributes.scheduledEventId) === Number(scheduled.eventId),
+  );
   return tsMs(started.eventTime);
 }
 
@@ -193,8 +198,15 @@ export async function sseLatency({ apiUrl, store, scratchRun, subscribers, event
 
 export function benchEvent(runId, seq) {
   return {
-    event_id: randomUUID(), run_id: runId, seq, kind: 'system_event', ts: new Date().toISOString(),
-    actor: { type: 'service', id: 'bench' }, correlation_id: runId, causation_id: null, schema_version: 1,
+    event_id: randomUUID(),
+    run_id: runId,
+    seq,
+    kind: 'system_event',
+    ts: new Date().toISOString(),
+    actor: { type: 'service', id: 'bench' },
+    correlation_id: runId,
+    causation_id: null,
+    schema_version: 1,
     payload: { type: 'notice', message: `step ${seq}` },
   };
 }
@@ -229,7 +241,9 @@ export async function historyBytes({ apiUrl, client, threadId, approvalHistorySa
 }
 
 const rssMb = (pid) => {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(line.split(/\s+/)[1]) / 1024;
 };
 

@@ -9,17 +9,31 @@ const header = (...names) => `${cells(...names)}\n${cells(...names.map(() => '--
 /** One line per metric: the measured median and p95, what it is compared with (baseline, floor or peer), and the ratio of medians. */
 function headline(r) {
   const rows = [];
-  const add = (metric, omni, other, what) => rows.push(cells(metric, omni?.p50_ms, omni?.p95_ms, what, other?.p50_ms, other?.p95_ms, other ? (omni.p50_ms / other.p50_ms).toFixed(2) : undefined));
+  const add = (metric, omni, other, what) =>
+    rows.push(cells(metric, omni?.p50_ms, omni?.p95_ms, what, other?.p50_ms, other?.p95_ms, other ? (omni.p50_ms / other.p50_ms).toFixed(2) : undefined));
   const d = r.durable_run;
-  if (d) add(`1. durable no-op agent run, end to end (${d.omniai.runs_per_s} runs/s)`, d.omniai, d.baseline_bare_temporal, `bare Temporal workflow + 1 activity (${d.baseline_bare_temporal.runs_per_s} runs/s)`);
+  if (d)
+    add(
+      `1. durable no-op agent run, end to end (${d.omniai.runs_per_s} runs/s)`,
+      d.omniai,
+      d.baseline_bare_temporal,
+      `bare Temporal workflow + 1 activity (${d.baseline_bare_temporal.runs_per_s} runs/s)`,
+    );
   const a = r.append_step;
   if (a) {
     const ms = (s) => ({ p50_ms: s.ms_per_append_p50, p95_ms: s.ms_per_append_p95 });
     add('2. per step: one RunEvent append in a local activity (what OmniAI does)', ms(a.local), ms(a.floor_direct), 'floor: the same append without Temporal');
     add('2. per step: the same append in a regular activity', ms(a.regular), ms(a.local), 'the local activity');
   }
-  if (r.approval_latency) add('3. approval: decide call → tool starts', r.approval_latency, r.approval_latency.baseline_bare_signal_to_activity, 'baseline: bare workflow, signal → activity starts');
-  for (const s of r.event_to_sse?.by_subscribers ?? []) add(`4. RunEvent insert → SSE client, ${s.subscribers} subscriber(s)`, s, r.event_to_sse.floor_insert_notify, 'floor: INSERT + NOTIFY → LISTENer');
+  if (r.approval_latency)
+    add(
+      '3. approval: decide call → tool starts',
+      r.approval_latency,
+      r.approval_latency.baseline_bare_signal_to_activity,
+      'baseline: bare workflow, signal → activity starts',
+    );
+  for (const s of r.event_to_sse?.by_subscribers ?? [])
+    add(`4. RunEvent insert → SSE client, ${s.subscribers} subscriber(s)`, s, r.event_to_sse.floor_insert_notify, 'floor: INSERT + NOTIFY → LISTENer');
   const t = r.tool_call;
   if (t) {
     add('5. sandbox tool call, cold', t.sandbox_cold, t.inproc_safe, 'an `inproc_safe` tool call');
@@ -28,7 +42,13 @@ function headline(r) {
   const p = r.peers;
   if (p) {
     for (const [name, peer] of Object.entries(p.by_peer)) {
-      if (!peer.error) add(`8. three steps + approval pause, OmniAI (${p.omniai.runs_per_s} runs/s)`, p.omniai, peer, `peer: ${name} ${peer.version} (${peer.runs_per_s} runs/s)`);
+      if (!peer.error)
+        add(
+          `8. three steps + approval pause, OmniAI (${p.omniai.runs_per_s} runs/s)`,
+          p.omniai,
+          peer,
+          `peer: ${name} ${peer.version} (${peer.runs_per_s} runs/s)`,
+        );
     }
   }
   return `${header('metric (OmniAI)', 'p50 ms', 'p95 ms', 'compared with', 'its p50 ms', 'its p95 ms', 'ratio of p50s')}\n${rows.join('\n')}`;
@@ -37,7 +57,16 @@ function headline(r) {
 function peersSection(p) {
   if (!p) return '';
   const rows = Object.entries(p.by_peer).map(([name, peer]) => {
-    if (peer.error) return cells(name, undefined, undefined, undefined, undefined, peer.install_seconds, `failed: ${peer.error.replaceAll('|', '/').replaceAll('\n', ' ').slice(0, 300)}`);
+    if (peer.error)
+      return cells(
+        name,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        peer.install_seconds,
+        `failed: ${peer.error.replaceAll('|', '/').replaceAll('\n', ' ').slice(0, 300)}`,
+      );
     const x = p.ratio_omni_over_peer[name];
     const ratios = [x.throughput_omni_over_peer, x.p50_omni_over_peer, x.p95_omni_over_peer].map((v) => v?.toFixed(2));
     return cells(`${name} ${peer.version}`, peer.n, peer.runs_per_s, peer.p50_ms, peer.p95_ms, peer.install_seconds, ratios.join(' / '));
@@ -54,7 +83,9 @@ ${rows.join('\n')}
 
 Install: how long the peer's install into \`bench/peers/deps\` took (its last full install, outside the bench's time).
 ${plain ? `\nn8n's plain webhook-triggered three steps (no pause): ${plain.runs_per_s} runs/s, p50 ${plain.p50_ms} ms, p95 ${plain.p95_ms} ms.\n` : ''}
-${Object.entries(p.by_peer).map(([name, peer]) => `- **${name}**: ${peer.notes ?? peer.error}`).join('\n')}
+${Object.entries(p.by_peer)
+  .map(([name, peer]) => `- **${name}**: ${peer.notes ?? peer.error}`)
+  .join('\n')}
 `;
 }
 
@@ -73,7 +104,11 @@ export function writeReports(root, results) {
     docPath,
     `${intro}<!-- results -->
 Latest run: ${date} on ${r.machine.cpus} × ${r.machine.cpu_model}, ${r.machine.memory_gib} GiB, Node ${r.machine.node}; load average
-${r.machine.load_average_before} before and ${r.machine.load_average_after} after${Math.max(r.machine.load_average_before, r.machine.load_average_after) > r.machine.cpus ? ' (above the core count: other work shared the machine, so read the ratios rather than absolute figures)' : ''}. The whole benchmark took ${r.bench_seconds} s (${Object.entries(r.section_seconds).map(([k, v]) => `${k} ${v} s`).join(', ')}). Raw figures: \`bench/results/${date}.json\`.
+${r.machine.load_average_before} before and ${r.machine.load_average_after} after${Math.max(r.machine.load_average_before, r.machine.load_average_after) > r.machine.cpus ? ' (above the core count: other work shared the machine, so read the ratios rather than absolute figures)' : ''}. The whole benchmark took ${r.bench_seconds} s (${Object.entries(
+      r.section_seconds,
+    )
+      .map(([k, v]) => `${k} ${v} s`)
+      .join(', ')}). Raw figures: \`bench/results/${date}.json\`.
 
 ### Summary
 

@@ -40,12 +40,27 @@ const write = !flag('no-write') && !flag('only');
 const PEER_SIZES = smoke ? { runs: 4, concurrency: 2 } : { runs: 50, concurrency: 5 };
 const SIZES = smoke
   ? { runs: 6, concurrency: 3, steps: 5, stepRuns: 2, toolCalls: 3, approvals: 3, sseSubscribers: [1, 10], sseEvents: 5, replayRounds: 1, waitingRuns: 10 }
-  : { runs: 200, concurrency: 10, steps: 20, stepRuns: 10, toolCalls: 30, approvals: 30, sseSubscribers: [1, 100, 1000], sseEvents: 30, replayRounds: 5, waitingRuns: 1000 };
+  : {
+      runs: 200,
+      concurrency: 10,
+      steps: 20,
+      stepRuns: 10,
+      toolCalls: 30,
+      approvals: 30,
+      sseSubscribers: [1, 100, 1000],
+      sseEvents: 30,
+      replayRounds: 5,
+      waitingRuns: 1000,
+    };
 const log = (m) => console.error(m);
 const loadAverage = () => +loadavg()[0].toFixed(2);
 
 function spawnApp(entry, env) {
-  const child = spawn(process.execPath, [join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, PATH: toolPath(), ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [join(ROOT, entry)], {
+    cwd: ROOT,
+    env: { ...process.env, PATH: toolPath(), ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let err = '';
   child.stderr.on('data', (d) => (err = (err + d).slice(-2000)));
   child.lastError = () => err;
@@ -92,7 +107,9 @@ const SECTIONS = {
         p95_omni_over_bare: ratio(omniSummary.p95_ms, bareSummary.p95_ms),
       },
     };
-    log(`  bare Temporal ${bareSummary.runs_per_s} runs/s, p50 ${bareSummary.p50_ms} ms; OmniAI ${omniSummary.runs_per_s} runs/s, p50 ${omniSummary.p50_ms} ms`);
+    log(
+      `  bare Temporal ${bareSummary.runs_per_s} runs/s, p50 ${bareSummary.p50_ms} ms; OmniAI ${omniSummary.runs_per_s} runs/s, p50 ${omniSummary.p50_ms} ms`,
+    );
     return { durable_run };
   },
 
@@ -131,7 +148,9 @@ const SECTIONS = {
     const approvals = await metrics.approvalLatency({ apiUrl, client, threadId, runs: SIZES.approvals });
     const bare = await metrics.signalToActivityBaseline({ client, taskQueue: benchQueue, runs: SIZES.approvals });
     approvalHistories = approvals.histories;
-    return { approval_latency: { ...approvals.result, baseline_bare_signal_to_activity: bare, p50_over_baseline: ratio(approvals.result.p50_ms, bare.p50_ms) } };
+    return {
+      approval_latency: { ...approvals.result, baseline_bare_signal_to_activity: bare, p50_over_baseline: ratio(approvals.result.p50_ms, bare.p50_ms) },
+    };
   },
 
   /** 4. From the RunEvent insert to SSE clients receiving it, by subscriber count; floor: INSERT + NOTIFY to a LISTENer. */
@@ -145,7 +164,13 @@ const SECTIONS = {
 
   /** 6. Replay time per 1,000 history events; history bytes per chat turn. */
   async replay({ apiUrl, client, threadId }) {
-    const replay = await metrics.replaySpeed({ Worker, bundleWorkflowCode, workflowsPath: require.resolve('@omniai/workflows'), histories: approvalHistories, rounds: SIZES.replayRounds });
+    const replay = await metrics.replaySpeed({
+      Worker,
+      bundleWorkflowCode,
+      workflowsPath: require.resolve('@omniai/workflows'),
+      histories: approvalHistories,
+      rounds: SIZES.replayRounds,
+    });
     const history = await metrics.historyBytes({ apiUrl, client, threadId, approvalHistorySample: approvalHistories[0] });
     return { replay, history };
   },
@@ -155,7 +180,8 @@ const SECTIONS = {
     const omni = await metrics.threeStepWithApproval({ apiUrl, threadId, ...PEER_SIZES });
     log(`  OmniAI: ${omni.runs_per_s} runs/s, p50 ${omni.p50_ms} ms, p95 ${omni.p95_ms} ms`);
     const byPeer = await measurePeers({ pgUrl, ...PEER_SIZES, log });
-    for (const [name, install] of Object.entries(peerInstalls ?? {})) Object.assign(byPeer[name], { install_seconds: install.install_seconds ?? null, install_error: install.error });
+    for (const [name, install] of Object.entries(peerInstalls ?? {}))
+      Object.assign(byPeer[name], { install_seconds: install.install_seconds ?? null, install_error: install.error });
     return { peers: { sizes: PEER_SIZES, omniai: omni, by_peer: byPeer, ratio_omni_over_peer: ratiosTo(omni, byPeer) } };
   },
 
@@ -207,7 +233,16 @@ async function main() {
   await temporal.ready;
   const children = [];
   // The 1-minute load average before and after: on a shared machine it says how much other work ran alongside.
-  const results = { machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model, memory_gib: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, load_average_before: loadAverage() }, sizes: SIZES };
+  const results = {
+    machine: {
+      cpus: cpus().length,
+      cpu_model: cpus()[0]?.model,
+      memory_gib: +(totalmem() / 2 ** 30).toFixed(1),
+      node: process.version,
+      load_average_before: loadAverage(),
+    },
+    sizes: SIZES,
+  };
   try {
     const connection = await Connection.connect({ address: temporal.address });
     const client = new Client({ connection });
@@ -307,7 +342,14 @@ async function measureToolCalls(db, store) {
   const documents = new DocumentStore(db);
   await documents.ingest(project.id, 'bench.md', 'bench text\n', 'text/markdown');
   const filesRead = createFilesReadTool({ documents });
-  const ctx = (i) => ({ project_id: project.id, run_id: randomUUID(), call_id: `c${i}`, idempotency_key: `bench/${i}`, signal: new AbortController().signal, heartbeat: () => undefined });
+  const ctx = (i) => ({
+    project_id: project.id,
+    run_id: randomUUID(),
+    call_id: `c${i}`,
+    idempotency_key: `bench/${i}`,
+    signal: new AbortController().signal,
+    heartbeat: () => undefined,
+  });
   const time = async (n, job) => stats((await load(n, 1, job)).latencies);
   const inproc = await time(SIZES.toolCalls * 3, async (i) => {
     const input = { path: 'bench.md' };
@@ -322,9 +364,23 @@ async function measureToolCalls(db, store) {
   for (let i = 0; i < SIZES.toolCalls; i++) {
     created.push(
       await docker.createContainer({
-        Image: image.Id, Cmd: argv, User: '65534:65534', WorkingDir: '/work', Labels: { 'ai.omni.sandbox': '1', 'ai.omni.bench': 'warm' },
+        Image: image.Id,
+        Cmd: argv,
+        User: '65534:65534',
+        WorkingDir: '/work',
+        Labels: { 'ai.omni.sandbox': '1', 'ai.omni.bench': 'warm' },
         NetworkDisabled: true,
-        HostConfig: { NetworkMode: 'none', ReadonlyRootfs: true, Tmpfs: { '/work': 'rw,size=64m,uid=65534,gid=65534,mode=0700', '/tmp': 'rw,noexec,size=16m' }, CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'], Memory: 128 * 2 ** 20, MemorySwap: 128 * 2 ** 20, NanoCpus: 5e8, PidsLimit: 64 },
+        HostConfig: {
+          NetworkMode: 'none',
+          ReadonlyRootfs: true,
+          Tmpfs: { '/work': 'rw,size=64m,uid=65534,gid=65534,mode=0700', '/tmp': 'rw,noexec,size=16m' },
+          CapDrop: ['ALL'],
+          SecurityOpt: ['no-new-privileges'],
+          Memory: 128 * 2 ** 20,
+          MemorySwap: 128 * 2 ** 20,
+          NanoCpus: 5e8,
+          PidsLimit: 64,
+        },
       }),
     );
   }

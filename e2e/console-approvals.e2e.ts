@@ -171,7 +171,17 @@ test('policy page grants python_exec with approval; the chat waits; approve in t
   await expect(page).toHaveURL(new RegExp(`/threads/${threadId}/runs/${approvedRunId}$`));
   await expect
     .poll(() => timelineShape(page), { timeout: 15_000 })
-    .toEqual(['run_created', 'user_message', 'assistant_message', 'tool_call', 'approval_requested', 'approval_decided', 'tool_result', 'assistant_message', 'run_completed']);
+    .toEqual([
+      'run_created',
+      'user_message',
+      'assistant_message',
+      'tool_call',
+      'approval_requested',
+      'approval_decided',
+      'tool_result',
+      'assistant_message',
+      'run_completed',
+    ]);
   const card = page.getByTestId('selected-event-card');
   await openRow(page, '[data-kind=tool_call]');
   await expect(card.getByTestId('tool-call-tool')).toHaveText('python.compute');
@@ -211,7 +221,11 @@ test('deny from the timeline card: a refused (mismatched) decision shows inline,
       status: 409,
       contentType: 'application/json',
       body: JSON.stringify({
-        error: { code: 'E_APPROVAL_MISMATCH', message: 'This decision names other arguments than the call waiting for approval; reload the approval and decide again.', request_id: 'r-1' },
+        error: {
+          code: 'E_APPROVAL_MISMATCH',
+          message: 'This decision names other arguments than the call waiting for approval; reload the approval and decide again.',
+          request_id: 'r-1',
+        },
       }),
     }),
   );
@@ -229,7 +243,18 @@ test('deny from the timeline card: a refused (mismatched) decision shows inline,
   await waitForRunStatus(deniedRunId, ['completed']);
   await expect
     .poll(() => timelineShape(page), { timeout: 15_000 })
-    .toEqual(['run_created', 'user_message', 'assistant_message', 'tool_call', 'approval_requested', 'approval_decided', 'policy_denied', 'tool_error', 'assistant_message', 'run_completed']);
+    .toEqual([
+      'run_created',
+      'user_message',
+      'assistant_message',
+      'tool_call',
+      'approval_requested',
+      'approval_decided',
+      'policy_denied',
+      'tool_error',
+      'assistant_message',
+      'run_completed',
+    ]);
   const selected = page.getByTestId('selected-event-card');
   await openRow(page, '[data-type=approval_decided]');
   await expect(selected.getByTestId('card-approval-decided')).toHaveAttribute('data-status', 'denied');

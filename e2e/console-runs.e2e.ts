@@ -83,7 +83,9 @@ test('cancel from the console: run_cancelled, the partial reply kept and marked,
 test('markdown is sanitized: no raw HTML, no auto-loaded remote images', async ({ page }) => {
   const { projectId, threadId } = await projectAndThread('Sanitize');
   await page.goto(`${base()}/projects/${projectId}/threads/${threadId}`);
-  await page.getByTestId('composer-input').fill('<img src=x onerror="window.__pwned=1"> ![remote](http://example.invalid/a.png) <script>window.__pwned=2</script>');
+  await page
+    .getByTestId('composer-input')
+    .fill('<img src=x onerror="window.__pwned=1"> ![remote](http://example.invalid/a.png) <script>window.__pwned=2</script>');
   await page.getByTestId('composer-send').click();
   const turn = page.getByTestId('chat-turn').last();
   await expect(turn).toHaveAttribute('data-status', 'completed', { timeout: 30_000 });
@@ -178,7 +180,7 @@ test('a run paused by its budget shows why, and resumes from the console', async
   await page.getByTestId('tab-chat').click();
   const turn = page.getByTestId('chat-turn').last();
   await expect(turn).toHaveAttribute('data-status', 'paused');
-  await expect(turn.getByTestId('paused-note')).toContainText("tokens budget (10) was exceeded");
+  await expect(turn.getByTestId('paused-note')).toContainText('tokens budget (10) was exceeded');
   await expect(page.getByTestId('run-budget')).toHaveText('10 tokens — pauses when exceeded');
   await page.screenshot({ path: join(SCREENSHOTS, 'console-run-paused.png') });
   await turn.getByTestId('run-resume').click();

@@ -20,7 +20,8 @@ export async function buildAll({ force = false } = {}) {
   );
   const index = join(ROOT, 'apps/console/dist/browser/index.html');
   const sources = [join(ROOT, 'apps/console/src'), join(ROOT, 'libs/contracts/src')];
-  const stale = force || !existsSync(index) || Math.max(...sources.map(newestMtime), statSync(join(ROOT, 'apps/console/angular.json')).mtimeMs) > statSync(index).mtimeMs;
+  const stale =
+    force || !existsSync(index) || Math.max(...sources.map(newestMtime), statSync(join(ROOT, 'apps/console/angular.json')).mtimeMs) > statSync(index).mtimeMs;
   await step('building the console (Angular)', async () => {
     if (!stale) return 'up to date';
     await run(process.execPath, [join(ROOT, 'node_modules/@angular/cli/bin/ng.js'), 'build'], {

@@ -21,7 +21,11 @@ for (const project of args.length ? [] : ['e2e', 'tools', 'bench', 'apps/console
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 }
 if (!args.length) {
-  const prettier = spawnSync(process.execPath, [join(ROOT, 'node_modules/prettier/bin/prettier.cjs'), '--check', '--log-level', 'warn', '.'], { cwd: ROOT, env, stdio: 'inherit' });
+  const prettier = spawnSync(process.execPath, [join(ROOT, 'node_modules/prettier/bin/prettier.cjs'), '--check', '--log-level', 'warn', '.'], {
+    cwd: ROOT,
+    env,
+    stdio: 'inherit',
+  });
   if (prettier.status !== 0) {
     process.stderr.write('lint: files above are not formatted: run `npm run format`\n');
     process.exit(prettier.status ?? 1);

@@ -44,4 +44,3 @@ await main(async () => {
   if (code !== 0) process.exit(1); // the failing step already printed its one-line reason
   console.log(`${green('Setup complete')} in ${seconds(Date.now() - started)}. Next: ${bold('npm start')}`);
 });
-

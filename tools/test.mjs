@@ -61,10 +61,10 @@ async function e2e() {
   const chromium = await findChromium();
   const out = join(reports, 'playwright.json');
   rmSync(out, { force: true });
-  const code = await exec(
-    [join(ROOT, 'node_modules/@playwright/test/cli.js'), 'test', '-c', 'e2e/playwright.config.ts', '--reporter=list,json'],
-    { PLAYWRIGHT_JSON_OUTPUT_FILE: out, ...(chromium ? { OMNI_CHROMIUM: chromium } : {}) },
-  );
+  const code = await exec([join(ROOT, 'node_modules/@playwright/test/cli.js'), 'test', '-c', 'e2e/playwright.config.ts', '--reporter=list,json'], {
+    PLAYWRIGHT_JSON_OUTPUT_FILE: out,
+    ...(chromium ? { OMNI_CHROMIUM: chromium } : {}),
+  });
   if (!existsSync(out)) {
     tally.failed += 1;
     parts.push(`e2e: Playwright did not report (exit ${code})`);

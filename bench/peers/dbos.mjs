@@ -22,7 +22,9 @@ export async function measure({ pgUrl, runs = 50, concurrency = 5, log = () => u
   const cleanup = async () => {
     if (launched) await DBOS.shutdown({ deregister: true }).catch((err) => log(`dbos: shutdown: ${err.message}`));
     launched = false;
-    await withAdmin(pg, pgUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(sysDb)} WITH (FORCE)`)).catch((err) => log(`dbos: could not drop ${sysDb}: ${err.message}`));
+    await withAdmin(pg, pgUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(sysDb)} WITH (FORCE)`)).catch((err) =>
+      log(`dbos: could not drop ${sysDb}: ${err.message}`),
+    );
   };
   const unregister = registerCleanup(cleanup);
   try {

@@ -57,7 +57,9 @@ export async function measurePeers({ pgUrl, runs = 50, concurrency = 5, log = ()
     }
     log(`peer ${name}: ${runs} runs, concurrency ${concurrency}`);
     results[name] = await measurePeer(name, { pgUrl, runs, concurrency, log });
-    log(`peer ${name}: ${results[name].error ? `failed: ${results[name].error}` : `${results[name].runs_per_s} runs/s, p50 ${results[name].p50_ms} ms, p95 ${results[name].p95_ms} ms`} (${results[name].total_seconds} s in all)`);
+    log(
+      `peer ${name}: ${results[name].error ? `failed: ${results[name].error}` : `${results[name].runs_per_s} runs/s, p50 ${results[name].p50_ms} ms, p95 ${results[name].p95_ms} ms`} (${results[name].total_seconds} s in all)`,
+    );
   }
   return results;
 }
@@ -77,7 +79,10 @@ export function ratiosTo(omni, peers) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const only = cliArg('only', PEER_NAMES.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  const only = cliArg('only', PEER_NAMES.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const log = (msg) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
   const t0 = performance.now();
   measurePeers({ pgUrl: cliArg('pg', process.env.PEERS_PG_URL), runs: Number(cliArg('runs', 50)), concurrency: Number(cliArg('concurrency', 5)), log, only })

@@ -48,7 +48,10 @@ function manifestHash(name) {
   const h = createHash('sha256');
   for (const f of ['package.json', 'package-lock.json']) {
     const path = join(PEERS_DIR, PEERS[name].dir, f);
-    h.update(f).update('\0').update(existsSync(path) ? readFileSync(path) : '(missing)').update('\0');
+    h.update(f)
+      .update('\0')
+      .update(existsSync(path) ? readFileSync(path) : '(missing)')
+      .update('\0');
   }
   h.update(`abi ${process.versions.modules} ${process.platform}-${process.arch}`);
   return h.digest('hex');
@@ -121,7 +124,10 @@ function runNpm(name, args, logFile) {
       out.end();
       if (code === 0) return resolve(tail);
       const how = signal ? `was killed by ${signal} (from outside npm; run the install again)` : `exited with ${code}`;
-      const lines = tail.trim().split('\n').filter((l) => !/Unknown (env|user) config "nodedir"/.test(l));
+      const lines = tail
+        .trim()
+        .split('\n')
+        .filter((l) => !/Unknown (env|user) config "nodedir"/.test(l));
       reject(new InstallError(`npm ${args.join(' ')} ${how}; last output:\n${lines.slice(-25).join('\n')}`));
     });
   });
@@ -132,7 +138,9 @@ function runCheck(name, code) {
     const child = spawn(process.execPath, ['-e', code], { cwd: join(PEERS_DIR, PEERS[name].dir), stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d) => (err = (err + d).slice(-2000)));
-    child.on('close', (c) => (c === 0 ? resolve() : reject(new InstallError(`the ${name} peer's native modules do not load under Node ${process.version}:\n${err.trim()}`))));
+    child.on('close', (c) =>
+      c === 0 ? resolve() : reject(new InstallError(`the ${name} peer's native modules do not load under Node ${process.version}:\n${err.trim()}`)),
+    );
   });
 }
 
@@ -160,8 +168,15 @@ async function installOne(name) {
   }
   const seconds = +((performance.now() - t0) / 1000).toFixed(1);
   // Hash after npm ran: `npm install` (no lock yet) writes the lock.
-  writeFileSync(stampPath(name), `${JSON.stringify({ hash: manifestHash(name), seconds, versions, node: process.version, at: new Date().toISOString() }, null, 2)}\n`);
-  log(`${name}: installed in ${seconds} s (${Object.entries(versions).map(([k, v]) => `${k}@${v}`).join(', ')})`);
+  writeFileSync(
+    stampPath(name),
+    `${JSON.stringify({ hash: manifestHash(name), seconds, versions, node: process.version, at: new Date().toISOString() }, null, 2)}\n`,
+  );
+  log(
+    `${name}: installed in ${seconds} s (${Object.entries(versions)
+      .map(([k, v]) => `${k}@${v}`)
+      .join(', ')})`,
+  );
   return { skipped: false, seconds, versions };
 }
 
@@ -210,7 +225,13 @@ export async function installPeers({ only = Object.keys(PEERS), force = false } 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const argv = process.argv.slice(2);
   const onlyIdx = argv.indexOf('--only');
-  const only = onlyIdx >= 0 ? String(argv[onlyIdx + 1] ?? '').split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  const only =
+    onlyIdx >= 0
+      ? String(argv[onlyIdx + 1] ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined;
   installPeers({ only, force: argv.includes('--force') })
     .then((r) => {
       if (argv.includes('--json')) console.log(JSON.stringify(r, null, 2));

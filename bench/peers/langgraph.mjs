@@ -21,7 +21,9 @@ export async function measure({ pgUrl, runs = 50, concurrency = 5, log = () => u
   pool.on('error', (err) => log(`langgraph: idle pool client error: ${err.message}`));
   const checkpointer = new PostgresSaver(pool, undefined, { schema });
   const cleanup = async () => {
-    await withAdmin(pg, pgUrl, (c) => c.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`)).catch((err) => log(`langgraph: could not drop schema ${schema}: ${err.message}`));
+    await withAdmin(pg, pgUrl, (c) => c.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`)).catch((err) =>
+      log(`langgraph: could not drop schema ${schema}: ${err.message}`),
+    );
     await pool.end().catch(() => undefined);
   };
   const unregister = registerCleanup(cleanup);

@@ -26,7 +26,9 @@ function setNode(name, fields, x) {
 }
 
 const webhook = (path, responseMode) =>
-  node('Webhook', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path, responseMode, responseData: 'firstEntryJson', options: {} }, 0, { webhookId: randomUUID() });
+  node('Webhook', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path, responseMode, responseData: 'firstEntryJson', options: {} }, 0, {
+    webhookId: randomUUID(),
+  });
 
 /** A workflow whose nodes run one after another in the order given. */
 function chain(id, name, nodes) {
@@ -38,12 +40,30 @@ function chain(id, name, nodes) {
 const workflowId = () => randomUUID().replaceAll('-', '').slice(0, 16);
 
 function workflows() {
-  const plain = chain(workflowId(), 'OmniAI bench: three steps', [webhook(PLAIN_PATH, 'lastNode'), setNode('step1', { step1_done: true }, 220), setNode('step2', { step2_done: true }, 440), setNode('step3', { step3_done: true }, 660)]);
+  const plain = chain(workflowId(), 'OmniAI bench: three steps', [
+    webhook(PLAIN_PATH, 'lastNode'),
+    setNode('step1', { step1_done: true }, 220),
+    setNode('step2', { step2_done: true }, 440),
+    setNode('step3', { step3_done: true }, 660),
+  ]);
   const approval = chain(workflowId(), 'OmniAI bench: three steps with an approval pause', [
     webhook(APPROVAL_PATH, 'responseNode'),
     setNode('step1', { step1_done: true }, 220),
-    node('awaiting approval', 'n8n-nodes-base.respondToWebhook', 1.1, { respondWith: 'json', responseBody: '={{ { "resume_url": $execution.resumeUrl } }}', options: {} }, 440),
-    node('approval', 'n8n-nodes-base.wait', 1.1, { resume: 'webhook', httpMethod: 'POST', responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} }, 660, { webhookId: randomUUID() }),
+    node(
+      'awaiting approval',
+      'n8n-nodes-base.respondToWebhook',
+      1.1,
+      { respondWith: 'json', responseBody: '={{ { "resume_url": $execution.resumeUrl } }}', options: {} },
+      440,
+    ),
+    node(
+      'approval',
+      'n8n-nodes-base.wait',
+      1.1,
+      { resume: 'webhook', httpMethod: 'POST', responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} },
+      660,
+      { webhookId: randomUUID() },
+    ),
     // The Wait node passes on the resume call's data; step1's output comes back from the saved execution.
     setNode('step3', { step1_done: "={{ $('step1').item.json.step1_done }}", step3_done: true }, 880),
   ]);
@@ -198,7 +218,7 @@ export async function measure({ runs = 50, concurrency = 5, log = () => undefine
       notes:
         'n8n started from npm as its own process (regular mode, SQLite with WAL and DB_SQLITE_POOL_SIZE=4 in a throwaway ' +
         'user folder, loopback). Run = POST to the production webhook → Set step1 → Respond to Webhook (the ' +
-        "execution's resume URL) → Wait node, saved to SQLite as waiting → the \"approver\" POSTs the resume URL at once " +
+        'execution\'s resume URL) → Wait node, saved to SQLite as waiting → the "approver" POSTs the resume URL at once ' +
         '→ Set step3 → its JSON as the response; every execution is saved to SQLite (n8n defaults). Also measured: the ' +
         `plain webhook-triggered three steps (Set step1 → step2 → step3, no pause): ${plain.runs_per_s} runs/s, ` +
         `p50 ${plain.p50_ms} ms, p95 ${plain.p95_ms} ms. No Postgres; regular mode does not resume an execution cut ` +

@@ -19,15 +19,13 @@ function socketOf(host) {
 export function pingDocker(host = process.env.DOCKER_HOST, timeoutMs = 2000) {
   return new Promise((resolve) => {
     const socketPath = socketOf(host);
-    const opts = socketPath
-      ? { socketPath, path: '/version', timeout: timeoutMs }
-      : { ...tcpTarget(host), path: '/version', timeout: timeoutMs };
+    const opts = socketPath ? { socketPath, path: '/version', timeout: timeoutMs } : { ...tcpTarget(host), path: '/version', timeout: timeoutMs };
     const req = request(opts, (res) => {
       let body = '';
       res.on('data', (d) => (body += d));
       res.on('end', () => {
         try {
-          resolve(res.statusCode === 200 ? JSON.parse(body).Version ?? 'unknown' : null);
+          resolve(res.statusCode === 200 ? (JSON.parse(body).Version ?? 'unknown') : null);
         } catch {
           resolve(null);
         }
@@ -63,14 +61,12 @@ export async function ensureDockerEngine({ install }) {
   if (existing) return { note: `Docker ${existing} at ${DEFAULT_SOCKET}`, started: false };
 
   if (!isDebianRoot()) {
-    throw new UserError(
-      `no Docker engine answers at ${DEFAULT_SOCKET}: start Docker (or set DOCKER_HOST); setup installs one itself only on Debian as root`,
-    );
+    throw new UserError(`no Docker engine answers at ${DEFAULT_SOCKET}: start Docker (or set DOCKER_HOST); setup installs one itself only on Debian as root`);
   }
   let dockerd = await which('dockerd');
   if (!dockerd) {
     if (!install) throw new UserError('no Docker engine answers and dockerd is not installed: run `npm run setup` first');
-    process.stdout.write('  no Docker engine answers; installing Debian\'s docker.io …\n');
+    process.stdout.write("  no Docker engine answers; installing Debian's docker.io …\n");
     await aptInstall(['docker.io']);
     dockerd = await which('dockerd');
     if (!dockerd) throw new UserError('apt-get installed docker.io but dockerd is still not on PATH');
@@ -110,10 +106,14 @@ async function startDockerd(dockerd) {
       '--iptables=false',
       '--ip-masq=false',
       '--bridge=none',
-      '--data-root', join(dir, 'data'),
-      '--exec-root', '/run/omniai-docker',
-      '--pidfile', join(dir, 'dockerd.pid'),
-      '-H', `unix://${DEFAULT_SOCKET}`,
+      '--data-root',
+      join(dir, 'data'),
+      '--exec-root',
+      '/run/omniai-docker',
+      '--pidfile',
+      join(dir, 'dockerd.pid'),
+      '-H',
+      `unix://${DEFAULT_SOCKET}`,
     ],
     { detached: true, stdio: ['ignore', log, log] },
   );

@@ -109,7 +109,9 @@ export async function startEmbeddedPostgres({ dir, port, database = 'omniai', on
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new UserError(`Postgres exited (code ${code}) while starting on port ${port}: ${log.trim().split('\n').slice(-2).join(' ')}`)));
+    child.once('exit', (code) =>
+      reject(new UserError(`Postgres exited (code ${code}) while starting on port ${port}: ${log.trim().split('\n').slice(-2).join(' ')}`)),
+    );
   });
   const stop = () =>
     new Promise((resolve) => {

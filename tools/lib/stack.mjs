@@ -125,20 +125,27 @@ export async function startStack(settings, { log = console.log, step = async (_n
       // The worker keeps project git repositories with the rest of the stack's data.
       OMNI_REPOS_DIR: process.env.OMNI_REPOS_DIR || join(settings.dataDir, 'repos'),
     };
-    for (const [i, name, entry] of [[1, 'api', 'apps/api/dist/main.js'], [2, 'worker', 'apps/worker/dist/main.js']]) {
-      const supervised = supervise(name, () => {
-        const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, entry)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-        const prefixed = prefixer(name, i);
-        const write = (line) => {
-          // First start: the API prints a one-time sign-in link for the admin; the banner repeats it.
-          const link = /one-time admin sign-in link[^:]*: (\S+)/.exec(line);
-          if (link) signInLink = link[1];
-          prefixed(line);
-        };
-        pipeLines(child.stdout, write);
-        pipeLines(child.stderr, write);
-        return child;
-      }, prefixer(name, i));
+    for (const [i, name, entry] of [
+      [1, 'api', 'apps/api/dist/main.js'],
+      [2, 'worker', 'apps/worker/dist/main.js'],
+    ]) {
+      const supervised = supervise(
+        name,
+        () => {
+          const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, entry)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+          const prefixed = prefixer(name, i);
+          const write = (line) => {
+            // First start: the API prints a one-time sign-in link for the admin; the banner repeats it.
+            const link = /one-time admin sign-in link[^:]*: (\S+)/.exec(line);
+            if (link) signInLink = link[1];
+            prefixed(line);
+          };
+          pipeLines(child.stdout, write);
+          pipeLines(child.stderr, write);
+          return child;
+        },
+        prefixer(name, i),
+      );
       children.push(supervised);
       started.push({ name, stop: () => supervised.stop() });
     }
@@ -148,7 +155,9 @@ export async function startStack(settings, { log = console.log, step = async (_n
       const api = children.find((c) => c.name === 'api');
       await waitForPort(settings.apiPort, { host: settings.apiHost, what: 'the API', timeoutMs: 90_000, alive: () => api.child.exitCode === null });
       const meta = await waitHealthy(`${apiUrl}/v1/meta`, children, 90_000);
-      return Object.entries(meta.components).map(([k, v]) => `${k} ${v.latency_ms} ms`).join(', ');
+      return Object.entries(meta.components)
+        .map(([k, v]) => `${k} ${v.latency_ms} ms`)
+        .join(', ');
     });
 
     return {
@@ -190,7 +199,11 @@ async function waitHealthy(url, children, timeoutMs) {
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  const bad = last ? Object.entries(last.components).filter(([, v]) => v.status !== 'healthy').map(([k, v]) => `${k}: ${v.detail}`) : ['the API did not answer'];
+  const bad = last
+    ? Object.entries(last.components)
+        .filter(([, v]) => v.status !== 'healthy')
+        .map(([k, v]) => `${k}: ${v.detail}`)
+    : ['the API did not answer'];
   throw new UserError(`the stack did not become healthy within ${timeoutMs / 1000} s (${bad.join('; ')})`);
 }
 
@@ -247,4 +260,3 @@ export function stopChild(child, graceMs = 8_000) {
     child.kill('SIGTERM');
   });
 }
-

@@ -15,7 +15,9 @@ export async function findTemporal() {
   const onPath = await which('temporal');
   if (onPath) return onPath;
   if (existsSync(SDK_DOWNLOAD_DIR)) {
-    const found = readdirSync(SDK_DOWNLOAD_DIR, { recursive: true }).find((f) => /(^|\/)temporal(-cli)?[^/]*$/.test(String(f)) && !String(f).endsWith('.tar.gz'));
+    const found = readdirSync(SDK_DOWNLOAD_DIR, { recursive: true }).find(
+      (f) => /(^|\/)temporal(-cli)?[^/]*$/.test(String(f)) && !String(f).endsWith('.tar.gz'),
+    );
     if (found) return join(SDK_DOWNLOAD_DIR, String(found));
   }
   return null;
@@ -38,11 +40,18 @@ export async function provisionTemporal() {
 
   // Last resort: the SDK's own download of the CLI (needs access to Temporal's download host).
   try {
-    await run(process.execPath, ['-e', `
+    await run(
+      process.execPath,
+      [
+        '-e',
+        `
       const { TestWorkflowEnvironment } = require('@temporalio/testing');
       TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'cached-download', downloadDir: ${JSON.stringify(SDK_DOWNLOAD_DIR)} } } })
         .then((env) => env.teardown()).then(() => process.exit(0), (e) => { console.error(e.message); process.exit(1); });
-    `], { cwd: ROOT, env: { ...process.env, PATH: toolPath() }, what: 'the Temporal SDK download' });
+    `,
+      ],
+      { cwd: ROOT, env: { ...process.env, PATH: toolPath() }, what: 'the Temporal SDK download' },
+    );
     const downloaded = await findTemporal();
     if (downloaded) return `downloaded by the Temporal SDK into ${downloaded.replace(ROOT + '/', '')}`;
   } catch {

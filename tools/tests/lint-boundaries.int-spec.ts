@@ -22,8 +22,7 @@ function lintProbes(files: Record<string, string>): EslintResult[] {
   }
 }
 
-const rulesOf = (results: EslintResult[], suffix: string) =>
-  results.find((r) => r.filePath.endsWith(suffix))!.messages.map((m) => m.ruleId);
+const rulesOf = (results: EslintResult[], suffix: string) => results.find((r) => r.filePath.endsWith(suffix))!.messages.map((m) => m.ruleId);
 
 describe('module boundaries and workflow sandbox rules (ESLint + Nx project graph)', () => {
   let results: EslintResult[];
@@ -36,7 +35,8 @@ describe('module boundaries and workflow sandbox rules (ESLint + Nx project grap
       'workflows/src/lint-probe-pg.ts': "import { Client } from 'pg';\nexport const z = Client;\n",
       'apps/api/src/lint-probe-sandbox.ts': "import { DockerSandbox } from '@omniai/sandbox';\nexport const s = DockerSandbox;\n",
       'apps/api/src/lint-probe-docker.ts': "import { createDockerClient } from '@omniai/sandbox/docker-client';\nexport const d = createDockerClient;\n",
-      'apps/console/src/app/lint-probe-docker.ts': "import { createDockerClient } from '@omniai/sandbox/docker-client';\nexport const d = createDockerClient;\n",
+      'apps/console/src/app/lint-probe-docker.ts':
+        "import { createDockerClient } from '@omniai/sandbox/docker-client';\nexport const d = createDockerClient;\n",
       'libs/contracts/src/lint-probe-store.ts': "import { MIGRATIONS } from '@omniai/store';\nexport const m = MIGRATIONS;\n",
       'apps/worker/src/lint-probe-floating.ts': 'export async function f(): Promise<void> {}\nexport function g(): void {\n  f();\n}\n',
       // zod-free bundles: contracts as types, values from the pure subpath
@@ -67,7 +67,8 @@ describe('module boundaries and workflow sandbox rules (ESLint + Nx project grap
       ].join('\n'),
       'apps/worker/src/lint-probe-define.ts': "import { defineSignal } from '@temporalio/workflow';\nexport const s = defineSignal<[string]>('probe');\n",
       'workflows/src/lint-probe-define.ts': "import * as wf from '@temporalio/workflow';\nexport const q = wf.defineQuery<number>('probe');\n",
-      'libs/workflow-api/src/lint-probe-define-ok.ts': "import { defineUpdate } from '@temporalio/workflow';\nexport const u = defineUpdate<number, [number]>('probe');\n",
+      'libs/workflow-api/src/lint-probe-define-ok.ts':
+        "import { defineUpdate } from '@temporalio/workflow';\nexport const u = defineUpdate<number, [number]>('probe');\n",
       'libs/workflow-api/src/lint-probe-store.ts': "import { MIGRATIONS } from '@omniai/store';\nexport const m = MIGRATIONS;\n",
       // import cycles between files (folder-level cycles: tools/tests/folder-cycles.spec.ts)
       'apps/worker/src/lint-probe-cycle-a.ts': "import { b } from './lint-probe-cycle-b';\nexport const a = (): number => b() + 1;\n",

@@ -54,7 +54,10 @@ describe('a worker killed during a sandboxed tool call (npm start stack)', () =>
   });
 
   it('retries the call with the same idempotency key, removes the orphaned container, and the run completes', async () => {
-    await json('PUT', `/v1/policy`, { grants: [{ level: 'workspace', subject: '*', scopes: ['python_exec'], require_approval: false }], kill_switch_external_writes: false });
+    await json('PUT', `/v1/policy`, {
+      grants: [{ level: 'workspace', subject: '*', scopes: ['python_exec'], require_approval: false }],
+      kill_switch_external_writes: false,
+    });
     const project = await json('POST', `/v1/projects`, { name: 'Crash' });
     const thread = await json('POST', `/v1/projects/${project.id}/threads`, {});
     const run = await json('POST', `/v1/threads/${thread.id}/runs`, { message: 'sleepy computation', pins: { params: { delay_ms: 0 } } });
@@ -74,7 +77,17 @@ describe('a worker killed during a sandboxed tool call (npm start stack)', () =>
     process.kill(workerPid!, 'SIGKILL');
 
     // start.mjs restarts the worker; at start it reaps containers whose owner process is gone.
-    await until('the orphan to be removed', async () => (await docker.getContainer(first.Id).inspect().then(() => false, () => true)));
+    await until(
+      'the orphan to be removed',
+      async () =>
+        await docker
+          .getContainer(first.Id)
+          .inspect()
+          .then(
+            () => false,
+            () => true,
+          ),
+    );
     // Temporal notices the missing heartbeats and retries the call on the new worker, under the same key.
     const second = await until('the retried container', async () =>
       (await docker.listContainers({ filters: { label: [`ai.omni.idempotency_key=${key}`] } })).find((c) => c.Id !== first.Id),

@@ -9,7 +9,6 @@ import { ConsoleAssets } from './console/console-assets';
 import { StructuredLogger } from './logging/structured-logger';
 import { SECURITY_HEADERS } from './http/security-headers';
 
-
 export interface RegisteredRoute {
   method: string;
   url: string;

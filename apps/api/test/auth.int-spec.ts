@@ -102,10 +102,18 @@ describe('identity: lanes, guard, sessions, tokens and project isolation (real A
     expect([noCsrf.status, await codeOf(noCsrf)]).toEqual([403, 'E_AUTH_FORBIDDEN']);
     const sameOriginNoCsrf = await fetch(`${api.url}/v1/projects`, { method: 'POST', headers, body: '{"name":"x"}' });
     expect([sameOriginNoCsrf.status, await codeOf(sameOriginNoCsrf)]).toEqual([403, 'E_AUTH_CSRF']);
-    const wrongCsrf = await fetch(`${api.url}/v1/projects`, { method: 'POST', headers: { ...headers, 'x-csrf-token': 'x'.repeat(api.csrf.length) }, body: '{"name":"x"}' });
+    const wrongCsrf = await fetch(`${api.url}/v1/projects`, {
+      method: 'POST',
+      headers: { ...headers, 'x-csrf-token': 'x'.repeat(api.csrf.length) },
+      body: '{"name":"x"}',
+    });
     expect(wrongCsrf.status).toBe(403);
     // With the token but from another origin: refused too (and no CORS headers for it).
-    const crossWithCsrf = await fetch(`${api.url}/v1/projects`, { method: 'POST', headers: { ...headers, 'x-csrf-token': api.csrf, origin: EVIL }, body: '{"name":"x"}' });
+    const crossWithCsrf = await fetch(`${api.url}/v1/projects`, {
+      method: 'POST',
+      headers: { ...headers, 'x-csrf-token': api.csrf, origin: EVIL },
+      body: '{"name":"x"}',
+    });
     expect(crossWithCsrf.status).toBe(403);
     expect(crossWithCsrf.headers.get('access-control-allow-origin')).toBeNull();
     // SSE checks Origin as well.
@@ -113,7 +121,10 @@ describe('identity: lanes, guard, sessions, tokens and project isolation (real A
     const sse = await fetch(`${api.url}/v1/runs/${run.id}/stream`, { headers: { cookie: api.cookie, origin: EVIL } });
     expect(sse.status).toBe(403);
     // Same origin, with the token: fine.
-    expect((await fetch(`${api.url}/v1/projects`, { method: 'POST', headers: { ...headers, 'x-csrf-token': api.csrf, origin: api.url }, body: '{"name":"ok"}' })).status).toBe(201);
+    expect(
+      (await fetch(`${api.url}/v1/projects`, { method: 'POST', headers: { ...headers, 'x-csrf-token': api.csrf, origin: api.url }, body: '{"name":"ok"}' }))
+        .status,
+    ).toBe(201);
 
     const token = (await api.post('/v1/tokens', { name: 'ci', scopes: ['read'] })).body;
     expect(token.secret).toMatch(/^omni_pat_/);
@@ -274,21 +285,38 @@ describe('identity: lanes, guard, sessions, tokens and project isolation (real A
     const accepted = await api.anon('POST', `/v1/auth/invites/${invite.token}/accept`, { body: { display_name: 'Once', password: CANARY_PASSWORD } });
     expect(accepted.status).toBe(200);
     expect(accepted.body.user).toMatchObject({ email: 'once@omni.test', role: 'reviewer', active: true });
-    expect((await api.anon('POST', `/v1/auth/invites/${invite.token}/accept`, { body: { display_name: 'Twice', password: CANARY_PASSWORD } })).status).toBe(404);
+    expect((await api.anon('POST', `/v1/auth/invites/${invite.token}/accept`, { body: { display_name: 'Twice', password: CANARY_PASSWORD } })).status).toBe(
+      404,
+    );
     expect((await api.post('/v1/invites', { email: 'once@omni.test', role: 'admin' })).status).toBe(409);
     // A revoked invite's link stops working at once.
     const revoked = (await api.post('/v1/invites', { email: 'revoked@omni.test', role: 'viewer' })).body;
     expect((await api.del(`/v1/invites/${revoked.invite.id}`)).status).toBe(204);
     expect((await api.del(`/v1/invites/${revoked.invite.id}`)).status).toBe(404);
     expect((await api.anon('GET', `/v1/auth/invites/${revoked.token}`)).status).toBe(404);
-    expect((await api.anon('POST', `/v1/auth/invites/${revoked.token}/accept`, { body: { display_name: 'Late', password: CANARY_PASSWORD } })).status).toBe(404);
+    expect((await api.anon('POST', `/v1/auth/invites/${revoked.token}/accept`, { body: { display_name: 'Late', password: CANARY_PASSWORD } })).status).toBe(
+      404,
+    );
     await api.anon('POST', '/v1/auth/login', { body: { email: 'once@omni.test', password: 'wrong password!' } });
     const reviewer = await api.as('once@omni.test', CANARY_PASSWORD);
     expect(reviewer.user.role).toBe('reviewer');
 
     const audit = (await api.get('/v1/audit?limit=200')).body.items as Array<{ action: string; actor_email: string | null; ip: string | null }>;
     const actions = audit.map((a) => a.action);
-    expect(actions).toEqual(expect.arrayContaining(['user.bootstrap_admin', 'auth.login', 'auth.login_failed', 'auth.logout', 'user.invited', 'user.invite_accepted', 'user.invite_revoked', 'token.created', 'token.revoked', 'user.updated']));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'user.bootstrap_admin',
+        'auth.login',
+        'auth.login_failed',
+        'auth.logout',
+        'user.invited',
+        'user.invite_accepted',
+        'user.invite_revoked',
+        'token.created',
+        'token.revoked',
+        'user.updated',
+      ]),
+    );
     await api.put('/v1/prices', { items: [{ provider: 'offline', model: 'audited', input_per_mtok_usd: 1, output_per_mtok_usd: 1 }] });
     const latest = (await api.get('/v1/audit?limit=1')).body.items[0];
     expect(latest).toMatchObject({ action: 'admin.putPrices', target: '/v1/prices', actor_email: TEST_ADMIN.email, ip: '127.0.0.1' });
@@ -312,7 +340,10 @@ describe('identity: lanes, guard, sessions, tokens and project isolation (real A
       const project = (await user.post('/v1/projects', { name: 'Canary' })).body;
       const thread = (await user.post(`/v1/projects/${project.id}/threads`, {})).body;
       const token = (await user.post('/v1/tokens', { name: 'canary', scopes: ['read', 'operate'] })).body.secret as string;
-      const run = await api.anon('POST', `/v1/public/threads/${thread.id}/runs`, { body: { message: 'started by a token' }, headers: { authorization: `Bearer ${token}` } });
+      const run = await api.anon('POST', `/v1/public/threads/${thread.id}/runs`, {
+        body: { message: 'started by a token' },
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(run.status).toBe(201);
       expect((await api.anon('GET', `/v1/public/runs/${run.body.id}`, { headers: { authorization: `Bearer ${token}` } })).body.id).toBe(run.body.id);
       await api.anon('POST', '/v1/auth/login', { body: { email: user.user.email, password: CANARY_PASSWORD } }); // a failed attempt with a canary
@@ -326,7 +357,9 @@ describe('identity: lanes, guard, sessions, tokens and project isolation (real A
       for (const t of tables) dump.push(...(await pg.query(`select t::text as row from "${t}" t`)).rows.map((r) => r.row as string));
       await pg.end();
       expect(tables).toEqual(expect.arrayContaining(['users', 'sessions', 'api_tokens', 'invites', 'audit_log']));
-      const decodedHistory = JSON.stringify(history.events?.map((e) => e.workflowExecutionStartedEventAttributes?.input?.payloads?.map((p) => Buffer.from(p.data!).toString('utf8'))));
+      const decodedHistory = JSON.stringify(
+        history.events?.map((e) => e.workflowExecutionStartedEventAttributes?.input?.payloads?.map((p) => Buffer.from(p.data!).toString('utf8'))),
+      );
       expect(decodedHistory).toContain(user.user.email); // the run records who started it, by email
       const sinks = { postgres: dump.join('\n'), logs: output.join(''), temporal_history: historyText + decodedHistory };
       for (const [sink, text] of Object.entries(sinks)) {
@@ -359,14 +392,22 @@ describe('identity: lanes, guard, sessions, tokens and project isolation (real A
 
   it('over https the cookie is __Host- and Secure; CORS answers only allowlisted origins, never on the public lane', async () => {
     const allowed = 'https://console.example';
-    const https = await startTestApi({ DATABASE_URL: db.url, OMNI_TASK_QUEUE: queue, OMNI_PUBLIC_URL: 'https://omni.example', OMNI_CORS_ORIGINS: allowed, OMNI_RATE_LIMIT_PUBLIC: '2' });
+    const https = await startTestApi({
+      DATABASE_URL: db.url,
+      OMNI_TASK_QUEUE: queue,
+      OMNI_PUBLIC_URL: 'https://omni.example',
+      OMNI_CORS_ORIGINS: allowed,
+      OMNI_RATE_LIMIT_PUBLIC: '2',
+    });
     try {
       const login = await https.anon('POST', '/v1/auth/login', { body: TEST_ADMIN });
       expect(login.headers.get('set-cookie')).toMatch(/^__Host-omni_session=[^;]+; Path=\/; SameSite=Lax; Max-Age=\d+; HttpOnly; Secure$/);
       expect(https.cookie).toMatch(/^__Host-omni_session=/);
 
       const preflight = (origin: string, path: string) =>
-        https.anon('OPTIONS', path, { headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-csrf-token' } });
+        https.anon('OPTIONS', path, {
+          headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-csrf-token' },
+        });
       const ok = await preflight(allowed, '/v1/projects');
       expect([ok.status, ok.headers.get('access-control-allow-origin'), ok.headers.get('access-control-allow-credentials')]).toEqual([204, allowed, 'true']);
       expect(ok.headers.get('access-control-allow-headers')).toContain('x-csrf-token');

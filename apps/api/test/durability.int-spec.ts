@@ -23,7 +23,12 @@ describe('durability: SIGKILL the worker in the middle of a run', () => {
   beforeAll(async () => {
     db = await createTestDatabase('durable');
     api = await startTestApi({ DATABASE_URL: db.url, OMNI_TASK_QUEUE: taskQueue });
-    env = { DATABASE_URL: db.url, TEMPORAL_ADDRESS: process.env['OMNI_TEST_TEMPORAL_ADDRESS']!, OMNI_TASK_QUEUE: taskQueue, OMNI_SECRETS_KEY: process.env['OMNI_TEST_SECRETS_KEY']! };
+    env = {
+      DATABASE_URL: db.url,
+      TEMPORAL_ADDRESS: process.env['OMNI_TEST_TEMPORAL_ADDRESS']!,
+      OMNI_TASK_QUEUE: taskQueue,
+      OMNI_SECRETS_KEY: process.env['OMNI_TEST_SECRETS_KEY']!,
+    };
   });
 
   afterAll(async () => {
@@ -36,7 +41,9 @@ describe('durability: SIGKILL the worker in the middle of a run', () => {
     workers.push(spawnWorker(env));
     const project = (await api.post('/v1/projects', { name: 'Durability' })).body;
     const thread = (await api.post(`/v1/projects/${project.id}/threads`, {})).body;
-    const run = Run.parse((await api.post(`/v1/threads/${thread.id}/runs`, { message: 'survive a crash', pins: { params: { delay_ms: 60, reply_words: 80 } } })).body);
+    const run = Run.parse(
+      (await api.post(`/v1/threads/${thread.id}/runs`, { message: 'survive a crash', pins: { params: { delay_ms: 60, reply_words: 80 } } })).body,
+    );
 
     const stream = await openSse(`${api.url}/v1/runs/${run.id}/stream`, { cookie: api.cookie });
     await stream.waitFor((f) => f.event === 'assistant_message_delta' && (f.data as { payload: { index: number } }).payload.index >= 10, 60_000);
@@ -53,7 +60,9 @@ describe('durability: SIGKILL the worker in the middle of a run', () => {
     expect((await api.get(`/v1/runs/${run.id}`)).body.status).toBe('completed');
 
     // The resumed model call picked up after the last heartbeat: every delta index arrived at least once.
-    const indexes = new Set(stream.frames.filter((f) => f.event === 'assistant_message_delta').map((f) => (f.data as { payload: { index: number } }).payload.index));
+    const indexes = new Set(
+      stream.frames.filter((f) => f.event === 'assistant_message_delta').map((f) => (f.data as { payload: { index: number } }).payload.index),
+    );
     expect(indexes.size).toBe(81);
 
     const verify = spawnSync(process.execPath, [join(ROOT, 'tools/omni.mjs'), 'verify-run', run.id], { env: { ...process.env, ...env }, encoding: 'utf8' });

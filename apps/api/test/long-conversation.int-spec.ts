@@ -43,7 +43,9 @@ describe('a 100-turn conversation with long messages keeps every workflow histor
       inputTokens.push(reply?.kind === 'assistant_message' ? reply.payload.usage.input_tokens : 0);
     }
     const max = Math.max(...sizes);
-    console.log(`history bytes per turn: first ${sizes[0]}, last ${sizes.at(-1)}, max ${max}; input tokens first ${inputTokens[0]}, last ${inputTokens.at(-1)}`);
+    console.log(
+      `history bytes per turn: first ${sizes[0]}, last ${sizes.at(-1)}, max ${max}; input tokens first ${inputTokens[0]}, last ${inputTokens.at(-1)}`,
+    );
     expect(max).toBeLessThan(LIMIT_BYTES);
     // The conversation really grew: the last turn's prompt carried the previous 50 turns (the context window).
     expect(inputTokens.at(-1)!).toBeGreaterThan(inputTokens[0]! * 40);

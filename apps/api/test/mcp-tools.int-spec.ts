@@ -32,7 +32,11 @@ describe('remote MCP tools (mcp_remote)', () => {
   let network: McpConnectOptions['unsafeTestNetwork'];
   const URL_ = 'http://mcp.test/mcp';
   const policy = (egress_allow: string[]) =>
-    api.put('/v1/policy', { grants: [{ level: 'workspace', subject: '*', scopes: ['read_web'], require_approval: false }], kill_switch_external_writes: false, egress_allow });
+    api.put('/v1/policy', {
+      grants: [{ level: 'workspace', subject: '*', scopes: ['read_web'], require_approval: false }],
+      kill_switch_external_writes: false,
+      egress_allow,
+    });
 
   beforeAll(async () => {
     mcp = await startTestMcpServer();
@@ -78,27 +82,43 @@ describe('remote MCP tools (mcp_remote)', () => {
       expect((await api.get('/v1/tools')).body.items.filter((t: { manifest: { id: string } }) => t.manifest.id.startsWith('mcp.'))).toEqual([]);
     });
 
-    it('lists the server\'s tools and registers one manifest per tool', async () => {
+    it("lists the server's tools and registers one manifest per tool", async () => {
       await policy(['mcp.test']);
       const res = await api.post('/v1/tools/mcp', { id: 'docs', url: URL_ });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ server_id: 'docs', server_hash: expect.stringMatching(/^[0-9a-f]{64}$/), created: true, skipped: [] });
       const manifests = res.body.tools.map((t: { manifest: Record<string, unknown> }) => t.manifest);
-      expect(manifests.map((m: { id: string }) => m.id)).toEqual(['mcp.docs.lookup_word', 'mcp.docs.echo_text', 'mcp.docs.delete_note', 'mcp.docs.always_fails', 'mcp.docs.sleep']);
+      expect(manifests.map((m: { id: string }) => m.id)).toEqual([
+        'mcp.docs.lookup_word',
+        'mcp.docs.echo_text',
+        'mcp.docs.delete_note',
+        'mcp.docs.always_fails',
+        'mcp.docs.sleep',
+      ]);
       const [lookup, echo, del] = manifests;
       expect(lookup).toMatchObject({
         version: '1.4.0',
         input_schema: { type: 'object', properties: { word: { type: 'string', minLength: 1 } }, required: ['word'], additionalProperties: false },
-        output_schema: { type: 'object', properties: { structured_content: { type: 'object', required: ['word', 'length'] } }, required: ['text', 'structured_content'] },
+        output_schema: {
+          type: 'object',
+          properties: { structured_content: { type: 'object', required: ['word', 'length'] } },
+          required: ['text', 'structured_content'],
+        },
         risk: { side_effect: 'read', scopes: ['read_web'], egress_hosts: ['mcp.test'], hints: { open_world: false } },
         binding: { type: 'mcp_remote', server_id: 'docs', tool_name: 'lookup_word' },
       });
       expect(lookup.description).toBe('Looks a word up. — tool lookup_word of the MCP server "docs" at mcp.test.');
       // Without an output schema the output is permissive: the text, and structured content if any.
-      expect(echo).toMatchObject({ risk: { side_effect: 'read', scopes: ['read_web'] }, binding: { tool_name: 'Echo.Text' }, output_schema: { required: ['text'] } });
+      expect(echo).toMatchObject({
+        risk: { side_effect: 'read', scopes: ['read_web'] },
+        binding: { tool_name: 'Echo.Text' },
+        output_schema: { required: ['text'] },
+      });
       expect(echo.risk.hints).toBeUndefined();
       // No readOnlyHint: an external write, always reviewed; the publisher's hints are kept for reviewers.
-      expect(del).toMatchObject({ risk: { side_effect: 'external_write', scopes: ['write_web'], egress_hosts: ['mcp.test'], hints: { destructive: true, idempotent: true } } });
+      expect(del).toMatchObject({
+        risk: { side_effect: 'external_write', scopes: ['write_web'], egress_hosts: ['mcp.test'], hints: { destructive: true, idempotent: true } },
+      });
       const listed = (await api.get('/v1/tools')).body.items.map((t: { manifest: { id: string } }) => t.manifest.id);
       expect(listed).toEqual(expect.arrayContaining(['mcp.docs.lookup_word', 'mcp.docs.delete_note']));
     });
@@ -113,7 +133,9 @@ describe('remote MCP tools (mcp_remote)', () => {
       // A path that is not an MCP endpoint: the server's answer, as a gateway error.
       const notMcp = await api.post('/v1/tools/mcp', { id: 'other', url: 'http://mcp.test/nothing-here' });
       expect([notMcp.status, notMcp.body.error.code]).toEqual([502, 'E_TOOL_FAILED']);
-      expect(notMcp.body.error.message).toMatch(/^Cannot list the tools of the MCP server at mcp\.test: the MCP server at mcp\.test did not answer as expected: /);
+      expect(notMcp.body.error.message).toMatch(
+        /^Cannot list the tools of the MCP server at mcp\.test: the MCP server at mcp\.test did not answer as expected: /,
+      );
     });
 
     it('validates the request', async () => {
@@ -155,14 +177,19 @@ describe('remote MCP tools (mcp_remote)', () => {
       const call = evs.find((e) => e.kind === 'tool_call');
       expect(call?.kind === 'tool_call' && call.payload).toMatchObject({ tool_id: 'mcp.docs.lookup_word', tool_version: '1.4.0' });
       const result = evs.find((e) => e.kind === 'tool_result');
-      expect(result?.kind === 'tool_result' && result.payload.result).toEqual({ inline: { text: 'omni: a word of 4 letters', structured_content: { word: 'omni', length: 4 } } });
+      expect(result?.kind === 'tool_result' && result.payload.result).toEqual({
+        inline: { text: 'omni: a word of 4 letters', structured_content: { word: 'omni', length: 4 } },
+      });
       expect(mcp.calls.slice(calls)).toEqual(['lookup_word']);
     });
 
-    it('a result flagged isError ends as a tool_error E_TOOL_FAILED with the tool\'s message', async () => {
+    it("a result flagged isError ends as a tool_error E_TOOL_FAILED with the tool's message", async () => {
       const evs = await finished((await run('[m] fail')).id);
       const error = evs.find((e) => e.kind === 'tool_error');
-      expect(error?.kind === 'tool_error' && error.payload).toMatchObject({ code: 'E_TOOL_FAILED', message: 'always_fails reported an error: the backend is down' });
+      expect(error?.kind === 'tool_error' && error.payload).toMatchObject({
+        code: 'E_TOOL_FAILED',
+        message: 'always_fails reported an error: the backend is down',
+      });
       expect(evs.at(-1)?.kind).toBe('run_completed');
     });
   });

@@ -41,7 +41,12 @@ describe('fault: Postgres goes away in the middle of a run', () => {
     });
     pg = await startPostgres(join(dir, 'pg'), port);
     const taskQueue = `outage-${randomUUID()}`;
-    const env = { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: process.env['OMNI_TEST_TEMPORAL_ADDRESS']!, OMNI_TASK_QUEUE: taskQueue, OMNI_SECRETS_KEY: process.env['OMNI_TEST_SECRETS_KEY']! };
+    const env = {
+      DATABASE_URL: pg.url,
+      TEMPORAL_ADDRESS: process.env['OMNI_TEST_TEMPORAL_ADDRESS']!,
+      OMNI_TASK_QUEUE: taskQueue,
+      OMNI_SECRETS_KEY: process.env['OMNI_TEST_SECRETS_KEY']!,
+    };
     api = await startTestApi(env);
     worker = spawn(process.execPath, [join(ROOT, 'apps/worker/dist/main.js')], { env: { ...process.env, ...env }, stdio: 'ignore' });
   });

@@ -8,7 +8,16 @@ import { createTestDatabase } from '@omniai/store/testing';
 import { PETS_SPEC, startTestWorker, type TestWorker } from '@omniai/worker/testing';
 import { startTestApi, type TestApi } from './support/test-api';
 
-const PATCH = ['diff --git a/docs/hello.md b/docs/hello.md', 'new file mode 100644', '--- /dev/null', '+++ b/docs/hello.md', '@@ -0,0 +1,2 @@', '+# Hello', '+Written by the agent, approved by a person.', ''].join('\n');
+const PATCH = [
+  'diff --git a/docs/hello.md b/docs/hello.md',
+  'new file mode 100644',
+  '--- /dev/null',
+  '+++ b/docs/hello.md',
+  '@@ -0,0 +1,2 @@',
+  '+# Hello',
+  '+Written by the agent, approved by a person.',
+  '',
+].join('\n');
 
 // The scripted model asks for tools on cue; its second turn (after the results) is fixed text.
 const FIXTURES = [
@@ -83,25 +92,50 @@ describe('project tools through the whole loop: git.apply_patch, git.diff and Op
   });
 
   it('git.apply_patch waits for a reviewer, then commits; git.diff (read_files granted) shows the change', async () => {
-    await api.put('/v1/policy', { grants: [{ level: 'workspace', subject: '*', scopes: ['write_files', 'read_files'], require_approval: false }], kill_switch_external_writes: false });
+    await api.put('/v1/policy', {
+      grants: [{ level: 'workspace', subject: '*', scopes: ['write_files', 'read_files'], require_approval: false }],
+      kill_switch_external_writes: false,
+    });
     const r = await run('[g] commit');
     const approval = await waitForApproval(r.id);
     expect(approval).toMatchObject({ tool_id: 'git.apply_patch', reason_code: 'write_needs_approval', arguments_redacted: { message: 'Add a greeting' } });
-    expect((await api.post(`/v1/approvals/${approval.id}/decide`, { decision: 'approve', arguments_hash: approval.arguments_hash })).body.outcome).toBe('applied');
+    expect((await api.post(`/v1/approvals/${approval.id}/decide`, { decision: 'approve', arguments_hash: approval.arguments_hash })).body.outcome).toBe(
+      'applied',
+    );
     await waitFor(r.id, ['completed']);
-    expect(shape(await events(r.id))).toEqual(['run_created', 'user_message', 'assistant_message', 'tool_call', 'approval_requested', 'approval_decided', 'tool_result', 'assistant_message', 'run_completed']);
+    expect(shape(await events(r.id))).toEqual([
+      'run_created',
+      'user_message',
+      'assistant_message',
+      'tool_call',
+      'approval_requested',
+      'approval_decided',
+      'tool_result',
+      'assistant_message',
+      'run_completed',
+    ]);
     const committed = await resultOf(r.id);
     expect(committed).toEqual({ commit: expect.stringMatching(/^[0-9a-f]{40}$/), files_changed: ['docs/hello.md'] });
 
     // The commit is on main of the project's repository, with the call's key as a trailer.
     const gitDir = join(reposDir, `${projectId}.git`);
-    const log = execFileSync('git', ['--git-dir', gitDir, 'log', '--format=%H %an%n%B', '-1', 'main'], { env: { PATH: process.env['PATH'], HOME: reposDir } }).toString();
+    const log = execFileSync('git', ['--git-dir', gitDir, 'log', '--format=%H %an%n%B', '-1', 'main'], {
+      env: { PATH: process.env['PATH'], HOME: reposDir },
+    }).toString();
     expect(log).toContain(`${committed['commit']} OmniAI`);
     expect(log).toContain(`Omni-Idempotency-Key: ${r.id}/c1`);
 
     const d = await run('[g] diff');
     await waitFor(d.id, ['completed']);
-    expect(shape(await events(d.id))).toEqual(['run_created', 'user_message', 'assistant_message', 'tool_call', 'tool_result', 'assistant_message', 'run_completed']);
+    expect(shape(await events(d.id))).toEqual([
+      'run_created',
+      'user_message',
+      'assistant_message',
+      'tool_call',
+      'tool_result',
+      'assistant_message',
+      'run_completed',
+    ]);
     const diff = await resultOf(d.id);
     expect(diff).toMatchObject({ to: committed['commit'], files_changed: ['docs/hello.md'], truncated: false });
     expect(diff['diff']).toContain('+# Hello\n+Written by the agent, approved by a person.');
@@ -139,7 +173,10 @@ describe('project tools through the whole loop: git.apply_patch, git.diff and Op
       const bad = await api.post('/v1/tools/openapi', { id: 'Bad Id', spec: PETS_SPEC });
       expect(bad.status).toBe(400);
       // Nothing was stored for the refused requests.
-      expect((await api.post('/v1/tools/openapi', { id: 'pets2', spec: PETS_SPEC, operations: ['getPet'] })).body).toMatchObject({ created: true, skipped: [] });
+      expect((await api.post('/v1/tools/openapi', { id: 'pets2', spec: PETS_SPEC, operations: ['getPet'] })).body).toMatchObject({
+        created: true,
+        skipped: [],
+      });
     });
 
     it('a run calls a write operation: the kill switch denies it; otherwise a reviewer approves and the worker executes it', async () => {
@@ -148,8 +185,20 @@ describe('project tools through the whole loop: git.apply_patch, git.diff and Op
       const killed = await run('[o] add a pet');
       await waitFor(killed.id, ['completed']);
       const killedEvents = await events(killed.id);
-      expect(shape(killedEvents)).toEqual(['run_created', 'user_message', 'assistant_message', 'tool_call', 'policy_denied', 'tool_error', 'assistant_message', 'run_completed']);
-      expect(killedEvents[3]!.kind === 'tool_call' && killedEvents[3]!.payload).toMatchObject({ tool_id: 'api.pets.createpet', arguments: { inline: { body: { name: 'Rex' } } } });
+      expect(shape(killedEvents)).toEqual([
+        'run_created',
+        'user_message',
+        'assistant_message',
+        'tool_call',
+        'policy_denied',
+        'tool_error',
+        'assistant_message',
+        'run_completed',
+      ]);
+      expect(killedEvents[3]!.kind === 'tool_call' && killedEvents[3]!.payload).toMatchObject({
+        tool_id: 'api.pets.createpet',
+        arguments: { inline: { body: { name: 'Rex' } } },
+      });
       expect(killedEvents[4]!.kind === 'system_event' && killedEvents[4]!.payload.data).toMatchObject({ reason_code: 'kill_switch' });
 
       // Switched back on, the write waits for a reviewer; approved, the worker resolves the tool from the registry and

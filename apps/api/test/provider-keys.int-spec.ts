@@ -50,10 +50,12 @@ describe('provider keys are used by reference only (real SDK against a local Ope
     // Everything this process writes (Nest, the Temporal worker's logs, console) is kept for the canary grep.
     for (const stream of [process.stdout, process.stderr]) {
       const original = stream.write.bind(stream);
-      spies.push(jest.spyOn(stream, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
-        output.push(String(chunk));
-        return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
-      }) as typeof stream.write));
+      spies.push(
+        jest.spyOn(stream, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
+          output.push(String(chunk));
+          return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
+        }) as typeof stream.write),
+      );
     }
     server = await startOpenAiWireServer(CANARY);
     db = await createTestDatabase('keys');
@@ -75,13 +77,19 @@ describe('provider keys are used by reference only (real SDK against a local Ope
     const config = ProviderConfig.parse(created.body);
     expect(config).toMatchObject({ has_key: true, preset: 'openai' });
     expect(config.key_fingerprint).toMatch(/^[0-9a-f]{12}$/);
-    const wrong = ProviderConfig.parse((await call('post', '/v1/providers', { name: 'Wrong key', preset: 'openai', base_url: `${server.url}/v1`, api_key: `${CANARY}-x` })).body);
+    const wrong = ProviderConfig.parse(
+      (await call('post', '/v1/providers', { name: 'Wrong key', preset: 'openai', base_url: `${server.url}/v1`, api_key: `${CANARY}-x` })).body,
+    );
     expect((await call('post', '/v1/providers', { name: 'No key', preset: 'openai' })).status).toBe(400);
 
     const project = (await call('post', '/v1/projects', { name: 'Keys' })).body;
     const thread = (await call('post', `/v1/projects/${project.id}/threads`, {})).body;
-    const ok = Run.parse((await call('post', `/v1/threads/${thread.id}/runs`, { message: 'hello provider', pins: { provider: config.id, model: 'gpt-test' } })).body);
-    const bad = Run.parse((await call('post', `/v1/threads/${thread.id}/runs`, { message: 'hello again', pins: { provider: wrong.id, model: 'gpt-test' } })).body);
+    const ok = Run.parse(
+      (await call('post', `/v1/threads/${thread.id}/runs`, { message: 'hello provider', pins: { provider: config.id, model: 'gpt-test' } })).body,
+    );
+    const bad = Run.parse(
+      (await call('post', `/v1/threads/${thread.id}/runs`, { message: 'hello again', pins: { provider: wrong.id, model: 'gpt-test' } })).body,
+    );
 
     const okDone = await waitForEnd(ok.id);
     expect(okDone).toMatchObject({ status: 'completed', input_tokens: 11, output_tokens: 4 });

@@ -87,9 +87,7 @@ describe('provider presets and deleting providers (real Postgres, Temporal and w
   });
 
   it('keeps the pins of runs through a deleted provider; a retry fails with E_PROVIDER_BAD_REQUEST', async () => {
-    const config = ProviderConfig.parse(
-      (await api.post('/v1/providers', { name: 'Wire', preset: 'openai', base_url: `${server.url}/v1`, api_key: KEY })).body,
-    );
+    const config = ProviderConfig.parse((await api.post('/v1/providers', { name: 'Wire', preset: 'openai', base_url: `${server.url}/v1`, api_key: KEY })).body);
     const project = (await api.post('/v1/projects', { name: 'Deleted provider' })).body;
     const thread = (await api.post(`/v1/projects/${project.id}/threads`, {})).body;
     const first = Run.parse((await api.post(`/v1/threads/${thread.id}/runs`, { message: 'hi', pins: { provider: config.id, model: 'gpt-test' } })).body);

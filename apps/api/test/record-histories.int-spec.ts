@@ -14,7 +14,12 @@ const recording = process.env['OMNI_RECORD_HISTORIES'] === '1' ? describe : desc
 
 // The scripted model asks for one python.compute call, then answers with fixed text once it has the result.
 const FIXTURES = [
-  { match: '[h] compute', reply: 'Computing.', tool_calls: [{ id: 'c1', name: 'python__compute', arguments: JSON.stringify({ code: 'print(6 * 7)' }) }], after_tools: 'Done.' },
+  {
+    match: '[h] compute',
+    reply: 'Computing.',
+    tool_calls: [{ id: 'c1', name: 'python__compute', arguments: JSON.stringify({ code: 'print(6 * 7)' }) }],
+    after_tools: 'Done.',
+  },
 ];
 
 recording('recording the committed agentRunWorkflow histories', () => {
@@ -31,11 +36,22 @@ recording('recording the committed agentRunWorkflow histories', () => {
     }
     throw new Error(`gave up waiting for ${what}`);
   };
-  const start = async (body: object) => (await api.post(`/v1/threads/${threadId}/runs`, { message: '[h] compute', pins: { params: { delay_ms: 0 } }, ...body })).body as { id: string; workflow_id: string };
+  const start = async (body: object) =>
+    (await api.post(`/v1/threads/${threadId}/runs`, { message: '[h] compute', pins: { params: { delay_ms: 0 } }, ...body })).body as {
+      id: string;
+      workflow_id: string;
+    };
   const pendingApproval = (runId: string) =>
-    until('a pending approval', async () => (await api.get(`/v1/approvals?run_id=${runId}&status=pending`)).body.items[0] as { id: string; arguments_hash: string } | undefined);
+    until(
+      'a pending approval',
+      async () => (await api.get(`/v1/approvals?run_id=${runId}&status=pending`)).body.items[0] as { id: string; arguments_hash: string } | undefined,
+    );
   const policy = (requireApproval: boolean, extra: object = {}) =>
-    api.put('/v1/policy', { grants: [{ level: 'workspace', subject: '*', scopes: ['python_exec'], require_approval: requireApproval }], kill_switch_external_writes: false, ...extra });
+    api.put('/v1/policy', {
+      grants: [{ level: 'workspace', subject: '*', scopes: ['python_exec'], require_approval: requireApproval }],
+      kill_switch_external_writes: false,
+      ...extra,
+    });
   /** Waits for the run to end, checks what it recorded, and saves its history. */
   const save = async (run: { id: string; workflow_id: string }, file: string, shape: string[]) => {
     const handle = api.app.get(TemporalService).client.workflow.getHandle(run.workflow_id);

@@ -87,7 +87,10 @@ describe('run backbone: project → thread → run over the real stack', () => {
     const other = await startTestApi({ DATABASE_URL: db.url, OMNI_TASK_QUEUE: worker.taskQueue });
     try {
       const run = await startRun('fan out', slow);
-      const [a, b] = await Promise.all([openSse(`${api.url}/v1/runs/${run.id}/stream`, { cookie: api.cookie }), openSse(`${other.url}/v1/runs/${run.id}/stream`, { cookie: other.cookie })]);
+      const [a, b] = await Promise.all([
+        openSse(`${api.url}/v1/runs/${run.id}/stream`, { cookie: api.cookie }),
+        openSse(`${other.url}/v1/runs/${run.id}/stream`, { cookie: other.cookie }),
+      ]);
       await Promise.all([a.waitFor((f) => f.event === 'end'), b.waitFor((f) => f.event === 'end')]);
       expect(persisted(b.frames).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
       expect(persisted(b.frames)).toEqual(persisted(a.frames));
@@ -131,7 +134,10 @@ describe('run backbone: project → thread → run over the real stack', () => {
     const events = persisted(stream.frames);
     expect(events.map((e) => e.kind)).toEqual(['run_created', 'user_message', 'assistant_message', 'run_cancelled']);
     const partial = events[2]!;
-    const streamed = stream.frames.filter((f) => f.event === 'assistant_message_delta').map((f) => (f.data as { payload: { delta: string } }).payload.delta).join('');
+    const streamed = stream.frames
+      .filter((f) => f.event === 'assistant_message_delta')
+      .map((f) => (f.data as { payload: { delta: string } }).payload.delta)
+      .join('');
     expect(partial.kind === 'assistant_message' && partial.payload.finish_reason).toBe('cancelled');
     const text = partial.kind === 'assistant_message' && 'text' in partial.payload.content ? partial.payload.content.text : '';
     expect(text.length).toBeGreaterThan(0);
@@ -185,7 +191,9 @@ describe('run backbone: project → thread → run over the real stack', () => {
   });
 
   it('costs each model call from the editable price table and rolls it up per run', async () => {
-    const put = await api.put('/v1/prices', { items: [{ provider: 'offline', model: 'offline-scripted-1', input_per_mtok_usd: 1500, output_per_mtok_usd: 6000 }] });
+    const put = await api.put('/v1/prices', {
+      items: [{ provider: 'offline', model: 'offline-scripted-1', input_per_mtok_usd: 1500, output_per_mtok_usd: 6000 }],
+    });
     expect(put.status).toBe(200);
     try {
       const run = await startRun('price me', { params: { delay_ms: 0, reply_words: 9 } });
@@ -204,7 +212,11 @@ describe('run backbone: project → thread → run over the real stack', () => {
   });
 
   it('enforces a token budget inside the workflow: budget_exceeded, then run_failed E_BUDGET_EXCEEDED', async () => {
-    const res = await api.post(`/v1/threads/${threadId}/runs`, { message: 'too long', pins: { params: { delay_ms: 0, reply_words: 40 } }, budget: { max_tokens: 10 } });
+    const res = await api.post(`/v1/threads/${threadId}/runs`, {
+      message: 'too long',
+      pins: { params: { delay_ms: 0, reply_words: 40 } },
+      budget: { max_tokens: 10 },
+    });
     const run = Run.parse(res.body);
     expect(run.budget).toEqual({ max_tokens: 10 });
     const done = await waitForStatus(run.id, ['failed']);
@@ -220,7 +232,15 @@ describe('run backbone: project → thread → run over the real stack', () => {
 
   it('enforces a wall-time budget by cancelling the model call in flight', async () => {
     const t0 = Date.now();
-    const run = Run.parse((await api.post(`/v1/threads/${threadId}/runs`, { message: 'slow', pins: { params: { delay_ms: 100, reply_words: 200 } }, budget: { max_wall_ms: 1500 } })).body);
+    const run = Run.parse(
+      (
+        await api.post(`/v1/threads/${threadId}/runs`, {
+          message: 'slow',
+          pins: { params: { delay_ms: 100, reply_words: 200 } },
+          budget: { max_wall_ms: 1500 },
+        })
+      ).body,
+    );
     const done = await waitForStatus(run.id, ['failed']);
     expect(Date.now() - t0).toBeLessThan(15_000);
     expect(done.error?.code).toBe('E_BUDGET_EXCEEDED');
@@ -233,11 +253,23 @@ describe('run backbone: project → thread → run over the real stack', () => {
 
   it('pauses on an exhausted budget when asked to, and resumes with the limit lifted', async () => {
     const run = Run.parse(
-      (await api.post(`/v1/threads/${threadId}/runs`, { message: 'pause me', pins: { params: { delay_ms: 0, reply_words: 40 } }, budget: { max_tokens: 10, on_exceed: 'pause' } })).body,
+      (
+        await api.post(`/v1/threads/${threadId}/runs`, {
+          message: 'pause me',
+          pins: { params: { delay_ms: 0, reply_words: 40 } },
+          budget: { max_tokens: 10, on_exceed: 'pause' },
+        })
+      ).body,
     );
     await waitForStatus(run.id, ['paused']);
     let events = (await api.get(`/v1/runs/${run.id}/events`)).body.items as RunEvent[];
-    expect(events.map((e) => (e.kind === 'system_event' ? e.payload.type : e.kind))).toEqual(['run_created', 'user_message', 'assistant_message', 'budget_exceeded', 'paused']);
+    expect(events.map((e) => (e.kind === 'system_event' ? e.payload.type : e.kind))).toEqual([
+      'run_created',
+      'user_message',
+      'assistant_message',
+      'budget_exceeded',
+      'paused',
+    ]);
     expect(events[3]!.kind === 'system_event' && events[3]!.payload.data).toMatchObject({ limit: 'tokens', max: 10, action: 'pause' });
     // Only a paused run can be resumed; a malformed budget is refused before anything is signalled.
     expect((await api.post(`/v1/runs/${run.id}/resume`, { budget: { max_tokens: 0 } })).status).toBe(400);
@@ -248,7 +280,10 @@ describe('run backbone: project → thread → run over the real stack', () => {
     expect(events.map((e) => (e.kind === 'system_event' ? e.payload.type : e.kind)).slice(5)).toEqual(['resumed', 'run_completed']);
     const resumedEvent = events[5]!;
     expect(resumedEvent.actor).toEqual({ type: 'user', id: TEST_ADMIN.email });
-    expect(resumedEvent.kind === 'system_event' && resumedEvent.payload).toMatchObject({ message: `Resumed by ${TEST_ADMIN.email}: worth it`, data: { budget: { on_exceed: 'pause' } } });
+    expect(resumedEvent.kind === 'system_event' && resumedEvent.payload).toMatchObject({
+      message: `Resumed by ${TEST_ADMIN.email}: worth it`,
+      data: { budget: { on_exceed: 'pause' } },
+    });
     expect(events.filter((e) => e.kind === 'assistant_message')).toHaveLength(1);
     const again = await api.post(`/v1/runs/${run.id}/resume`, {});
     expect(again.status).toBe(409);
@@ -257,7 +292,13 @@ describe('run backbone: project → thread → run over the real stack', () => {
 
   it('pauses on wall time between steps, takes a new budget on resume, and can be cancelled while paused', async () => {
     const slowRun = Run.parse(
-      (await api.post(`/v1/threads/${threadId}/runs`, { message: 'slow pause', pins: { params: { delay_ms: 100, reply_words: 15 } }, budget: { max_wall_ms: 300, on_exceed: 'pause' } })).body,
+      (
+        await api.post(`/v1/threads/${threadId}/runs`, {
+          message: 'slow pause',
+          pins: { params: { delay_ms: 100, reply_words: 15 } },
+          budget: { max_wall_ms: 300, on_exceed: 'pause' },
+        })
+      ).body,
     );
     await waitForStatus(slowRun.id, ['paused']);
     let events = (await api.get(`/v1/runs/${slowRun.id}/events`)).body.items as RunEvent[];
@@ -270,20 +311,36 @@ describe('run backbone: project → thread → run over the real stack', () => {
     expect(events[5]!.kind === 'system_event' && events[5]!.payload.data).toMatchObject({ budget: { max_wall_ms: 600_000, max_tokens: 100_000 } });
 
     const parked = Run.parse(
-      (await api.post(`/v1/threads/${threadId}/runs`, { message: 'park', pins: { params: { delay_ms: 0, reply_words: 40 } }, budget: { max_tokens: 5, on_exceed: 'pause' } })).body,
+      (
+        await api.post(`/v1/threads/${threadId}/runs`, {
+          message: 'park',
+          pins: { params: { delay_ms: 0, reply_words: 40 } },
+          budget: { max_tokens: 5, on_exceed: 'pause' },
+        })
+      ).body,
     );
     await waitForStatus(parked.id, ['paused']);
     expect((await api.post(`/v1/runs/${parked.id}/cancel`)).status).toBe(202);
     await waitForStatus(parked.id, ['cancelled']);
     events = (await api.get(`/v1/runs/${parked.id}/events`)).body.items as RunEvent[];
-    expect(events.map((e) => (e.kind === 'system_event' ? e.payload.type : e.kind))).toEqual(['run_created', 'user_message', 'assistant_message', 'budget_exceeded', 'paused', 'run_cancelled']);
+    expect(events.map((e) => (e.kind === 'system_event' ? e.payload.type : e.kind))).toEqual([
+      'run_created',
+      'user_message',
+      'assistant_message',
+      'budget_exceeded',
+      'paused',
+      'run_cancelled',
+    ]);
     expect(events[5]!.kind === 'run_cancelled' && events[5]!.payload.partial_output).toBe(false);
   });
 
   it('pushes run status changes on the project stream', async () => {
     const stream = await openSse(`${api.url}/v1/projects/${projectId}/stream`, { cookie: api.cookie });
     const run = await startRun('status please', { params: { delay_ms: 0, reply_words: 3 } });
-    await stream.waitFor((f) => f.event === 'run_status' && (f.data as { run_id: string; status: string }).run_id === run.id && (f.data as { status: string }).status === 'completed');
+    await stream.waitFor(
+      (f) =>
+        f.event === 'run_status' && (f.data as { run_id: string; status: string }).run_id === run.id && (f.data as { status: string }).status === 'completed',
+    );
     const mine = stream.frames.filter((f) => (f.data as { run_id: string }).run_id === run.id).map((f) => (f.data as { status: string }).status);
     expect(mine).toEqual(['running', 'completed']);
     stream.close();

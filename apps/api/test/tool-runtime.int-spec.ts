@@ -10,16 +10,28 @@ const python = (code: string) => [{ id: 'c1', name: 'python__compute', arguments
 const FIXTURES = [
   { match: '[t] compute', reply: 'Computing.', tool_calls: python('print(6 * 7)'), after_tools: 'Done.' },
   { match: '[t] fork bomb', reply: 'Forking.', tool_calls: python('import os\nwhile True:\n    os.fork()'), after_tools: 'Done.' },
-  { match: '[t] memory', reply: 'Allocating.', tool_calls: python('x = bytearray(8 * 1024 ** 3)\nx[::4096] = b"1" * len(x[::4096])\nprint(len(x))'), after_tools: 'Done.' },
+  {
+    match: '[t] memory',
+    reply: 'Allocating.',
+    tool_calls: python('x = bytearray(8 * 1024 ** 3)\nx[::4096] = b"1" * len(x[::4096])\nprint(len(x))'),
+    after_tools: 'Done.',
+  },
   { match: '[t] loop', reply: 'Looping.', tool_calls: python('while True:\n    pass'), after_tools: 'Done.' },
   { match: '[t] bad input', reply: 'Oops.', tool_calls: [{ id: 'c1', name: 'python__compute', arguments: '{"cmd": "ls"}' }], after_tools: 'Done.' },
   {
     match: '[t] ingest',
     reply: 'Saving.',
-    tool_calls: [{ id: 'c1', name: 'files__ingest', arguments: JSON.stringify({ path: 'notes/durable.md', text: 'Temporal keeps the history of every durable run.\n' }) }],
+    tool_calls: [
+      { id: 'c1', name: 'files__ingest', arguments: JSON.stringify({ path: 'notes/durable.md', text: 'Temporal keeps the history of every durable run.\n' }) },
+    ],
     after_tools: 'Saved.',
   },
-  { match: '[t] search', reply: 'Searching.', tool_calls: [{ id: 'c1', name: 'web__search', arguments: JSON.stringify({ query: 'durable history' }) }], after_tools: 'Found.' },
+  {
+    match: '[t] search',
+    reply: 'Searching.',
+    tool_calls: [{ id: 'c1', name: 'web__search', arguments: JSON.stringify({ query: 'durable history' }) }],
+    after_tools: 'Found.',
+  },
   {
     match: '[t] fetch the api',
     reply: 'Fetching.',
@@ -87,7 +99,11 @@ describe('tool runtime: the model calls tools, the policy decides, reviewers app
     throw new Error('no pending approval');
   };
   const grant = (requireApproval: boolean, extra: object = {}) =>
-    api.put('/v1/policy', { grants: [{ level: 'workspace', subject: '*', scopes: ['python_exec'], require_approval: requireApproval }], kill_switch_external_writes: false, ...extra });
+    api.put('/v1/policy', {
+      grants: [{ level: 'workspace', subject: '*', scopes: ['python_exec'], require_approval: requireApproval }],
+      kill_switch_external_writes: false,
+      ...extra,
+    });
 
   beforeAll(async () => {
     db = await createTestDatabase('tools');
@@ -113,7 +129,16 @@ describe('tool runtime: the model calls tools, the policy decides, reviewers app
     expect(compute.manifest.binding.image).toMatch(/@sha256:[0-9a-f]{64}$/);
     const r = await run('hello');
     expect(r.pins.tools).toContainEqual({ id: 'python.compute', version: compute.manifest.version, manifest_hash: compute.manifest_hash });
-    expect(r.pins.tools!.map((t) => t.id).sort()).toEqual(['files.ingest', 'files.read', 'files.write_patch', 'git.apply_patch', 'git.diff', 'python.compute', 'web.fetch_extract', 'web.search']);
+    expect(r.pins.tools!.map((t) => t.id).sort()).toEqual([
+      'files.ingest',
+      'files.read',
+      'files.write_patch',
+      'git.apply_patch',
+      'git.diff',
+      'python.compute',
+      'web.fetch_extract',
+      'web.search',
+    ]);
     await waitFor(r.id, ['completed']);
   });
 
@@ -122,7 +147,16 @@ describe('tool runtime: the model calls tools, the policy decides, reviewers app
     const r = await run('[t] compute');
     await waitFor(r.id, ['completed']);
     const evs = await events(r.id);
-    expect(shape(evs)).toEqual(['run_created', 'user_message', 'assistant_message', 'tool_call', 'policy_denied', 'tool_error', 'assistant_message', 'run_completed']);
+    expect(shape(evs)).toEqual([
+      'run_created',
+      'user_message',
+      'assistant_message',
+      'tool_call',
+      'policy_denied',
+      'tool_error',
+      'assistant_message',
+      'run_completed',
+    ]);
     const call = evs[3]!;
     expect(call.kind === 'tool_call' && call.payload).toMatchObject({ tool_id: 'python.compute', arguments: { inline: { code: 'print(6 * 7)' } } });
     expect(call.kind === 'tool_call' && call.payload.manifest_hash).toMatch(/^[0-9a-f]{64}$/);
@@ -145,7 +179,12 @@ describe('tool runtime: the model calls tools, the policy decides, reviewers app
     await grant(true);
     const r = await run('[t] compute');
     const approval = await waitForApproval(r.id);
-    expect(approval).toMatchObject({ tool_id: 'python.compute', status: 'pending', arguments_redacted: { code: 'print(6 * 7)' }, reason_code: 'grant_needs_approval' });
+    expect(approval).toMatchObject({
+      tool_id: 'python.compute',
+      status: 'pending',
+      arguments_redacted: { code: 'print(6 * 7)' },
+      reason_code: 'grant_needs_approval',
+    });
     expect((await api.get(`/v1/runs/${r.id}`)).body.status).toBe('running');
     const wrong = await api.post(`/v1/approvals/${approval.id}/decide`, { decision: 'approve', arguments_hash: 'f'.repeat(64) });
     expect(wrong.status).toBe(409);
@@ -157,7 +196,17 @@ describe('tool runtime: the model calls tools, the policy decides, reviewers app
     expect([first.body.outcome, second.body.outcome].sort()).toEqual(['applied', 'no_op']);
     await waitFor(r.id, ['completed']);
     const evs = await events(r.id);
-    expect(shape(evs)).toEqual(['run_created', 'user_message', 'assistant_message', 'tool_call', 'approval_requested', 'approval_decided', 'tool_result', 'assistant_message', 'run_completed']);
+    expect(shape(evs)).toEqual([
+      'run_created',
+      'user_message',
+      'assistant_message',
+      'tool_call',
+      'approval_requested',
+      'approval_decided',
+      'tool_result',
+      'assistant_message',
+      'run_completed',
+    ]);
     expect(evs.filter((e) => e.kind === 'tool_result')).toHaveLength(1);
     const detail = (await api.get(`/v1/approvals/${approval.id}`)).body;
     expect(detail.status).toBe('approved');
@@ -170,11 +219,15 @@ describe('tool runtime: the model calls tools, the policy decides, reviewers app
     const r = await run('[t] compute');
     const approval = await waitForApproval(r.id);
     expect(approval.requested_by).toEqual({ type: 'user', id: api.user.email });
-    const decide = (who: { post: typeof api.post }) => who.post(`/v1/approvals/${approval.id}/decide`, { decision: 'approve', arguments_hash: approval.arguments_hash });
+    const decide = (who: { post: typeof api.post }) =>
+      who.post(`/v1/approvals/${approval.id}/decide`, { decision: 'approve', arguments_hash: approval.arguments_hash });
     // The admin started this run: the rule refuses their approval.
     const self = await decide(api);
     expect([self.status, self.body.error.code]).toEqual([403, 'E_AUTH_FORBIDDEN']);
-    const [alice, bob] = [await api.newUser('reviewer', [{ project_id: project, role: 'reviewer' }]), await api.newUser('reviewer', [{ project_id: project, role: 'reviewer' }])];
+    const [alice, bob] = [
+      await api.newUser('reviewer', [{ project_id: project, role: 'reviewer' }]),
+      await api.newUser('reviewer', [{ project_id: project, role: 'reviewer' }]),
+    ];
     expect((await decide(alice)).body).toMatchObject({ outcome: 'counted', approvers: { have: 1, need: 2 } });
     expect((await decide(alice)).body).toMatchObject({ outcome: 'no_op', approvers: { have: 1, need: 2 } }); // one reviewer counts once
     expect((await api.get(`/v1/runs/${r.id}`)).body.status).toBe('running');
@@ -185,9 +238,17 @@ describe('tool runtime: the model calls tools, the policy decides, reviewers app
     expect(evs.filter((e) => e.kind === 'tool_result')).toHaveLength(1);
     const decided = evs.flatMap((e) => (e.kind === 'system_event' && e.payload.type === 'approval_decided' ? [e.payload.data] : []))[0];
     expect(decided?.decided_by).toBe(bob.user.email);
-    const log = (await api.get(`/v1/approvals/${approval.id}`)).body.decisions.map((d: { outcome: string; decided_by: string }) => `${d.decided_by}:${d.outcome}`);
+    const log = (await api.get(`/v1/approvals/${approval.id}`)).body.decisions.map(
+      (d: { outcome: string; decided_by: string }) => `${d.decided_by}:${d.outcome}`,
+    );
     // The last approval is counted, completes the rule, and is applied.
-    expect(log).toEqual([`${api.user.email}:refused`, `${alice.user.email}:counted`, `${alice.user.email}:no_op`, `${bob.user.email}:counted`, `${bob.user.email}:applied`]);
+    expect(log).toEqual([
+      `${api.user.email}:refused`,
+      `${alice.user.email}:counted`,
+      `${alice.user.email}:no_op`,
+      `${bob.user.email}:counted`,
+      `${bob.user.email}:applied`,
+    ]);
     await grant(true);
   });
 
@@ -211,7 +272,9 @@ describe('tool runtime: the model calls tools, the policy decides, reviewers app
     await grant(true);
     const r = await run('[t] compute');
     const approval = await waitForApproval(r.id);
-    expect((await api.post(`/v1/approvals/${approval.id}/decide`, { decision: 'deny', reason: 'not now', arguments_hash: approval.arguments_hash })).body.outcome).toBe('applied');
+    expect(
+      (await api.post(`/v1/approvals/${approval.id}/decide`, { decision: 'deny', reason: 'not now', arguments_hash: approval.arguments_hash })).body.outcome,
+    ).toBe('applied');
     await waitFor(r.id, ['completed']);
     expect(shape(await events(r.id)).slice(4, 8)).toEqual(['approval_requested', 'approval_decided', 'policy_denied', 'tool_error']);
 
@@ -225,11 +288,16 @@ describe('tool runtime: the model calls tools, the policy decides, reviewers app
   });
 
   it('a write tool waits for a reviewer even when its scope is granted; the written file is then searchable', async () => {
-    await api.put('/v1/policy', { grants: [{ level: 'workspace', subject: '*', scopes: ['write_files', 'read_files'], require_approval: false }], kill_switch_external_writes: false });
+    await api.put('/v1/policy', {
+      grants: [{ level: 'workspace', subject: '*', scopes: ['write_files', 'read_files'], require_approval: false }],
+      kill_switch_external_writes: false,
+    });
     const r = await run('[t] ingest');
     const approval = await waitForApproval(r.id);
     expect(approval).toMatchObject({ tool_id: 'files.ingest', reason_code: 'write_needs_approval', risk: { side_effect: 'write', scopes: ['write_files'] } });
-    expect((await api.post(`/v1/approvals/${approval.id}/decide`, { decision: 'approve', arguments_hash: approval.arguments_hash })).body.outcome).toBe('applied');
+    expect((await api.post(`/v1/approvals/${approval.id}/decide`, { decision: 'approve', arguments_hash: approval.arguments_hash })).body.outcome).toBe(
+      'applied',
+    );
     await waitFor(r.id, ['completed']);
     const written = (await events(r.id)).find((e) => e.kind === 'tool_result');
     expect(written?.kind === 'tool_result' && written.payload.result).toMatchObject({ inline: { path: 'notes/durable.md', version: 1 } });
@@ -268,7 +336,10 @@ describe('tool runtime: the model calls tools, the policy decides, reviewers app
 
   it('validates input before running: bad arguments and unknown tools are tool_errors, nothing executes', async () => {
     await grant(false);
-    for (const [message, code] of [['[t] bad input', 'E_VALIDATION'], ['[t] unknown tool', 'E_VALIDATION']] as const) {
+    for (const [message, code] of [
+      ['[t] bad input', 'E_VALIDATION'],
+      ['[t] unknown tool', 'E_VALIDATION'],
+    ] as const) {
       const r = await run(message);
       await waitFor(r.id, ['completed']);
       const evs = await events(r.id);
@@ -289,7 +360,9 @@ describe('tool runtime: the model calls tools, the policy decides, reviewers app
       const t0 = Date.now();
       await waitFor(r.id, ['completed'], 90_000);
       const error = (await events(r.id)).find((e) => e.kind === 'tool_error');
-      console.log(`${cases[i]![0]} → ${error?.kind === 'tool_error' ? `${error.payload.code}: ${error.payload.message.slice(0, 120)}` : 'no error'} (${Date.now() - t0} ms after start wait)`);
+      console.log(
+        `${cases[i]![0]} → ${error?.kind === 'tool_error' ? `${error.payload.code}: ${error.payload.message.slice(0, 120)}` : 'no error'} (${Date.now() - t0} ms after start wait)`,
+      );
       expect(error?.kind === 'tool_error' && (cases[i]![1] as readonly string[]).includes(error.payload.code)).toBe(true);
       expect(await docker.listContainers({ all: true, filters: { label: [`ai.omni.run_id=${r.id}`] } })).toHaveLength(0);
     }

@@ -26,7 +26,13 @@ async function main(): Promise<void> {
   const db = createDataSource({ url: config.databaseUrl, applicationName: 'omniai-worker' });
   await db.initialize();
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
-  const tools = await builtinToolCatalog({ docker, db, reposDir: config.reposDir, ...(config.sandboxImage ? { sandboxImage: config.sandboxImage } : {}), warn: (m) => console.warn(m) });
+  const tools = await builtinToolCatalog({
+    docker,
+    db,
+    reposDir: config.reposDir,
+    ...(config.sandboxImage ? { sandboxImage: config.sandboxImage } : {}),
+    warn: (m) => console.warn(m),
+  });
   const workers = await createWorkers({
     connection,
     namespace: config.namespace,
@@ -40,7 +46,14 @@ async function main(): Promise<void> {
     scriptedFixtures,
   });
   console.log(`offline model: ${scriptedFixtures.length} scripted fixture(s) from ${config.scriptedFixturesDir}`);
-  console.log(`tools: ${tools.all().map((t) => `${t.manifest.id}@${t.manifest.version}`).join(', ') || 'none'}`);
+  console.log(
+    `tools: ${
+      tools
+        .all()
+        .map((t) => `${t.manifest.id}@${t.manifest.version}`)
+        .join(', ') || 'none'
+    }`,
+  );
   console.log(`worker polling ${config.namespace}/${workers.runs.options.taskQueue} and ${workers.tools.options.taskQueue} on ${config.temporalAddress}`);
   // Worker.run installs SIGINT/SIGTERM handlers and drains in-flight tasks before resolving.
   await workers.run();

@@ -5,7 +5,11 @@ const entry = (message: string, meta?: Record<string, unknown>) => ({ level: 'WA
 describe('worker log lines', () => {
   it('are one redacted JSON object per line', () => {
     const line = formatEntry(entry('Activity failed', { error: new Error('401 from provider: key sk-live-abcdef123456 rejected') }), 'json');
-    expect(JSON.parse(line)).toMatchObject({ level: 'warn', msg: 'Activity failed', meta: { error: { message: '401 from provider: key sk-[redacted] rejected' } } });
+    expect(JSON.parse(line)).toMatchObject({
+      level: 'warn',
+      msg: 'Activity failed',
+      meta: { error: { message: '401 from provider: key sk-[redacted] rejected' } },
+    });
     expect(line).not.toContain('abcdef123456');
   });
 

@@ -63,7 +63,13 @@ export interface OmniWorkers {
 export async function createWorkers(deps: WorkerDeps): Promise<OmniWorkers> {
   const taskQueue = deps.taskQueue ?? TASK_QUEUES.runs;
   const artifacts = new ArtifactStore(deps.db);
-  const toolDeps = { catalog: deps.tools, policies: new PolicyStore(deps.db), artifacts, sandbox: deps.sandbox, ...(deps.egressProxy ? { egressProxy: deps.egressProxy } : {}) };
+  const toolDeps = {
+    catalog: deps.tools,
+    policies: new PolicyStore(deps.db),
+    artifacts,
+    sandbox: deps.sandbox,
+    ...(deps.egressProxy ? { egressProxy: deps.egressProxy } : {}),
+  };
   await whenSchemaReady(() => deps.tools.registerAll(new ToolRegistryStore(deps.db)));
   const runs = await Worker.create({
     connection: deps.connection,

@@ -127,7 +127,10 @@ export type ProviderConfig = z.infer<typeof ProviderConfig>;
 export const CreateProviderRequest = z.strictObject({
   name: z.string().trim().min(1).max(120),
   preset: z.enum(PROVIDER_PRESET_IDS),
-  base_url: z.url({ protocol: /^https?$/ }).max(500).optional(),
+  base_url: z
+    .url({ protocol: /^https?$/ })
+    .max(500)
+    .optional(),
   api_key: z.string().min(1).max(1000).optional(),
   project_id: z.uuid().optional(),
 });

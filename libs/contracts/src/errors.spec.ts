@@ -24,8 +24,6 @@ describe('ErrorEnvelope', () => {
 
   it('rejects unknown codes and extra fields such as a stack', () => {
     expect(ErrorEnvelope.safeParse({ error: { code: 'E_NOPE', message: 'x', request_id: 'r' } }).success).toBe(false);
-    expect(
-      ErrorEnvelope.safeParse({ error: { code: 'E_INTERNAL', message: 'x', request_id: 'r', stack: 'at …' } }).success,
-    ).toBe(false);
+    expect(ErrorEnvelope.safeParse({ error: { code: 'E_INTERNAL', message: 'x', request_id: 'r', stack: 'at …' } }).success).toBe(false);
   });
 });

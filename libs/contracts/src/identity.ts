@@ -65,9 +65,17 @@ export const CreateInviteRequest = z.strictObject({
   email: Email,
   role: Role,
   /** Projects the new user joins, with the role of their membership. */
-  projects: z.array(z.strictObject({ project_id: z.uuid(), role: ProjectRole })).max(100).default([]),
+  projects: z
+    .array(z.strictObject({ project_id: z.uuid(), role: ProjectRole }))
+    .max(100)
+    .default([]),
   /** Hours the link stays valid. */
-  expires_in_hours: z.number().int().min(1).max(24 * 30).default(72),
+  expires_in_hours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(72),
 });
 export type CreateInviteRequest = z.infer<typeof CreateInviteRequest>;
 

@@ -15,7 +15,11 @@ function firstDifference(a: unknown, b: unknown, at = ''): string | null {
   if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     for (const key of keys) {
-      const diff = firstDifference((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+      const diff = firstDifference(
+        (a as Record<string, unknown>)[key],
+        (b as Record<string, unknown>)[key],
+        `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+      );
       if (diff !== null) return diff;
     }
   }
@@ -25,7 +29,7 @@ function firstDifference(a: unknown, b: unknown, at = ''): string | null {
 function refsIn(value: unknown, into: string[] = []): string[] {
   if (Array.isArray(value)) value.forEach((v) => refsIn(v, into));
   else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) (k === '$ref' && typeof v === 'string' ? into.push(v) : refsIn(v, into));
+    for (const [k, v] of Object.entries(value)) k === '$ref' && typeof v === 'string' ? into.push(v) : refsIn(v, into);
   }
   return into;
 }

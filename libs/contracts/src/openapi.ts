@@ -121,7 +121,8 @@ function convert(io: Io, named: Map<z.ZodType, string>, unnamed: z.ZodType[]) {
     byId.set(id, canonical(rest) as OpenApiSchema);
   }
   const text = JSON.stringify([...byId.values()]);
-  if (text.includes(`"${REF_PREFIX}${INLINE_PREFIX}`)) throw new Error('openapi: an unnamed route schema is nested in another schema; export it from the contracts');
+  if (text.includes(`"${REF_PREFIX}${INLINE_PREFIX}`))
+    throw new Error('openapi: an unnamed route schema is nested in another schema; export it from the contracts');
   return {
     /** A `$ref` for a named schema, the schema itself otherwise (or always, with `inline`). */
     schemaOf(schema: z.ZodType, inline = false): OpenApiSchema {
@@ -293,8 +294,18 @@ export function buildOpenApiDocument(version: string): OpenApiDocument {
     components: {
       schemas,
       securitySchemes: {
-        session: { type: 'apiKey', in: 'cookie', name: 'omni_session', description: 'The UI lane: the session cookie set by `POST /v1/auth/login` (`__Host-omni_session` over https).' },
-        csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token', description: "The session's CSRF token (from the sign-in answer or `GET /v1/auth/session`), required on every UI-lane mutation." },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'omni_session',
+          description: 'The UI lane: the session cookie set by `POST /v1/auth/login` (`__Host-omni_session` over https).',
+        },
+        csrf: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-csrf-token',
+          description: "The session's CSRF token (from the sign-in answer or `GET /v1/auth/session`), required on every UI-lane mutation.",
+        },
         bearer: { type: 'http', scheme: 'bearer', description: 'The public lane (`/v1/public/*`): a token from `POST /v1/tokens` (`omni_pat_…`).' },
       },
     },

@@ -420,8 +420,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     operationId: 'getArtifact',
     access: 'read',
     tag: 'artifacts',
-    summary: "An artifact of a run, by content hash (claim-checked message text, tool results).",
-    description: 'Served only when one of the run\'s events references the hash: access follows the run\'s project.',
+    summary: 'An artifact of a run, by content hash (claim-checked message text, tool results).',
+    description: "Served only when one of the run's events references the hash: access follows the run's project.",
     pathParams: { sha256: { schema: Sha256, description: 'The lower-case hex sha256 of the content.' } },
     status: 200,
     raw: {
@@ -520,7 +520,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: 'tools',
     summary: 'Store an OpenAPI 3 document and register one tool per operation (`api.<id>.<operationId>`, version 1.0.0, binding `openapi_proxy`).',
     description:
-      'Each tool sends one request to the document\'s first server, only with the declared method, only if the workspace policy\'s ' +
+      "Each tool sends one request to the document's first server, only with the declared method, only if the workspace policy's " +
       '`egress_allow` names that host, and never with credentials. GET and HEAD operations read (scope `read_web`); every other ' +
       'method is an external write (scope `write_web`, always reviewed, stopped by the kill switch). A document is immutable under ' +
       'its id: the same document again is a no-op (`created: false`), a different one under the same id is refused.',
@@ -541,7 +541,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: 'tools',
     summary: 'Connect to a remote MCP server (Streamable HTTP), list its tools and register one tool per MCP tool (`mcp.<id>.<name>`, binding `mcp_remote`).',
     description:
-      'The API connects only if the workspace policy\'s `egress_allow` names the server\'s host, and only to public addresses (the ' +
+      "The API connects only if the workspace policy's `egress_allow` names the server's host, and only to public addresses (the " +
       'same vetting as tools, D24); no credentials are sent. Tools annotated `readOnlyHint: true` read (scope `read_web`); every other ' +
       'tool is an external write (scope `write_web`, always reviewed, stopped by the kill switch). A server is immutable under its id: ' +
       'the same listing again is a no-op (`created: false`), a different URL or listing under the same id is refused.',
@@ -550,7 +550,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     response: RegisterMcpToolsResponse,
     errors: {
       400: 'The body is invalid, or the server offers no tool that can be registered.',
-      403: 'The server\'s host is not in the workspace\'s `egress_allow`, or it resolves to an address tools may not reach.',
+      403: "The server's host is not in the workspace's `egress_allow`, or it resolves to an address tools may not reach.",
       409: 'Another server or listing is already registered under this id.',
       422: 'The server lists more tools than can be registered at once.',
       502: 'The server could not be reached or did not answer as an MCP server.',
@@ -662,7 +662,11 @@ export const API_ROUTES: readonly ApiRoute[] = [
     body: LoginRequest,
     status: 200,
     response: SessionInfo,
-    errors: { 400: 'The body is not a valid LoginRequest.', 401: 'Wrong email or password, or the account is disabled (one message for all).', 429: 'Too many attempts from this address.' },
+    errors: {
+      400: 'The body is not a valid LoginRequest.',
+      401: 'Wrong email or password, or the account is disabled (one message for all).',
+      429: 'Too many attempts from this address.',
+    },
   },
   {
     method: 'post',
@@ -696,7 +700,11 @@ export const API_ROUTES: readonly ApiRoute[] = [
     pathParams: { token: { schema: InviteToken, description: 'The token of the invite link.' } },
     status: 200,
     response: InviteInfo,
-    errors: { 400: 'The token is malformed.', 404: 'No open invite with this token (accepted, revoked or expired).', 429: 'Too many attempts from this address.' },
+    errors: {
+      400: 'The token is malformed.',
+      404: 'No open invite with this token (accepted, revoked or expired).',
+      429: 'Too many attempts from this address.',
+    },
   },
   {
     method: 'post',
@@ -709,7 +717,11 @@ export const API_ROUTES: readonly ApiRoute[] = [
     body: AcceptInviteRequest,
     status: 200,
     response: SessionInfo,
-    errors: { 400: 'The body is invalid (e.g. a password shorter than 12 characters).', 404: 'No open invite with this token.', 429: 'Too many attempts from this address.' },
+    errors: {
+      400: 'The body is invalid (e.g. a password shorter than 12 characters).',
+      404: 'No open invite with this token.',
+      429: 'Too many attempts from this address.',
+    },
   },
   {
     method: 'get',
@@ -867,11 +879,16 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'operate',
     feature: 'runs',
     tag: 'public',
-    summary: 'Start a run on a thread, as the token\'s user (token scope `operate`).',
+    summary: "Start a run on a thread, as the token's user (token scope `operate`).",
     body: StartRunRequest,
     status: 201,
     response: Run,
-    errors: { 400: 'The body is invalid.', 401: 'No valid bearer token.', 403: 'The token lacks the `operate` scope, or its user the role.', 404: 'No such thread (or not visible to the token).' },
+    errors: {
+      400: 'The body is invalid.',
+      401: 'No valid bearer token.',
+      403: 'The token lacks the `operate` scope, or its user the role.',
+      404: 'No such thread (or not visible to the token).',
+    },
   },
   {
     method: 'get',

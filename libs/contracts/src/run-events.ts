@@ -23,7 +23,10 @@ export const RunPins = z.strictObject({
   seed: z.number().int().nullable(),
   prompt_version: z.string().min(1),
   /** Tools offered to the model, at exact versions (absent: none; runs from before tools existed). */
-  tools: z.array(z.strictObject({ id: z.string(), version: z.string(), manifest_hash: z.string() })).max(64).optional(),
+  tools: z
+    .array(z.strictObject({ id: z.string(), version: z.string(), manifest_hash: z.string() }))
+    .max(64)
+    .optional(),
 });
 export type RunPins = z.infer<typeof RunPins>;
 
@@ -48,10 +51,7 @@ export const RunBudget = z.strictObject({
 export type RunBudget = z.infer<typeof RunBudget>;
 
 /** Message content: inline text when small, otherwise an artifact reference (claim-check). */
-export const MessageContent = z.union([
-  z.strictObject({ text: z.string() }),
-  z.strictObject({ artifact: ArtifactRef, preview: z.string().max(500) }),
-]);
+export const MessageContent = z.union([z.strictObject({ text: z.string() }), z.strictObject({ artifact: ArtifactRef, preview: z.string().max(500) })]);
 export type MessageContent = z.infer<typeof MessageContent>;
 
 export const TokenUsage = z.strictObject({
@@ -95,10 +95,7 @@ export const SystemEventPayload = z.discriminatedUnion('type', [
   /** A tool call the policy (or a reviewer, or the clock) refused; a `tool_error` follows. */
   systemEvent('policy_denied', z.strictObject({ call_id: z.string(), tool_id: z.string(), reason_code: z.string() })),
   /** `action: "pause"` when the run pauses instead of ending. */
-  systemEvent(
-    'budget_exceeded',
-    z.strictObject({ limit: BudgetLimit, max: z.number(), used: z.number(), action: z.literal('pause').optional() }),
-  ),
+  systemEvent('budget_exceeded', z.strictObject({ limit: BudgetLimit, max: z.number(), used: z.number(), action: z.literal('pause').optional() })),
   systemEvent('paused', z.strictObject({ limit: BudgetLimit })),
   /** `budget`: the budget now in force; `paused_ms`: how long the run waited. */
   systemEvent('resumed', z.strictObject({ budget: RunBudget, paused_ms: z.number().nonnegative() })),

@@ -94,7 +94,11 @@ export type PreparedToolCall = z.infer<typeof PreparedToolCall>;
 
 /** What a tool activity returns: a result (claim-checked when large) or a user-safe error. */
 export const ToolOutcome = z.union([
-  z.strictObject({ ok: z.literal(true), result: z.union([z.strictObject({ inline: z.unknown() }), z.strictObject({ artifact: ArtifactRef })]), duration_ms: z.number() }),
+  z.strictObject({
+    ok: z.literal(true),
+    result: z.union([z.strictObject({ inline: z.unknown() }), z.strictObject({ artifact: ArtifactRef })]),
+    duration_ms: z.number(),
+  }),
   z.strictObject({ ok: z.literal(false), code: z.string(), message: z.string(), duration_ms: z.number() }),
 ]);
 export type ToolOutcome = z.infer<typeof ToolOutcome>;

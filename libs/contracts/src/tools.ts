@@ -36,9 +36,7 @@ export const ToolRisk = z.strictObject({
    * What the tool's publisher says about it (an MCP server's tool annotations), shown to reviewers. Advisory only:
    * the side effect and scopes above are what the policy decides on, and no hint lifts a requirement.
    */
-  hints: z
-    .strictObject({ destructive: z.boolean().optional(), idempotent: z.boolean().optional(), open_world: z.boolean().optional() })
-    .optional(),
+  hints: z.strictObject({ destructive: z.boolean().optional(), idempotent: z.boolean().optional(), open_world: z.boolean().optional() }).optional(),
 });
 export type ToolRisk = z.infer<typeof ToolRisk>;
 
@@ -89,7 +87,12 @@ export const Policy = z.strictObject({
    */
   egress_allow: z.array(z.string().trim().min(1).max(253)).max(500).optional(),
   /** How long a call waits for a reviewer before it is denied (deny on timeout). Default one day. */
-  approval_timeout_s: z.number().int().min(1).max(30 * 86_400).optional(),
+  approval_timeout_s: z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 86_400)
+    .optional(),
   /**
    * Who must approve, per project (`"*"`: every project without its own rule). Without a rule one reviewer's approval
    * suffices and the run's requester may approve; a single deny always denies.

@@ -95,5 +95,7 @@ export function evaluatePolicy({ tool, policy, subject, approval }: PolicyInput)
 /** The approval rule for a project: its own, else the `"*"` rule, else one approver and self-approval allowed. */
 export function approvalRuleFor(policy: Pick<Policy, 'approval_rules'>, projectId: string): ApprovalRule {
   const rules = policy.approval_rules ?? [];
-  return rules.find((r) => r.project_id === projectId) ?? rules.find((r) => r.project_id === '*') ?? { project_id: '*', min_approvers: 1, no_self_approval: false };
+  return (
+    rules.find((r) => r.project_id === projectId) ?? rules.find((r) => r.project_id === '*') ?? { project_id: '*', min_approvers: 1, no_self_approval: false }
+  );
 }

@@ -55,8 +55,20 @@ describe.each(cases)('$name adapter against a local server speaking its wire for
 
   it('streams text deltas, then a final chunk with usage', async () => {
     const chunks: ChatStreamChunk[] = [];
-    for await (const c of provider.chatStream({ model: models.text, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }] })) chunks.push(c);
-    expect(chunks.filter((c) => c.type === 'delta').map((c) => (c as { text: string }).text).join('')).toBe('Hello from the wire');
+    for await (const c of provider.chatStream({
+      model: models.text,
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hi' },
+      ],
+    }))
+      chunks.push(c);
+    expect(
+      chunks
+        .filter((c) => c.type === 'delta')
+        .map((c) => (c as { text: string }).text)
+        .join(''),
+    ).toBe('Hello from the wire');
     const done = chunks.at(-1)!;
     expect(done.type).toBe('done');
     expect(done.type === 'done' && done.finish_reason).toBe('stop');
@@ -115,6 +127,8 @@ describe.each(cases)('$name adapter against a local server speaking its wire for
   it('stops the HTTP request when the caller aborts (cancellation)', async () => {
     const abort = new AbortController();
     abort.abort();
-    await expect(collect(provider.chatStream({ model: models.text, messages: [{ role: 'user', content: 'x' }], signal: abort.signal }))).rejects.not.toBeInstanceOf(ProviderError);
+    await expect(
+      collect(provider.chatStream({ model: models.text, messages: [{ role: 'user', content: 'x' }], signal: abort.signal })),
+    ).rejects.not.toBeInstanceOf(ProviderError);
   });
 });

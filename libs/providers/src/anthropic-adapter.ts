@@ -6,7 +6,13 @@ import { toProviderError } from './sdk-errors';
 
 export type AnthropicAdapterOptions = SdkAdapterOptions;
 
-const FINISH: Record<string, FinishReason> = { end_turn: 'stop', stop_sequence: 'stop', max_tokens: 'length', tool_use: 'tool_calls', refusal: 'content_filter' };
+const FINISH: Record<string, FinishReason> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  max_tokens: 'length',
+  tool_use: 'tool_calls',
+  refusal: 'content_filter',
+};
 
 /** Anthropic's Messages API through the official SDK, normalized to the shared interface. */
 export class AnthropicAdapter extends SdkAdapter {
@@ -31,10 +37,12 @@ export class AnthropicAdapter extends SdkAdapter {
     }
   }
 
-
   async *chatStream(request: ChatRequest): AsyncIterable<ChatStreamChunk> {
     let started = false;
-    const system = request.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
+    const system = request.messages
+      .filter((m) => m.role === 'system')
+      .map((m) => m.content)
+      .join('\n\n');
     try {
       const stream = await this.client.messages.create(
         {

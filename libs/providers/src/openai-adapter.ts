@@ -6,7 +6,13 @@ import { toProviderError } from './sdk-errors';
 
 export type OpenAiAdapterOptions = SdkAdapterOptions;
 
-const FINISH: Record<string, FinishReason> = { stop: 'stop', length: 'length', tool_calls: 'tool_calls', function_call: 'tool_calls', content_filter: 'content_filter' };
+const FINISH: Record<string, FinishReason> = {
+  stop: 'stop',
+  length: 'length',
+  tool_calls: 'tool_calls',
+  function_call: 'tool_calls',
+  content_filter: 'content_filter',
+};
 
 /** OpenAI and every OpenAI-compatible server (xAI, Gemini's compatibility endpoint, Mistral, Ollama, vLLM, …). */
 export class OpenAiAdapter extends SdkAdapter {
@@ -32,7 +38,6 @@ export class OpenAiAdapter extends SdkAdapter {
     }
   }
 
-
   async *chatStream(request: ChatRequest): AsyncIterable<ChatStreamChunk> {
     let started = false;
     try {
@@ -53,7 +58,12 @@ export class OpenAiAdapter extends SdkAdapter {
                 : { role: m.role as 'system' | 'user' | 'assistant', content: m.content },
           ),
           ...(request.tools?.length
-            ? { tools: request.tools.map((t) => ({ type: 'function' as const, function: { name: t.name, description: t.description, parameters: t.parameters } })) }
+            ? {
+                tools: request.tools.map((t) => ({
+                  type: 'function' as const,
+                  function: { name: t.name, description: t.description, parameters: t.parameters },
+                })),
+              }
             : {}),
           ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
           ...(request.max_tokens !== undefined ? { max_tokens: request.max_tokens } : {}),

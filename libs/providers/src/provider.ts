@@ -44,9 +44,7 @@ export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
 
 /** What a streaming call yields: text deltas, whole tool calls (once their arguments are complete), then `done`. */
 export type ChatStreamChunk =
-  | { type: 'delta'; text: string }
-  | { type: 'tool_call'; call: ToolCall }
-  | { type: 'done'; finish_reason: FinishReason; usage: Usage };
+  { type: 'delta'; text: string } | { type: 'tool_call'; call: ToolCall } | { type: 'done'; finish_reason: FinishReason; usage: Usage };
 
 export interface ChatResult {
   text: string;

@@ -11,11 +11,18 @@ describe('scripted fixture files', () => {
 
   it('loads every file in name order and drives the scripted provider, tool calls included', async () => {
     writeFileSync(join(dir, '20-b.json'), JSON.stringify({ fixtures: [{ match: 'ping', reply: 'second file' }] }));
-    writeFileSync(join(dir, '10-a.json'), JSON.stringify({ fixtures: [{ match: '/^ping/i', reply: 'first file', tool_calls: [{ id: 'c1', name: 'text.count', arguments: { text: 'a b' } }] }] }));
+    writeFileSync(
+      join(dir, '10-a.json'),
+      JSON.stringify({ fixtures: [{ match: '/^ping/i', reply: 'first file', tool_calls: [{ id: 'c1', name: 'text.count', arguments: { text: 'a b' } }] }] }),
+    );
     writeFileSync(join(dir, 'README.md'), 'ignored');
     const fixtures = loadScriptedFixtures(dir);
     expect(fixtures.map((f) => f.reply)).toEqual(['first file', 'second file']);
-    const reply = await new ScriptedProvider(fixtures).chatOnce({ model: SCRIPTED_MODEL, messages: [{ role: 'user', content: 'Ping?' }], params: { delay_ms: 0 } });
+    const reply = await new ScriptedProvider(fixtures).chatOnce({
+      model: SCRIPTED_MODEL,
+      messages: [{ role: 'user', content: 'Ping?' }],
+      params: { delay_ms: 0 },
+    });
     expect(reply.text).toBe('first file');
     expect(reply.tool_calls).toEqual([{ id: 'c1', name: 'text.count', arguments: '{"text":"a b"}' }]);
   });

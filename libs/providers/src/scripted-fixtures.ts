@@ -71,7 +71,9 @@ export function parseScriptedFixtures(text: string, source: string): ScriptedFix
 export function loadScriptedFixtures(dir: string): ScriptedFixture[] {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;

@@ -28,7 +28,12 @@ describe('ScriptedProvider (offline, deterministic)', () => {
 
   it('stops when the caller aborts', async () => {
     const abort = new AbortController();
-    const stream = new ScriptedProvider().chatStream({ model: SCRIPTED_MODEL, messages: [{ role: 'user', content: 'x' }], params: { delay_ms: 50 }, signal: abort.signal });
+    const stream = new ScriptedProvider().chatStream({
+      model: SCRIPTED_MODEL,
+      messages: [{ role: 'user', content: 'x' }],
+      params: { delay_ms: 50 },
+      signal: abort.signal,
+    });
     setTimeout(() => abort.abort(), 60);
     await expect(collect(stream)).rejects.toThrow('aborted');
   });

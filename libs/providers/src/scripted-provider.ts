@@ -77,7 +77,9 @@ export class ScriptedProvider implements ModelProvider {
     const afterTools = last?.role === 'tool';
     const toolResults = afterTools ? request.messages.slice(request.messages.findLastIndex((m) => m.role !== 'tool') + 1) : [];
     const tokens = afterTools
-      ? (fixture?.after_tools ?? `(offline model) The tool said: ${toolResults.map((m) => m.content.replace(/\s+/g, ' ').slice(0, 300)).join(' | ')}`).split(/(?<=\s)/)
+      ? (fixture?.after_tools ?? `(offline model) The tool said: ${toolResults.map((m) => m.content.replace(/\s+/g, ' ').slice(0, 300)).join(' | ')}`).split(
+          /(?<=\s)/,
+        )
       : fixture
         ? fixture.reply.split(/(?<=\s)/)
         : scriptedTokens(prompt, request.model, request.seed ?? 0, num(request.params?.['reply_words'], 24, 100_000));

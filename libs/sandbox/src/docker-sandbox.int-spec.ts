@@ -55,8 +55,14 @@ describe('DockerSandbox (real Docker engine)', () => {
   });
 
   it('enforces the pids limit (a fork bomb cannot take the host)', async () => {
-    const script = 'import os\nn=0\ntry:\n    while n < 500:\n        if os.fork() == 0:\n            import time; time.sleep(5); os._exit(0)\n        n += 1\nexcept OSError:\n    pass\nprint(n)';
-    const result = await sandbox.run({ image: SANDBOX_IMAGE, argv: ['python3', '-c', script], limits: { pidsLimit: 16, timeoutMs: 20_000 }, labels: testLabel });
+    const script =
+      'import os\nn=0\ntry:\n    while n < 500:\n        if os.fork() == 0:\n            import time; time.sleep(5); os._exit(0)\n        n += 1\nexcept OSError:\n    pass\nprint(n)';
+    const result = await sandbox.run({
+      image: SANDBOX_IMAGE,
+      argv: ['python3', '-c', script],
+      limits: { pidsLimit: 16, timeoutMs: 20_000 },
+      labels: testLabel,
+    });
     expect(Number(result.stdout.trim())).toBeLessThan(16);
   });
 

@@ -165,14 +165,28 @@ export class DockerSandbox {
     const filters = { label: [`${SANDBOX_LABEL}=1`, ...(extraLabel ? [extraLabel] : [])] };
     const candidates = await this.docker.listContainers({ all: true, filters });
     const orphans = candidates.filter((c) => this.isOrphan(c.Labels[SANDBOX_OWNER_LABEL]));
-    await Promise.all(orphans.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+    await Promise.all(
+      orphans.map((c) =>
+        this.docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
     return orphans.length;
   }
 
   /** Removes every container carrying `label` (`key=value`), e.g. a crashed attempt of the same tool call. */
   async removeByLabel(label: string): Promise<number> {
     const found = await this.docker.listContainers({ all: true, filters: { label: [`${SANDBOX_LABEL}=1`, label] } });
-    await Promise.all(found.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+    await Promise.all(
+      found.map((c) =>
+        this.docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
     return found.length;
   }
 

@@ -42,8 +42,21 @@ export class ApprovalStore {
            arguments_redacted, risk, reason_code, requested_by, status, requested_at, expires_at)
          select $1, $2, r.project_id, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', $12, $13 from runs r where r.id = $2
          on conflict (id) do nothing`,
-        [d.approval_id, runId, d.call_id, d.tool_id, d.tool_version, d.manifest_hash, d.arguments_hash, JSON.stringify(d.arguments_redacted ?? null),
-          JSON.stringify(d.risk), d.reason_code, JSON.stringify(d.requested_by), event.ts, d.expires_at],
+        [
+          d.approval_id,
+          runId,
+          d.call_id,
+          d.tool_id,
+          d.tool_version,
+          d.manifest_hash,
+          d.arguments_hash,
+          JSON.stringify(d.arguments_redacted ?? null),
+          JSON.stringify(d.risk),
+          d.reason_code,
+          JSON.stringify(d.requested_by),
+          event.ts,
+          d.expires_at,
+        ],
       );
     } else if (event.payload.type === 'approval_decided') {
       const d = event.payload.data;
@@ -96,11 +109,22 @@ export class ApprovalStore {
   }
 
   /** Every decide call, whatever came of it (append-only). */
-  async record(entry: { approvalId: string; decision: 'approve' | 'deny'; reason: string | null; decidedBy: string; argumentsHash: string; outcome: 'applied' | 'counted' | 'no_op' | 'refused' }): Promise<void> {
-    await this.db.query(
-      `insert into approval_decisions (approval_id, decision, reason, decided_by, arguments_hash, outcome) values ($1, $2, $3, $4, $5, $6)`,
-      [entry.approvalId, entry.decision, entry.reason, entry.decidedBy, entry.argumentsHash, entry.outcome],
-    );
+  async record(entry: {
+    approvalId: string;
+    decision: 'approve' | 'deny';
+    reason: string | null;
+    decidedBy: string;
+    argumentsHash: string;
+    outcome: 'applied' | 'counted' | 'no_op' | 'refused';
+  }): Promise<void> {
+    await this.db.query(`insert into approval_decisions (approval_id, decision, reason, decided_by, arguments_hash, outcome) values ($1, $2, $3, $4, $5, $6)`, [
+      entry.approvalId,
+      entry.decision,
+      entry.reason,
+      entry.decidedBy,
+      entry.argumentsHash,
+      entry.outcome,
+    ]);
   }
 
   async decisions(id: string): Promise<ApprovalDecisionEntry[]> {

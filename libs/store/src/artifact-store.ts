@@ -8,10 +8,12 @@ import type { DataSource, EntityManager } from 'typeorm';
  */
 export async function putArtifact(db: DataSource | EntityManager, content: Buffer, mediaType: string): Promise<ArtifactRef> {
   const sha256 = createHash('sha256').update(content).digest('hex');
-  await db.query(
-    `insert into artifacts (sha256, size_bytes, media_type, content) values ($1, $2, $3, $4) on conflict (sha256) do nothing`,
-    [sha256, content.length, mediaType, content],
-  );
+  await db.query(`insert into artifacts (sha256, size_bytes, media_type, content) values ($1, $2, $3, $4) on conflict (sha256) do nothing`, [
+    sha256,
+    content.length,
+    mediaType,
+    content,
+  ]);
   return { sha256, size_bytes: content.length, media_type: mediaType };
 }
 

@@ -1,6 +1,20 @@
 // Connection-level failures of Postgres (node codes and SQLSTATE classes 08/57P): the database is away, not the query
 // wrong and not the caller's fault.
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
 
 /**
  * True when `err` (from pg or TypeORM) says Postgres cannot be reached: the API answers E_DEPENDENCY_UNAVAILABLE,

@@ -108,7 +108,13 @@ describe('DocumentStore (real Postgres)', () => {
     const patch = createPatch('plan.md', NOTES_V1, NOTES_V2);
     const k = key();
     const patched = await docs.applyPatch(projectA, 'plan.md', patch, { expectedVersion: 1, runId: '00000000-0000-4000-8000-000000000002', idempotencyKey: k });
-    expect(patched).toMatchObject({ document_id: base.document_id, version: 2, media_type: 'text/markdown', created_by_run: '00000000-0000-4000-8000-000000000002', replayed: false });
+    expect(patched).toMatchObject({
+      document_id: base.document_id,
+      version: 2,
+      media_type: 'text/markdown',
+      created_by_run: '00000000-0000-4000-8000-000000000002',
+      replayed: false,
+    });
 
     const stored = await docs.get(projectA, 'plan.md');
     expect(stored).toMatchObject({ version: 2, text: NOTES_V2, sha256: patched.sha256 });
@@ -133,7 +139,11 @@ describe('DocumentStore (real Postgres)', () => {
     await docs.ingest(projectA, 'stable.md', NOTES_V1, 'text/markdown', { idempotencyKey: key() });
     const before = [await count('document_versions'), await count('artifacts')];
     const stale = createPatch('stable.md', 'something else entirely\n', 'new text\n');
-    await refused(docs.applyPatch(projectA, 'stable.md', stale, { idempotencyKey: key() }), 'patch_does_not_apply', 'the patch does not apply to version 1 of stable.md');
+    await refused(
+      docs.applyPatch(projectA, 'stable.md', stale, { idempotencyKey: key() }),
+      'patch_does_not_apply',
+      'the patch does not apply to version 1 of stable.md',
+    );
     expect([await count('document_versions'), await count('artifacts')]).toEqual(before);
     expect(await docs.get(projectA, 'stable.md')).toMatchObject({ current_version: 1, text: NOTES_V1 });
   });
@@ -142,7 +152,11 @@ describe('DocumentStore (real Postgres)', () => {
     await docs.ingest(projectA, 'v.md', 'a\n', 'text/markdown', { idempotencyKey: key() });
     await docs.ingest(projectA, 'v.md', 'b\n', 'text/markdown', { idempotencyKey: key() });
     const patch = createPatch('v.md', 'b\n', 'c\n');
-    await refused(docs.applyPatch(projectA, 'v.md', patch, { expectedVersion: 1, idempotencyKey: key() }), 'version_conflict', 'expected version 1 of v.md, but the current version is 2');
+    await refused(
+      docs.applyPatch(projectA, 'v.md', patch, { expectedVersion: 1, idempotencyKey: key() }),
+      'version_conflict',
+      'expected version 1 of v.md, but the current version is 2',
+    );
     await refused(docs.applyPatch(projectA, 'missing.md', patch, { idempotencyKey: key() }), 'not_found');
     await refused(docs.applyPatch(projectA, 'v.md', 'please change b to c', { idempotencyKey: key() }), 'invalid_patch');
     const twoFiles = `${createPatch('v.md', 'b\n', 'c\n')}${createPatch('w.md', 'b\n', 'c\n')}`;
@@ -157,7 +171,10 @@ describe('DocumentStore (real Postgres)', () => {
     await refused(docs.ingest(projectA, 'nul.txt', 'a\u0000b', 'text/plain'), 'invalid_text');
     for (const bad of ['/abs', '../up', 'a/./b', 'a//b', 'a/', 'a\\b', 'tab\there', '']) {
       await expect(
-        ds.query(`insert into documents (id, project_id, path, media_type, current_version) values (gen_random_uuid(), $1, $2, 'text/plain', 1)`, [projectA, bad]),
+        ds.query(`insert into documents (id, project_id, path, media_type, current_version) values (gen_random_uuid(), $1, $2, 'text/plain', 1)`, [
+          projectA,
+          bad,
+        ]),
       ).rejects.toThrow(/documents_path_check/);
     }
   });
@@ -208,9 +225,14 @@ describe('DocumentStore (real Postgres)', () => {
     });
 
     it('searches the current version only', async () => {
-      await docs.applyPatch(searchA, 'recipes/bread.md', createPatch('recipes/bread.md', 'Flour, water, salt and patience.', 'Flour, water, yeast and patience.'), {
-        idempotencyKey: key(),
-      });
+      await docs.applyPatch(
+        searchA,
+        'recipes/bread.md',
+        createPatch('recipes/bread.md', 'Flour, water, salt and patience.', 'Flour, water, yeast and patience.'),
+        {
+          idempotencyKey: key(),
+        },
+      );
       expect(await docs.search(searchA, 'salt', 10)).toEqual([]);
       expect(await docs.search(searchA, 'yeast', 10)).toEqual([expect.objectContaining({ path: 'recipes/bread.md', version: 2 })]);
     });

@@ -13,13 +13,7 @@ export const SEARCH_INDEXED_CHARS = 200_000;
 
 /** What a failed document operation was about; the tools map each kind to a ToolError code. */
 export type DocumentErrorKind =
-  | 'invalid_path'
-  | 'invalid_text'
-  | 'invalid_patch'
-  | 'not_found'
-  | 'version_conflict'
-  | 'patch_does_not_apply'
-  | 'idempotency_key_reused';
+  'invalid_path' | 'invalid_text' | 'invalid_patch' | 'not_found' | 'version_conflict' | 'patch_does_not_apply' | 'idempotency_key_reused';
 
 /** A refusal the caller can explain (its message is written to be shown to a model); nothing was written. */
 export class DocumentError extends Error {
@@ -237,7 +231,9 @@ export class DocumentStore {
     projectId: string,
     path: string,
     options: DocumentWriteOptions,
-    decide: (tx: EntityManager) => Promise<{ current: CurrentDocument; text: string; mediaType: string } | { created: string; text: string; mediaType: string }>,
+    decide: (
+      tx: EntityManager,
+    ) => Promise<{ current: CurrentDocument; text: string; mediaType: string } | { created: string; text: string; mediaType: string }>,
   ): Promise<DocumentVersionRef> {
     const key = options.idempotencyKey ?? null;
     const runId = options.runId ?? null;

@@ -98,7 +98,10 @@ export class IdentityStore {
     return Number(rows[0]!.n);
   }
 
-  async createUser(u: { email: string; displayName: string; role: Role; passwordHash: string | null }, tx: EntityManager | DataSource = this.db): Promise<UserRecord> {
+  async createUser(
+    u: { email: string; displayName: string; role: Role; passwordHash: string | null },
+    tx: EntityManager | DataSource = this.db,
+  ): Promise<UserRecord> {
     const rows: Row[] = await tx.query(
       `insert into users (id, email, display_name, role, password_hash) values ($1, $2, $3, $4, $5)
        returning id, email, display_name, role, password_hash, disabled_at, created_at`,
@@ -125,7 +128,11 @@ export class IdentityStore {
     });
   }
 
-  async updateUser(id: string, change: { role?: Role; disabled?: boolean; passwordHash?: string; displayName?: string }, tx: EntityManager | DataSource = this.db): Promise<UserRecord | null> {
+  async updateUser(
+    id: string,
+    change: { role?: Role; disabled?: boolean; passwordHash?: string; displayName?: string },
+    tx: EntityManager | DataSource = this.db,
+  ): Promise<UserRecord | null> {
     const result: unknown = await tx.query(
       `update users u set
          role = coalesce($2, u.role),
@@ -145,7 +152,14 @@ export class IdentityStore {
   }
 
   // ── invites ──────────────────────────────────────────────────────────────────────────────────────────────────
-  async createInvite(i: { tokenHash: string; email: string; role: Role; projects: Array<{ project_id: string; role: ProjectRole }>; createdBy: string | null; expiresAt: Date }): Promise<Invite> {
+  async createInvite(i: {
+    tokenHash: string;
+    email: string;
+    role: Role;
+    projects: Array<{ project_id: string; role: ProjectRole }>;
+    createdBy: string | null;
+    expiresAt: Date;
+  }): Promise<Invite> {
     const rows: Row[] = await this.db.query(
       `insert into invites (id, token_hash, email, role, projects, created_by, expires_at) values ($1, $2, $3, $4, $5, $6, $7) returning *`,
       [randomUUID(), i.tokenHash, i.email, i.role, JSON.stringify(i.projects), i.createdBy, i.expiresAt],
@@ -170,15 +184,16 @@ export class IdentityStore {
 
   /** Revokes one open invite; false when there is none with this id (accepted, revoked, or unknown). */
   async revokeInvite(id: string): Promise<Invite | null> {
-    const result: unknown = await this.db.query(`update invites set revoked_at = now() where id = $1 and accepted_at is null and revoked_at is null returning *`, [id]);
+    const result: unknown = await this.db.query(
+      `update invites set revoked_at = now() where id = $1 and accepted_at is null and revoked_at is null returning *`,
+      [id],
+    );
     const row = updatedRows(result)[0];
     return row ? toInvite(row) : null;
   }
 
   async listInvites(): Promise<Invite[]> {
-    const rows: Row[] = await this.db.query(
-      `select * from invites where revoked_at is null order by created_at desc limit 200`,
-    );
+    const rows: Row[] = await this.db.query(`select * from invites where revoked_at is null order by created_at desc limit 200`);
     return rows.map(toInvite);
   }
 
@@ -227,7 +242,10 @@ export class IdentityStore {
   }
 
   async membership(projectId: string, userId: string): Promise<ProjectRole | null> {
-    const rows: Array<{ role: ProjectRole }> = await this.db.query(`select role from project_members where project_id = $1 and user_id = $2`, [projectId, userId]);
+    const rows: Array<{ role: ProjectRole }> = await this.db.query(`select role from project_members where project_id = $1 and user_id = $2`, [
+      projectId,
+      userId,
+    ]);
     return rows[0]?.role ?? null;
   }
 
@@ -266,10 +284,14 @@ export class IdentityStore {
 
   // ── sessions ─────────────────────────────────────────────────────────────────────────────────────────────────
   async createSession(s: { idHash: string; userId: string; csrfToken: string; expiresAt: Date; ip: string | null; userAgent: string | null }): Promise<void> {
-    await this.db.query(
-      `insert into sessions (id_hash, user_id, csrf_token, expires_at, ip, user_agent) values ($1, $2, $3, $4, $5, $6)`,
-      [s.idHash, s.userId, s.csrfToken, s.expiresAt, s.ip, s.userAgent?.slice(0, 300) ?? null],
-    );
+    await this.db.query(`insert into sessions (id_hash, user_id, csrf_token, expires_at, ip, user_agent) values ($1, $2, $3, $4, $5, $6)`, [
+      s.idHash,
+      s.userId,
+      s.csrfToken,
+      s.expiresAt,
+      s.ip,
+      s.userAgent?.slice(0, 300) ?? null,
+    ]);
   }
 
   /**
@@ -322,10 +344,10 @@ export class IdentityStore {
   }
 
   async revokeToken(userId: string, tokenId: string): Promise<ApiToken | null> {
-    const rows: unknown = await this.db.query(
-      `update api_tokens set revoked_at = coalesce(revoked_at, now()) where id = $1 and user_id = $2 returning *`,
-      [tokenId, userId],
-    );
+    const rows: unknown = await this.db.query(`update api_tokens set revoked_at = coalesce(revoked_at, now()) where id = $1 and user_id = $2 returning *`, [
+      tokenId,
+      userId,
+    ]);
     const r = updatedRows(rows)[0];
     return r ? toToken(r) : null;
   }
@@ -347,10 +369,14 @@ export class IdentityStore {
 
   // ── audit ────────────────────────────────────────────────────────────────────────────────────────────────────
   async audit(e: AuditEntry): Promise<void> {
-    await this.db.query(
-      `insert into audit_log (actor_user_id, actor_email, action, target, ip, detail) values ($1, $2, $3, $4, $5, $6)`,
-      [e.actorUserId ?? null, e.actorEmail ?? null, e.action, e.target ?? null, e.ip ?? null, JSON.stringify(e.detail ?? {})],
-    );
+    await this.db.query(`insert into audit_log (actor_user_id, actor_email, action, target, ip, detail) values ($1, $2, $3, $4, $5, $6)`, [
+      e.actorUserId ?? null,
+      e.actorEmail ?? null,
+      e.action,
+      e.target ?? null,
+      e.ip ?? null,
+      JSON.stringify(e.detail ?? {}),
+    ]);
   }
 
   async listAudit(q: { action?: string; beforeId?: number; limit: number }): Promise<AuditEvent[]> {

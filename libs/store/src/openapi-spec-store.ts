@@ -41,10 +41,11 @@ export class OpenApiSpecStore {
   /** Stores the document; `created` is false when the same content was already there under this id. */
   async put(id: string, spec: Record<string, unknown>): Promise<{ stored: StoredOpenApiSpec; created: boolean }> {
     const hash = OpenApiSpecStore.hashOf(spec);
-    const inserted: Row[] = await this.db.query(
-      `insert into openapi_specs (id, spec, spec_hash) values ($1, $2, $3) on conflict (id) do nothing returning *`,
-      [id, JSON.stringify(spec), hash],
-    );
+    const inserted: Row[] = await this.db.query(`insert into openapi_specs (id, spec, spec_hash) values ($1, $2, $3) on conflict (id) do nothing returning *`, [
+      id,
+      JSON.stringify(spec),
+      hash,
+    ]);
     if (inserted[0]) return { stored: toStored(inserted[0]), created: true };
     const existing = await this.get(id);
     if (!existing || existing.spec_hash !== hash) throw new OpenApiSpecConflict(id);

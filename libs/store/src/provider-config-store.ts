@@ -29,7 +29,13 @@ export class ProviderConfigStore {
     private readonly secrets: SecretBox,
   ) {}
 
-  async create(input: { name: string; preset: string; baseUrl: string | null; apiKey: string | null; projectId: string | null }): Promise<StoredProviderConfig> {
+  async create(input: {
+    name: string;
+    preset: string;
+    baseUrl: string | null;
+    apiKey: string | null;
+    projectId: string | null;
+  }): Promise<StoredProviderConfig> {
     const sealed = input.apiKey ? await this.secrets.seal(input.apiKey) : null;
     const id = randomUUID();
     await this.db.query(`insert into provider_configs (id, project_id, name, preset, base_url, secret_id) values ($1, $2, $3, $4, $5, $6)`, [
@@ -51,10 +57,9 @@ export class ProviderConfigStore {
   }
 
   async get(id: string): Promise<StoredProviderConfig | null> {
-    const rows: Row[] = await this.db.query(
-      `select p.*, s.fingerprint from provider_configs p left join secrets s on s.id = p.secret_id where p.id = $1`,
-      [id],
-    );
+    const rows: Row[] = await this.db.query(`select p.*, s.fingerprint from provider_configs p left join secrets s on s.id = p.secret_id where p.id = $1`, [
+      id,
+    ]);
     return rows[0] ? toConfig(rows[0]) : null;
   }
 

@@ -18,9 +18,7 @@ export const NOTIFY_CHANNELS = {
 
 /** What one notification announces. */
 export type RunNotification =
-  | { kind: 'events'; run_id: string; last_seq: number }
-  | { kind: 'delta'; delta: AssistantMessageDelta }
-  | { kind: 'status'; change: RunStatusChange };
+  { kind: 'events'; run_id: string; last_seq: number } | { kind: 'delta'; delta: AssistantMessageDelta } | { kind: 'status'; change: RunStatusChange };
 
 /** Subscribes a connection to every run channel. */
 export const LISTEN_RUN_CHANNELS = `listen ${NOTIFY_CHANNELS.runEvents}; listen ${NOTIFY_CHANNELS.runDeltas}; listen ${NOTIFY_CHANNELS.runStatus}`;

@@ -1,22 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { agentRunWorkflowId, runStatusAfter, TERMINAL_RUN_STATUSES } from '@omniai/contracts';
-import type {
-  AssistantMessageDelta,
-  MessageContent,
-  Project,
-  Run,
-  RunEvent,
-  RunBudget,
-  RunPins,
-  RunStatus,
-  RunStatusChange,
-  Thread,
-} from '@omniai/contracts';
+import type { AssistantMessageDelta, MessageContent, Project, Run, RunEvent, RunBudget, RunPins, RunStatus, RunStatusChange, Thread } from '@omniai/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ApprovalStore } from './approval-store';
 import { iso, isoOrNull, type Row } from './rows';
 import { notifyRun } from './run-notifications';
-
 
 function toProject(r: Row): Project {
   return { id: String(r['id']), name: String(r['name']), description: String(r['description']), created_at: iso(r['created_at']) };
@@ -62,7 +50,6 @@ function toEvent(r: Row): RunEvent {
   } as RunEvent;
 }
 
-
 export interface NewRun {
   projectId: string;
   threadId: string;
@@ -77,10 +64,7 @@ export class RunStore {
   constructor(private readonly db: DataSource) {}
 
   async createProject(name: string, description: string): Promise<Project> {
-    const rows: Row[] = await this.db.query(
-      `insert into projects (id, name, description) values ($1, $2, $3) returning *`,
-      [randomUUID(), name, description],
-    );
+    const rows: Row[] = await this.db.query(`insert into projects (id, name, description) values ($1, $2, $3) returning *`, [randomUUID(), name, description]);
     return toProject(rows[0]!);
   }
 
@@ -92,10 +76,10 @@ export class RunStore {
 
   /** Projects, newest first; `visible` limits them to these ids ('all': no limit). */
   async listProjects(limit = 200, visible: 'all' | string[] = 'all'): Promise<Project[]> {
-    const rows: Row[] = await this.db.query(
-      `select * from projects where ($2::uuid[] is null or id = any($2)) order by created_at desc limit $1`,
-      [limit, visible === 'all' ? null : visible],
-    );
+    const rows: Row[] = await this.db.query(`select * from projects where ($2::uuid[] is null or id = any($2)) order by created_at desc limit $1`, [
+      limit,
+      visible === 'all' ? null : visible,
+    ]);
     return rows.map(toProject);
   }
 
@@ -105,18 +89,12 @@ export class RunStore {
   }
 
   async createThread(projectId: string, title: string): Promise<Thread> {
-    const rows: Row[] = await this.db.query(
-      `insert into threads (id, project_id, title) values ($1, $2, $3) returning *`,
-      [randomUUID(), projectId, title],
-    );
+    const rows: Row[] = await this.db.query(`insert into threads (id, project_id, title) values ($1, $2, $3) returning *`, [randomUUID(), projectId, title]);
     return toThread(rows[0]!);
   }
 
   async listThreads(projectId: string, limit = 200): Promise<Thread[]> {
-    const rows: Row[] = await this.db.query(
-      `select * from threads where project_id = $1 order by created_at desc limit $2`,
-      [projectId, limit],
-    );
+    const rows: Row[] = await this.db.query(`select * from threads where project_id = $1 order by created_at desc limit $2`, [projectId, limit]);
     return rows.map(toThread);
   }
 
@@ -131,7 +109,16 @@ export class RunStore {
     const rows: Row[] = await this.db.query(
       `insert into runs (id, project_id, thread_id, status, pins, input, retry_of, workflow_id, budget)
        values ($1, $2, $3, 'queued', $4, $5, $6, $7, $8) returning *`,
-      [id, run.projectId, run.threadId, JSON.stringify(run.pins), JSON.stringify(run.input), run.retryOf, agentRunWorkflowId(id), run.budget ? JSON.stringify(run.budget) : null],
+      [
+        id,
+        run.projectId,
+        run.threadId,
+        JSON.stringify(run.pins),
+        JSON.stringify(run.input),
+        run.retryOf,
+        agentRunWorkflowId(id),
+        run.budget ? JSON.stringify(run.budget) : null,
+      ],
     );
     return toRun(rows[0]!);
   }
@@ -154,10 +141,10 @@ export class RunStore {
 
   /** Marks a run that never reached Temporal as failed (e.g. Temporal was down when it was started). */
   async failUnstartedRun(id: string, code: string, message: string): Promise<void> {
-    await this.db.query(
-      `update runs set status = 'failed', error = $2, ended_at = now() where id = $1 and status = 'queued'`,
-      [id, JSON.stringify({ code, message })],
-    );
+    await this.db.query(`update runs set status = 'failed', error = $2, ended_at = now() where id = $1 and status = 'queued'`, [
+      id,
+      JSON.stringify({ code, message }),
+    ]);
   }
 
   /**
@@ -198,10 +185,7 @@ export class RunStore {
   }
 
   async listEvents(runId: string, fromSeq: number, limit: number): Promise<RunEvent[]> {
-    const rows: Row[] = await this.db.query(
-      `select * from run_events where run_id = $1 and seq >= $2 order by seq limit $3`,
-      [runId, fromSeq, limit],
-    );
+    const rows: Row[] = await this.db.query(`select * from run_events where run_id = $1 and seq >= $2 order by seq limit $3`, [runId, fromSeq, limit]);
     return rows.map(toEvent);
   }
 

@@ -38,7 +38,10 @@ export class ToolRegistryStore {
       [manifest.id, manifest.version, manifestHash, JSON.stringify(manifest)],
     );
     if (rows.length > 0) return;
-    const [existing]: Row[] = await this.db.query(`select manifest_hash from tool_manifests where tool_id = $1 and version = $2`, [manifest.id, manifest.version]);
+    const [existing]: Row[] = await this.db.query(`select manifest_hash from tool_manifests where tool_id = $1 and version = $2`, [
+      manifest.id,
+      manifest.version,
+    ]);
     if (existing && existing['manifest_hash'] !== manifestHash) {
       throw new Error(`tool ${manifest.id}@${manifest.version} is already registered with other content; publish a new version`);
     }

@@ -21,7 +21,11 @@ const MANIFEST: ToolManifest = {
 function reverseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reverseKeys);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverseKeys(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([k, v]) => [k, reverseKeys(v)]),
+    );
   }
   return value;
 }
@@ -44,7 +48,8 @@ function changedAt(value: unknown, path: Array<string | number>): unknown {
   for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
   const last = path[path.length - 1]!;
   const old = node[last];
-  node[last] = typeof old === 'string' ? `${old}x` : typeof old === 'number' ? old + 1 : typeof old === 'boolean' ? !old : Array.isArray(old) ? ['added'] : { added: 1 };
+  node[last] =
+    typeof old === 'string' ? `${old}x` : typeof old === 'number' ? old + 1 : typeof old === 'boolean' ? !old : Array.isArray(old) ? ['added'] : { added: 1 };
   return copy;
 }
 

@@ -15,11 +15,7 @@ export async function agentRunWorkflow(input: AgentRunInput): Promise<AgentRunRe
   const { runTool } = toolActivities();
   const started = Date.now();
 
-  const created = log.event(
-    'run_created',
-    { project_id: input.project_id, thread_id: input.thread_id, pins: input.pins, retry_of: input.retry_of },
-    SERVICE,
-  );
+  const created = log.event('run_created', { project_id: input.project_id, thread_id: input.thread_id, pins: input.pins, retry_of: input.retry_of }, SERVICE);
   const userMessage = log.event('user_message', { message_id: `${workflowInfo().workflowId}/user`, content: input.message }, input.requested_by, created);
   await append(created, userMessage);
 

@@ -59,7 +59,10 @@ describe('approval events', () => {
   });
 
   it('explains a refusal with its reason code', () => {
-    expect(refusal('denied', 'python.compute', decision({ reason: 'not now' }))).toEqual({ message: 'A reviewer denied python.compute: not now', reasonCode: 'approval_denied' });
+    expect(refusal('denied', 'python.compute', decision({ reason: 'not now' }))).toEqual({
+      message: 'A reviewer denied python.compute: not now',
+      reasonCode: 'approval_denied',
+    });
     expect(refusal('expired', 'python.compute', undefined)).toEqual({ message: 'python.compute was not approved in time.', reasonCode: 'approval_timeout' });
   });
 
@@ -79,6 +82,11 @@ describe('approval events', () => {
     } satisfies PreparedToolCall;
     const requested = approvalRequested(prepared, 'run.1', reviewer, Date.UTC(2026, 0, 1));
     expect(requested.message).toBe('python.compute waits for a reviewer: the grant asks for a reviewer');
-    expect(requested.data).toMatchObject({ approval_id: 'run.1', arguments_hash: 'h1', reason_code: 'grant_needs_approval', expires_at: '2026-01-01T00:01:00.000Z' });
+    expect(requested.data).toMatchObject({
+      approval_id: 'run.1',
+      arguments_hash: 'h1',
+      reason_code: 'grant_needs_approval',
+      expires_at: '2026-01-01T00:01:00.000Z',
+    });
   });
 });

@@ -41,7 +41,11 @@ export function listenForDecisions(): ApprovalBook {
 }
 
 /** Waits for a reviewer; deny on timeout: a call nobody approved never runs. */
-export async function waitForDecision(book: ApprovalBook, approvalId: string, timeoutS: number): Promise<{ status: ApprovalStatus; decision?: ApprovalDecisionSignal }> {
+export async function waitForDecision(
+  book: ApprovalBook,
+  approvalId: string,
+  timeoutS: number,
+): Promise<{ status: ApprovalStatus; decision?: ApprovalDecisionSignal }> {
   const answered = await condition(() => book.isDecided(approvalId), timeoutS * 1000);
   const decision = book.settle(approvalId);
   return { status: approvalStatus(answered, decision), decision };
@@ -73,7 +77,12 @@ export function approvalRequested(prepared: PreparedToolCall, approvalId: string
 }
 
 /** The `approval_decided` system event (an expiry included). */
-export function approvalDecided(approvalId: string, status: ApprovalStatus, d: ApprovalDecisionSignal | undefined, timeoutS: number): RunEventPayload<'system_event'> {
+export function approvalDecided(
+  approvalId: string,
+  status: ApprovalStatus,
+  d: ApprovalDecisionSignal | undefined,
+  timeoutS: number,
+): RunEventPayload<'system_event'> {
   const by = d ? `${d.decided_by.id}${d.reason ? `: ${d.reason}` : '.'}` : '';
   return {
     type: 'approval_decided',
@@ -83,7 +92,11 @@ export function approvalDecided(approvalId: string, status: ApprovalStatus, d: A
 }
 
 /** Why a call that was not approved does not run: the `policy_denied` message and reason code. */
-export function refusal(status: Exclude<ApprovalStatus, 'approved'>, toolId: string, d: ApprovalDecisionSignal | undefined): { message: string; reasonCode: string } {
+export function refusal(
+  status: Exclude<ApprovalStatus, 'approved'>,
+  toolId: string,
+  d: ApprovalDecisionSignal | undefined,
+): { message: string; reasonCode: string } {
   return status === 'denied'
     ? { message: `A reviewer denied ${toolId}${d?.reason ? `: ${d.reason}` : '.'}`, reasonCode: 'approval_denied' }
     : { message: `${toolId} was not approved in time.`, reasonCode: 'approval_timeout' };

@@ -39,7 +39,12 @@ export class BudgetGuard {
 
   /** Records the overrun, fails the run, and returns the failure to throw (the workflow's catch passes it through). */
   private async overBudget(limit: BudgetLimit, max: number, used: number, causedBy?: RunEvent): Promise<ApplicationFailure> {
-    const notice = this.log.event('system_event', { type: 'budget_exceeded', message: describeOverrun({ limit, max, used }), data: { limit, max, used } }, SERVICE, causedBy);
+    const notice = this.log.event(
+      'system_event',
+      { type: 'budget_exceeded', message: describeOverrun({ limit, max, used }), data: { limit, max, used } },
+      SERVICE,
+      causedBy,
+    );
     await this.append(notice, this.log.event('run_failed', { code: 'E_BUDGET_EXCEEDED', message: `${limitName(limit)} budget exceeded` }, SERVICE, notice));
     return ApplicationFailure.nonRetryable(`run stopped: ${limit} budget exceeded`, BUDGET_EXCEEDED);
   }
@@ -100,7 +105,12 @@ export class BudgetGuard {
 
   // Pausing: record why, wait for an operator's resume signal (a cancel ends the wait), record who resumed and how.
   private async pauseOn(over: Overrun, causedBy?: RunEvent, pending: RunEvent[] = []): Promise<void> {
-    const notice = this.log.event('system_event', { type: 'budget_exceeded', message: describeOverrun(over), data: { ...over, action: 'pause' } }, SERVICE, causedBy);
+    const notice = this.log.event(
+      'system_event',
+      { type: 'budget_exceeded', message: describeOverrun(over), data: { ...over, action: 'pause' } },
+      SERVICE,
+      causedBy,
+    );
     const pausedEvent = this.log.event(
       'system_event',
       { type: 'paused', message: 'Paused until an operator resumes the run with a new budget, or cancels it.', data: { limit: over.limit } },
@@ -115,7 +125,12 @@ export class BudgetGuard {
     this.pausedMs += Date.now() - since;
     this.budget = budgetAfterResume(this.budget, request, over.limit);
     await this.append(
-      this.log.event('system_event', { type: 'resumed', message: resumedMessage(request), data: { budget: this.budget, paused_ms: Date.now() - since } }, request.resumed_by, pausedEvent),
+      this.log.event(
+        'system_event',
+        { type: 'resumed', message: resumedMessage(request), data: { budget: this.budget, paused_ms: Date.now() - since } },
+        request.resumed_by,
+        pausedEvent,
+      ),
     );
   }
 }

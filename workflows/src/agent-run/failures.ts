@@ -27,7 +27,10 @@ export function partialReply(err: unknown): { content: MessageContent; usage: To
 }
 
 /** How the run ends on an error: a budget stop passes through, a cancel and any other failure are recorded first. */
-export async function endOnError(err: unknown, run: { input: AgentRunInput; log: RunLog; append: Append; messageId: string; userMessage: RunEvent }): Promise<unknown> {
+export async function endOnError(
+  err: unknown,
+  run: { input: AgentRunInput; log: RunLog; append: Append; messageId: string; userMessage: RunEvent },
+): Promise<unknown> {
   if (err instanceof ApplicationFailure && err.type === BUDGET_EXCEEDED) return err;
   const { input, log, append } = run;
   if (isCancellation(err)) {

@@ -28,7 +28,13 @@ export async function runToolStep(run: ToolStepContext, toolCall: ToolCall, assi
   });
   const callEvent = log.event(
     'tool_call',
-    { call_id: prepared.call_id, tool_id: prepared.tool_id, tool_version: prepared.tool_version, manifest_hash: prepared.manifest_hash, arguments: prepared.arguments },
+    {
+      call_id: prepared.call_id,
+      tool_id: prepared.tool_id,
+      tool_version: prepared.tool_version,
+      manifest_hash: prepared.manifest_hash,
+      arguments: prepared.arguments,
+    },
     AGENT,
     assistant,
   );
@@ -58,7 +64,12 @@ export async function runToolStep(run: ToolStepContext, toolCall: ToolCall, assi
     run.approvals.expect(approvalId, prepared.arguments_hash);
     await append(callEvent, requested);
     const { status, decision } = await waitForDecision(run.approvals, approvalId, prepared.approval_timeout_s);
-    const decided = log.event('system_event', approvalDecided(approvalId, status, decision, prepared.approval_timeout_s), decision?.decided_by ?? SERVICE, requested);
+    const decided = log.event(
+      'system_event',
+      approvalDecided(approvalId, status, decision, prepared.approval_timeout_s),
+      decision?.decided_by ?? SERVICE,
+      requested,
+    );
     if (status !== 'approved') {
       const why = refusal(status, prepared.tool_id, decision);
       const [notice, error] = denied(why.message, why.reasonCode, decided);

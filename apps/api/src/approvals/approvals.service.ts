@@ -43,7 +43,10 @@ export class ApprovalsService {
     const entry = { approvalId: id, decision: body.decision, reason: body.reason ?? null, decidedBy: decider.id, argumentsHash: body.arguments_hash };
     if (body.arguments_hash !== approval.arguments_hash) {
       await this.approvals.record({ ...entry, outcome: 'refused' });
-      throw new ApiException('E_APPROVAL_MISMATCH', 'This decision names other arguments than the call waiting for approval; reload the approval and decide again.');
+      throw new ApiException(
+        'E_APPROVAL_MISMATCH',
+        'This decision names other arguments than the call waiting for approval; reload the approval and decide again.',
+      );
     }
     if (approval.status === 'pending') {
       const rule = approvalRuleFor(await this.policies.get(), approval.project_id);

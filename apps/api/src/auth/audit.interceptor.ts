@@ -23,7 +23,13 @@ export class AuditInterceptor implements NestInterceptor {
     return next.handle().pipe(
       mergeMap((result) => {
         const actor = actorOf(req);
-        const entry = { actorUserId: actor.user.id, actorEmail: actor.user.email, action: `admin.${route.operationId}`, target: req.url.split('?')[0]!, ip: req.ip };
+        const entry = {
+          actorUserId: actor.user.id,
+          actorEmail: actor.user.email,
+          action: `admin.${route.operationId}`,
+          target: req.url.split('?')[0]!,
+          ip: req.ip,
+        };
         return from(this.identity.audit(entry).then(() => result));
       }),
     );

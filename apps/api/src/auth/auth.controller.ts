@@ -22,7 +22,11 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(200)
-  login(@Body(new ZodPipe(LoginRequest)) body: LoginRequest, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SessionInfo> {
+  login(
+    @Body(new ZodPipe(LoginRequest)) body: LoginRequest,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SessionInfo> {
     this.limit(req, reply);
     return this.auth.login(body, req, reply);
   }
@@ -39,7 +43,11 @@ export class AuthController {
   }
 
   @Get('invites/:token')
-  invite(@Param('token', new ZodPipe(InviteToken)) token: string, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<InviteInfo> {
+  invite(
+    @Param('token', new ZodPipe(InviteToken)) token: string,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<InviteInfo> {
     this.limit(req, reply);
     return this.auth.inviteInfo(token);
   }

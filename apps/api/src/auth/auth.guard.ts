@@ -14,7 +14,6 @@ import { routeOf } from './route-table';
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const PUBLIC_LANE_PREFIX = '/v1/public/';
 
-
 /**
  * The one global guard (D31), deny by default: a route answers only if `API_ROUTES` lists it; `public` routes need
  * nothing; every other route needs a live session (UI lane) or bearer token (`/v1/public/*`), the CSRF header on UI
@@ -59,7 +58,8 @@ export class AuthGuard implements CanActivate {
   }
 
   private async uiLane(req: FastifyRequest): Promise<Actor> {
-    if (bearerOf(req) !== null) throw new ApiException('E_AUTH_REQUIRED', `Bearer tokens are accepted only under ${PUBLIC_LANE_PREFIX}; sign in for this route.`);
+    if (bearerOf(req) !== null)
+      throw new ApiException('E_AUTH_REQUIRED', `Bearer tokens are accepted only under ${PUBLIC_LANE_PREFIX}; sign in for this route.`);
     const actor = await this.auth.sessionActor(req);
     if (!actor) throw new ApiException('E_AUTH_REQUIRED', 'Sign in first.');
     if (!this.origins.allows(req)) throw new ApiException('E_AUTH_FORBIDDEN', 'Requests from this origin are not allowed.');

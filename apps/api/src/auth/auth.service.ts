@@ -55,7 +55,14 @@ export class AuthService {
     const session = await this.identity.liveSession(idHash, this.config.sessionIdleMs);
     if (!session) return null;
     const { passwordHash: _, ...user } = session.user;
-    return { user, via: 'session', sessionIdHash: idHash, csrfToken: session.csrfToken, sessionExpiresAt: session.expiresAt, projects: projectsOf(user, session.memberships) };
+    return {
+      user,
+      via: 'session',
+      sessionIdHash: idHash,
+      csrfToken: session.csrfToken,
+      sessionExpiresAt: session.expiresAt,
+      projects: projectsOf(user, session.memberships),
+    };
   }
 
   /** The bearer token of the request, if it is live. */
@@ -81,8 +88,18 @@ export class AuthService {
     const id = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.config.sessionTtlMs);
-    await this.identity.createSession({ idHash: secretHash(id), userId: user.id, csrfToken, expiresAt, ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
-    void reply.header('set-cookie', serializeCookie(this.sessionCookie, id, { httpOnly: true, secure: this.config.secureCookies, maxAgeSeconds: this.config.sessionTtlMs / 1000 }));
+    await this.identity.createSession({
+      idHash: secretHash(id),
+      userId: user.id,
+      csrfToken,
+      expiresAt,
+      ip: req.ip,
+      userAgent: req.headers['user-agent'] ?? null,
+    });
+    void reply.header(
+      'set-cookie',
+      serializeCookie(this.sessionCookie, id, { httpOnly: true, secure: this.config.secureCookies, maxAgeSeconds: this.config.sessionTtlMs / 1000 }),
+    );
     const { passwordHash: _, ...pub } = user;
     return { user: pub, memberships: await this.identity.memberships(user.id), csrf_token: csrfToken, expires_at: expiresAt.toISOString() };
   }

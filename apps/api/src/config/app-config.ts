@@ -12,7 +12,11 @@ const ApiEnv = z.object({
   TEMPORAL_UI_URL: z.string().optional(),
   DOCKER_HOST: z.string().optional(),
   OMNI_CONSOLE_DIR: z.string().optional(),
-  OMNI_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  OMNI_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
   OMNI_CORS_ORIGINS: z.string().default(''),
   OMNI_SECRETS_KEY: z.string().min(1, 'OMNI_SECRETS_KEY (base64, 32 bytes) is required; npm start generates one in .data/secrets.key'),
   OMNI_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
@@ -24,7 +28,10 @@ const ApiEnv = z.object({
   /** The first admin, created when there are no users. Without a password, the API prints a one-time link instead. */
   OMNI_ADMIN_EMAIL: z.string().default('admin@localhost'),
   OMNI_ADMIN_PASSWORD: z.string().min(12, 'OMNI_ADMIN_PASSWORD needs at least 12 characters').optional(),
-  OMNI_SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 7),
+  OMNI_SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .default(24 * 7),
   OMNI_SESSION_IDLE_HOURS: z.coerce.number().positive().default(24),
   /** Requests per minute: per session on the UI lane, per token on the public lane, per address for sign-in attempts. */
   OMNI_RATE_LIMIT_UI: z.coerce.number().int().positive().default(1200),
@@ -71,7 +78,9 @@ export class AppConfig {
     this.dockerHost = env.DOCKER_HOST;
     this.consoleDir = env.OMNI_CONSOLE_DIR;
     this.bodyLimitBytes = env.OMNI_BODY_LIMIT_BYTES;
-    this.corsOrigins = env.OMNI_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+    this.corsOrigins = env.OMNI_CORS_ORIGINS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     this.sseHeartbeatMs = env.OMNI_SSE_HEARTBEAT_MS;
     this.secretsKey = env.OMNI_SECRETS_KEY;
     const levels = ['error', 'warn', 'log', 'debug'] as const;
@@ -84,7 +93,11 @@ export class AppConfig {
     this.sessionTtlMs = env.OMNI_SESSION_TTL_HOURS * 3_600_000;
     this.sessionIdleMs = env.OMNI_SESSION_IDLE_HOURS * 3_600_000;
     this.rateLimits = { ui: env.OMNI_RATE_LIMIT_UI, public: env.OMNI_RATE_LIMIT_PUBLIC, login: env.OMNI_RATE_LIMIT_LOGIN };
-    this.disabledFeatures = new Set(env.OMNI_DISABLED_FEATURES.split(',').map((s) => s.trim()).filter(Boolean));
+    this.disabledFeatures = new Set(
+      env.OMNI_DISABLED_FEATURES.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
   }
 
   static fromEnv(env: NodeJS.ProcessEnv = process.env, version = '0.1.0'): AppConfig {

@@ -53,7 +53,11 @@ export function toErrorEnvelope(error: unknown, requestId: string): { status: nu
   if (code) {
     // Fastify's own client errors (bad JSON, unsupported media type) carry a safe message and an FST_ code.
     const message = e.code?.startsWith('FST_') && e.message ? e.message : (SAFE_MESSAGES[code] ?? e.message ?? code);
-    return { status: ERROR_HTTP_STATUS[code] === status ? status : ERROR_HTTP_STATUS[code], body: { error: { code, message, request_id: requestId } }, internal: false };
+    return {
+      status: ERROR_HTTP_STATUS[code] === status ? status : ERROR_HTTP_STATUS[code],
+      body: { error: { code, message, request_id: requestId } },
+      internal: false,
+    };
   }
   return {
     status: 500,

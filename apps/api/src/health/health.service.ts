@@ -35,7 +35,10 @@ const round = (ms: number) => Math.round(ms * 10) / 10;
 // Driver errors can carry connection strings; keep the first line and strip anything URL-shaped with credentials.
 function userSafe(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
-  return text.split('\n')[0]!.replace(/\b[a-z]+:\/\/[^\s@/]+@/gi, '<redacted>@').slice(0, 200);
+  return text
+    .split('\n')[0]!
+    .replace(/\b[a-z]+:\/\/[^\s@/]+@/gi, '<redacted>@')
+    .slice(0, 200);
 }
 
 @Injectable()

@@ -21,10 +21,12 @@ export class IdentityService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const { email, password } = this.config.admin;
     if ((await this.identity.countUsers()) === 0) {
-      await this.identity.createUser({ email, displayName: 'Admin', role: 'admin', passwordHash: password ? await hashPassword(password) : null }).catch(async (err: unknown) => {
-        // Another API process created it at the same moment.
-        if ((await this.identity.userByEmail(email)) === null) throw err;
-      });
+      await this.identity
+        .createUser({ email, displayName: 'Admin', role: 'admin', passwordHash: password ? await hashPassword(password) : null })
+        .catch(async (err: unknown) => {
+          // Another API process created it at the same moment.
+          if ((await this.identity.userByEmail(email)) === null) throw err;
+        });
       await this.identity.audit({ action: 'user.bootstrap_admin', target: email });
     }
     let admin = await this.identity.userByEmail(email);
@@ -38,7 +40,14 @@ export class IdentityService implements OnApplicationBootstrap {
       // Until the admin has a password, every start replaces the link (only its hash is kept, so it cannot be reprinted).
       await this.identity.revokeInvitesFor(email);
       const token = newSecret(INVITE_PREFIX);
-      await this.identity.createInvite({ tokenHash: secretHash(token), email, role: 'admin', projects: [], createdBy: null, expiresAt: new Date(Date.now() + 24 * 3_600_000) });
+      await this.identity.createInvite({
+        tokenHash: secretHash(token),
+        email,
+        role: 'admin',
+        projects: [],
+        createdBy: null,
+        expiresAt: new Date(Date.now() + 24 * 3_600_000),
+      });
       // The one line the operator needs on first start; npm start repeats it in its banner.
       console.log(`one-time admin sign-in link (valid 24 h): ${this.config.publicUrl}/invite/${token}`);
     }
@@ -57,7 +66,14 @@ export class IdentityService implements OnApplicationBootstrap {
       createdBy: actor.user.id,
       expiresAt: new Date(Date.now() + body.expires_in_hours * 3_600_000),
     });
-    await this.identity.audit({ actorUserId: actor.user.id, actorEmail: actor.user.email, action: 'user.invited', target: body.email, ip, detail: { role: body.role, projects: body.projects } });
+    await this.identity.audit({
+      actorUserId: actor.user.id,
+      actorEmail: actor.user.email,
+      action: 'user.invited',
+      target: body.email,
+      ip,
+      detail: { role: body.role, projects: body.projects },
+    });
     return { invite, token, path: `/invite/${token}` };
   }
 
@@ -72,7 +88,14 @@ export class IdentityService implements OnApplicationBootstrap {
       scopes: [...new Set(body.scopes)],
       expiresAt: new Date(Date.now() + body.expires_in_days * 86_400_000),
     });
-    await this.identity.audit({ actorUserId: actor.user.id, actorEmail: actor.user.email, action: 'token.created', target: token.id, ip, detail: { name: token.name, scopes: token.scopes } });
+    await this.identity.audit({
+      actorUserId: actor.user.id,
+      actorEmail: actor.user.email,
+      action: 'token.created',
+      target: token.id,
+      ip,
+      detail: { name: token.name, scopes: token.scopes },
+    });
     return { token, secret };
   }
 

@@ -41,11 +41,19 @@ export class UsersController {
     const before = await this.identity.userById(userId);
     if (!before) throw new ApiException('E_NOT_FOUND', `No user ${userId}.`);
     const losesAdmin = before.role === 'admin' && !before.disabled && ((body.role !== undefined && body.role !== 'admin') || body.disabled === true);
-    if (losesAdmin && (await this.identity.countActiveAdmins()) <= 1) throw new ApiException('E_CONFLICT', 'This would leave the workspace without an enabled admin.');
+    if (losesAdmin && (await this.identity.countActiveAdmins()) <= 1)
+      throw new ApiException('E_CONFLICT', 'This would leave the workspace without an enabled admin.');
     const after = (await this.identity.updateUser(userId, body))!;
     // A disabled user, or one whose role changed, signs in again: nothing keeps acting on the old role.
     if (body.disabled === true || (body.role !== undefined && body.role !== before.role)) await this.identity.revokeSessionsOf(userId);
-    await this.identity.audit({ actorUserId: actor.user.id, actorEmail: actor.user.email, action: 'user.updated', target: before.email, ip: req.ip, detail: { ...body } });
+    await this.identity.audit({
+      actorUserId: actor.user.id,
+      actorEmail: actor.user.email,
+      action: 'user.updated',
+      target: before.email,
+      ip: req.ip,
+      detail: { ...body },
+    });
     const { passwordHash: _, ...user } = after;
     return user;
   }
@@ -57,7 +65,11 @@ export class UsersController {
 
   @Post('invites')
   @HttpCode(201)
-  createInvite(@Body(new ZodPipe(CreateInviteRequest)) body: CreateInviteRequest, @CurrentActor() actor: Actor, @Req() req: FastifyRequest): Promise<CreatedInvite> {
+  createInvite(
+    @Body(new ZodPipe(CreateInviteRequest)) body: CreateInviteRequest,
+    @CurrentActor() actor: Actor,
+    @Req() req: FastifyRequest,
+  ): Promise<CreatedInvite> {
     return this.identityService.createInvite(body, actor, req.ip);
   }
 
@@ -85,7 +97,14 @@ export class UsersController {
     const user = await this.identity.userById(userId);
     if (!user || !(await this.identity.projectExists(projectId))) throw new ApiException('E_NOT_FOUND', 'No such project or user.');
     await this.identity.putMember(projectId, userId, body.role);
-    await this.identity.audit({ actorUserId: actor.user.id, actorEmail: actor.user.email, action: 'project.member_set', target: `${projectId}/${user.email}`, ip: req.ip, detail: { role: body.role } });
+    await this.identity.audit({
+      actorUserId: actor.user.id,
+      actorEmail: actor.user.email,
+      action: 'project.member_set',
+      target: `${projectId}/${user.email}`,
+      ip: req.ip,
+      detail: { role: body.role },
+    });
     return { project_id: projectId, user_id: userId, email: user.email, display_name: user.display_name, role: body.role };
   }
 
@@ -98,11 +117,19 @@ export class UsersController {
     @Req() req: FastifyRequest,
   ): Promise<void> {
     if (!(await this.identity.removeMember(projectId, userId))) throw new ApiException('E_NOT_FOUND', 'No such membership.');
-    await this.identity.audit({ actorUserId: actor.user.id, actorEmail: actor.user.email, action: 'project.member_removed', target: `${projectId}/${userId}`, ip: req.ip });
+    await this.identity.audit({
+      actorUserId: actor.user.id,
+      actorEmail: actor.user.email,
+      action: 'project.member_removed',
+      target: `${projectId}/${userId}`,
+      ip: req.ip,
+    });
   }
 
   @Get('audit')
   async audit(@Query(new ZodPipe(AuditQuery)) q: AuditQuery): Promise<{ items: AuditEvent[] }> {
-    return { items: await this.identity.listAudit({ limit: q.limit, ...(q.action ? { action: q.action } : {}), ...(q.before_id ? { beforeId: q.before_id } : {}) }) };
+    return {
+      items: await this.identity.listAudit({ limit: q.limit, ...(q.action ? { action: q.action } : {}), ...(q.before_id ? { beforeId: q.before_id } : {}) }),
+    };
   }
 }

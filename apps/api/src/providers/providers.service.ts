@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { type CreateProviderRequest, PROVIDER_PRESETS, type ProviderConfig, type ProviderPresetInfo, presetById, toProviderPresetInfo } from '@omniai/contracts';
+import {
+  type CreateProviderRequest,
+  PROVIDER_PRESETS,
+  type ProviderConfig,
+  type ProviderPresetInfo,
+  presetById,
+  toProviderPresetInfo,
+} from '@omniai/contracts';
 import { ProviderConfigStore, RunStore, type StoredProviderConfig } from '@omniai/store';
 import { ApiException } from '../errors/api.exception';
 

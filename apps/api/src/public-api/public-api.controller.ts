@@ -36,7 +36,11 @@ export class PublicApiController {
 
   @Post('threads/:threadId/runs')
   @HttpCode(201)
-  start(@Param('threadId', new ZodPipe(IdParam)) threadId: string, @Body(new ZodPipe(StartRunRequest)) body: StartRunRequest, @CurrentActor() actor: Actor): Promise<Run> {
+  start(
+    @Param('threadId', new ZodPipe(IdParam)) threadId: string,
+    @Body(new ZodPipe(StartRunRequest)) body: StartRunRequest,
+    @CurrentActor() actor: Actor,
+  ): Promise<Run> {
     return this.runs.start(threadId, body, runActor(actor));
   }
 
@@ -61,7 +65,10 @@ export class PublicApiController {
   }
 
   @Get('runs/:runId/events')
-  events(@Param('runId', new ZodPipe(IdParam)) runId: string, @Query(new ZodPipe(EventsQuery)) query: EventsQuery): Promise<{ items: RunEvent[]; next_from_seq: number; has_more: boolean }> {
+  events(
+    @Param('runId', new ZodPipe(IdParam)) runId: string,
+    @Query(new ZodPipe(EventsQuery)) query: EventsQuery,
+  ): Promise<{ items: RunEvent[]; next_from_seq: number; has_more: boolean }> {
     return this.runs.events(runId, query.from_seq, query.limit);
   }
 }

@@ -15,7 +15,11 @@ export class RunsController {
 
   @Post('threads/:threadId/runs')
   @HttpCode(201)
-  start(@Param('threadId', new ZodPipe(IdParam)) threadId: string, @Body(new ZodPipe(StartRunRequest)) body: StartRunRequest, @CurrentActor() actor: Actor): Promise<Run> {
+  start(
+    @Param('threadId', new ZodPipe(IdParam)) threadId: string,
+    @Body(new ZodPipe(StartRunRequest)) body: StartRunRequest,
+    @CurrentActor() actor: Actor,
+  ): Promise<Run> {
     return this.runs.start(threadId, body, runActor(actor));
   }
 

@@ -54,11 +54,16 @@ export class RunsService {
     const tools = body.pins?.tools ?? (await this.tools.resolveForProject(thread.project_id));
     for (const [i, t] of (body.pins?.tools ?? []).entries()) {
       if ((await this.tools.get(t.id, t.version))?.manifest_hash !== t.manifest_hash) {
-        throw new ApiException('E_VALIDATION', `Tool ${t.id}@${t.version} with that manifest hash is not registered.`, [{ path: `pins.tools.${i}`, message: 'not registered' }]);
+        throw new ApiException('E_VALIDATION', `Tool ${t.id}@${t.version} with that manifest hash is not registered.`, [
+          { path: `pins.tools.${i}`, message: 'not registered' },
+        ]);
       }
     }
     const pins = { ...DEFAULT_PINS, ...body.pins, params, tools };
-    return this.launch({ projectId: thread.project_id, threadId, pins, input: await this.artifacts.claimCheckText(body.message), retryOf: null, budget: body.budget ?? null }, requestedBy);
+    return this.launch(
+      { projectId: thread.project_id, threadId, pins, input: await this.artifacts.claimCheckText(body.message), retryOf: null, budget: body.budget ?? null },
+      requestedBy,
+    );
   }
 
   async cancel(runId: string): Promise<Run> {

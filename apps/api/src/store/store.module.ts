@@ -1,5 +1,18 @@
 import { Module } from '@nestjs/common';
-import { ApprovalStore, ArtifactStore, IdentityStore, McpServerStore, OpenApiSpecStore, PolicyStore, PriceStore, ProviderConfigStore, RunStore, SecretBox, ToolRegistryStore, parseMasterKey } from '@omniai/store';
+import {
+  ApprovalStore,
+  ArtifactStore,
+  IdentityStore,
+  McpServerStore,
+  OpenApiSpecStore,
+  PolicyStore,
+  PriceStore,
+  ProviderConfigStore,
+  RunStore,
+  SecretBox,
+  ToolRegistryStore,
+  parseMasterKey,
+} from '@omniai/store';
 import { AppConfig } from '../config/app-config';
 import { DatabaseModule } from '../database/database.module';
 import { DatabaseService } from '../database/database.service';
@@ -19,10 +32,22 @@ import { DatabaseService } from '../database/database.service';
     { provide: McpServerStore, useFactory: (db: DatabaseService) => new McpServerStore(db.dataSource), inject: [DatabaseService] },
     {
       provide: ProviderConfigStore,
-      useFactory: (db: DatabaseService, config: AppConfig) => new ProviderConfigStore(db.dataSource, new SecretBox(db.dataSource, parseMasterKey(config.secretsKey))),
+      useFactory: (db: DatabaseService, config: AppConfig) =>
+        new ProviderConfigStore(db.dataSource, new SecretBox(db.dataSource, parseMasterKey(config.secretsKey))),
       inject: [DatabaseService, AppConfig],
     },
   ],
-  exports: [IdentityStore, RunStore, ArtifactStore, ProviderConfigStore, PriceStore, ToolRegistryStore, PolicyStore, ApprovalStore, OpenApiSpecStore, McpServerStore],
+  exports: [
+    IdentityStore,
+    RunStore,
+    ArtifactStore,
+    ProviderConfigStore,
+    PriceStore,
+    ToolRegistryStore,
+    PolicyStore,
+    ApprovalStore,
+    OpenApiSpecStore,
+    McpServerStore,
+  ],
 })
 export class StoreModule {}

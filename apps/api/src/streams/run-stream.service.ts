@@ -15,7 +15,9 @@ export function resumeFrom(query: StreamQuery, lastEventId: string | undefined):
   if (lastEventId !== undefined && lastEventId.trim() !== '') {
     const last = Number(lastEventId);
     if (!Number.isInteger(last) || last < 0) {
-      throw new ApiException('E_VALIDATION', 'Last-Event-ID must be a non-negative integer (a seq).', [{ path: 'Last-Event-ID', message: 'expected an integer' }]);
+      throw new ApiException('E_VALIDATION', 'Last-Event-ID must be a non-negative integer (a seq).', [
+        { path: 'Last-Event-ID', message: 'expected an integer' },
+      ]);
     }
     return last + 1;
   }

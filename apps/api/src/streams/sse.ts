@@ -6,7 +6,12 @@ export class SseChannel {
   private closedFlag = false;
   private readonly closeHandlers: Array<() => void> = [];
 
-  constructor(request: FastifyRequest, private readonly reply: FastifyReply, heartbeatMs: number, securityHeaders: Record<string, string>) {
+  constructor(
+    request: FastifyRequest,
+    private readonly reply: FastifyReply,
+    heartbeatMs: number,
+    securityHeaders: Record<string, string>,
+  ) {
     reply.hijack();
     reply.raw.writeHead(200, {
       ...securityHeaders,

@@ -39,7 +39,10 @@ export class McpToolsService {
       listing = await this.discovery.list(url, { allowHosts: policy.egress_allow ?? [], timeoutMs: LIST_TIMEOUT_MS });
     } catch (err) {
       if (!(err instanceof ToolError)) throw err;
-      const hint = err.code === 'E_EGRESS_DENIED' ? ' (tools, and this registration, reach only hosts named in the workspace policy\'s egress_allow, at public addresses)' : '';
+      const hint =
+        err.code === 'E_EGRESS_DENIED'
+          ? " (tools, and this registration, reach only hosts named in the workspace policy's egress_allow, at public addresses)"
+          : '';
       throw new ApiException(err.code, `Cannot list the tools of the MCP server at ${new URL(url).host}: ${err.message}${hint}.`);
     }
     const server = { id: body.id, url, version: listing.server.version };
@@ -61,7 +64,8 @@ export class McpToolsService {
     }
     const ids = manifests.map((m) => m.id);
     const clash = ids.find((id, i) => ids.indexOf(id) !== i);
-    if (clash) throw new ApiException('E_VALIDATION', `Two of the server's tools would both be named ${clash}; their names differ only in case or punctuation.`);
+    if (clash)
+      throw new ApiException('E_VALIDATION', `Two of the server's tools would both be named ${clash}; their names differ only in case or punctuation.`);
     for (const m of manifests) {
       const existing = await this.registry.get(m.id, m.version);
       if (existing && existing.manifest_hash !== manifestHash(m)) {
@@ -84,15 +88,21 @@ export class McpToolsService {
   }
 }
 
-const conflict = (id: string) => new ApiException('E_CONFLICT', `Another MCP server or tool listing is already registered as "${id}"; register this one under a new id.`);
+const conflict = (id: string) =>
+  new ApiException('E_CONFLICT', `Another MCP server or tool listing is already registered as "${id}"; register this one under a new id.`);
 
 /** The runtime validates with these schemas before and after every call: one that does not compile is refused now. */
 function compiles(manifest: ToolManifest): void {
-  for (const [what, schema] of [['input', manifest.input_schema], ['output', manifest.output_schema]] as const) {
+  for (const [what, schema] of [
+    ['input', manifest.input_schema],
+    ['output', manifest.output_schema],
+  ] as const) {
     try {
       validateJson(schema, {});
     } catch (err) {
-      throw new McpToolError(`${manifest.binding.type === 'mcp_remote' ? manifest.binding.tool_name : manifest.id}: the ${what} schema cannot be used (${(err as Error).message.slice(0, 200)})`);
+      throw new McpToolError(
+        `${manifest.binding.type === 'mcp_remote' ? manifest.binding.tool_name : manifest.id}: the ${what} schema cannot be used (${(err as Error).message.slice(0, 200)})`,
+      );
     }
   }
 }

@@ -38,7 +38,11 @@ export class OpenApiToolsService {
     }
     const ids = manifests.map((m) => m.id);
     const clash = ids.find((id, i) => ids.indexOf(id) !== i);
-    if (clash) throw new ApiException('E_VALIDATION', `Two operations would both be named ${clash}; give them operationIds that differ in more than case or punctuation.`);
+    if (clash)
+      throw new ApiException(
+        'E_VALIDATION',
+        `Two operations would both be named ${clash}; give them operationIds that differ in more than case or punctuation.`,
+      );
     for (const m of manifests) {
       const existing = await this.registry.get(m.id, m.version);
       if (existing && existing.manifest_hash !== manifestHash(m)) {
@@ -49,7 +53,8 @@ export class OpenApiToolsService {
     try {
       stored = await this.specs.put(body.id, spec);
     } catch (err) {
-      if (err instanceof OpenApiSpecConflict) throw new ApiException('E_CONFLICT', `Another OpenAPI document is already registered as "${body.id}"; register this one under a new id.`);
+      if (err instanceof OpenApiSpecConflict)
+        throw new ApiException('E_CONFLICT', `Another OpenAPI document is already registered as "${body.id}"; register this one under a new id.`);
       throw err;
     }
     const tools: RegisteredTool[] = [];

@@ -36,9 +36,9 @@ export async function openSse(url: string, headers: Record<string, string> = {})
           let isComment = true;
           for (const line of block.split('\n')) {
             if (line.startsWith(':')) comments.push(line.slice(1).trim());
-            else if (line.startsWith('id: ')) (frame.id = line.slice(4)), (isComment = false);
-            else if (line.startsWith('event: ')) (frame.event = line.slice(7)), (isComment = false);
-            else if (line.startsWith('data: ')) (frame.data = JSON.parse(line.slice(6))), (isComment = false);
+            else if (line.startsWith('id: ')) ((frame.id = line.slice(4)), (isComment = false));
+            else if (line.startsWith('event: ')) ((frame.event = line.slice(7)), (isComment = false));
+            else if (line.startsWith('data: ')) ((frame.data = JSON.parse(line.slice(6))), (isComment = false));
             else if (line.startsWith('retry: ')) isComment = true;
           }
           if (isComment || !frame.event) continue;

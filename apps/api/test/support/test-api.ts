@@ -65,7 +65,10 @@ export interface TestApi extends ApiClient {
   /** Signs in as someone else. */
   as(email: string, password: string): Promise<ApiClient>;
   /** Invites a user with `role` (and memberships), accepts the invite and answers them signed in. */
-  newUser(role: 'admin' | 'operator' | 'reviewer' | 'viewer', projects?: Array<{ project_id: string; role: 'operator' | 'reviewer' | 'viewer' }>): Promise<ApiClient>;
+  newUser(
+    role: 'admin' | 'operator' | 'reviewer' | 'viewer',
+    projects?: Array<{ project_id: string; role: 'operator' | 'reviewer' | 'viewer' }>,
+  ): Promise<ApiClient>;
   /** A request with no credentials at all. */
   anon(method: string, path: string, init?: { body?: unknown; headers?: Record<string, string> }): Promise<Answer>;
   close(): Promise<void>;
@@ -99,7 +102,10 @@ export async function startTestApi(env: Record<string, string>): Promise<TestApi
       const invite = await admin.post('/v1/invites', { email, role, projects });
       if (invite.status !== 201) throw new Error(`invite failed: ${invite.status} ${JSON.stringify(invite.body)}`);
       const password = `password-of-${email}`;
-      return client(url, await request(`${url}/v1/auth/invites/${invite.body.token}/accept`, 'POST', { body: { display_name: email.split('@')[0], password } }));
+      return client(
+        url,
+        await request(`${url}/v1/auth/invites/${invite.body.token}/accept`, 'POST', { body: { display_name: email.split('@')[0], password } }),
+      );
     },
     anon: (method, path, init) => request(`${url}${path}`, method, init),
     close: () => app.close(),

@@ -15,29 +15,50 @@ import { ThemeService } from './core/theme.service';
     <a class="skip-link" href="#main">Skip to content</a>
     <header class="topbar">
       <a class="brand" routerLink="/" data-testid="brand">
-        <svg viewBox="0 0 32 32" aria-hidden="true"><rect width="32" height="32" rx="8" /><circle cx="16" cy="16" r="7" /></svg>
+        <svg viewBox="0 0 32 32" aria-hidden="true">
+          <rect width="32" height="32" rx="8" />
+          <circle cx="16" cy="16" r="7" />
+        </svg>
         OmniAI
       </a>
       <span class="conn" [attr.data-state]="metaStore.connection()" data-testid="connection-state">
         <span class="dot"></span>
         @switch (metaStore.connection()) {
-          @case ('online') { {{ metaStore.healthy() ? 'All systems healthy' : 'Degraded' }} }
-          @case ('offline') { API unreachable }
-          @default { Connecting… }
+          @case ('online') {
+            {{ metaStore.healthy() ? 'All systems healthy' : 'Degraded' }}
+          }
+          @case ('offline') {
+            API unreachable
+          }
+          @default {
+            Connecting…
+          }
         }
       </span>
       <span class="spacer"></span>
       @if (metaStore.meta(); as meta) {
         <span class="version" data-testid="version">v{{ meta.version }}</span>
       }
-      <button type="button" class="icon-btn" (click)="theme.toggle()" data-testid="theme-toggle"
-              [attr.aria-label]="theme.theme() === 'dark' ? 'Switch to light theme' : 'Switch to dark theme'">
+      <button
+        type="button"
+        class="icon-btn"
+        (click)="theme.toggle()"
+        data-testid="theme-toggle"
+        [attr.aria-label]="theme.theme() === 'dark' ? 'Switch to light theme' : 'Switch to dark theme'"
+      >
         {{ theme.theme() === 'dark' ? '☀' : '☾' }}
       </button>
       @if (session.user(); as user) {
         <div class="user-menu">
-          <button type="button" class="user-btn" (click)="menuOpen.set(!menuOpen())" [attr.aria-expanded]="menuOpen()" aria-controls="user-menu-panel"
-                  aria-haspopup="true" data-testid="user-menu">
+          <button
+            type="button"
+            class="user-btn"
+            (click)="menuOpen.set(!menuOpen())"
+            [attr.aria-expanded]="menuOpen()"
+            aria-controls="user-menu-panel"
+            aria-haspopup="true"
+            data-testid="user-menu"
+          >
             <span class="avatar" aria-hidden="true">{{ initial() }}</span>
             <span class="who">
               <span class="email" data-testid="user-menu-email">{{ user.email }}</span>
@@ -67,7 +88,9 @@ import { ThemeService } from './core/theme.service';
             <a routerLink="/approvals" routerLinkActive="active" data-testid="nav-approvals">
               Approvals
               @if (approvals.count(); as n) {
-                <span class="nav-badge" data-testid="nav-approvals-badge" [attr.aria-label]="n + (approvals.more() ? ' or more' : '') + ' pending'">{{ approvals.more() ? '99+' : n }}</span>
+                <span class="nav-badge" data-testid="nav-approvals-badge" [attr.aria-label]="n + (approvals.more() ? ' or more' : '') + ' pending'">{{
+                  approvals.more() ? '99+' : n
+                }}</span>
               }
             </a>
           }

@@ -32,7 +32,8 @@ export async function stepMessages(artifacts: ArtifactStore, steps: RunEvent[]):
       const call: ToolCall = { id: e.payload.call_id, name: toolFunctionName(e.payload.tool_id), arguments: await jsonText(artifacts, e.payload.arguments) };
       if (last?.role === 'assistant') last.tool_calls = [...(last.tool_calls ?? []), call];
     } else if (e.kind === 'tool_result') messages.push({ role: 'tool', tool_call_id: e.payload.call_id, content: await jsonText(artifacts, e.payload.result) });
-    else if (e.kind === 'tool_error') messages.push({ role: 'tool', tool_call_id: e.payload.call_id, content: `error ${e.payload.code}: ${e.payload.message}` });
+    else if (e.kind === 'tool_error')
+      messages.push({ role: 'tool', tool_call_id: e.payload.call_id, content: `error ${e.payload.code}: ${e.payload.message}` });
   }
   return messages;
 }
@@ -106,7 +107,9 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
       } catch (err) {
         if (ctx.cancellationSignal.aborted) {
           // The partial reply travels back as the cancellation's details: the workflow keeps it, marked as partial.
-          const partial = text ? { content: await waitForDatabase(() => deps.artifacts.claimCheckText(text)), usage: { ...usage, output_tokens: index } } : null;
+          const partial = text
+            ? { content: await waitForDatabase(() => deps.artifacts.claimCheckText(text)), usage: { ...usage, output_tokens: index } }
+            : null;
           throw new CancelledFailure('the run was cancelled', [partial]);
         }
         if (err instanceof ProviderError) {

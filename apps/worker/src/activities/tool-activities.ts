@@ -83,7 +83,12 @@ export function createRunToolActivities(deps: ToolActivityDeps): RunToolActiviti
       const entry = await waitForDatabase(() => deps.catalog.resolve(tool_id, tool_version));
       if (!entry) return fail('E_TOOL_FAILED', `This worker cannot run ${tool_id}@${tool_version}.`);
       const policy = await waitForDatabase(() => deps.policies.get());
-      const decision = evaluatePolicy({ tool: entry.manifest, policy, subject: { project_id, user_id: requested_by.id }, approval: approved ? 'approved' : 'none' });
+      const decision = evaluatePolicy({
+        tool: entry.manifest,
+        policy,
+        subject: { project_id, user_id: requested_by.id },
+        approval: approved ? 'approved' : 'none',
+      });
       if (decision.decision !== 'allow') return fail('E_POLICY_DENIED', decision.reason);
       const input = await waitForDatabase(() => deps.artifacts.redeem(stored as ClaimChecked));
       const idempotency_key = `${run_id}/${call_id}`;

@@ -50,7 +50,12 @@ export async function startTestWorker(databaseUrl: string, options: TestWorkerOp
     sandbox: new DockerSandbox(docker),
     db,
     taskQueue,
-    tools: await builtinToolCatalog({ docker, db, reposDir: options.reposDir ?? mkdtempSync(join(process.env['OMNI_TEST_DIR'] ?? tmpdir(), 'repos-')), mcpConnect: options.mcpConnect }),
+    tools: await builtinToolCatalog({
+      docker,
+      db,
+      reposDir: options.reposDir ?? mkdtempSync(join(process.env['OMNI_TEST_DIR'] ?? tmpdir(), 'repos-')),
+      mcpConnect: options.mcpConnect,
+    }),
     secretsKey: parseMasterKey(process.env['OMNI_TEST_SECRETS_KEY']!),
     bundlerOptions: sourceBundlerOptions as never,
     scriptedFixtures: [...(options.fixtures ?? []), ...loadScriptedFixtures(DEFAULT_SCRIPTED_FIXTURES_DIR)],

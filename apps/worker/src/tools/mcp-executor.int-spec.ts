@@ -32,14 +32,19 @@ describe('mcp_remote executor: tools registered through the API, resolved and ca
         id === manifest.id && version === manifest.version ? { manifest, manifest_hash: options.hash ?? manifestHash(manifest), registered_at: '' } : null,
     } as unknown as ToolRegistryStore,
     servers: {
-      get: async (id: string) => (options.serverUrl !== null && id === 'docs' ? { id, url: options.serverUrl ?? URL_, server_name: 'x', server_version: '1.4.0', server_hash: SERVER.hash, created_at: '' } : null),
+      get: async (id: string) =>
+        options.serverUrl !== null && id === 'docs'
+          ? { id, url: options.serverUrl ?? URL_, server_name: 'x', server_version: '1.4.0', server_hash: SERVER.hash, created_at: '' }
+          : null,
     } as unknown as McpServerStore,
     policies: { get: async () => ({ grants: [], kill_switch_external_writes: false, egress_allow: options.egress ?? ['mcp.test'] }) } as unknown as PolicyStore,
   });
   const resolve = (manifest: ToolManifest, options: Parameters<typeof stores>[1] = {}) =>
-    new ToolCatalog().addResolver(mcpResolver(stores(manifest, options), { unsafeTestNetwork: mcp.web.network({ 'mcp.test': [PUBLIC_V4] }) })).resolve(manifest.id, manifest.version);
+    new ToolCatalog()
+      .addResolver(mcpResolver(stores(manifest, options), { unsafeTestNetwork: mcp.web.network({ 'mcp.test': [PUBLIC_V4] }) }))
+      .resolve(manifest.id, manifest.version);
 
-  it('calls a read-only tool and returns output that matches the manifest\'s output schema', async () => {
+  it("calls a read-only tool and returns output that matches the manifest's output schema", async () => {
     const manifest = manifestForMcpTool(SERVER, { ...tool('lookup_word', true), outputSchema: { type: 'object', required: ['word', 'length'] } });
     const entry = await resolve(manifest);
     const output = await entry!.run!({ word: 'worker' }, ctx);
@@ -51,7 +56,9 @@ describe('mcp_remote executor: tools registered through the API, resolved and ca
     const manifest = manifestForMcpTool(SERVER, tool('always_fails', true));
     expect(await codeOf((await resolve(manifest))!.run!({}, ctx))).toBe('E_TOOL_FAILED: always_fails reported an error: the backend is down');
     const before = mcp.web.seen.length;
-    expect(await codeOf((await resolve(manifest, { egress: ['example.org'] }))!.run!({}, ctx))).toBe("E_EGRESS_DENIED: mcp.test is not in the workspace's egress allowlist");
+    expect(await codeOf((await resolve(manifest, { egress: ['example.org'] }))!.run!({}, ctx))).toBe(
+      "E_EGRESS_DENIED: mcp.test is not in the workspace's egress allowlist",
+    );
     expect(mcp.web.seen.length).toBe(before);
   });
 

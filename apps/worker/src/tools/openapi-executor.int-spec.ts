@@ -25,7 +25,11 @@ describe('openapi_proxy executor (a local server behind the test network)', () =
   let port: number;
   const seen: Seen[] = [];
   /** What the server answers next, by path prefix. */
-  let answer: (s: Seen) => { status: number; type?: string; body?: string; headers?: Record<string, string> } = () => ({ status: 200, type: 'application/json', body: '{}' });
+  let answer: (s: Seen) => { status: number; type?: string; body?: string; headers?: Record<string, string> } = () => ({
+    status: 200,
+    type: 'application/json',
+    body: '{}',
+  });
 
   // DNS of the test network: only the document's server resolves, to a public-looking address routed to our server.
   const network = (): UnsafeTestNetwork => ({
@@ -84,7 +88,12 @@ describe('openapi_proxy executor (a local server behind the test network)', () =
   it('POST: sends the JSON body with its type and returns the status the API chose', async () => {
     answer = (s) => ({ status: 201, type: 'application/json; charset=utf-8', body: JSON.stringify({ id: 7, ...JSON.parse(s.body) }) });
     const out = await call('createPet', { body: { name: 'Rex', tag: null } });
-    expect(seen[0]).toMatchObject({ method: 'POST', url: '/v1/pets', body: '{"name":"Rex","tag":null}', headers: { 'content-type': 'application/json', 'content-length': '25' } });
+    expect(seen[0]).toMatchObject({
+      method: 'POST',
+      url: '/v1/pets',
+      body: '{"name":"Rex","tag":null}',
+      headers: { 'content-type': 'application/json', 'content-length': '25' },
+    });
     expect(out).toEqual({ status: 201, body: { id: 7, name: 'Rex', tag: null } });
   });
 
@@ -166,7 +175,9 @@ describe('openapi_proxy executor (a local server behind the test network)', () =
       expect(decide(createPet, true, 'approved')).toMatchObject({ decision: 'deny', reason_code: 'kill_switch' });
       expect(decide(getPet, true, 'approved')).toMatchObject({ decision: 'allow' });
       // No grant of write_web: denied by default.
-      expect(evaluatePolicy({ tool: createPet, policy: { grants: [], kill_switch_external_writes: false }, subject, approval: 'approved' }).decision).toBe('deny');
+      expect(evaluatePolicy({ tool: createPet, policy: { grants: [], kill_switch_external_writes: false }, subject, approval: 'approved' }).decision).toBe(
+        'deny',
+      );
     });
   });
 
@@ -185,7 +196,11 @@ describe('openapi_proxy executor (a local server behind the test network)', () =
       expect(entry).toMatchObject({ manifest, manifest_hash: registered.manifest_hash });
       expect(await catalog.resolve(manifest.id, '2.0.0')).toBeUndefined();
       // Production wiring reads the policy's allowlist at call time: empty here, so nothing is sent.
-      expect(await codeOf(entry!.run!({ body: { name: 'Rex' } }, { ...ctx, project_id: 'p', run_id: 'r', call_id: 'c', idempotency_key: 'r/c', heartbeat: () => undefined }))).toBe('E_EGRESS_DENIED');
+      expect(
+        await codeOf(
+          entry!.run!({ body: { name: 'Rex' } }, { ...ctx, project_id: 'p', run_id: 'r', call_id: 'c', idempotency_key: 'r/c', heartbeat: () => undefined }),
+        ),
+      ).toBe('E_EGRESS_DENIED');
       expect(seen).toHaveLength(0);
     });
 
@@ -194,7 +209,9 @@ describe('openapi_proxy executor (a local server behind the test network)', () =
       const downgraded = { ...manifest, risk: { ...manifest.risk, side_effect: 'read' as const } };
       const tampered = { ...registered, manifest: downgraded, manifest_hash: manifestHash(downgraded) };
       expect(await new ToolCatalog().addResolver(openApiResolver(stores(true, tampered))).resolve(manifest.id, '1.0.0')).toBeUndefined();
-      expect(await new ToolCatalog().addResolver(openApiResolver(stores(true, { ...registered, manifest_hash: 'f'.repeat(64) }))).resolve(manifest.id, '1.0.0')).toBeUndefined();
+      expect(
+        await new ToolCatalog().addResolver(openApiResolver(stores(true, { ...registered, manifest_hash: 'f'.repeat(64) }))).resolve(manifest.id, '1.0.0'),
+      ).toBeUndefined();
     });
   });
 });

@@ -40,7 +40,12 @@ export interface OpenApiCallResult {
  * addresses (no private, loopback or metadata targets) and never follows a redirect off that host, nor any redirect of
  * a write. Non-2xx answers are results (the model should see a 404), not tool errors.
  */
-export async function callOperation(plan: OperationPlan, input: unknown, ctx: Pick<ToolContext, 'signal'>, options: OpenApiCallOptions): Promise<OpenApiCallResult> {
+export async function callOperation(
+  plan: OperationPlan,
+  input: unknown,
+  ctx: Pick<ToolContext, 'signal'>,
+  options: OpenApiCallOptions,
+): Promise<OpenApiCallResult> {
   const args = inputObject(input);
   const url = requestUrl(plan, args);
   const host = url.hostname;

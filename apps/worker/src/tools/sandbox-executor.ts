@@ -61,7 +61,8 @@ export async function runSandboxJob(
       ? new ToolError('E_EGRESS_DENIED', `${message}\n(the egress proxy refused ${refused.host}: ${refused.reason})`)
       : new ToolError('E_TOOL_FAILED', message);
   if (result.timedOut) throw new ToolError('E_TOOL_TIMEOUT', `${manifest.id} ran past its ${limits.timeout_ms / 1000} s limit and was stopped.`);
-  if (result.oomKilled || result.exitCode === 137) throw new ToolError('E_TOOL_RESOURCE_LIMIT', `${manifest.id} reached its ${limits.memory_mb} MB memory limit and was stopped.`);
+  if (result.oomKilled || result.exitCode === 137)
+    throw new ToolError('E_TOOL_RESOURCE_LIMIT', `${manifest.id} reached its ${limits.memory_mb} MB memory limit and was stopped.`);
   if (result.stdoutTruncated) throw new ToolError('E_TOOL_RESOURCE_LIMIT', `${manifest.id} produced more output than allowed.`);
   let output: unknown;
   try {

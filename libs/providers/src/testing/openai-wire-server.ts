@@ -16,7 +16,8 @@ export function startOpenAiWireServer(apiKey: string): Promise<WireServer> {
     }
     if (req.method !== 'POST' || req.path !== '/v1/chat/completions') return json(res, 404, { error: { message: 'not found' } });
     const model = String(req.body?.['model']);
-    if (model === 'gpt-429') return json(res, 429, { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } }, { 'retry-after': '7' });
+    if (model === 'gpt-429')
+      return json(res, 429, { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } }, { 'retry-after': '7' });
     if (model === 'gpt-500') return json(res, 500, { error: { message: 'The server had an error', type: 'server_error' } });
     if (!['gpt-test', 'gpt-tools', 'gpt-cut'].includes(model)) {
       return json(res, 404, { error: { message: `The model '${model}' does not exist`, type: 'invalid_request_error', code: 'model_not_found' } });
@@ -26,9 +27,21 @@ export function startOpenAiWireServer(apiKey: string): Promise<WireServer> {
     const send = (choices: unknown[], extra: Record<string, unknown> = {}) => res.write(`data: ${JSON.stringify({ ...base, choices, ...extra })}\n\n`);
     send([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
     if (model === 'gpt-tools') {
-      send([{ index: 0, delta: { tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'get_weather', arguments: '{"ci' } }] }, finish_reason: null }]);
+      send([
+        {
+          index: 0,
+          delta: { tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'get_weather', arguments: '{"ci' } }] },
+          finish_reason: null,
+        },
+      ]);
       send([{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: 'ty":"Paris"}' } }] }, finish_reason: null }]);
-      send([{ index: 0, delta: { tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'get_time', arguments: '{}' } }] }, finish_reason: null }]);
+      send([
+        {
+          index: 0,
+          delta: { tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'get_time', arguments: '{}' } }] },
+          finish_reason: null,
+        },
+      ]);
       send([{ index: 0, delta: {}, finish_reason: 'tool_calls' }]);
     } else {
       for (const word of ['Hello', ' from', ' the', ' wire']) {
@@ -42,4 +55,3 @@ export function startOpenAiWireServer(apiKey: string): Promise<WireServer> {
     res.end('data: [DONE]\n\n');
   });
 }
-

@@ -9,7 +9,9 @@ export class ApprovalRules1764800000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`alter table approval_decisions drop constraint approval_decisions_outcome_check`);
-    await q.query(`alter table approval_decisions add constraint approval_decisions_outcome_check check (outcome in ('applied', 'counted', 'no_op', 'refused'))`);
+    await q.query(
+      `alter table approval_decisions add constraint approval_decisions_outcome_check check (outcome in ('applied', 'counted', 'no_op', 'refused'))`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

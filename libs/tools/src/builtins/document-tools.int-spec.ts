@@ -109,14 +109,22 @@ describe('document tools (real Postgres)', () => {
     it('fails with E_TOOL_FAILED when the patch does not apply, and changes nothing', async () => {
       const rows = await versionRows();
       const stale = createPatch('patch/me.md', '# Plan\n\n- something else\n', '# Plan\n\n- another thing\n');
-      await toolError(writePatch.run({ path: 'patch/me.md', patch: stale }, fakeToolContext(projectA)), 'E_TOOL_FAILED', 'the patch does not apply to version 2 of patch/me.md');
+      await toolError(
+        writePatch.run({ path: 'patch/me.md', patch: stale }, fakeToolContext(projectA)),
+        'E_TOOL_FAILED',
+        'the patch does not apply to version 2 of patch/me.md',
+      );
       expect(await versionRows()).toBe(rows);
       expect((await documents.get(projectA, 'patch/me.md'))!.text).toBe(PLAN_V2);
     });
 
     it('maps a stale expected_version to E_CONFLICT, a missing file to E_NOT_FOUND and a non-diff to E_VALIDATION', async () => {
       const patch = createPatch('patch/me.md', PLAN_V2, `${PLAN_V2}- ship\n`);
-      await toolError(writePatch.run({ path: 'patch/me.md', patch, expected_version: 1 }, fakeToolContext(projectA)), 'E_CONFLICT', 'expected version 1 of patch/me.md, but the current version is 2');
+      await toolError(
+        writePatch.run({ path: 'patch/me.md', patch, expected_version: 1 }, fakeToolContext(projectA)),
+        'E_CONFLICT',
+        'expected version 1 of patch/me.md, but the current version is 2',
+      );
       await toolError(writePatch.run({ path: 'patch/nope.md', patch }, fakeToolContext(projectA)), 'E_NOT_FOUND');
       await toolError(writePatch.run({ path: 'patch/me.md', patch: 'add a line "- ship"' }, fakeToolContext(projectA)), 'E_VALIDATION');
       await toolError(writePatch.run({ path: '../me.md', patch }, fakeToolContext(projectA)), 'E_VALIDATION');
@@ -153,7 +161,9 @@ describe('document tools (real Postgres)', () => {
     });
 
     it('finds the project’s ingested documents, best first, with snippets', async () => {
-      const out = (await runChecked(search, { query: 'deterministic workflow', limit: 10 }, fakeToolContext(searchA))) as { results: Array<Record<string, unknown>> };
+      const out = (await runChecked(search, { query: 'deterministic workflow', limit: 10 }, fakeToolContext(searchA))) as {
+        results: Array<Record<string, unknown>>;
+      };
       expect(out.results).toEqual([{ path: 'kb/temporal.md', version: 1, snippet: expect.stringContaining('**deterministic**'), score: expect.any(Number) }]);
     });
 

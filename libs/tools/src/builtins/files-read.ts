@@ -19,7 +19,9 @@ export function createFilesReadTool(deps: { documents: DocumentStore }): Builtin
       description:
         'Read a project file: returns its text and version number (the current version unless `version` is given). ' +
         'Read a file before patching it with files.write_patch, and pass the version you read as expected_version.',
-      input_schema: objectSchema({ path: PATH_SCHEMA, version: { ...VERSION_SCHEMA, description: 'An earlier version to read; omit for the current one.' } }, ['path']),
+      input_schema: objectSchema({ path: PATH_SCHEMA, version: { ...VERSION_SCHEMA, description: 'An earlier version to read; omit for the current one.' } }, [
+        'path',
+      ]),
       output_schema: objectSchema(
         { path: PATH_SCHEMA, version: VERSION_SCHEMA, text: { type: 'string', maxLength: MAX_DOCUMENT_TEXT, description: 'The content of that version.' } },
         ['path', 'version', 'text'],

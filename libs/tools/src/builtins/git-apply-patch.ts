@@ -21,7 +21,7 @@ export function createGitApplyPatchTool(deps: { repos: ProjectRepos }): BuiltinT
       id: GIT_APPLY_PATCH_ID,
       version: '1.0.0',
       description:
-        "Change files in the project's git repository by applying a unified diff in git format (\"diff --git a/path b/path\", " +
+        'Change files in the project\'s git repository by applying a unified diff in git format ("diff --git a/path b/path", ' +
         '"--- a/path" and "+++ b/path" lines — "--- /dev/null" for a new file — then hunks starting with "@@ -l,s +l,s @@") to the ' +
         'tip of main, and commit it with `message`. Several files per patch are fine. Context and removed lines must match the ' +
         'current files exactly; if any hunk does not apply, nothing changes and the call fails: look at the files with git.diff ' +

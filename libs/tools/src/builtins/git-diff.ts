@@ -25,11 +25,14 @@ export function createGitDiffTool(deps: { repos: ProjectRepos }): BuiltinTool {
         "Show what changed in the project's git repository: the unified diff between two commits (by default, what the latest " +
         'commit on main changed). Name commits by hash (4 to 40 hex digits), HEAD, HEAD~n or main. Optionally limit the diff to some ' +
         'files or folders. Very long diffs are cut and flagged as truncated.',
-      input_schema: objectSchema({
-        from: { ...COMMITISH_SCHEMA, description: "The older commit; default: the parent of `to` (the empty tree for the repository's first commit)." },
-        to: { ...COMMITISH_SCHEMA, description: 'The newer commit; default HEAD (the tip of main).' },
-        paths: { type: 'array', items: PATH_SCHEMA, maxItems: MAX_DIFF_PATHS, description: 'Only these files or folders.' },
-      }, []),
+      input_schema: objectSchema(
+        {
+          from: { ...COMMITISH_SCHEMA, description: "The older commit; default: the parent of `to` (the empty tree for the repository's first commit)." },
+          to: { ...COMMITISH_SCHEMA, description: 'The newer commit; default HEAD (the tip of main).' },
+          paths: { type: 'array', items: PATH_SCHEMA, maxItems: MAX_DIFF_PATHS, description: 'Only these files or folders.' },
+        },
+        [],
+      ),
       output_schema: objectSchema(
         {
           diff: { type: 'string', description: 'The unified diff (git format); empty when nothing differs.' },
@@ -45,7 +48,11 @@ export function createGitDiffTool(deps: { repos: ProjectRepos }): BuiltinTool {
     },
     async run(input: unknown, ctx: ToolContext) {
       const { from, to, paths } = input as Input;
-      return deps.repos.diff(ctx.project_id, { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), ...(paths ? { paths } : {}) }, ctx.signal);
+      return deps.repos.diff(
+        ctx.project_id,
+        { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), ...(paths ? { paths } : {}) },
+        ctx.signal,
+      );
     },
   };
 }

@@ -90,7 +90,12 @@ describe('inputs the schemas hold back before a tool runs', () => {
   it('web.search: a limit between 1 and 20', () => {
     const check = byId('web.search');
     expect([check({ query: 'x' }), check({ query: 'x', limit: 1 }), check({ query: 'x', limit: 20 })]).toEqual([true, true, true]);
-    expect([check({ query: 'x', limit: 0 }), check({ query: 'x', limit: 21 }), check({ query: 'x', limit: 2.5 }), check({ query: '' })]).toEqual([false, false, false, false]);
+    expect([check({ query: 'x', limit: 0 }), check({ query: 'x', limit: 21 }), check({ query: 'x', limit: 2.5 }), check({ query: '' })]).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('files.ingest: a path of at most 300 characters and a plain media type', () => {

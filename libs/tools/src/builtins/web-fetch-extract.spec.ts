@@ -54,12 +54,16 @@ describe('web.fetch_extract manifest', () => {
 describe('web.fetch_extract input checks', () => {
   const tool = webFetchExtract({ allowHosts: [] });
 
-  it.each([null, 'https://example.org/', { url: 42 }, { url: '' }, { url: 'https://example.org/', max_chars: 0 }, { url: 'https://example.org/', max_chars: 1.5 }])(
-    'refuses %j with E_VALIDATION',
-    async (input) => {
-      await expect(tool.run(input, ctx)).rejects.toMatchObject({ name: 'ToolError', code: 'E_VALIDATION' });
-    },
-  );
+  it.each([
+    null,
+    'https://example.org/',
+    { url: 42 },
+    { url: '' },
+    { url: 'https://example.org/', max_chars: 0 },
+    { url: 'https://example.org/', max_chars: 1.5 },
+  ])('refuses %j with E_VALIDATION', async (input) => {
+    await expect(tool.run(input, ctx)).rejects.toMatchObject({ name: 'ToolError', code: 'E_VALIDATION' });
+  });
 
   it('denies every host when the grant lists none', async () => {
     const err: unknown = await tool.run({ url: 'https://example.org/' }, ctx).catch((e: unknown) => e);

@@ -123,8 +123,17 @@ describe('classifyAddress', () => {
   it('covers every blocked category', () => {
     const categories = new Set(TABLE.map(([, category]) => category));
     const all: AddressCategory[] = [
-      'public', 'loopback', 'private', 'link_local', 'cgnat', 'unspecified', 'multicast', 'broadcast', 'reserved',
-      'documentation', 'not_an_ip',
+      'public',
+      'loopback',
+      'private',
+      'link_local',
+      'cgnat',
+      'unspecified',
+      'multicast',
+      'broadcast',
+      'reserved',
+      'documentation',
+      'not_an_ip',
     ];
     expect([...categories].sort()).toEqual([...all].sort());
   });

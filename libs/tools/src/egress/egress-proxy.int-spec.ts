@@ -51,17 +51,23 @@ const grant = (over: Partial<EgressGrant> = {}): EgressGrant => ({
 });
 
 /** One plain-HTTP request through the session's socket, as a proxied client sends it. */
-function get(session: EgressSession, url: string, headers: http.OutgoingHttpHeaders = {}): Promise<{ status: number; body: string; refused: boolean; location?: string }> {
+function get(
+  session: EgressSession,
+  url: string,
+  headers: http.OutgoingHttpHeaders = {},
+): Promise<{ status: number; body: string; refused: boolean; location?: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ socketPath: session.socketPath, path: url, headers: { host: new URL(url).host, ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({
+      res.on('end', () =>
+        resolve({
           status: res.statusCode ?? 0,
           body: Buffer.concat(chunks).toString(),
           refused: res.headers['x-omni-egress'] === 'refused',
           ...(res.headers.location ? { location: res.headers.location } : {}),
-        }));
+        }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);

@@ -58,7 +58,17 @@ export interface EgressProxyOptions {
 }
 
 /** Headers that belong to one hop and never travel on (RFC 9110 §7.6.1), plus the proxy's own. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
 
 const MAX_CONNECTIONS_PER_CALL = 32;
 
@@ -221,7 +231,8 @@ class CallSession implements EgressSession {
       return this.refuseTunnel(client, authority.slice(0, 100), 'CONNECT needs host:port', 400);
     }
     const port = Number(url.port);
-    if (!(this.grant.connectPorts ?? [443]).includes(port)) return this.refuseTunnel(client, url.host, `tunnels go to port ${(this.grant.connectPorts ?? [443]).join(', ')} only`);
+    if (!(this.grant.connectPorts ?? [443]).includes(port))
+      return this.refuseTunnel(client, url.host, `tunnels go to port ${(this.grant.connectPorts ?? [443]).join(', ')} only`);
     const target = await this.vet(url.hostname, port, client);
     if (!target) return;
     const upstream = this.track(tcpConnect(target));
@@ -268,7 +279,12 @@ class CallSession implements EgressSession {
   private refuse(res: http.ServerResponse, host: string, reason: string, status = 403): void {
     if (status === 403) this.record(host, reason);
     const body = `OmniAI egress proxy refused ${host}: ${reason}\n`;
-    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-omni-egress': 'refused', connection: 'close' });
+    res.writeHead(status, {
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      'x-omni-egress': 'refused',
+      connection: 'close',
+    });
     res.end(body);
   }
 

@@ -24,7 +24,9 @@ beforeAll(async () => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () =>
-        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ method: req.method, headers: req.headers, body: Buffer.concat(chunks).toString() })),
+        res
+          .writeHead(201, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ method: req.method, headers: req.headers, body: Buffer.concat(chunks).toString() })),
       );
     },
     '/moved': (_req, res) => res.writeHead(307, { location: '/mirror' }).end('moved'),
@@ -143,7 +145,11 @@ describe('safeFetch: methods other than GET', () => {
     const res = await safeFetch('http://allowed.test/mirror', options({ method: 'POST', body: Buffer.from('{"a":1}'), contentType: 'application/json' }));
     expect(res.status).toBe(201);
     const seen = JSON.parse(res.body.toString()) as { method: string; headers: Record<string, string>; body: string };
-    expect(seen).toMatchObject({ method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json', 'content-length': '7', 'user-agent': USER_AGENT } });
+    expect(seen).toMatchObject({
+      method: 'POST',
+      body: '{"a":1}',
+      headers: { 'content-type': 'application/json', 'content-length': '7', 'user-agent': USER_AGENT },
+    });
     const del = JSON.parse((await safeFetch('http://allowed.test/mirror', options({ method: 'DELETE' }))).body.toString()) as { method: string };
     expect(del.method).toBe('DELETE');
   });
@@ -198,7 +204,11 @@ describe('safeFetch: the allowlist', () => {
   });
 
   it('refuses a malformed allowlist entry instead of guessing', async () => {
-    await expectToolError(safeFetch('http://allowed.test/hello', options({ allowHosts: ['allowed.test:80'] })), 'E_EGRESS_DENIED', /invalid egress allowlist entry/);
+    await expectToolError(
+      safeFetch('http://allowed.test/hello', options({ allowHosts: ['allowed.test:80'] })),
+      'E_EGRESS_DENIED',
+      /invalid egress allowlist entry/,
+    );
   });
 });
 
@@ -375,11 +385,27 @@ describe('safeFetch: limits', () => {
 function selfSignedCert(): { key: string; cert: string } | undefined {
   const dir = mkdtempSync(join(tmpdir(), 'omni-tls-'));
   try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=secure.test',
-      '-addext', 'subjectAltName=DNS:secure.test,DNS:www.secure.test',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=secure.test',
+        '-addext',
+        'subjectAltName=DNS:secure.test,DNS:www.secure.test',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
   } catch {
     return undefined;

@@ -135,9 +135,7 @@ export async function safeFetch(url: string, options: SafeFetchOptions): Promise
   }
 }
 
-type Hop =
-  | { kind: 'redirect'; location: URL }
-  | { kind: 'final'; response: Pick<SafeFetchResponse, 'status' | 'contentType' | 'body' | 'truncated'> };
+type Hop = { kind: 'redirect'; location: URL } | { kind: 'final'; response: Pick<SafeFetchResponse, 'status' | 'contentType' | 'body' | 'truncated'> };
 
 /** One request, after every check; a redirect is reported, not followed. */
 async function fetchOnce(url: URL, allowlist: HostAllowlist, options: SafeFetchOptions, signal: AbortSignal): Promise<Hop> {
@@ -272,7 +270,12 @@ interface OutgoingRequest {
 }
 
 function requestOf(options: SafeFetchOptions): OutgoingRequest {
-  return { method: options.method ?? 'GET', accept: options.accept ?? '*/*', body: options.body, contentType: options.contentType ?? 'application/octet-stream' };
+  return {
+    method: options.method ?? 'GET',
+    accept: options.accept ?? '*/*',
+    body: options.body,
+    contentType: options.contentType ?? 'application/octet-stream',
+  };
 }
 
 function followsRedirects(options: SafeFetchOptions): boolean {
@@ -346,10 +349,7 @@ function isTimeout(reason: unknown): boolean {
 }
 
 /** Maps whatever went wrong to a code and a message fit for the model and the timeline (never a stack trace). */
-function toToolError(
-  err: unknown,
-  ctx: { caller: AbortSignal | undefined; deadline: AbortSignal; timeoutMs: number; host: string },
-): ToolError {
+function toToolError(err: unknown, ctx: { caller: AbortSignal | undefined; deadline: AbortSignal; timeoutMs: number; host: string }): ToolError {
   if (err instanceof ToolError) return err;
   if (ctx.caller?.aborted) {
     return isTimeout(ctx.caller.reason)
@@ -387,7 +387,21 @@ export interface VettedFetchOptions {
 export type FetchFn = (url: string | URL, init?: RequestInit) => Promise<Response>;
 
 /** Request headers never forwarded: credentials, and what we set ourselves for every request. */
-const DROPPED_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization', 'host', 'user-agent', 'accept-encoding', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade', 'te', 'trailer']);
+const DROPPED_HEADERS = new Set([
+  'authorization',
+  'cookie',
+  'proxy-authorization',
+  'host',
+  'user-agent',
+  'accept-encoding',
+  'connection',
+  'content-length',
+  'transfer-encoding',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+]);
 const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 
 /**
@@ -418,7 +432,13 @@ export function vettedFetch(options: VettedFetchOptions): FetchFn {
       res = await send(
         url,
         target,
-        { method: method as SafeFetchMethod, accept: headers['accept'] ?? '*/*', body, contentType: headers['content-type'] ?? 'application/octet-stream', headers },
+        {
+          method: method as SafeFetchMethod,
+          accept: headers['accept'] ?? '*/*',
+          body,
+          contentType: headers['content-type'] ?? 'application/octet-stream',
+          headers,
+        },
         signal,
       );
     } catch (err) {

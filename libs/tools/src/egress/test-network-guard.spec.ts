@@ -5,7 +5,13 @@ const ROOT = join(__dirname, '..', '..', '..', '..');
 /** Where production code lives. */
 const SOURCE_DIRS = ['apps', 'libs', 'workflows', 'tools'];
 /** The only non-test files allowed to mention the hatch: where it is declared and passed through. */
-const DECLARING = new Set(['libs/tools/src/egress/safe-fetch.ts', 'libs/tools/src/egress/egress-proxy.ts', 'libs/tools/src/builtins/web-fetch-extract.ts', 'apps/worker/src/tools/openapi-executor.ts', 'libs/tools/src/mcp/mcp-client.ts']);
+const DECLARING = new Set([
+  'libs/tools/src/egress/safe-fetch.ts',
+  'libs/tools/src/egress/egress-proxy.ts',
+  'libs/tools/src/builtins/web-fetch-extract.ts',
+  'apps/worker/src/tools/openapi-executor.ts',
+  'libs/tools/src/mcp/mcp-client.ts',
+]);
 
 function* sourceFiles(dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

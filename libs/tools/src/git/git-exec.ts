@@ -10,12 +10,18 @@ export const GIT_AUTHOR = { name: 'OmniAI', email: 'omniai@localhost' } as const
  * call, no fsmonitor daemon, and pathspecs taken literally (`:(glob)` and friends are not interpreted).
  */
 const GLOBAL_ARGS = [
-  '-c', 'core.hooksPath=/dev/null',
-  '-c', 'protocol.allow=never',
-  '-c', 'core.fsmonitor=false',
-  '-c', 'gc.auto=0',
-  '-c', 'maintenance.auto=false',
-  '-c', 'core.attributesFile=/dev/null',
+  '-c',
+  'core.hooksPath=/dev/null',
+  '-c',
+  'protocol.allow=never',
+  '-c',
+  'core.fsmonitor=false',
+  '-c',
+  'gc.auto=0',
+  '-c',
+  'maintenance.auto=false',
+  '-c',
+  'core.attributesFile=/dev/null',
   '--literal-pathspecs',
   '--no-replace-objects',
 ] as const;

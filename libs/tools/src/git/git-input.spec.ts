@@ -74,7 +74,9 @@ describe('commit messages and trailers', () => {
   });
 
   it('refuses patches that make symbolic links or submodules', () => {
-    expect(refusal(() => checkPatchShape('diff --git a/l b/l\nnew file mode 120000\n--- /dev/null\n+++ b/l\n@@ -0,0 +1 @@\n+/etc/passwd\n'))).toBe('E_VALIDATION');
+    expect(refusal(() => checkPatchShape('diff --git a/l b/l\nnew file mode 120000\n--- /dev/null\n+++ b/l\n@@ -0,0 +1 @@\n+/etc/passwd\n'))).toBe(
+      'E_VALIDATION',
+    );
     expect(refusal(() => checkPatchShape('diff --git a/m b/m\nnew file mode 160000\n'))).toBe('E_VALIDATION');
     expect(refusal(() => checkPatchShape('diff --git a/f b/f\nnew file mode 100644\n'))).toBe('accepted');
   });

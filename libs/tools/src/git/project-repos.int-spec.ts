@@ -11,7 +11,15 @@ import { MAX_DIFF_BYTES, ProjectRepos } from './project-repos';
 
 /** A patch that creates `path` with `lines`. */
 const newFile = (path: string, lines: string[]) =>
-  [`diff --git a/${path} b/${path}`, 'new file mode 100644', '--- /dev/null', `+++ b/${path}`, `@@ -0,0 +1,${lines.length} @@`, ...lines.map((l) => `+${l}`), ''].join('\n');
+  [
+    `diff --git a/${path} b/${path}`,
+    'new file mode 100644',
+    '--- /dev/null',
+    `+++ b/${path}`,
+    `@@ -0,0 +1,${lines.length} @@`,
+    ...lines.map((l) => `+${l}`),
+    '',
+  ].join('\n');
 
 /** Rejection code of a promise (or 'resolved'). */
 const codeOf = (p: Promise<unknown>) =>
@@ -24,7 +32,10 @@ describe('project repositories (real git, temporary folders)', () => {
   let root: string;
   let repos: ProjectRepos;
   let project: string;
-  const git = (...args: string[]) => execFileSync('git', args, { env: { PATH: process.env['PATH'], GIT_DIR: repos.gitDirOf(project), HOME: root } }).toString('utf8').trim();
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { env: { PATH: process.env['PATH'], GIT_DIR: repos.gitDirOf(project), HOME: root } })
+      .toString('utf8')
+      .trim();
   const commits = () => Number(git('rev-list', '--count', 'main'));
 
   beforeEach(() => {
@@ -52,7 +63,10 @@ describe('project repositories (real git, temporary folders)', () => {
     const tools = { apply: createGitApplyPatchTool({ repos }), diff: createGitDiffTool({ repos }) };
     const ctx = fakeToolContext(project);
     const patch = newFile('notes/plan.md', ['# Plan', '', 'Ship the git tools.']) + newFile('README.md', ['hello']);
-    const out = (await runChecked(tools.apply, { patch, message: 'Add the plan\n\nSo that everyone knows.' }, ctx)) as { commit: string; files_changed: string[] };
+    const out = (await runChecked(tools.apply, { patch, message: 'Add the plan\n\nSo that everyone knows.' }, ctx)) as {
+      commit: string;
+      files_changed: string[];
+    };
     expect(out.files_changed).toEqual(['README.md', 'notes/plan.md']);
     expect(out.commit).toBe(git('rev-parse', 'main'));
     expect(git('show', '-s', '--format=%B', 'main')).toBe(`Add the plan\n\nSo that everyone knows.\n\nOmni-Idempotency-Key: ${ctx.idempotency_key}`);
@@ -63,7 +77,10 @@ describe('project repositories (real git, temporary folders)', () => {
     expect(diff.from).toBe(git('rev-parse', 'main~1'));
     expect(diff.files_changed).toEqual(['README.md', 'notes/plan.md']);
     expect(diff.diff).toContain('+++ b/notes/plan.md\n@@ -0,0 +1,3 @@\n+# Plan\n+\n+Ship the git tools.');
-    const limited = (await runChecked(tools.diff, { from: 'HEAD~1', to: 'main', paths: ['notes'] }, fakeToolContext(project))) as { diff: string; files_changed: string[] };
+    const limited = (await runChecked(tools.diff, { from: 'HEAD~1', to: 'main', paths: ['notes'] }, fakeToolContext(project))) as {
+      diff: string;
+      files_changed: string[];
+    };
     expect(limited.files_changed).toEqual(['notes/plan.md']);
     expect(limited.diff).not.toContain('README.md');
     const byHash = (await runChecked(tools.diff, { from: diff.from.slice(0, 7), to: out.commit }, fakeToolContext(project))) as { diff: string };
@@ -93,7 +110,9 @@ describe('project repositories (real git, temporary folders)', () => {
     const [a, b] = await Promise.all([repos.applyPatch(project, request), new ProjectRepos(root).applyPatch(project, request)]);
     expect(a.commit).toBe(b.commit);
     expect([a.already_applied, b.already_applied].sort()).toEqual([false, true]);
-    const many = await Promise.all([1, 2, 3, 4].map((i) => repos.applyPatch(project, { patch: newFile(`f${i}.txt`, [`${i}`]), message: `Add f${i}`, idempotencyKey: `${key}${i}` })));
+    const many = await Promise.all(
+      [1, 2, 3, 4].map((i) => repos.applyPatch(project, { patch: newFile(`f${i}.txt`, [`${i}`]), message: `Add f${i}`, idempotencyKey: `${key}${i}` })),
+    );
     expect(new Set(many.map((m) => m.commit)).size).toBe(4);
     expect(commits()).toBe(6);
     expect(git('ls-tree', '--name-only', 'main').split('\n').sort()).toEqual(['f1.txt', 'f2.txt', 'f3.txt', 'f4.txt', 'same.txt']);
@@ -123,10 +142,19 @@ describe('project repositories (real git, temporary folders)', () => {
       'git config': ['diff --git a/.git/config b/.git/config', '--- a/.git/config', '+++ b/.git/config', '@@ -1 +1 @@', '-x', '+[core]', ''].join('\n'),
       'new hook': newFile('.git/hooks/post-commit', ['#!/bin/sh', 'touch /tmp/pwned']),
       'upper-case GIT': newFile('.GIT/hooks/post-commit', ['#!/bin/sh']),
-      'absolute': ['--- /dev/null', '+++ /etc/omniai-escaped', '@@ -0,0 +1 @@', '+x', ''].join('\n'),
+      absolute: ['--- /dev/null', '+++ /etc/omniai-escaped', '@@ -0,0 +1 @@', '+x', ''].join('\n'),
       'absolute git header': newFile('/tmp/omniai-escaped', ['x']),
       'rename into .git': ['diff --git a/a.txt b/.git/a.txt', 'similarity index 100%', 'rename from a.txt', 'rename to .git/a.txt', ''].join('\n'),
-      'symlink': ['diff --git a/link b/link', 'new file mode 120000', '--- /dev/null', '+++ b/link', '@@ -0,0 +1 @@', '+/etc/passwd', '\\ No newline at end of file', ''].join('\n'),
+      symlink: [
+        'diff --git a/link b/link',
+        'new file mode 120000',
+        '--- /dev/null',
+        '+++ b/link',
+        '@@ -0,0 +1 @@',
+        '+/etc/passwd',
+        '\\ No newline at end of file',
+        '',
+      ].join('\n'),
     };
     for (const [name, patch] of Object.entries(patches)) {
       const code = await codeOf(repos.applyPatch(project, { patch, message: name, idempotencyKey: `k/${randomUUID()}` }));
@@ -140,7 +168,16 @@ describe('project repositories (real git, temporary folders)', () => {
   });
 
   it('refuses revision and path injection in git.diff before git runs', async () => {
-    for (const input of [{ from: '--output=/tmp/omniai-x' }, { to: '-p' }, { to: 'HEAD@{1}' }, { from: 'main:secret' }, { paths: ['../x'] }, { paths: ['.git/config'] }, { paths: ['/etc/passwd'] }, { paths: [':(glob)**'] }]) {
+    for (const input of [
+      { from: '--output=/tmp/omniai-x' },
+      { to: '-p' },
+      { to: 'HEAD@{1}' },
+      { from: 'main:secret' },
+      { paths: ['../x'] },
+      { paths: ['.git/config'] },
+      { paths: ['/etc/passwd'] },
+      { paths: [':(glob)**'] },
+    ]) {
       const code = await codeOf(repos.diff(project, input));
       // `:(glob)**` is a legal file name: taken literally (no pathspec magic), it just matches nothing.
       if (input.paths?.[0] === ':(glob)**') expect(code).toBe('resolved');

@@ -75,9 +75,15 @@ export class ProjectRepos {
     const git = (args: string[], maxOutputBytes = SMALL_OUTPUT) => this.git(gitDir, args, { maxOutputBytes, signal });
     const toCommit = await this.resolveCommit(gitDir, to, 'to', signal);
     // Without `from`, the commit's parent; the first commit is compared with the empty tree.
-    const fromId = from !== undefined ? await this.resolveCommit(gitDir, from, 'from', signal) : ((await this.parentOf(gitDir, toCommit, signal)) ?? (await this.emptyTree(gitDir, signal)));
+    const fromId =
+      from !== undefined
+        ? await this.resolveCommit(gitDir, from, 'from', signal)
+        : ((await this.parentOf(gitDir, toCommit, signal)) ?? (await this.emptyTree(gitDir, signal)));
     const pathArgs = ['--', ...paths];
-    const patch = await git(['diff-tree', '-r', '-p', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', fromId, toCommit, ...pathArgs], MAX_DIFF_BYTES);
+    const patch = await git(
+      ['diff-tree', '-r', '-p', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', fromId, toCommit, ...pathArgs],
+      MAX_DIFF_BYTES,
+    );
     if (patch.code !== 0 && !patch.truncated) throw failure('git diff-tree', patch, this.root);
     const names = await git(['diff-tree', '-r', '-z', '--name-only', '--no-renames', fromId, toCommit, ...pathArgs]);
     if (names.code !== 0) throw failure('git diff-tree', names, this.root);
@@ -136,9 +142,11 @@ export class ProjectRepos {
       const read = await git(['read-tree', head]);
       if (read.code !== 0) throw failure('git read-tree', read, this.root);
       const check = await git([...applyArgs, '--check', '-'], patch);
-      if (check.code !== 0) throw new ToolError('E_TOOL_FAILED', `the patch does not apply to main (${head.slice(0, 12)}): ${gitMessage(check.stderr, this.root)}`);
+      if (check.code !== 0)
+        throw new ToolError('E_TOOL_FAILED', `the patch does not apply to main (${head.slice(0, 12)}): ${gitMessage(check.stderr, this.root)}`);
       const applied = await git([...applyArgs, '-'], patch);
-      if (applied.code !== 0) throw new ToolError('E_TOOL_FAILED', `the patch does not apply to main (${head.slice(0, 12)}): ${gitMessage(applied.stderr, this.root)}`);
+      if (applied.code !== 0)
+        throw new ToolError('E_TOOL_FAILED', `the patch does not apply to main (${head.slice(0, 12)}): ${gitMessage(applied.stderr, this.root)}`);
       const tree = await git(['write-tree']);
       if (tree.code !== 0) throw failure('git write-tree', tree, this.root);
       const treeId = tree.stdout.toString('utf8').trim();

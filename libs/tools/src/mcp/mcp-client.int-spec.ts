@@ -47,8 +47,11 @@ describe('the MCP client over vetted egress', () => {
     });
   });
 
-  it('turns an isError result into E_TOOL_FAILED with the tool\'s message', async () => {
-    expect(await failure(callMcpTool(URL_, 'always_fails', {}, options()))).toEqual({ code: 'E_TOOL_FAILED', message: 'always_fails reported an error: the backend is down' });
+  it("turns an isError result into E_TOOL_FAILED with the tool's message", async () => {
+    expect(await failure(callMcpTool(URL_, 'always_fails', {}, options()))).toEqual({
+      code: 'E_TOOL_FAILED',
+      message: 'always_fails reported an error: the backend is down',
+    });
   });
 
   it('refuses a host outside the allowlist before connecting, and names that', async () => {
@@ -65,7 +68,9 @@ describe('the MCP client over vetted egress', () => {
       code: 'E_EGRESS_DENIED',
       message: 'rebind.test resolves to a loopback address; refused',
     });
-    expect(await failure(listMcpTools(`http://127.0.0.1:${mcp.web.port}/mcp`, options({ allowHosts: ['127.0.0.1'] })))).toMatchObject({ code: 'E_EGRESS_DENIED' });
+    expect(await failure(listMcpTools(`http://127.0.0.1:${mcp.web.port}/mcp`, options({ allowHosts: ['127.0.0.1'] })))).toMatchObject({
+      code: 'E_EGRESS_DENIED',
+    });
   });
 
   it('ends a call that overruns its time limit with E_TOOL_TIMEOUT', async () => {
@@ -80,7 +85,7 @@ describe('the MCP client over vetted egress', () => {
     });
   });
 
-  it('reports an unknown tool as the server\'s refusal', async () => {
+  it("reports an unknown tool as the server's refusal", async () => {
     expect(await failure(callMcpTool(URL_, 'no_such_tool', {}, options()))).toMatchObject({ code: 'E_TOOL_FAILED' });
   });
 });

@@ -39,7 +39,8 @@ export async function listMcpTools(url: string, options: McpConnectOptions): Pro
   return withClient(url, options, async (client, request) => {
     const info = client.getServerVersion();
     const { tools } = await client.listTools(undefined, request);
-    if (tools.length > MAX_TOOLS) throw new ToolError('E_TOOL_RESOURCE_LIMIT', `the server lists ${tools.length} tools; at most ${MAX_TOOLS} can be registered`);
+    if (tools.length > MAX_TOOLS)
+      throw new ToolError('E_TOOL_RESOURCE_LIMIT', `the server lists ${tools.length} tools; at most ${MAX_TOOLS} can be registered`);
     return {
       server: { name: String(info?.name ?? ''), version: String(info?.version ?? '') },
       tools: tools.map((t) => ({
@@ -64,7 +65,10 @@ export async function callMcpTool(url: string, toolName: string, args: Record<st
     const text = (result.content ?? []).map(textOf).join('\n\n');
     if (result.isError) throw new ToolError('E_TOOL_FAILED', `${toolName} reported an error: ${text.slice(0, 1500) || '(no message)'}`);
     const structured = result.structuredContent;
-    return { text, ...(structured && typeof structured === 'object' && !Array.isArray(structured) ? { structured_content: structured as Record<string, unknown> } : {}) };
+    return {
+      text,
+      ...(structured && typeof structured === 'object' && !Array.isArray(structured) ? { structured_content: structured as Record<string, unknown> } : {}),
+    };
   });
 }
 
@@ -75,7 +79,9 @@ function textOf(block: ContentBlock): string {
     case 'text':
       return String(block.text ?? '');
     case 'resource':
-      return typeof block.resource?.text === 'string' ? block.resource.text : `[resource ${String(block.resource?.uri ?? '')} (${String(block.resource?.mimeType ?? 'binary')}) not shown]`;
+      return typeof block.resource?.text === 'string'
+        ? block.resource.text
+        : `[resource ${String(block.resource?.uri ?? '')} (${String(block.resource?.mimeType ?? 'binary')}) not shown]`;
     case 'resource_link':
       return `[resource link: ${String(block.uri ?? '')}]`;
     default:
@@ -87,7 +93,11 @@ function textOf(block: ContentBlock): string {
  * Connects, runs `use` and always closes. Only the server's host is reachable (even if the allowlist names others),
  * every request goes through {@link vettedFetch}, and every failure becomes a {@link ToolError}.
  */
-async function withClient<T>(url: string, options: McpConnectOptions, use: (client: Client, request: { signal: AbortSignal; timeout: number }) => Promise<T>): Promise<T> {
+async function withClient<T>(
+  url: string,
+  options: McpConnectOptions,
+  use: (client: Client, request: { signal: AbortSignal; timeout: number }) => Promise<T>,
+): Promise<T> {
   const host = new URL(url).hostname;
   if (!new HostAllowlist(options.allowHosts).allows(host)) throw new ToolError('E_EGRESS_DENIED', `${host} is not in the workspace's egress allowlist`);
   const deadline = AbortSignal.timeout(options.timeoutMs);
@@ -117,7 +127,10 @@ async function withClient<T>(url: string, options: McpConnectOptions, use: (clie
   }
 }
 
-function toToolError(err: unknown, ctx: { failures: ToolError[]; caller: AbortSignal | undefined; deadline: AbortSignal; timeoutMs: number; host: string }): ToolError {
+function toToolError(
+  err: unknown,
+  ctx: { failures: ToolError[]; caller: AbortSignal | undefined; deadline: AbortSignal; timeoutMs: number; host: string },
+): ToolError {
   if (err instanceof ToolError) return err;
   // The SDK wraps what our fetch threw; the first refusal is the real reason.
   const first = ctx.failures[0];

@@ -13,7 +13,7 @@ describe('MCP tools as manifests', () => {
     expect(() => mcpToolId('docs', '...')).toThrow(McpToolError);
   });
 
-  it('takes the server\'s version when it is semver, else one derived from the listing\'s hash', () => {
+  it("takes the server's version when it is semver, else one derived from the listing's hash", () => {
     expect(mcpToolVersion('2.1.0', SERVER.hash)).toBe('2.1.0');
     expect(mcpToolVersion('2024-06 build 7', SERVER.hash)).toBe('0.0.0+0123456789ab');
     expect(mcpToolVersion('', SERVER.hash)).toBe('0.0.0+0123456789ab');
@@ -26,7 +26,11 @@ describe('MCP tools as manifests', () => {
     const unannotated = manifestForMcpTool(SERVER, { name: 'do', inputSchema: { type: 'object' } });
     expect(unannotated.risk).toMatchObject({ side_effect: 'external_write', scopes: ['write_web'] });
     expect(unannotated.risk.hints).toBeUndefined();
-    const notReadOnly = manifestForMcpTool(SERVER, { name: 'rm', inputSchema: { type: 'object' }, annotations: { readOnlyHint: false, destructiveHint: true } });
+    const notReadOnly = manifestForMcpTool(SERVER, {
+      name: 'rm',
+      inputSchema: { type: 'object' },
+      annotations: { readOnlyHint: false, destructiveHint: true },
+    });
     expect(notReadOnly.risk).toMatchObject({ side_effect: 'external_write', hints: { destructive: true } });
     expect(notReadOnly.binding).toEqual({ type: 'mcp_remote', server_id: 'docs', tool_name: 'rm' });
   });

@@ -37,7 +37,9 @@ describe('openApiToolId', () => {
 
 describe('manifestForOperation', () => {
   it('derives a valid manifest bound to the operation, with the server host as the only egress host', () => {
-    const spec = doc({ '/items/{id}': { get: op('getItem', { summary: 'Get an item', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }] }) } });
+    const spec = doc({
+      '/items/{id}': { get: op('getItem', { summary: 'Get an item', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }] }) },
+    });
     const m = manifestForOperation('shop', spec, 'getItem');
     expect(ToolManifest.parse(m)).toEqual(m);
     expect(m).toMatchObject({
@@ -70,7 +72,13 @@ describe('manifestForOperation', () => {
           parameters: { Dry: { name: 'dry_run', in: 'query', schema: { type: 'boolean' } } },
           requestBodies: { Thing: { required: true, content: { 'application/json; charset=utf-8': { schema: { $ref: '#/components/schemas/Thing' } } } } },
           schemas: {
-            Thing: { type: 'object', properties: { n: { type: 'number', maximum: 5, exclusiveMaximum: true }, label: { type: 'string', nullable: true, example: 'x', format: 'made-up' } } },
+            Thing: {
+              type: 'object',
+              properties: {
+                n: { type: 'number', maximum: 5, exclusiveMaximum: true },
+                label: { type: 'string', nullable: true, example: 'x', format: 'made-up' },
+              },
+            },
           },
         },
       },
@@ -88,14 +96,38 @@ describe('manifestForOperation', () => {
   });
 
   it.each([
-    ['a required header', { '/x': { get: op('o', { parameters: [{ name: 'X-Key', in: 'header', required: true, schema: { type: 'string' } }] }) } }, 'sends no headers'],
-    ['a required cookie', { '/x': { get: op('o', { parameters: [{ name: 's', in: 'cookie', required: true, schema: { type: 'string' } }] }) } }, 'sends no cookies'],
-    ['an object in the path', { '/x/{p}': { get: op('o', { parameters: [{ name: 'p', in: 'path', required: true, schema: { type: 'object' } }] }) } }, 'string, number or boolean'],
+    [
+      'a required header',
+      { '/x': { get: op('o', { parameters: [{ name: 'X-Key', in: 'header', required: true, schema: { type: 'string' } }] }) } },
+      'sends no headers',
+    ],
+    [
+      'a required cookie',
+      { '/x': { get: op('o', { parameters: [{ name: 's', in: 'cookie', required: true, schema: { type: 'string' } }] }) } },
+      'sends no cookies',
+    ],
+    [
+      'an object in the path',
+      { '/x/{p}': { get: op('o', { parameters: [{ name: 'p', in: 'path', required: true, schema: { type: 'object' } }] }) } },
+      'string, number or boolean',
+    ],
     ['an undescribed path placeholder', { '/x/{p}': { get: op('o') } }, 'no path parameter describes it'],
-    ['a deepObject query', { '/x': { get: op('o', { parameters: [{ name: 'f', in: 'query', style: 'deepObject', schema: { type: 'object' } }] }) } }, 'only form'],
+    [
+      'a deepObject query',
+      { '/x': { get: op('o', { parameters: [{ name: 'f', in: 'query', style: 'deepObject', schema: { type: 'object' } }] }) } },
+      'only form',
+    ],
     ['a required non-JSON body', { '/x': { post: op('o', { requestBody: { required: true, content: { 'multipart/form-data': {} } } }) } }, 'must be JSON'],
-    ['a remote $ref', { '/x': { post: op('o', { requestBody: { content: { 'application/json': { schema: { $ref: 'https://evil.test/s.json' } } } } }) } }, 'outside the document'],
-    ['a recursive schema', { '/x': { post: op('o', { requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Node' } } } } }) } }, 'recursive'],
+    [
+      'a remote $ref',
+      { '/x': { post: op('o', { requestBody: { content: { 'application/json': { schema: { $ref: 'https://evil.test/s.json' } } } } }) } },
+      'outside the document',
+    ],
+    [
+      'a recursive schema',
+      { '/x': { post: op('o', { requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Node' } } } } }) } },
+      'recursive',
+    ],
     ['TRACE', { '/x': { trace: op('o') } }, 'not supported'],
     ['an unknown operation', { '/x': { get: op('other') } }, 'no operation has operationId'],
     ['a duplicated operationId', { '/x': { get: op('o') }, '/y': { get: op('o') } }, 'more than one operation'],

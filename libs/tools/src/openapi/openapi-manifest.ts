@@ -63,7 +63,8 @@ export function operationIds(spec: Json): string[] {
 
 /** The request an operation makes, or an {@link OpenApiOperationError} saying why it cannot be made. */
 export function describeOperation(spec: Json, operationId: string): OperationPlan {
-  if (typeof spec['openapi'] !== 'string' || !/^3\.[01]\.\d+/.test(spec['openapi'])) throw new OpenApiOperationError('only OpenAPI 3.0 and 3.1 documents are supported');
+  if (typeof spec['openapi'] !== 'string' || !/^3\.[01]\.\d+/.test(spec['openapi']))
+    throw new OpenApiOperationError('only OpenAPI 3.0 and 3.1 documents are supported');
   const serverUrl = firstServerUrl(spec);
   const found = findOperation(spec, operationId);
   const { path, pathItem, op } = found;
@@ -90,7 +91,8 @@ export function describeOperation(spec: Json, operationId: string): OperationPla
       if (style !== undefined && style !== 'simple') throw new OpenApiOperationError(`${where}: path parameter "${name}" uses style "${String(style)}"`);
       pathParams.push({ name, required: true, explode: false, schema });
     } else if (p['in'] === 'query') {
-      if (style !== undefined && style !== 'form') throw new OpenApiOperationError(`${where}: query parameter "${name}" uses style "${String(style)}"; only form is supported`);
+      if (style !== undefined && style !== 'form')
+        throw new OpenApiOperationError(`${where}: query parameter "${name}" uses style "${String(style)}"; only form is supported`);
       const items = schema['type'] === 'array' ? asObject(schema['items']) : null;
       if (!isPrimitive(schema) && !(items && isPrimitive(items))) {
         throw new OpenApiOperationError(`${where}: query parameter "${name}" must be a primitive or an array of primitives`);
@@ -177,7 +179,11 @@ export function manifestForOperation(
   return {
     id: openApiToolId(specId, operationId),
     version: '1.0.0',
-    description: `${what.slice(0, 1500)} — calls ${plan.method} ${host}${plan.path} (operation ${operationId.slice(0, 200)} of the API "${specId}"); returns the HTTP status and the response body.`.slice(0, 2000),
+    description:
+      `${what.slice(0, 1500)} — calls ${plan.method} ${host}${plan.path} (operation ${operationId.slice(0, 200)} of the API "${specId}"); returns the HTTP status and the response body.`.slice(
+        0,
+        2000,
+      ),
     input_schema: { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties, required, additionalProperties: false },
     output_schema: {
       $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -226,7 +232,8 @@ function firstServerUrl(spec: Json): string {
     throw new OpenApiOperationError('servers[0].url must be an absolute http(s) URL');
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new OpenApiOperationError('servers[0].url must be an absolute http(s) URL');
-  if (parsed.username || parsed.password || parsed.search || parsed.hash) throw new OpenApiOperationError('servers[0].url must not carry credentials, a query or a fragment');
+  if (parsed.username || parsed.password || parsed.search || parsed.hash)
+    throw new OpenApiOperationError('servers[0].url must not carry credentials, a query or a fragment');
   return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
 }
 
@@ -235,7 +242,8 @@ function findOperation(spec: Json, operationId: string): { path: string; method:
   for (const [path, item] of Object.entries(asObject(spec['paths']))) {
     const pathItem = asObject(item);
     for (const [method, op] of Object.entries(pathItem)) {
-      if ((METHODS[method] || OTHER_METHODS.has(method)) && asObject(op)['operationId'] === operationId) matches.push({ path, method, pathItem, op: asObject(op) });
+      if ((METHODS[method] || OTHER_METHODS.has(method)) && asObject(op)['operationId'] === operationId)
+        matches.push({ path, method, pathItem, op: asObject(op) });
     }
   }
   if (matches.length === 0) throw new OpenApiOperationError(`no operation has operationId "${operationId.slice(0, 200)}"`);
@@ -275,9 +283,47 @@ function requestBody(spec: Json, op: Json, where: string): OperationPlan['body']
 }
 
 /** Keywords kept as they are: they mean the same in OpenAPI 3.0 schemas, 3.1 schemas and JSON Schema 2020-12. */
-const KEPT = ['type', 'enum', 'const', 'minimum', 'maximum', 'multipleOf', 'minLength', 'maxLength', 'pattern', 'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties', 'title', 'description', 'default'];
+const KEPT = [
+  'type',
+  'enum',
+  'const',
+  'minimum',
+  'maximum',
+  'multipleOf',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'minProperties',
+  'maxProperties',
+  'title',
+  'description',
+  'default',
+];
 /** Formats the runtime's validator knows; others (documentation only) are dropped rather than refused. */
-const FORMATS = new Set(['date', 'time', 'date-time', 'duration', 'uri', 'uri-reference', 'url', 'email', 'hostname', 'ipv4', 'ipv6', 'uuid', 'int32', 'int64', 'float', 'double', 'byte', 'binary', 'password']);
+const FORMATS = new Set([
+  'date',
+  'time',
+  'date-time',
+  'duration',
+  'uri',
+  'uri-reference',
+  'url',
+  'email',
+  'hostname',
+  'ipv4',
+  'ipv6',
+  'uuid',
+  'int32',
+  'int64',
+  'float',
+  'double',
+  'byte',
+  'binary',
+  'password',
+]);
 
 /**
  * An OpenAPI schema as a self-contained JSON Schema: local `$ref`s inlined (recursive schemas refused: a tool's input
@@ -297,7 +343,10 @@ export function toJsonSchema(schema: unknown, spec: Json, seen: readonly string[
   const out: Json = {};
   for (const k of KEPT) if (s[k] !== undefined) out[k] = s[k];
   if (typeof s['format'] === 'string' && FORMATS.has(s['format'])) out['format'] = s['format'];
-  for (const [bool, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
+  for (const [bool, bound] of [
+    ['exclusiveMinimum', 'minimum'],
+    ['exclusiveMaximum', 'maximum'],
+  ] as const) {
     if (typeof s[bool] === 'number') out[bool] = s[bool];
     else if (s[bool] === true && typeof s[bound] === 'number') {
       out[bool] = s[bound];
@@ -332,7 +381,8 @@ function pointer(spec: Json, ref: string): unknown {
   let at: unknown = spec;
   for (const raw of ref.slice(2).split('/')) {
     const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (at === null || typeof at !== 'object' || !Object.prototype.hasOwnProperty.call(at, key)) throw new OpenApiOperationError(`$ref ${ref.slice(0, 200)} points at nothing`);
+    if (at === null || typeof at !== 'object' || !Object.prototype.hasOwnProperty.call(at, key))
+      throw new OpenApiOperationError(`$ref ${ref.slice(0, 200)} points at nothing`);
     at = (at as Json)[key];
   }
   return at;

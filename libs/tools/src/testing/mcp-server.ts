@@ -18,12 +18,21 @@ export async function startTestMcpServer(): Promise<{ web: LoopbackWeb; calls: s
   const calls: string[] = [];
   const handler = createMcpHandler(() => {
     const server = new McpServer(TEST_MCP_SERVER);
-    const tool = (name: string, config: { description: string; inputSchema: unknown; outputSchema?: unknown; annotations: Record<string, boolean> }, run: (args: Record<string, unknown>) => Promise<unknown>) =>
-      server.registerTool(name, config as never, (async (args: Record<string, unknown>) => {
-        calls.push(name);
-        return run(args);
-      }) as never);
-    const object = (properties: Record<string, unknown>, required: string[]) => fromJsonSchema({ type: 'object', properties, required, additionalProperties: false } as never);
+    const tool = (
+      name: string,
+      config: { description: string; inputSchema: unknown; outputSchema?: unknown; annotations: Record<string, boolean> },
+      run: (args: Record<string, unknown>) => Promise<unknown>,
+    ) =>
+      server.registerTool(
+        name,
+        config as never,
+        (async (args: Record<string, unknown>) => {
+          calls.push(name);
+          return run(args);
+        }) as never,
+      );
+    const object = (properties: Record<string, unknown>, required: string[]) =>
+      fromJsonSchema({ type: 'object', properties, required, additionalProperties: false } as never);
     tool(
       'lookup_word',
       {
@@ -37,9 +46,13 @@ export async function startTestMcpServer(): Promise<{ web: LoopbackWeb; calls: s
         return { content: [{ type: 'text', text: `${word}: a word of ${word.length} letters` }], structuredContent: { word, length: word.length } };
       },
     );
-    tool('Echo.Text', { description: 'Echoes the text.', inputSchema: object({ text: { type: 'string' } }, ['text']), annotations: { readOnlyHint: true } }, async (args) => ({
-      content: [{ type: 'text', text: String(args['text']) }],
-    }));
+    tool(
+      'Echo.Text',
+      { description: 'Echoes the text.', inputSchema: object({ text: { type: 'string' } }, ['text']), annotations: { readOnlyHint: true } },
+      async (args) => ({
+        content: [{ type: 'text', text: String(args['text']) }],
+      }),
+    );
     tool(
       'delete_note',
       { description: 'Deletes a note.', inputSchema: object({ id: { type: 'string' } }, ['id']), annotations: { destructiveHint: true, idempotentHint: true } },
@@ -49,10 +62,14 @@ export async function startTestMcpServer(): Promise<{ web: LoopbackWeb; calls: s
       isError: true,
       content: [{ type: 'text', text: 'the backend is down' }],
     }));
-    tool('sleep', { description: 'Answers after ms milliseconds.', inputSchema: object({ ms: { type: 'integer' } }, ['ms']), annotations: { readOnlyHint: true } }, async (args) => {
-      await new Promise((r) => setTimeout(r, Number(args['ms'])));
-      return { content: [{ type: 'text', text: 'awake' }] };
-    });
+    tool(
+      'sleep',
+      { description: 'Answers after ms milliseconds.', inputSchema: object({ ms: { type: 'integer' } }, ['ms']), annotations: { readOnlyHint: true } },
+      async (args) => {
+        await new Promise((r) => setTimeout(r, Number(args['ms'])));
+        return { content: [{ type: 'text', text: 'awake' }] };
+      },
+    );
     return server;
   });
   const web = await LoopbackWeb.start({ '/mcp': (req, res) => void serve(handler.fetch, req, res) });
@@ -74,7 +91,9 @@ async function serve(fetch: (request: Request) => Promise<Response>, req: Incomi
     const body = Buffer.concat(chunks);
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) for (const v of [value ?? []].flat()) headers.append(name, v);
-    const answer = await fetch(new Request(`http://${req.headers.host ?? 'mcp.test'}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers, ...(body.length ? { body } : {}) }));
+    const answer = await fetch(
+      new Request(`http://${req.headers.host ?? 'mcp.test'}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers, ...(body.length ? { body } : {}) }),
+    );
     res.writeHead(answer.status, Object.fromEntries(answer.headers));
     if (answer.body) for await (const chunk of answer.body) res.write(chunk);
     res.end();

@@ -5,7 +5,17 @@ import { ApiClient } from '../core/api-client';
 import { CARD_RUN_EVENTS } from '../shared/card-registry';
 import { JsonTreeComponent } from '../shared/json-tree.component';
 import { WorkspaceStore } from '../core/workspace.store';
-import { type DecisionView, STATUS_LABEL, approvalRequested, decisionInRun, decisionOf, expiresIn, reasonText, runEnded, shortHash } from '../shared/approval-model';
+import {
+  type DecisionView,
+  STATUS_LABEL,
+  approvalRequested,
+  decisionInRun,
+  decisionOf,
+  expiresIn,
+  reasonText,
+  runEnded,
+  shortHash,
+} from '../shared/approval-model';
 import { ticking } from '../shared/clock';
 import { DecisionFormComponent } from './decision-form.component';
 import { RiskChipsComponent } from './risk-chips.component';
@@ -25,25 +35,45 @@ const STATE_LABEL: Record<CardState, string> = { pending: 'Needs approval', appr
   imports: [DatePipe, JsonTreeComponent, DecisionFormComponent, RiskChipsComponent],
   template: `
     @if (data(); as a) {
-      <section class="approval" [attr.data-state]="state()" [attr.data-approval-id]="a.approval_id" data-testid="approval-card"
-               [attr.aria-label]="'Approval for ' + a.tool_id">
+      <section
+        class="approval"
+        [attr.data-state]="state()"
+        [attr.data-approval-id]="a.approval_id"
+        data-testid="approval-card"
+        [attr.aria-label]="'Approval for ' + a.tool_id"
+      >
         <header>
           <span class="state" data-testid="approval-state">{{ stateLabel() }}</span>
           <code class="tool" data-testid="approval-tool">{{ a.tool_id }}</code><span class="muted small">&#64;{{ a.tool_version }}</span>
         </header>
         <p class="why" data-testid="approval-reason">{{ reason() }}</p>
-        @if (a.risk; as risk) { <omni-risk-chips [risk]="risk" [limits]="true" /> }
+        @if (a.risk; as risk) {
+          <omni-risk-chips [risk]="risk" [limits]="true" />
+        }
         <div class="label">Arguments <span class="muted">(redacted)</span></div>
         <div class="args" data-testid="approval-arguments"><omni-json-tree [value]="a.arguments_redacted" /></div>
         <dl class="facts tight">
-          <dt>Args hash</dt><dd><code [title]="a.arguments_hash" data-testid="approval-arguments-hash">{{ short(a.arguments_hash) }}</code></dd>
-          <dt>Manifest</dt><dd><code [title]="a.manifest_hash">{{ short(a.manifest_hash) }}</code></dd>
-          <dt>Asked by</dt><dd>{{ a.requested_by.type }}:{{ a.requested_by.id }}</dd>
+          <dt>Args hash</dt>
+          <dd>
+            <code [title]="a.arguments_hash" data-testid="approval-arguments-hash">{{ short(a.arguments_hash) }}</code>
+          </dd>
+          <dt>Manifest</dt>
+          <dd>
+            <code [title]="a.manifest_hash">{{ short(a.manifest_hash) }}</code>
+          </dd>
+          <dt>Asked by</dt>
+          <dd>{{ a.requested_by.type }}:{{ a.requested_by.id }}</dd>
         </dl>
         @switch (state()) {
           @case ('pending') {
             <p class="expiry small" data-testid="approval-expiry">Expires {{ remaining() }} · {{ a.expires_at | date: 'medium' }}</p>
-            <omni-decision-form [approvalId]="a.approval_id" [projectId]="projectId()" [argumentsHash]="a.arguments_hash" [toolId]="a.tool_id" (decided)="onDecided($event)" />
+            <omni-decision-form
+              [approvalId]="a.approval_id"
+              [projectId]="projectId()"
+              [argumentsHash]="a.arguments_hash"
+              [toolId]="a.tool_id"
+              (decided)="onDecided($event)"
+            />
           }
           @case ('ended') {
             <p class="outcome small muted" data-testid="approval-decision">The run ended before anyone decided.</p>
@@ -52,33 +82,96 @@ const STATE_LABEL: Record<CardState, string> = { pending: 'Needs approval', appr
             @if (decision(); as d) {
               <p class="outcome small" data-testid="approval-decision">
                 <strong>{{ label[d.status] }}</strong>
-                @if (d.decided_by) { by {{ d.decided_by }} }
-                @if (d.at) { · {{ d.at | date: 'medium' }} }
-                @if (d.reason) { · “{{ d.reason }}” }
+                @if (d.decided_by) {
+                  by {{ d.decided_by }}
+                }
+                @if (d.at) {
+                  · {{ d.at | date: 'medium' }}
+                }
+                @if (d.reason) {
+                  · “{{ d.reason }}”
+                }
               </p>
             } @else {
               <p class="outcome small" data-testid="approval-decision"><strong>Expired</strong> · nobody decided in time; the call is denied.</p>
             }
-            @if (noOp()) { <p class="muted small" data-testid="approval-no-op">Someone else decided first; your decision was recorded as a no-op.</p> }
+            @if (noOp()) {
+              <p class="muted small" data-testid="approval-no-op">Someone else decided first; your decision was recorded as a no-op.</p>
+            }
           }
         }
       </section>
     }
   `,
   styles: `
-    .approval { display: grid; gap: 8px; padding: 10px 12px; border: 1px solid var(--border); border-left: 3px solid var(--accent); border-radius: 8px; background: var(--surface); }
-    .approval[data-state='approved'] { border-left-color: var(--ok); }
-    .approval[data-state='denied'], .approval[data-state='expired'] { border-left-color: var(--bad); }
-    .approval[data-state='ended'] { border-left-color: var(--muted); }
-    header { display: flex; align-items: baseline; gap: 6px; flex-wrap: wrap; }
-    .state { font-size: 11px; text-transform: uppercase; letter-spacing: .04em; padding: 1px 6px; border-radius: 6px; background: var(--surface-2); color: var(--accent); }
-    .approval[data-state='approved'] .state { background: var(--ok-bg); color: var(--ok); }
-    .approval[data-state='denied'] .state, .approval[data-state='expired'] .state { background: var(--bad-bg); color: var(--bad); }
-    .tool { font-weight: 600; font-size: 13px; }
-    .why, .outcome, .expiry { margin: 0; }
-    .label { font-size: 11px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); }
-    .args { background: var(--surface-2); border-radius: 6px; padding: 6px 8px; overflow: auto; max-height: 220px; }
-    .expiry { color: var(--warn); }
+    .approval {
+      display: grid;
+      gap: 8px;
+      padding: 10px 12px;
+      border: 1px solid var(--border);
+      border-left: 3px solid var(--accent);
+      border-radius: 8px;
+      background: var(--surface);
+    }
+    .approval[data-state='approved'] {
+      border-left-color: var(--ok);
+    }
+    .approval[data-state='denied'],
+    .approval[data-state='expired'] {
+      border-left-color: var(--bad);
+    }
+    .approval[data-state='ended'] {
+      border-left-color: var(--muted);
+    }
+    header {
+      display: flex;
+      align-items: baseline;
+      gap: 6px;
+      flex-wrap: wrap;
+    }
+    .state {
+      font-size: 11px;
+      text-transform: uppercase;
+      letter-spacing: 0.04em;
+      padding: 1px 6px;
+      border-radius: 6px;
+      background: var(--surface-2);
+      color: var(--accent);
+    }
+    .approval[data-state='approved'] .state {
+      background: var(--ok-bg);
+      color: var(--ok);
+    }
+    .approval[data-state='denied'] .state,
+    .approval[data-state='expired'] .state {
+      background: var(--bad-bg);
+      color: var(--bad);
+    }
+    .tool {
+      font-weight: 600;
+      font-size: 13px;
+    }
+    .why,
+    .outcome,
+    .expiry {
+      margin: 0;
+    }
+    .label {
+      font-size: 11px;
+      text-transform: uppercase;
+      letter-spacing: 0.05em;
+      color: var(--muted);
+    }
+    .args {
+      background: var(--surface-2);
+      border-radius: 6px;
+      padding: 6px 8px;
+      overflow: auto;
+      max-height: 220px;
+    }
+    .expiry {
+      color: var(--warn);
+    }
   `,
 })
 export class ApprovalCardComponent {
@@ -97,7 +190,12 @@ export class ApprovalCardComponent {
   /** The run's project (whose membership role decides whether this user may decide), when the run is loaded. */
   protected readonly projectId = computed(() => {
     const runId = this.event().run_id;
-    return this.store.runs()?.find((s) => s.run().id === runId)?.run().project_id ?? null;
+    return (
+      this.store
+        .runs()
+        ?.find((s) => s.run().id === runId)
+        ?.run().project_id ?? null
+    );
   });
   private readonly events = computed(() => this.runEvents() ?? this.provided?.() ?? []);
   /** What the API knows (asked once when the run has no decision to show). */

@@ -1,5 +1,19 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, Injector, afterNextRender, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  ElementRef,
+  Injector,
+  afterNextRender,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { Approval, ApprovalDetail, DecideApprovalResponse } from '@omniai/contracts';
 import { ApiClient } from '../core/api-client';
@@ -38,7 +52,8 @@ const REFRESH_MS = 5_000;
   imports: [DatePipe, RouterLink, JsonTreeComponent, DecisionFormComponent, LoadErrorComponent, RiskChipsComponent, PageHeadComponent],
   template: `
     <omni-page-head heading="Approvals">
-      Tool calls that wait for a reviewer. A decision binds to the exact arguments shown (by their hash) and the first one wins; a call nobody decides before it expires is denied.
+      Tool calls that wait for a reviewer. A decision binds to the exact arguments shown (by their hash) and the first one wins; a call nobody decides before it
+      expires is denied.
     </omni-page-head>
 
     <p class="visually-hidden" role="status" aria-live="polite" data-testid="approvals-status">{{ status() }}</p>
@@ -48,7 +63,9 @@ const REFRESH_MS = 5_000;
       @for (t of tabs; track t.id) {
         <button type="button" role="tab" [attr.aria-selected]="tab() === t.id" (click)="pickTab(t.id)" [attr.data-testid]="'approvals-tab-' + t.id">
           {{ t.label }}
-          @if (t.id === 'pending' && pending.count()) { <span class="count" data-testid="approvals-tab-pending-count">{{ pending.count() }}</span> }
+          @if (t.id === 'pending' && pending.count()) {
+            <span class="count" data-testid="approvals-tab-pending-count">{{ pending.count() }}</span>
+          }
         </button>
       }
     </div>
@@ -56,15 +73,39 @@ const REFRESH_MS = 5_000;
     <div class="inbox">
       <section class="list-pane" aria-label="Approvals">
         @if (items() === null && !loadError()) {
-          @for (i of [1, 2, 3]; track i) { <div class="card row-skeleton skeleton" aria-busy="true" data-testid="approvals-loading"><span class="visually-hidden">Loading approvals…</span></div> }
+          @for (i of [1, 2, 3]; track i) {
+            <div class="card row-skeleton skeleton" aria-busy="true" data-testid="approvals-loading">
+              <span class="visually-hidden">Loading approvals…</span>
+            </div>
+          }
         } @else if (rows().length === 0 && !loadError()) {
-          <div class="empty" data-testid="approvals-empty"><h2>{{ empty().title }}</h2><p class="muted">{{ empty().text }}</p></div>
+          <div class="empty" data-testid="approvals-empty">
+            <h2>{{ empty().title }}</h2>
+            <p class="muted">{{ empty().text }}</p>
+          </div>
         } @else if (rows().length) {
-          <ul #list class="rows" role="listbox" tabindex="0" aria-label="Approvals" [attr.aria-activedescendant]="activeDescendant()"
-              (keydown)="onKey($event)" data-testid="approvals-list">
+          <ul
+            #list
+            class="rows"
+            role="listbox"
+            tabindex="0"
+            aria-label="Approvals"
+            [attr.aria-activedescendant]="activeDescendant()"
+            (keydown)="onKey($event)"
+            data-testid="approvals-list"
+          >
             @for (a of rows(); track a.id; let i = $index) {
-              <li role="option" class="row" [id]="'approval-option-' + i" [attr.aria-selected]="a.id === selectedId()" [attr.data-approval-id]="a.id"
-                  [attr.data-status]="a.status" [attr.data-run-id]="a.run_id" (click)="select(a.id)" data-testid="approval-row">
+              <li
+                role="option"
+                class="row"
+                [id]="'approval-option-' + i"
+                [attr.aria-selected]="a.id === selectedId()"
+                [attr.data-approval-id]="a.id"
+                [attr.data-status]="a.status"
+                [attr.data-run-id]="a.run_id"
+                (click)="select(a.id)"
+                data-testid="approval-row"
+              >
                 <div class="line">
                   <code class="tool" data-testid="approval-row-tool">{{ a.tool_id }}</code>
                   <span class="status" [attr.data-status]="a.status" data-testid="approval-row-status">{{ label[a.status] }}</span>
@@ -79,7 +120,9 @@ const REFRESH_MS = 5_000;
                     <span>run {{ a.run_id.slice(0, 8) }}</span>
                   }
                   · <span [title]="a.requested_at">requested {{ a.requested_at | date: 'short' }}</span>
-                  @if (a.status === 'pending') { · <span class="expires" data-testid="approval-row-expires">expires {{ remaining(a) }}</span> }
+                  @if (a.status === 'pending') {
+                    · <span class="expires" data-testid="approval-row-expires">expires {{ remaining(a) }}</span>
+                  }
                 </div>
               </li>
             }
@@ -91,47 +134,98 @@ const REFRESH_MS = 5_000;
       <aside class="card detail-pane" aria-label="Approval details" data-testid="approval-detail">
         @if (detail(); as d) {
           <div class="detail-head">
-            <h2><code>{{ d.tool_id }}</code><span class="muted small">&#64;{{ d.tool_version }}</span></h2>
+            <h2>
+              <code>{{ d.tool_id }}</code
+              ><span class="muted small">&#64;{{ d.tool_version }}</span>
+            </h2>
             <span class="status" [attr.data-status]="d.status" data-testid="approval-detail-status">{{ label[d.status] }}</span>
           </div>
           <p class="why" data-testid="approval-detail-reason">{{ reason(d.reason_code) }}</p>
           <omni-risk-chips [risk]="d.risk" [limits]="true" />
           <dl class="facts tight">
-            <dt>Project</dt><dd>{{ projectName(d.project_id) }}</dd>
+            <dt>Project</dt>
+            <dd>{{ projectName(d.project_id) }}</dd>
             <dt>Run</dt>
-            <dd>@if (runLink(d); as link) { <a [routerLink]="link" data-testid="approval-detail-run-link">{{ d.run_id.slice(0, 8) }}</a> } @else { <code>{{ d.run_id.slice(0, 8) }}</code> }</dd>
-            <dt>Requested</dt><dd>{{ d.requested_at | date: 'medium' }} by {{ d.requested_by.type }}:{{ d.requested_by.id }}</dd>
-            <dt>Expires</dt><dd>{{ d.expires_at | date: 'medium' }}@if (d.status === 'pending') { · {{ remaining(d) }} }</dd>
-            <dt>Call</dt><dd><code>{{ d.call_id }}</code></dd>
+            <dd>
+              @if (runLink(d); as link) {
+                <a [routerLink]="link" data-testid="approval-detail-run-link">{{ d.run_id.slice(0, 8) }}</a>
+              } @else {
+                <code>{{ d.run_id.slice(0, 8) }}</code>
+              }
+            </dd>
+            <dt>Requested</dt>
+            <dd>{{ d.requested_at | date: 'medium' }} by {{ d.requested_by.type }}:{{ d.requested_by.id }}</dd>
+            <dt>Expires</dt>
+            <dd>
+              {{ d.expires_at | date: 'medium' }}
+              @if (d.status === 'pending') {
+                · {{ remaining(d) }}
+              }
+            </dd>
+            <dt>Call</dt>
+            <dd>
+              <code>{{ d.call_id }}</code>
+            </dd>
           </dl>
           <h3>Arguments <span class="muted">(redacted)</span></h3>
           <div class="args" data-testid="approval-detail-arguments"><omni-json-tree [value]="d.arguments_redacted" /></div>
           <dl class="facts hashes">
-            <dt>Arguments hash</dt><dd><code data-testid="approval-detail-arguments-hash">{{ d.arguments_hash }}</code></dd>
-            <dt>Manifest hash</dt><dd><code data-testid="approval-detail-manifest-hash">{{ d.manifest_hash }}</code></dd>
+            <dt>Arguments hash</dt>
+            <dd>
+              <code data-testid="approval-detail-arguments-hash">{{ d.arguments_hash }}</code>
+            </dd>
+            <dt>Manifest hash</dt>
+            <dd>
+              <code data-testid="approval-detail-manifest-hash">{{ d.manifest_hash }}</code>
+            </dd>
           </dl>
           <h3>Decision</h3>
           @if (d.status === 'pending') {
-            <omni-decision-form #form [approvalId]="d.id" [projectId]="d.project_id" [argumentsHash]="d.arguments_hash" [toolId]="d.tool_id" (decided)="onDecided($event)" />
+            <omni-decision-form
+              #form
+              [approvalId]="d.id"
+              [projectId]="d.project_id"
+              [argumentsHash]="d.arguments_hash"
+              [toolId]="d.tool_id"
+              (decided)="onDecided($event)"
+            />
           } @else {
             @if (decisionOf(d); as v) {
               <p class="outcome" [attr.data-status]="v.status" data-testid="approval-detail-decision">
                 <strong>{{ label[v.status] }}</strong>
-                @if (v.decided_by) { by {{ v.decided_by }} }
-                @if (v.at) { · {{ v.at | date: 'medium' }} }
-                @if (v.reason) { · “{{ v.reason }}” }
-                @if (v.status === 'expired') { · nobody decided in time }
+                @if (v.decided_by) {
+                  by {{ v.decided_by }}
+                }
+                @if (v.at) {
+                  · {{ v.at | date: 'medium' }}
+                }
+                @if (v.reason) {
+                  · “{{ v.reason }}”
+                }
+                @if (v.status === 'expired') {
+                  · nobody decided in time
+                }
               </p>
             }
           }
           <h3>Decide log</h3>
           @if (d.decisions.length) {
             <table class="log" data-testid="approval-decisions">
-              <thead><tr><th scope="col">Decision</th><th scope="col">Outcome</th><th scope="col">By</th><th scope="col">At</th></tr></thead>
+              <thead>
+                <tr>
+                  <th scope="col">Decision</th>
+                  <th scope="col">Outcome</th>
+                  <th scope="col">By</th>
+                  <th scope="col">At</th>
+                </tr>
+              </thead>
               <tbody>
                 @for (l of d.decisions; track $index) {
                   <tr data-testid="approval-decision-log-row" [attr.data-outcome]="l.outcome">
-                    <td>{{ l.decision }}</td><td>{{ l.outcome }}</td><td>{{ l.decided_by }}</td><td>{{ l.at | date: 'medium' }}</td>
+                    <td>{{ l.decision }}</td>
+                    <td>{{ l.outcome }}</td>
+                    <td>{{ l.decided_by }}</td>
+                    <td>{{ l.at | date: 'medium' }}</td>
                   </tr>
                 }
               </tbody>
@@ -150,38 +244,172 @@ const REFRESH_MS = 5_000;
     </div>
   `,
   styles: `
-    :host { display: block; max-width: 1280px; }
-    .tabs { margin: 0 0 14px; padding: 0; }
-    .count { font-size: 11px; padding: 0 6px; border-radius: 999px; background: var(--accent); color: var(--accent-text); margin-left: 4px; }
-    .inbox { display: grid; grid-template-columns: minmax(0, 1fr) minmax(320px, 440px); gap: 20px; align-items: start; }
-    @media (max-width: 1100px) { .inbox { grid-template-columns: minmax(0, 1fr); } }
-    .rows { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 8px; outline: none; }
-    .rows:focus-visible .row[aria-selected='true'] { outline: 2px solid var(--accent); outline-offset: 2px; }
-    .row { background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); padding: 10px 14px; cursor: pointer; display: grid; gap: 4px; }
-    .row:hover { background: var(--surface-2); }
-    .row[aria-selected='true'] { border-color: var(--accent); box-shadow: inset 3px 0 0 var(--accent); }
-    .line { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
-    .tool { font-weight: 600; }
-    .status { font-size: 11px; text-transform: uppercase; letter-spacing: .04em; padding: 1px 6px; border-radius: 6px; background: var(--warn-bg); color: var(--warn); }
-    .status[data-status='approved'] { background: var(--ok-bg); color: var(--ok); }
-    .status[data-status='denied'], .status[data-status='expired'] { background: var(--bad-bg); color: var(--bad); }
-    .expires { color: var(--warn); }
-    .keys { margin-top: 10px; }
-    kbd { font-family: var(--mono); font-size: 11px; border: 1px solid var(--border); border-radius: 4px; padding: 0 4px; background: var(--surface-2); }
-    .row-skeleton { min-height: 64px; margin-bottom: 8px; }
-    .detail-pane { min-height: 0; display: grid; gap: 10px; position: sticky; top: 0; }
-    .detail-head { display: flex; align-items: center; gap: 8px; justify-content: space-between; }
-    .detail-pane h2 { font-size: 15px; overflow-wrap: anywhere; }
-    .detail-pane h3 { font-size: 11px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); margin: 6px 0 0; }
-    .why, .outcome { margin: 0; }
-    .outcome[data-status='approved'] strong { color: var(--ok); }
-    .outcome:not([data-status='approved']) strong { color: var(--bad); }
-    .args { background: var(--surface-2); border-radius: 6px; padding: 6px 8px; overflow: auto; max-height: 260px; }
-    .hashes { grid-template-columns: 1fr; gap: 2px; font-size: 12.5px; }
-    .hashes dd { margin-bottom: 6px; word-break: break-all; }
-    .log { border-collapse: collapse; font-size: 12px; width: 100%; }
-    .log th, .log td { border-bottom: 1px solid var(--border); padding: 3px 6px; text-align: left; }
-    .detail-skeleton { min-height: 240px; border-radius: 8px; }
+    :host {
+      display: block;
+      max-width: 1280px;
+    }
+    .tabs {
+      margin: 0 0 14px;
+      padding: 0;
+    }
+    .count {
+      font-size: 11px;
+      padding: 0 6px;
+      border-radius: 999px;
+      background: var(--accent);
+      color: var(--accent-text);
+      margin-left: 4px;
+    }
+    .inbox {
+      display: grid;
+      grid-template-columns: minmax(0, 1fr) minmax(320px, 440px);
+      gap: 20px;
+      align-items: start;
+    }
+    @media (max-width: 1100px) {
+      .inbox {
+        grid-template-columns: minmax(0, 1fr);
+      }
+    }
+    .rows {
+      list-style: none;
+      margin: 0;
+      padding: 0;
+      display: flex;
+      flex-direction: column;
+      gap: 8px;
+      outline: none;
+    }
+    .rows:focus-visible .row[aria-selected='true'] {
+      outline: 2px solid var(--accent);
+      outline-offset: 2px;
+    }
+    .row {
+      background: var(--surface);
+      border: 1px solid var(--border);
+      border-radius: var(--radius);
+      padding: 10px 14px;
+      cursor: pointer;
+      display: grid;
+      gap: 4px;
+    }
+    .row:hover {
+      background: var(--surface-2);
+    }
+    .row[aria-selected='true'] {
+      border-color: var(--accent);
+      box-shadow: inset 3px 0 0 var(--accent);
+    }
+    .line {
+      display: flex;
+      align-items: center;
+      gap: 8px;
+      flex-wrap: wrap;
+    }
+    .tool {
+      font-weight: 600;
+    }
+    .status {
+      font-size: 11px;
+      text-transform: uppercase;
+      letter-spacing: 0.04em;
+      padding: 1px 6px;
+      border-radius: 6px;
+      background: var(--warn-bg);
+      color: var(--warn);
+    }
+    .status[data-status='approved'] {
+      background: var(--ok-bg);
+      color: var(--ok);
+    }
+    .status[data-status='denied'],
+    .status[data-status='expired'] {
+      background: var(--bad-bg);
+      color: var(--bad);
+    }
+    .expires {
+      color: var(--warn);
+    }
+    .keys {
+      margin-top: 10px;
+    }
+    kbd {
+      font-family: var(--mono);
+      font-size: 11px;
+      border: 1px solid var(--border);
+      border-radius: 4px;
+      padding: 0 4px;
+      background: var(--surface-2);
+    }
+    .row-skeleton {
+      min-height: 64px;
+      margin-bottom: 8px;
+    }
+    .detail-pane {
+      min-height: 0;
+      display: grid;
+      gap: 10px;
+      position: sticky;
+      top: 0;
+    }
+    .detail-head {
+      display: flex;
+      align-items: center;
+      gap: 8px;
+      justify-content: space-between;
+    }
+    .detail-pane h2 {
+      font-size: 15px;
+      overflow-wrap: anywhere;
+    }
+    .detail-pane h3 {
+      font-size: 11px;
+      text-transform: uppercase;
+      letter-spacing: 0.05em;
+      color: var(--muted);
+      margin: 6px 0 0;
+    }
+    .why,
+    .outcome {
+      margin: 0;
+    }
+    .outcome[data-status='approved'] strong {
+      color: var(--ok);
+    }
+    .outcome:not([data-status='approved']) strong {
+      color: var(--bad);
+    }
+    .args {
+      background: var(--surface-2);
+      border-radius: 6px;
+      padding: 6px 8px;
+      overflow: auto;
+      max-height: 260px;
+    }
+    .hashes {
+      grid-template-columns: 1fr;
+      gap: 2px;
+      font-size: 12.5px;
+    }
+    .hashes dd {
+      margin-bottom: 6px;
+      word-break: break-all;
+    }
+    .log {
+      border-collapse: collapse;
+      font-size: 12px;
+      width: 100%;
+    }
+    .log th,
+    .log td {
+      border-bottom: 1px solid var(--border);
+      padding: 3px 6px;
+      text-align: left;
+    }
+    .detail-skeleton {
+      min-height: 240px;
+      border-radius: 8px;
+    }
   `,
 })
 export class ApprovalsPageComponent {
@@ -309,7 +537,14 @@ export class ApprovalsPageComponent {
     const known = this.threadOfRun();
     const missing = [...new Set(items.map((a) => a.run_id))].filter((r) => !known.has(r));
     if (!missing.length) return;
-    const found = await Promise.all(missing.map((r) => this.api.getRun(r).then((run) => [r, run.thread_id] as const, () => null)));
+    const found = await Promise.all(
+      missing.map((r) =>
+        this.api.getRun(r).then(
+          (run) => [r, run.thread_id] as const,
+          () => null,
+        ),
+      ),
+    );
     const next = new Map(this.threadOfRun());
     for (const f of found) if (f) next.set(f[0], f[1]);
     this.threadOfRun.set(next);
@@ -334,7 +569,9 @@ export class ApprovalsPageComponent {
     const move = (i: number) => {
       const row = rows[Math.max(0, Math.min(rows.length - 1, i))];
       if (row) this.select(row.id);
-      afterNextRender(() => this.list()?.nativeElement.querySelector('[aria-selected=true]')?.scrollIntoView({ block: 'nearest' }), { injector: this.injector });
+      afterNextRender(() => this.list()?.nativeElement.querySelector('[aria-selected=true]')?.scrollIntoView({ block: 'nearest' }), {
+        injector: this.injector,
+      });
     };
     switch (ev.key) {
       case 'ArrowDown':

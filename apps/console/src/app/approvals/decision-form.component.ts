@@ -23,36 +23,96 @@ let nextId = 0;
     @if (!allowed()) {
       <p class="muted small not-allowed" data-testid="decision-not-allowed">Your role cannot decide this call: a reviewer of its project or an admin can.</p>
     } @else {
-    <div class="decide" data-testid="decision-form">
-      <label class="reason" [for]="id + '-reason'">Reason <span class="muted">(optional)</span></label>
-      <input [id]="id + '-reason'" type="text" maxlength="1000" autocomplete="off" data-testid="decision-reason" placeholder="Recorded with the decision"
-             [value]="reason()" (input)="reason.set($any($event.target).value)" [disabled]="submitting()" (keydown.enter)="$event.preventDefault()" />
-      @if (confirming(); as d) {
-        <omni-confirm class="neutral" testid="decision" [trigger]="false" [open]="true" (openChange)="cancel()" [label]="verb(d)" busyLabel="Sending…"
-                      [busy]="submitting()" [tone]="d === 'deny' ? 'danger' : 'approve'" [stepLabel]="'Confirm: ' + verb(d)" (confirmed)="submit(d)">
-          {{ verb(d) }} this call of <code>{{ toolId() }}</code>{{ reason().trim() ? ' with the reason above' : '' }}?
-        </omni-confirm>
-      } @else {
-        <div class="actions">
-          <button type="button" class="btn small approve" [disabled]="submitting()" (click)="submit('approve')" data-testid="approve"
-                  [attr.aria-label]="'Approve ' + toolId()">Approve</button>
-          <button type="button" class="btn small danger" [disabled]="submitting()" (click)="submit('deny')" data-testid="deny"
-                  [attr.aria-label]="'Deny ' + toolId()">Deny</button>
-          @if (submitting()) { <span class="muted small" role="status">Sending…</span> }
-        </div>
-      }
-      @if (error(); as err) {
-        <p class="field-error" role="alert" data-testid="decision-error">{{ err }}</p>
-      }
-    </div>
+      <div class="decide" data-testid="decision-form">
+        <label class="reason" [for]="id + '-reason'">Reason <span class="muted">(optional)</span></label>
+        <input
+          [id]="id + '-reason'"
+          type="text"
+          maxlength="1000"
+          autocomplete="off"
+          data-testid="decision-reason"
+          placeholder="Recorded with the decision"
+          [value]="reason()"
+          (input)="reason.set($any($event.target).value)"
+          [disabled]="submitting()"
+          (keydown.enter)="$event.preventDefault()"
+        />
+        @if (confirming(); as d) {
+          <omni-confirm
+            class="neutral"
+            testid="decision"
+            [trigger]="false"
+            [open]="true"
+            (openChange)="cancel()"
+            [label]="verb(d)"
+            busyLabel="Sending…"
+            [busy]="submitting()"
+            [tone]="d === 'deny' ? 'danger' : 'approve'"
+            [stepLabel]="'Confirm: ' + verb(d)"
+            (confirmed)="submit(d)"
+          >
+            {{ verb(d) }} this call of <code>{{ toolId() }}</code>{{ reason().trim() ? ' with the reason above' : '' }}?
+          </omni-confirm>
+        } @else {
+          <div class="actions">
+            <button
+              type="button"
+              class="btn small approve"
+              [disabled]="submitting()"
+              (click)="submit('approve')"
+              data-testid="approve"
+              [attr.aria-label]="'Approve ' + toolId()"
+            >
+              Approve
+            </button>
+            <button
+              type="button"
+              class="btn small danger"
+              [disabled]="submitting()"
+              (click)="submit('deny')"
+              data-testid="deny"
+              [attr.aria-label]="'Deny ' + toolId()"
+            >
+              Deny
+            </button>
+            @if (submitting()) {
+              <span class="muted small" role="status">Sending…</span>
+            }
+          </div>
+        }
+        @if (error(); as err) {
+          <p class="field-error" role="alert" data-testid="decision-error">{{ err }}</p>
+        }
+      </div>
     }
   `,
   styles: `
-    .decide { display: grid; gap: 6px; }
-    .reason { font-weight: 600; font-size: 12.5px; }
-    input { min-width: 0; font: inherit; font-size: 13px; color: var(--text); background: var(--bg); border: 1px solid var(--border); border-radius: 8px; padding: 5px 8px; }
-    .actions { display: flex; gap: 8px; align-items: center; }
-    .not-allowed { margin: 0; }
+    .decide {
+      display: grid;
+      gap: 6px;
+    }
+    .reason {
+      font-weight: 600;
+      font-size: 12.5px;
+    }
+    input {
+      min-width: 0;
+      font: inherit;
+      font-size: 13px;
+      color: var(--text);
+      background: var(--bg);
+      border: 1px solid var(--border);
+      border-radius: 8px;
+      padding: 5px 8px;
+    }
+    .actions {
+      display: flex;
+      gap: 8px;
+      align-items: center;
+    }
+    .not-allowed {
+      margin: 0;
+    }
   `,
 })
 export class DecisionFormComponent {

@@ -23,12 +23,42 @@ import { SIDE_EFFECT_LABEL } from '../shared/approval-model';
     </ul>
   `,
   styles: `
-    .chips { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 4px; }
-    .chip { font-size: 11.5px; padding: 1px 7px; border-radius: 999px; background: var(--surface-2); color: var(--muted); border: 1px solid var(--border); white-space: nowrap; }
-    .chip[data-effect='read'] { color: var(--ok); border-color: var(--ok); }
-    .chip[data-effect='write'] { color: var(--warn); border-color: var(--warn); background: var(--warn-bg); }
-    .chip[data-effect='external_write'], .chip.egress { color: var(--bad); border-color: var(--bad); background: var(--bad-bg); }
-    .chip.scope { font-family: var(--mono); color: var(--text); }
+    .chips {
+      list-style: none;
+      margin: 0;
+      padding: 0;
+      display: flex;
+      flex-wrap: wrap;
+      gap: 4px;
+    }
+    .chip {
+      font-size: 11.5px;
+      padding: 1px 7px;
+      border-radius: 999px;
+      background: var(--surface-2);
+      color: var(--muted);
+      border: 1px solid var(--border);
+      white-space: nowrap;
+    }
+    .chip[data-effect='read'] {
+      color: var(--ok);
+      border-color: var(--ok);
+    }
+    .chip[data-effect='write'] {
+      color: var(--warn);
+      border-color: var(--warn);
+      background: var(--warn-bg);
+    }
+    .chip[data-effect='external_write'],
+    .chip.egress {
+      color: var(--bad);
+      border-color: var(--bad);
+      background: var(--bad-bg);
+    }
+    .chip.scope {
+      font-family: var(--mono);
+      color: var(--text);
+    }
   `,
 })
 export class RiskChipsComponent {

@@ -20,7 +20,10 @@ import { type AcceptErrors, type InviteFailure, MIN_PASSWORD, inviteFailure, val
       @if (failure(); as f) {
         <section class="card auth-card" role="alert" data-testid="invite-invalid">
           <div class="auth-head">
-            <svg class="auth-mark muted-mark" viewBox="0 0 32 32" aria-hidden="true"><rect width="32" height="32" rx="8" /><circle cx="16" cy="16" r="7" /></svg>
+            <svg class="auth-mark muted-mark" viewBox="0 0 32 32" aria-hidden="true">
+              <rect width="32" height="32" rx="8" />
+              <circle cx="16" cy="16" r="7" />
+            </svg>
             <h1>{{ f.title }}</h1>
             <p class="muted">{{ f.text }}</p>
           </div>
@@ -29,16 +32,24 @@ import { type AcceptErrors, type InviteFailure, MIN_PASSWORD, inviteFailure, val
       } @else if (invite(); as inv) {
         <form class="card auth-card" (submit)="submit($event)" novalidate aria-labelledby="invite-title" data-testid="invite-form">
           <div class="auth-head">
-            <svg class="auth-mark" viewBox="0 0 32 32" aria-hidden="true"><rect width="32" height="32" rx="8" /><circle cx="16" cy="16" r="7" /></svg>
+            <svg class="auth-mark" viewBox="0 0 32 32" aria-hidden="true">
+              <rect width="32" height="32" rx="8" />
+              <circle cx="16" cy="16" r="7" />
+            </svg>
             <h1 id="invite-title">Join OmniAI</h1>
             <p class="muted">Set your name and a password to finish creating your account.</p>
           </div>
 
           <dl class="facts invite-facts">
-            <dt>Email</dt><dd data-testid="invite-email">{{ inv.email }}</dd>
+            <dt>Email</dt>
+            <dd data-testid="invite-email">{{ inv.email }}</dd>
             <dt>Role</dt>
-            <dd><span class="role-badge" [attr.data-role]="inv.role" data-testid="invite-role">{{ inv.role }}</span><span class="muted small role-hint">{{ hint[inv.role] }}</span></dd>
-            <dt>Link valid until</dt><dd class="small">{{ inv.expires_at | date: 'medium' }}</dd>
+            <dd>
+              <span class="role-badge" [attr.data-role]="inv.role" data-testid="invite-role">{{ inv.role }}</span
+              ><span class="muted small role-hint">{{ hint[inv.role] }}</span>
+            </dd>
+            <dt>Link valid until</dt>
+            <dd class="small">{{ inv.expires_at | date: 'medium' }}</dd>
           </dl>
 
           @if (serverError(); as err) {
@@ -47,28 +58,59 @@ import { type AcceptErrors, type InviteFailure, MIN_PASSWORD, inviteFailure, val
 
           <div class="field">
             <label for="invite-name">Display name</label>
-            <input #name id="invite-name" autocomplete="name" maxlength="120" data-testid="invite-name"
-                   [attr.aria-invalid]="!!errors().display_name" [attr.aria-describedby]="errors().display_name ? 'invite-name-error' : null" (input)="clear('display_name')" />
-            @if (errors().display_name; as e) { <p class="field-error" id="invite-name-error" data-testid="invite-name-error">{{ e }}</p> }
+            <input
+              #name
+              id="invite-name"
+              autocomplete="name"
+              maxlength="120"
+              data-testid="invite-name"
+              [attr.aria-invalid]="!!errors().display_name"
+              [attr.aria-describedby]="errors().display_name ? 'invite-name-error' : null"
+              (input)="clear('display_name')"
+            />
+            @if (errors().display_name; as e) {
+              <p class="field-error" id="invite-name-error" data-testid="invite-name-error">{{ e }}</p>
+            }
           </div>
 
           <div class="field">
             <label for="invite-password">Password</label>
-            <input #password id="invite-password" type="password" autocomplete="new-password" maxlength="256" data-testid="invite-password"
-                   [attr.aria-invalid]="!!errors().password" [attr.aria-describedby]="errors().password ? 'invite-password-error' : 'invite-password-hint'"
-                   (input)="typed.set(password.value.length); clear('password')" />
+            <input
+              #password
+              id="invite-password"
+              type="password"
+              autocomplete="new-password"
+              maxlength="256"
+              data-testid="invite-password"
+              [attr.aria-invalid]="!!errors().password"
+              [attr.aria-describedby]="errors().password ? 'invite-password-error' : 'invite-password-hint'"
+              (input)="typed.set(password.value.length); clear('password')"
+            />
             @if (errors().password; as e) {
               <p class="field-error" id="invite-password-error" data-testid="invite-password-error">{{ e }}</p>
             } @else {
-              <p class="hint" id="invite-password-hint" [class.met]="typed() >= min">At least {{ min }} characters · {{ typed() }} typed. A long phrase is easier to remember than symbols.</p>
+              <p class="hint" id="invite-password-hint" [class.met]="typed() >= min">
+                At least {{ min }} characters · {{ typed() }} typed. A long phrase is easier to remember than symbols.
+              </p>
             }
           </div>
 
           <div class="field">
             <label for="invite-confirm">Password again</label>
-            <input #confirm id="invite-confirm" type="password" autocomplete="new-password" maxlength="256" data-testid="invite-confirm"
-                   [attr.aria-invalid]="!!errors().confirm" [attr.aria-describedby]="errors().confirm ? 'invite-confirm-error' : null" (input)="clear('confirm')" />
-            @if (errors().confirm; as e) { <p class="field-error" id="invite-confirm-error" data-testid="invite-confirm-error">{{ e }}</p> }
+            <input
+              #confirm
+              id="invite-confirm"
+              type="password"
+              autocomplete="new-password"
+              maxlength="256"
+              data-testid="invite-confirm"
+              [attr.aria-invalid]="!!errors().confirm"
+              [attr.aria-describedby]="errors().confirm ? 'invite-confirm-error' : null"
+              (input)="clear('confirm')"
+            />
+            @if (errors().confirm; as e) {
+              <p class="field-error" id="invite-confirm-error" data-testid="invite-confirm-error">{{ e }}</p>
+            }
           </div>
 
           <button type="submit" class="btn primary block" [disabled]="submitting()" data-testid="invite-submit">
@@ -76,16 +118,32 @@ import { type AcceptErrors, type InviteFailure, MIN_PASSWORD, inviteFailure, val
           </button>
         </form>
       } @else {
-        <div class="card auth-card skeleton invite-skeleton" aria-busy="true" data-testid="invite-loading"><span class="visually-hidden">Opening the invite…</span></div>
+        <div class="card auth-card skeleton invite-skeleton" aria-busy="true" data-testid="invite-loading">
+          <span class="visually-hidden">Opening the invite…</span>
+        </div>
       }
     </div>
   `,
   styles: `
-    .invite-facts { padding: 10px 12px; border-radius: 8px; background: var(--surface-2); font-size: 13px; }
-    .invite-facts dd { overflow-wrap: anywhere; }
-    .role-hint { display: block; margin-top: 2px; }
-    .invite-skeleton { min-height: 420px; }
-    .hint.met { color: var(--ok); }
+    .invite-facts {
+      padding: 10px 12px;
+      border-radius: 8px;
+      background: var(--surface-2);
+      font-size: 13px;
+    }
+    .invite-facts dd {
+      overflow-wrap: anywhere;
+    }
+    .role-hint {
+      display: block;
+      margin-top: 2px;
+    }
+    .invite-skeleton {
+      min-height: 420px;
+    }
+    .hint.met {
+      color: var(--ok);
+    }
   `,
 })
 export class InvitePageComponent {

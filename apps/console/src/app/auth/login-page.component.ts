@@ -12,7 +12,10 @@ import { type LoginErrors, signInFailure, validateLogin } from './auth-forms';
     <div class="auth-shell">
       <form class="card auth-card" (submit)="submit($event)" novalidate aria-labelledby="login-title" data-testid="login-form">
         <div class="auth-head">
-          <svg class="auth-mark" viewBox="0 0 32 32" aria-hidden="true"><rect width="32" height="32" rx="8" /><circle cx="16" cy="16" r="7" /></svg>
+          <svg class="auth-mark" viewBox="0 0 32 32" aria-hidden="true">
+            <rect width="32" height="32" rx="8" />
+            <circle cx="16" cy="16" r="7" />
+          </svg>
           <h1 id="login-title">Sign in to OmniAI</h1>
           <p class="muted">Use the email and password of your workspace account.</p>
         </div>
@@ -23,16 +26,39 @@ import { type LoginErrors, signInFailure, validateLogin } from './auth-forms';
 
         <div class="field">
           <label for="login-email">Email</label>
-          <input #email id="login-email" type="email" autocomplete="username" spellcheck="false" maxlength="254" data-testid="login-email"
-                 [attr.aria-invalid]="!!errors().email" [attr.aria-describedby]="errors().email ? 'login-email-error' : null" (input)="clearField('email')" />
-          @if (errors().email; as e) { <p class="field-error" id="login-email-error">{{ e }}</p> }
+          <input
+            #email
+            id="login-email"
+            type="email"
+            autocomplete="username"
+            spellcheck="false"
+            maxlength="254"
+            data-testid="login-email"
+            [attr.aria-invalid]="!!errors().email"
+            [attr.aria-describedby]="errors().email ? 'login-email-error' : null"
+            (input)="clearField('email')"
+          />
+          @if (errors().email; as e) {
+            <p class="field-error" id="login-email-error">{{ e }}</p>
+          }
         </div>
 
         <div class="field">
           <label for="login-password">Password</label>
-          <input #password id="login-password" type="password" autocomplete="current-password" maxlength="256" data-testid="login-password"
-                 [attr.aria-invalid]="!!errors().password" [attr.aria-describedby]="errors().password ? 'login-password-error' : null" (input)="clearField('password')" />
-          @if (errors().password; as e) { <p class="field-error" id="login-password-error">{{ e }}</p> }
+          <input
+            #password
+            id="login-password"
+            type="password"
+            autocomplete="current-password"
+            maxlength="256"
+            data-testid="login-password"
+            [attr.aria-invalid]="!!errors().password"
+            [attr.aria-describedby]="errors().password ? 'login-password-error' : null"
+            (input)="clearField('password')"
+          />
+          @if (errors().password; as e) {
+            <p class="field-error" id="login-password-error">{{ e }}</p>
+          }
         </div>
 
         <button type="submit" class="btn primary block" [disabled]="submitting()" data-testid="login-submit">

@@ -34,25 +34,45 @@ import { type ModelChoice, OFFLINE_CHOICE, loadChoice, saveChoice } from './mode
             } @else if (!s.terminal()) {
               <span class="typing" aria-label="waiting for the reply">●●●</span>
             }
-            @if (s.streaming()) { <span class="cursor" data-testid="streaming">▍</span> }
-            @if (s.partial()) { <span class="badge" data-testid="partial-badge" title="The reply was cut short by a cancel">partial</span> }
+            @if (s.streaming()) {
+              <span class="cursor" data-testid="streaming">▍</span>
+            }
+            @if (s.partial()) {
+              <span class="badge" data-testid="partial-badge" title="The reply was cut short by a cancel">partial</span>
+            }
           </div>
           <div class="turn-meta small muted">
             <button type="button" class="linkish" (click)="openRun.emit(s.run().id)" data-testid="open-run">
               <span class="status-dot" [attr.data-status]="s.run().status"></span>{{ s.run().status }}
             </button>
-            @if (s.run().status === 'cancelled') { <span data-testid="cancelled-note">· stopped by request</span> }
-            @if (s.run().error; as err) { <span class="error-text">· {{ err.message }}</span> }
+            @if (s.run().status === 'cancelled') {
+              <span data-testid="cancelled-note">· stopped by request</span>
+            }
+            @if (s.run().error; as err) {
+              <span class="error-text">· {{ err.message }}</span>
+            }
             @for (w of s.waitingApprovals(); track w.data.approval_id) {
-              <span data-testid="waiting-approval">· waiting for approval: <code>{{ w.data.tool_id }}</code></span>
-              <button type="button" class="btn small" (click)="toggleReview(w.data.approval_id)" [attr.aria-expanded]="reviewing().has(w.data.approval_id)"
-                      [attr.aria-controls]="'review-' + w.data.approval_id" data-testid="review-approval">{{ reviewing().has(w.data.approval_id) ? 'Hide' : 'Review' }}</button>
+              <span data-testid="waiting-approval"
+                >· waiting for approval: <code>{{ w.data.tool_id }}</code></span
+              >
+              <button
+                type="button"
+                class="btn small"
+                (click)="toggleReview(w.data.approval_id)"
+                [attr.aria-expanded]="reviewing().has(w.data.approval_id)"
+                [attr.aria-controls]="'review-' + w.data.approval_id"
+                data-testid="review-approval"
+              >
+                {{ reviewing().has(w.data.approval_id) ? 'Hide' : 'Review' }}
+              </button>
               <a routerLink="/approvals" [queryParams]="{ id: w.data.approval_id }" data-testid="open-in-inbox">Open in inbox</a>
             }
             @if (s.pauseReason(); as why) {
               <span data-testid="paused-note">· {{ why }}</span>
               @if (canStart()) {
-                <button type="button" class="btn small" (click)="store.resume(s)" data-testid="run-resume" title="Continue the run without the limit it hit">Resume</button>
+                <button type="button" class="btn small" (click)="store.resume(s)" data-testid="run-resume" title="Continue the run without the limit it hit">
+                  Resume
+                </button>
               }
             }
             @if (!s.terminal()) {
@@ -76,7 +96,8 @@ import { type ModelChoice, OFFLINE_CHOICE, loadChoice, saveChoice } from './mode
     </div>
     @if (canStart()) {
       <div class="model-picker small">
-        <label>Model
+        <label
+          >Model
           <select data-testid="provider-select" (change)="pickProvider($any($event.target).value)">
             <option value="offline" [selected]="choice().provider === 'offline'">Offline (scripted)</option>
             @for (p of store.providers(); track p.id) {
@@ -87,11 +108,23 @@ import { type ModelChoice, OFFLINE_CHOICE, loadChoice, saveChoice } from './mode
             }
           </select>
         </label>
-        <input data-testid="model-input" aria-label="Model id" placeholder="model id" [value]="choice().model"
-               [disabled]="choice().provider === 'offline'" (change)="pickModel($any($event.target).value)" />
-        @if (choice().provider === 'offline') { <span class="badge" data-testid="offline-label">offline</span> }
-        @if (providerMissing()) { <span class="error-text" role="alert" data-testid="provider-missing">This provider was deleted: pick another model.</span> }
-        @if (session.isAdmin()) { <a class="manage-link" routerLink="/settings/providers" data-testid="manage-providers">Manage providers</a> }
+        <input
+          data-testid="model-input"
+          aria-label="Model id"
+          placeholder="model id"
+          [value]="choice().model"
+          [disabled]="choice().provider === 'offline'"
+          (change)="pickModel($any($event.target).value)"
+        />
+        @if (choice().provider === 'offline') {
+          <span class="badge" data-testid="offline-label">offline</span>
+        }
+        @if (providerMissing()) {
+          <span class="error-text" role="alert" data-testid="provider-missing">This provider was deleted: pick another model.</span>
+        }
+        @if (session.isAdmin()) {
+          <a class="manage-link" routerLink="/settings/providers" data-testid="manage-providers">Manage providers</a>
+        }
       </div>
       <form class="composer" (submit)="send($event)">
         <textarea
@@ -105,15 +138,24 @@ import { type ModelChoice, OFFLINE_CHOICE, loadChoice, saveChoice } from './mode
           (keydown.control.enter)="send($event)"
           (keydown.meta.enter)="send($event)"
         ></textarea>
-        <button type="submit" class="btn primary" [disabled]="!draft().trim() || sending() || !choice().model || providerMissing()" data-testid="composer-send">Send</button>
+        <button type="submit" class="btn primary" [disabled]="!draft().trim() || sending() || !choice().model || providerMissing()" data-testid="composer-send">
+          Send
+        </button>
       </form>
     } @else {
       <p class="composer-note muted small" data-testid="composer-readonly">{{ readOnlyNote() }}</p>
     }
   `,
   styles: `
-    .inline-approval { max-width: 78%; align-self: flex-start; width: 100%; }
-    .composer-note { border-top: 1px solid var(--border); padding-top: 12px; }
+    .inline-approval {
+      max-width: 78%;
+      align-self: flex-start;
+      width: 100%;
+    }
+    .composer-note {
+      border-top: 1px solid var(--border);
+      padding-top: 12px;
+    }
   `,
 })
 export class ChatViewComponent {

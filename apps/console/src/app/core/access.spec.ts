@@ -6,7 +6,15 @@ const P2 = '00000000-0000-4000-8000-000000000002';
 
 function who(role: SessionInfo['user']['role'], memberships: SessionInfo['memberships'] = [], disabled = false): Pick<SessionInfo, 'user' | 'memberships'> {
   return {
-    user: { id: '00000000-0000-4000-8000-0000000000aa', email: 'a@b.c', display_name: 'A', role, active: true, disabled, created_at: '2026-01-01T00:00:00.000Z' },
+    user: {
+      id: '00000000-0000-4000-8000-0000000000aa',
+      email: 'a@b.c',
+      display_name: 'A',
+      role,
+      active: true,
+      disabled,
+      created_at: '2026-01-01T00:00:00.000Z',
+    },
     memberships,
   };
 }
@@ -20,7 +28,10 @@ describe('access: what the signed-in user may do', () => {
   });
 
   it('decides inside a project by the membership role, not the workspace role', () => {
-    const reviewer = who('reviewer', [{ project_id: P1, role: 'reviewer' }, { project_id: P2, role: 'viewer' }]);
+    const reviewer = who('reviewer', [
+      { project_id: P1, role: 'reviewer' },
+      { project_id: P2, role: 'viewer' },
+    ]);
     expect(can(reviewer, 'review', P1)).toBe(true);
     expect(can(reviewer, 'operate', P1)).toBe(false);
     // A reviewer workspace-wide is only a viewer in P2.

@@ -35,7 +35,10 @@ export class RunSession {
       const done = new Set(persisted.map((e) => e.payload.message_id));
       for (const [id, chunks] of this.deltas()) {
         if (done.has(id)) continue;
-        const text = [...chunks.entries()].sort((a, b) => a[0] - b[0]).map(([, d]) => d).join('');
+        const text = [...chunks.entries()]
+          .sort((a, b) => a[0] - b[0])
+          .map(([, d]) => d)
+          .join('');
         if (text) parts.push(text);
       }
     }

@@ -25,35 +25,72 @@ const PAGE = 100;
     @if (items() === null && !error()) {
       <div class="card table-card skeleton" aria-busy="true"><span class="visually-hidden">Loading the audit log…</span></div>
     } @else if (items()?.length === 0 && !error()) {
-      <div class="empty" data-testid="audit-empty"><h2>Nothing recorded yet</h2><p class="muted">Sign-ins and administrative changes appear here.</p></div>
+      <div class="empty" data-testid="audit-empty">
+        <h2>Nothing recorded yet</h2>
+        <p class="muted">Sign-ins and administrative changes appear here.</p>
+      </div>
     } @else if (items(); as list) {
       <div class="card table-card audit-card">
         <table class="data-table" data-testid="audit-table">
-          <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col">From</th><th scope="col">Detail</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">Action</th>
+              <th scope="col">Target</th>
+              <th scope="col">From</th>
+              <th scope="col">Detail</th>
+            </tr>
+          </thead>
           <tbody>
             @for (e of list; track e.id) {
               <tr data-testid="audit-row" [attr.data-action]="e.action">
                 <td class="nowrap" [title]="e.at">{{ e.at | date: 'medium' }}</td>
                 <td>{{ e.actor_email ?? '—' }}</td>
-                <td><code>{{ e.action }}</code></td>
+                <td>
+                  <code>{{ e.action }}</code>
+                </td>
                 <td class="target">{{ e.target ?? '' }}</td>
-                <td class="nowrap"><code>{{ e.ip ?? '' }}</code></td>
-                <td class="detail-cell">@if (hasDetail(e)) { <code>{{ e.detail | json }}</code> }</td>
+                <td class="nowrap">
+                  <code>{{ e.ip ?? '' }}</code>
+                </td>
+                <td class="detail-cell">
+                  @if (hasDetail(e)) {
+                    <code>{{ e.detail | json }}</code>
+                  }
+                </td>
               </tr>
             }
           </tbody>
         </table>
       </div>
       @if (more()) {
-        <div class="load-more"><button type="button" class="btn" [disabled]="loading()" (click)="older()" data-testid="audit-older">{{ loading() ? 'Loading…' : 'Older entries' }}</button></div>
+        <div class="load-more">
+          <button type="button" class="btn" [disabled]="loading()" (click)="older()" data-testid="audit-older">
+            {{ loading() ? 'Loading…' : 'Older entries' }}
+          </button>
+        </div>
       }
     }
   `,
   styles: `
-    :host { display: block; max-width: 1280px; }
-    .target { overflow-wrap: anywhere; }
-    .detail-cell code { font-size: 11.5px; color: var(--muted); word-break: break-all; }
-    .load-more { display: flex; justify-content: center; margin-top: 14px; }
+    :host {
+      display: block;
+      max-width: 1280px;
+    }
+    .target {
+      overflow-wrap: anywhere;
+    }
+    .detail-cell code {
+      font-size: 11.5px;
+      color: var(--muted);
+      word-break: break-all;
+    }
+    .load-more {
+      display: flex;
+      justify-content: center;
+      margin-top: 14px;
+    }
   `,
 })
 export class AuditPageComponent {

@@ -6,7 +6,10 @@ const NOW = Date.parse('2026-06-01T12:00:00.000Z');
 
 describe('token form', () => {
   it('trims the name and sends scopes once each, in canonical order', () => {
-    expect(validateToken('  CI  ', ['review', 'read', 'review'], 30)).toEqual({ ok: true, body: { name: 'CI', scopes: ['read', 'review'], expires_in_days: 30 } });
+    expect(validateToken('  CI  ', ['review', 'read', 'review'], 30)).toEqual({
+      ok: true,
+      body: { name: 'CI', scopes: ['read', 'review'], expires_in_days: 30 },
+    });
   });
 
   it('needs a name, a scope and a lifetime of 1 to 365 days', () => {

@@ -60,7 +60,9 @@ export type InviteErrors = Partial<Record<'email' | 'role' | 'projects' | 'expir
 /** Client-side mirror of `CreateInviteRequest`. An admin sees every project, so their memberships are not sent. */
 export function validateInvite(
   draft: InviteDraft,
-): { ok: true; body: { email: string; role: Role; projects: Array<{ project_id: string; role: ProjectRole }>; expires_in_hours: number } } | { ok: false; errors: InviteErrors } {
+):
+  | { ok: true; body: { email: string; role: Role; projects: Array<{ project_id: string; role: ProjectRole }>; expires_in_hours: number } }
+  | { ok: false; errors: InviteErrors } {
   const errors: InviteErrors = {};
   const email = draft.email.trim().toLowerCase();
   if (!email) errors.email = 'Enter the email address of the person you invite.';
@@ -70,7 +72,8 @@ export function validateInvite(
   if (projects.some((p) => !UUID.test(p.project_id))) errors.projects = 'Pick projects from the list.';
   else if (new Set(projects.map((p) => p.project_id)).size !== projects.length) errors.projects = 'Each project once.';
   else if (projects.length > 100) errors.projects = 'At most 100 projects.';
-  if (!Number.isInteger(draft.expiresInHours) || draft.expiresInHours < 1 || draft.expiresInHours > 720) errors.expires_in_hours = 'Between 1 hour and 30 days.';
+  if (!Number.isInteger(draft.expiresInHours) || draft.expiresInHours < 1 || draft.expiresInHours > 720)
+    errors.expires_in_hours = 'Between 1 hour and 30 days.';
   if (Object.keys(errors).length) return { ok: false, errors };
   return { ok: true, body: { email, role: draft.role, projects, expires_in_hours: draft.expiresInHours } };
 }
@@ -90,7 +93,11 @@ export function userState(user: Pick<User, 'active' | 'disabled'>): UserState {
 }
 
 /** Whether a change would leave the workspace without an enabled admin (the API refuses it with 409; say so first). */
-export function leavesNoAdmin(users: ReadonlyArray<Pick<User, 'id' | 'role' | 'disabled'>>, userId: string, change: { role?: Role; disabled?: boolean }): boolean {
+export function leavesNoAdmin(
+  users: ReadonlyArray<Pick<User, 'id' | 'role' | 'disabled'>>,
+  userId: string,
+  change: { role?: Role; disabled?: boolean },
+): boolean {
   const after = users.map((u) => (u.id === userId ? { ...u, ...change } : u));
   return !after.some((u) => u.role === 'admin' && !u.disabled);
 }

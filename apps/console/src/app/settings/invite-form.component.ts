@@ -19,23 +19,48 @@ const DEFAULT_PROJECT_ROLE: Record<Role, ProjectRole> = { admin: 'operator', ope
   template: `
     <h2 id="invite-title" class="section-title">Invite someone</h2>
     @if (created(); as c) {
-      <omni-secret-once [secret]="linkOf(c)" [heading]="'Invite link for ' + c.invite.email" what="link" copyLabel="Copy link" testid="invite-link"
-                        copyTestid="invite-copy" (copied)="status.emit('Invite link copied.')" (dismissed)="dismissLink()">
+      <omni-secret-once
+        [secret]="linkOf(c)"
+        [heading]="'Invite link for ' + c.invite.email"
+        what="link"
+        copyLabel="Copy link"
+        testid="invite-link"
+        copyTestid="invite-copy"
+        (copied)="status.emit('Invite link copied.')"
+        (dismissed)="dismissLink()"
+      >
         Send it to them through a channel you trust. It works once, until {{ c.invite.expires_at | date: 'medium' }}.
       </omni-secret-once>
     }
     <form class="card form-card" (submit)="invite($event)" novalidate aria-labelledby="invite-title" data-testid="invite-create-form">
-      @if (error(); as err) { <div class="form-error" role="alert" data-testid="invite-create-error">{{ err }}</div> }
+      @if (error(); as err) {
+        <div class="form-error" role="alert" data-testid="invite-create-error">{{ err }}</div>
+      }
       <div class="field">
         <label for="invite-email-input">Email</label>
-        <input #email id="invite-email-input" type="email" maxlength="254" autocomplete="off" spellcheck="false" placeholder="name@example.com" data-testid="invite-email-input"
-               [attr.aria-invalid]="!!errors().email" [attr.aria-describedby]="errors().email ? 'invite-email-error' : null" (input)="clear('email')" />
-        @if (errors().email; as e) { <p class="field-error" id="invite-email-error" data-testid="invite-email-error">{{ e }}</p> }
+        <input
+          #email
+          id="invite-email-input"
+          type="email"
+          maxlength="254"
+          autocomplete="off"
+          spellcheck="false"
+          placeholder="name@example.com"
+          data-testid="invite-email-input"
+          [attr.aria-invalid]="!!errors().email"
+          [attr.aria-describedby]="errors().email ? 'invite-email-error' : null"
+          (input)="clear('email')"
+        />
+        @if (errors().email; as e) {
+          <p class="field-error" id="invite-email-error" data-testid="invite-email-error">{{ e }}</p>
+        }
       </div>
       <div class="field">
         <label for="invite-role-select">Role</label>
         <select id="invite-role-select" (change)="pickRole($any($event.target).value)" data-testid="invite-role-select" aria-describedby="invite-role-hint">
-          @for (r of roles; track r) { <option [value]="r" [selected]="r === role()">{{ r }}</option> }
+          @for (r of roles; track r) {
+            <option [value]="r" [selected]="r === role()">{{ r }}</option>
+          }
         </select>
         <p class="hint" id="invite-role-hint">{{ roleHint[role()] }}</p>
       </div>
@@ -49,15 +74,24 @@ const DEFAULT_PROJECT_ROLE: Record<Role, ProjectRole> = { admin: 'operator', ope
                 <span>{{ p.name }}</span>
               </label>
               @if (picked().get(p.id); as role) {
-                <select class="inline-select" [attr.aria-label]="'Role in ' + p.name" (change)="setPickedRole(p.id, $any($event.target).value)" data-testid="invite-project-role">
-                  @for (r of projectRoles; track r) { <option [value]="r" [selected]="r === role">{{ r }}</option> }
+                <select
+                  class="inline-select"
+                  [attr.aria-label]="'Role in ' + p.name"
+                  (change)="setPickedRole(p.id, $any($event.target).value)"
+                  data-testid="invite-project-role"
+                >
+                  @for (r of projectRoles; track r) {
+                    <option [value]="r" [selected]="r === role">{{ r }}</option>
+                  }
                 </select>
               }
             </div>
           } @empty {
             <p class="hint">No projects yet: add memberships later under Project members.</p>
           }
-          @if (errors().projects; as e) { <p class="field-error">{{ e }}</p> }
+          @if (errors().projects; as e) {
+            <p class="field-error">{{ e }}</p>
+          }
         </fieldset>
       } @else {
         <p class="hint">Admins see every project: no memberships needed.</p>
@@ -65,20 +99,49 @@ const DEFAULT_PROJECT_ROLE: Record<Role, ProjectRole> = { admin: 'operator', ope
       <div class="field">
         <label for="invite-expiry">Link valid for</label>
         <select #expiry id="invite-expiry" data-testid="invite-expiry">
-          @for (h of expiryHours; track h) { <option [value]="h" [selected]="h === 72">{{ duration(h) }}</option> }
+          @for (h of expiryHours; track h) {
+            <option [value]="h" [selected]="h === 72">{{ duration(h) }}</option>
+          }
         </select>
       </div>
       <div class="form-actions">
-        <button type="submit" class="btn primary" [disabled]="inviting()" data-testid="invite-submit">{{ inviting() ? 'Creating link…' : 'Create invite link' }}</button>
+        <button type="submit" class="btn primary" [disabled]="inviting()" data-testid="invite-submit">
+          {{ inviting() ? 'Creating link…' : 'Create invite link' }}
+        </button>
       </div>
     </form>
   `,
   styles: `
-    :host { display: block; }
-    .projects-field { border: 0; padding: 0; margin: 0; gap: 6px; }
-    .projects-field legend { font-weight: 600; font-size: 13px; padding: 0; margin-bottom: 4px; }
-    .project-pick { display: flex; align-items: center; justify-content: space-between; gap: 8px; min-height: 30px; }
-    .check { display: flex; gap: 8px; align-items: center; font-weight: normal; cursor: pointer; overflow-wrap: anywhere; }
+    :host {
+      display: block;
+    }
+    .projects-field {
+      border: 0;
+      padding: 0;
+      margin: 0;
+      gap: 6px;
+    }
+    .projects-field legend {
+      font-weight: 600;
+      font-size: 13px;
+      padding: 0;
+      margin-bottom: 4px;
+    }
+    .project-pick {
+      display: flex;
+      align-items: center;
+      justify-content: space-between;
+      gap: 8px;
+      min-height: 30px;
+    }
+    .check {
+      display: flex;
+      gap: 8px;
+      align-items: center;
+      font-weight: normal;
+      cursor: pointer;
+      overflow-wrap: anywhere;
+    }
   `,
 })
 export class InviteFormComponent {

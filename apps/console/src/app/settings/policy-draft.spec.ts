@@ -25,10 +25,19 @@ describe('policy draft: workspace grants per scope, other levels kept', () => {
   });
 
   it('writes at most two workspace grants and leaves project and user grants untouched, in order', () => {
-    const base: Policy = { grants: [project, { level: 'workspace', subject: 'ws', scopes: ['send_email'], require_approval: false }, user], kill_switch_external_writes: false };
+    const base: Policy = {
+      grants: [project, { level: 'workspace', subject: 'ws', scopes: ['send_email'], require_approval: false }, user],
+      kill_switch_external_writes: false,
+    };
     const draft = draftOf(base, SCOPES);
     draft.rows = draft.rows.map((r) =>
-      r.scope === 'python_exec' ? { ...r, granted: true, requireApproval: true } : r.scope === 'read_files' ? { ...r, granted: true } : r.scope === 'send_email' ? { ...r, granted: false } : r,
+      r.scope === 'python_exec'
+        ? { ...r, granted: true, requireApproval: true }
+        : r.scope === 'read_files'
+          ? { ...r, granted: true }
+          : r.scope === 'send_email'
+            ? { ...r, granted: false }
+            : r,
     );
     draft.timeoutS = 3600;
     expect(policyFrom(base, draft)).toEqual({
@@ -44,7 +53,10 @@ describe('policy draft: workspace grants per scope, other levels kept', () => {
   });
 
   it('round-trips: saving an unchanged draft keeps what the engine decides, and an empty draft grants nothing', () => {
-    const base: Policy = { grants: [{ level: 'workspace', subject: '*', scopes: ['python_exec'], require_approval: true }], kill_switch_external_writes: false };
+    const base: Policy = {
+      grants: [{ level: 'workspace', subject: '*', scopes: ['python_exec'], require_approval: true }],
+      kill_switch_external_writes: false,
+    };
     const draft = draftOf(base, SCOPES);
     expect(sameDraft(draftOf(policyFrom(base, draft), SCOPES), draft)).toBe(true);
     const none = { ...draft, rows: draft.rows.map((r) => ({ ...r, granted: false })) };

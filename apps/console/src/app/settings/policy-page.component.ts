@@ -33,9 +33,7 @@ const EFFECT_LABEL: Record<string, string> = { read: 'read', write: 'write', ext
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [LoadErrorComponent, RouterLink, PageHeadComponent],
   template: `
-    <omni-page-head heading="Policy">
-      Which tools may run on their own, which wait for a reviewer, and which are switched off.
-    </omni-page-head>
+    <omni-page-head heading="Policy"> Which tools may run on their own, which wait for a reviewer, and which are switched off. </omni-page-head>
 
     <p class="visually-hidden" role="status" aria-live="polite" data-testid="policy-status">{{ status() }}</p>
     <omni-load-error [error]="loadError()" what="the policy" testid="policy-load-error" (retry)="load()" />
@@ -49,33 +47,64 @@ const EFFECT_LABEL: Record<string, string> = { read: 'read', write: 'write', ext
               <div class="form-error" role="alert" data-testid="policy-save-error">
                 <strong>{{ err.message }}</strong>
                 @if (err.issues.length) {
-                  <ul>@for (i of err.issues; track $index) { <li><code>{{ i.path }}</code>: {{ i.message }}</li> }</ul>
+                  <ul>
+                    @for (i of err.issues; track $index) {
+                      <li>
+                        <code>{{ i.path }}</code
+                        >: {{ i.message }}
+                      </li>
+                    }
+                  </ul>
                 }
               </div>
             }
             <table class="grants">
-              <caption class="visually-hidden">Grants for the whole workspace, per scope</caption>
-              <thead><tr><th scope="col">Scope</th><th scope="col">Granted</th><th scope="col">Requires approval</th></tr></thead>
+              <caption class="visually-hidden">
+                Grants for the whole workspace, per scope
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Scope</th>
+                  <th scope="col">Granted</th>
+                  <th scope="col">Requires approval</th>
+                </tr>
+              </thead>
               <tbody>
                 @for (r of d.rows; track r.scope) {
                   <tr data-testid="policy-scope-row" [attr.data-scope]="r.scope" [class.on]="r.granted">
                     <th scope="row">
                       <code>{{ r.scope }}</code>
-                      @if (usedBy().get(r.scope); as tools) { <div class="muted small">needed by {{ tools.join(', ') }}</div> }
-                      @if (alwaysReviewed().has(r.scope)) { <div class="small reviewed">writes or network: always reviewed</div> }
+                      @if (usedBy().get(r.scope); as tools) {
+                        <div class="muted small">needed by {{ tools.join(', ') }}</div>
+                      }
+                      @if (alwaysReviewed().has(r.scope)) {
+                        <div class="small reviewed">writes or network: always reviewed</div>
+                      }
                     </th>
                     <td>
                       <label class="switch">
-                        <input type="checkbox" role="switch" [checked]="r.granted" (change)="setGranted(r.scope, $any($event.target).checked)"
-                               [attr.aria-label]="'Grant ' + r.scope + ' to the whole workspace'" data-testid="policy-granted" />
+                        <input
+                          type="checkbox"
+                          role="switch"
+                          [checked]="r.granted"
+                          (change)="setGranted(r.scope, $any($event.target).checked)"
+                          [attr.aria-label]="'Grant ' + r.scope + ' to the whole workspace'"
+                          data-testid="policy-granted"
+                        />
                         <span aria-hidden="true"></span>
                       </label>
                     </td>
                     <td>
                       <label class="switch">
-                        <input type="checkbox" role="switch" [checked]="r.granted && r.requireApproval" [disabled]="!r.granted"
-                               (change)="setApproval(r.scope, $any($event.target).checked)"
-                               [attr.aria-label]="'Every ' + r.scope + ' call waits for a reviewer'" data-testid="policy-requires-approval" />
+                        <input
+                          type="checkbox"
+                          role="switch"
+                          [checked]="r.granted && r.requireApproval"
+                          [disabled]="!r.granted"
+                          (change)="setApproval(r.scope, $any($event.target).checked)"
+                          [attr.aria-label]="'Every ' + r.scope + ' call waits for a reviewer'"
+                          data-testid="policy-requires-approval"
+                        />
                         <span aria-hidden="true"></span>
                       </label>
                     </td>
@@ -86,24 +115,45 @@ const EFFECT_LABEL: Record<string, string> = { read: 'read', write: 'write', ext
 
             <div class="field toggle-field">
               <label class="switch">
-                <input id="policy-kill-switch" type="checkbox" role="switch" [checked]="d.killSwitch" (change)="setKillSwitch($any($event.target).checked)"
-                       aria-describedby="policy-kill-switch-hint" data-testid="policy-kill-switch" />
+                <input
+                  id="policy-kill-switch"
+                  type="checkbox"
+                  role="switch"
+                  [checked]="d.killSwitch"
+                  (change)="setKillSwitch($any($event.target).checked)"
+                  aria-describedby="policy-kill-switch-hint"
+                  data-testid="policy-kill-switch"
+                />
                 <span aria-hidden="true"></span>
               </label>
               <div>
                 <label for="policy-kill-switch">Kill switch for external writes</label>
-                <p class="hint" id="policy-kill-switch-hint">When on, every tool that writes outside OmniAI (email, GitHub, …) is denied — even calls a reviewer approved.</p>
+                <p class="hint" id="policy-kill-switch-hint">
+                  When on, every tool that writes outside OmniAI (email, GitHub, …) is denied — even calls a reviewer approved.
+                </p>
               </div>
             </div>
 
             <div class="field">
               <label for="policy-timeout">Approval timeout <span class="muted">(optional)</span></label>
               <div class="field-row">
-                <input id="policy-timeout" type="number" min="1" step="any" inputmode="decimal" placeholder="1" [value]="timeoutText()"
-                       (input)="timeoutText.set($any($event.target).value)" [attr.aria-invalid]="!!timeout().error"
-                       aria-describedby="policy-timeout-hint" data-testid="policy-timeout-value" />
+                <input
+                  id="policy-timeout"
+                  type="number"
+                  min="1"
+                  step="any"
+                  inputmode="decimal"
+                  placeholder="1"
+                  [value]="timeoutText()"
+                  (input)="timeoutText.set($any($event.target).value)"
+                  [attr.aria-invalid]="!!timeout().error"
+                  aria-describedby="policy-timeout-hint"
+                  data-testid="policy-timeout-value"
+                />
                 <select aria-label="Unit" (change)="timeoutUnit.set(+$any($event.target).value)" data-testid="policy-timeout-unit">
-                  @for (u of units; track u.s) { <option [value]="u.s" [selected]="u.s === timeoutUnit()">{{ u.label }}</option> }
+                  @for (u of units; track u.s) {
+                    <option [value]="u.s" [selected]="u.s === timeoutUnit()">{{ u.label }}</option>
+                  }
                 </select>
               </div>
               @if (timeout().error; as e) {
@@ -115,7 +165,9 @@ const EFFECT_LABEL: Record<string, string> = { read: 'read', write: 'write', ext
 
             <div class="form-actions">
               <button type="button" class="btn" [disabled]="!dirty() || saving()" (click)="discard()" data-testid="policy-discard">Discard changes</button>
-              <button type="submit" class="btn primary" [disabled]="!dirty() || saving() || !!timeout().error" data-testid="policy-save">{{ saving() ? 'Saving…' : 'Save policy' }}</button>
+              <button type="submit" class="btn primary" [disabled]="!dirty() || saving() || !!timeout().error" data-testid="policy-save">
+                {{ saving() ? 'Saving…' : 'Save policy' }}
+              </button>
             </div>
           </form>
         } @else if (!loadError()) {
@@ -126,19 +178,33 @@ const EFFECT_LABEL: Record<string, string> = { read: 'read', write: 'write', ext
       <aside aria-label="How the policy works">
         <h2 class="section-title">Deny by default</h2>
         <div class="card explain" data-testid="policy-explainer">
-          <p>A tool call runs only when <strong>every scope it needs is granted</strong> — here for the whole workspace, or to its project or user. Anything not granted is denied, and the model is told so.</p>
-          <p><strong>Requires approval</strong> makes every call of that scope wait in <a routerLink="/approvals">Approvals</a> until someone decides. Tools that write or reach the network always wait for a reviewer, whatever the grant says.</p>
+          <p>
+            A tool call runs only when <strong>every scope it needs is granted</strong> — here for the whole workspace, or to its project or user. Anything not
+            granted is denied, and the model is told so.
+          </p>
+          <p>
+            <strong>Requires approval</strong> makes every call of that scope wait in <a routerLink="/approvals">Approvals</a> until someone decides. Tools that
+            write or reach the network always wait for a reviewer, whatever the grant says.
+          </p>
           <p>Changes apply to tool calls vetted after you save, and are checked again when a call executes.</p>
         </div>
         <h2 class="section-title other-title">Egress allowlist</h2>
         @if (policy(); as p) {
           <div class="card explain" data-testid="policy-egress-allow">
             @if (p.egress_allow?.length) {
-              <p>Tools may reach: @for (h of p.egress_allow; track h; let last = $last) { <code>{{ h }}</code>{{ last ? '' : ', ' }} }</p>
+              <p>
+                Tools may reach:
+                @for (h of p.egress_allow; track h; let last = $last) {
+                  <code>{{ h }}</code>{{ last ? '' : ', ' }}
+                }
+              </p>
             } @else {
               <p>Empty: tools may not reach the network at all.</p>
             }
-            <p class="muted small">Private, loopback and metadata addresses are refused whatever it says. Set through the API (<code>PUT /v1/policy</code>); saving here keeps it as it is.</p>
+            <p class="muted small">
+              Private, loopback and metadata addresses are refused whatever it says. Set through the API (<code>PUT /v1/policy</code>); saving here keeps it as
+              it is.
+            </p>
           </div>
         }
         <h2 class="section-title other-title">Project and user grants</h2>
@@ -146,11 +212,18 @@ const EFFECT_LABEL: Record<string, string> = { read: 'read', write: 'write', ext
           <ul class="other" role="list" data-testid="policy-other-grants">
             @for (g of otherGrants(); track $index) {
               <li class="card" data-testid="policy-other-grant">
-                <div data-testid="policy-other-grant-subject"><span class="badge neutral">{{ g.level }}</span> {{ subjectOf(g) }}</div>
-                <div class="small" data-testid="policy-other-grant-scopes"><code>{{ g.scopes.join(', ') || '—' }}</code>{{ g.require_approval ? ' · requires approval' : '' }}</div>
+                <div data-testid="policy-other-grant-subject">
+                  <span class="badge neutral">{{ g.level }}</span> {{ subjectOf(g) }}
+                </div>
+                <div class="small" data-testid="policy-other-grant-scopes">
+                  <code>{{ g.scopes.join(', ') || '—' }}</code
+                  >{{ g.require_approval ? ' · requires approval' : '' }}
+                </div>
               </li>
             } @empty {
-              <li class="muted small" data-testid="policy-other-grants-empty">None. Project and user grants are set through the API (<code>PUT /v1/policy</code>); saving here keeps them as they are.</li>
+              <li class="muted small" data-testid="policy-other-grants-empty">
+                None. Project and user grants are set through the API (<code>PUT /v1/policy</code>); saving here keeps them as they are.
+              </li>
             }
           </ul>
         }
@@ -163,15 +236,32 @@ const EFFECT_LABEL: Record<string, string> = { read: 'read', write: 'write', ext
         @if (list.length) {
           <div class="table-scroll">
             <table class="tools-table" data-testid="policy-tools">
-              <thead><tr><th scope="col">Tool</th><th scope="col">Version</th><th scope="col">Description</th><th scope="col">Side effect</th><th scope="col">Scopes</th><th scope="col">Runs as</th></tr></thead>
+              <thead>
+                <tr>
+                  <th scope="col">Tool</th>
+                  <th scope="col">Version</th>
+                  <th scope="col">Description</th>
+                  <th scope="col">Side effect</th>
+                  <th scope="col">Scopes</th>
+                  <th scope="col">Runs as</th>
+                </tr>
+              </thead>
               <tbody>
                 @for (t of list; track t.manifest_hash) {
                   <tr data-testid="policy-tool-row" [attr.data-tool-id]="t.manifest.id">
-                    <td><code>{{ t.manifest.id }}</code></td>
-                    <td><code class="tool-version" [title]="t.manifest_hash">{{ t.manifest.version }}</code></td>
+                    <td>
+                      <code>{{ t.manifest.id }}</code>
+                    </td>
+                    <td>
+                      <code class="tool-version" [title]="t.manifest_hash">{{ t.manifest.version }}</code>
+                    </td>
                     <td class="desc">{{ t.manifest.description }}</td>
-                    <td><span class="effect" [attr.data-effect]="t.manifest.risk.side_effect">{{ effect(t) }}</span></td>
-                    <td><code>{{ t.manifest.risk.scopes.join(', ') || '—' }}</code></td>
+                    <td>
+                      <span class="effect" [attr.data-effect]="t.manifest.risk.side_effect">{{ effect(t) }}</span>
+                    </td>
+                    <td>
+                      <code>{{ t.manifest.risk.scopes.join(', ') || '—' }}</code>
+                    </td>
                     <td>{{ binding(t) }}</td>
                   </tr>
                 }
@@ -179,7 +269,10 @@ const EFFECT_LABEL: Record<string, string> = { read: 'read', write: 'write', ext
             </table>
           </div>
         } @else {
-          <div class="empty" data-testid="policy-tools-empty"><h3>No tools registered</h3><p class="muted">Workers register the tools they can run when they start.</p></div>
+          <div class="empty" data-testid="policy-tools-empty">
+            <h3>No tools registered</h3>
+            <p class="muted">Workers register the tools they can run when they start.</p>
+          </div>
         }
       } @else if (!loadError()) {
         <div class="card skeleton tools-skeleton" aria-busy="true"><span class="visually-hidden">Loading tools…</span></div>
@@ -187,43 +280,183 @@ const EFFECT_LABEL: Record<string, string> = { read: 'read', write: 'write', ext
     </section>
   `,
   styles: `
-    :host { display: block; }
-    .grants { border-collapse: collapse; width: 100%; }
-    .grants th, .grants td { text-align: left; padding: 8px 6px; border-bottom: 1px solid var(--border); vertical-align: top; }
-    .grants thead th { font-size: 12px; color: var(--muted); font-weight: 600; }
-    .grants td { width: 1%; white-space: nowrap; text-align: center; }
-    .grants thead th:not(:first-child) { text-align: center; }
-    .grants tbody th { font-weight: 400; }
-    .grants tr.on code { font-weight: 700; }
-    .reviewed { color: var(--warn); }
-    .switch { position: relative; display: inline-flex; cursor: pointer; }
-    .switch input { position: absolute; inset: 0; z-index: 1; opacity: 0; margin: 0; cursor: inherit; }
-    .switch span { width: 36px; height: 20px; border-radius: 999px; background: var(--surface-2); border: 1px solid var(--border); position: relative; transition: background .15s; }
-    .switch span::after { content: ''; position: absolute; top: 2px; left: 2px; width: 14px; height: 14px; border-radius: 50%; background: var(--muted); transition: transform .15s; }
-    .switch input:checked + span { background: var(--accent); border-color: var(--accent); }
-    .switch input:checked + span::after { transform: translateX(16px); background: var(--accent-text); }
-    .switch input:focus-visible + span { outline: 2px solid var(--accent); outline-offset: 2px; }
-    .switch input:disabled + span { opacity: .4; }
-    .switch:has(input:disabled) { cursor: default; }
-    .toggle-field { flex-direction: row; align-items: flex-start; gap: 10px; }
-    .field-row input { width: 110px; flex: none; }
-    .field-row select { flex: 0 1 140px; min-width: 0; }
-    .explain { min-height: 0; font-size: 13px; }
-    .explain p { margin: 0 0 8px; } .explain p:last-child { margin: 0; }
-    .other-title { margin-top: 20px; }
-    .other { list-style: none; margin: 0; padding: 0; display: grid; gap: 8px; }
-    .other .card { min-height: 0; padding: 8px 12px; display: grid; gap: 2px; }
-    .tools { margin-top: 28px; max-width: 1200px; }
-    .table-scroll { overflow: auto; border: 1px solid var(--border); border-radius: var(--radius); background: var(--surface); }
-    .tools-table { border-collapse: collapse; width: 100%; font-size: 13px; }
-    .tools-table th, .tools-table td { text-align: left; padding: 8px 10px; border-bottom: 1px solid var(--border); vertical-align: top; }
-    .tools-table th { font-size: 12px; color: var(--muted); }
-    .tool-version { word-break: break-all; }
-    .desc { min-width: 260px; }
-    .effect { font-size: 12px; padding: 1px 7px; border-radius: 999px; border: 1px solid var(--ok); color: var(--ok); white-space: nowrap; }
-    .effect[data-effect='write'] { border-color: var(--warn); color: var(--warn); }
-    .effect[data-effect='external_write'] { border-color: var(--bad); color: var(--bad); }
-    .tools-skeleton { min-height: 120px; }
+    :host {
+      display: block;
+    }
+    .grants {
+      border-collapse: collapse;
+      width: 100%;
+    }
+    .grants th,
+    .grants td {
+      text-align: left;
+      padding: 8px 6px;
+      border-bottom: 1px solid var(--border);
+      vertical-align: top;
+    }
+    .grants thead th {
+      font-size: 12px;
+      color: var(--muted);
+      font-weight: 600;
+    }
+    .grants td {
+      width: 1%;
+      white-space: nowrap;
+      text-align: center;
+    }
+    .grants thead th:not(:first-child) {
+      text-align: center;
+    }
+    .grants tbody th {
+      font-weight: 400;
+    }
+    .grants tr.on code {
+      font-weight: 700;
+    }
+    .reviewed {
+      color: var(--warn);
+    }
+    .switch {
+      position: relative;
+      display: inline-flex;
+      cursor: pointer;
+    }
+    .switch input {
+      position: absolute;
+      inset: 0;
+      z-index: 1;
+      opacity: 0;
+      margin: 0;
+      cursor: inherit;
+    }
+    .switch span {
+      width: 36px;
+      height: 20px;
+      border-radius: 999px;
+      background: var(--surface-2);
+      border: 1px solid var(--border);
+      position: relative;
+      transition: background 0.15s;
+    }
+    .switch span::after {
+      content: '';
+      position: absolute;
+      top: 2px;
+      left: 2px;
+      width: 14px;
+      height: 14px;
+      border-radius: 50%;
+      background: var(--muted);
+      transition: transform 0.15s;
+    }
+    .switch input:checked + span {
+      background: var(--accent);
+      border-color: var(--accent);
+    }
+    .switch input:checked + span::after {
+      transform: translateX(16px);
+      background: var(--accent-text);
+    }
+    .switch input:focus-visible + span {
+      outline: 2px solid var(--accent);
+      outline-offset: 2px;
+    }
+    .switch input:disabled + span {
+      opacity: 0.4;
+    }
+    .switch:has(input:disabled) {
+      cursor: default;
+    }
+    .toggle-field {
+      flex-direction: row;
+      align-items: flex-start;
+      gap: 10px;
+    }
+    .field-row input {
+      width: 110px;
+      flex: none;
+    }
+    .field-row select {
+      flex: 0 1 140px;
+      min-width: 0;
+    }
+    .explain {
+      min-height: 0;
+      font-size: 13px;
+    }
+    .explain p {
+      margin: 0 0 8px;
+    }
+    .explain p:last-child {
+      margin: 0;
+    }
+    .other-title {
+      margin-top: 20px;
+    }
+    .other {
+      list-style: none;
+      margin: 0;
+      padding: 0;
+      display: grid;
+      gap: 8px;
+    }
+    .other .card {
+      min-height: 0;
+      padding: 8px 12px;
+      display: grid;
+      gap: 2px;
+    }
+    .tools {
+      margin-top: 28px;
+      max-width: 1200px;
+    }
+    .table-scroll {
+      overflow: auto;
+      border: 1px solid var(--border);
+      border-radius: var(--radius);
+      background: var(--surface);
+    }
+    .tools-table {
+      border-collapse: collapse;
+      width: 100%;
+      font-size: 13px;
+    }
+    .tools-table th,
+    .tools-table td {
+      text-align: left;
+      padding: 8px 10px;
+      border-bottom: 1px solid var(--border);
+      vertical-align: top;
+    }
+    .tools-table th {
+      font-size: 12px;
+      color: var(--muted);
+    }
+    .tool-version {
+      word-break: break-all;
+    }
+    .desc {
+      min-width: 260px;
+    }
+    .effect {
+      font-size: 12px;
+      padding: 1px 7px;
+      border-radius: 999px;
+      border: 1px solid var(--ok);
+      color: var(--ok);
+      white-space: nowrap;
+    }
+    .effect[data-effect='write'] {
+      border-color: var(--warn);
+      color: var(--warn);
+    }
+    .effect[data-effect='external_write'] {
+      border-color: var(--bad);
+      color: var(--bad);
+    }
+    .tools-skeleton {
+      min-height: 120px;
+    }
   `,
 })
 export class PolicyPageComponent {

@@ -19,59 +19,117 @@ import { WorkspaceStore } from '../core/workspace.store';
           <div class="field-row">
             <label for="members-project" class="strong">Project</label>
             <select id="members-project" class="inline-select" (change)="project.set($any($event.target).value)" data-testid="members-project-select">
-              @for (p of store.projects() ?? []; track p.id) { <option [value]="p.id" [selected]="p.id === project()">{{ p.name }}</option> }
+              @for (p of store.projects() ?? []; track p.id) {
+                <option [value]="p.id" [selected]="p.id === project()">{{ p.name }}</option>
+              }
             </select>
           </div>
           @if (members() === null) {
             <div class="skeleton members-skeleton" aria-busy="true"><span class="visually-hidden">Loading members…</span></div>
           } @else {
             <table class="data-table" data-testid="members-table">
-              <thead><tr><th scope="col">Member</th><th scope="col">Role in project</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+              <thead>
+                <tr>
+                  <th scope="col">Member</th>
+                  <th scope="col">Role in project</th>
+                  <th scope="col"><span class="visually-hidden">Actions</span></th>
+                </tr>
+              </thead>
               <tbody>
                 @for (m of members(); track m.user_id) {
                   <tr data-testid="member-row" [attr.data-email]="m.email">
-                    <td><strong>{{ m.display_name || m.email }}</strong><br /><span class="muted small">{{ m.email }}</span></td>
                     <td>
-                      <select class="inline-select" [attr.aria-label]="'Role of ' + m.email + ' in this project'" (change)="setMember(m.user_id, $any($event.target).value)" data-testid="member-role-select">
-                        @for (r of projectRoles; track r) { <option [value]="r" [selected]="r === m.role">{{ r }}</option> }
+                      <strong>{{ m.display_name || m.email }}</strong
+                      ><br /><span class="muted small">{{ m.email }}</span>
+                    </td>
+                    <td>
+                      <select
+                        class="inline-select"
+                        [attr.aria-label]="'Role of ' + m.email + ' in this project'"
+                        (change)="setMember(m.user_id, $any($event.target).value)"
+                        data-testid="member-role-select"
+                      >
+                        @for (r of projectRoles; track r) {
+                          <option [value]="r" [selected]="r === m.role">{{ r }}</option>
+                        }
                       </select>
                     </td>
                     <td class="actions-cell">
-                      <button type="button" class="btn small danger" (click)="removeMember(m)" [attr.aria-label]="'Remove ' + m.email + ' from this project'" data-testid="member-remove">Remove</button>
+                      <button
+                        type="button"
+                        class="btn small danger"
+                        (click)="removeMember(m)"
+                        [attr.aria-label]="'Remove ' + m.email + ' from this project'"
+                        data-testid="member-remove"
+                      >
+                        Remove
+                      </button>
                     </td>
                   </tr>
                 } @empty {
-                  <tr><td colspan="3" class="muted small" data-testid="members-empty">No members: only admins see this project.</td></tr>
+                  <tr>
+                    <td colspan="3" class="muted small" data-testid="members-empty">No members: only admins see this project.</td>
+                  </tr>
                 }
               </tbody>
             </table>
             @if (candidates().length) {
               <form class="add-member" (submit)="addMember($event, addUser.value, addRole.value)" data-testid="member-add-form">
                 <select #addUser class="inline-select" aria-label="User to add" data-testid="member-add-user">
-                  @for (u of candidates(); track u.id) { <option [value]="u.id">{{ u.display_name || u.email }} · {{ u.email }}</option> }
+                  @for (u of candidates(); track u.id) {
+                    <option [value]="u.id">{{ u.display_name || u.email }} · {{ u.email }}</option>
+                  }
                 </select>
                 <select #addRole class="inline-select" aria-label="Role in this project" data-testid="member-add-role">
-                  @for (r of projectRoles; track r) { <option [value]="r">{{ r }}</option> }
+                  @for (r of projectRoles; track r) {
+                    <option [value]="r">{{ r }}</option>
+                  }
                 </select>
                 <button type="submit" class="btn small" data-testid="member-add">Add member</button>
               </form>
             }
             <p class="hint">Admins are not listed: they see every project.</p>
           }
-          @if (error(); as err) { <p class="field-error" role="alert" data-testid="member-error">{{ err }}</p> }
+          @if (error(); as err) {
+            <p class="field-error" role="alert" data-testid="member-error">{{ err }}</p>
+          }
         }
       </div>
     </section>
   `,
   styles: `
-    :host { display: block; }
-    .actions-cell { text-align: right; }
-    .members-card { min-height: 0; display: grid; gap: 12px; }
-    .members-card .field-row select { flex: 0 1 280px; }
-    .members-skeleton { min-height: 80px; border-radius: 8px; }
-    .strong { font-weight: 600; font-size: 13px; }
-    .add-member { display: flex; gap: 8px; flex-wrap: wrap; align-items: center; }
-    .add-member select:first-child { flex: 1 1 220px; min-width: 0; }
+    :host {
+      display: block;
+    }
+    .actions-cell {
+      text-align: right;
+    }
+    .members-card {
+      min-height: 0;
+      display: grid;
+      gap: 12px;
+    }
+    .members-card .field-row select {
+      flex: 0 1 280px;
+    }
+    .members-skeleton {
+      min-height: 80px;
+      border-radius: 8px;
+    }
+    .strong {
+      font-weight: 600;
+      font-size: 13px;
+    }
+    .add-member {
+      display: flex;
+      gap: 8px;
+      flex-wrap: wrap;
+      align-items: center;
+    }
+    .add-member select:first-child {
+      flex: 1 1 220px;
+      min-width: 0;
+    }
   `,
 })
 export class ProjectMembersComponent {

@@ -13,7 +13,10 @@ describe('validateDraft (the form mirrors CreateProviderRequest)', () => {
 
   it('needs a key for hosted presets only, and never sends one for local presets', () => {
     expect(validateDraft(draft({}), presets)).toEqual({ ok: false, errors: { api_key: 'OpenAI needs an API key.' } });
-    expect(validateDraft(draft({ preset: 'ollama', name: 'Ollama', apiKey: 'stale' }), presets)).toEqual({ ok: true, body: { name: 'Ollama', preset: 'ollama' } });
+    expect(validateDraft(draft({ preset: 'ollama', name: 'Ollama', apiKey: 'stale' }), presets)).toEqual({
+      ok: true,
+      body: { name: 'Ollama', preset: 'ollama' },
+    });
   });
 
   it('rejects what the contract rejects', () => {
@@ -21,12 +24,24 @@ describe('validateDraft (the form mirrors CreateProviderRequest)', () => {
     const bad = validateDraft(draft({ preset: 'offline', name: ' ', baseUrl: 'ftp://x', projectId: 'nope' }), presets);
     expect(bad).toEqual({
       ok: false,
-      errors: { preset: 'Pick a preset.', name: 'Give the provider a name.', base_url: 'Enter an http:// or https:// URL.', project_id: 'Pick a project or the whole workspace.' },
+      errors: {
+        preset: 'Pick a preset.',
+        name: 'Give the provider a name.',
+        base_url: 'Enter an http:// or https:// URL.',
+        project_id: 'Pick a project or the whole workspace.',
+      },
     });
-    for (const d of [draft({ name: 'x'.repeat(121), apiKey: 'k' }), draft({ apiKey: 'k'.repeat(1001) }), draft({ apiKey: 'k', baseUrl: `https://a.example/${'p'.repeat(500)}` }), draft({ apiKey: 'k', baseUrl: 'not a url' })]) {
+    for (const d of [
+      draft({ name: 'x'.repeat(121), apiKey: 'k' }),
+      draft({ apiKey: 'k'.repeat(1001) }),
+      draft({ apiKey: 'k', baseUrl: `https://a.example/${'p'.repeat(500)}` }),
+      draft({ apiKey: 'k', baseUrl: 'not a url' }),
+    ]) {
       const r = validateDraft(d, presets);
       expect(r.ok).toBe(false);
-      expect(CreateProviderRequest.safeParse({ name: d.name.trim(), preset: d.preset, api_key: d.apiKey, ...(d.baseUrl ? { base_url: d.baseUrl } : {}) }).success).toBe(false);
+      expect(
+        CreateProviderRequest.safeParse({ name: d.name.trim(), preset: d.preset, api_key: d.apiKey, ...(d.baseUrl ? { base_url: d.baseUrl } : {}) }).success,
+      ).toBe(false);
     }
     expect(validateDraft(draft({ apiKey: 'k', projectId: project }), presets)).toMatchObject({ ok: true, body: { project_id: project } });
   });

@@ -15,14 +15,16 @@ import { type DraftErrors, type DraftField, issuesByField, validateDraft } from 
   template: `
     <h2 id="add-provider-title" class="section-title">Add provider</h2>
     <form class="card form-card" (submit)="submit($event)" novalidate aria-labelledby="add-provider-title" data-testid="provider-form">
-
       @if (serverError(); as err) {
         <div class="form-error" role="alert" data-testid="provider-form-error">
           <strong>{{ err.message }}</strong>
           @if (err.issues.length) {
             <ul>
               @for (i of err.issues; track $index) {
-                <li data-testid="provider-form-issue"><code>{{ i.path }}</code>: {{ i.message }}</li>
+                <li data-testid="provider-form-issue">
+                  <code>{{ i.path }}</code
+                  >: {{ i.message }}
+                </li>
               }
             </ul>
           }
@@ -32,13 +34,20 @@ import { type DraftErrors, type DraftField, issuesByField, validateDraft } from 
       <div class="field">
         <label for="provider-preset">Preset</label>
         <div class="field-row">
-          <select id="provider-preset" data-testid="provider-preset-select" (change)="pickPreset($any($event.target).value)"
-                  [attr.aria-invalid]="!!errors().preset" [attr.aria-describedby]="errors().preset ? 'provider-preset-error' : 'provider-preset-facts'">
+          <select
+            id="provider-preset"
+            data-testid="provider-preset-select"
+            (change)="pickPreset($any($event.target).value)"
+            [attr.aria-invalid]="!!errors().preset"
+            [attr.aria-describedby]="errors().preset ? 'provider-preset-error' : 'provider-preset-facts'"
+          >
             @for (p of presets(); track p.id) {
               <option [value]="p.id" [selected]="p.id === presetId()">{{ p.label }}{{ p.local ? ' — local' : '' }}</option>
             }
           </select>
-          @if (preset()?.local) { <span class="badge local" data-testid="preset-local-badge">local</span> }
+          @if (preset()?.local) {
+            <span class="badge local" data-testid="preset-local-badge">local</span>
+          }
         </div>
         @if (preset(); as p) {
           <p class="hint" id="provider-preset-facts" data-testid="preset-facts">
@@ -46,21 +55,41 @@ import { type DraftErrors, type DraftField, issuesByField, validateDraft } from 
             {{ p.api === 'anthropic' ? 'Anthropic Messages API.' : 'OpenAI-compatible API.' }}
           </p>
         }
-        @if (errors().preset; as e) { <p class="field-error" id="provider-preset-error">{{ e }}</p> }
+        @if (errors().preset; as e) {
+          <p class="field-error" id="provider-preset-error">{{ e }}</p>
+        }
       </div>
 
       <div class="field">
         <label for="provider-name">Name</label>
-        <input id="provider-name" data-testid="provider-name-input" maxlength="120" autocomplete="off" [value]="name()" (input)="editName($any($event.target).value)"
-               [attr.aria-invalid]="!!errors().name" [attr.aria-describedby]="errors().name ? 'provider-name-error' : null" />
-        @if (errors().name; as e) { <p class="field-error" id="provider-name-error" data-testid="provider-name-error">{{ e }}</p> }
+        <input
+          id="provider-name"
+          data-testid="provider-name-input"
+          maxlength="120"
+          autocomplete="off"
+          [value]="name()"
+          (input)="editName($any($event.target).value)"
+          [attr.aria-invalid]="!!errors().name"
+          [attr.aria-describedby]="errors().name ? 'provider-name-error' : null"
+        />
+        @if (errors().name; as e) {
+          <p class="field-error" id="provider-name-error" data-testid="provider-name-error">{{ e }}</p>
+        }
       </div>
 
       @if (preset()?.requires_key) {
         <div class="field">
           <label for="provider-key">API key</label>
-          <input #key id="provider-key" type="password" data-testid="provider-key-input" autocomplete="new-password" spellcheck="false"
-                 [attr.aria-invalid]="!!errors().api_key" [attr.aria-describedby]="errors().api_key ? 'provider-key-error' : 'provider-key-hint'" />
+          <input
+            #key
+            id="provider-key"
+            type="password"
+            data-testid="provider-key-input"
+            autocomplete="new-password"
+            spellcheck="false"
+            [attr.aria-invalid]="!!errors().api_key"
+            [attr.aria-describedby]="errors().api_key ? 'provider-key-error' : 'provider-key-hint'"
+          />
           @if (errors().api_key; as e) {
             <p class="field-error" id="provider-key-error" data-testid="provider-key-error">{{ e }}</p>
           } @else {
@@ -71,9 +100,18 @@ import { type DraftErrors, type DraftField, issuesByField, validateDraft } from 
 
       <div class="field">
         <label for="provider-base-url">Base URL <span class="muted">(optional)</span></label>
-        <input #baseUrl id="provider-base-url" type="url" data-testid="provider-base-url-input" autocomplete="off" spellcheck="false" maxlength="500"
-               [placeholder]="preset()?.base_url ?? ''" [attr.aria-invalid]="!!errors().base_url"
-               [attr.aria-describedby]="errors().base_url ? 'provider-base-url-error' : 'provider-base-url-hint'" />
+        <input
+          #baseUrl
+          id="provider-base-url"
+          type="url"
+          data-testid="provider-base-url-input"
+          autocomplete="off"
+          spellcheck="false"
+          maxlength="500"
+          [placeholder]="preset()?.base_url ?? ''"
+          [attr.aria-invalid]="!!errors().base_url"
+          [attr.aria-describedby]="errors().base_url ? 'provider-base-url-error' : 'provider-base-url-hint'"
+        />
         @if (errors().base_url; as e) {
           <p class="field-error" id="provider-base-url-error" data-testid="provider-base-url-error">{{ e }}</p>
         } @else {
@@ -83,14 +121,21 @@ import { type DraftErrors, type DraftField, issuesByField, validateDraft } from 
 
       <div class="field">
         <label for="provider-project">Scope</label>
-        <select #project id="provider-project" data-testid="provider-project-select" [attr.aria-invalid]="!!errors().project_id"
-                [attr.aria-describedby]="errors().project_id ? 'provider-project-error' : null">
+        <select
+          #project
+          id="provider-project"
+          data-testid="provider-project-select"
+          [attr.aria-invalid]="!!errors().project_id"
+          [attr.aria-describedby]="errors().project_id ? 'provider-project-error' : null"
+        >
           <option value="">Whole workspace</option>
           @for (p of projects(); track p.id) {
             <option [value]="p.id">Project: {{ p.name }}</option>
           }
         </select>
-        @if (errors().project_id; as e) { <p class="field-error" id="provider-project-error">{{ e }}</p> }
+        @if (errors().project_id; as e) {
+          <p class="field-error" id="provider-project-error">{{ e }}</p>
+        }
       </div>
 
       <div class="form-actions">

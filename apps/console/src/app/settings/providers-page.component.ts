@@ -36,7 +36,9 @@ import { PageHeadComponent } from '../shared/page-head.component';
 
           @if (loading()) {
             @for (i of [1, 2]; track i) {
-              <li class="card provider-card skeleton" aria-busy="true" data-testid="providers-loading"><span class="visually-hidden">Loading providers…</span></li>
+              <li class="card provider-card skeleton" aria-busy="true" data-testid="providers-loading">
+                <span class="visually-hidden">Loading providers…</span>
+              </li>
             }
           } @else {
             @for (p of store.providers(); track p.id) {
@@ -44,24 +46,41 @@ import { PageHeadComponent } from '../shared/page-head.component';
                 <div class="card-head">
                   <h3 data-testid="provider-name">{{ p.name }}</h3>
                   <span class="badge neutral" data-testid="provider-preset">{{ presetOf(p)?.label ?? p.preset }}</span>
-                  @if (presetOf(p)?.local) { <span class="badge local">local</span> }
+                  @if (presetOf(p)?.local) {
+                    <span class="badge local">local</span>
+                  }
                 </div>
                 <dl class="facts tight">
                   <dt>Base URL</dt>
                   <dd>
                     <code data-testid="provider-base-url">{{ p.base_url ?? presetOf(p)?.base_url ?? '—' }}</code>
-                    @if (!p.base_url) { <span class="muted small"> · preset default</span> }
+                    @if (!p.base_url) {
+                      <span class="muted small"> · preset default</span>
+                    }
                   </dd>
                   <dt>Scope</dt>
                   <dd data-testid="provider-scope">{{ scopeOf(p) }}</dd>
                   <dt>Key</dt>
                   <dd data-testid="provider-key">
-                    @if (p.has_key) { key ••• <code data-testid="provider-fingerprint">{{ p.key_fingerprint }}</code> } @else { <span class="muted">no key</span> }
+                    @if (p.has_key) {
+                      key ••• <code data-testid="provider-fingerprint">{{ p.key_fingerprint }}</code>
+                    } @else {
+                      <span class="muted">no key</span>
+                    }
                   </dd>
                 </dl>
                 <div class="card-actions">
-                  <omni-confirm testid="provider-delete" label="Delete" busyLabel="Deleting…" [busy]="deleting()" [triggerLabel]="'Delete provider ' + p.name"
-                                [stepLabel]="'Confirm deleting ' + p.name" [open]="confirming() === p.id" (openChange)="confirm(p, $event)" (confirmed)="remove(p)">
+                  <omni-confirm
+                    testid="provider-delete"
+                    label="Delete"
+                    busyLabel="Deleting…"
+                    [busy]="deleting()"
+                    [triggerLabel]="'Delete provider ' + p.name"
+                    [stepLabel]="'Confirm deleting ' + p.name"
+                    [open]="confirming() === p.id"
+                    (openChange)="confirm(p, $event)"
+                    (confirmed)="remove(p)"
+                  >
                     Delete “{{ p.name }}” and its stored key? Past runs keep their history; retrying them will fail.
                   </omni-confirm>
                 </div>

@@ -23,14 +23,24 @@ const STATE_LABEL = { active: 'Active', expired: 'Expired', revoked: 'Revoked' }
   imports: [DatePipe, ConfirmComponent, LoadErrorComponent, SecretOnceComponent, PageHeadComponent],
   template: `
     <omni-page-head heading="API tokens">
-      Tokens let scripts and CI call <code>/v1/public/…</code> as you, with <code>Authorization: Bearer &lt;token&gt;</code>. A token can do only what its scopes and your role both allow, and it always expires.
+      Tokens let scripts and CI call <code>/v1/public/…</code> as you, with <code>Authorization: Bearer &lt;token&gt;</code>. A token can do only what its
+      scopes and your role both allow, and it always expires.
     </omni-page-head>
 
     <p class="visually-hidden" role="status" aria-live="polite" data-testid="tokens-status">{{ status() }}</p>
 
     @if (created(); as c) {
-      <omni-secret-once [secret]="c.secret" [heading]="'Copy your new token “' + c.token.name + '”'" [level]="2" what="token" doneLabel="I have stored it"
-                        testid="token-secret" copyTestid="token-copy" (copied)="status.set('Token copied.')" (dismissed)="dismiss()">
+      <omni-secret-once
+        [secret]="c.secret"
+        [heading]="'Copy your new token “' + c.token.name + '”'"
+        [level]="2"
+        what="token"
+        doneLabel="I have stored it"
+        testid="token-secret"
+        copyTestid="token-copy"
+        (copied)="status.set('Token copied.')"
+        (dismissed)="dismiss()"
+      >
         Store it in your secret manager now: OmniAI keeps only a hash and cannot show it again.
       </omni-secret-once>
     }
@@ -50,27 +60,66 @@ const STATE_LABEL = { active: 'Active', expired: 'Expired', revoked: 'Revoked' }
         } @else if (tokens(); as list) {
           <div class="card table-card">
             <table class="data-table" data-testid="tokens-table">
-              <thead><tr><th scope="col">Name</th><th scope="col">Token</th><th scope="col">Scopes</th><th scope="col">Expires</th><th scope="col">Last used</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Token</th>
+                  <th scope="col">Scopes</th>
+                  <th scope="col">Expires</th>
+                  <th scope="col">Last used</th>
+                  <th scope="col"><span class="visually-hidden">Actions</span></th>
+                </tr>
+              </thead>
               <tbody>
                 @for (t of list; track t.id) {
                   <tr data-testid="token-row" [attr.data-token-id]="t.id" [attr.data-state]="state(t)">
-                    <td><strong data-testid="token-name-cell">{{ t.name }}</strong>
-                      @if (state(t) !== 'active') { <span class="state-pill" [attr.data-state]="state(t)" data-testid="token-state">{{ label[state(t)] }}</span> }</td>
-                    <td><code data-testid="token-prefix">{{ t.prefix }}…</code></td>
-                    <td>@for (s of t.scopes; track s) { <span class="scope-chip">{{ s }}</span> }</td>
+                    <td>
+                      <strong data-testid="token-name-cell">{{ t.name }}</strong>
+                      @if (state(t) !== 'active') {
+                        <span class="state-pill" [attr.data-state]="state(t)" data-testid="token-state">{{ label[state(t)] }}</span>
+                      }
+                    </td>
+                    <td>
+                      <code data-testid="token-prefix">{{ t.prefix }}…</code>
+                    </td>
+                    <td>
+                      @for (s of t.scopes; track s) {
+                        <span class="scope-chip">{{ s }}</span>
+                      }
+                    </td>
                     <td class="nowrap" [title]="t.expires_at">{{ t.expires_at | date: 'mediumDate' }}</td>
-                    <td class="nowrap" data-testid="token-last-used">@if (t.last_used_at) { {{ t.last_used_at | date: 'short' }} } @else { <span class="muted">never</span> }</td>
+                    <td class="nowrap" data-testid="token-last-used">
+                      @if (t.last_used_at) {
+                        {{ t.last_used_at | date: 'short' }}
+                      } @else {
+                        <span class="muted">never</span>
+                      }
+                    </td>
                     <td class="actions-cell">
                       @if (state(t) === 'active') {
-                        <omni-confirm class="inline" testid="token-revoke" label="Revoke" busyLabel="Revoking…" [busy]="revoking()" [triggerLabel]="'Revoke token ' + t.name"
-                                      [stepLabel]="'Confirm revoking ' + t.name" [open]="confirming() === t.id" (openChange)="confirm(t, $event)" (confirmed)="revoke(t)">
+                        <omni-confirm
+                          class="inline"
+                          testid="token-revoke"
+                          label="Revoke"
+                          busyLabel="Revoking…"
+                          [busy]="revoking()"
+                          [triggerLabel]="'Revoke token ' + t.name"
+                          [stepLabel]="'Confirm revoking ' + t.name"
+                          [open]="confirming() === t.id"
+                          (openChange)="confirm(t, $event)"
+                          (confirmed)="revoke(t)"
+                        >
                           Revoke? Callers using it fail at once.
                         </omni-confirm>
                       }
                     </td>
                   </tr>
                   @if (rowError()?.id === t.id) {
-                    <tr><td colspan="6"><p class="field-error" role="alert" data-testid="token-revoke-error">{{ rowError()!.message }}</p></td></tr>
+                    <tr>
+                      <td colspan="6">
+                        <p class="field-error" role="alert" data-testid="token-revoke-error">{{ rowError()!.message }}</p>
+                      </td>
+                    </tr>
                   }
                 }
               </tbody>
@@ -82,44 +131,98 @@ const STATE_LABEL = { active: 'Active', expired: 'Expired', revoked: 'Revoked' }
       <aside aria-label="Create token">
         <h2 id="create-token-title" class="section-title">Create token</h2>
         <form class="card form-card" (submit)="create($event)" novalidate aria-labelledby="create-token-title" data-testid="token-form">
-          @if (formError(); as err) { <div class="form-error" role="alert" data-testid="token-form-error">{{ err }}</div> }
+          @if (formError(); as err) {
+            <div class="form-error" role="alert" data-testid="token-form-error">{{ err }}</div>
+          }
           <div class="field">
             <label for="token-name">Name</label>
-            <input #name id="token-name" maxlength="80" autocomplete="off" placeholder="e.g. CI pipeline" data-testid="token-name"
-                   [attr.aria-invalid]="!!errors().name" [attr.aria-describedby]="errors().name ? 'token-name-error' : null" (input)="clear('name')" />
-            @if (errors().name; as e) { <p class="field-error" id="token-name-error" data-testid="token-name-error">{{ e }}</p> }
+            <input
+              #name
+              id="token-name"
+              maxlength="80"
+              autocomplete="off"
+              placeholder="e.g. CI pipeline"
+              data-testid="token-name"
+              [attr.aria-invalid]="!!errors().name"
+              [attr.aria-describedby]="errors().name ? 'token-name-error' : null"
+              (input)="clear('name')"
+            />
+            @if (errors().name; as e) {
+              <p class="field-error" id="token-name-error" data-testid="token-name-error">{{ e }}</p>
+            }
           </div>
           <fieldset class="field scopes" [attr.aria-invalid]="!!errors().scopes" [attr.aria-describedby]="errors().scopes ? 'token-scopes-error' : null">
             <legend>Scopes</legend>
             @for (s of scopeList; track s) {
               <label class="check" [class.disabled]="!allowed(s)">
-                <input type="checkbox" [checked]="scopes().includes(s)" [disabled]="!allowed(s)" (change)="toggleScope(s)" [attr.data-testid]="'token-scope-' + s" />
-                <span><strong>{{ s }}</strong><span class="muted small"> · {{ allowed(s) ? scopeHint[s] : 'your role does not grant it' }}</span></span>
+                <input
+                  type="checkbox"
+                  [checked]="scopes().includes(s)"
+                  [disabled]="!allowed(s)"
+                  (change)="toggleScope(s)"
+                  [attr.data-testid]="'token-scope-' + s"
+                />
+                <span
+                  ><strong>{{ s }}</strong
+                  ><span class="muted small"> · {{ allowed(s) ? scopeHint[s] : 'your role does not grant it' }}</span></span
+                >
               </label>
             }
-            @if (errors().scopes; as e) { <p class="field-error" id="token-scopes-error">{{ e }}</p> }
+            @if (errors().scopes; as e) {
+              <p class="field-error" id="token-scopes-error">{{ e }}</p>
+            }
           </fieldset>
           <div class="field">
             <label for="token-expiry">Expires after</label>
             <select #expiry id="token-expiry" data-testid="token-expiry">
-              @for (d of expiryDays; track d) { <option [value]="d" [selected]="d === 30">{{ d }} days</option> }
+              @for (d of expiryDays; track d) {
+                <option [value]="d" [selected]="d === 30">{{ d }} days</option>
+              }
             </select>
           </div>
           <div class="form-actions">
-            <button type="submit" class="btn primary" [disabled]="creating()" data-testid="token-submit">{{ creating() ? 'Creating…' : 'Create token' }}</button>
+            <button type="submit" class="btn primary" [disabled]="creating()" data-testid="token-submit">
+              {{ creating() ? 'Creating…' : 'Create token' }}
+            </button>
           </div>
         </form>
       </aside>
     </div>
   `,
   styles: `
-    :host { display: block; }
-    omni-secret-once { margin-bottom: 20px; max-width: 1200px; }
-    .scopes { border: 0; padding: 0; margin: 0; gap: 6px; }
-    .scopes legend { font-weight: 600; font-size: 13px; padding: 0; margin-bottom: 4px; }
-    .check { display: flex; gap: 8px; align-items: baseline; font-weight: normal; cursor: pointer; }
-    .check.disabled { opacity: .55; cursor: default; }
-    .actions-cell { text-align: right; }
+    :host {
+      display: block;
+    }
+    omni-secret-once {
+      margin-bottom: 20px;
+      max-width: 1200px;
+    }
+    .scopes {
+      border: 0;
+      padding: 0;
+      margin: 0;
+      gap: 6px;
+    }
+    .scopes legend {
+      font-weight: 600;
+      font-size: 13px;
+      padding: 0;
+      margin-bottom: 4px;
+    }
+    .check {
+      display: flex;
+      gap: 8px;
+      align-items: baseline;
+      font-weight: normal;
+      cursor: pointer;
+    }
+    .check.disabled {
+      opacity: 0.55;
+      cursor: default;
+    }
+    .actions-cell {
+      text-align: right;
+    }
   `,
 })
 export class TokensPageComponent {

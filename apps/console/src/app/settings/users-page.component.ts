@@ -20,7 +20,8 @@ import { PageHeadComponent } from '../shared/page-head.component';
   imports: [InviteFormComponent, LoadErrorComponent, ProjectMembersComponent, UserListComponent, PageHeadComponent],
   template: `
     <omni-page-head heading="Users">
-      People with access to this workspace. Admins see every project; everyone else sees the projects they are members of, with the role of their membership there.
+      People with access to this workspace. Admins see every project; everyone else sees the projects they are members of, with the role of their membership
+      there.
     </omni-page-head>
 
     <p class="visually-hidden" role="status" aria-live="polite" data-testid="users-status">{{ status() }}</p>
@@ -28,8 +29,14 @@ import { PageHeadComponent } from '../shared/page-head.component';
 
     <div class="settings-grid">
       <div class="stack">
-        <omni-user-list [users]="users()" [invites]="invites()" [loadFailed]="!!loadError()" (userUpdated)="onUserUpdated($event)"
-                        (inviteRevoked)="onInviteRevoked($event)" (status)="status.set($event)" />
+        <omni-user-list
+          [users]="users()"
+          [invites]="invites()"
+          [loadFailed]="!!loadError()"
+          (userUpdated)="onUserUpdated($event)"
+          (inviteRevoked)="onInviteRevoked($event)"
+          (status)="status.set($event)"
+        />
         <omni-project-members [users]="users()" (status)="status.set($event)" />
       </div>
 
@@ -39,8 +46,15 @@ import { PageHeadComponent } from '../shared/page-head.component';
     </div>
   `,
   styles: `
-    :host { display: block; }
-    .stack { display: flex; flex-direction: column; gap: 24px; min-width: 0; }
+    :host {
+      display: block;
+    }
+    .stack {
+      display: flex;
+      flex-direction: column;
+      gap: 24px;
+      min-width: 0;
+    }
   `,
 })
 export class UsersPageComponent {

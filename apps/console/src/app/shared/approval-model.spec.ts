@@ -20,7 +20,19 @@ const requested = (approval_id: string, tool_id = 'python.compute') =>
   ev('system_event', {
     type: 'approval_requested',
     message: `${tool_id} waits for a reviewer`,
-    data: { approval_id, call_id: 'c1', tool_id, tool_version: '1.0.0', manifest_hash: 'm'.repeat(64), arguments_hash: 'a'.repeat(64), arguments_redacted: {}, risk: {}, reason_code: 'grant_needs_approval', requested_by: { type: 'user', id: 'u' }, expires_at: '2026-11-22T10:00:00.000Z' },
+    data: {
+      approval_id,
+      call_id: 'c1',
+      tool_id,
+      tool_version: '1.0.0',
+      manifest_hash: 'm'.repeat(64),
+      arguments_hash: 'a'.repeat(64),
+      arguments_redacted: {},
+      risk: {},
+      reason_code: 'grant_needs_approval',
+      requested_by: { type: 'user', id: 'u' },
+      expires_at: '2026-11-22T10:00:00.000Z',
+    },
   });
 const decided = (approval_id: string, status: string, reason: string | null = null) =>
   ev('system_event', { type: 'approval_decided', message: 'x', data: { approval_id, status, decided_by: 'local-operator', reason } });

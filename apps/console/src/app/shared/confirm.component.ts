@@ -14,20 +14,49 @@ import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRend
     @if (open()) {
       <div class="confirm" role="group" [attr.aria-label]="stepLabel()" (keydown.escape)="cancel()" [attr.data-testid]="testid() + '-confirm-step'">
         <span class="small"><ng-content /></span>
-        <button #action type="button" class="btn small solid" [class.danger]="tone() === 'danger'" [class.approve]="tone() === 'approve'" [disabled]="busy()"
-                (click)="confirmed.emit()" [attr.data-testid]="testid() + '-confirm'">{{ busy() ? busyLabel() : label() }}</button>
+        <button
+          #action
+          type="button"
+          class="btn small solid"
+          [class.danger]="tone() === 'danger'"
+          [class.approve]="tone() === 'approve'"
+          [disabled]="busy()"
+          (click)="confirmed.emit()"
+          [attr.data-testid]="testid() + '-confirm'"
+        >
+          {{ busy() ? busyLabel() : label() }}
+        </button>
         <button type="button" class="btn small" (click)="cancel()" [attr.data-testid]="testid() + '-cancel'">Cancel</button>
       </div>
     } @else if (trigger()) {
-      <button #ask type="button" class="btn small" [class.danger]="tone() === 'danger'" [class.approve]="tone() === 'approve'" (click)="open.set(true)"
-              [attr.aria-label]="triggerLabel()" [attr.data-testid]="testid()">{{ label() }}</button>
+      <button
+        #ask
+        type="button"
+        class="btn small"
+        [class.danger]="tone() === 'danger'"
+        [class.approve]="tone() === 'approve'"
+        (click)="open.set(true)"
+        [attr.aria-label]="triggerLabel()"
+        [attr.data-testid]="testid()"
+      >
+        {{ label() }}
+      </button>
     }
   `,
   styles: `
-    :host { display: contents; }
-    :host(.inline) .confirm { justify-content: flex-end; min-width: 300px; }
-    :host(.inline) .confirm span { min-width: 0; }
-    :host(.neutral) .confirm { background: var(--surface-2); }
+    :host {
+      display: contents;
+    }
+    :host(.inline) .confirm {
+      justify-content: flex-end;
+      min-width: 300px;
+    }
+    :host(.inline) .confirm span {
+      min-width: 0;
+    }
+    :host(.neutral) .confirm {
+      background: var(--surface-2);
+    }
   `,
 })
 export class ConfirmComponent {

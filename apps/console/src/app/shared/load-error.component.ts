@@ -12,7 +12,11 @@ import { ChangeDetectionStrategy, Component, input, output } from '@angular/core
       </div>
     }
   `,
-  styles: `:host { display: contents; }`,
+  styles: `
+    :host {
+      display: contents;
+    }
+  `,
 })
 export class LoadErrorComponent {
   readonly error = input.required<string | null>();

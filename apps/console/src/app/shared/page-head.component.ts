@@ -13,7 +13,11 @@ import { ChangeDetectionStrategy, Component, input } from '@angular/core';
       <ng-content select="[pageActions]" />
     </div>
   `,
-  styles: `:host { display: contents; }`,
+  styles: `
+    :host {
+      display: contents;
+    }
+  `,
 })
 export class PageHeadComponent {
   readonly heading = input.required<string>();

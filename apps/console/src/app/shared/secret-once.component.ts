@@ -1,4 +1,17 @@
-import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRender, effect, inject, input, output, signal, untracked, viewChild } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  Injector,
+  afterNextRender,
+  effect,
+  inject,
+  input,
+  output,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
 import { copyText } from './clipboard';
 
 let nextId = 0;
@@ -23,15 +36,42 @@ let nextId = 0;
         <button type="button" class="btn small primary" (click)="copy()" [attr.data-testid]="copyTestid()">{{ copied() ? 'Copied' : copyLabel() }}</button>
         <button type="button" class="btn small" (click)="dismissed.emit()" [attr.data-testid]="testid() + '-dismiss'">{{ doneLabel() }}</button>
       </div>
-      @if (copyFailed()) { <p class="field-error small">The browser did not allow copying: select the {{ what() }} and copy it yourself.</p> }
+      @if (copyFailed()) {
+        <p class="field-error small">The browser did not allow copying: select the {{ what() }} and copy it yourself.</p>
+      }
     </section>
   `,
   styles: `
-    :host { display: block; margin-bottom: 14px; }
-    .secret-card { min-height: 0; border-color: var(--accent); display: grid; gap: 8px; }
-    .title { flex: 1; font-size: 14px; font-weight: 700; outline: none; overflow-wrap: anywhere; }
-    .secret { display: block; padding: 8px 10px; border-radius: 8px; background: var(--surface-2); word-break: break-all; user-select: all; }
-    .actions { display: flex; gap: 8px; justify-content: flex-end; }
+    :host {
+      display: block;
+      margin-bottom: 14px;
+    }
+    .secret-card {
+      min-height: 0;
+      border-color: var(--accent);
+      display: grid;
+      gap: 8px;
+    }
+    .title {
+      flex: 1;
+      font-size: 14px;
+      font-weight: 700;
+      outline: none;
+      overflow-wrap: anywhere;
+    }
+    .secret {
+      display: block;
+      padding: 8px 10px;
+      border-radius: 8px;
+      background: var(--surface-2);
+      word-break: break-all;
+      user-select: all;
+    }
+    .actions {
+      display: flex;
+      gap: 8px;
+      justify-content: flex-end;
+    }
   `,
 })
 export class SecretOnceComponent {

@@ -23,10 +23,7 @@ const LABELS: Record<ComponentName, { title: string; role: string }> = {
     @if (metaStore.meta(); as meta) {
       <section class="summary" [attr.data-status]="meta.status" data-testid="overall-status">
         <strong>{{ meta.status === 'healthy' ? 'Healthy' : 'Degraded' }}</strong>
-        <span class="muted">
-          {{ healthyCount() }} of {{ components().length }} components answer ·
-          checked {{ meta.checked_at | slice: 11 : 19 }} UTC
-        </span>
+        <span class="muted"> {{ healthyCount() }} of {{ components().length }} components answer · checked {{ meta.checked_at | slice: 11 : 19 }} UTC </span>
       </section>
       <ul class="cards" role="list">
         @for (c of components(); track c.name) {
@@ -42,10 +39,17 @@ const LABELS: Record<ComponentName, { title: string; role: string }> = {
         }
       </ul>
       <dl class="facts">
-        <dt>Version</dt><dd>{{ meta.version }}</dd>
-        <dt>Instance</dt><dd data-testid="instance-id"><code>{{ meta.instance_id ?? 'unknown' }}</code></dd>
+        <dt>Version</dt>
+        <dd>{{ meta.version }}</dd>
+        <dt>Instance</dt>
+        <dd data-testid="instance-id">
+          <code>{{ meta.instance_id ?? 'unknown' }}</code>
+        </dd>
         @if (meta.links.temporal_ui; as ui) {
-          <dt>Temporal UI</dt><dd><a [href]="ui" target="_blank" rel="noopener" data-testid="temporal-ui-link">{{ ui }}</a></dd>
+          <dt>Temporal UI</dt>
+          <dd>
+            <a [href]="ui" target="_blank" rel="noopener" data-testid="temporal-ui-link">{{ ui }}</a>
+          </dd>
         }
       </dl>
     } @else if (metaStore.connection() === 'offline') {

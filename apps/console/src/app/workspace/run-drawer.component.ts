@@ -28,20 +28,49 @@ import { WorkspaceStore } from '../core/workspace.store';
         <h2>Run</h2>
         <dl class="facts tight">
           <dt>Status</dt>
-          <dd><span class="status-pill" [attr.data-status]="s.run().status" data-testid="run-status">{{ s.run().status }}</span></dd>
-          <dt>Model</dt><dd data-testid="run-model">{{ providerName() }} / {{ s.run().pins.model }}
-            @if (s.run().pins.provider === 'offline') { <span class="badge" data-testid="offline-badge">offline</span> }</dd>
-          <dt>Params</dt><dd><code>{{ s.run().pins.params | json }}</code> · seed {{ s.run().pins.seed }}</dd>
-          <dt>Started</dt><dd>{{ s.run().started_at ? (s.run().started_at | date: 'medium') : '—' }}</dd>
-          <dt>Duration</dt><dd>{{ duration() }}</dd>
-          <dt>Tokens</dt><dd data-testid="run-tokens">{{ s.run().input_tokens | number }} in · {{ s.run().output_tokens | number }} out</dd>
-          <dt>Cost</dt><dd>\${{ s.run().cost_usd | number: '1.2-6' }}</dd>
-          <dt>Events</dt><dd>{{ s.run().last_seq }}</dd>
-          @if (budgetText(); as b) { <dt>Budget</dt><dd data-testid="run-budget">{{ b }}</dd> }
-          @if (s.run().retry_of; as r) { <dt>Retry of</dt><dd><code>{{ r.slice(0, 8) }}</code></dd> }
-          @if (s.run().error; as err) { <dt>Error</dt><dd class="error-text">{{ err.code }}: {{ err.message }}</dd> }
+          <dd>
+            <span class="status-pill" [attr.data-status]="s.run().status" data-testid="run-status">{{ s.run().status }}</span>
+          </dd>
+          <dt>Model</dt>
+          <dd data-testid="run-model">
+            {{ providerName() }} / {{ s.run().pins.model }}
+            @if (s.run().pins.provider === 'offline') {
+              <span class="badge" data-testid="offline-badge">offline</span>
+            }
+          </dd>
+          <dt>Params</dt>
+          <dd>
+            <code>{{ s.run().pins.params | json }}</code> · seed {{ s.run().pins.seed }}
+          </dd>
+          <dt>Started</dt>
+          <dd>{{ s.run().started_at ? (s.run().started_at | date: 'medium') : '—' }}</dd>
+          <dt>Duration</dt>
+          <dd>{{ duration() }}</dd>
+          <dt>Tokens</dt>
+          <dd data-testid="run-tokens">{{ s.run().input_tokens | number }} in · {{ s.run().output_tokens | number }} out</dd>
+          <dt>Cost</dt>
+          <dd>\${{ s.run().cost_usd | number: '1.2-6' }}</dd>
+          <dt>Events</dt>
+          <dd>{{ s.run().last_seq }}</dd>
+          @if (budgetText(); as b) {
+            <dt>Budget</dt>
+            <dd data-testid="run-budget">{{ b }}</dd>
+          }
+          @if (s.run().retry_of; as r) {
+            <dt>Retry of</dt>
+            <dd>
+              <code>{{ r.slice(0, 8) }}</code>
+            </dd>
+          }
+          @if (s.run().error; as err) {
+            <dt>Error</dt>
+            <dd class="error-text">{{ err.code }}: {{ err.message }}</dd>
+          }
           @if (temporalLink(); as link) {
-            <dt>Workflow</dt><dd><a [href]="link" target="_blank" rel="noopener" data-testid="temporal-run-link">{{ s.run().workflow_id.slice(0, 16) }}… in Temporal UI</a></dd>
+            <dt>Workflow</dt>
+            <dd>
+              <a [href]="link" target="_blank" rel="noopener" data-testid="temporal-run-link">{{ s.run().workflow_id.slice(0, 16) }}… in Temporal UI</a>
+            </dd>
           }
         </dl>
         @if (selectedEvent(); as e) {
@@ -79,7 +108,12 @@ export class RunDrawerComponent {
     ].filter(Boolean);
     return parts.length ? `${parts.join(' · ')} — ${b.on_exceed === 'pause' ? 'pauses' : 'ends'} when exceeded` : null;
   });
-  protected readonly selectedEvent = computed(() => this.session()?.events().find((e) => e.seq === this.selectedSeq()) ?? null);
+  protected readonly selectedEvent = computed(
+    () =>
+      this.session()
+        ?.events()
+        .find((e) => e.seq === this.selectedSeq()) ?? null,
+  );
   protected readonly duration = computed(() => {
     const r = this.session()?.run();
     if (!r?.started_at) return '—';

@@ -43,11 +43,18 @@ type Tab = 'chat' | 'run';
                 <button type="button" class="btn small ghost" (click)="createThread(p.id)" data-testid="create-thread">+ New thread</button>
               }
               @for (t of store.threads() ?? []; track t.id) {
-                <a class="nav-item" [routerLink]="['/projects', p.id, 'threads', t.id]" [class.active]="t.id === threadId()" data-testid="thread-item">{{ t.title }}</a>
+                <a class="nav-item" [routerLink]="['/projects', p.id, 'threads', t.id]" [class.active]="t.id === threadId()" data-testid="thread-item">{{
+                  t.title
+                }}</a>
                 @if (t.id === threadId()) {
                   <div class="nested runs">
                     @for (s of store.runs() ?? []; track s.run().id) {
-                      <a class="nav-item small" [routerLink]="['/projects', p.id, 'threads', t.id, 'runs', s.run().id]" [class.active]="s.run().id === runId()" data-testid="run-item">
+                      <a
+                        class="nav-item small"
+                        [routerLink]="['/projects', p.id, 'threads', t.id, 'runs', s.run().id]"
+                        [class.active]="s.run().id === runId()"
+                        data-testid="run-item"
+                      >
                         <span class="status-dot" [attr.data-status]="s.run().status"></span>{{ s.run().created_at.slice(11, 19) }} · {{ s.run().status }}
                       </a>
                     }
@@ -66,22 +73,38 @@ type Tab = 'chat' | 'run';
         @if (threadId(); as tid) {
           <div class="tabs" role="tablist">
             <button role="tab" type="button" [attr.aria-selected]="tab() === 'chat'" (click)="tab.set('chat')" data-testid="tab-chat">Chat</button>
-            <button role="tab" type="button" [attr.aria-selected]="tab() === 'run'" [disabled]="!activeSession()" (click)="tab.set('run')" data-testid="tab-run">Run</button>
+            <button
+              role="tab"
+              type="button"
+              [attr.aria-selected]="tab() === 'run'"
+              [disabled]="!activeSession()"
+              (click)="tab.set('run')"
+              data-testid="tab-run"
+            >
+              Run
+            </button>
             <button role="tab" type="button" disabled title="Arrives with workflow graphs">Editor</button>
             <button role="tab" type="button" disabled title="Arrives with dashboards">Dashboard</button>
           </div>
           @if (tab() === 'chat') {
             <omni-chat-view [threadId]="tid" [projectId]="projectId() ?? null" [sessions]="store.runs()" (openRun)="openRun($event)" />
           } @else if (activeSession(); as s) {
-            <div class="run-head small muted">Run <code>{{ s.run().id.slice(0, 8) }}</code> · {{ s.events().length }} events · stream {{ s.streamState() }}</div>
+            <div class="run-head small muted">
+              Run <code>{{ s.run().id.slice(0, 8) }}</code> · {{ s.events().length }} events · stream {{ s.streamState() }}
+            </div>
             <omni-run-timeline [events]="s.events()" [selectedSeq]="selectedSeq()" (selected)="selectedSeq.set($event)" />
           }
         } @else if (projectId()) {
-          <div class="empty" data-testid="no-thread"><h2>Pick or start a thread</h2><p class="muted">Threads hold conversations; each message is a run.</p></div>
+          <div class="empty" data-testid="no-thread">
+            <h2>Pick or start a thread</h2>
+            <p class="muted">Threads hold conversations; each message is a run.</p>
+          </div>
         } @else {
           <div class="empty" data-testid="no-project">
             <h2>Welcome to OmniAI</h2>
-            <p class="muted">{{ session.can('operate') ? 'Create or pick a project on the left to begin.' : 'Pick a project on the left to follow its threads and runs.' }}</p>
+            <p class="muted">
+              {{ session.can('operate') ? 'Create or pick a project on the left to begin.' : 'Pick a project on the left to follow its threads and runs.' }}
+            </p>
           </div>
         }
       </section>
@@ -94,8 +117,16 @@ type Tab = 'chat' | 'run';
     @if (viewer.current(); as a) {
       <div class="dialog-backdrop" (click)="viewer.close()" (keydown.escape)="viewer.close()">
         <div class="dialog" role="dialog" aria-label="Artifact" (click)="$event.stopPropagation()" data-testid="artifact-viewer">
-          <div class="dialog-head"><code>{{ a.sha256.slice(0, 16) }}…</code><button type="button" class="btn small" (click)="viewer.close()">Close</button></div>
-          @if (a.error) { <div class="error-text">{{ a.error }}</div> } @else if (a.text === null) { <div class="muted">Loading…</div> } @else { <pre class="artifact-text">{{ a.text }}</pre> }
+          <div class="dialog-head">
+            <code>{{ a.sha256.slice(0, 16) }}…</code><button type="button" class="btn small" (click)="viewer.close()">Close</button>
+          </div>
+          @if (a.error) {
+            <div class="error-text">{{ a.error }}</div>
+          } @else if (a.text === null) {
+            <div class="muted">Loading…</div>
+          } @else {
+            <pre class="artifact-text">{{ a.text }}</pre>
+          }
         </div>
       </div>
     }

@@ -26,7 +26,7 @@ describe('card selection by payload type', () => {
     expect(isDiff('plain text')).toBe(false);
   });
 
-  it('recognises a program run\'s output (python.compute)', () => {
+  it("recognises a program run's output (python.compute)", () => {
     expect(isProcessOutput(inlineValue(toolResult({ stdout: '5050\n', stderr: '', exit_code: 0 })))).toBe(true);
     expect(isProcessOutput({ stdout: 'x', stderr: '', exit_code: 1.5 })).toBe(false);
     expect(isProcessOutput({ stdout: 'x', exit_code: 0 })).toBe(false);

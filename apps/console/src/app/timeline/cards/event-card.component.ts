@@ -9,7 +9,9 @@ import { BUILTIN_RENDERERS } from './event-cards';
   selector: 'omni-event-card',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [NgComponentOutlet],
-  template: `<div class="event-card" [attr.data-card]="renderer().id"><ng-container *ngComponentOutlet="renderer().component; inputs: { event: event() }" /></div>`,
+  template: `<div class="event-card" [attr.data-card]="renderer().id">
+    <ng-container *ngComponentOutlet="renderer().component; inputs: { event: event() }" />
+  </div>`,
 })
 export class EventCardComponent {
   readonly event = input.required<RunEvent>();

@@ -41,10 +41,20 @@ export class JsonCardComponent {
   template: `
     <div class="table-wrap" data-testid="card-table">
       <table>
-        <thead><tr>@for (c of columns(); track c) { <th>{{ c }}</th> }</tr></thead>
+        <thead>
+          <tr>
+            @for (c of columns(); track c) {
+              <th>{{ c }}</th>
+            }
+          </tr>
+        </thead>
         <tbody>
           @for (row of rows(); track $index) {
-            <tr>@for (c of columns(); track c) { <td>{{ cell(row[c]) }}</td> }</tr>
+            <tr>
+              @for (c of columns(); track c) {
+                <td>{{ cell(row[c]) }}</td>
+              }
+            </tr>
           }
         </tbody>
       </table>
@@ -56,7 +66,7 @@ export class TableCardComponent {
   protected readonly rows = computed(() => inlineValue(this.event()) as Array<Record<string, unknown>>);
   protected readonly columns = computed(() => [...new Set(this.rows().flatMap((r) => Object.keys(r)))]);
   protected cell(v: unknown): string {
-    return typeof v === 'string' ? v : JSON.stringify(v) ?? '';
+    return typeof v === 'string' ? v : (JSON.stringify(v) ?? '');
   }
 }
 
@@ -78,7 +88,9 @@ export class DiffCardComponent {
 @Component({
   selector: 'omni-error-card',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  template: `<div class="error-card" data-testid="card-error" role="alert"><strong>{{ code() }}</strong> {{ message() }}</div>`,
+  template: `<div class="error-card" data-testid="card-error" role="alert">
+    <strong>{{ code() }}</strong> {{ message() }}
+  </div>`,
 })
 export class ErrorCardComponent {
   readonly event = input.required<RunEvent>();
@@ -100,7 +112,9 @@ export class ErrorCardComponent {
     <div class="system-card" data-testid="card-system">
       @if (event().kind === 'system_event') {
         <span class="badge">{{ type() }}</span> {{ message() }}
-        @if (data()) { <omni-json-tree [value]="data()" /> }
+        @if (data()) {
+          <omni-json-tree [value]="data()" />
+        }
       } @else {
         <omni-json-tree [value]="event().payload" />
       }
@@ -129,7 +143,8 @@ export class ArtifactCardComponent {
   protected readonly viewer = inject(ArtifactViewer);
   private readonly ref = computed(() => {
     const e = this.event();
-    if ((e.kind === 'user_message' || e.kind === 'assistant_message') && 'artifact' in e.payload.content) return { ...e.payload.content.artifact, label: 'message' };
+    if ((e.kind === 'user_message' || e.kind === 'assistant_message') && 'artifact' in e.payload.content)
+      return { ...e.payload.content.artifact, label: 'message' };
     if (e.kind === 'tool_result' && 'artifact' in e.payload.result) return { ...e.payload.result.artifact, label: 'result' };
     if (e.kind === 'tool_call' && 'artifact' in e.payload.arguments) return { ...e.payload.arguments.artifact, label: 'arguments' };
     return null;

@@ -27,14 +27,27 @@ const SHARED_STYLES = `
   imports: [JsonTreeComponent],
   template: `
     <div class="tool-card" data-testid="card-tool-call">
-      <header><code class="tool" data-testid="tool-call-tool">{{ p().tool_id }}</code><span class="muted small">&#64;{{ p().tool_version }}</span></header>
+      <header>
+        <code class="tool" data-testid="tool-call-tool">{{ p().tool_id }}</code
+        ><span class="muted small">&#64;{{ p().tool_version }}</span>
+      </header>
       <dl class="facts tight">
-        <dt>Call</dt><dd><code>{{ p().call_id }}</code></dd>
-        <dt>Manifest</dt><dd><code [title]="p().manifest_hash" data-testid="tool-call-manifest">{{ short(p().manifest_hash) }}</code></dd>
+        <dt>Call</dt>
+        <dd>
+          <code>{{ p().call_id }}</code>
+        </dd>
+        <dt>Manifest</dt>
+        <dd>
+          <code [title]="p().manifest_hash" data-testid="tool-call-manifest">{{ short(p().manifest_hash) }}</code>
+        </dd>
       </dl>
       <div class="label">Arguments</div>
       @if (artifact(); as a) {
-        <div><button type="button" class="btn small" (click)="viewer.open(event().run_id, a.sha256)" data-testid="open-artifact">Open arguments ({{ a.size_bytes.toLocaleString() }} bytes)</button></div>
+        <div>
+          <button type="button" class="btn small" (click)="viewer.open(event().run_id, a.sha256)" data-testid="open-artifact">
+            Open arguments ({{ a.size_bytes.toLocaleString() }} bytes)
+          </button>
+        </div>
       } @else {
         <div class="box" data-testid="tool-call-arguments"><omni-json-tree [value]="args()" /></div>
       }
@@ -47,7 +60,9 @@ export class ToolCallCardComponent {
   protected readonly viewer = inject(ArtifactViewer);
   protected readonly short = shortHash;
   protected readonly p = computed(() => (this.event() as Extract<RunEvent, { kind: 'tool_call' }>).payload);
-  protected readonly artifact = computed(() => ('artifact' in this.p().arguments ? (this.p().arguments as { artifact: { sha256: string; size_bytes: number } }).artifact : null));
+  protected readonly artifact = computed(() =>
+    'artifact' in this.p().arguments ? (this.p().arguments as { artifact: { sha256: string; size_bytes: number } }).artifact : null,
+  );
   protected readonly args = computed(() => inlineValue(this.event()));
 }
 
@@ -58,22 +73,58 @@ export class ToolCallCardComponent {
   template: `
     <div class="tool-card" data-testid="card-process-result">
       <header>
-        @if (tool(); as t) { <code class="tool">{{ t }}</code> }
+        @if (tool(); as t) {
+          <code class="tool">{{ t }}</code>
+        }
         <span class="exit" [class.failed]="out().exit_code !== 0" data-testid="exit-code">exit {{ out().exit_code }}</span>
         <span class="muted small">{{ duration() }} ms</span>
       </header>
       <div class="label">stdout</div>
-      @if (out().stdout) { <pre class="stream" data-testid="stdout">{{ out().stdout }}</pre> } @else { <p class="muted small" data-testid="stdout-empty">(empty)</p> }
+      @if (out().stdout) {
+        <pre class="stream" data-testid="stdout">{{ out().stdout }}</pre>
+      } @else {
+        <p class="muted small" data-testid="stdout-empty">(empty)</p>
+      }
       <div class="label">stderr</div>
-      @if (out().stderr) { <pre class="stream err" data-testid="stderr">{{ out().stderr }}</pre> } @else { <p class="muted small" data-testid="stderr-empty">(empty)</p> }
+      @if (out().stderr) {
+        <pre class="stream err" data-testid="stderr">{{ out().stderr }}</pre>
+      } @else {
+        <p class="muted small" data-testid="stderr-empty">(empty)</p>
+      }
     </div>
   `,
-  styles: `${SHARED_STYLES}
-    .exit { font-family: var(--mono); font-size: 12px; padding: 0 6px; border-radius: 6px; background: var(--ok-bg); color: var(--ok); }
-    .exit.failed { background: var(--bad-bg); color: var(--bad); }
-    .stream { margin: 0; font-family: var(--mono); font-size: 12px; white-space: pre-wrap; word-break: break-word; background: var(--surface-2); border-radius: 6px; padding: 6px 8px; max-height: 260px; overflow: auto; }
-    .stream.err { color: var(--bad); }
-    p { margin: 0; }
+  styles: `
+    ${SHARED_STYLES}
+    .exit {
+      font-family: var(--mono);
+      font-size: 12px;
+      padding: 0 6px;
+      border-radius: 6px;
+      background: var(--ok-bg);
+      color: var(--ok);
+    }
+    .exit.failed {
+      background: var(--bad-bg);
+      color: var(--bad);
+    }
+    .stream {
+      margin: 0;
+      font-family: var(--mono);
+      font-size: 12px;
+      white-space: pre-wrap;
+      word-break: break-word;
+      background: var(--surface-2);
+      border-radius: 6px;
+      padding: 6px 8px;
+      max-height: 260px;
+      overflow: auto;
+    }
+    .stream.err {
+      color: var(--bad);
+    }
+    p {
+      margin: 0;
+    }
   `,
 })
 export class ProcessResultCardComponent {
@@ -95,7 +146,9 @@ export class ProcessResultCardComponent {
   template: `
     <div class="tool-card" data-testid="card-tool-result">
       <header>
-        @if (tool(); as t) { <code class="tool">{{ t }}</code> }
+        @if (tool(); as t) {
+          <code class="tool">{{ t }}</code>
+        }
         <span class="muted small">call {{ p().call_id }} · {{ duration() }} ms</span>
       </header>
       <div class="box"><omni-json-tree [value]="value()" /></div>
@@ -122,7 +175,12 @@ export class ToolResultCardComponent {
       <div class="small">{{ tool() ? tool() + ' · ' : '' }}call {{ p().call_id }}</div>
     </div>
   `,
-  styles: `.small { opacity: .8; margin-top: 2px; }`,
+  styles: `
+    .small {
+      opacity: 0.8;
+      margin-top: 2px;
+    }
+  `,
 })
 export class ToolErrorCardComponent {
   readonly event = input.required<RunEvent>();
@@ -138,20 +196,47 @@ export class ToolErrorCardComponent {
   template: `
     @if (data(); as d) {
       <div class="verdict" [attr.data-status]="d.status" data-testid="card-approval-decided">
-        <div><span class="tag">{{ label[d.status] }}</span> {{ message() }}</div>
+        <div>
+          <span class="tag">{{ label[d.status] }}</span> {{ message() }}
+        </div>
         <dl class="facts tight">
-          <dt>By</dt><dd data-testid="decided-by">{{ d.decided_by ?? 'nobody (timeout)' }}</dd>
-          @if (d.reason) { <dt>Reason</dt><dd data-testid="decided-reason">{{ d.reason }}</dd> }
-          <dt>Approval</dt><dd><code>{{ d.approval_id }}</code></dd>
+          <dt>By</dt>
+          <dd data-testid="decided-by">{{ d.decided_by ?? 'nobody (timeout)' }}</dd>
+          @if (d.reason) {
+            <dt>Reason</dt>
+            <dd data-testid="decided-reason">{{ d.reason }}</dd>
+          }
+          <dt>Approval</dt>
+          <dd>
+            <code>{{ d.approval_id }}</code>
+          </dd>
         </dl>
       </div>
     }
   `,
   styles: `
-    .verdict { display: grid; gap: 6px; padding: 6px 10px; border-radius: 6px; border-left: 3px solid var(--ok); background: var(--ok-bg); }
-    .verdict:not([data-status='approved']) { border-left-color: var(--bad); background: var(--bad-bg); }
-    .tag { font-size: 11px; text-transform: uppercase; letter-spacing: .04em; font-weight: 700; color: var(--ok); }
-    .verdict:not([data-status='approved']) .tag { color: var(--bad); }
+    .verdict {
+      display: grid;
+      gap: 6px;
+      padding: 6px 10px;
+      border-radius: 6px;
+      border-left: 3px solid var(--ok);
+      background: var(--ok-bg);
+    }
+    .verdict:not([data-status='approved']) {
+      border-left-color: var(--bad);
+      background: var(--bad-bg);
+    }
+    .tag {
+      font-size: 11px;
+      text-transform: uppercase;
+      letter-spacing: 0.04em;
+      font-weight: 700;
+      color: var(--ok);
+    }
+    .verdict:not([data-status='approved']) .tag {
+      color: var(--bad);
+    }
   `,
 })
 export class ApprovalDecidedCardComponent {
@@ -167,15 +252,37 @@ export class ApprovalDecidedCardComponent {
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="denied" data-testid="card-policy-denied">
-      <div><span class="tag" aria-hidden="true">⛔</span> <strong>Policy denied</strong> @if (tool(); as t) { <code>{{ t }}</code> }</div>
+      <div>
+        <span class="tag" aria-hidden="true">⛔</span> <strong>Policy denied</strong>
+        @if (tool(); as t) {
+          <code>{{ t }}</code>
+        }
+      </div>
       <p>{{ message() }}</p>
-      @if (code(); as c) { <p class="small" data-testid="policy-denied-reason"><code>{{ c }}</code> · {{ reason(c) }}</p> }
+      @if (code(); as c) {
+        <p class="small" data-testid="policy-denied-reason">
+          <code>{{ c }}</code> · {{ reason(c) }}
+        </p>
+      }
     </div>
   `,
   styles: `
-    .denied { display: grid; gap: 4px; padding: 6px 10px; border: 1px dashed var(--bad); border-left: 3px solid var(--bad); border-radius: 6px; color: var(--bad); }
-    p { margin: 0; color: var(--text); }
-    .small { color: var(--muted); }
+    .denied {
+      display: grid;
+      gap: 4px;
+      padding: 6px 10px;
+      border: 1px dashed var(--bad);
+      border-left: 3px solid var(--bad);
+      border-radius: 6px;
+      color: var(--bad);
+    }
+    p {
+      margin: 0;
+      color: var(--text);
+    }
+    .small {
+      color: var(--muted);
+    }
   `,
 })
 export class PolicyDeniedCardComponent {
