@@ -135,8 +135,7 @@ const REFRESH_MS = 5_000;
         @if (detail(); as d) {
           <div class="detail-head">
             <h2>
-              <code>{{ d.tool_id }}</code
-              ><span class="muted small">&#64;{{ d.tool_version }}</span>
+              <code>{{ d.tool_id }}</code><span class="muted small">&#64;{{ d.tool_version }}</span>
             </h2>
             <span class="status" [attr.data-status]="d.status" data-testid="approval-detail-status">{{ label[d.status] }}</span>
           </div>

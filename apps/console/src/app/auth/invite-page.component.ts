@@ -45,8 +45,9 @@ import { type AcceptErrors, type InviteFailure, MIN_PASSWORD, inviteFailure, val
             <dd data-testid="invite-email">{{ inv.email }}</dd>
             <dt>Role</dt>
             <dd>
-              <span class="role-badge" [attr.data-role]="inv.role" data-testid="invite-role">{{ inv.role }}</span
-              ><span class="muted small role-hint">{{ hint[inv.role] }}</span>
+              <span class="role-badge" [attr.data-role]="inv.role" data-testid="invite-role">{{ inv.role }}</span><span class="muted small role-hint">{{
+                hint[inv.role]
+              }}</span>
             </dd>
             <dt>Link valid until</dt>
             <dd class="small">{{ inv.expires_at | date: 'medium' }}</dd>

@@ -50,8 +50,7 @@ const EFFECT_LABEL: Record<string, string> = { read: 'read', write: 'write', ext
                   <ul>
                     @for (i of err.issues; track $index) {
                       <li>
-                        <code>{{ i.path }}</code
-                        >: {{ i.message }}
+                        <code>{{ i.path }}</code>: {{ i.message }}
                       </li>
                     }
                   </ul>
@@ -216,8 +215,7 @@ const EFFECT_LABEL: Record<string, string> = { read: 'read', write: 'write', ext
                   <span class="badge neutral">{{ g.level }}</span> {{ subjectOf(g) }}
                 </div>
                 <div class="small" data-testid="policy-other-grant-scopes">
-                  <code>{{ g.scopes.join(', ') || '—' }}</code
-                  >{{ g.require_approval ? ' · requires approval' : '' }}
+                  <code>{{ g.scopes.join(', ') || '—' }}</code>{{ g.require_approval ? ' · requires approval' : '' }}
                 </div>
               </li>
             } @empty {

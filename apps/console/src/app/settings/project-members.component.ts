@@ -39,8 +39,7 @@ import { WorkspaceStore } from '../core/workspace.store';
                 @for (m of members(); track m.user_id) {
                   <tr data-testid="member-row" [attr.data-email]="m.email">
                     <td>
-                      <strong>{{ m.display_name || m.email }}</strong
-                      ><br /><span class="muted small">{{ m.email }}</span>
+                      <strong>{{ m.display_name || m.email }}</strong><br /><span class="muted small">{{ m.email }}</span>
                     </td>
                     <td>
                       <select

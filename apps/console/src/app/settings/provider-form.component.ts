@@ -22,8 +22,7 @@ import { type DraftErrors, type DraftField, issuesByField, validateDraft } from 
             <ul>
               @for (i of err.issues; track $index) {
                 <li data-testid="provider-form-issue">
-                  <code>{{ i.path }}</code
-                  >: {{ i.message }}
+                  <code>{{ i.path }}</code>: {{ i.message }}
                 </li>
               }
             </ul>

@@ -14,8 +14,7 @@ import { ChangeDetectionStrategy, Component, computed, input } from '@angular/co
       </details>
     } @else {
       <div class="json-leaf">
-        <span class="json-key">{{ label() }}</span
-        ><span [class]="'json-' + kind()">{{ text() }}</span>
+        <span class="json-key">{{ label() }}</span><span [class]="'json-' + kind()">{{ text() }}</span>
       </div>
     }
   `,

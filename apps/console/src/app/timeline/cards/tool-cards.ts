@@ -28,8 +28,7 @@ const SHARED_STYLES = `
   template: `
     <div class="tool-card" data-testid="card-tool-call">
       <header>
-        <code class="tool" data-testid="tool-call-tool">{{ p().tool_id }}</code
-        ><span class="muted small">&#64;{{ p().tool_version }}</span>
+        <code class="tool" data-testid="tool-call-tool">{{ p().tool_id }}</code><span class="muted small">&#64;{{ p().tool_version }}</span>
       </header>
       <dl class="facts tight">
         <dt>Call</dt>
