@@ -5,6 +5,7 @@ import { listMcpTools, type McpConnectOptions } from '@omniai/tools';
 import { PUBLIC_V4, startTestMcpServer } from '@omniai/tools/testing';
 import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
 import { McpDiscovery } from '../src/tools/mcp-tools.service';
+import { APPROVED_TOOL_RUN, runDriver, shapeOf } from './support/run-driver';
 import { startTestApi, type TestApi } from './support/test-api';
 
 // The scripted model calls MCP tools by their provider-safe names (`mcp.docs.lookup_word` ↔ `mcp__docs__lookup_word`).
@@ -146,34 +147,20 @@ describe('remote MCP tools (mcp_remote)', () => {
   });
 
   describe('a run calls MCP tools through the worker', () => {
-    const run = async (message: string) => Run.parse((await api.post(`/v1/threads/${threadId}/runs`, { message, pins: { params: { delay_ms: 0 } } })).body);
-    const events = async (runId: string) => (await api.get(`/v1/runs/${runId}/events`)).body.items as RunEvent[];
-    const finished = async (runId: string) => {
-      for (let i = 0; i < 400; i++) {
-        const pending = (await api.get(`/v1/approvals?run_id=${runId}&status=pending`)).body.items;
-        // Egress always needs a reviewer (D23), reads included.
-        for (const a of pending) await api.post(`/v1/approvals/${a.id}/decide`, { decision: 'approve', arguments_hash: a.arguments_hash });
-        const r = Run.parse((await api.get(`/v1/runs/${runId}`)).body);
-        if (['completed', 'failed', 'cancelled'].includes(r.status)) return events(runId);
-        await new Promise((res) => setTimeout(res, 150));
-      }
-      throw new Error(`run ${runId} did not finish`);
-    };
+    // Egress always needs a reviewer (D23), reads included.
+    const {
+      run,
+      events,
+      approveUntilDone: finished,
+    } = runDriver(
+      () => api,
+      () => threadId,
+    );
 
     it('a read-only tool: the run completes with its result', async () => {
       const calls = mcp.calls.length;
       const evs = await finished((await run('[m] look up')).id);
-      expect(evs.map((e) => (e.kind === 'system_event' ? e.payload.type : e.kind))).toEqual([
-        'run_created',
-        'user_message',
-        'assistant_message',
-        'tool_call',
-        'approval_requested',
-        'approval_decided',
-        'tool_result',
-        'assistant_message',
-        'run_completed',
-      ]);
+      expect(shapeOf(evs)).toEqual(APPROVED_TOOL_RUN);
       const call = evs.find((e) => e.kind === 'tool_call');
       expect(call?.kind === 'tool_call' && call.payload).toMatchObject({ tool_id: 'mcp.docs.lookup_word', tool_version: '1.4.0' });
       const result = evs.find((e) => e.kind === 'tool_result');

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { Run, type RunEvent } from '@omniai/contracts';
 import { createTestDatabase } from '@omniai/store/testing';
 import { PETS_SPEC, startTestWorker, type TestWorker } from '@omniai/worker/testing';
+import { APPROVED_TOOL_RUN, runDriver, shapeOf } from './support/run-driver';
 import { startTestApi, type TestApi } from './support/test-api';
 
 const PATCH = [
@@ -44,26 +45,11 @@ describe('project tools through the whole loop: git.apply_patch, git.diff and Op
   let threadId: string;
   const reposDir = mkdtempSync(join(process.env['OMNI_TEST_DIR'] ?? tmpdir(), 'repos-'));
 
-  const run = async (message: string) => Run.parse((await api.post(`/v1/threads/${threadId}/runs`, { message, pins: { params: { delay_ms: 0 } } })).body);
-  const waitFor = async (runId: string, statuses: string[], timeoutMs = 60_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const r = Run.parse((await api.get(`/v1/runs/${runId}`)).body);
-      if (statuses.includes(r.status)) return r;
-      if (Date.now() > deadline) throw new Error(`run ${runId} is ${r.status}`);
-      await new Promise((res) => setTimeout(res, 150));
-    }
-  };
-  const events = async (runId: string) => (await api.get(`/v1/runs/${runId}/events`)).body.items as RunEvent[];
-  const shape = (evs: RunEvent[]) => evs.map((e) => (e.kind === 'system_event' ? e.payload.type : e.kind));
-  const waitForApproval = async (runId: string) => {
-    for (let i = 0; i < 200; i++) {
-      const items = (await api.get(`/v1/approvals?run_id=${runId}&status=pending`)).body.items;
-      if (items.length) return items[0];
-      await new Promise((res) => setTimeout(res, 150));
-    }
-    throw new Error('no pending approval');
-  };
+  const { run, waitFor, events, waitForApproval } = runDriver(
+    () => api,
+    () => threadId,
+  );
+  const shape = shapeOf;
   const resultOf = async (runId: string) => {
     const e = (await events(runId)).find((x) => x.kind === 'tool_result' || x.kind === 'tool_error');
     if (e?.kind === 'tool_result') return (e.payload.result as { inline: Record<string, unknown> }).inline;
@@ -103,17 +89,7 @@ describe('project tools through the whole loop: git.apply_patch, git.diff and Op
       'applied',
     );
     await waitFor(r.id, ['completed']);
-    expect(shape(await events(r.id))).toEqual([
-      'run_created',
-      'user_message',
-      'assistant_message',
-      'tool_call',
-      'approval_requested',
-      'approval_decided',
-      'tool_result',
-      'assistant_message',
-      'run_completed',
-    ]);
+    expect(shape(await events(r.id))).toEqual(APPROVED_TOOL_RUN);
     const committed = await resultOf(r.id);
     expect(committed).toEqual({ commit: expect.stringMatching(/^[0-9a-f]{40}$/), files_changed: ['docs/hello.md'] });
 

@@ -4,6 +4,7 @@ import type { RunEvent } from '@omniai/contracts';
 import { createTestDatabase } from '@omniai/store/testing';
 import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
 import { TemporalService } from '../src/temporal/temporal.service';
+import { shapeOf } from './support/run-driver';
 import { startTestApi, type TestApi } from './support/test-api';
 
 // Records the committed replay histories of agentRunWorkflow (workflows/src/agent-run/histories/) from real runs: the
@@ -57,7 +58,7 @@ recording('recording the committed agentRunWorkflow histories', () => {
     const handle = api.app.get(TemporalService).client.workflow.getHandle(run.workflow_id);
     await handle.result();
     const events = (await api.get(`/v1/runs/${run.id}/events`)).body.items as RunEvent[];
-    expect(events.map((e) => (e.kind === 'system_event' ? e.payload.type : e.kind))).toEqual(shape);
+    expect(shapeOf(events)).toEqual(shape);
     const history = await handle.fetchHistory();
     writeFileSync(join(HISTORIES_DIR, file), `${JSON.stringify(history, null, 1)}\n`);
   };

@@ -5,6 +5,7 @@ import { createTestDatabase } from '@omniai/store/testing';
 import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
 import { TemporalService } from '../src/temporal/temporal.service';
 import { openSse, type SseFrame } from './support/sse-client';
+import { shapeOf } from './support/run-driver';
 import { startTestApi, TEST_ADMIN, type TestApi } from './support/test-api';
 
 const slow = { params: { delay_ms: 40, reply_words: 40 } };
@@ -263,13 +264,7 @@ describe('run backbone: project → thread → run over the real stack', () => {
     );
     await waitForStatus(run.id, ['paused']);
     let events = (await api.get(`/v1/runs/${run.id}/events`)).body.items as RunEvent[];
-    expect(events.map((e) => (e.kind === 'system_event' ? e.payload.type : e.kind))).toEqual([
-      'run_created',
-      'user_message',
-      'assistant_message',
-      'budget_exceeded',
-      'paused',
-    ]);
+    expect(shapeOf(events)).toEqual(['run_created', 'user_message', 'assistant_message', 'budget_exceeded', 'paused']);
     expect(events[3]!.kind === 'system_event' && events[3]!.payload.data).toMatchObject({ limit: 'tokens', max: 10, action: 'pause' });
     // Only a paused run can be resumed; a malformed budget is refused before anything is signalled.
     expect((await api.post(`/v1/runs/${run.id}/resume`, { budget: { max_tokens: 0 } })).status).toBe(400);
@@ -277,7 +272,7 @@ describe('run backbone: project → thread → run over the real stack', () => {
     expect(resumed.status).toBe(202);
     await waitForStatus(run.id, ['completed']);
     events = (await api.get(`/v1/runs/${run.id}/events`)).body.items as RunEvent[];
-    expect(events.map((e) => (e.kind === 'system_event' ? e.payload.type : e.kind)).slice(5)).toEqual(['resumed', 'run_completed']);
+    expect(shapeOf(events).slice(5)).toEqual(['resumed', 'run_completed']);
     const resumedEvent = events[5]!;
     expect(resumedEvent.actor).toEqual({ type: 'user', id: TEST_ADMIN.email });
     expect(resumedEvent.kind === 'system_event' && resumedEvent.payload).toMatchObject({
@@ -323,14 +318,7 @@ describe('run backbone: project → thread → run over the real stack', () => {
     expect((await api.post(`/v1/runs/${parked.id}/cancel`)).status).toBe(202);
     await waitForStatus(parked.id, ['cancelled']);
     events = (await api.get(`/v1/runs/${parked.id}/events`)).body.items as RunEvent[];
-    expect(events.map((e) => (e.kind === 'system_event' ? e.payload.type : e.kind))).toEqual([
-      'run_created',
-      'user_message',
-      'assistant_message',
-      'budget_exceeded',
-      'paused',
-      'run_cancelled',
-    ]);
+    expect(shapeOf(events)).toEqual(['run_created', 'user_message', 'assistant_message', 'budget_exceeded', 'paused', 'run_cancelled']);
     expect(events[5]!.kind === 'run_cancelled' && events[5]!.payload.partial_output).toBe(false);
   });
 

@@ -3,6 +3,7 @@ import Docker from 'dockerode';
 import { Run, type RunEvent } from '@omniai/contracts';
 import { createTestDatabase } from '@omniai/store/testing';
 import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
+import { APPROVED_TOOL_RUN, runDriver, shapeOf } from './support/run-driver';
 import { startTestApi, type TestApi } from './support/test-api';
 
 // The scripted model asks for tools on cue; its second turn (after the results) is fixed text.
@@ -78,26 +79,11 @@ describe('tool runtime: the model calls tools, the policy decides, reviewers app
   let threadId: string;
   const docker = new Docker();
 
-  const run = async (message: string) => Run.parse((await api.post(`/v1/threads/${threadId}/runs`, { message, pins: { params: { delay_ms: 0 } } })).body);
-  const waitFor = async (runId: string, statuses: string[], timeoutMs = 60_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const r = Run.parse((await api.get(`/v1/runs/${runId}`)).body);
-      if (statuses.includes(r.status)) return r;
-      if (Date.now() > deadline) throw new Error(`run ${runId} is ${r.status}`);
-      await new Promise((res) => setTimeout(res, 150));
-    }
-  };
-  const events = async (runId: string) => (await api.get(`/v1/runs/${runId}/events`)).body.items as RunEvent[];
-  const shape = (evs: RunEvent[]) => evs.map((e) => (e.kind === 'system_event' ? e.payload.type : e.kind));
-  const waitForApproval = async (runId: string) => {
-    for (let i = 0; i < 200; i++) {
-      const items = (await api.get(`/v1/approvals?run_id=${runId}&status=pending`)).body.items;
-      if (items.length) return items[0];
-      await new Promise((res) => setTimeout(res, 150));
-    }
-    throw new Error('no pending approval');
-  };
+  const { run, waitFor, events, waitForApproval } = runDriver(
+    () => api,
+    () => threadId,
+  );
+  const shape = shapeOf;
   const grant = (requireApproval: boolean, extra: object = {}) =>
     api.put('/v1/policy', {
       grants: [{ level: 'workspace', subject: '*', scopes: ['python_exec'], require_approval: requireApproval }],
@@ -196,17 +182,7 @@ describe('tool runtime: the model calls tools, the policy decides, reviewers app
     expect([first.body.outcome, second.body.outcome].sort()).toEqual(['applied', 'no_op']);
     await waitFor(r.id, ['completed']);
     const evs = await events(r.id);
-    expect(shape(evs)).toEqual([
-      'run_created',
-      'user_message',
-      'assistant_message',
-      'tool_call',
-      'approval_requested',
-      'approval_decided',
-      'tool_result',
-      'assistant_message',
-      'run_completed',
-    ]);
+    expect(shape(evs)).toEqual(APPROVED_TOOL_RUN);
     expect(evs.filter((e) => e.kind === 'tool_result')).toHaveLength(1);
     const detail = (await api.get(`/v1/approvals/${approval.id}`)).body;
     expect(detail.status).toBe('approved');
