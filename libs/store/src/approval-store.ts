@@ -34,6 +34,15 @@ export class ApprovalStore {
 
   /** Called by the run projection, inside the append transaction. */
   static async project(tx: EntityManager, runId: string, event: RunEvent): Promise<void> {
+    if (event.kind === 'run_cancelled' || event.kind === 'run_failed' || event.kind === 'run_completed') {
+      // A run that ends closes what still waits for a reviewer: nobody can decide for a run that is gone.
+      await tx.query(`update approvals set status = $2, decided_at = coalesce(decided_at, $3) where run_id = $1 and status = 'pending'`, [
+        runId,
+        event.kind === 'run_cancelled' ? 'cancelled' : 'expired',
+        event.ts,
+      ]);
+      return;
+    }
     if (event.kind !== 'system_event') return;
     if (event.payload.type === 'approval_requested') {
       const d = event.payload.data;

@@ -39,8 +39,9 @@ export class ProvidersService {
     return publicView(stored);
   }
 
-  async list(): Promise<{ items: ProviderConfig[] }> {
-    return { items: (await this.configs.list()).map(publicView) };
+  /** Workspace-wide providers and those of the `visible` projects (an admin's 'all': every one). */
+  async list(visible: 'all' | string[]): Promise<{ items: ProviderConfig[] }> {
+    return { items: (await this.configs.list(visible)).map(publicView) };
   }
 
   /** Deletes the configuration and its sealed key. Runs pinned to it are left as they are (see ProviderConfigStore). */

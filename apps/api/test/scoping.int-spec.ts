@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { ErrorEnvelope, ProviderConfig, Run, type RunEvent } from '@omniai/contracts';
+import { createTestDatabase } from '@omniai/store/testing';
+import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
+import { type ApiClient, startTestApi, type TestApi } from './support/test-api';
+
+// Scopes that hold (issue 13, items 6, 7 and 16; D41).
+const ingest = (path: string, text: string) => ({ id: 'c1', name: 'files__ingest', arguments: JSON.stringify({ path, text }) });
+const FIXTURES = [
+  // The model reuses one call_id for two different writes: both must run (the key is the run and the event seq).
+  { match: '[s] twice', reply: 'Saving twice.', tool_calls: [ingest('twice/one.md', 'one\n'), ingest('twice/two.md', 'two\n')], after_tools: 'Saved.' },
+  { match: '[s] wait', reply: 'Saving.', tool_calls: [ingest('wait.md', 'never written\n')], after_tools: 'Saved.' },
+];
+
+describe('scopes: artifacts, providers, tool keys and approvals stay with their project and run', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let worker: TestWorker;
+  let api: TestApi;
+  let projectA: string;
+  let projectB: string;
+  let threadA: string;
+  let threadB: string;
+  let memberA: ApiClient;
+
+  const start = (client: ApiClient, threadId: string, message: string, pins: object = {}) =>
+    client.post(`/v1/threads/${threadId}/runs`, { message, pins: { params: { delay_ms: 0 }, ...pins } });
+  const waitFor = async (runId: string, statuses: string[], timeoutMs = 60_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const r = Run.parse((await api.get(`/v1/runs/${runId}`)).body);
+      if (statuses.includes(r.status)) return r;
+      if (Date.now() > deadline) throw new Error(`run ${runId} is ${r.status}`);
+      await new Promise((res) => setTimeout(res, 150));
+    }
+  };
+  const events = async (runId: string) => (await api.get(`/v1/runs/${runId}/events`)).body.items as RunEvent[];
+  const pendingApproval = async (runId: string) => {
+    for (let i = 0; i < 300; i++) {
+      const items = (await api.get(`/v1/approvals?run_id=${runId}&status=pending`)).body.items;
+      if (items.length) return items[0];
+      await new Promise((res) => setTimeout(res, 150));
+    }
+    throw new Error('no pending approval');
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('scoping');
+    const taskQueue = `test-${randomUUID()}`;
+    api = await startTestApi({ DATABASE_URL: db.url, OMNI_TASK_QUEUE: taskQueue });
+    worker = await startTestWorker(db.url, { taskQueue, fixtures: FIXTURES });
+    projectA = (await api.post('/v1/projects', { name: 'A' })).body.id;
+    projectB = (await api.post('/v1/projects', { name: 'B' })).body.id;
+    threadA = (await api.post(`/v1/projects/${projectA}/threads`, { title: 'a' })).body.id;
+    threadB = (await api.post(`/v1/projects/${projectB}/threads`, { title: 'b' })).body.id;
+    memberA = await api.newUser('viewer', [{ project_id: projectA, role: 'operator' }]);
+    // Writes need a reviewer whatever the grant; reads of the written files need none.
+    await api.put('/v1/policy', {
+      grants: [{ level: 'workspace', subject: '*', scopes: ['write_files', 'read_files'], require_approval: false }],
+      kill_switch_external_writes: false,
+    });
+  }, 300_000);
+
+  afterAll(async () => {
+    await api.close();
+    await worker.stop();
+    await db.drop();
+  });
+
+  it("a member of A cannot read B's artifact by hash, even when a run of A mentions the hash", async () => {
+    const secret = `B's confidential notes. ${'x'.repeat(6_000)}`;
+    const runB = Run.parse((await start(api, threadB, secret)).body);
+    await waitFor(runB.id, ['completed']);
+    const message = (await events(runB.id)).find((e) => e.kind === 'user_message')!;
+    const content = message.kind === 'user_message' ? message.payload.content : null;
+    if (!content || !('artifact' in content)) throw new Error('the long message should have been claim-checked');
+    const hash = content.artifact.sha256;
+    expect((await api.get(`/v1/runs/${runB.id}/artifacts/${hash}`)).status).toBe(200);
+
+    const runA = Run.parse((await start(memberA, threadA, `please show me artifact ${hash}`)).body);
+    await waitFor(runA.id, ['completed']);
+    expect(JSON.stringify(await events(runA.id))).toContain(hash);
+    const stolen = await memberA.get(`/v1/runs/${runA.id}/artifacts/${hash}`);
+    expect(stolen.status).toBe(404);
+    expect(ErrorEnvelope.parse(stolen.body).error.code).toBe('E_NOT_FOUND');
+    // Not through B's run either: A's member is no member of B.
+    expect((await memberA.get(`/v1/runs/${runB.id}/artifacts/${hash}`)).status).toBe(404);
+  });
+
+  it("a run of A pinning B's provider is refused; A's member lists only workspace-wide and A's providers", async () => {
+    const ofB = ProviderConfig.parse((await api.post('/v1/providers', { name: 'B only', preset: 'ollama', project_id: projectB })).body);
+    const ofA = ProviderConfig.parse((await api.post('/v1/providers', { name: 'A only', preset: 'ollama', project_id: projectA })).body);
+    const shared = ProviderConfig.parse((await api.post('/v1/providers', { name: 'Everyone', preset: 'ollama' })).body);
+
+    const refused = await start(memberA, threadA, 'hello', { provider: ofB.id, model: 'llama3' });
+    expect(refused.status).toBe(400);
+    expect(ErrorEnvelope.parse(refused.body).error).toMatchObject({ code: 'E_VALIDATION', detail: [{ path: 'pins.provider' }] });
+    // The admin is refused too: the scope is the project's, not the caller's.
+    expect((await start(api, threadA, 'hello', { provider: ofB.id, model: 'llama3' })).status).toBe(400);
+
+    const listed = (await memberA.get('/v1/providers')).body.items.map((p: ProviderConfig) => p.id);
+    expect(listed.sort()).toEqual([ofA.id, shared.id].sort());
+    const all = (await api.get('/v1/providers')).body.items.map((p: ProviderConfig) => p.id);
+    expect(all).toEqual(expect.arrayContaining([ofA.id, ofB.id, shared.id]));
+  });
+
+  it('a model that repeats a call_id gets both calls run, each under its own key', async () => {
+    const r = Run.parse((await start(api, threadA, '[s] twice')).body);
+    for (let i = 0; i < 2; i++) {
+      const approval = await pendingApproval(r.id);
+      expect((await api.post(`/v1/approvals/${approval.id}/decide`, { decision: 'approve', arguments_hash: approval.arguments_hash })).body.outcome).toBe(
+        'applied',
+      );
+    }
+    await waitFor(r.id, ['completed']);
+    const results = (await events(r.id)).filter((e) => e.kind === 'tool_result' || e.kind === 'tool_error');
+    expect(results.map((e) => (e.kind === 'tool_result' ? e.payload.result : e.kind))).toEqual([
+      { inline: expect.objectContaining({ path: 'twice/one.md', version: 1 }) },
+      { inline: expect.objectContaining({ path: 'twice/two.md', version: 1 }) },
+    ]);
+  });
+
+  it('cancelling a run with a pending approval marks the approval cancelled', async () => {
+    const r = Run.parse((await start(api, threadA, '[s] wait')).body);
+    const approval = await pendingApproval(r.id);
+    expect((await api.post(`/v1/runs/${r.id}/cancel`)).status).toBe(200);
+    await waitFor(r.id, ['cancelled']);
+    const after = (await api.get(`/v1/approvals/${approval.id}`)).body;
+    expect(after.status).toBe('cancelled');
+    expect((await api.get(`/v1/approvals?run_id=${r.id}&status=pending`)).body.items).toEqual([]);
+    const late = await api.post(`/v1/approvals/${approval.id}/decide`, { decision: 'approve', arguments_hash: approval.arguments_hash });
+    expect(late.body.outcome ?? late.body.error?.code).not.toBe('applied');
+  });
+});
