@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorEnvelope, ProviderConfig, Run, type RunEvent } from '@omniai/contracts';
+import { RunStore } from '@omniai/store';
 import { createTestDatabase } from '@omniai/store/testing';
 import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
+import { DEFAULT_PINS } from '../src/runs/default-pins';
+import { RunWorkflows } from '../src/temporal/run-workflows';
 import { type ApiClient, startTestApi, type TestApi } from './support/test-api';
 
 // Scopes that hold (issue 13, items 6, 7 and 16; D41).
@@ -86,17 +89,46 @@ describe('scopes: artifacts, providers, tool keys and approvals stay with their 
     expect((await memberA.get(`/v1/runs/${runB.id}/artifacts/${hash}`)).status).toBe(404);
   });
 
-  it("a run of A pinning B's provider is refused; A's member lists only workspace-wide and A's providers", async () => {
-    const ofB = ProviderConfig.parse((await api.post('/v1/providers', { name: 'B only', preset: 'ollama', project_id: projectB })).body);
-    const ofA = ProviderConfig.parse((await api.post('/v1/providers', { name: 'A only', preset: 'ollama', project_id: projectA })).body);
-    const shared = ProviderConfig.parse((await api.post('/v1/providers', { name: 'Everyone', preset: 'ollama' })).body);
+  let ofA: ProviderConfig;
+  let ofB: ProviderConfig;
+  let shared: ProviderConfig;
 
+  it("a run of A pinning B's provider is refused at start", async () => {
+    ofB = ProviderConfig.parse((await api.post('/v1/providers', { name: 'B only', preset: 'ollama', project_id: projectB })).body);
+    ofA = ProviderConfig.parse((await api.post('/v1/providers', { name: 'A only', preset: 'ollama', project_id: projectA })).body);
+    shared = ProviderConfig.parse((await api.post('/v1/providers', { name: 'Everyone', preset: 'ollama' })).body);
     const refused = await start(memberA, threadA, 'hello', { provider: ofB.id, model: 'llama3' });
     expect(refused.status).toBe(400);
     expect(ErrorEnvelope.parse(refused.body).error).toMatchObject({ code: 'E_VALIDATION', detail: [{ path: 'pins.provider' }] });
     // The admin is refused too: the scope is the project's, not the caller's.
     expect((await start(api, threadA, 'hello', { provider: ofB.id, model: 'llama3' })).status).toBe(400);
+  });
 
+  it("the worker will not resolve B's provider for a run of A that got past the API", async () => {
+    // Started straight through Temporal (as a run started before the API refused it would be).
+    const spec = {
+      projectId: projectA,
+      threadId: threadA,
+      pins: { ...DEFAULT_PINS, provider: ofB.id, model: 'llama3', params: {} },
+      input: { text: 'hello' },
+      retryOf: null,
+      budget: null,
+    };
+    const sneaked = await api.app.get(RunStore).createRun(spec);
+    await api.app.get(RunWorkflows).startAgentRun({
+      run_id: sneaked.id,
+      project_id: projectA,
+      thread_id: threadA,
+      message: spec.input,
+      pins: spec.pins,
+      retry_of: null,
+      requested_by: { type: 'user', id: 'admin@omni.test' },
+    });
+    const failed = await waitFor(sneaked.id, ['failed', 'completed']);
+    expect(failed.error).toEqual({ code: 'E_PROVIDER_BAD_REQUEST', message: expect.stringContaining(`No provider "${ofB.id}" is configured`) });
+  });
+
+  it("A's member lists only workspace-wide and A's providers; an admin lists all", async () => {
     const listed = (await memberA.get('/v1/providers')).body.items.map((p: ProviderConfig) => p.id);
     expect(listed.sort()).toEqual([ofA.id, shared.id].sort());
     const all = (await api.get('/v1/providers')).body.items.map((p: ProviderConfig) => p.id);
@@ -122,7 +154,7 @@ describe('scopes: artifacts, providers, tool keys and approvals stay with their 
   it('cancelling a run with a pending approval marks the approval cancelled', async () => {
     const r = Run.parse((await start(api, threadA, '[s] wait')).body);
     const approval = await pendingApproval(r.id);
-    expect((await api.post(`/v1/runs/${r.id}/cancel`)).status).toBe(200);
+    expect((await api.post(`/v1/runs/${r.id}/cancel`)).status).toBe(202);
     await waitFor(r.id, ['cancelled']);
     const after = (await api.get(`/v1/approvals/${approval.id}`)).body;
     expect(after.status).toBe('cancelled');

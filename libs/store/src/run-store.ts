@@ -56,7 +56,14 @@ function toEvent(r: Row): RunEvent {
  * results). Text that merely mentions a hash is not a reference: a model or tool could write any hash there (D41).
  */
 export function eventArtifactHashes(e: RunEvent): string[] {
-  const stored = e.kind === 'user_message' || e.kind === 'assistant_message' ? e.payload.content : e.kind === 'tool_call' ? e.payload.arguments : e.kind === 'tool_result' ? e.payload.result : null;
+  const stored =
+    e.kind === 'user_message' || e.kind === 'assistant_message'
+      ? e.payload.content
+      : e.kind === 'tool_call'
+        ? e.payload.arguments
+        : e.kind === 'tool_result'
+          ? e.payload.result
+          : null;
   return stored && 'artifact' in stored ? [stored.artifact.sha256] : [];
 }
 

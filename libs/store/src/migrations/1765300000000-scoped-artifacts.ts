@@ -25,7 +25,9 @@ export class ScopedArtifacts1765300000000 implements MigrationInterface {
         run_id uuid,
         created_at timestamptz not null default now()
       )`);
-    await q.query(`create unique index artifact_refs_unique on artifact_refs (artifact_hash, project_id, coalesce(run_id, '00000000-0000-0000-0000-000000000000'))`);
+    await q.query(
+      `create unique index artifact_refs_unique on artifact_refs (artifact_hash, project_id, coalesce(run_id, '00000000-0000-0000-0000-000000000000'))`,
+    );
     await q.query(`
       insert into artifact_refs (artifact_hash, project_id, run_id)
       select distinct x.sha256, r.project_id, r.id
