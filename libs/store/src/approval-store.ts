@@ -103,9 +103,18 @@ export class ApprovalStore {
     return rows[0] ? toApproval(rows[0]) : null;
   }
 
-  /** Undoes a claim whose signal could not be delivered, so that the decision can be made again. */
+  /**
+   * Undoes a claim whose signal could not be delivered, so that the decision can be made again; unless the run has
+   * ended meanwhile, which closes the approval as its terminal event would have (see `project`).
+   */
   async unclaim(id: string): Promise<void> {
-    await this.db.query(`update approvals set status = 'pending', decided_by = null, decision_reason = null, decided_at = null where id = $1`, [id]);
+    await this.db.query(
+      `update approvals a set
+         status = case r.status when 'cancelled' then 'cancelled' when 'failed' then 'expired' when 'completed' then 'expired' else 'pending' end,
+         decided_by = null, decision_reason = null, decided_at = case when r.status in ('cancelled', 'failed', 'completed') then now() end
+       from runs r where a.id = $1 and r.id = a.run_id`,
+      [id],
+    );
   }
 
   /** The distinct reviewers whose approvals were counted towards a rule needing several. */

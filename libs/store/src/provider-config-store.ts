@@ -93,6 +93,11 @@ export class ProviderConfigStore {
     });
   }
 
+  /** Salts the key fingerprints stored before fingerprints were salted (D41); answers how many. */
+  resaltFingerprints(): Promise<number> {
+    return this.secrets.resaltFingerprints();
+  }
+
   /** The key, decrypted at the last moment for one call. */
   revealKey(config: StoredProviderConfig): Promise<string | null> {
     return config.secret_id ? this.secrets.reveal(config.secret_id) : Promise.resolve(null);

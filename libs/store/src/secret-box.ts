@@ -31,9 +31,9 @@ export class SecretBox {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    const fingerprint = createHmac('sha256', this.fingerprintSalt).update(plaintext).digest('hex').slice(0, 12);
+    const fingerprint = this.fingerprint(plaintext);
     const id = randomUUID();
-    await this.db.query(`insert into secrets (id, ciphertext, iv, auth_tag, fingerprint) values ($1, $2, $3, $4, $5)`, [
+    await this.db.query(`insert into secrets (id, ciphertext, iv, auth_tag, fingerprint, fingerprint_salted) values ($1, $2, $3, $4, $5, true)`, [
       id,
       ciphertext,
       iv,
@@ -41,6 +41,26 @@ export class SecretBox {
       fingerprint,
     ]);
     return { id, fingerprint };
+  }
+
+  /**
+   * Replaces fingerprints stored before they were salted (D41); answers how many. A secret this key cannot open is
+   * left as it is (its fingerprint stays unsalted) rather than stopping the caller.
+   */
+  async resaltFingerprints(): Promise<number> {
+    const rows: Array<{ id: string }> = await this.db.query(`select id from secrets where not fingerprint_salted`);
+    let done = 0;
+    for (const { id } of rows) {
+      const plaintext = await this.reveal(id).catch(() => null);
+      if (plaintext === null) continue;
+      await this.db.query(`update secrets set fingerprint = $2, fingerprint_salted = true where id = $1`, [id, this.fingerprint(plaintext)]);
+      done += 1;
+    }
+    return done;
+  }
+
+  private fingerprint(plaintext: string): string {
+    return createHmac('sha256', this.fingerprintSalt).update(plaintext).digest('hex').slice(0, 12);
   }
 
   async reveal(id: string): Promise<string> {

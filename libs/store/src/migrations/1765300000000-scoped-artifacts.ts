@@ -11,6 +11,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * Approvals gain the `cancelled` status: a run that ends while an approval is pending closes it (cancelled when the
  * run was cancelled, expired when it failed or completed).
+ *
+ * Key fingerprints become HMACs under a per-install salt; `fingerprint_salted` marks the rows that have one (the API
+ * re-computes the others at start: SQL cannot, it has no key to open them with).
  */
 export class ScopedArtifacts1765300000000 implements MigrationInterface {
   name = 'ScopedArtifacts1765300000000';
@@ -47,9 +50,11 @@ export class ScopedArtifacts1765300000000 implements MigrationInterface {
       on conflict do nothing`);
     await q.query(`alter table approvals drop constraint approvals_status_check`);
     await q.query(`alter table approvals add constraint approvals_status_check check (status in ('pending', 'approved', 'denied', 'expired', 'cancelled'))`);
+    await q.query(`alter table secrets add column fingerprint_salted boolean not null default false`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`alter table secrets drop column fingerprint_salted`);
     await q.query(`update approvals set status = 'expired' where status = 'cancelled'`);
     await q.query(`alter table approvals drop constraint approvals_status_check`);
     await q.query(`alter table approvals add constraint approvals_status_check check (status in ('pending', 'approved', 'denied', 'expired'))`);
