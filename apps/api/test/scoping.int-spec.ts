@@ -7,6 +7,7 @@ import { DatabaseService } from '../src/database/database.service';
 import { ProvidersService } from '../src/providers/providers.service';
 import { DEFAULT_PINS } from '../src/runs/default-pins';
 import { RunWorkflows } from '../src/temporal/run-workflows';
+import { runDriver } from './support/run-driver';
 import { type ApiClient, startTestApi, type TestApi } from './support/test-api';
 
 // Scopes that hold (issue 13, items 6, 7 and 16; D41).
@@ -29,24 +30,10 @@ describe('scopes: artifacts, providers, tool keys and approvals stay with their 
 
   const start = (client: ApiClient, threadId: string, message: string, pins: object = {}) =>
     client.post(`/v1/threads/${threadId}/runs`, { message, pins: { params: { delay_ms: 0 }, ...pins } });
-  const waitFor = async (runId: string, statuses: string[], timeoutMs = 60_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const r = Run.parse((await api.get(`/v1/runs/${runId}`)).body);
-      if (statuses.includes(r.status)) return r;
-      if (Date.now() > deadline) throw new Error(`run ${runId} is ${r.status}`);
-      await new Promise((res) => setTimeout(res, 150));
-    }
-  };
-  const events = async (runId: string) => (await api.get(`/v1/runs/${runId}/events`)).body.items as RunEvent[];
-  const pendingApproval = async (runId: string) => {
-    for (let i = 0; i < 300; i++) {
-      const items = (await api.get(`/v1/approvals?run_id=${runId}&status=pending`)).body.items;
-      if (items.length) return items[0];
-      await new Promise((res) => setTimeout(res, 150));
-    }
-    throw new Error('no pending approval');
-  };
+  const { waitFor, events, waitForApproval, approveUntilDone } = runDriver(
+    () => api,
+    () => threadA,
+  );
 
   beforeAll(async () => {
     db = await createTestDatabase('scoping');
@@ -159,14 +146,9 @@ describe('scopes: artifacts, providers, tool keys and approvals stay with their 
 
   it('a model that repeats a call_id gets both calls run, each under its own key', async () => {
     const r = Run.parse((await start(api, threadA, '[s] twice')).body);
-    for (let i = 0; i < 2; i++) {
-      const approval = await pendingApproval(r.id);
-      expect((await api.post(`/v1/approvals/${approval.id}/decide`, { decision: 'approve', arguments_hash: approval.arguments_hash })).body.outcome).toBe(
-        'applied',
-      );
-    }
-    await waitFor(r.id, ['completed']);
-    const results = (await events(r.id)).filter((e) => e.kind === 'tool_result' || e.kind === 'tool_error');
+    const done = await approveUntilDone(r.id);
+    expect((await waitFor(r.id, ['completed'])).status).toBe('completed');
+    const results = done.filter((e) => e.kind === 'tool_result' || e.kind === 'tool_error');
     expect(results.map((e) => (e.kind === 'tool_result' ? e.payload.result : e.kind))).toEqual([
       { inline: expect.objectContaining({ path: 'twice/one.md', version: 1 }) },
       { inline: expect.objectContaining({ path: 'twice/two.md', version: 1 }) },
@@ -175,7 +157,7 @@ describe('scopes: artifacts, providers, tool keys and approvals stay with their 
 
   it('cancelling a run with a pending approval marks the approval cancelled', async () => {
     const r = Run.parse((await start(api, threadA, '[s] wait')).body);
-    const approval = await pendingApproval(r.id);
+    const approval = await waitForApproval(r.id);
     expect((await api.post(`/v1/runs/${r.id}/cancel`)).status).toBe(202);
     await waitFor(r.id, ['cancelled']);
     const after = (await api.get(`/v1/approvals/${approval.id}`)).body;
