@@ -35,6 +35,11 @@ export interface RunToolActivities {
     run_id: string;
     project_id: string;
     call_id: string;
+    /**
+     * Seq of the call's `tool_call` event: with the run id, the call's idempotency key. Absent in calls scheduled before
+     * it existed (their key stays `<run>/<call_id>`). The model's `call_id` is not a key: a model may repeat it.
+     */
+    call_seq?: number;
     tool_id: string;
     tool_version: string;
     arguments: PreparedToolCall['arguments'];

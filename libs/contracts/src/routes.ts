@@ -292,7 +292,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     status: 201,
     response: Run,
     errors: {
-      400: 'threadId is not a UUID, or the body is not a valid StartRunRequest.',
+      400: "threadId is not a UUID, the body is not a valid StartRunRequest, or `pins.provider` is another project's provider.",
       404: 'No such thread.',
       413: 'The body exceeds the size limit.',
       503: 'Temporal is unavailable; nothing was started.',
@@ -448,7 +448,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     operationId: 'listProviders',
     access: 'read',
     tag: 'providers',
-    summary: 'Configured model providers (without their keys).',
+    summary: 'Configured model providers (without their keys): workspace-wide ones and those of the projects the caller is a member of (an admin: all).',
     status: 200,
     response: listOf(ProviderConfig),
     errors: {},

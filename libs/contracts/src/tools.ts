@@ -158,7 +158,7 @@ export type RegisterOpenApiToolsResponse = z.infer<typeof RegisterOpenApiToolsRe
 export const PinToolRequest = z.strictObject({ version: z.string().min(1).max(100).nullable() });
 export type PinToolRequest = z.infer<typeof PinToolRequest>;
 
-export const ApprovalStatus = z.enum(['pending', 'approved', 'denied', 'expired']);
+export const ApprovalStatus = z.enum(['pending', 'approved', 'denied', 'expired', 'cancelled']);
 export type ApprovalStatus = z.infer<typeof ApprovalStatus>;
 
 /** The call a reviewer decides on, as an approval and its `approval_requested` event both carry it. */

@@ -34,6 +34,15 @@ export class ApprovalStore {
 
   /** Called by the run projection, inside the append transaction. */
   static async project(tx: EntityManager, runId: string, event: RunEvent): Promise<void> {
+    if (event.kind === 'run_cancelled' || event.kind === 'run_failed' || event.kind === 'run_completed') {
+      // A run that ends closes what still waits for a reviewer: nobody can decide for a run that is gone.
+      await tx.query(`update approvals set status = $2, decided_at = coalesce(decided_at, $3) where run_id = $1 and status = 'pending'`, [
+        runId,
+        event.kind === 'run_cancelled' ? 'cancelled' : 'expired',
+        event.ts,
+      ]);
+      return;
+    }
     if (event.kind !== 'system_event') return;
     if (event.payload.type === 'approval_requested') {
       const d = event.payload.data;
@@ -94,9 +103,18 @@ export class ApprovalStore {
     return rows[0] ? toApproval(rows[0]) : null;
   }
 
-  /** Undoes a claim whose signal could not be delivered, so that the decision can be made again. */
+  /**
+   * Undoes a claim whose signal could not be delivered, so that the decision can be made again; unless the run has
+   * ended meanwhile, which closes the approval as its terminal event would have (see `project`).
+   */
   async unclaim(id: string): Promise<void> {
-    await this.db.query(`update approvals set status = 'pending', decided_by = null, decision_reason = null, decided_at = null where id = $1`, [id]);
+    await this.db.query(
+      `update approvals a set
+         status = case r.status when 'cancelled' then 'cancelled' when 'failed' then 'expired' when 'completed' then 'expired' else 'pending' end,
+         decided_by = null, decision_reason = null, decided_at = case when r.status in ('cancelled', 'failed', 'completed') then now() end
+       from runs r where a.id = $1 and r.id = a.run_id`,
+      [id],
+    );
   }
 
   /** The distinct reviewers whose approvals were counted towards a rule needing several. */

@@ -18,6 +18,21 @@ export async function putArtifact(db: DataSource | EntityManager, content: Buffe
 }
 
 /**
+ * Records that a project (through a run, or none for a document written outside one) holds references to these
+ * artifacts. Called in the transaction that writes the reference; the artifacts route serves an artifact only to a run
+ * of a project that holds one (D41). Hashes of artifacts that do not exist are skipped.
+ */
+export async function recordArtifactRefs(tx: EntityManager, ref: { projectId: string; runId: string | null }, hashes: string[]): Promise<void> {
+  if (hashes.length === 0) return;
+  await tx.query(
+    `insert into artifact_refs (artifact_hash, project_id, run_id)
+     select a.sha256, $1, $2 from artifacts a where a.sha256 = any($3::text[])
+     on conflict do nothing`,
+    [ref.projectId, ref.runId, [...new Set(hashes)]],
+  );
+}
+
+/**
  * Text or JSON larger than this (UTF-8 bytes) is kept out of workflow history and RunEvents: it is stored as an
  * artifact and they carry the reference (claim-check).
  */
@@ -35,6 +50,12 @@ export class ArtifactStore {
 
   async put(content: Buffer, mediaType: string): Promise<ArtifactRef> {
     return putArtifact(this.db, content, mediaType);
+  }
+
+  /** Whether a project holds a reference to the artifact (see {@link recordArtifactRefs}). */
+  async isReferencedBy(projectId: string, sha256: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(`select 1 from artifact_refs where artifact_hash = $1 and project_id = $2 limit 1`, [sha256, projectId]);
+    return rows.length > 0;
   }
 
   async get(sha256: string): Promise<{ ref: ArtifactRef; content: Buffer } | null> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { applyPatch as applyUnifiedDiff, createPatch, parsePatch, type StructuredPatch } from 'diff';
 import type { DataSource, EntityManager } from 'typeorm';
-import { putArtifact } from './artifact-store';
+import { putArtifact, recordArtifactRefs } from './artifact-store';
 import { checkDocumentPath } from './document-path';
 import { iso, type Row } from './rows';
 
@@ -248,6 +248,7 @@ export class DocumentStore {
         }
         const content = Buffer.from(next.text, 'utf8');
         const artifact = await putArtifact(tx, content, next.mediaType);
+        await recordArtifactRefs(tx, { projectId, runId }, [artifact.sha256]);
         let documentId: string;
         let version: number;
         let reversePatch: string | null;

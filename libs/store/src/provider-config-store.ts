@@ -8,6 +8,8 @@ export interface StoredProviderConfig extends ProviderConfig {
   secret_id: string | null;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function toConfig(r: Row): StoredProviderConfig {
   return {
     id: String(r['id']),
@@ -49,14 +51,26 @@ export class ProviderConfigStore {
     return (await this.get(id))!;
   }
 
-  async list(): Promise<StoredProviderConfig[]> {
+  /** Configurations, newest first: workspace-wide ones and those of the `visible` projects ('all': every one). */
+  async list(visible: 'all' | string[] = 'all'): Promise<StoredProviderConfig[]> {
     const rows: Row[] = await this.db.query(
-      `select p.*, s.fingerprint from provider_configs p left join secrets s on s.id = p.secret_id order by p.created_at desc`,
+      `select p.*, s.fingerprint from provider_configs p left join secrets s on s.id = p.secret_id
+       where $1::uuid[] is null or p.project_id is null or p.project_id = any($1)
+       order by p.created_at desc`,
+      [visible === 'all' ? null : visible],
     );
     return rows.map(toConfig);
   }
 
+  /** The configuration, only if a run of `projectId` may use it (workspace-wide, or scoped to that project). */
+  async getForProject(id: string, projectId: string | null): Promise<StoredProviderConfig | null> {
+    const config = await this.get(id);
+    return config && (config.project_id === null || config.project_id === projectId) ? config : null;
+  }
+
+  /** The configuration with this id; null for none, and for a string that is no configuration id at all. */
   async get(id: string): Promise<StoredProviderConfig | null> {
+    if (!UUID.test(id)) return null;
     const rows: Row[] = await this.db.query(`select p.*, s.fingerprint from provider_configs p left join secrets s on s.id = p.secret_id where p.id = $1`, [
       id,
     ]);
@@ -77,6 +91,11 @@ export class ProviderConfigStore {
       if (secretId) await this.secrets.delete(secretId, tx);
       return true;
     });
+  }
+
+  /** Salts the key fingerprints stored before fingerprints were salted (D41); answers how many. */
+  resaltFingerprints(): Promise<number> {
+    return this.secrets.resaltFingerprints();
   }
 
   /** The key, decrypted at the last moment for one call. */

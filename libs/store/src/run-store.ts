@@ -3,6 +3,7 @@ import { agentRunWorkflowId, runStatusAfter, TERMINAL_RUN_STATUSES } from '@omni
 import type { AssistantMessageDelta, MessageContent, Project, Run, RunEvent, RunBudget, RunPins, RunStatus, RunStatusChange, Thread } from '@omniai/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ApprovalStore } from './approval-store';
+import { recordArtifactRefs } from './artifact-store';
 import { iso, isoOrNull, type Row } from './rows';
 import { notifyRun } from './run-notifications';
 
@@ -50,6 +51,22 @@ function toEvent(r: Row): RunEvent {
   } as RunEvent;
 }
 
+/**
+ * The artifacts an event references in its structured places (claim-checked message text, tool arguments and
+ * results). Text that merely mentions a hash is not a reference: a model or tool could write any hash there (D41).
+ */
+export function eventArtifactHashes(e: RunEvent): string[] {
+  const stored =
+    e.kind === 'user_message' || e.kind === 'assistant_message'
+      ? e.payload.content
+      : e.kind === 'tool_call'
+        ? e.payload.arguments
+        : e.kind === 'tool_result'
+          ? e.payload.result
+          : null;
+  return stored && 'artifact' in stored ? [stored.artifact.sha256] : [];
+}
+
 export interface NewRun {
   projectId: string;
   threadId: string;
@@ -66,12 +83,6 @@ export class RunStore {
   async createProject(name: string, description: string): Promise<Project> {
     const rows: Row[] = await this.db.query(`insert into projects (id, name, description) values ($1, $2, $3) returning *`, [randomUUID(), name, description]);
     return toProject(rows[0]!);
-  }
-
-  /** Whether any event of the run mentions the artifact (its message text, a tool result, an attachment). */
-  async referencesArtifact(runId: string, sha256: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(`select 1 from run_events where run_id = $1 and strpos(payload::text, $2) > 0 limit 1`, [runId, sha256]);
-    return rows.length > 0;
   }
 
   /** Projects, newest first; `visible` limits them to these ids ('all': no limit). */
@@ -251,6 +262,7 @@ export class RunStore {
       [runId, lastSeq, status ?? null, terminal, inputTokens, outputTokens, error ? JSON.stringify(error) : null, cost],
     );
     const run = rows[0];
+    if (run) await recordArtifactRefs(tx, { projectId: String(run['project_id']), runId }, events.flatMap(eventArtifactHashes));
     await notifyRun(tx, { kind: 'events', run_id: runId, last_seq: lastSeq });
     if (run && status) {
       const change: RunStatusChange = {

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /** Something that runs SQL: the data source, or a transaction's manager. */
@@ -10,6 +10,8 @@ export type Queryable = Pick<DataSource | EntityManager, 'query'>;
  */
 export class SecretBox {
   private readonly key: Buffer;
+  /** Salt of key fingerprints, derived from the master key: one per install (D41). */
+  private readonly fingerprintSalt: Buffer;
 
   constructor(
     private readonly db: DataSource,
@@ -17,16 +19,21 @@ export class SecretBox {
   ) {
     if (masterKey.length !== 32) throw new Error('the secrets master key must be 32 bytes');
     this.key = masterKey;
+    this.fingerprintSalt = createHmac('sha256', masterKey).update('omniai secret fingerprint v1').digest();
   }
 
-  /** Stores a secret; returns its id and a short, non-reversible fingerprint for display. */
+  /**
+   * Stores a secret; returns its id and a short, non-reversible fingerprint for display. The fingerprint is an HMAC
+   * under the install's salt: the same key shows the same fingerprint within an install, and nothing links it to the
+   * same key elsewhere (or lets a table of known keys' hashes recognize it).
+   */
   async seal(plaintext: string): Promise<{ id: string; fingerprint: string }> {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    const fingerprint = createHash('sha256').update(plaintext).digest('hex').slice(0, 12);
+    const fingerprint = this.fingerprint(plaintext);
     const id = randomUUID();
-    await this.db.query(`insert into secrets (id, ciphertext, iv, auth_tag, fingerprint) values ($1, $2, $3, $4, $5)`, [
+    await this.db.query(`insert into secrets (id, ciphertext, iv, auth_tag, fingerprint, fingerprint_salted) values ($1, $2, $3, $4, $5, true)`, [
       id,
       ciphertext,
       iv,
@@ -34,6 +41,26 @@ export class SecretBox {
       fingerprint,
     ]);
     return { id, fingerprint };
+  }
+
+  /**
+   * Replaces fingerprints stored before they were salted (D41); answers how many. A secret this key cannot open is
+   * left as it is (its fingerprint stays unsalted) rather than stopping the caller.
+   */
+  async resaltFingerprints(): Promise<number> {
+    const rows: Array<{ id: string }> = await this.db.query(`select id from secrets where not fingerprint_salted`);
+    let done = 0;
+    for (const { id } of rows) {
+      const plaintext = await this.reveal(id).catch(() => null);
+      if (plaintext === null) continue;
+      await this.db.query(`update secrets set fingerprint = $2, fingerprint_salted = true where id = $1`, [id, this.fingerprint(plaintext)]);
+      done += 1;
+    }
+    return done;
+  }
+
+  private fingerprint(plaintext: string): string {
+    return createHmac('sha256', this.fingerprintSalt).update(plaintext).digest('hex').slice(0, 12);
   }
 
   async reveal(id: string): Promise<string> {

@@ -1,3 +1,4 @@
+import { patched } from '@temporalio/workflow';
 import type { AgentRunInput, ModelReply, RunEvent } from '@omniai/contracts';
 import type { RunToolActivities } from '../activity-interfaces';
 import type { RunLog } from '../run-log';
@@ -81,10 +82,15 @@ export async function runToolStep(run: ToolStepContext, toolCall: ToolCall, assi
   } else {
     await append(callEvent);
   }
+  // Versioning: runs started before 2026-12-02 keyed a tool call by the model's call_id, which a model may repeat
+  // (the second call was then skipped as a retry of the first). Remove once no such run can be replayed (their
+  // histories in agent-run/histories/ are re-recorded).
+  const keyedBySeq = patched('tool-key-from-event-seq');
   const outcome = await run.runTool({
     run_id: input.run_id,
     project_id: input.project_id,
     call_id: prepared.call_id,
+    ...(keyedBySeq ? { call_seq: callEvent.seq } : {}),
     tool_id: prepared.tool_id,
     tool_version: prepared.tool_version,
     arguments: prepared.arguments,

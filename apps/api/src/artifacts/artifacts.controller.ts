@@ -9,8 +9,9 @@ import { ZodPipe } from '../errors/zod.pipe';
 const INLINE_TYPES = /^(text\/plain|application\/json)(;|$)/;
 
 /**
- * Artifacts are content-addressed and shared, so access goes through a run: an artifact is served only when one of
- * the run's events references it, and the run's project decides who may read it (D31).
+ * Artifacts are content-addressed and shared, so access goes through a run: the run's project decides who may read it
+ * (D31), and an artifact is served only when that project holds a reference to it, recorded when the reference was
+ * written (`artifact_refs`, D41). A hash merely mentioned in a message grants nothing.
  */
 @Controller('v1/runs/:runId/artifacts')
 export class ArtifactsController {
@@ -25,7 +26,8 @@ export class ArtifactsController {
     @Param('sha256', new ZodPipe(Sha256)) sha256: string,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const found = (await this.runs.referencesArtifact(runId, sha256)) ? await this.artifacts.get(sha256) : null;
+    const run = await this.runs.getRun(runId);
+    const found = run && (await this.artifacts.isReferencedBy(run.project_id, sha256)) ? await this.artifacts.get(sha256) : null;
     if (!found) throw new ApiException('E_NOT_FOUND', `Run ${runId} references no artifact ${sha256}.`);
     const inline = INLINE_TYPES.test(found.ref.media_type);
     await reply

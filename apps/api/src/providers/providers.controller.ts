@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CreateProviderRequest, IdParam, type ProviderConfig, type ProviderPresetInfo } from '@omniai/contracts';
+import { type Actor, CurrentActor, visibleProjects } from '../auth/actor';
 import { ZodPipe } from '../errors/zod.pipe';
 import { ProvidersService } from './providers.service';
 
@@ -14,8 +15,8 @@ export class ProvidersController {
   }
 
   @Get()
-  list(): Promise<{ items: ProviderConfig[] }> {
-    return this.providers.list();
+  list(@CurrentActor() actor: Actor): Promise<{ items: ProviderConfig[] }> {
+    return this.providers.list(visibleProjects(actor));
   }
 
   /** Removes the configuration and destroys its stored key; runs pinned to it keep their pins. */

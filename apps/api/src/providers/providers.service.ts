@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import {
   type CreateProviderRequest,
   PROVIDER_PRESETS,
@@ -16,11 +16,19 @@ function publicView({ secret_id: _secret, ...config }: StoredProviderConfig): Pr
 }
 
 @Injectable()
-export class ProvidersService {
+export class ProvidersService implements OnModuleInit {
+  private readonly logger = new Logger('providers');
+
   constructor(
     private readonly configs: ProviderConfigStore,
     private readonly runs: RunStore,
   ) {}
+
+  /** At start, salts the key fingerprints stored before they were salted (D41); a no-op once done. */
+  async onModuleInit(): Promise<void> {
+    const resalted = await this.configs.resaltFingerprints();
+    if (resalted) this.logger.log(`salted ${resalted} stored key fingerprint(s)`);
+  }
 
   async create(body: CreateProviderRequest): Promise<ProviderConfig> {
     // Hosted presets need a key; local servers (Ollama, LM Studio, vLLM) do not.
@@ -39,8 +47,9 @@ export class ProvidersService {
     return publicView(stored);
   }
 
-  async list(): Promise<{ items: ProviderConfig[] }> {
-    return { items: (await this.configs.list()).map(publicView) };
+  /** Workspace-wide providers and those of the `visible` projects (an admin's 'all': every one). */
+  async list(visible: 'all' | string[]): Promise<{ items: ProviderConfig[] }> {
+    return { items: (await this.configs.list(visible)).map(publicView) };
   }
 
   /** Deletes the configuration and its sealed key. Runs pinned to it are left as they are (see ProviderConfigStore). */

@@ -9,7 +9,7 @@ import {
   type StartRunRequest,
   TERMINAL_RUN_STATUSES,
 } from '@omniai/contracts';
-import { ArtifactStore, RunStore, ToolRegistryStore } from '@omniai/store';
+import { ArtifactStore, ProviderConfigStore, RunStore, ToolRegistryStore } from '@omniai/store';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { ApiException } from '../errors/api.exception';
 import { RunWorkflows } from '../temporal/run-workflows';
@@ -23,6 +23,7 @@ export class RunsService {
     private readonly store: RunStore,
     private readonly artifacts: ArtifactStore,
     private readonly tools: ToolRegistryStore,
+    private readonly providers: ProviderConfigStore,
     private readonly workflows: RunWorkflows,
   ) {}
 
@@ -48,6 +49,7 @@ export class RunsService {
   async start(threadId: string, body: StartRunRequest, requestedBy: Actor): Promise<Run> {
     const thread = await this.thread(threadId);
     const provider = body.pins?.provider ?? DEFAULT_PINS.provider;
+    await this.refuseForeignProvider(provider, thread.project_id);
     // The offline model's knobs are defaults for the offline model only; a real provider gets just what was asked.
     const params = provider === DEFAULT_PINS.provider ? { ...DEFAULT_PINS.params, ...body.pins?.params } : { ...body.pins?.params };
     // The run is pinned to the project's tools at their exact versions (a retry reuses these pins).
@@ -124,6 +126,19 @@ export class RunsService {
       throw this.temporalDown(err);
     }
     return run;
+  }
+
+  /**
+   * A provider configuration scoped to another project is not this run's to use (D41). An id that names no
+   * configuration at all still starts the run, which then fails in the worker with E_PROVIDER_BAD_REQUEST.
+   */
+  private async refuseForeignProvider(provider: string, projectId: string): Promise<void> {
+    const config = await this.providers.get(provider);
+    if (config && !(await this.providers.getForProject(provider, projectId))) {
+      throw new ApiException('E_VALIDATION', `Provider ${provider} is not available to this project.`, [
+        { path: 'pins.provider', message: 'scoped to another project' },
+      ]);
+    }
   }
 
   private temporalDown(err: unknown): ApiException {

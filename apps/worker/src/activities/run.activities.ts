@@ -74,7 +74,7 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
       let usage: Usage = { input_tokens: 0, output_tokens: 0 };
       let priceKey = pins.provider;
       try {
-        const resolved = await waitForDatabase(() => deps.providers.resolve(pins));
+        const resolved = await waitForDatabase(async () => deps.providers.resolve(pins, (await deps.runs.getRun(run_id))?.project_id ?? null));
         const provider = resolved.provider;
         priceKey = resolved.priceKey;
         const stream = provider.chatStream({

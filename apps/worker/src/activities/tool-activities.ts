@@ -70,13 +70,22 @@ export function createToolPrepActivities(deps: ToolActivityDeps): ToolPrepActivi
 }
 
 /**
+ * A tool call's idempotency key: the run and the seq of its `tool_call` event, both assigned by the workflow, so two
+ * calls of a run never share one, whatever `call_id` the model chose; a retry of the same call keeps it. Calls
+ * scheduled before the seq was passed keep the key they were first tried with.
+ */
+export function toolCallKey(runId: string, callId: string, callSeq: number | undefined): string {
+  return callSeq === undefined ? `${runId}/${callId}` : `${runId}/seq-${callSeq}`;
+}
+
+/**
  * Executing a tool call (on the tools queue). The policy is evaluated again at the moment of execution (the kill
  * switch may have been thrown while the call waited for a reviewer); input was validated when the call was prepared
  * and the output is validated here. Tool failures come back as outcomes; infrastructure failures throw (and retry).
  */
 export function createRunToolActivities(deps: ToolActivityDeps): RunToolActivities {
   return {
-    async runTool({ run_id, project_id, call_id, tool_id, tool_version, arguments: stored, approved, requested_by }) {
+    async runTool({ run_id, project_id, call_id, call_seq, tool_id, tool_version, arguments: stored, approved, requested_by }) {
       const ctx = Context.current();
       const started = Date.now();
       const fail = (code: string, message: string): ToolOutcome => ({ ok: false, code, message: message.slice(0, 2000), duration_ms: Date.now() - started });
@@ -91,7 +100,7 @@ export function createRunToolActivities(deps: ToolActivityDeps): RunToolActiviti
       });
       if (decision.decision !== 'allow') return fail('E_POLICY_DENIED', decision.reason);
       const input = await waitForDatabase(() => deps.artifacts.redeem(stored as ClaimChecked));
-      const idempotency_key = `${run_id}/${call_id}`;
+      const idempotency_key = toolCallKey(run_id, call_id, call_seq);
       // Progress while the call runs: a worker that dies stops heartbeating and Temporal retries the call elsewhere.
       const beat = setInterval(() => ctx.heartbeat(), 1_000);
       try {

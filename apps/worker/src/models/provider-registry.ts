@@ -2,8 +2,6 @@ import type { RunPins } from '@omniai/contracts';
 import { AnthropicAdapter, type ModelProvider, OpenAiAdapter, presetById, ProviderError, ScriptedProvider } from '@omniai/providers';
 import type { ProviderConfigStore } from '@omniai/store';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Resolves a run's pinned provider at call time: `offline` is the scripted model; anything else is the id of a
  * provider configuration, whose API key is decrypted here, for this call only (never in workflow input or history).
@@ -14,10 +12,13 @@ export class ProviderRegistry {
     private readonly scripted: ScriptedProvider = new ScriptedProvider(),
   ) {}
 
-  /** The adapter for the run's pins, and the provider name prices are keyed by (a preset id, or `offline`). */
-  async resolve(pins: RunPins): Promise<{ provider: ModelProvider; priceKey: string }> {
+  /**
+   * The adapter for the run's pins, and the provider name prices are keyed by (a preset id, or `offline`). A
+   * configuration scoped to another project than the run's is treated as not configured (D41).
+   */
+  async resolve(pins: RunPins, projectId: string | null): Promise<{ provider: ModelProvider; priceKey: string }> {
     if (pins.provider === 'offline') return { provider: this.scripted, priceKey: 'offline' };
-    const config = UUID.test(pins.provider) ? await this.configs.get(pins.provider) : null;
+    const config = await this.configs.getForProject(pins.provider, projectId);
     const preset = config ? presetById(config.preset) : undefined;
     if (!config || !preset) {
       throw new ProviderError(

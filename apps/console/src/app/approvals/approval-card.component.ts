@@ -20,8 +20,15 @@ import { ticking } from '../shared/clock';
 import { DecisionFormComponent } from './decision-form.component';
 import { RiskChipsComponent } from './risk-chips.component';
 
-type CardState = 'pending' | 'approved' | 'denied' | 'expired' | 'ended';
-const STATE_LABEL: Record<CardState, string> = { pending: 'Needs approval', approved: 'Approved', denied: 'Denied', expired: 'Expired', ended: 'Not decided' };
+type CardState = 'pending' | 'approved' | 'denied' | 'expired' | 'cancelled' | 'ended';
+const STATE_LABEL: Record<CardState, string> = {
+  pending: 'Needs approval',
+  approved: 'Approved',
+  denied: 'Denied',
+  expired: 'Expired',
+  cancelled: 'Cancelled',
+  ended: 'Not decided',
+};
 
 /**
  * The card of an `approval_requested` event: the tool, its redacted arguments, risk, why it needs a reviewer and the

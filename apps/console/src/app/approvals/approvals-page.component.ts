@@ -322,7 +322,8 @@ const REFRESH_MS = 5_000;
       color: var(--ok);
     }
     .status[data-status='denied'],
-    .status[data-status='expired'] {
+    .status[data-status='expired'],
+    .status[data-status='cancelled'] {
       background: var(--bad-bg);
       color: var(--bad);
     }

@@ -81,4 +81,10 @@ export const SIDE_EFFECT_LABEL: Record<Approval['risk']['side_effect'], string> 
 };
 
 /** Words for a decision's status. */
-export const STATUS_LABEL: Record<ApprovalStatus, string> = { pending: 'Pending', approved: 'Approved', denied: 'Denied', expired: 'Expired' };
+export const STATUS_LABEL: Record<ApprovalStatus, string> = {
+  pending: 'Pending',
+  approved: 'Approved',
+  denied: 'Denied',
+  expired: 'Expired',
+  cancelled: 'Cancelled',
+};
