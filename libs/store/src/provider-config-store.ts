@@ -36,8 +36,8 @@ export class ProviderConfigStore {
     apiKey: string | null;
     projectId: string | null;
   }): Promise<StoredProviderConfig> {
-    const sealed = input.apiKey ? await this.secrets.seal(input.apiKey) : null;
     const id = randomUUID();
+    const sealed = input.apiKey ? await this.secrets.seal(input.apiKey, secretOwner(id)) : null;
     await this.db.query(`insert into provider_configs (id, project_id, name, preset, base_url, secret_id) values ($1, $2, $3, $4, $5, $6)`, [
       id,
       input.projectId,
@@ -81,6 +81,11 @@ export class ProviderConfigStore {
 
   /** The key, decrypted at the last moment for one call. */
   revealKey(config: StoredProviderConfig): Promise<string | null> {
-    return config.secret_id ? this.secrets.reveal(config.secret_id) : Promise.resolve(null);
+    return config.secret_id ? this.secrets.reveal(config.secret_id, secretOwner(config.id)) : Promise.resolve(null);
   }
+}
+
+/** A provider's key is sealed for its configuration row: pointing another configuration at it does not open it. */
+function secretOwner(configId: string): string {
+  return `provider_configs:${configId}`;
 }
