@@ -120,8 +120,9 @@ export async function startEmbeddedPostgres({ dir, port, database = 'omniai', on
     mkdirSync(dir, { recursive: true });
     if (ids.uid !== undefined) chownSync(dir, ids.uid, ids.gid);
     const pwfile = join(tmpdir(), `omniai-pw-${process.pid}-${Date.now()}`);
-    // Readable by the `postgres` user initdb runs as (when we are root); removed as soon as initdb is done.
-    writeFileSync(pwfile, `${password}\n`, { mode: 0o644 });
+    // Readable only by the user initdb runs as (`postgres` when we are root); removed as soon as initdb is done.
+    writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+    if (ids.uid !== undefined) chownSync(pwfile, ids.uid, ids.gid);
     try {
       await execAs(bin.initdb, [`--pgdata=${dir}`, `--username=${USER}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'], ids);
     } catch (err) {
