@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FullConfig } from '@playwright/test';
-import { embeddedUrl } from '../tools/lib/postgres.mjs';
+import { embeddedUrl, stackClusterDir } from '../tools/lib/postgres.mjs';
 import { signIn } from '../tools/testing/api-session.mjs';
 import { spawnStack, stackEnv } from '../tools/testing/stack-process.mjs';
 
@@ -18,7 +18,7 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
   await stack.ready;
   process.env['OMNI_E2E_BASE_URL'] = stack.apiUrl;
   process.env['OMNI_E2E_TEMPORAL_UI'] = stack.temporalUiUrl;
-  process.env['OMNI_E2E_DATABASE_URL'] = embeddedUrl(env.OMNI_POSTGRES_PORT);
+  process.env['OMNI_E2E_DATABASE_URL'] = embeddedUrl(env.OMNI_POSTGRES_PORT, stackClusterDir(env.OMNI_DATA_DIR));
   process.env['OMNI_E2E_STACK_PID'] = String(stack.child.pid);
   const admin = await signIn(stack.apiUrl);
   process.env['OMNI_E2E_COOKIE'] = admin.cookie;

@@ -3,14 +3,22 @@
 //   export-history <runId> <file>    save a run's workflow history (replay test fixtures)
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT, toolPath } from './lib/paths.mjs';
-import { embeddedUrl } from './lib/postgres.mjs';
+import { DATA_DIR, ROOT, toolPath } from './lib/paths.mjs';
+import { embeddedUrl, stackClusterDir } from './lib/postgres.mjs';
+import { main } from './lib/ui.mjs';
 
-const env = {
-  ...process.env,
-  PATH: toolPath(),
-  DATABASE_URL: process.env.DATABASE_URL || embeddedUrl(process.env.OMNI_POSTGRES_PORT || 5499),
-  TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS || `127.0.0.1:${process.env.OMNI_TEMPORAL_PORT || 7233}`,
-};
-const result = spawnSync(process.execPath, [join(ROOT, 'apps/worker/dist/cli/verify-run.js'), ...process.argv.slice(2)], { cwd: ROOT, env, stdio: 'inherit' });
-process.exit(result.status ?? 1);
+await main(() => {
+  const env = {
+    ...process.env,
+    PATH: toolPath(),
+    // The embedded server's password is in the data dir (D40): a missing file is a one-line error, not a stack.
+    DATABASE_URL: process.env.DATABASE_URL || embeddedUrl(process.env.OMNI_POSTGRES_PORT || 5499, stackClusterDir(DATA_DIR)),
+    TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS || `127.0.0.1:${process.env.OMNI_TEMPORAL_PORT || 7233}`,
+  };
+  const result = spawnSync(process.execPath, [join(ROOT, 'apps/worker/dist/cli/verify-run.js'), ...process.argv.slice(2)], {
+    cwd: ROOT,
+    env,
+    stdio: 'inherit',
+  });
+  process.exit(result.status ?? 1);
+});

@@ -3,18 +3,51 @@
 // package's wrapper because the wrapper installs a process-wide SIGINT hook that exits before our other children
 // have stopped.
 import { execFileSync, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { UserError } from './ui.mjs';
 
 const USER = 'omniai';
-const PASSWORD = 'omniai-local';
+// Clusters initialised before D40 used this constant; it is only ever tried once, to move such a cluster to a
+// generated password (see `startEmbeddedPostgres`).
+const LEGACY_PASSWORD = 'omniai-local';
 
-/** The URL of the embedded server `npm start` runs (default port 5499). */
-export function embeddedUrl(port, database = 'omniai') {
-  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+/** The cluster of the stack whose data lives in `dataDir` (`npm start`: `.data/postgres`). */
+export function stackClusterDir(dataDir) {
+  return join(dataDir, 'postgres');
+}
+
+/**
+ * Where the superuser password of the cluster in `dir` is kept: next to the cluster (`.data/postgres.password` for
+ * `.data/postgres`), not inside it, because initdb wants an empty directory and the cluster may belong to the
+ * `postgres` system user.
+ */
+export function passwordFile(dir) {
+  return `${dir}.password`;
+}
+
+/** The password of the cluster in `dir`: the one in its password file, generated (mode 0600) when there is none yet. */
+export function localPassword(dir) {
+  const file = passwordFile(dir);
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    // base64url: safe in a URL without escaping. `wx`: a concurrent first start cannot overwrite the other's password.
+    writeFileSync(file, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * The URL of the embedded server whose cluster lives in `dir` (`npm start`: `.data/postgres`, port 5499). Reads the
+ * password file, never creates it: only the first start of the cluster does that.
+ */
+export function embeddedUrl(port, dir, database = 'omniai') {
+  const file = passwordFile(dir);
+  if (!existsSync(file)) throw new UserError(`${file} is missing: start the stack once (npm start) or set DATABASE_URL`);
+  return `postgres://${USER}:${encodeURIComponent(readFileSync(file, 'utf8').trim())}@127.0.0.1:${port}/${database}`;
 }
 
 /** Connects once to prove a URL works; throws a one-line UserError naming the setting otherwise. */
@@ -80,11 +113,16 @@ export async function startEmbeddedPostgres({ dir, port, database = 'omniai', on
   const bin = await binaries();
   const ids = runAsIds();
   const fresh = !existsSync(join(dir, 'PG_VERSION'));
+  // A cluster from before D40 has no password file: it still has the old constant, changed once it is up.
+  const legacy = !fresh && !existsSync(passwordFile(dir));
+  const password = localPassword(dir);
   if (fresh) {
     mkdirSync(dir, { recursive: true });
     if (ids.uid !== undefined) chownSync(dir, ids.uid, ids.gid);
     const pwfile = join(tmpdir(), `omniai-pw-${process.pid}-${Date.now()}`);
-    writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o644 });
+    // Readable only by the user initdb runs as (`postgres` when we are root); removed as soon as initdb is done.
+    writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+    if (ids.uid !== undefined) chownSync(pwfile, ids.uid, ids.gid);
     try {
       await execAs(bin.initdb, [`--pgdata=${dir}`, `--username=${USER}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'], ids);
     } catch (err) {
@@ -120,8 +158,9 @@ export async function startEmbeddedPostgres({ dir, port, database = 'omniai', on
       child.once('exit', () => (clearTimeout(timer), resolve()));
       child.kill('SIGINT'); // "fast" shutdown: roll back open transactions, checkpoint, exit
     });
-  const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  const adminUrl = embeddedUrl(port, dir, 'postgres');
   try {
+    if (legacy) await replaceLegacyPassword(port, dir, password);
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
     try {
@@ -134,5 +173,22 @@ export async function startEmbeddedPostgres({ dir, port, database = 'omniai', on
     await stop();
     throw err;
   }
-  return { url: embeddedUrl(port, database), adminUrl, fresh, child, stop };
+  return { url: embeddedUrl(port, dir, database), adminUrl, fresh, child, stop };
+}
+
+// Signs in with the pre-D40 constant and sets the generated password; without this, the file would hold a password
+// the cluster has never heard of. On failure the file goes, so that the next start tries again.
+async function replaceLegacyPassword(port, dir, password) {
+  const client = new pg.Client({ connectionString: `postgres://${USER}:${LEGACY_PASSWORD}@127.0.0.1:${port}/postgres` });
+  try {
+    await client.connect();
+    await client.query(`alter user "${USER}" with password ${client.escapeLiteral(password)}`);
+  } catch (err) {
+    rmSync(passwordFile(dir), { force: true });
+    throw new UserError(
+      `the Postgres cluster in ${dir} has no ${passwordFile(dir)} and refused the old default password (${err.message}): write its password to that file (mode 0600)`,
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ensureDockerEngine } from './docker-engine.mjs';
 import { ROOT, toolPath } from './paths.mjs';
 import { assertPortFree, waitForPort } from './ports.mjs';
-import { checkDatabaseUrl, redactUrl, startEmbeddedPostgres } from './postgres.mjs';
+import { checkDatabaseUrl, redactUrl, stackClusterDir, startEmbeddedPostgres } from './postgres.mjs';
 import { findTemporal } from './temporal-cli.mjs';
 import { startTemporalDevServer } from './temporal-server.mjs';
 import { UserError } from './ui.mjs';
@@ -87,11 +87,11 @@ export async function startStack(settings, { log = console.log, step = async (_n
         const version = await checkDatabaseUrl(databaseUrl);
         return `DATABASE_URL ${redactUrl(databaseUrl)} (PostgreSQL ${version})`;
       }
-      const pg = await startEmbeddedPostgres({ dir: join(settings.dataDir, 'postgres'), port: settings.postgresPort });
+      const pg = await startEmbeddedPostgres({ dir: stackClusterDir(settings.dataDir), port: settings.postgresPort });
       children.push({ name: 'postgres', child: pg.child });
       started.push({ name: 'postgres', stop: pg.stop });
       databaseUrl = pg.url;
-      return `embedded Postgres on 127.0.0.1:${settings.postgresPort}, data in ${join(settings.dataDir, 'postgres')}${pg.fresh ? ' (new)' : ''}`;
+      return `embedded Postgres on 127.0.0.1:${settings.postgresPort}, data in ${stackClusterDir(settings.dataDir)}${pg.fresh ? ' (new)' : ''}`;
     });
 
     await step('Temporal dev server', async () => {

@@ -139,7 +139,7 @@ describe('scopes: artifacts, providers, tool keys and approvals stay with their 
     expect(listed.find((p) => p.id === first.id)?.key_fingerprint).toBe(first.key_fingerprint);
     // Another install (another secrets key) shows another fingerprint for the same key.
     const elsewhere = new SecretBox(api.app.get(DatabaseService).dataSource, randomBytes(32));
-    const other = await elsewhere.seal(key);
+    const other = await elsewhere.seal(key, 'provider_configs:elsewhere');
     expect(other.fingerprint).not.toBe(first.key_fingerprint);
     await elsewhere.delete(other.id);
   });

@@ -33,6 +33,28 @@ export async function recordArtifactRefs(tx: EntityManager, ref: { projectId: st
 }
 
 /**
+ * Stored bytes that no longer hash to their address: the row was changed behind the store's back (the table refuses
+ * UPDATE, so only by someone who can disable its triggers). Never served; it reaches clients as E_INTERNAL and the log
+ * keeps the detail (D40).
+ */
+export class ArtifactIntegrityError extends Error {
+  constructor(
+    readonly sha256: string,
+    readonly actual: string,
+  ) {
+    super(`artifact ${sha256} is corrupt: its stored bytes hash to ${actual}`);
+    this.name = 'ArtifactIntegrityError';
+  }
+}
+
+/** `content` as read from the artifacts row addressed by `sha256`, after checking that it still hashes to it. */
+export function verifiedContent(sha256: string, content: Buffer): Buffer {
+  const actual = createHash('sha256').update(content).digest('hex');
+  if (actual !== sha256) throw new ArtifactIntegrityError(sha256, actual);
+  return content;
+}
+
+/**
  * Text or JSON larger than this (UTF-8 bytes) is kept out of workflow history and RunEvents: it is stored as an
  * artifact and they carry the reference (claim-check).
  */
@@ -65,7 +87,10 @@ export class ArtifactStore {
     );
     const row = rows[0];
     if (!row) return null;
-    return { ref: { sha256: row.sha256, size_bytes: Number(row.size_bytes), media_type: row.media_type }, content: row.content };
+    return {
+      ref: { sha256: row.sha256, size_bytes: Number(row.size_bytes), media_type: row.media_type },
+      content: verifiedContent(row.sha256, row.content),
+    };
   }
 
   /** Message text for history and events: inline up to the limit, else stored, with a preview (claim-check). */

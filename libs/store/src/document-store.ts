@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { applyPatch as applyUnifiedDiff, createPatch, parsePatch, type StructuredPatch } from 'diff';
 import type { DataSource, EntityManager } from 'typeorm';
-import { putArtifact, recordArtifactRefs } from './artifact-store';
+import { putArtifact, recordArtifactRefs, verifiedContent } from './artifact-store';
 import { checkDocumentPath } from './document-path';
 import { iso, type Row } from './rows';
 
@@ -164,7 +164,7 @@ export class DocumentStore {
     return {
       ...toVersionRef(r),
       current_version: Number(r['current_version']),
-      text: (r['content'] as Buffer).toString('utf8'),
+      text: verifiedContent(String(r['sha256']), r['content'] as Buffer).toString('utf8'),
       reverse_patch: (r['reverse_patch'] as string | null) ?? null,
     };
   }
@@ -304,7 +304,7 @@ export class DocumentStore {
     const locked: Row[] = await tx.query(`select id from documents where project_id = $1 and path = $2 for update`, [projectId, path]);
     if (!locked[0]) return null;
     const rows: Row[] = await tx.query(
-      `select d.id, d.media_type, d.current_version, a.content
+      `select d.id, d.media_type, d.current_version, a.sha256, a.content
        from documents d
        join document_versions v on v.document_id = d.id and v.version = d.current_version
        join artifacts a on a.sha256 = v.sha256
@@ -317,7 +317,7 @@ export class DocumentStore {
       id: String(r['id']),
       media_type: String(r['media_type']),
       version: Number(r['current_version']),
-      text: (r['content'] as Buffer).toString('utf8'),
+      text: verifiedContent(String(r['sha256']), r['content'] as Buffer).toString('utf8'),
     };
   }
 

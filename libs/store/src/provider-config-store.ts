@@ -38,8 +38,8 @@ export class ProviderConfigStore {
     apiKey: string | null;
     projectId: string | null;
   }): Promise<StoredProviderConfig> {
-    const sealed = input.apiKey ? await this.secrets.seal(input.apiKey) : null;
     const id = randomUUID();
+    const sealed = input.apiKey ? await this.secrets.seal(input.apiKey, secretOwner(id)) : null;
     await this.db.query(`insert into provider_configs (id, project_id, name, preset, base_url, secret_id) values ($1, $2, $3, $4, $5, $6)`, [
       id,
       input.projectId,
@@ -94,12 +94,18 @@ export class ProviderConfigStore {
   }
 
   /** Salts the key fingerprints stored before fingerprints were salted (D41); answers how many. */
-  resaltFingerprints(): Promise<number> {
-    return this.secrets.resaltFingerprints();
+  async resaltFingerprints(): Promise<number> {
+    const rows: Array<{ id: string; secret_id: string }> = await this.db.query(`select id, secret_id from provider_configs where secret_id is not null`);
+    return this.secrets.resaltFingerprints(rows.map((r) => ({ id: r.secret_id, owner: secretOwner(r.id) })));
   }
 
   /** The key, decrypted at the last moment for one call. */
   revealKey(config: StoredProviderConfig): Promise<string | null> {
-    return config.secret_id ? this.secrets.reveal(config.secret_id) : Promise.resolve(null);
+    return config.secret_id ? this.secrets.reveal(config.secret_id, secretOwner(config.id)) : Promise.resolve(null);
   }
+}
+
+/** A provider's key is sealed for its configuration row: pointing another configuration at it does not open it. */
+function secretOwner(configId: string): string {
+  return `provider_configs:${configId}`;
 }
