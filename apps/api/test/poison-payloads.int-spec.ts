@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { Run, type RunEvent } from '@omniai/contracts';
+import { createTestDatabase } from '@omniai/store/testing';
+import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
+import { startTestApi, type TestApi } from './support/test-api';
+
+// Text Postgres cannot store (NUL, lone surrogates) arriving from a client, a model reply or a tool's output is stored
+// with U+FFFD in its place (D38): the API answers 2xx, never 500, and the run ends instead of retrying its append forever.
+const R = '\ufffd';
+const FIXTURES = [
+  { match: '[p] nul reply', reply: `model said\u0000 this\ud800 and 😀` },
+  {
+    match: '[p] nul tool',
+    reply: 'Printing.',
+    tool_calls: [{ id: 'c1', name: 'python__compute', arguments: JSON.stringify({ code: 'print("a" + chr(0) + "b")' }) }],
+    after_tools: 'Done.',
+  },
+];
+
+describe('poison payloads: unstorable text is stored safely, never a 500 or a run that never ends', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let worker: TestWorker;
+  let api: TestApi;
+  let projectId: string;
+  let threadId: string;
+
+  const waitFor = async (client: Pick<TestApi, 'get'>, runId: string, statuses: string[], timeoutMs = 60_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const r = Run.parse((await client.get(`/v1/runs/${runId}`)).body);
+      if (statuses.includes(r.status)) return r;
+      if (Date.now() > deadline) throw new Error(`run ${runId} is ${r.status}, expected ${statuses.join('/')}`);
+      await new Promise((res) => setTimeout(res, 150));
+    }
+  };
+  const events = async (runId: string) => (await api.get(`/v1/runs/${runId}/events`)).body.items as RunEvent[];
+  const text = (e: RunEvent | undefined) =>
+    e && (e.kind === 'assistant_message' || e.kind === 'user_message') && 'text' in e.payload.content ? e.payload.content.text : null;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('poison');
+    const taskQueue = `test-${randomUUID()}`;
+    api = await startTestApi({ DATABASE_URL: db.url, OMNI_TASK_QUEUE: taskQueue });
+    worker = await startTestWorker(db.url, { taskQueue, fixtures: FIXTURES });
+    const project = await api.post('/v1/projects', { name: 'Poison' });
+    projectId = project.body.id;
+    threadId = (await api.post(`/v1/projects/${projectId}/threads`, { title: 't' })).body.id;
+  }, 300_000);
+
+  afterAll(async () => {
+    await api.close();
+    await worker.stop();
+    await db.drop();
+  });
+
+  it('stores a project name with NUL and a lone surrogate with U+FFFD in their place (2xx, not 500)', async () => {
+    const res = await api.post('/v1/projects', { name: 'a\u0000', description: 'lone \udc00 low' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ name: `a${R}`, description: `lone ${R} low` });
+    const listed = (await api.get('/v1/projects')).body.items.find((p: { id: string }) => p.id === res.body.id);
+    expect(listed.name).toBe(`a${R}`);
+  });
+
+  it('completes a run whose message holds NUL and a lone surrogate; the stored message has U+FFFD', async () => {
+    const res = await api.post(`/v1/threads/${threadId}/runs`, { message: 'hi\u0000 there \ud800!', pins: { params: { delay_ms: 0 } } });
+    expect(res.status).toBe(201);
+    await waitFor(api, res.body.id, ['completed']);
+    const evs = await events(res.body.id);
+    expect(text(evs[1])).toBe(`hi${R} there ${R}!`);
+  });
+
+  it('completes a run whose model reply holds NUL and a lone surrogate (valid pairs kept)', async () => {
+    const res = await api.post(`/v1/threads/${threadId}/runs`, { message: '[p] nul reply', pins: { params: { delay_ms: 0 } } });
+    const done = await waitFor(api, res.body.id, ['completed', 'failed']);
+    expect(done.status).toBe('completed');
+    const evs = await events(res.body.id);
+    expect(text(evs.find((e) => e.kind === 'assistant_message'))).toBe(`model said${R} this${R} and 😀`);
+  });
+
+  it('completes a run whose python.compute output holds chr(0)', async () => {
+    await api.put('/v1/policy', {
+      grants: [{ level: 'workspace', subject: '*', scopes: ['python_exec'], require_approval: false }],
+      kill_switch_external_writes: false,
+    });
+    const res = await api.post(`/v1/threads/${threadId}/runs`, { message: '[p] nul tool', pins: { params: { delay_ms: 0 } } });
+    const done = await waitFor(api, res.body.id, ['completed', 'failed'], 120_000);
+    expect(done.status).toBe('completed');
+    const result = (await events(res.body.id)).find((e) => e.kind === 'tool_result');
+    expect(result?.kind === 'tool_result' && result.payload.result).toEqual({ inline: { stdout: `a${R}b\n`, stderr: '', exit_code: 0 } });
+  }, 180_000);
+
+  it('lets a user with a 254-character email sign in and run (Actor.id allows the longest email)', async () => {
+    const email = `${'x'.repeat(254 - '@omni.test'.length)}@omni.test`;
+    expect(email).toHaveLength(254);
+    const invite = await api.post('/v1/invites', { email, role: 'admin', projects: [] });
+    expect(invite.status).toBe(201);
+    const password = 'a-long-enough-password';
+    const accepted = await api.anon('POST', `/v1/auth/invites/${invite.body.token}/accept`, { body: { display_name: 'Long', password } });
+    expect(accepted.status).toBe(200);
+    const user = await api.as(email, password);
+    const res = await user.post(`/v1/threads/${threadId}/runs`, { message: 'from a long address', pins: { params: { delay_ms: 0 } } });
+    expect(res.status).toBe(201);
+    await waitFor(user, res.body.id, ['completed']);
+    const evs = await events(res.body.id);
+    expect(evs[1]!.actor).toEqual({ type: 'user', id: email });
+  });
+});
