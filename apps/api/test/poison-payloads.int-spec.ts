@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Run, type RunEvent } from '@omniai/contracts';
+import { Client } from 'pg';
+import { MAX_RUN_TOOLS, Run, type RunEvent } from '@omniai/contracts';
 import { createTestDatabase } from '@omniai/store/testing';
 import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
 import { startTestApi, type TestApi } from './support/test-api';
@@ -103,5 +104,27 @@ describe('poison payloads: unstorable text is stored safely, never a 500 or a ru
     await waitFor(user, res.body.id, ['completed']);
     const evs = await events(res.body.id);
     expect(evs[1]!.actor).toEqual({ type: 'user', id: email });
+  });
+
+  // Last: it leaves the registry with more tools than any run may be offered.
+  it('refuses to start a run the project would pin to more tools than RunPins allows (400 pins.tools, not a wedged run)', async () => {
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    try {
+      const have = Number((await pg.query(`select count(distinct tool_id) as n from tool_manifests`)).rows[0].n);
+      for (let i = have; i <= MAX_RUN_TOOLS; i++) {
+        const id = `zz.extra_${i}`;
+        await pg.query(`insert into tool_manifests (tool_id, version, manifest_hash, manifest) values ($1, '1.0.0', $2, $3)`, [
+          id,
+          i.toString(16).padStart(64, '0'),
+          JSON.stringify({ id, version: '1.0.0' }),
+        ]);
+      }
+    } finally {
+      await pg.end();
+    }
+    const res = await api.post(`/v1/threads/${threadId}/runs`, { message: 'too many tools' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'E_VALIDATION', detail: [{ path: 'pins.tools', message: expect.any(String) }] });
   });
 });

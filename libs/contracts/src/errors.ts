@@ -63,7 +63,8 @@ export const ERROR_HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   E_TOOL_RESOURCE_LIMIT: 422,
   E_EGRESS_DENIED: 403,
   E_APPROVAL_MISMATCH: 409,
-  E_EVENT_REJECTED: 422,
+  // Reported as a failed run's `error.code`, never as an answer to a request; were it one, it would be ours (500).
+  E_EVENT_REJECTED: 500,
 };
 
 /** One field-level problem inside an `E_VALIDATION` error. */
