@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { MAX_RUN_TOOLS, Run, type RunEvent } from '@omniai/contracts';
+import { MAX_RUN_TOOLS, type RunEvent } from '@omniai/contracts';
 import { createTestDatabase } from '@omniai/store/testing';
 import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
+import { runDriver } from './support/run-driver';
 import { startTestApi, type TestApi } from './support/test-api';
 
 // Text Postgres cannot store (NUL, lone surrogates) arriving from a client, a model reply or a tool's output is stored
@@ -22,19 +23,12 @@ describe('poison payloads: unstorable text is stored safely, never a 500 or a ru
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let worker: TestWorker;
   let api: TestApi;
-  let projectId: string;
   let threadId: string;
 
-  const waitFor = async (client: Pick<TestApi, 'get'>, runId: string, statuses: string[], timeoutMs = 60_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const r = Run.parse((await client.get(`/v1/runs/${runId}`)).body);
-      if (statuses.includes(r.status)) return r;
-      if (Date.now() > deadline) throw new Error(`run ${runId} is ${r.status}, expected ${statuses.join('/')}`);
-      await new Promise((res) => setTimeout(res, 150));
-    }
-  };
-  const events = async (runId: string) => (await api.get(`/v1/runs/${runId}/events`)).body.items as RunEvent[];
+  const { events, run, waitFor } = runDriver(
+    () => api,
+    () => threadId,
+  );
   const text = (e: RunEvent | undefined) =>
     e && (e.kind === 'assistant_message' || e.kind === 'user_message') && 'text' in e.payload.content ? e.payload.content.text : null;
 
@@ -44,8 +38,7 @@ describe('poison payloads: unstorable text is stored safely, never a 500 or a ru
     api = await startTestApi({ DATABASE_URL: db.url, OMNI_TASK_QUEUE: taskQueue });
     worker = await startTestWorker(db.url, { taskQueue, fixtures: FIXTURES });
     const project = await api.post('/v1/projects', { name: 'Poison' });
-    projectId = project.body.id;
-    threadId = (await api.post(`/v1/projects/${projectId}/threads`, { title: 't' })).body.id;
+    threadId = (await api.post(`/v1/projects/${project.body.id}/threads`, { title: 't' })).body.id;
   }, 300_000);
 
   afterAll(async () => {
@@ -65,16 +58,15 @@ describe('poison payloads: unstorable text is stored safely, never a 500 or a ru
   it('completes a run whose message holds NUL and a lone surrogate; the stored message has U+FFFD', async () => {
     const res = await api.post(`/v1/threads/${threadId}/runs`, { message: 'hi\u0000 there \ud800!', pins: { params: { delay_ms: 0 } } });
     expect(res.status).toBe(201);
-    await waitFor(api, res.body.id, ['completed']);
+    await waitFor(res.body.id, ['completed']);
     const evs = await events(res.body.id);
     expect(text(evs[1])).toBe(`hi${R} there ${R}!`);
   });
 
   it('completes a run whose model reply holds NUL and a lone surrogate (valid pairs kept)', async () => {
-    const res = await api.post(`/v1/threads/${threadId}/runs`, { message: '[p] nul reply', pins: { params: { delay_ms: 0 } } });
-    const done = await waitFor(api, res.body.id, ['completed', 'failed']);
-    expect(done.status).toBe('completed');
-    const evs = await events(res.body.id);
+    const r = await run('[p] nul reply');
+    expect((await waitFor(r.id, ['completed', 'failed'])).status).toBe('completed');
+    const evs = await events(r.id);
     expect(text(evs.find((e) => e.kind === 'assistant_message'))).toBe(`model said${R} this${R} and 😀`);
   });
 
@@ -83,10 +75,9 @@ describe('poison payloads: unstorable text is stored safely, never a 500 or a ru
       grants: [{ level: 'workspace', subject: '*', scopes: ['python_exec'], require_approval: false }],
       kill_switch_external_writes: false,
     });
-    const res = await api.post(`/v1/threads/${threadId}/runs`, { message: '[p] nul tool', pins: { params: { delay_ms: 0 } } });
-    const done = await waitFor(api, res.body.id, ['completed', 'failed'], 120_000);
-    expect(done.status).toBe('completed');
-    const result = (await events(res.body.id)).find((e) => e.kind === 'tool_result');
+    const r = await run('[p] nul tool');
+    expect((await waitFor(r.id, ['completed', 'failed'], 120_000)).status).toBe('completed');
+    const result = (await events(r.id)).find((e) => e.kind === 'tool_result');
     expect(result?.kind === 'tool_result' && result.payload.result).toEqual({ inline: { stdout: `a${R}b\n`, stderr: '', exit_code: 0 } });
   }, 180_000);
 
@@ -99,10 +90,13 @@ describe('poison payloads: unstorable text is stored safely, never a 500 or a ru
     const accepted = await api.anon('POST', `/v1/auth/invites/${invite.body.token}/accept`, { body: { display_name: 'Long', password } });
     expect(accepted.status).toBe(200);
     const user = await api.as(email, password);
-    const res = await user.post(`/v1/threads/${threadId}/runs`, { message: 'from a long address', pins: { params: { delay_ms: 0 } } });
-    expect(res.status).toBe(201);
-    await waitFor(user, res.body.id, ['completed']);
-    const evs = await events(res.body.id);
+    const asUser = runDriver(
+      () => user,
+      () => threadId,
+    );
+    const r = await asUser.run('from a long address');
+    await asUser.waitFor(r.id, ['completed']);
+    const evs = await events(r.id);
     expect(evs[1]!.actor).toEqual({ type: 'user', id: email });
   });
 
