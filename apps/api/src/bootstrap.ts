@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
+import { storableJson } from '@omniai/contracts/pure';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
@@ -42,6 +43,13 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   fastify.addHook('onSend', async (request, reply) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
     reply.header('x-request-id', String(request.id));
+  });
+  // Every string a client sends is made storable before any route sees it: NUL and lone surrogates become U+FFFD, so
+  // Postgres never refuses a name or a message for them (D38).
+  fastify.addHook('preValidation', async (request) => {
+    request.body = storableJson(request.body);
+    request.query = storableJson(request.query);
+    request.params = storableJson(request.params);
   });
   // CORS for the configured origins on the UI lane only (never reflected, never on /v1/public).
   fastify.addHook('onRequest', app.get(OriginPolicy).corsHook);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROVIDER_ERROR_CODES } from './pure/errors';
+import { EVENT_REJECTED, PROVIDER_ERROR_CODES } from './pure/errors';
 
 /**
  * Stable error codes. Clients branch on these, so a code is durable API: add new ones, never rename.
@@ -30,6 +30,8 @@ export const ErrorCode = z.enum([
   'E_EGRESS_DENIED',
   /** An approval was decided already, or the decision names other arguments than the call's. */
   'E_APPROVAL_MISMATCH',
+  /** A run's events could not be stored (refused by the database or the contract after bounded retries); the run failed. */
+  EVENT_REJECTED,
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -61,6 +63,8 @@ export const ERROR_HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   E_TOOL_RESOURCE_LIMIT: 422,
   E_EGRESS_DENIED: 403,
   E_APPROVAL_MISMATCH: 409,
+  // Reported as a failed run's `error.code`, never as an answer to a request; were it one, it would be ours (500).
+  E_EVENT_REJECTED: 500,
 };
 
 /** One field-level problem inside an `E_VALIDATION` error. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CAPABILITIES, PROJECT_ROLES, ROLES, TOKEN_SCOPES } from './pure/identity';
+import { CAPABILITIES, EMAIL_MAX_LENGTH, PROJECT_ROLES, ROLES, TOKEN_SCOPES } from './pure/identity';
 
 /**
  * Who may do what (D31). A user has a workspace role; inside a project, the role of their membership applies.
@@ -26,7 +26,7 @@ const Email = z
   .string()
   .trim()
   .toLowerCase()
-  .max(254)
+  .max(EMAIL_MAX_LENGTH)
   .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address');
 
 /** At least 12 characters: length is what makes a password hard to guess. */

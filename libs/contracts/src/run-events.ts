@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { ArtifactRef } from './artifacts';
 import { ErrorCode } from './errors';
+import { EMAIL_MAX_LENGTH } from './pure/identity';
 import { RUN_EVENT_KINDS, RUN_EVENT_SCHEMA_VERSION, type SYSTEM_EVENT_TYPES } from './pure/run-events';
+import { MAX_RUN_TOOLS } from './pure/tools';
 import { REVIEWED_CALL_FIELDS, ToolRisk } from './tools';
 
 /** Every kind of RunEvent. `assistant_message_delta` is ephemeral: streamed, never stored, never given a `seq`. */
@@ -11,7 +13,8 @@ export type RunEventKind = z.infer<typeof RunEventKind>;
 /** Who caused an event. */
 export const Actor = z.strictObject({
   type: z.enum(['user', 'agent', 'service']),
-  id: z.string().min(1).max(200),
+  /** A user's email, a token's or a service's name. */
+  id: z.string().min(1).max(EMAIL_MAX_LENGTH),
 });
 export type Actor = z.infer<typeof Actor>;
 
@@ -25,7 +28,7 @@ export const RunPins = z.strictObject({
   /** Tools offered to the model, at exact versions (absent: none; runs from before tools existed). */
   tools: z
     .array(z.strictObject({ id: z.string(), version: z.string(), manifest_hash: z.string() }))
-    .max(64)
+    .max(MAX_RUN_TOOLS)
     .optional(),
 });
 export type RunPins = z.infer<typeof RunPins>;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { agentRunWorkflowId, runStatusAfter, TERMINAL_RUN_STATUSES } from '@omniai/contracts';
+import { agentRunWorkflowId, runStatusAfter, storableJson, TERMINAL_RUN_STATUSES } from '@omniai/contracts';
 import type { AssistantMessageDelta, MessageContent, Project, Run, RunEvent, RunBudget, RunPins, RunStatus, RunStatusChange, Thread } from '@omniai/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ApprovalStore } from './approval-store';
@@ -215,7 +215,8 @@ export class RunStore {
               correlation_id text, causation_id uuid, schema_version smallint, payload jsonb)
          on conflict (run_id, seq) do nothing
          returning seq`,
-        [runId, JSON.stringify(events)],
+        // Last line of defence (D38): a NUL or a lone surrogate that slipped past the boundaries is replaced, not refused.
+        [runId, JSON.stringify(storableJson(events))],
       );
       if (inserted.length === 0) return 0;
       const lastSeq = Math.max(...events.map((e) => e.seq));

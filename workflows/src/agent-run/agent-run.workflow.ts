@@ -1,4 +1,4 @@
-import { patched, workflowInfo } from '@temporalio/workflow';
+import { isCancellation, patched, workflowInfo } from '@temporalio/workflow';
 import type { AgentRunInput, AgentRunResult, RunEvent } from '@omniai/contracts';
 import { RunLog } from '../run-log';
 import { appender, generateReply, generateReplyKeepingPartial, toolActivities } from './activities';
@@ -17,12 +17,19 @@ export async function agentRunWorkflow(input: AgentRunInput): Promise<AgentRunRe
 
   const created = log.event('run_created', { project_id: input.project_id, thread_id: input.thread_id, pins: input.pins, retry_of: input.retry_of }, SERVICE);
   const userMessage = log.event('user_message', { message_id: `${workflowInfo().workflowId}/user`, content: input.message }, input.requested_by, created);
-  await append(created, userMessage);
+  let messageId = `${workflowInfo().workflowId}/assistant`;
+  try {
+    await append(created, userMessage);
+  } catch (err) {
+    // Even the first events can be refused (E_EVENT_REJECTED): the run is recorded as failed rather than left queued.
+    // A cancel this early ends the run as it always has (no new command for histories that saw one).
+    if (isCancellation(err)) throw err;
+    throw await endOnError(err, { input, log, append, messageId, userMessage });
+  }
 
   const budget = new BudgetGuard(input.budget, started, log, append);
   const approvals = listenForDecisions();
 
-  let messageId = `${workflowInfo().workflowId}/assistant`;
   try {
     // Versioning: runs started before 2026-11-21 did not wait for the cancelled model call; remove this patch once no
     // such run can be replayed (their histories in agent-run/histories/ are re-recorded).

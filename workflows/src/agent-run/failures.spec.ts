@@ -11,6 +11,13 @@ describe('providerFailure', () => {
     });
   });
 
+  it('keeps E_EVENT_REJECTED (an append the store refused) so the run fails with a clear code', () => {
+    expect(providerFailure(fromActivity(ApplicationFailure.nonRetryable('not stored', 'E_EVENT_REJECTED')))).toEqual({
+      code: 'E_EVENT_REJECTED',
+      message: 'not stored',
+    });
+  });
+
   it('maps anything else to E_PROVIDER_UNAVAILABLE', () => {
     expect(providerFailure(fromActivity(ApplicationFailure.nonRetryable('boom', 'TypeError')))).toEqual({ code: 'E_PROVIDER_UNAVAILABLE', message: 'boom' });
     expect(providerFailure(new Error('plain'))).toEqual({ code: 'E_PROVIDER_UNAVAILABLE', message: 'plain' });

@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, CancellationScope, CancelledFailure, isCancellation } from '@temporalio/workflow';
 import type { AgentRunInput, ErrorCode, MessageContent, RunEvent, TokenUsage } from '@omniai/contracts';
-import { PROVIDER_ERROR_CODES } from '@omniai/contracts/pure';
+import { EVENT_REJECTED, PROVIDER_ERROR_CODES } from '@omniai/contracts/pure';
 import type { RunLog } from '../run-log';
 import type { Append } from './activities';
 import { AGENT, SERVICE } from './actors';
@@ -8,11 +8,12 @@ import { AGENT, SERVICE } from './actors';
 /** Failure type of a run stopped by its budget: the run's events are already recorded, the failure passes through. */
 export const BUDGET_EXCEEDED = 'BudgetExceeded';
 
-const PROVIDER_CODES: ReadonlySet<string> = new Set<ErrorCode>(PROVIDER_ERROR_CODES);
+// Codes an activity failure carries through to `run_failed`: the provider's, and an append the store refused.
+const PROVIDER_CODES: ReadonlySet<string> = new Set<ErrorCode>([...PROVIDER_ERROR_CODES, EVENT_REJECTED]);
 
 /**
- * Provider failures arrive as ApplicationFailures typed with their E_PROVIDER_* code and a user-safe message; anything
- * else counts as the provider being unavailable.
+ * Provider failures arrive as ApplicationFailures typed with their E_PROVIDER_* code and a user-safe message, a
+ * refused append with E_EVENT_REJECTED; anything else counts as the provider being unavailable.
  */
 export function providerFailure(err: unknown): { code: ErrorCode; message: string } {
   const cause = err instanceof ActivityFailure ? err.cause : err;

@@ -24,4 +24,16 @@ describe('toErrorEnvelope', () => {
     expect(JSON.stringify(out.body)).not.toMatch(/s3cret|ECONNREFUSED|at /);
     expect(out.body.error.code).toBe('E_INTERNAL');
   });
+
+  it('maps Postgres data errors to 400 E_VALIDATION with the field, never 500', () => {
+    const tooLong = toErrorEnvelope({ name: 'QueryFailedError', message: 'value too long', driverError: { code: '22001', column: 'name' } }, 'r4');
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error.code).toBe('E_VALIDATION');
+    expect(tooLong.body.error.detail).toEqual([{ path: 'name', message: expect.any(String) }]);
+    for (const code of ['22021', '22P02', '22P05', '23514']) {
+      const out = toErrorEnvelope({ message: 'refused', code }, 'r5');
+      expect([out.status, out.body.error.code, out.internal]).toEqual([400, 'E_VALIDATION', false]);
+    }
+    expect(toErrorEnvelope({ message: 'duplicate', driverError: { code: '42P01' } }, 'r6').status).toBe(500);
+  });
 });

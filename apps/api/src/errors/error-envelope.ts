@@ -1,4 +1,4 @@
-import { ERROR_HTTP_STATUS, type ErrorCode, type ErrorEnvelope } from '@omniai/contracts';
+import { ERROR_HTTP_STATUS, type ErrorCode, type ErrorEnvelope, type FieldIssue } from '@omniai/contracts';
 import { isDatabaseUnavailable } from '@omniai/store';
 import { ApiException } from './api.exception';
 
@@ -47,6 +47,12 @@ export function toErrorEnvelope(error: unknown, requestId: string): { status: nu
       internal: true,
     };
   }
+  const refused = postgresDataError(error);
+  if (refused) {
+    const body: ErrorEnvelope = { error: { code: 'E_VALIDATION', message: 'The database refused a value in the request.', request_id: requestId } };
+    if (refused.length) body.error.detail = refused;
+    return { status: 400, body, internal: false };
+  }
   const e = (error ?? {}) as HttpLikeError;
   const status = e.getStatus?.() ?? e.statusCode ?? e.status;
   const code = typeof status === 'number' ? BY_STATUS[status] : undefined;
@@ -64,4 +70,20 @@ export function toErrorEnvelope(error: unknown, requestId: string): { status: nu
     body: { error: { code: 'E_INTERNAL', message: SAFE_MESSAGES.E_INTERNAL!, request_id: requestId } },
     internal: true,
   };
+}
+
+/**
+ * Postgres refusing a value (SQLSTATE class 22, data exceptions: string too long, invalid byte sequence, bad text
+ * representation, out of range; and 23514, a check constraint) is the client's data, not our failure: 400 with the
+ * column or constraint when Postgres names one. Returns null for any other error.
+ */
+function postgresDataError(error: unknown): FieldIssue[] | null {
+  const e = error as { code?: unknown; driverError?: { code?: unknown; column?: unknown; constraint?: unknown } } | null;
+  if (!e || typeof e !== 'object') return null;
+  const code = typeof e.driverError?.code === 'string' ? e.driverError.code : typeof e.code === 'string' ? e.code : '';
+  if (!/^22[0-9A-Z]{3}$/.test(code) && code !== '23514') return null;
+  const field = [e.driverError?.column, e.driverError?.constraint, (e as { column?: unknown }).column].find((f) => typeof f === 'string' && f);
+  return field
+    ? [{ path: String(field), message: code === '23514' ? 'violates a check on this field' : 'value not accepted (too long or not valid text)' }]
+    : [];
 }

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import {
   type Actor,
   type AgentRunInput,
+  MAX_RUN_TOOLS,
   type ResumeRunRequest,
   type ResumeRunSignal,
   type Run,
@@ -60,6 +61,11 @@ export class RunsService {
           { path: `pins.tools.${i}`, message: 'not registered' },
         ]);
       }
+    }
+    if (tools.length > MAX_RUN_TOOLS) {
+      throw new ApiException('E_VALIDATION', `The project has ${tools.length} tools; a run can be offered at most ${MAX_RUN_TOOLS}: pass pins.tools.`, [
+        { path: 'pins.tools', message: `at most ${MAX_RUN_TOOLS} tools` },
+      ]);
     }
     const pins = { ...DEFAULT_PINS, ...body.pins, params, tools };
     return this.launch(

@@ -1,11 +1,17 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
-import { RunEvent } from '@omniai/contracts';
+import { EVENT_REJECTED, RunEvent, storableJson, storableText } from '@omniai/contracts';
 import { type ChatMessage, type FinishReason, ProviderError, type ToolCall, type ToolSpec, type Usage } from '@omniai/providers';
-import type { ArtifactStore, ClaimChecked, PriceStore, RunStore, ToolRegistryStore } from '@omniai/store';
+import { type ArtifactStore, type ClaimChecked, isDatabaseUnavailable, type PriceStore, type RunStore, type ToolRegistryStore } from '@omniai/store';
 import type { RunActivities } from '@omniai/workflows';
 import type { ProviderRegistry } from '../models/provider-registry';
 import { toolFunctionName } from '../tools/tool-catalog';
 import { waitForDatabase } from './wait-for-database';
+
+/**
+ * Attempts of an append that fails for another reason than an unreachable database (a refused value, an event that
+ * breaks the contract): such a failure repeats, so after this many the run fails with E_EVENT_REJECTED (D38).
+ */
+export const APPEND_ATTEMPTS = 3;
 
 export interface RunActivityDeps {
   runs: RunStore;
@@ -41,9 +47,20 @@ export async function stepMessages(artifacts: ArtifactStore, steps: RunEvent[]):
 export function createRunActivities(deps: RunActivityDeps): RunActivities {
   return {
     async appendRunEvents({ run_id, events }) {
-      // Validate at the boundary: the projection only ever holds events that match the contract.
-      const parsed = events.map((e) => RunEvent.parse(e));
-      return deps.runs.appendEvents(run_id, parsed);
+      try {
+        // Validate at the boundary: the projection only ever holds events that match the contract.
+        const parsed = events.map((e) => RunEvent.parse(storableJson(e)));
+        return await deps.runs.appendEvents(run_id, parsed);
+      } catch (err) {
+        // An outage is waited out (retried without limit); anything else is retried a few times, then ends the run.
+        if (isDatabaseUnavailable(err) || Context.current().info.attempt < APPEND_ATTEMPTS) throw err;
+        const reason = err instanceof Error ? err.message.split('\n')[0]!.slice(0, 200) : 'unknown error';
+        throw ApplicationFailure.create({
+          type: EVENT_REJECTED,
+          message: `The run's events (${events.map((e) => e.kind).join(', ')}) could not be stored: ${storableText(reason)}`,
+          nonRetryable: true,
+        });
+      }
     },
 
     async generateReply({ run_id, message_id, message, pins }) {
@@ -85,6 +102,7 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
           params: pins.params,
           signal: ctx.cancellationSignal,
         });
+        // Model text is untrusted: NUL and lone surrogates are made storable (D38) before anything records it.
         for await (const chunk of stream) {
           if (chunk.type === 'delta') {
             text += chunk.text;
@@ -92,13 +110,13 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
               // Deltas are ephemeral and best-effort: an unreachable database must not fail the model call (the
               // final message is appended, with retries, once it is back).
               await deps.runs
-                .publishDelta({ kind: 'assistant_message_delta', run_id, ephemeral: true, payload: { message_id, index, delta: chunk.text } })
+                .publishDelta({ kind: 'assistant_message_delta', run_id, ephemeral: true, payload: { message_id, index, delta: storableText(chunk.text) } })
                 .catch(() => undefined);
             }
             index++;
             ctx.heartbeat(index);
           } else if (chunk.type === 'tool_call') {
-            toolCalls.push({ id: chunk.call.id, tool_id: idByName.get(chunk.call.name) ?? chunk.call.name, arguments: chunk.call.arguments });
+            toolCalls.push(storableJson({ id: chunk.call.id, tool_id: idByName.get(chunk.call.name) ?? chunk.call.name, arguments: chunk.call.arguments }));
           } else if (chunk.type === 'done') {
             finish = chunk.finish_reason;
             usage = chunk.usage;
@@ -108,7 +126,7 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
         if (ctx.cancellationSignal.aborted) {
           // The partial reply travels back as the cancellation's details: the workflow keeps it, marked as partial.
           const partial = text
-            ? { content: await waitForDatabase(() => deps.artifacts.claimCheckText(text)), usage: { ...usage, output_tokens: index } }
+            ? { content: await waitForDatabase(() => deps.artifacts.claimCheckText(storableText(text))), usage: { ...usage, output_tokens: index } }
             : null;
           throw new CancelledFailure('the run was cancelled', [partial]);
         }
@@ -124,7 +142,7 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
         throw err;
       }
       return {
-        content: await waitForDatabase(() => deps.artifacts.claimCheckText(text)),
+        content: await waitForDatabase(() => deps.artifacts.claimCheckText(storableText(text))),
         usage,
         cost_usd: await waitForDatabase(() => deps.prices.cost(priceKey, pins.model, usage)),
         model: pins.model,

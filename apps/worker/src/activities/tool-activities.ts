@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import type { PreparedToolCall, ToolOutcome } from '@omniai/contracts';
+import { type PreparedToolCall, storableJson, storableText, type ToolOutcome } from '@omniai/contracts';
 import { evaluatePolicy } from '@omniai/policy';
 import type { DockerSandbox } from '@omniai/sandbox';
 import type { ArtifactStore, ClaimChecked, PolicyStore } from '@omniai/store';
@@ -47,7 +47,8 @@ export function createToolPrepActivities(deps: ToolActivityDeps): ToolPrepActivi
       }
       let args: unknown;
       try {
-        args = JSON.parse(call.arguments || '{}');
+        // A `\u0000` escape in the model's JSON becomes a NUL here: arguments are made storable before they are hashed.
+        args = storableJson(JSON.parse(call.arguments || '{}'));
       } catch {
         return invalid('E_VALIDATION', `The arguments for ${pinned.id} are not valid JSON.`);
       }
@@ -88,7 +89,12 @@ export function createRunToolActivities(deps: ToolActivityDeps): RunToolActiviti
     async runTool({ run_id, project_id, call_id, call_seq, tool_id, tool_version, arguments: stored, approved, requested_by }) {
       const ctx = Context.current();
       const started = Date.now();
-      const fail = (code: string, message: string): ToolOutcome => ({ ok: false, code, message: message.slice(0, 2000), duration_ms: Date.now() - started });
+      const fail = (code: string, message: string): ToolOutcome => ({
+        ok: false,
+        code,
+        message: storableText(message.slice(0, 2000)),
+        duration_ms: Date.now() - started,
+      });
       const entry = await waitForDatabase(() => deps.catalog.resolve(tool_id, tool_version));
       if (!entry) return fail('E_TOOL_FAILED', `This worker cannot run ${tool_id}@${tool_version}.`);
       const policy = await waitForDatabase(() => deps.policies.get());
@@ -104,7 +110,8 @@ export function createRunToolActivities(deps: ToolActivityDeps): RunToolActiviti
       // Progress while the call runs: a worker that dies stops heartbeating and Temporal retries the call elsewhere.
       const beat = setInterval(() => ctx.heartbeat(), 1_000);
       try {
-        const output =
+        // Tool output is untrusted text (`print(chr(0))`): made storable before it is validated, stored and recorded.
+        const output = storableJson(
           entry.manifest.binding.type === 'sandbox_job'
             ? await runSandboxJob(
                 deps.sandbox,
@@ -117,7 +124,8 @@ export function createRunToolActivities(deps: ToolActivityDeps): RunToolActiviti
               ? await entry.run(input, { project_id, run_id, call_id, idempotency_key, signal: ctx.cancellationSignal, heartbeat: (d) => ctx.heartbeat(d) })
               : (() => {
                   throw new ToolError('E_TOOL_FAILED', `${tool_id}: the ${entry.manifest.binding.type} binding is not supported yet.`);
-                })();
+                })(),
+        );
         const valid = validateJson(entry.manifest.output_schema, output);
         if (!valid.ok) return fail('E_VALIDATION', `${tool_id} returned output that does not match its schema: ${valid.message}`);
         return { ok: true, result: await waitForDatabase(() => deps.artifacts.claimCheck(output)), duration_ms: Date.now() - started };

@@ -8,3 +8,6 @@ export const PROVIDER_ERROR_CODES = [
   'E_PROVIDER_BAD_REQUEST',
   'E_PROVIDER_STREAM_INTERRUPTED',
 ] as const;
+
+/** A run's events could not be stored (the store refused them after a few attempts): the run fails with this code. */
+export const EVENT_REJECTED = 'E_EVENT_REJECTED';

@@ -1,3 +1,6 @@
+/** The longest email address (RFC 5321 path limit); user actors are identified by their email, so `Actor.id` allows it. */
+export const EMAIL_MAX_LENGTH = 254;
+
 /** Workspace roles (D31). */
 export const ROLES = ['admin', 'operator', 'reviewer', 'viewer'] as const;
 type Role = (typeof ROLES)[number];

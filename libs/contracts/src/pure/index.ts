@@ -6,3 +6,4 @@ export * from './run-events';
 export * from './run-status';
 export * from './temporal';
 export * from './tools';
+export * from './storable-text';

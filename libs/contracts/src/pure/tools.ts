@@ -1,3 +1,9 @@
+/**
+ * How many tools one run may be offered (`RunPins.tools`): OpenAI's limit on tools per request. A project that resolves
+ * to more is refused at run start with a 400 naming `pins.tools`, rather than failing inside the run (D38).
+ */
+export const MAX_RUN_TOOLS = 128;
+
 /** Scopes a tool can require; grants are deny-by-default. */
 export const SCOPES = [
   'read_web',
