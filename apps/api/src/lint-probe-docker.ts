@@ -1,0 +1,2 @@
+import { createDockerClient } from '@omniai/sandbox/docker-client';
+export const d = createDockerClient;

@@ -1,0 +1,2 @@
+import { DockerSandbox } from '@omniai/sandbox';
+export const s = DockerSandbox;

@@ -1,0 +1,2 @@
+import { createDataSource } from '@omniai/store';
+export const x = createDataSource;

@@ -1,0 +1,2 @@
+import { ROLE_CAPABILITIES } from '@omniai/contracts';
+export const r = ROLE_CAPABILITIES;

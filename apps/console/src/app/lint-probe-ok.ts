@@ -1,0 +1,2 @@
+import type { Meta } from '@omniai/contracts';
+export type M = Meta;

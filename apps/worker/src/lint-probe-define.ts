@@ -1,0 +1,2 @@
+import { defineSignal } from '@temporalio/workflow';
+export const s = defineSignal<[string]>('probe');

@@ -1,0 +1,2 @@
+import { MIGRATIONS } from '@omniai/store';
+export const m = MIGRATIONS;

@@ -1,0 +1,2 @@
+import { defineUpdate } from '@temporalio/workflow';
+export const u = defineUpdate<number, [number]>('probe');

@@ -1,0 +1,2 @@
+import { RunEvent } from '@omniai/contracts';
+export const e = RunEvent;
