@@ -1,2 +1,0 @@
-import { createDockerClient } from '@omniai/sandbox/docker-client';
-export const d = createDockerClient;

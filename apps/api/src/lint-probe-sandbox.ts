@@ -1,2 +1,0 @@
-import { DockerSandbox } from '@omniai/sandbox';
-export const s = DockerSandbox;

@@ -1,2 +1,0 @@
-import { createDataSource } from '@omniai/store';
-export const x = createDataSource;

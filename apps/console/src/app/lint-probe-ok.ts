@@ -1,2 +1,0 @@
-import type { Meta } from '@omniai/contracts';
-export type M = Meta;

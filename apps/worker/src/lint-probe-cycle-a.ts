@@ -1,2 +1,0 @@
-import { b } from './lint-probe-cycle-b';
-export const a = (): number => b() + 1;

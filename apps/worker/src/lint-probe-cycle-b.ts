@@ -1,2 +1,0 @@
-import { a } from './lint-probe-cycle-a';
-export const b = (): number => a() - 1;

@@ -1,2 +1,0 @@
-import { defineSignal } from '@temporalio/workflow';
-export const s = defineSignal<[string]>('probe');

@@ -1,2 +1,0 @@
-import { MIGRATIONS } from '@omniai/store';
-export const m = MIGRATIONS;

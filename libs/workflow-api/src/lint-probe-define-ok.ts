@@ -1,2 +1,0 @@
-import { defineUpdate } from '@temporalio/workflow';
-export const u = defineUpdate<number, [number]>('probe');

@@ -1,2 +1,0 @@
-import { RunEvent } from '@omniai/contracts';
-export const e = RunEvent;

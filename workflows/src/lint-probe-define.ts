@@ -1,2 +1,0 @@
-import * as wf from '@temporalio/workflow';
-export const q = wf.defineQuery<number>('probe');

@@ -1,2 +1,0 @@
-import { Client } from 'pg';
-export const z = Client;
