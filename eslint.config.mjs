@@ -139,11 +139,6 @@ export default tseslint.config(
     },
   },
   {
-    // The API reaches the Docker engine (health probe) through the shared client factory only, never the sandbox adapters.
-    files: ['apps/api/**/*.ts'],
-    rules: { '@nx/enforce-module-boundaries': ['error', { ...BOUNDARIES, allow: [...BOUNDARIES.allow, '@omniai/sandbox/docker-client'] }] },
-  },
-  {
     // The workflow bundle and the browser bundle must stay zod-free: contracts as types, values from the pure subpath.
     files: ['workflows/**/*.ts', 'apps/console/**/*.ts', 'libs/workflow-api/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],

@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ErrorEnvelope, Meta } from '@omniai/contracts';
+import { createDataSource, EngineReportStore } from '@omniai/store';
 import { createTestDatabase } from '@omniai/store/testing';
+import { reportEngine } from '@omniai/worker/testing';
+import Docker from 'dockerode';
+import type { DataSource } from 'typeorm';
 import { createApiApp } from '../src/bootstrap';
 import { AppConfig } from '../src/config/app-config';
 
@@ -19,6 +23,7 @@ async function startApi(env: Record<string, string>): Promise<{ app: NestFastify
 describe('API health and errors (real Postgres, Temporal and Docker)', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let api: { app: NestFastifyApplication; url: string };
+  let ds: DataSource;
   const consoleDir = mkdtempSync(join(tmpdir(), 'omniai-console-'));
 
   beforeAll(async () => {
@@ -30,9 +35,12 @@ describe('API health and errors (real Postgres, Temporal and Docker)', () => {
       TEMPORAL_UI_URL: 'http://127.0.0.1:1/ui',
       OMNI_CONSOLE_DIR: consoleDir,
     });
+    ds = createDataSource({ url: db.url, applicationName: 'meta-test' });
+    await ds.initialize();
   });
 
   afterAll(async () => {
+    await ds.destroy();
     await api.app.close();
     await db.drop();
   });
@@ -43,13 +51,25 @@ describe('API health and errors (real Postgres, Temporal and Docker)', () => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
+  it('GET /v1/meta reports the Docker engine only as a worker saw it: the API holds no Docker socket (D39)', async () => {
+    const before = Meta.parse(await (await fetch(`${api.url}/v1/meta`)).json());
+    expect(before.components.docker).toMatchObject({ status: 'unhealthy', detail: expect.stringMatching(/no worker has reported/) });
+    const store = new EngineReportStore(ds);
+    const refused = { engine_version: '20.10.0', runc_version: '1.1.11', seccomp_profile: 'default', waived: [] };
+    await store.record({ worker_id: 'old-host/1', ...refused, problems: ['runc 1.1.11 is older than 1.1.12 and open to CVE-2024-21626'] });
+    const old = Meta.parse(await (await fetch(`${api.url}/v1/meta`)).json());
+    expect(old.components.docker).toMatchObject({ status: 'unhealthy', detail: expect.stringMatching(/CVE-2024-21626/) });
+  });
+
   it('GET /v1/meta reports each real component with its latency, in the contract shape', async () => {
+    // What the worker does at start and on its heartbeat, against the real engine.
+    await reportEngine({ docker: new Docker(), store: new EngineReportStore(ds), allowUnpatchedRunc: false, workerId: 'meta-test/1' });
     const res = await fetch(`${api.url}/v1/meta`);
     expect(res.status).toBe(200);
     const meta = Meta.parse(await res.json());
     expect(meta.components.temporal).toMatchObject({ status: 'healthy', detail: expect.stringMatching(/^Temporal server \d/) });
     expect(meta.components.postgres).toMatchObject({ status: 'healthy', detail: expect.stringMatching(/^PostgreSQL \d/) });
-    expect(meta.components.docker).toMatchObject({ status: 'healthy', detail: expect.stringMatching(/^Docker engine /) });
+    expect(meta.components.docker).toMatchObject({ status: 'healthy', detail: expect.stringMatching(/^Docker engine .*runc .*seccomp /) });
     // No worker polls the product's task queue in this test, and the API must say so rather than pretend.
     expect(meta.components.worker.status).toBe('unhealthy');
     expect(meta.status).toBe('degraded');

@@ -1,11 +1,12 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadScriptedFixtures } from '@omniai/providers';
 import { createDockerClient, DockerSandbox } from '@omniai/sandbox';
-import { createDataSource, parseMasterKey } from '@omniai/store';
+import { createDataSource, EngineReportStore, parseMasterKey } from '@omniai/store';
 import { EgressProxy } from '@omniai/tools';
 import { loadWorkerConfig } from './worker-config';
 import { builtinToolCatalog } from './tools/builtin-tools';
-import { createWorkers } from './worker';
+import { createWorkers, whenSchemaReady } from './worker';
+import { startEngineReports } from './engine-report';
 import { workerLogger } from './worker-logger';
 
 async function main(): Promise<void> {
@@ -25,6 +26,10 @@ async function main(): Promise<void> {
   });
   const db = createDataSource({ url: config.databaseUrl, applicationName: 'omniai-worker' });
   await db.initialize();
+  // Before any sandbox work: the engine must apply seccomp and run a patched runc; the API shows what was found (D39).
+  const engineReports = await whenSchemaReady(() =>
+    startEngineReports({ docker, store: new EngineReportStore(db), allowUnpatchedRunc: config.allowUnpatchedRunc, warn: (m) => console.warn(m) }),
+  );
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const tools = await builtinToolCatalog({
     docker,
@@ -57,6 +62,7 @@ async function main(): Promise<void> {
   console.log(`worker polling ${config.namespace}/${workers.runs.options.taskQueue} and ${workers.tools.options.taskQueue} on ${config.temporalAddress}`);
   // Worker.run installs SIGINT/SIGTERM handlers and drains in-flight tasks before resolving.
   await workers.run();
+  engineReports.stop();
   await egressProxy.close();
   await connection.close();
   await db.destroy();

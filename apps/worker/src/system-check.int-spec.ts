@@ -27,7 +27,7 @@ describe('systemCheckWorkflow (real Temporal dev server + Docker)', () => {
       taskQueue: worker.taskQueue,
       workflowId: `system-check-${randomUUID()}`,
     });
-    expect(report.sandbox).toMatchObject({ uid: 65534, gid: 65534, cap_eff: '0000000000000000', no_new_privs: true, read_only_root: true });
+    expect(report.sandbox).toMatchObject({ uid: 65534, gid: 65534, cap_eff: '0000000000000000', no_new_privs: true, read_only_root: true, seccomp: 2 });
     expect(report.sandbox.network_interfaces).toEqual(['lo']);
     expect(report.sandbox_ms).toBeGreaterThan(0);
   });

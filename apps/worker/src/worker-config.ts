@@ -21,6 +21,7 @@ const WorkerEnv = z.object({
   OMNI_EGRESS_DIR: z.string().min(1).optional(),
   OMNI_WORKER_LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),
   OMNI_LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  OMNI_ALLOW_UNPATCHED_RUNC: z.enum(['0', '1']).default('0'),
 });
 
 export type WorkerConfig = {
@@ -41,6 +42,8 @@ export type WorkerConfig = {
   logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** `json` lines (default) or `pretty` plain lines (npm start); both redacted. */
   logFormat: 'json' | 'pretty';
+  /** Unsafe: run tools on a runc older than 1.1.12 (CVE-2024-21626) instead of refusing to start (D39). */
+  allowUnpatchedRunc: boolean;
 };
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -63,6 +66,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     egressDir: e.OMNI_EGRESS_DIR,
     logLevel: e.OMNI_WORKER_LOG_LEVEL,
     logFormat: e.OMNI_LOG_FORMAT,
+    allowUnpatchedRunc: e.OMNI_ALLOW_UNPATCHED_RUNC === '1',
   };
 }
 

@@ -34,7 +34,7 @@ export interface WorkerDeps {
  * The API applies migrations when it starts; a worker starting next to it waits (up to a minute) for the tables it
  * writes to exist instead of crashing on `relation does not exist` (SQLSTATE 42P01).
  */
-async function whenSchemaReady<T>(step: () => Promise<T>): Promise<T> {
+export async function whenSchemaReady<T>(step: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {

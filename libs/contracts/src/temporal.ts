@@ -12,6 +12,8 @@ export const SandboxProbe = z.strictObject({
   read_only_root: z.boolean(),
   network_interfaces: z.array(z.string()),
   python: z.string(),
+  /** `Seccomp` of /proc/self/status: 0 none, 1 strict, 2 filter (the engine's profile is applied). */
+  seccomp: z.number().int(),
 });
 export type SandboxProbe = z.infer<typeof SandboxProbe>;
 

@@ -2,7 +2,8 @@ import Docker from 'dockerode';
 
 /**
  * The one dockerode client factory: honours DOCKER_HOST (`unix://` or `tcp://`), else dockerode's default socket.
- * Exported on its own as `@omniai/sandbox/docker-client` so the API can reach the engine without the sandbox adapters.
+ * Exported on its own as `@omniai/sandbox/docker-client` for worker-side code that needs the engine, not the adapters.
+ * The API may not import it: it holds no Docker socket and reads the engine from the worker's report (D39).
  */
 export function createDockerClient(dockerHost?: string, options: Pick<Docker.DockerOptions, 'timeout'> = {}): Docker {
   if (!dockerHost) return new Docker({ ...options });

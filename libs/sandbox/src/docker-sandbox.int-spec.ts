@@ -5,6 +5,7 @@ import { type Server, createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DockerSandbox, type SandboxJob } from './docker-sandbox';
+import { SECCOMP_FILTER } from './engine-preflight';
 import { SANDBOX_IMAGE, SANDBOX_LABEL, SANDBOX_OWNER_LABEL } from './sandbox-image';
 
 const docker = new Docker();
@@ -28,6 +29,27 @@ describe('DockerSandbox (real Docker engine)', () => {
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ uid: 65534, cap: '0000000000000000', nnp: '1', ro: true, ifs: ['lo'] });
+  });
+
+  it('runs without a log driver (output arrives through attach) and under a seccomp filter', async () => {
+    const label = `ai.omni.test=sandbox-${process.pid}-log`;
+    const script = [
+      'import time',
+      "st = dict(l.split(':', 1) for l in open('/proc/self/status').read().splitlines() if ':' in l)",
+      "print(st['Seccomp'].strip(), flush=True)",
+      'time.sleep(2)',
+    ].join('\n');
+    const running = sandbox.run({ image: SANDBOX_IMAGE, argv: ['python3', '-c', script], labels: { 'ai.omni.test': label.split('=')[1]! } });
+    let id: string | undefined;
+    for (let i = 0; i < 100 && !id; i++) {
+      id = (await docker.listContainers({ all: true, filters: { label: [label] } }))[0]?.Id;
+      if (!id) await new Promise((r) => setTimeout(r, 50));
+    }
+    const inspected = await docker.getContainer(id!).inspect();
+    const result = await running;
+    expect(inspected.HostConfig.LogConfig).toEqual({ Type: 'none', Config: {} });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.trim()).toBe(String(SECCOMP_FILTER));
   });
 
   it('passes arguments as argv, never through a shell', async () => {

@@ -82,7 +82,8 @@ class CappedSink extends Writable {
 /**
  * Runs untrusted commands in a fresh, locked-down container per call: no network (at most a relay to the call's
  * egress proxy socket), read-only root, tmpfs work dir,
- * every capability dropped, no-new-privileges, an unprivileged user, and memory/CPU/pids/time limits.
+ * every capability dropped, no-new-privileges, the engine's default seccomp filter (asserted by the preflight and the
+ * system check), no log driver, an unprivileged user, and memory/CPU/pids/time limits.
  */
 export class DockerSandbox {
   private readonly host = hostname();
@@ -119,6 +120,9 @@ export class DockerSandbox {
         PidsLimit: limits.pidsLimit,
         IpcMode: 'none',
         Privileged: false,
+        // No log driver: a tool printing without end would otherwise fill the host disk through the daemon's json log.
+        // Output is read through attach, which does not need one.
+        LogConfig: { Type: 'none', Config: {} },
       },
     });
     const stdout = new CappedSink(limits.outputCapBytes);

@@ -10,7 +10,6 @@ const ApiEnv = z.object({
   TEMPORAL_NAMESPACE: z.string().default('default'),
   OMNI_TASK_QUEUE: z.string().min(1).default(TASK_QUEUES.runs),
   TEMPORAL_UI_URL: z.string().optional(),
-  DOCKER_HOST: z.string().optional(),
   OMNI_CONSOLE_DIR: z.string().optional(),
   OMNI_BODY_LIMIT_BYTES: z.coerce
     .number()
@@ -50,7 +49,6 @@ export class AppConfig {
   readonly temporalNamespace: string;
   readonly taskQueue: string;
   readonly temporalUiUrl: string | null;
-  readonly dockerHost: string | undefined;
   readonly consoleDir: string | undefined;
   readonly bodyLimitBytes: number;
   readonly corsOrigins: string[];
@@ -75,7 +73,6 @@ export class AppConfig {
     this.temporalNamespace = env.TEMPORAL_NAMESPACE;
     this.taskQueue = env.OMNI_TASK_QUEUE;
     this.temporalUiUrl = env.TEMPORAL_UI_URL ?? null;
-    this.dockerHost = env.DOCKER_HOST;
     this.consoleDir = env.OMNI_CONSOLE_DIR;
     this.bodyLimitBytes = env.OMNI_BODY_LIMIT_BYTES;
     this.corsOrigins = env.OMNI_CORS_ORIGINS.split(',')

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule } from '../database/database.module';
-import { DockerModule } from '../docker/docker.module';
 import { TemporalModule } from '../temporal/temporal.module';
+import { StoreModule } from '../store/store.module';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
 
 @Module({
-  imports: [DatabaseModule, TemporalModule, DockerModule],
+  imports: [DatabaseModule, TemporalModule, StoreModule],
   controllers: [HealthController],
   providers: [HealthService],
 })

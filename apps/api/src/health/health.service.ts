@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { ComponentHealth, ComponentName, FeatureFlags, Meta } from '@omniai/contracts';
+import { EngineReportStore } from '@omniai/store';
 import { AppConfig } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
-import { DockerEngineService } from '../docker/docker-engine.service';
 import { TemporalService } from '../temporal/temporal.service';
 
 const PROBE_TIMEOUT_MS = 3_000;
+/** Three missed worker heartbeats (30 s each) make its engine report stale. */
+const ENGINE_REPORT_MAX_AGE_MS = 90_000;
 
 // Capabilities land issue by issue; until one does, its flag stays off. OMNI_DISABLED_FEATURES turns built ones off:
 // their routes then answer E_CAPABILITY_DISABLED (AuthGuard) and the console hides them.
@@ -47,14 +49,14 @@ export class HealthService {
     private readonly config: AppConfig,
     private readonly database: DatabaseService,
     private readonly temporal: TemporalService,
-    private readonly docker: DockerEngineService,
+    private readonly engineReports: EngineReportStore,
   ) {}
 
   async meta(): Promise<Meta> {
     const [temporal, postgres, docker, worker, instanceId] = await Promise.all([
       probe(async () => `Temporal server ${await this.temporal.serverVersion()}`),
       probe(async () => `PostgreSQL ${await this.database.ping()}`),
-      probe(async () => `Docker engine ${await this.docker.version()}`),
+      probe(() => this.dockerFromWorker()),
       probe(async () => {
         const queue = this.config.taskQueue;
         const pollers = await this.temporal.pollerCount(queue);
@@ -75,5 +77,16 @@ export class HealthService {
       links: { temporal_ui: this.config.temporalUiUrl },
       checked_at: new Date().toISOString(),
     };
+  }
+
+  /** The engine as the worker last saw it (D39): the API holds no Docker socket. */
+  private async dockerFromWorker(): Promise<string> {
+    const report = await this.engineReports.latest();
+    if (!report) throw new Error('no worker has reported the Docker engine yet');
+    const age = Date.now() - report.reported_at.getTime();
+    if (age > ENGINE_REPORT_MAX_AGE_MS) throw new Error(`the last worker report of the Docker engine is ${Math.round(age / 1000)} s old`);
+    if (report.problems.length > 0) throw new Error(`Docker engine ${report.engine_version}: ${report.problems[0]}`);
+    const waived = report.waived.length > 0 ? ' (UNSAFE: unpatched runc allowed)' : '';
+    return `Docker engine ${report.engine_version}, runc ${report.runc_version ?? 'unknown'}, seccomp ${report.seccomp_profile}${waived}, reported by the worker`;
   }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import {
   ApprovalStore,
   ArtifactStore,
+  EngineReportStore,
   IdentityStore,
   McpServerStore,
   OpenApiSpecStore,
@@ -30,6 +31,7 @@ import { DatabaseService } from '../database/database.service';
     { provide: IdentityStore, useFactory: (db: DatabaseService) => new IdentityStore(db.dataSource), inject: [DatabaseService] },
     { provide: OpenApiSpecStore, useFactory: (db: DatabaseService) => new OpenApiSpecStore(db.dataSource), inject: [DatabaseService] },
     { provide: McpServerStore, useFactory: (db: DatabaseService) => new McpServerStore(db.dataSource), inject: [DatabaseService] },
+    { provide: EngineReportStore, useFactory: (db: DatabaseService) => new EngineReportStore(db.dataSource), inject: [DatabaseService] },
     {
       provide: ProviderConfigStore,
       useFactory: (db: DatabaseService, config: AppConfig) =>
@@ -48,6 +50,7 @@ import { DatabaseService } from '../database/database.service';
     ApprovalStore,
     OpenApiSpecStore,
     McpServerStore,
+    EngineReportStore,
   ],
 })
 export class StoreModule {}

@@ -74,3 +74,4 @@ export async function startTestWorker(databaseUrl: string, options: TestWorkerOp
   };
 }
 export { PETS_SPEC } from './openapi-fixtures';
+export { reportEngine } from '../engine-report';

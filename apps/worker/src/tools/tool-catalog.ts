@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ToolManifest } from '@omniai/contracts';
 import type { ToolRegistryStore } from '@omniai/store';
 import { type BuiltinTool, manifestHash } from '@omniai/tools';
@@ -18,8 +19,31 @@ export interface CatalogEntry {
  */
 export type CatalogResolver = (id: string, version: string) => Promise<CatalogEntry | undefined>;
 
-/** Provider-safe function names (OpenAI allows `[a-zA-Z0-9_-]`): `web.fetch_extract` ↔ `web__fetch_extract`. */
-export const toolFunctionName = (toolId: string) => toolId.replace(/\./g, '__');
+/** Providers' limit on function names (OpenAI: `^[a-zA-Z0-9_-]{1,64}$`). */
+export const MAX_FUNCTION_NAME_LENGTH = 64;
+
+/**
+ * Provider-safe function names, one per tool id (`web.fetch_extract` → `web__fetch_extract`). Tool ids are lowercase
+ * `[a-z0-9._-]`, so the mapping is injective: `.` becomes `__`, an `_` next to another `_` or a `.` becomes `U` (never
+ * in an id), and every other `_` stays, which keeps each run of `_` in the name either a lone `_` or pairs standing
+ * for dots. Without the escape `a.b` and `a__b` (or `x_.y` and `x._y`) shared a name and the last pinned one won.
+ * Names over 64 characters keep a readable prefix and end in a hash of the id, so they stay distinct too.
+ */
+export function toolFunctionName(toolId: string): string {
+  const name = toolId.replace(/[._]/g, (c, i: number) => {
+    if (c === '.') return '__';
+    return /[._]/.test(toolId[i - 1] ?? '') || /[._]/.test(toolId[i + 1] ?? '') ? 'U' : '_';
+  });
+  if (name.length <= MAX_FUNCTION_NAME_LENGTH) return name;
+  const hash = createHash('sha256').update(toolId).digest('hex').slice(0, 16);
+  return `${name.slice(0, MAX_FUNCTION_NAME_LENGTH - hash.length - 1)}-${hash}`;
+}
+
+/** The tool id of a function name made by `toolFunctionName`, or null for a hashed (over-long) one. */
+export function toolIdOfFunctionName(name: string): string | null {
+  if (name.length === MAX_FUNCTION_NAME_LENGTH && /-[0-9a-f]{16}$/.test(name)) return null;
+  return name.replace(/__|U/g, (m) => (m === 'U' ? '_' : '.'));
+}
 
 /**
  * The tools this worker can execute, by id and exact version: the built-ins it was started with (which it registers)

@@ -12,6 +12,7 @@ import { ApprovalRules1764800000000 } from './1764800000000-approval-rules';
 import { McpServers1764900000000 } from './1764900000000-mcp-servers';
 import { DatabaseIntegrity1765200000000 } from './1765200000000-database-integrity';
 import { ScopedArtifacts1765300000000 } from './1765300000000-scoped-artifacts';
+import { EngineReports1765500000000 } from './1765500000000-engine-reports';
 
 /** Every migration, oldest first. Migrations are the only way the schema changes (never `synchronize`). */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   McpServers1764900000000,
   DatabaseIntegrity1765200000000,
   ScopedArtifacts1765300000000,
+  EngineReports1765500000000,
 ];
