@@ -10,6 +10,7 @@ import { OpenApiSpecs1764600000000 } from './1764600000000-openapi-specs';
 import { Identity1764700000000 } from './1764700000000-identity';
 import { ApprovalRules1764800000000 } from './1764800000000-approval-rules';
 import { McpServers1764900000000 } from './1764900000000-mcp-servers';
+import { RunResumes1765100000000 } from './1765100000000-run-resumes';
 
 /** Every migration, oldest first. Migrations are the only way the schema changes (never `synchronize`). */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   Identity1764700000000,
   ApprovalRules1764800000000,
   McpServers1764900000000,
+  RunResumes1765100000000,
 ];
