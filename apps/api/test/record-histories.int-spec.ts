@@ -6,6 +6,7 @@ import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
 import { approvalDecisionSignal, resumeRunSignal } from '@omniai/workflow-api';
 import { TemporalService } from '../src/temporal/temporal.service';
 import { shapeOf } from './support/run-driver';
+import { signalRejections } from './support/run-driver';
 import { startTestApi, type TestApi } from './support/test-api';
 
 // Records the committed replay histories of agentRunWorkflow (workflows/src/agent-run/histories/) from real runs: the
@@ -81,12 +82,7 @@ recording('recording the committed agentRunWorkflow histories', () => {
   const reviewed = ['run_created', 'user_message', 'assistant_message', 'tool_call', 'approval_requested', 'approval_decided'];
   const MALLORY = { type: 'user', id: 'mallory@nowhere' } as const;
   /** Waits until the run has recorded a rejected signal (a forged doorbell). */
-  const rejected = (runId: string) =>
-    until('a rejected signal', async () =>
-      ((await api.get(`/v1/runs/${runId}/events`)).body.items as RunEvent[]).some((e) => e.kind === 'system_event' && e.payload.type === 'signal_rejected')
-        ? true
-        : undefined,
-    );
+  const rejected = (runId: string) => signalRejections(async () => (await api.get(`/v1/runs/${runId}/events`)).body.items as RunEvent[], 1);
 
   it('an approved tool call', async () => {
     await policy(true);

@@ -6,7 +6,7 @@ import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
 import { resumeRunSignal } from '@omniai/workflow-api';
 import { TemporalService } from '../src/temporal/temporal.service';
 import { openSse, type SseFrame } from './support/sse-client';
-import { shapeOf } from './support/run-driver';
+import { shapeOf, signalRejections } from './support/run-driver';
 import { startTestApi, TEST_ADMIN, type TestApi } from './support/test-api';
 
 const slow = { params: { delay_ms: 40, reply_words: 40 } };
@@ -274,12 +274,7 @@ describe('run backbone: project → thread → run over the real stack', () => {
     const handle = api.app.get(TemporalService).client.workflow.getHandle(run.workflow_id);
     await handle.signal(resumeRunSignal, { resumed_by: { type: 'user', id: 'mallory@nowhere' }, budget: { max_tokens: 1_000_000 } });
     await handle.signal(resumeRunSignal, {} as never);
-    const rejections = async () =>
-      ((await api.get(`/v1/runs/${run.id}/events`)).body.items as RunEvent[]).flatMap((e) =>
-        e.kind === 'system_event' && e.payload.type === 'signal_rejected' ? [e.payload.data] : [],
-      );
-    for (let i = 0; i < 200 && (await rejections()).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(await rejections()).toEqual(
+    expect(await signalRejections(async () => (await api.get(`/v1/runs/${run.id}/events`)).body.items as RunEvent[], 2)).toEqual(
       expect.arrayContaining([
         { signal: 'resumeRun', reason: 'unrecorded', approval_id: null, problem: null },
         { signal: 'resumeRun', reason: 'malformed', approval_id: null, problem: 'bad resumed_by' },

@@ -5,7 +5,7 @@ import { createTestDatabase } from '@omniai/store/testing';
 import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
 import { approvalDecisionSignal } from '@omniai/workflow-api';
 import { TemporalService } from '../src/temporal/temporal.service';
-import { APPROVED_TOOL_RUN, runDriver, shapeOf } from './support/run-driver';
+import { APPROVED_TOOL_RUN, runDriver, shapeOf, signalRejections } from './support/run-driver';
 import { startTestApi, type TestApi } from './support/test-api';
 
 // The scripted model asks for tools on cue; its second turn (after the results) is fixed text.
@@ -201,10 +201,7 @@ describe('tool runtime: the model calls tools, the policy decides, reviewers app
     await handle.signal(approvalDecisionSignal, { ...forged, decided_by: { type: 'user', id: 'mallory@nowhere' } });
     await handle.signal(approvalDecisionSignal, {} as never);
     await handle.signal(approvalDecisionSignal, forged as never); // no decided_by: used to fail the workflow task for ever
-    const rejections = async () =>
-      (await events(r.id)).flatMap((e) => (e.kind === 'system_event' && e.payload.type === 'signal_rejected' ? [e.payload.data] : []));
-    for (let i = 0; i < 200 && (await rejections()).length < 3; i++) await new Promise((res) => setTimeout(res, 150));
-    expect(await rejections()).toEqual(
+    expect(await signalRejections(() => events(r.id), 3)).toEqual(
       expect.arrayContaining([
         { signal: 'approvalDecision', reason: 'unrecorded', approval_id: approval.id, problem: null },
         { signal: 'approvalDecision', reason: 'malformed', approval_id: null, problem: 'bad approval_id' },
