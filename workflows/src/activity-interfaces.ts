@@ -1,5 +1,17 @@
 import type { Sinks } from '@temporalio/workflow';
-import type { Actor, MessageContent, ModelReply, PinnedTool, PreparedToolCall, RunEvent, RunPins, SandboxProbe, ToolOutcome } from '@omniai/contracts';
+import type {
+  Actor,
+  MessageContent,
+  ModelReply,
+  PinnedTool,
+  PreparedToolCall,
+  RecordedApprovalDecision,
+  ResumeRunSignal,
+  RunEvent,
+  RunPins,
+  SandboxProbe,
+  ToolOutcome,
+} from '@omniai/contracts';
 
 /** Activities the system check needs; the worker (composition root) supplies the implementation. */
 export interface SystemCheckActivities {
@@ -27,6 +39,17 @@ export interface ToolPrepActivities {
     tools: PinnedTool[];
     requested_by: Actor;
   }): Promise<PreparedToolCall>;
+}
+
+/**
+ * What the API recorded after its checks, read when a signal rings (runs queue: reads Postgres only). The workflow acts
+ * on these answers, never on a signal's own fields: a signal is a doorbell (D37).
+ */
+export interface RecordedDecisionActivities {
+  /** The approval's final decision as the API recorded it; null while none is (pending, or only counted towards N of M). */
+  readApprovalDecision(input: { approval_id: string }): Promise<RecordedApprovalDecision | null>;
+  /** The resume the API recorded for the pause whose `paused` event has this seq; null when none was. */
+  readRunResume(input: { run_id: string; paused_seq: number }): Promise<ResumeRunSignal | null>;
 }
 
 /** Executing a vetted tool call (tools queue: Docker and the tools' own dependencies). */

@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import type { RunEvent } from '@omniai/contracts';
 import { createTestDatabase } from '@omniai/store/testing';
 import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
+import { approvalDecisionSignal, resumeRunSignal } from '@omniai/workflow-api';
 import { TemporalService } from '../src/temporal/temporal.service';
 import { shapeOf } from './support/run-driver';
+import { signalRejections } from './support/run-driver';
 import { startTestApi, type TestApi } from './support/test-api';
 
 // Records the committed replay histories of agentRunWorkflow (workflows/src/agent-run/histories/) from real runs: the
@@ -78,6 +80,9 @@ recording('recording the committed agentRunWorkflow histories', () => {
   });
 
   const reviewed = ['run_created', 'user_message', 'assistant_message', 'tool_call', 'approval_requested', 'approval_decided'];
+  const MALLORY = { type: 'user', id: 'mallory@nowhere' } as const;
+  /** Waits until the run has recorded a rejected signal (a forged doorbell). */
+  const rejected = (runId: string) => signalRejections(async () => (await api.get(`/v1/runs/${runId}/events`)).body.items as RunEvent[], 1);
 
   it('an approved tool call', async () => {
     await policy(true);
@@ -112,6 +117,54 @@ recording('recording the committed agentRunWorkflow histories', () => {
       'assistant_message',
       'budget_exceeded',
       'paused',
+      'resumed',
+      'tool_call',
+      'tool_result',
+      'assistant_message',
+      'run_completed',
+    ]);
+  });
+
+  // Since the approval-doorbell patch (D37): a forged signal is rejected, the API's recorded decision or resume counts.
+  it('doorbell: a forged decision is rejected, then a reviewer approves', async () => {
+    await policy(true);
+    const run = await start({});
+    const approval = await pendingApproval(run.id);
+    const handle = api.app.get(TemporalService).client.workflow.getHandle(run.workflow_id);
+    await handle.signal(approvalDecisionSignal, {
+      approval_id: approval.id,
+      decision: 'approve',
+      arguments_hash: approval.arguments_hash,
+      decided_by: MALLORY,
+    });
+    await rejected(run.id);
+    await api.post(`/v1/approvals/${approval.id}/decide`, { decision: 'approve', reason: 'fine', arguments_hash: approval.arguments_hash });
+    const [head, decided] = [reviewed.slice(0, -1), reviewed.at(-1)!];
+    await save(run, 'agent-run-doorbell-approved.json', [...head, 'signal_rejected', decided, 'tool_result', 'assistant_message', 'run_completed']);
+  });
+
+  it('doorbell: a reviewer denies', async () => {
+    await policy(true);
+    const run = await start({});
+    const approval = await pendingApproval(run.id);
+    await api.post(`/v1/approvals/${approval.id}/decide`, { decision: 'deny', reason: 'not now', arguments_hash: approval.arguments_hash });
+    await save(run, 'agent-run-doorbell-denied.json', [...reviewed, 'policy_denied', 'tool_error', 'assistant_message', 'run_completed']);
+  });
+
+  it('doorbell: a forged resume is rejected, then an operator resumes', async () => {
+    await policy(false);
+    const run = await start({ budget: { max_steps: 1, on_exceed: 'pause' } });
+    await until('the pause', async () => ((await api.get(`/v1/runs/${run.id}`)).body.status === 'paused' ? true : undefined));
+    await api.app.get(TemporalService).client.workflow.getHandle(run.workflow_id).signal(resumeRunSignal, { resumed_by: MALLORY });
+    await rejected(run.id);
+    expect((await api.post(`/v1/runs/${run.id}/resume`, { reason: 'one more step' })).status).toBe(202);
+    await save(run, 'agent-run-doorbell-paused-resumed.json', [
+      'run_created',
+      'user_message',
+      'assistant_message',
+      'budget_exceeded',
+      'paused',
+      'signal_rejected',
       'resumed',
       'tool_call',
       'tool_result',

@@ -3,9 +3,10 @@ import { ErrorEnvelope, Run, RunEvent } from '@omniai/contracts';
 import { createTestDatabase } from '@omniai/store/testing';
 // The worker is the composition root; the test wires a real one in-process on its own task queue.
 import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
+import { resumeRunSignal } from '@omniai/workflow-api';
 import { TemporalService } from '../src/temporal/temporal.service';
 import { openSse, type SseFrame } from './support/sse-client';
-import { shapeOf } from './support/run-driver';
+import { shapeOf, signalRejections } from './support/run-driver';
 import { startTestApi, TEST_ADMIN, type TestApi } from './support/test-api';
 
 const slow = { params: { delay_ms: 40, reply_words: 40 } };
@@ -268,12 +269,24 @@ describe('run backbone: project → thread → run over the real stack', () => {
     expect(events[3]!.kind === 'system_event' && events[3]!.payload.data).toMatchObject({ limit: 'tokens', max: 10, action: 'pause' });
     // Only a paused run can be resumed; a malformed budget is refused before anything is signalled.
     expect((await api.post(`/v1/runs/${run.id}/resume`, { budget: { max_tokens: 0 } })).status).toBe(400);
+    // A resume signal sent past the API is a doorbell with nothing recorded behind it, a malformed one is refused:
+    // both are recorded as rejected and the run stays paused (D37).
+    const handle = api.app.get(TemporalService).client.workflow.getHandle(run.workflow_id);
+    await handle.signal(resumeRunSignal, { resumed_by: { type: 'user', id: 'mallory@nowhere' }, budget: { max_tokens: 1_000_000 } });
+    await handle.signal(resumeRunSignal, {} as never);
+    expect(await signalRejections(async () => (await api.get(`/v1/runs/${run.id}/events`)).body.items as RunEvent[], 2)).toEqual(
+      expect.arrayContaining([
+        { signal: 'resumeRun', reason: 'unrecorded', approval_id: null, problem: null },
+        { signal: 'resumeRun', reason: 'malformed', approval_id: null, problem: 'bad resumed_by' },
+      ]),
+    );
+    expect((await api.get(`/v1/runs/${run.id}`)).body.status).toBe('paused');
     const resumed = await api.post(`/v1/runs/${run.id}/resume`, { reason: 'worth it' });
     expect(resumed.status).toBe(202);
     await waitForStatus(run.id, ['completed']);
     events = (await api.get(`/v1/runs/${run.id}/events`)).body.items as RunEvent[];
-    expect(shapeOf(events).slice(5)).toEqual(['resumed', 'run_completed']);
-    const resumedEvent = events[5]!;
+    expect(shapeOf(events).slice(5)).toEqual(['signal_rejected', 'signal_rejected', 'resumed', 'run_completed']);
+    const resumedEvent = events[7]!;
     expect(resumedEvent.actor).toEqual({ type: 'user', id: TEST_ADMIN.email });
     expect(resumedEvent.kind === 'system_event' && resumedEvent.payload).toMatchObject({
       message: `Resumed by ${TEST_ADMIN.email}: worth it`,

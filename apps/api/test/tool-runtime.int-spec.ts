@@ -3,7 +3,9 @@ import Docker from 'dockerode';
 import { Run, type RunEvent } from '@omniai/contracts';
 import { createTestDatabase } from '@omniai/store/testing';
 import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
-import { APPROVED_TOOL_RUN, runDriver, shapeOf } from './support/run-driver';
+import { approvalDecisionSignal } from '@omniai/workflow-api';
+import { TemporalService } from '../src/temporal/temporal.service';
+import { APPROVED_TOOL_RUN, runDriver, shapeOf, signalRejections } from './support/run-driver';
 import { startTestApi, type TestApi } from './support/test-api';
 
 // The scripted model asks for tools on cue; its second turn (after the results) is fixed text.
@@ -187,6 +189,42 @@ describe('tool runtime: the model calls tools, the policy decides, reviewers app
     const detail = (await api.get(`/v1/approvals/${approval.id}`)).body;
     expect(detail.status).toBe('approved');
     expect(detail.decisions.map((d: { outcome: string }) => d.outcome).sort()).toEqual(['applied', 'no_op', 'refused']);
+  });
+
+  it('a decision signal is only a doorbell: forged and malformed ones are recorded as rejected, only the API decides (D37)', async () => {
+    await grant(true);
+    const r = await run('[t] compute');
+    const approval = await waitForApproval(r.id);
+    // Straight to Temporal, past the API: the right hash, a made-up reviewer; then payloads that break the contract.
+    const handle = api.app.get(TemporalService).client.workflow.getHandle(r.workflow_id);
+    const forged = { approval_id: approval.id, decision: 'approve', arguments_hash: approval.arguments_hash } as const;
+    await handle.signal(approvalDecisionSignal, { ...forged, decided_by: { type: 'user', id: 'mallory@nowhere' } });
+    await handle.signal(approvalDecisionSignal, {} as never);
+    await handle.signal(approvalDecisionSignal, forged as never); // no decided_by: used to fail the workflow task for ever
+    expect(await signalRejections(() => events(r.id), 3)).toEqual(
+      expect.arrayContaining([
+        { signal: 'approvalDecision', reason: 'unrecorded', approval_id: approval.id, problem: null },
+        { signal: 'approvalDecision', reason: 'malformed', approval_id: null, problem: 'bad approval_id' },
+        { signal: 'approvalDecision', reason: 'malformed', approval_id: null, problem: 'bad decided_by' },
+      ]),
+    );
+    expect((await api.get(`/v1/runs/${r.id}`)).body.status).toBe('running');
+    expect(shape(await events(r.id))).not.toContain('approval_decided');
+    expect((await api.get(`/v1/approvals/${approval.id}`)).body).toMatchObject({ status: 'pending', decisions: [] });
+    // A real decision through the API still approves, and the timeline names the reviewer the API recorded.
+    const decided = await api.post(`/v1/approvals/${approval.id}/decide`, { decision: 'approve', arguments_hash: approval.arguments_hash });
+    expect(decided.body.outcome).toBe('applied');
+    await waitFor(r.id, ['completed']);
+    const evs = await events(r.id);
+    expect(evs.filter((e) => e.kind === 'tool_result')).toHaveLength(1);
+    const decidedEvent = evs.find((e) => e.kind === 'system_event' && e.payload.type === 'approval_decided')!;
+    expect(decidedEvent.actor).toEqual({ type: 'user', id: api.user.email });
+    expect(decidedEvent.kind === 'system_event' && decidedEvent.payload.data).toEqual({
+      approval_id: approval.id,
+      status: 'approved',
+      decided_by: api.user.email,
+      reason: null,
+    });
   });
 
   it('approval rules: no self-approval, and two distinct reviewers before the call runs', async () => {

@@ -2,9 +2,10 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { TASK_QUEUES, toolTaskQueue } from '@omniai/contracts';
 import { type ScriptedFixture, ScriptedProvider } from '@omniai/providers';
 import { DockerSandbox } from '@omniai/sandbox';
-import { ArtifactStore, PolicyStore, PriceStore, ProviderConfigStore, RunStore, SecretBox, ToolRegistryStore } from '@omniai/store';
+import { ApprovalStore, ArtifactStore, PolicyStore, PriceStore, ProviderConfigStore, RunStore, SecretBox, ToolRegistryStore } from '@omniai/store';
 import type { EgressProxy } from '@omniai/tools';
 import type { DataSource } from 'typeorm';
+import { createRecordedDecisionActivities } from './activities/recorded-decision.activities';
 import { createRunActivities } from './activities/run.activities';
 import { createSystemCheckActivities } from './activities/system-check.activities';
 import { ProviderRegistry } from './models/provider-registry';
@@ -63,6 +64,7 @@ export interface OmniWorkers {
 export async function createWorkers(deps: WorkerDeps): Promise<OmniWorkers> {
   const taskQueue = deps.taskQueue ?? TASK_QUEUES.runs;
   const artifacts = new ArtifactStore(deps.db);
+  const runStore = new RunStore(deps.db);
   const toolDeps = {
     catalog: deps.tools,
     policies: new PolicyStore(deps.db),
@@ -80,7 +82,7 @@ export async function createWorkers(deps: WorkerDeps): Promise<OmniWorkers> {
     activities: {
       ...createSystemCheckActivities({ sandbox: deps.sandbox, image: deps.sandboxImage }),
       ...createRunActivities({
-        runs: new RunStore(deps.db),
+        runs: runStore,
         artifacts,
         providers: new ProviderRegistry(
           new ProviderConfigStore(deps.db, new SecretBox(deps.db, deps.secretsKey)),
@@ -90,6 +92,7 @@ export async function createWorkers(deps: WorkerDeps): Promise<OmniWorkers> {
         tools: new ToolRegistryStore(deps.db),
       }),
       ...createToolPrepActivities(toolDeps),
+      ...createRecordedDecisionActivities({ approvals: new ApprovalStore(deps.db), runs: runStore }),
     },
     // Cancellation reaches an activity on its next heartbeat: keep the throttle short so a cancel stops a stream
     // within about half a second (the default would wait up to 80% of the heartbeat timeout).

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ArtifactRef } from './artifacts';
 import { ErrorCode } from './errors';
 import { EMAIL_MAX_LENGTH } from './pure/identity';
-import { RUN_EVENT_KINDS, RUN_EVENT_SCHEMA_VERSION, type SYSTEM_EVENT_TYPES } from './pure/run-events';
+import { RUN_EVENT_KINDS, RUN_EVENT_SCHEMA_VERSION, RUN_SIGNAL_NAMES, SIGNAL_REJECTIONS, type SYSTEM_EVENT_TYPES } from './pure/run-events';
 import { MAX_RUN_TOOLS } from './pure/tools';
 import { REVIEWED_CALL_FIELDS, ToolRisk } from './tools';
 
@@ -102,6 +102,14 @@ export const SystemEventPayload = z.discriminatedUnion('type', [
   systemEvent('paused', z.strictObject({ limit: BudgetLimit })),
   /** `budget`: the budget now in force; `paused_ms`: how long the run waited. */
   systemEvent('resumed', z.strictObject({ budget: RunBudget, paused_ms: z.number().nonnegative() })),
+  /**
+   * A signal the run ignored (D37: signals are doorbells; what counts is what the API recorded). `approval_id` names
+   * the approval a well-formed `approvalDecision` rang for.
+   */
+  systemEvent(
+    'signal_rejected',
+    z.strictObject({ signal: z.enum(RUN_SIGNAL_NAMES), reason: z.enum(SIGNAL_REJECTIONS), approval_id: z.string().nullable(), problem: z.string().nullable() }),
+  ),
 ]);
 export type SystemEventPayload = z.infer<typeof SystemEventPayload>;
 export type SystemEventType = SystemEventPayload['type'];

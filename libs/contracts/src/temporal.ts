@@ -34,6 +34,19 @@ export const ApprovalDecisionSignal = z.strictObject({
 });
 export type ApprovalDecisionSignal = z.infer<typeof ApprovalDecisionSignal>;
 
+/**
+ * The decision the API recorded for an approval after its checks (role, self-approval, N of M, arguments hash): what a
+ * run acts on when `approvalDecisionSignal` rings, never the signal's own fields (D37).
+ */
+export const RecordedApprovalDecision = z.strictObject({
+  status: z.enum(['approved', 'denied']),
+  decided_by: Actor,
+  reason: z.string().nullable(),
+  /** The arguments hash the approval (and so the decision) is bound to. */
+  arguments_hash: z.string(),
+});
+export type RecordedApprovalDecision = z.infer<typeof RecordedApprovalDecision>;
+
 /** Payload of `resumeRunSignal` (`@omniai/workflow-api`): an operator continues a paused run. */
 export const ResumeRunSignal = z.strictObject({
   budget: RunBudget.optional(),

@@ -1,4 +1,4 @@
-import type { Approval, ApprovalDecisionEntry, ApprovalsQuery, ApprovalStatus, RunEvent } from '@omniai/contracts';
+import type { Approval, ApprovalDecisionEntry, ApprovalsQuery, ApprovalStatus, RecordedApprovalDecision, RunEvent } from '@omniai/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { iso, isoOrNull, type Row } from './rows';
 
@@ -101,6 +101,24 @@ export class ApprovalStore {
       [id, status, decidedBy, reason],
     );
     return rows[0] ? toApproval(rows[0]) : null;
+  }
+
+  /**
+   * The final decision the API took after its checks (its claim on the pending row: after N of M, never a counted
+   * approval alone); null while there is none. Deciders are users (the API decides as the signed-in user).
+   */
+  async recordedDecision(id: string): Promise<RecordedApprovalDecision | null> {
+    const [r]: Row[] = await this.db.query(
+      `select status, decided_by, decision_reason, arguments_hash from approvals where id = $1 and status in ('approved', 'denied') and decided_by is not null`,
+      [id],
+    );
+    if (!r) return null;
+    return {
+      status: r['status'] as RecordedApprovalDecision['status'],
+      decided_by: { type: 'user', id: String(r['decided_by']) },
+      reason: (r['decision_reason'] as string | null) ?? null,
+      arguments_hash: String(r['arguments_hash']),
+    };
   }
 
   /**

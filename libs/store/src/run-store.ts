@@ -1,6 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { agentRunWorkflowId, runStatusAfter, storableJson, TERMINAL_RUN_STATUSES } from '@omniai/contracts';
-import type { AssistantMessageDelta, MessageContent, Project, Run, RunEvent, RunBudget, RunPins, RunStatus, RunStatusChange, Thread } from '@omniai/contracts';
+import type {
+  AssistantMessageDelta,
+  MessageContent,
+  Project,
+  ResumeRunSignal,
+  Run,
+  RunEvent,
+  RunBudget,
+  RunPins,
+  RunStatus,
+  RunStatusChange,
+  Thread,
+} from '@omniai/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ApprovalStore } from './approval-store';
 import { recordArtifactRefs } from './artifact-store';
@@ -184,6 +196,34 @@ export class RunStore {
       role: r['kind'] === 'user_message' ? ('user' as const) : ('assistant' as const),
       content: (r['payload'] as { content: MessageContent }).content,
     }));
+  }
+
+  /** The seq of the run's latest `paused` event (the pause a resume ends); null when it never paused. */
+  async lastPausedSeq(runId: string): Promise<number | null> {
+    const [r]: Row[] = await this.db.query(
+      `select max(seq) as seq from run_events where run_id = $1 and kind = 'system_event' and payload->>'type' = 'paused'`,
+      [runId],
+    );
+    return r?.['seq'] == null ? null : Number(r['seq']);
+  }
+
+  /** Records the resume of the pause whose `paused` event has `pausedSeq`; the first one recorded per pause wins. */
+  async recordResume(runId: string, pausedSeq: number, resume: ResumeRunSignal): Promise<void> {
+    await this.db.query(
+      `insert into run_resumes (run_id, paused_seq, resumed_by, budget, reason) values ($1, $2, $3, $4, $5) on conflict (run_id, paused_seq) do nothing`,
+      [runId, pausedSeq, JSON.stringify(resume.resumed_by), resume.budget ? JSON.stringify(resume.budget) : null, resume.reason ?? null],
+    );
+  }
+
+  /** The resume recorded for that pause, if any (what the workflow acts on when the resume signal rings). */
+  async recordedResume(runId: string, pausedSeq: number): Promise<ResumeRunSignal | null> {
+    const [r]: Row[] = await this.db.query(`select resumed_by, budget, reason from run_resumes where run_id = $1 and paused_seq = $2`, [runId, pausedSeq]);
+    if (!r) return null;
+    return {
+      resumed_by: r['resumed_by'] as ResumeRunSignal['resumed_by'],
+      ...(r['budget'] ? { budget: r['budget'] as RunBudget } : {}),
+      ...(r['reason'] != null ? { reason: String(r['reason']) } : {}),
+    };
   }
 
   /** This run's model and tool steps so far, in order: what the next model call of the run must see. */

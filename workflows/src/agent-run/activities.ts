@@ -1,7 +1,7 @@
 import { ActivityCancellationType, proxyActivities, proxyLocalActivities, proxySinks, workflowInfo } from '@temporalio/workflow';
 import type { RunEvent } from '@omniai/contracts';
 import { toolTaskQueue } from '@omniai/workflow-api';
-import type { RunActivities, RunLogSinks, RunToolActivities, ToolPrepActivities } from '../activity-interfaces';
+import type { RecordedDecisionActivities, RunActivities, RunLogSinks, RunToolActivities, ToolPrepActivities } from '../activity-interfaces';
 
 // Appending events is on the hot path of every run: a local activity (no task-queue round trip), batched per step,
 // retried until Postgres answers again (the run waits, it is not lost). Measured in bench/: docs/DECISIONS.md D12.
@@ -30,6 +30,12 @@ export const { generateReply: generateReplyKeepingPartial } = proxyActivities<Ru
 export const { prepareToolCall } = proxyActivities<ToolPrepActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500 milliseconds', maximumAttempts: 5 },
+});
+
+// Reading what the API recorded when a signal rings: a short read of Postgres on the runs queue.
+export const { readApprovalDecision, readRunResume } = proxyActivities<RecordedDecisionActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 milliseconds', maximumInterval: '30 seconds' },
 });
 
 /**

@@ -6,6 +6,7 @@ import { AGENT, SERVICE } from './actors';
 import { listenForDecisions } from './approvals';
 import { BudgetGuard } from './budget-guard';
 import { endOnError } from './failures';
+import { RejectedSignals } from './signal-payloads';
 import { runToolStep } from './tool-step';
 
 /** One chat turn: user message in, assistant message out, every step a RunEvent with a workflow-assigned seq. */
@@ -27,8 +28,13 @@ export async function agentRunWorkflow(input: AgentRunInput): Promise<AgentRunRe
     throw await endOnError(err, { input, log, append, messageId, userMessage });
   }
 
-  const budget = new BudgetGuard(input.budget, started, log, append);
-  const approvals = listenForDecisions();
+  // Versioning: runs started before 2026-12-02 took a signal's own fields as the decision (or resume); since then a
+  // signal is a doorbell and the run reads what the API recorded (D37). Remove this patch once no such run can be
+  // replayed (their histories in agent-run/histories/ are re-recorded).
+  const doorbell = patched('approval-doorbell');
+  const rejected = new RejectedSignals(doorbell);
+  const budget = new BudgetGuard(input.budget, started, log, append, { doorbell, rejected });
+  const approvals = listenForDecisions(doorbell, rejected);
 
   try {
     // Versioning: runs started before 2026-11-21 did not wait for the cancelled model call; remove this patch once no
@@ -58,8 +64,9 @@ export async function agentRunWorkflow(input: AgentRunInput): Promise<AgentRunRe
       const unsaved = await budget.checkAfterReply(reply, assistant);
       const toolCalls = reply.tool_calls ?? [];
       if (toolCalls.length === 0) {
+        const late = rejected.drain(log, assistant); // signals rejected while the run was not waiting for one
         const completed = log.event('run_completed', { duration_ms: Date.now() - started, usage: reply.usage }, SERVICE, assistant);
-        await append(...unsaved, completed);
+        await append(...unsaved, ...late, completed);
         return { status: 'completed', last_seq: log.lastSeq };
       }
       if (unsaved.length) await append(...unsaved);

@@ -1,5 +1,7 @@
 import type { ApprovalDecisionSignal, PreparedToolCall } from '@omniai/contracts';
 import { ApprovalBook, approvalDecided, approvalRequested, approvalStatus, refusal } from './approvals';
+import { RejectedSignals } from './signal-payloads';
+import { RunLog } from '../run-log';
 
 const reviewer = { type: 'user', id: 'rev@example.com' } as const;
 const decision = (d: Partial<ApprovalDecisionSignal> = {}): ApprovalDecisionSignal => ({
@@ -10,9 +12,39 @@ const decision = (d: Partial<ApprovalDecisionSignal> = {}): ApprovalDecisionSign
   ...d,
 });
 
-describe('ApprovalBook', () => {
+describe('ApprovalBook (doorbell)', () => {
+  const doorbellBook = () => new ApprovalBook(true, new RejectedSignals(true));
+  const rejections = (book: ApprovalBook) => book.rejected.drain(new RunLog('run')).map((e) => (e.payload as { data: unknown }).data);
+
+  it('a well-formed signal for an awaited approval only rings: it decides nothing', () => {
+    const book = doorbellBook();
+    book.expect('run.1', 'h1');
+    book.offer(decision({ decided_by: { type: 'user', id: 'mallory@nowhere' } }));
+    expect(book.isDecided('run.1')).toBe(false);
+    expect(book.hasRung('run.1')).toBe(true);
+    expect(book.takeRing('run.1')).toBe(true);
+    expect(book.hasRung('run.1')).toBe(false);
+    expect(book.rejected.pending).toBe(false);
+  });
+
+  it('rejects a malformed payload and a signal for an approval the run does not wait for, without throwing', () => {
+    const book = doorbellBook();
+    book.expect('run.1', 'h1');
+    expect(() => book.offer({})).not.toThrow();
+    expect(() => book.offer(null)).not.toThrow();
+    book.offer(decision({ approval_id: 'run.9' }));
+    expect(book.hasRung('run.1')).toBe(false);
+    expect(rejections(book)).toEqual([
+      { signal: 'approvalDecision', reason: 'malformed', approval_id: null, problem: 'bad approval_id' },
+      { signal: 'approvalDecision', reason: 'malformed', approval_id: null, problem: 'not an object' },
+      { signal: 'approvalDecision', reason: 'unexpected', approval_id: 'run.9', problem: null },
+    ]);
+  });
+});
+
+describe('ApprovalBook (before the approval-doorbell patch)', () => {
   it('ignores a decision for an approval nobody waits for, or for other arguments', () => {
-    const book = new ApprovalBook();
+    const book = new ApprovalBook(false, new RejectedSignals(false));
     book.offer(decision());
     book.expect('run.1', 'h1');
     expect(book.isDecided('run.1')).toBe(false);
@@ -21,7 +53,7 @@ describe('ApprovalBook', () => {
   });
 
   it('keeps the first decision per approval', () => {
-    const book = new ApprovalBook();
+    const book = new ApprovalBook(false, new RejectedSignals(false));
     book.expect('run.1', 'h1');
     book.offer(decision({ decision: 'deny', reason: 'first' }));
     book.offer(decision({ decision: 'approve' }));
@@ -29,7 +61,7 @@ describe('ApprovalBook', () => {
   });
 
   it('stops listening once settled', () => {
-    const book = new ApprovalBook();
+    const book = new ApprovalBook(false, new RejectedSignals(false));
     book.expect('run.2', 'h1');
     expect(book.settle('run.2')).toBeUndefined();
     book.offer(decision({ approval_id: 'run.2' }));

@@ -1,10 +1,11 @@
 import { ApplicationFailure, CancellationScope, condition, setHandler, sleep } from '@temporalio/workflow';
-import type { ModelReply, RunBudget, RunEvent } from '@omniai/contracts';
+import type { ModelReply, ResumeRunSignal, RunBudget, RunEvent } from '@omniai/contracts';
 import type { RunLog } from '../run-log';
-import type { Append } from './activities';
+import { type Append, readRunResume } from './activities';
 import { SERVICE } from './actors';
 import { type BudgetLimit, type Overrun, type Usage, PauseState, budgetAfterResume, describeOverrun, findOverrun, limitName, resumedMessage } from './budget';
 import { BUDGET_EXCEEDED } from './failures';
+import { checkResumeRun, type RejectedSignals } from './signal-payloads';
 import { resumeRunSignal } from '@omniai/workflow-api';
 
 /** A run's budget inside the workflow: what it used, whether it is over, and pausing until an operator resumes it. */
@@ -20,9 +21,39 @@ export class BudgetGuard {
     private readonly started: number,
     private readonly log: RunLog,
     private readonly append: Append,
+    /** `doorbell`: the `approval-doorbell` patch is on (a resume signal only says "read the recorded resume", D37). */
+    private readonly signals: { doorbell: boolean; rejected: RejectedSignals },
   ) {
     this.budget = initial ?? {};
-    setHandler(resumeRunSignal, (request) => this.pause.offer(request));
+    setHandler(resumeRunSignal, (payload: unknown) => this.onResume(payload));
+  }
+
+  // The resume signal's handler: checks the payload and never throws (a throw would fail the workflow task).
+  private onResume(payload: unknown): void {
+    const checked = checkResumeRun(payload);
+    if (!checked.ok) return this.signals.rejected.add({ signal: 'resumeRun', reason: 'malformed', problem: checked.problem });
+    if (!this.signals.doorbell) return this.pause.offer(checked.value);
+    if (!this.pause.ring()) this.signals.rejected.add({ signal: 'resumeRun', reason: 'unexpected' });
+  }
+
+  // Waits for the operator's resume: each doorbell reads the resume the API recorded for this pause; a doorbell with
+  // nothing recorded is rejected and the run stays paused.
+  private async awaitResume(pausedEvent: RunEvent): Promise<ResumeRunSignal> {
+    if (!this.signals.doorbell) {
+      await condition(() => this.pause.resumeRequest !== null);
+      return this.pause.resume();
+    }
+    for (;;) {
+      await condition(() => this.pause.hasRung || this.signals.rejected.pending);
+      await this.signals.rejected.record(this.log, this.append, pausedEvent);
+      if (!this.pause.takeRing()) continue;
+      const recorded = await readRunResume({ run_id: pausedEvent.run_id, paused_seq: pausedEvent.seq });
+      if (recorded) {
+        this.pause.offer(recorded);
+        return this.pause.resume();
+      }
+      this.signals.rejected.add({ signal: 'resumeRun', reason: 'unrecorded' });
+    }
   }
 
   private get pausing(): boolean {
@@ -120,8 +151,7 @@ export class BudgetGuard {
     await this.append(...pending, notice, pausedEvent);
     const since = Date.now();
     this.pause.pause();
-    await condition(() => this.pause.resumeRequest !== null);
-    const request = this.pause.resume();
+    const request = await this.awaitResume(pausedEvent);
     this.pausedMs += Date.now() - since;
     this.budget = budgetAfterResume(this.budget, request, over.limit);
     await this.append(

@@ -45,6 +45,17 @@ describe('describing and resuming', () => {
 describe('PauseState', () => {
   const request: ResumeRunSignal = { resumed_by: operator, reason: 'go on' };
 
+  it('a resume doorbell rings only while paused, and is answered once', () => {
+    const state = new PauseState();
+    expect(state.ring()).toBe(false);
+    expect(state.hasRung).toBe(false);
+    state.pause();
+    expect(state.ring()).toBe(true);
+    expect(state.takeRing()).toBe(true);
+    expect(state.takeRing()).toBe(false);
+    expect(state.resumeRequest).toBeNull(); // a doorbell carries no resume: the recorded one is read
+  });
+
   it('ignores a resume while the run is not paused', () => {
     const state = new PauseState();
     state.offer(request);

@@ -49,15 +49,34 @@ export const resumedMessage = (request: ResumeRunSignal) => `Resumed by ${reques
 export class PauseState {
   private paused = false;
   private request: ResumeRunSignal | null = null;
+  private rang = false;
 
-  /** The resume signal's handler: a resume for a run that is not paused has nothing to do. */
+  /** Takes a resume request (the signal's before the `approval-doorbell` patch, the recorded one since): only while paused. */
   offer(request: ResumeRunSignal): void {
     if (this.paused) this.request = request;
+  }
+
+  /** The resume doorbell: whether the run is paused (the resume the API recorded is then read). */
+  ring(): boolean {
+    if (this.paused) this.rang = true;
+    return this.paused;
+  }
+
+  get hasRung(): boolean {
+    return this.rang;
+  }
+
+  /** Answers the doorbell: whether it had rung. */
+  takeRing(): boolean {
+    const rang = this.rang;
+    this.rang = false;
+    return rang;
   }
 
   pause(): void {
     this.paused = true;
     this.request = null;
+    this.rang = false;
   }
 
   get resumeRequest(): ResumeRunSignal | null {

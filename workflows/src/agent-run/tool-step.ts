@@ -64,7 +64,9 @@ export async function runToolStep(run: ToolStepContext, toolCall: ToolCall, assi
     const requested = log.event('system_event', approvalRequested(prepared, approvalId, input.requested_by, Date.now()), SERVICE, callEvent);
     run.approvals.expect(approvalId, prepared.arguments_hash);
     await append(callEvent, requested);
-    const { status, decision } = await waitForDecision(run.approvals, approvalId, prepared.approval_timeout_s);
+    const { status, decision } = await waitForDecision(run.approvals, approvalId, prepared.approval_timeout_s, () =>
+      run.approvals.rejected.record(log, append, requested),
+    );
     const decided = log.event(
       'system_event',
       approvalDecided(approvalId, status, decision, prepared.approval_timeout_s),

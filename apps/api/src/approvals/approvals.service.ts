@@ -34,7 +34,8 @@ export class ApprovalsService {
   }
 
   /**
-   * The first valid decision wins (an atomic claim on the pending row), then the workflow is signalled. A repeat is a
+   * The first valid decision wins (an atomic claim on the pending row), then the workflow is signalled: the signal is
+   * only a doorbell, the workflow reads the claimed decision back from the store (D37). A repeat is a
    * recorded no-op; a decision naming other arguments than the call's is refused. Every call is logged.
    */
   async decide(id: string, body: DecideApprovalRequest, decider: Actor): Promise<DecideApprovalResponse> {

@@ -87,13 +87,19 @@ export class RunsService {
   }
 
   /**
-   * Continues a paused run: signals its workflow, which records `resumed` (with the budget now in force) and goes on.
+   * Continues a paused run: records the resume for the current pause, then rings its workflow, which reads that record,
+   * records `resumed` (with the budget now in force) and goes on.
    * Answers the run as it was; the status change arrives on the streams.
    */
   async resume(runId: string, body: ResumeRunRequest, resumedBy: Actor): Promise<Run> {
     const run = await this.get(runId);
     if (run.status !== 'paused') throw new ApiException('E_CONFLICT', `Run ${runId} is ${run.status}, not paused; only a paused run can be resumed.`);
     const signal: ResumeRunSignal = { resumed_by: resumedBy, ...(body.budget ? { budget: body.budget } : {}), ...(body.reason ? { reason: body.reason } : {}) };
+    const pausedSeq = await this.store.lastPausedSeq(runId);
+    if (pausedSeq === null) throw new ApiException('E_CONFLICT', `Run ${runId} has not paused yet; try again in a moment.`);
+    // The workflow acts on the resume recorded here, the signal only rings (D37); the first resume per pause wins, and
+    // a repeat rings again (a signal that did not get through is delivered then).
+    await this.store.recordResume(runId, pausedSeq, signal);
     try {
       await this.workflows.resumeRun(run.workflow_id, signal);
     } catch (err) {

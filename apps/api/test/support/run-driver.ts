@@ -20,6 +20,16 @@ export const APPROVED_TOOL_RUN = [
 const pause = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
 /**
+ * The signals the run recorded as rejected (D37), once it has at least `count` of them (or after about 20 s, so that
+ * the caller's assertion shows what there was).
+ */
+export async function signalRejections(events: () => Promise<RunEvent[]>, count: number) {
+  const rejected = async () => (await events()).flatMap((e) => (e.kind === 'system_event' && e.payload.type === 'signal_rejected' ? [e.payload.data] : []));
+  for (let i = 0; i < 150 && (await rejected()).length < count; i++) await pause(150);
+  return rejected();
+}
+
+/**
  * Starts runs in one thread and follows them through the API, as a client would. Takes getters because suites
  * create the API and the thread in `beforeAll`.
  */

@@ -17,6 +17,9 @@ describe('replay of committed workflow histories', () => {
     expect(histories.map((h) => h.name).sort()).toEqual([
       'agent-run-cancelled.json',
       'agent-run-completed.json',
+      'agent-run-doorbell-approved.json',
+      'agent-run-doorbell-denied.json',
+      'agent-run-doorbell-paused-resumed.json',
       'agent-run-paused-resumed.json',
       'agent-run-tool-approval-expired.json',
       'agent-run-tool-approved.json',
@@ -54,6 +57,9 @@ describe('replay of committed workflow histories', () => {
     ['agent-run-tool-denied.json', ['approval_requested', 'approval_decided', 'policy_denied', 'tool_error']],
     ['agent-run-tool-approval-expired.json', ['approval_requested', 'approval_decided', 'policy_denied', 'tool_error']],
     ['agent-run-tool-steps-paused-resumed.json', ['budget_exceeded', 'paused', 'resumed', 'tool_call', 'tool_result']],
+    ['agent-run-doorbell-approved.json', ['approval_requested', 'signal_rejected', 'approval_decided', 'tool_result']],
+    ['agent-run-doorbell-denied.json', ['approval_requested', 'approval_decided', 'policy_denied', 'tool_error']],
+    ['agent-run-doorbell-paused-resumed.json', ['budget_exceeded', 'paused', 'signal_rejected', 'resumed', 'tool_call', 'tool_result']],
   ])('rebuilds %s with its tool, approval and budget steps', async (name, steps) => {
     const { history } = histories.find((h) => h.name === name)!;
     const events = await rebuildRunEvents(history, name, sourceBundlerOptions as never);

@@ -32,6 +32,7 @@ describe('@omniai/contracts/pure', () => {
       paused: { limit: 'steps' },
       resumed: { budget: { max_steps: 10 }, paused_ms: 1200 },
       policy_denied: { call_id: 'c1', tool_id: 'web.fetch', reason_code: 'no_grant' },
+      signal_rejected: { signal: 'approvalDecision', reason: 'unrecorded', approval_id: `${RUN}.1`, problem: null },
       approval_decided: { approval_id: `${RUN}.1`, status: 'expired', decided_by: null, reason: null },
       approval_requested: {
         approval_id: `${RUN}.1`,

@@ -24,4 +24,21 @@ export const TERMINAL_KINDS = ['run_completed', 'run_failed', 'run_cancelled'] a
 export const isTerminalKind = (kind: string): boolean => (TERMINAL_KINDS as readonly string[]).includes(kind);
 
 /** Every `system_event` type the workflows record; the payload of each is typed in `SystemEventPayload`. */
-export const SYSTEM_EVENT_TYPES = ['approval_requested', 'approval_decided', 'policy_denied', 'budget_exceeded', 'paused', 'resumed'] as const;
+export const SYSTEM_EVENT_TYPES = [
+  'approval_requested',
+  'approval_decided',
+  'policy_denied',
+  'budget_exceeded',
+  'paused',
+  'resumed',
+  'signal_rejected',
+] as const;
+
+/** Signals a run listens to (their definitions are in `@omniai/workflow-api`). */
+export const RUN_SIGNAL_NAMES = ['approvalDecision', 'resumeRun'] as const;
+
+/**
+ * Why a run ignored a signal: its payload was `malformed`; nothing was recorded by the API for it (`unrecorded`: a
+ * forged doorbell); or the run was not waiting for it (`unexpected`).
+ */
+export const SIGNAL_REJECTIONS = ['malformed', 'unrecorded', 'unexpected'] as const;

@@ -10,6 +10,7 @@ import { OpenApiSpecs1764600000000 } from './1764600000000-openapi-specs';
 import { Identity1764700000000 } from './1764700000000-identity';
 import { ApprovalRules1764800000000 } from './1764800000000-approval-rules';
 import { McpServers1764900000000 } from './1764900000000-mcp-servers';
+import { RunResumes1765100000000 } from './1765100000000-run-resumes';
 import { DatabaseIntegrity1765200000000 } from './1765200000000-database-integrity';
 import { ScopedArtifacts1765300000000 } from './1765300000000-scoped-artifacts';
 import { EngineReports1765500000000 } from './1765500000000-engine-reports';
@@ -28,6 +29,7 @@ export const MIGRATIONS = [
   Identity1764700000000,
   ApprovalRules1764800000000,
   McpServers1764900000000,
+  RunResumes1765100000000,
   DatabaseIntegrity1765200000000,
   ScopedArtifacts1765300000000,
   EngineReports1765500000000,
