@@ -59,7 +59,11 @@ test('settings → providers: offline card, add Ollama and OpenAI, the key never
   await page.getByTestId('provider-key-input').fill(canary);
   const openaiId = await submitProvider(page, canary);
   const openai = card(page, openaiId);
-  const fingerprint = createHash('sha256').update(canary).digest('hex').slice(0, 12);
+  // The fingerprint is an HMAC under the install's salt (D41): read it from the API, and check it is not the plain hash.
+  const stored = ((await api('GET', '/v1/providers')) as { items: Array<{ id: string; key_fingerprint: string | null }> }).items;
+  const fingerprint = stored.find((p) => p.id === openaiId)!.key_fingerprint!;
+  expect(fingerprint).toMatch(/^[0-9a-f]{12}$/);
+  expect(fingerprint).not.toBe(createHash('sha256').update(canary).digest('hex').slice(0, 12));
   await expect(openai.getByTestId('provider-name')).toHaveText('E2E OpenAI');
   await expect(openai.getByTestId('provider-preset')).toHaveText('OpenAI');
   await expect(openai.getByTestId('provider-key')).toHaveText(`key ••• ${fingerprint}`);

@@ -65,7 +65,8 @@ describe('a worker killed during a sandboxed tool call (npm start stack)', () =>
     // The call's container is running: kill the worker process that owns it.
     const first = await until('the sandbox container', async () => (await docker.listContainers({ filters: { label: [`ai.omni.run_id=${run.id}`] } }))[0]);
     const key = first.Labels['ai.omni.idempotency_key'];
-    expect(key).toBe(`${run.id}/c1`);
+    // The run and the seq of its tool_call event (D41): run_created, user_message, assistant_message, tool_call.
+    expect(key).toBe(`${run.id}/seq-4`);
     const workerPid = stack.descendants().find((pid: number) => {
       try {
         return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('apps/worker/dist/main.js');

@@ -99,7 +99,9 @@ describe('project tools through the whole loop: git.apply_patch, git.diff and Op
       env: { PATH: process.env['PATH'], HOME: reposDir },
     }).toString();
     expect(log).toContain(`${committed['commit']} OmniAI`);
-    expect(log).toContain(`Omni-Idempotency-Key: ${r.id}/c1`);
+    // The key is the run plus the seq of the tool_call event (the workflow assigns both; D41), never the model's call id.
+    const call = (await events(r.id)).find((e) => e.kind === 'tool_call')!;
+    expect(log).toContain(`Omni-Idempotency-Key: ${r.id}/seq-${call.seq}`);
 
     const d = await run('[g] diff');
     await waitFor(d.id, ['completed']);
