@@ -5,8 +5,7 @@ import { createTestDatabase } from '@omniai/store/testing';
 import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
 import { approvalDecisionSignal, resumeRunSignal } from '@omniai/workflow-api';
 import { TemporalService } from '../src/temporal/temporal.service';
-import { shapeOf } from './support/run-driver';
-import { signalRejections } from './support/run-driver';
+import { shapeOf, signalRejections } from './support/run-driver';
 import { startTestApi, type TestApi } from './support/test-api';
 
 // Records the committed replay histories of agentRunWorkflow (workflows/src/agent-run/histories/) from real runs: the

@@ -17,6 +17,18 @@ export const APPROVED_TOOL_RUN = [
   'run_completed',
 ];
 
+/** A tool call the policy denied: the model sees a tool_error and the run still completes. */
+export const DENIED_TOOL_RUN = [
+  'run_created',
+  'user_message',
+  'assistant_message',
+  'tool_call',
+  'policy_denied',
+  'tool_error',
+  'assistant_message',
+  'run_completed',
+];
+
 const pause = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
 /**
