@@ -8,7 +8,10 @@ import { ToolCatalog, manifestHashOf } from '../tools/tool-catalog';
 import { createToolPrepActivities } from './tool-activities';
 
 const manifest = pythonComputeManifest('omniai/sandbox@sha256:' + 'a'.repeat(64), 'test');
-const policy: Policy = { grants: [{ level: 'workspace', subject: '*', scopes: manifest.risk.scopes, require_approval: true }], kill_switch_external_writes: false };
+const policy: Policy = {
+  grants: [{ level: 'workspace', subject: '*', scopes: manifest.risk.scopes, require_approval: true }],
+  kill_switch_external_writes: false,
+};
 
 function prepare(args: unknown) {
   const activities = createToolPrepActivities({

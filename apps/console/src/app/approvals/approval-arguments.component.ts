@@ -16,11 +16,7 @@ export interface CheckedApproval {
 export const isChecked = (checked: CheckedApproval | null, approvalId: string, argumentsHash: string): boolean =>
   checked !== null && checked.approvalId === approvalId && checked.argumentsHash === argumentsHash;
 
-type View =
-  | { kind: 'preview' }
-  | { kind: 'loading' }
-  | { kind: 'full'; checked: CheckedArguments }
-  | { kind: 'error'; message: string };
+type View = { kind: 'preview' } | { kind: 'loading' } | { kind: 'full'; checked: CheckedArguments } | { kind: 'error'; message: string };
 
 /**
  * The arguments of a call waiting for a reviewer (D42). A preview (cut at its limits, known secret values masked) only
