@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { canonicalJson, type Policy } from '@omniai/contracts';
+import { canonicalJson, type Policy, type PreparedToolCall } from '@omniai/contracts';
 import type { DockerSandbox } from '@omniai/sandbox';
 import type { ArtifactStore, PolicyStore } from '@omniai/store';
 import { pythonComputeManifest } from '../tools/python-compute';
@@ -13,7 +13,7 @@ const policy: Policy = {
   kill_switch_external_writes: false,
 };
 
-function prepare(args: unknown) {
+function prepare(args: unknown): Promise<PreparedToolCall> {
   const activities = createToolPrepActivities({
     catalog: new ToolCatalog().add(manifest),
     policies: { get: async () => policy } as unknown as PolicyStore,
@@ -22,6 +22,7 @@ function prepare(args: unknown) {
     sandbox: {} as DockerSandbox,
   });
   const input = {
+    run_id: '00000000-0000-4000-8000-000000000002',
     project_id: '00000000-0000-4000-8000-000000000001',
     call: { id: 'c1', tool_id: manifest.id, arguments: JSON.stringify(args) },
     tools: [{ id: manifest.id, version: manifest.version, manifest_hash: manifestHashOf(manifest) }],
