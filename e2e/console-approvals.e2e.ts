@@ -5,8 +5,6 @@ import { TEST_ADMIN } from '../tools/testing/api-session.mjs';
 import { api, base, projectAndThread, waitForRunStatus } from './helpers.js';
 
 const SCREENSHOTS = join(import.meta.dirname, '..', 'test-results', 'screenshots');
-/** Screenshots the README shows (written by this suite, committed). */
-const DOC_IMAGES = join(import.meta.dirname, '..', 'docs', 'images');
 const NO_GRANTS = { grants: [], kill_switch_external_writes: false };
 
 // The tests share one project, the policy set in the first and the runs decided in the first two. Each drives
@@ -330,7 +328,8 @@ test('long arguments: the preview says it is cut, Approve waits until the full a
   expect(await full.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true); // scrollable, not cut
   await expect(detail.getByTestId('approve')).toBeEnabled();
   await expect(detail.getByTestId('approve-blocked')).toHaveCount(0);
-  await page.screenshot({ path: join(DOC_IMAGES, 'console-approval-full-arguments.png') });
+  // docs/images/console-approval-full-arguments.png is a copy of this one.
+  await page.screenshot({ path: join(SCREENSHOTS, 'console-approval-full-arguments.png') });
 
   await detail.getByTestId('approve').click();
   await expect(detail.getByTestId('approval-detail-decision')).toContainText(`Approved by ${TEST_ADMIN.email}`);
