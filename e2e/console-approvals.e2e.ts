@@ -7,7 +7,7 @@ import { api, base, projectAndThread, waitForRunStatus } from './helpers.js';
 const SCREENSHOTS = join(import.meta.dirname, '..', 'test-results', 'screenshots');
 const NO_GRANTS = { grants: [], kill_switch_external_writes: false };
 
-// The three tests share one project, the policy set in the first and the runs decided in the first two. Each drives
+// The tests share one project, the policy set in the first and the runs decided in the first two. Each drives
 // a whole tool run (model, reviewer, sandbox container), hence the longer timeout.
 test.describe.configure({ mode: 'serial', timeout: 180_000 });
 // Tall enough that the inbox's detail panel and the policy form fit in their screenshots.
@@ -140,7 +140,10 @@ test('policy page grants python_exec with approval; the chat waits; approve in t
   await expect(row).toHaveAttribute('aria-selected', 'true');
   const approval = await pendingApprovalOf(approvedRunId);
   const detail = page.getByTestId('approval-detail');
-  await expect(detail.getByTestId('approval-detail-arguments')).toContainText('"print(sum(range(1, 101)))"');
+  // Small arguments come whole with the detail: shown in full and checked against the hash at once.
+  await expect(detail.getByTestId('approval-arguments-full')).toContainText('"code": "print(sum(range(1, 101)))"');
+  await expect(detail.getByTestId('approval-arguments-verified')).toBeVisible();
+  await expect(detail.getByTestId('approve')).toBeEnabled();
   await expect(detail.getByTestId('approval-detail-arguments-hash')).toHaveText(approval.arguments_hash);
   await expect(detail.getByTestId('approval-detail-manifest-hash')).toHaveText(approval.manifest_hash);
   await expect(detail.getByTestId('approval-decisions-empty')).toBeVisible();
@@ -292,4 +295,43 @@ test('the inbox’s Decided tab lists both decisions; nothing is pending any mor
   await page.getByTestId('approvals-tab-all').click();
   await expect(page.getByTestId('approval-row')).toHaveCount(2);
   await expect(page.getByTestId('nav-approvals-badge')).toHaveCount(0);
+});
+
+test('long arguments: the preview says it is cut, Approve waits until the full arguments are open and match the hash (D42)', async ({ page }) => {
+  const run = await api('POST', `/v1/threads/${threadId}/runs`, { message: 'run the long python demo' });
+  const approval = await pendingApprovalOf(run.id);
+  await page.goto(`${base()}/approvals?id=${encodeURIComponent(approval.id)}`);
+  const detail = page.getByTestId('approval-detail');
+  await expect(detail.getByTestId('approval-detail-status')).toHaveText('Pending');
+  // Only a preview so far: loudly marked, the full size named, Approve off (Deny stays available).
+  const truncated = detail.getByTestId('approval-arguments-truncated');
+  await expect(truncated).toContainText('Truncated in preview');
+  await expect(truncated).toContainText(/the full arguments are [\d,]+ bytes/);
+  await expect(detail.getByTestId('approval-arguments-preview')).toContainText('bypass, passage');
+  await expect(detail.getByTestId('approval-arguments-full')).toHaveCount(0);
+  await expect(detail.getByTestId('approve')).toBeDisabled();
+  await expect(detail.getByTestId('deny')).toBeEnabled();
+  await expect(detail.getByTestId('approve-blocked')).toBeVisible();
+  // The keyboard cannot get around it either.
+  await page.getByTestId('approvals-list').focus();
+  await page.keyboard.press('a');
+  await expect(detail.getByTestId('decision-confirm-step')).toHaveCount(0);
+
+  // Open full: the artifact is loaded, shown whole (to its last value) and its sha256 recomputed in the browser.
+  await detail.getByTestId('approval-arguments-open-full').click();
+  const full = detail.getByTestId('approval-arguments-full');
+  await expect(full).toContainText('1197, 1198, 1199]');
+  await expect(full).toContainText('print(sum(values))');
+  await expect(detail.getByTestId('approval-arguments-verified')).toBeVisible();
+  await expect(detail.getByTestId('approval-arguments-verified')).toHaveAttribute('title', approval.arguments_hash);
+  await expect(detail.getByTestId('approval-arguments-bytes')).toHaveText(/^Full arguments · [\d,]+ bytes$/);
+  expect(await full.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true); // scrollable, not cut
+  await expect(detail.getByTestId('approve')).toBeEnabled();
+  await expect(detail.getByTestId('approve-blocked')).toHaveCount(0);
+  // docs/images/console-approval-full-arguments.png is a copy of this one.
+  await page.screenshot({ path: join(SCREENSHOTS, 'console-approval-full-arguments.png') });
+
+  await detail.getByTestId('approve').click();
+  await expect(detail.getByTestId('approval-detail-decision')).toContainText(`Approved by ${TEST_ADMIN.email}`);
+  await waitForRunStatus(run.id, ['completed']);
 });

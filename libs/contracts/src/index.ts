@@ -1,6 +1,5 @@
 export * from './api';
 export * from './artifacts';
-export * from './canonical-json';
 export * from './errors';
 export * from './identity';
 export * from './meta';

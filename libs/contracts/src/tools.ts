@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ArtifactRef } from './artifacts';
 import { SCOPES } from './pure/tools';
 
 /** Scopes a tool can require; grants are deny-by-default. */
@@ -168,10 +169,14 @@ export const REVIEWED_CALL_FIELDS = {
   tool_version: z.string(),
   manifest_hash: z.string(),
   arguments_hash: z.string(),
+  /** A preview for lists and timelines: known secret values masked, long values cut with a marker (D42). */
   arguments_redacted: z.unknown(),
 };
 
-/** A tool call waiting for (or decided by) a reviewer. Arguments are shown redacted; the hash binds the decision. */
+/**
+ * A tool call waiting for (or decided by) a reviewer. `arguments_redacted` is a preview (see `argumentsPreview`); the
+ * hash binds the decision to the full arguments, which the approval's detail carries.
+ */
 export const Approval = z.strictObject({
   id: z.string(),
   run_id: z.uuid(),
@@ -193,8 +198,20 @@ export type Approval = z.infer<typeof Approval>;
 export const ApprovalDecisionEntry = z.strictObject({ decision: z.string(), outcome: z.string(), decided_by: z.string(), at: z.iso.datetime() });
 export type ApprovalDecisionEntry = z.infer<typeof ApprovalDecisionEntry>;
 
-/** `GET /v1/approvals/:approvalId`: the approval with the log of every decide call made for it. */
-export const ApprovalDetail = Approval.extend({ decisions: z.array(ApprovalDecisionEntry) });
+/**
+ * The full arguments of the call a reviewer decides on, as its `tool_call` event carries them: inline when their JSON
+ * is small, else an artifact to fetch from `GET /v1/runs/{runId}/artifacts/{sha256}`. Their canonical-JSON sha256 is
+ * the approval's `arguments_hash`; the console checks that before it enables Approve (D42).
+ */
+export const ReviewedArguments = z.union([z.strictObject({ inline: z.unknown() }), z.strictObject({ artifact: ArtifactRef })]);
+export type ReviewedArguments = z.infer<typeof ReviewedArguments>;
+
+/**
+ * `GET /v1/approvals/:approvalId`: the approval with the log of every decide call made for it, and the call's full
+ * arguments (`arguments_redacted` is only a preview: cut at its limits, known secret values masked). `arguments` is
+ * null only when the call's `tool_call` event cannot be found.
+ */
+export const ApprovalDetail = Approval.extend({ decisions: z.array(ApprovalDecisionEntry), arguments: ReviewedArguments.nullable() });
 export type ApprovalDetail = z.infer<typeof ApprovalDetail>;
 
 /** `POST /v1/approvals/:id/decide`. `arguments_hash` must be the call's: a decision binds to the exact arguments. */

@@ -1,4 +1,4 @@
-import type { Approval, ApprovalDecisionEntry, ApprovalsQuery, ApprovalStatus, RecordedApprovalDecision, RunEvent } from '@omniai/contracts';
+import type { Approval, ApprovalDecisionEntry, ApprovalsQuery, ApprovalStatus, RecordedApprovalDecision, ReviewedArguments, RunEvent } from '@omniai/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { iso, isoOrNull, type Row } from './rows';
 
@@ -161,6 +161,24 @@ export class ApprovalStore {
       entry.argumentsHash,
       entry.outcome,
     ]);
+  }
+
+  /**
+   * The full arguments of the approval's call, as its `tool_call` event holds them (the `approval_requested` event is
+   * caused by it); null when there is no such event.
+   */
+  async reviewedArguments(id: string): Promise<ReviewedArguments | null> {
+    const rows: Array<{ arguments: ReviewedArguments | null }> = await this.db.query(
+      `select c.payload->'arguments' as arguments
+         from approvals a
+         join run_events r on r.run_id = a.run_id and r.kind = 'system_event' and r.payload->>'type' = 'approval_requested'
+           and r.payload->'data'->>'approval_id' = a.id
+         join run_events c on c.run_id = r.run_id and c.event_id = r.causation_id and c.kind = 'tool_call'
+        where a.id = $1
+        limit 1`,
+      [id],
+    );
+    return rows[0]?.arguments ?? null;
   }
 
   async decisions(id: string): Promise<ApprovalDecisionEntry[]> {

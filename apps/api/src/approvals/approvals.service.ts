@@ -30,7 +30,8 @@ export class ApprovalsService {
   async get(id: string): Promise<ApprovalDetail> {
     const approval = await this.approvals.get(id);
     if (!approval) throw new ApiException('E_NOT_FOUND', `No approval ${id}.`);
-    return { ...approval, decisions: await this.approvals.decisions(id) };
+    const [decisions, args] = await Promise.all([this.approvals.decisions(id), this.approvals.reviewedArguments(id)]);
+    return { ...approval, decisions, arguments: args };
   }
 
   /**

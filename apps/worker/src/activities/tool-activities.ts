@@ -1,9 +1,9 @@
 import { Context } from '@temporalio/activity';
-import { type PreparedToolCall, storableJson, storableText, type ToolOutcome } from '@omniai/contracts';
+import { argumentsPreview, type PreparedToolCall, storableJson, storableText, type ToolOutcome } from '@omniai/contracts';
 import { evaluatePolicy } from '@omniai/policy';
 import type { DockerSandbox } from '@omniai/sandbox';
 import type { ArtifactStore, ClaimChecked, PolicyStore } from '@omniai/store';
-import { argumentsHash, type EgressProxy, redactArguments, ToolError, validateJson } from '@omniai/tools';
+import { argumentsHash, type EgressProxy, ToolError, validateJson } from '@omniai/tools';
 import type { RunToolActivities, ToolPrepActivities } from '@omniai/workflows';
 import { waitForDatabase } from './wait-for-database';
 import { runSandboxJob } from '../tools/sandbox-executor';
@@ -35,7 +35,7 @@ export function createToolPrepActivities(deps: ToolActivityDeps): ToolPrepActivi
         ...base,
         arguments: { inline: typeof args === 'string' ? args.slice(0, 2000) : args },
         arguments_hash: argumentsHash(args),
-        arguments_redacted: redactArguments(args),
+        arguments_redacted: argumentsPreview(args),
         risk: entry?.manifest.risk ?? null,
         invalid: { code, message },
         decision: deny,
@@ -60,7 +60,7 @@ export function createToolPrepActivities(deps: ToolActivityDeps): ToolPrepActivi
         ...base,
         arguments: await waitForDatabase(() => deps.artifacts.claimCheck(args)),
         arguments_hash: argumentsHash(args),
-        arguments_redacted: redactArguments(args),
+        arguments_redacted: argumentsPreview(args),
         risk: entry.manifest.risk,
         invalid: null,
         decision: { decision: outcome.decision, reason_code: outcome.reason_code, reason: outcome.reason },

@@ -7,3 +7,5 @@ export * from './run-status';
 export * from './temporal';
 export * from './tools';
 export * from './storable-text';
+export * from './canonical-json';
+export * from './approval-arguments';

@@ -1,9 +1,8 @@
 import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
-import type { DecideApprovalResponse, RunEvent } from '@omniai/contracts';
+import type { DecideApprovalResponse, ReviewedArguments, RunEvent } from '@omniai/contracts';
 import { ApiClient } from '../core/api-client';
 import { CARD_RUN_EVENTS } from '../shared/card-registry';
-import { JsonTreeComponent } from '../shared/json-tree.component';
 import { WorkspaceStore } from '../core/workspace.store';
 import {
   type DecisionView,
@@ -17,6 +16,7 @@ import {
   shortHash,
 } from '../shared/approval-model';
 import { ticking } from '../shared/clock';
+import { ApprovalArgumentsComponent, type CheckedApproval, isChecked } from './approval-arguments.component';
 import { DecisionFormComponent } from './decision-form.component';
 import { RiskChipsComponent } from './risk-chips.component';
 
@@ -31,7 +31,7 @@ const STATE_LABEL: Record<CardState, string> = {
 };
 
 /**
- * The card of an `approval_requested` event: the tool, its redacted arguments, risk, why it needs a reviewer and the
+ * The card of an `approval_requested` event: the tool, its arguments (full once loaded, D42), risk, why it needs a reviewer and the
  * time left; Approve / Deny while the call still waits. Whether it still waits comes from the run itself (an
  * `approval_decided` event for the same approval id), else from `GET /v1/approvals/:id`, else from this console's own
  * decide call. Used as a timeline card (the drawer provides the run's events) and inline in the chat (`runEvents`).
@@ -39,7 +39,7 @@ const STATE_LABEL: Record<CardState, string> = {
 @Component({
   selector: 'omni-approval-card',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, JsonTreeComponent, DecisionFormComponent, RiskChipsComponent],
+  imports: [DatePipe, ApprovalArgumentsComponent, DecisionFormComponent, RiskChipsComponent],
   template: `
     @if (data(); as a) {
       <section
@@ -57,8 +57,16 @@ const STATE_LABEL: Record<CardState, string> = {
         @if (a.risk; as risk) {
           <omni-risk-chips [risk]="risk" [limits]="true" />
         }
-        <div class="label">Arguments <span class="muted">(redacted)</span></div>
-        <div class="args" data-testid="approval-arguments"><omni-json-tree [value]="a.arguments_redacted" /></div>
+        <div class="label">Arguments</div>
+        <omni-approval-arguments
+          data-testid="approval-arguments"
+          [approvalId]="a.approval_id"
+          [runId]="event().run_id"
+          [argumentsHash]="a.arguments_hash"
+          [preview]="a.arguments_redacted"
+          [full]="fullArguments()"
+          (verified)="checkedArguments.set($event)"
+        />
         <dl class="facts tight">
           <dt>Args hash</dt>
           <dd>
@@ -79,6 +87,7 @@ const STATE_LABEL: Record<CardState, string> = {
               [projectId]="projectId()"
               [argumentsHash]="a.arguments_hash"
               [toolId]="a.tool_id"
+              [argumentsChecked]="argumentsChecked()"
               (decided)="onDecided($event)"
             />
           }
@@ -169,13 +178,6 @@ const STATE_LABEL: Record<CardState, string> = {
       letter-spacing: 0.05em;
       color: var(--muted);
     }
-    .args {
-      background: var(--surface-2);
-      border-radius: 6px;
-      padding: 6px 8px;
-      overflow: auto;
-      max-height: 220px;
-    }
     .expiry {
       color: var(--warn);
     }
@@ -210,6 +212,14 @@ export class ApprovalCardComponent {
   /** The answer to this console's own decide call. */
   private readonly fromDecide = signal<DecisionView | null>(null);
   protected readonly noOp = signal(false);
+  /** The call's full arguments, from the approval's detail (undefined until asked). */
+  protected readonly fullArguments = signal<ReviewedArguments | null | undefined>(undefined);
+  /** Whose full arguments are shown and match the hash the decision binds (D42). */
+  protected readonly checkedArguments = signal<CheckedApproval | null>(null);
+  protected readonly argumentsChecked = computed(() => {
+    const a = this.data();
+    return !!a && isChecked(this.checkedArguments(), a.approval_id, a.arguments_hash);
+  });
 
   protected readonly decision = computed(() => {
     const id = this.data()?.approval_id;
@@ -244,7 +254,9 @@ export class ApprovalCardComponent {
 
   private async check(id: string): Promise<void> {
     try {
-      this.fromApi.set(decisionOf(await this.api.getApproval(id)));
+      const detail = await this.api.getApproval(id);
+      this.fromApi.set(decisionOf(detail));
+      this.fullArguments.set(detail.arguments);
     } catch {
       // Not projected yet, or the API is away: the run's own events still decide what the card shows.
     }

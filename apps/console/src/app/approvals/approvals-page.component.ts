@@ -19,11 +19,11 @@ import type { Approval, ApprovalDetail, DecideApprovalResponse } from '@omniai/c
 import { ApiClient } from '../core/api-client';
 import { errorText } from '../core/api-error';
 import { PendingApprovals } from '../core/pending-approvals';
-import { JsonTreeComponent } from '../shared/json-tree.component';
 import { WorkspaceStore } from '../core/workspace.store';
 import { LoadErrorComponent } from '../shared/load-error.component';
 import { STATUS_LABEL, decisionOf, expiresIn, reasonText } from '../shared/approval-model';
 import { ticking } from '../shared/clock';
+import { ApprovalArgumentsComponent, type CheckedApproval, isChecked } from './approval-arguments.component';
 import { DecisionFormComponent } from './decision-form.component';
 import { RiskChipsComponent } from './risk-chips.component';
 import { PageHeadComponent } from '../shared/page-head.component';
@@ -49,7 +49,7 @@ const REFRESH_MS = 5_000;
 @Component({
   selector: 'omni-approvals-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, RouterLink, JsonTreeComponent, DecisionFormComponent, LoadErrorComponent, RiskChipsComponent, PageHeadComponent],
+  imports: [DatePipe, RouterLink, ApprovalArgumentsComponent, DecisionFormComponent, LoadErrorComponent, RiskChipsComponent, PageHeadComponent],
   template: `
     <omni-page-head heading="Approvals">
       Tool calls that wait for a reviewer. A decision binds to the exact arguments shown (by their hash) and the first one wins; a call nobody decides before it
@@ -166,8 +166,16 @@ const REFRESH_MS = 5_000;
               <code>{{ d.call_id }}</code>
             </dd>
           </dl>
-          <h3>Arguments <span class="muted">(redacted)</span></h3>
-          <div class="args" data-testid="approval-detail-arguments"><omni-json-tree [value]="d.arguments_redacted" /></div>
+          <h3>Arguments</h3>
+          <omni-approval-arguments
+            data-testid="approval-detail-arguments"
+            [approvalId]="d.id"
+            [runId]="d.run_id"
+            [argumentsHash]="d.arguments_hash"
+            [preview]="d.arguments_redacted"
+            [full]="d.arguments"
+            (verified)="checkedArguments.set($event)"
+          />
           <dl class="facts hashes">
             <dt>Arguments hash</dt>
             <dd>
@@ -186,6 +194,7 @@ const REFRESH_MS = 5_000;
               [projectId]="d.project_id"
               [argumentsHash]="d.arguments_hash"
               [toolId]="d.tool_id"
+              [argumentsChecked]="argumentsChecked()"
               (decided)="onDecided($event)"
             />
           } @else {
@@ -379,13 +388,6 @@ const REFRESH_MS = 5_000;
     .outcome:not([data-status='approved']) strong {
       color: var(--bad);
     }
-    .args {
-      background: var(--surface-2);
-      border-radius: 6px;
-      padding: 6px 8px;
-      overflow: auto;
-      max-height: 260px;
-    }
     .hashes {
       grid-template-columns: 1fr;
       gap: 2px;
@@ -431,6 +433,12 @@ export class ApprovalsPageComponent {
   protected readonly selectedId = signal<string | null>(null);
   protected readonly detail = signal<ApprovalDetail | null>(null);
   protected readonly detailError = signal<string | null>(null);
+  /** Whose full arguments are shown and match the hash its decision binds (D42). */
+  protected readonly checkedArguments = signal<CheckedApproval | null>(null);
+  protected readonly argumentsChecked = computed(() => {
+    const d = this.detail();
+    return !!d && isChecked(this.checkedArguments(), d.id, d.arguments_hash);
+  });
   protected readonly status = signal('');
   /** Thread of each run listed (run links need it; resolved once per run). */
   private readonly threadOfRun = signal<ReadonlyMap<string, string>>(new Map());

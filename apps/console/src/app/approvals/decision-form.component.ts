@@ -13,7 +13,8 @@ let nextId = 0;
 /**
  * Approve / Deny a waiting tool call, with an optional reason. The decision names the call's `arguments_hash`, so it
  * binds to the exact arguments the reviewer saw (the API refuses another hash with 409 E_APPROVAL_MISMATCH, shown
- * here). Buttons decide at once; `ask()` (keyboard shortcuts) goes through a confirm step first.
+ * here); Approve waits until those full arguments are shown and checked (`argumentsChecked`). Buttons decide at once;
+ * `ask()` (keyboard shortcuts) goes through a confirm step first.
  */
 @Component({
   selector: 'omni-decision-form',
@@ -58,7 +59,8 @@ let nextId = 0;
             <button
               type="button"
               class="btn small approve"
-              [disabled]="submitting()"
+              [disabled]="submitting() || !argumentsChecked()"
+              [title]="argumentsChecked() ? '' : 'Open the full arguments first: Approve binds to all of them'"
               (click)="submit('approve')"
               data-testid="approve"
               [attr.aria-label]="'Approve ' + toolId()"
@@ -79,6 +81,9 @@ let nextId = 0;
               <span class="muted small" role="status">Sending…</span>
             }
           </div>
+          @if (!argumentsChecked()) {
+            <p class="muted small blocked" data-testid="approve-blocked">Approve is off until the full arguments are loaded and match the call's hash.</p>
+          }
         }
         @if (error(); as err) {
           <p class="field-error" role="alert" data-testid="decision-error">{{ err }}</p>
@@ -110,7 +115,8 @@ let nextId = 0;
       gap: 8px;
       align-items: center;
     }
-    .not-allowed {
+    .not-allowed,
+    .blocked {
       margin: 0;
     }
   `,
@@ -119,6 +125,11 @@ export class DecisionFormComponent {
   readonly approvalId = input.required<string>();
   readonly argumentsHash = input.required<string>();
   readonly toolId = input.required<string>();
+  /**
+   * Whether the reviewer has the full arguments in front of them and they hash to `argumentsHash` (D42): until then
+   * Approve stays off (Deny never needs it).
+   */
+  readonly argumentsChecked = input.required<boolean>();
   /** The call's project, whose membership role decides whether the buttons show (null: unknown, any reviewer role). */
   readonly projectId = input<string | null>(null);
   readonly decided = output<DecideApprovalResponse>();
@@ -141,7 +152,7 @@ export class DecisionFormComponent {
 
   /** Opens the confirm step for a decision, whose button takes the focus (keyboard shortcuts use this). */
   ask(decision: Decision): void {
-    if (this.submitting() || !this.allowed()) return;
+    if (this.submitting() || !this.allowed() || (decision === 'approve' && !this.argumentsChecked())) return;
     this.error.set(null);
     this.confirming.set(decision);
   }
@@ -155,7 +166,7 @@ export class DecisionFormComponent {
   }
 
   protected async submit(decision: Decision): Promise<void> {
-    if (this.submitting()) return;
+    if (this.submitting() || (decision === 'approve' && !this.argumentsChecked())) return;
     this.submitting.set(true);
     this.error.set(null);
     const reason = this.reason().trim();

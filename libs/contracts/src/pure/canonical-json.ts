@@ -4,7 +4,8 @@
  * Properties whose value is `undefined` are left out, as JSON.stringify does; values that JSON cannot hold are refused.
  *
  * Here rather than in the tools library because manifest hashes are computed on both sides of the API boundary: the
- * worker registers built-in manifests, the API registers manifests derived from OpenAPI documents. Pure: no I/O.
+ * worker registers built-in manifests, the API registers manifests derived from OpenAPI documents. In the pure subpath
+ * because the console recomputes the arguments hash a reviewer's decision binds to (D42). Pure: no I/O.
  */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
