@@ -3,7 +3,7 @@ import { TASK_QUEUES, toolTaskQueue } from '@omniai/contracts';
 import { type ScriptedFixture, ScriptedProvider } from '@omniai/providers';
 import { DockerSandbox } from '@omniai/sandbox';
 import { ApprovalStore, ArtifactStore, PolicyStore, PriceStore, ProviderConfigStore, RunStore, SecretBox, ToolRegistryStore } from '@omniai/store';
-import type { EgressProxy } from '@omniai/tools';
+import { type EgressProxy, JsonValidatorPool } from '@omniai/tools';
 import type { DataSource } from 'typeorm';
 import { createRecordedDecisionActivities } from './activities/recorded-decision.activities';
 import { createRunActivities } from './activities/run.activities';
@@ -65,7 +65,10 @@ export async function createWorkers(deps: WorkerDeps): Promise<OmniWorkers> {
   const taskQueue = deps.taskQueue ?? TASK_QUEUES.runs;
   const artifacts = new ArtifactStore(deps.db);
   const runStore = new RunStore(deps.db);
+  // Tool arguments and outputs are validated off the event loop, each under a deadline (D42).
+  const validator = new JsonValidatorPool();
   const toolDeps = {
+    validator,
     catalog: deps.tools,
     policies: new PolicyStore(deps.db),
     artifacts,
@@ -113,7 +116,11 @@ export async function createWorkers(deps: WorkerDeps): Promise<OmniWorkers> {
     runs,
     tools,
     run: async () => {
-      await Promise.all([runs.run(), tools.run()]);
+      try {
+        await Promise.all([runs.run(), tools.run()]);
+      } finally {
+        await validator.close();
+      }
     },
     shutdown: () => {
       runs.shutdown();
