@@ -7,3 +7,4 @@ export * from './run-status';
 export * from './temporal';
 export * from './tools';
 export * from './storable-text';
+export * from './egress';

@@ -7,7 +7,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { ToolError } from '../tool';
 import { type AddressCategory, classifyAddress } from './address-policy';
-import { HostAllowlist } from './allowlist';
+import { effectivePort, HostAllowlist } from './allowlist';
 
 /** Sent on every request, so that site owners can tell what is fetching their pages. */
 export const USER_AGENT = 'OmniAI-fetch/0.1';
@@ -170,8 +170,9 @@ function vetUrl(url: URL, allowlist: HostAllowlist): void {
     throw new ToolError('E_EGRESS_DENIED', `only http and https URLs can be fetched, not ${url.protocol}`);
   }
   if (url.username || url.password) throw new ToolError('E_EGRESS_DENIED', 'URLs carrying a user name or password are not fetched');
-  if (!allowlist.allows(url.hostname)) {
-    throw new ToolError('E_EGRESS_DENIED', `${url.hostname} is not in this call's egress allowlist`);
+  // Ports other than 80 and 443 only when an entry names them (D43): url.host then shows the port.
+  if (!allowlist.allows(url.hostname, effectivePort(url))) {
+    throw new ToolError('E_EGRESS_DENIED', `${url.port ? url.host : url.hostname} is not in this call's egress allowlist`);
   }
 }
 
@@ -207,7 +208,7 @@ export async function resolveVetted(hostname: string, resolve: Resolver, signal:
 /** Where to connect for `url`: its vetted address (or, in tests, the loopback server standing in for it). */
 async function pinnedTarget(url: URL, network: UnsafeTestNetwork | undefined, signal: AbortSignal): Promise<Target> {
   const pinned = await resolveVetted(url.hostname, network?.resolve ?? systemResolver, signal);
-  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+  const port = effectivePort(url);
   const target = network ? { host: '127.0.0.1', port: network.loopbackPortFor(pinned, port) } : { host: pinned.address, port };
   return { ...target, ca: network?.trustedCa };
 }
