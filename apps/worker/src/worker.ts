@@ -27,6 +27,8 @@ export interface WorkerDeps {
   taskQueue?: string;
   /** Canned answers of the offline scripted model (loaded from fixture files by the caller). */
   scriptedFixtures?: readonly ScriptedFixture[];
+  /** TEST/DEV ONLY: provider base URLs may reach private and loopback addresses (`OMNI_ALLOW_PRIVATE_PROVIDER_URLS`, D43). */
+  allowPrivateProviderUrls?: boolean;
   /** Tests bundle workflows from TypeScript sources; production loads the built bundle entry. */
   bundlerOptions?: WorkerOptions['bundlerOptions'];
 }
@@ -90,6 +92,7 @@ export async function createWorkers(deps: WorkerDeps): Promise<OmniWorkers> {
         providers: new ProviderRegistry(
           new ProviderConfigStore(deps.db, new SecretBox(deps.db, deps.secretsKey)),
           new ScriptedProvider(deps.scriptedFixtures ?? []),
+          deps.allowPrivateProviderUrls ?? false,
         ),
         prices: new PriceStore(deps.db),
         tools: new ToolRegistryStore(deps.db),
