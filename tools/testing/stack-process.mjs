@@ -20,6 +20,8 @@ export async function stackEnv(overrides = {}) {
     OMNI_TEMPORAL_PORT: String(await freePort()),
     OMNI_TEMPORAL_UI_PORT: String(await freePort()),
     OMNI_POSTGRES_PORT: String(await freePort()),
+    // Tests point providers at scripted wire servers on 127.0.0.1: test/dev-only opt-in, off by default (D44).
+    OMNI_ALLOW_PRIVATE_PROVIDER_URLS: '1',
     ...TEST_ADMIN_ENV,
     ...overrides,
   };

@@ -74,7 +74,8 @@ describe('remote MCP tools (mcp_remote)', () => {
     });
 
     it('refuses loopback: a name resolving there, or the address itself, even when egress_allow names it', async () => {
-      await policy(['rebind.test', '127.0.0.1']);
+      // Any host on the server's port: only the address policy stands between the call and loopback.
+      await policy(['rebind.test', `*:${mcp.web.port}`]);
       const rebind = await api.post('/v1/tools/mcp', { id: 'docs', url: 'http://rebind.test/mcp' });
       expect([rebind.status, rebind.body.error.code]).toEqual([403, 'E_EGRESS_DENIED']);
       expect(rebind.body.error.message).toContain('rebind.test resolves to a loopback address; refused');

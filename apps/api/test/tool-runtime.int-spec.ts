@@ -328,7 +328,9 @@ describe('tool runtime: the model calls tools, the policy decides, reviewers app
     await api.put('/v1/policy', {
       grants: [{ level: 'workspace', subject: '*', scopes: ['read_web'], require_approval: false }],
       kill_switch_external_writes: false,
-      egress_allow: ['127.0.0.1'],
+      // Every host (`*`): the address policy refuses loopback whatever the allowlist says (and the API would refuse
+      // '127.0.0.1' as an entry, D44).
+      egress_allow: ['*'],
     });
     const r = await run('[t] fetch the api');
     const approval = await waitForApproval(r.id);

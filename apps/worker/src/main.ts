@@ -49,7 +49,9 @@ async function main(): Promise<void> {
     sandboxImage: config.sandboxImage,
     secretsKey: parseMasterKey(config.secretsKey),
     scriptedFixtures,
+    allowPrivateProviderUrls: config.allowPrivateProviderUrls,
   });
+  if (config.allowPrivateProviderUrls) console.warn('OMNI_ALLOW_PRIVATE_PROVIDER_URLS=1: provider base URLs are not vetted (test/dev only, D44)');
   console.log(`offline model: ${scriptedFixtures.length} scripted fixture(s) from ${config.scriptedFixturesDir}`);
   console.log(
     `tools: ${

@@ -22,6 +22,7 @@ const WorkerEnv = z.object({
   OMNI_WORKER_LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),
   OMNI_LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   OMNI_ALLOW_UNPATCHED_RUNC: z.enum(['0', '1']).default('0'),
+  OMNI_ALLOW_PRIVATE_PROVIDER_URLS: z.enum(['0', '1']).default('0'),
 });
 
 export type WorkerConfig = {
@@ -44,6 +45,8 @@ export type WorkerConfig = {
   logFormat: 'json' | 'pretty';
   /** Unsafe: run tools on a runc older than 1.1.12 (CVE-2024-21626) instead of refusing to start (D39). */
   allowUnpatchedRunc: boolean;
+  /** TEST/DEV ONLY: provider base URLs may reach private and loopback addresses, unvetted (D44). Off by default. */
+  allowPrivateProviderUrls: boolean;
 };
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -67,6 +70,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     logLevel: e.OMNI_WORKER_LOG_LEVEL,
     logFormat: e.OMNI_LOG_FORMAT,
     allowUnpatchedRunc: e.OMNI_ALLOW_UNPATCHED_RUNC === '1',
+    allowPrivateProviderUrls: e.OMNI_ALLOW_PRIVATE_PROVIDER_URLS === '1',
   };
 }
 

@@ -3,7 +3,7 @@ import { TASK_QUEUES, toolTaskQueue } from '@omniai/contracts';
 import { type ScriptedFixture, ScriptedProvider } from '@omniai/providers';
 import { DockerSandbox } from '@omniai/sandbox';
 import { ApprovalStore, ArtifactStore, PolicyStore, PriceStore, ProviderConfigStore, RunStore, SecretBox, ToolRegistryStore } from '@omniai/store';
-import type { EgressProxy } from '@omniai/tools';
+import { type EgressProxy, JsonValidatorPool } from '@omniai/tools';
 import type { DataSource } from 'typeorm';
 import { createRecordedDecisionActivities } from './activities/recorded-decision.activities';
 import { createRunActivities } from './activities/run.activities';
@@ -27,6 +27,8 @@ export interface WorkerDeps {
   taskQueue?: string;
   /** Canned answers of the offline scripted model (loaded from fixture files by the caller). */
   scriptedFixtures?: readonly ScriptedFixture[];
+  /** TEST/DEV ONLY: provider base URLs may reach private and loopback addresses (`OMNI_ALLOW_PRIVATE_PROVIDER_URLS`, D44). */
+  allowPrivateProviderUrls?: boolean;
   /** Tests bundle workflows from TypeScript sources; production loads the built bundle entry. */
   bundlerOptions?: WorkerOptions['bundlerOptions'];
 }
@@ -65,7 +67,10 @@ export async function createWorkers(deps: WorkerDeps): Promise<OmniWorkers> {
   const taskQueue = deps.taskQueue ?? TASK_QUEUES.runs;
   const artifacts = new ArtifactStore(deps.db);
   const runStore = new RunStore(deps.db);
+  // Tool arguments and outputs are validated off the event loop, each under a deadline (D43).
+  const validator = new JsonValidatorPool();
   const toolDeps = {
+    validator,
     catalog: deps.tools,
     policies: new PolicyStore(deps.db),
     artifacts,
@@ -87,6 +92,7 @@ export async function createWorkers(deps: WorkerDeps): Promise<OmniWorkers> {
         providers: new ProviderRegistry(
           new ProviderConfigStore(deps.db, new SecretBox(deps.db, deps.secretsKey)),
           new ScriptedProvider(deps.scriptedFixtures ?? []),
+          deps.allowPrivateProviderUrls ?? false,
         ),
         prices: new PriceStore(deps.db),
         tools: new ToolRegistryStore(deps.db),
@@ -113,7 +119,11 @@ export async function createWorkers(deps: WorkerDeps): Promise<OmniWorkers> {
     runs,
     tools,
     run: async () => {
-      await Promise.all([runs.run(), tools.run()]);
+      try {
+        await Promise.all([runs.run(), tools.run()]);
+      } finally {
+        await validator.close();
+      }
     },
     shutdown: () => {
       runs.shutdown();

@@ -28,6 +28,8 @@ export const ErrorCode = z.enum([
   'E_TOOL_RESOURCE_LIMIT',
   /** A tool tried to reach a host its grant does not allow (or a private, loopback, link-local or metadata address). */
   'E_EGRESS_DENIED',
+  /** Validating a tool call's arguments or output against its schema took too long and was cut (D43). */
+  'E_VALIDATION_TIMEOUT',
   /** An approval was decided already, or the decision names other arguments than the call's. */
   'E_APPROVAL_MISMATCH',
   /** A run's events could not be stored (refused by the database or the contract after bounded retries); the run failed. */
@@ -63,6 +65,7 @@ export const ERROR_HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   E_TOOL_RESOURCE_LIMIT: 422,
   E_EGRESS_DENIED: 403,
   E_APPROVAL_MISMATCH: 409,
+  E_VALIDATION_TIMEOUT: 422,
   // Reported as a failed run's `error.code`, never as an answer to a request; were it one, it would be ours (500).
   E_EVENT_REJECTED: 500,
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ArtifactRef } from './artifacts';
+import { parseEgressEntry } from './pure/egress';
 import { SCOPES } from './pure/tools';
 
 /** Scopes a tool can require; grants are deny-by-default. */
@@ -71,6 +72,20 @@ export const ApprovalRule = z.strictObject({
 });
 export type ApprovalRule = z.infer<typeof ApprovalRule>;
 
+/**
+ * One `egress_allow` entry: `docs.example.org`, `*.example.org`, `*` or an IP address, optionally with `:port` (without
+ * one, ports 80 and 443 only). No scheme, path or user info (D44).
+ */
+export const EgressAllowEntry = z
+  .string()
+  .trim()
+  .min(1)
+  .max(260)
+  .superRefine((entry, ctx) => {
+    const parsed = parseEgressEntry(entry);
+    if ('error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error });
+  });
+
 export const Policy = z.strictObject({
   grants: z.array(
     z.strictObject({
@@ -83,10 +98,11 @@ export const Policy = z.strictObject({
   /** When on, every external write is denied, whatever the grants and approvals say. */
   kill_switch_external_writes: z.boolean(),
   /**
-   * Hosts that tools may reach (`example.org`, `*.example.org`; `*` for any public host). Loopback, private,
-   * link-local and metadata addresses are refused whatever this says. Empty or absent: no egress at all.
+   * Hosts that tools may reach (`example.org`, `*.example.org`; `*` for any public host), on ports 80 and 443 unless
+   * an entry names another (`example.org:8443`). Loopback, private, link-local and metadata addresses are refused
+   * whatever this says (and the API refuses such IP addresses here). Empty or absent: no egress at all.
    */
-  egress_allow: z.array(z.string().trim().min(1).max(253)).max(500).optional(),
+  egress_allow: z.array(EgressAllowEntry).max(500).optional(),
   /** How long a call waits for a reviewer before it is denied (deny on timeout). Default one day. */
   approval_timeout_s: z
     .number()

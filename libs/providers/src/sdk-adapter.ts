@@ -8,6 +8,8 @@ export interface SdkAdapterOptions {
   apiKey?: string;
   baseURL?: string;
   timeoutMs?: number;
+  /** The worker's vetted, pinned fetch for the base URL (D44); the SDK's own fetch when absent (tests, local stubs). */
+  fetch?: (url: string | URL, init?: RequestInit) => Promise<Response>;
 }
 
 /** SDK client settings both adapters share: retries belong to the activity's retry policy, not the SDK. */
@@ -17,6 +19,8 @@ export function clientSettings(options: SdkAdapterOptions) {
     baseURL: options.baseURL ?? options.preset.baseURL,
     maxRetries: 0,
     timeout: options.timeoutMs ?? 60_000,
+    // The SDKs call it with a URL string and RequestInit only.
+    ...(options.fetch ? { fetch: options.fetch as typeof fetch } : {}),
   };
 }
 

@@ -20,3 +20,4 @@ export * from './git/git-input';
 export * from './git/project-repos';
 export * from './builtins/git-diff';
 export * from './builtins/git-apply-patch';
+export * from './egress/provider-url';

@@ -38,6 +38,8 @@ const ApiEnv = z.object({
   OMNI_RATE_LIMIT_LOGIN: z.coerce.number().int().positive().default(30),
   /** Comma-separated feature flags to turn off (see FeatureFlags). */
   OMNI_DISABLED_FEATURES: z.string().default(''),
+  /** TEST/DEV ONLY: provider base URLs may name private and loopback addresses for every preset (D44). */
+  OMNI_ALLOW_PRIVATE_PROVIDER_URLS: z.enum(['0', '1']).default('0'),
 });
 
 /** Parsed configuration, injected by class token. */
@@ -64,6 +66,8 @@ export class AppConfig {
   readonly sessionIdleMs: number;
   readonly rateLimits: { ui: number; public: number; login: number };
   readonly disabledFeatures: ReadonlySet<string>;
+  /** TEST/DEV ONLY (`OMNI_ALLOW_PRIVATE_PROVIDER_URLS=1`): provider base URLs are not vetted (D44). */
+  readonly allowPrivateProviderUrls: boolean;
 
   constructor(env: z.infer<typeof ApiEnv>, version: string) {
     this.host = env.OMNI_API_HOST;
@@ -95,6 +99,7 @@ export class AppConfig {
         .map((s) => s.trim())
         .filter(Boolean),
     );
+    this.allowPrivateProviderUrls = env.OMNI_ALLOW_PRIVATE_PROVIDER_URLS === '1';
   }
 
   static fromEnv(env: NodeJS.ProcessEnv = process.env, version = '0.1.0'): AppConfig {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { StoreModule } from '../store/store.module';
 import { ProviderPresetsController, ProvidersController } from './providers.controller';
-import { ProvidersService } from './providers.service';
+import { ProvidersService, ProviderUrlVetting } from './providers.service';
 
-@Module({ imports: [StoreModule], controllers: [ProvidersController, ProviderPresetsController], providers: [ProvidersService] })
+@Module({ imports: [StoreModule], controllers: [ProvidersController, ProviderPresetsController], providers: [ProvidersService, ProviderUrlVetting] })
 export class ProvidersModule {}

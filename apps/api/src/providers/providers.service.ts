@@ -8,7 +8,17 @@ import {
   toProviderPresetInfo,
 } from '@omniai/contracts';
 import { ProviderConfigStore, RunStore, type StoredProviderConfig } from '@omniai/store';
+import { type ProviderUrlRules, ToolError, vetProviderUrl } from '@omniai/tools';
+import { AppConfig } from '../config/app-config';
 import { ApiException } from '../errors/api.exception';
+
+/** Vets a provider base URL like tool egress (D44): a class, so the DNS lookup stays behind one seam. */
+@Injectable()
+export class ProviderUrlVetting {
+  vet(baseUrl: string, rules: ProviderUrlRules): Promise<void> {
+    return vetProviderUrl(baseUrl, rules);
+  }
+}
 
 /** Never let the secret reference out: responses carry `has_key` and a fingerprint only. */
 function publicView({ secret_id: _secret, ...config }: StoredProviderConfig): ProviderConfig {
@@ -22,6 +32,8 @@ export class ProvidersService implements OnModuleInit {
   constructor(
     private readonly configs: ProviderConfigStore,
     private readonly runs: RunStore,
+    private readonly urls: ProviderUrlVetting,
+    private readonly config: AppConfig,
   ) {}
 
   /** At start, salts the key fingerprints stored before they were salted (D41); a no-op once done. */
@@ -35,6 +47,15 @@ export class ProvidersService implements OnModuleInit {
     const preset = presetById(body.preset)!; // the contract only lets preset ids through
     if (!body.api_key && preset.requiresKey) {
       throw new ApiException('E_VALIDATION', `The ${preset.label} preset needs an API key.`, [{ path: 'api_key', message: 'required for this preset' }]);
+    }
+    // Public addresses only; loopback only for presets that run on this machine. The worker checks again per call.
+    if (body.base_url && !this.config.allowPrivateProviderUrls) {
+      try {
+        await this.urls.vet(body.base_url, { local: preset.local });
+      } catch (err) {
+        if (!(err instanceof ToolError)) throw err;
+        throw new ApiException('E_VALIDATION', `The base URL cannot be used: ${err.message}.`, [{ path: 'base_url', message: err.message }]);
+      }
     }
     if (body.project_id && !(await this.runs.getProject(body.project_id))) throw new ApiException('E_NOT_FOUND', `No project ${body.project_id}.`);
     const stored = await this.configs.create({

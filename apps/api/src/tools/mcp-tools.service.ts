@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { RegisteredTool, RegisterMcpToolsRequest, RegisterMcpToolsResponse, ToolManifest } from '@omniai/contracts';
 import { manifestHash, McpServerConflict, McpServerStore, PolicyStore, ToolRegistryStore } from '@omniai/store';
-import { listMcpTools, manifestForMcpTool, type McpConnectOptions, type McpServerListing, McpToolError, ToolError, validateJson } from '@omniai/tools';
+import { listMcpTools, manifestForMcpTool, type McpConnectOptions, type McpServerListing, McpToolError, ToolError } from '@omniai/tools';
 import { ApiException } from '../errors/api.exception';
 
 /** For connecting, listing and the answer: a registration is an admin waiting on the other end. */
@@ -51,9 +51,7 @@ export class McpToolsService {
     const skipped: RegisterMcpToolsResponse['skipped'] = [];
     for (const tool of listing.tools) {
       try {
-        const manifest = manifestForMcpTool({ ...server, hash }, tool);
-        compiles(manifest);
-        manifests.push(manifest);
+        manifests.push(manifestForMcpTool({ ...server, hash }, tool));
       } catch (err) {
         if (!(err instanceof McpToolError)) throw err;
         skipped.push({ tool_name: tool.name.slice(0, 200), reason: err.message });
@@ -90,19 +88,3 @@ export class McpToolsService {
 
 const conflict = (id: string) =>
   new ApiException('E_CONFLICT', `Another MCP server or tool listing is already registered as "${id}"; register this one under a new id.`);
-
-/** The runtime validates with these schemas before and after every call: one that does not compile is refused now. */
-function compiles(manifest: ToolManifest): void {
-  for (const [what, schema] of [
-    ['input', manifest.input_schema],
-    ['output', manifest.output_schema],
-  ] as const) {
-    try {
-      validateJson(schema, {});
-    } catch (err) {
-      throw new McpToolError(
-        `${manifest.binding.type === 'mcp_remote' ? manifest.binding.tool_name : manifest.id}: the ${what} schema cannot be used (${(err as Error).message.slice(0, 200)})`,
-      );
-    }
-  }
-}

@@ -15,6 +15,7 @@ import { ApiException } from '../errors/api.exception';
 import { ZodPipe } from '../errors/zod.pipe';
 import { McpToolsService } from './mcp-tools.service';
 import { OpenApiToolsService } from './openapi-tools.service';
+import { PolicyBody } from './policy-body';
 
 const ToolIdParam = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,99}$/, 'expected a tool id');
 
@@ -76,7 +77,7 @@ export class ToolsController {
 
   @Put('policy')
   @HttpCode(200)
-  async putPolicy(@Body(new ZodPipe(Policy)) body: Policy): Promise<Policy> {
+  async putPolicy(@Body(new ZodPipe(PolicyBody)) body: Policy): Promise<Policy> {
     await this.policies.put(body);
     return this.policies.get();
   }

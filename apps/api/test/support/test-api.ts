@@ -83,6 +83,8 @@ export async function startTestApi(env: Record<string, string>): Promise<TestApi
     OMNI_LOG_LEVEL: 'warn',
     OMNI_SECRETS_KEY: process.env['OMNI_TEST_SECRETS_KEY']!,
     TEMPORAL_ADDRESS: process.env['OMNI_TEST_TEMPORAL_ADDRESS']!,
+    // Tests point providers at scripted wire servers on 127.0.0.1 (D44: test/dev-only opt-in).
+    OMNI_ALLOW_PRIVATE_PROVIDER_URLS: '1',
     ...TEST_ADMIN_ENV,
     ...env,
   });

@@ -3,7 +3,7 @@ import { argumentsPreview, type PreparedToolCall, storableJson, storableText, ty
 import { evaluatePolicy } from '@omniai/policy';
 import type { DockerSandbox } from '@omniai/sandbox';
 import type { ArtifactStore, ClaimChecked, PolicyStore } from '@omniai/store';
-import { argumentsHash, type EgressProxy, ToolError, validateJson } from '@omniai/tools';
+import { argumentsHash, type EgressProxy, type JsonValidatorPool, ToolError } from '@omniai/tools';
 import type { RunToolActivities, ToolPrepActivities } from '@omniai/workflows';
 import { waitForDatabase } from './wait-for-database';
 import { runSandboxJob } from '../tools/sandbox-executor';
@@ -16,6 +16,8 @@ export interface ToolActivityDeps {
   policies: PolicyStore;
   artifacts: ArtifactStore;
   sandbox: DockerSandbox;
+  /** Validates arguments and outputs in threads, under a deadline (D43): model and tool JSON never runs Ajv here. */
+  validator: Pick<JsonValidatorPool, 'validate'>;
   /** Sandboxed calls with an egress grant reach the network only through it (D32); without it they never do. */
   egressProxy?: EgressProxy;
 }
@@ -52,8 +54,8 @@ export function createToolPrepActivities(deps: ToolActivityDeps): ToolPrepActivi
       } catch {
         return invalid('E_VALIDATION', `The arguments for ${pinned.id} are not valid JSON.`);
       }
-      const valid = validateJson(entry.manifest.input_schema, args);
-      if (!valid.ok) return invalid('E_VALIDATION', `Invalid input for ${pinned.id}: ${valid.message}`, args);
+      const valid = await deps.validator.validate(entry.manifest.input_schema, args);
+      if (!valid.ok) return invalid(valid.code, `Invalid input for ${pinned.id}: ${valid.message}`, args);
       const policy = await waitForDatabase(() => deps.policies.get());
       const outcome = evaluatePolicy({ tool: entry.manifest, policy, subject: { project_id, user_id: requested_by.id }, approval: 'none' });
       return {
@@ -126,8 +128,8 @@ export function createRunToolActivities(deps: ToolActivityDeps): RunToolActiviti
                   throw new ToolError('E_TOOL_FAILED', `${tool_id}: the ${entry.manifest.binding.type} binding is not supported yet.`);
                 })(),
         );
-        const valid = validateJson(entry.manifest.output_schema, output);
-        if (!valid.ok) return fail('E_VALIDATION', `${tool_id} returned output that does not match its schema: ${valid.message}`);
+        const valid = await deps.validator.validate(entry.manifest.output_schema, output);
+        if (!valid.ok) return fail(valid.code, `${tool_id} returned output that does not match its schema: ${valid.message}`);
         return { ok: true, result: await waitForDatabase(() => deps.artifacts.claimCheck(output)), duration_ms: Date.now() - started };
       } catch (err) {
         if (err instanceof ToolError) return fail(err.code, err.message);

@@ -1,6 +1,7 @@
 import type { RunPins } from '@omniai/contracts';
 import { AnthropicAdapter, type ModelProvider, OpenAiAdapter, presetById, ProviderError, ScriptedProvider } from '@omniai/providers';
 import type { ProviderConfigStore } from '@omniai/store';
+import { providerFetch } from '@omniai/tools';
 
 /**
  * Resolves a run's pinned provider at call time: `offline` is the scripted model; anything else is the id of a
@@ -10,6 +11,8 @@ export class ProviderRegistry {
   constructor(
     private readonly configs: ProviderConfigStore,
     private readonly scripted: ScriptedProvider = new ScriptedProvider(),
+    /** TEST/DEV ONLY (`OMNI_ALLOW_PRIVATE_PROVIDER_URLS=1`): base URLs may reach any address, unvetted (D44). */
+    private readonly allowPrivateUrls = false,
   ) {}
 
   /**
@@ -29,7 +32,15 @@ export class ProviderRegistry {
       );
     }
     const apiKey = (await this.configs.revealKey(config)) ?? undefined;
-    const options = { preset, ...(apiKey ? { apiKey } : {}), ...(config.base_url ? { baseURL: config.base_url } : {}) };
+    const baseURL = config.base_url ?? preset.baseURL;
+    // Vetted again at call time and pinned (DNS may have changed since the API checked it): public addresses, or
+    // loopback for a local preset (D44).
+    const options = {
+      preset,
+      ...(apiKey ? { apiKey } : {}),
+      ...(config.base_url ? { baseURL: config.base_url } : {}),
+      ...(this.allowPrivateUrls ? {} : { fetch: providerFetch(baseURL, { local: preset.local }) }),
+    };
     return { provider: preset.api === 'anthropic' ? new AnthropicAdapter(options) : new OpenAiAdapter(options), priceKey: preset.id };
   }
 }

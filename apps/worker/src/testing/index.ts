@@ -58,6 +58,8 @@ export async function startTestWorker(databaseUrl: string, options: TestWorkerOp
     }),
     secretsKey: parseMasterKey(process.env['OMNI_TEST_SECRETS_KEY']!),
     bundlerOptions: sourceBundlerOptions as never,
+    // Tests point providers at scripted wire servers on 127.0.0.1 (D44: test/dev-only opt-in).
+    allowPrivateProviderUrls: true,
     scriptedFixtures: [...(options.fixtures ?? []), ...loadScriptedFixtures(DEFAULT_SCRIPTED_FIXTURES_DIR)],
   });
   const running = workers.run();

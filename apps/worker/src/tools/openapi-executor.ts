@@ -2,6 +2,7 @@ import type { ToolManifest } from '@omniai/contracts';
 import type { OpenApiSpecStore, PolicyStore, ToolRegistryStore } from '@omniai/store';
 import {
   describeOperation,
+  effectivePort,
   HostAllowlist,
   manifestHash,
   OpenApiOperationError,
@@ -49,13 +50,13 @@ export async function callOperation(
   const args = inputObject(input);
   const url = requestUrl(plan, args);
   const host = url.hostname;
-  if (!new HostAllowlist(options.allowHosts).allows(host)) {
-    throw new ToolError('E_EGRESS_DENIED', `${host} is not in the workspace's egress allowlist`);
+  if (!new HostAllowlist(options.allowHosts).allows(host, effectivePort(url))) {
+    throw new ToolError('E_EGRESS_DENIED', `${url.port ? url.host : host} is not in the workspace's egress allowlist`);
   }
   const body = plan.body && args['body'] !== undefined ? Buffer.from(JSON.stringify(args['body'])) : undefined;
   const response = await safeFetch(url.href, {
     // The server's host only: a redirect to any other host is refused even if the allowlist names it.
-    allowHosts: [host],
+    allowHosts: [url.host],
     method: plan.method,
     ...(body && plan.body ? { body, contentType: plan.body.mediaType } : {}),
     accept: 'application/json, text/plain;q=0.5',

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ToolManifest } from '@omniai/contracts';
 import type { ToolRegistryStore } from '@omniai/store';
-import { type BuiltinTool, manifestHash } from '@omniai/tools';
+import { type BuiltinTool, manifestHash, manifestSchemaProblem } from '@omniai/tools';
 
 /** sha256 of the manifest's canonical JSON: what every `tool_call` records and every approval binds to. */
 export const manifestHashOf = (manifest: ToolManifest) => manifestHash(manifest);
@@ -57,6 +57,9 @@ export class ToolCatalog {
 
   add(manifest: ToolManifest, run?: BuiltinTool['run']): this {
     if (manifest.binding.type === 'inproc_safe' && !run) throw new Error(`${manifest.id}: an inproc_safe tool needs an implementation`);
+    // Built-ins meet the same schema limits as registered tools (D43): a worker with a bad one does not start.
+    const problem = manifestSchemaProblem(manifest);
+    if (problem) throw new Error(`${manifest.id}: ${problem}`);
     this.entries.set(`${manifest.id}@${manifest.version}`, { manifest, manifest_hash: manifestHashOf(manifest), ...(run ? { run } : {}) });
     return this;
   }

@@ -9,3 +9,4 @@ export * from './tools';
 export * from './storable-text';
 export * from './canonical-json';
 export * from './approval-arguments';
+export * from './egress';

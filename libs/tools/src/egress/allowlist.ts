@@ -1,54 +1,50 @@
-import { isIPv6 } from 'node:net';
+import { DEFAULT_EGRESS_PORTS, type EgressEntry, parseEgressEntry } from '@omniai/contracts';
+import { canonicalIp, classifyAddress } from './address-policy';
 
 /**
  * Host allowlists, as an egress grant states them: `docs.example.org` (that host only), `*.example.org` (any host
- * strictly below example.org, not example.org itself) and `*` (any host; the address policy still applies).
- * Matching is on the URL's host name only, never its port, path or user info.
+ * strictly below example.org, not example.org itself) and `*` (any host; the address policy still applies), each
+ * optionally with `:port`. An entry without a port admits ports 80 and 443 only; another port must be named (D44).
+ * Matching is on the URL's host name and port, never its path or user info.
  */
 export class HostAllowlist {
-  private readonly exact = new Set<string>();
-  private readonly suffixes: string[] = [];
-  private readonly any: boolean;
+  private readonly entries: EgressEntry[];
 
-  /** @throws RangeError when an entry is not a host name, an IP address, `*.` + a host name, or `*`. */
+  /** @throws RangeError when an entry is malformed (see `parseEgressEntry`). */
   constructor(entries: readonly string[]) {
-    this.any = entries.includes('*');
-    for (const entry of entries) {
-      if (entry === '*') continue;
-      if (entry.startsWith('*.')) this.suffixes.push(`.${normalizeHost(entry.slice(2), entry)}`);
-      else this.exact.add(normalizeHost(entry, entry));
-    }
+    this.entries = entries.map((entry) => {
+      const parsed = parseEgressEntry(entry);
+      if ('error' in parsed) throw new RangeError(`invalid egress allowlist entry ${JSON.stringify(entry)}: ${parsed.error}`);
+      return parsed;
+    });
   }
 
-  /** Whether `host` (a URL's `hostname`, e.g. `a.example.org` or `[::1]`) may be contacted. */
-  allows(host: string): boolean {
-    const h = stripTrailingDot(host.toLowerCase());
+  /** Whether `host` (a URL's `hostname`, e.g. `a.example.org` or `[::1]`) may be contacted on `port`. */
+  allows(host: string, port: number): boolean {
+    const h = host.toLowerCase().replace(/\.$/, '');
     if (h === '') return false;
-    if (this.any || this.exact.has(h)) return true;
-    return this.suffixes.some((suffix) => h.endsWith(suffix));
+    return this.entries.some(
+      (e) =>
+        (e.port === null ? DEFAULT_EGRESS_PORTS.includes(port) : e.port === port) &&
+        (e.kind === 'any' || (e.kind === 'exact' ? h === e.host : h.endsWith(`.${e.host}`))),
+    );
   }
 }
 
-/** Puts an entry in the form `URL.hostname` produces (lower case, punycode, `[v6]`), so both sides compare alike. */
-function normalizeHost(host: string, entry: string): string {
-  const candidate = isIPv6(host) ? `[${host}]` : host;
-  let hostname: string;
-  try {
-    // A port, path, user info, query or fragment has no place in a host entry (and `:80` would vanish when parsed).
-    const bracketed = candidate.startsWith('[');
-    if (bracketed ? !candidate.endsWith(']') : /[:/\\?#@\s]/.test(candidate)) throw new Error();
-    const url = new URL(`http://${candidate}/`);
-    if (url.host !== url.hostname || url.username || url.password || url.pathname !== '/' || url.search || url.hash) throw new Error();
-    hostname = url.hostname;
-  } catch {
-    throw new RangeError(`invalid egress allowlist entry: ${JSON.stringify(entry)}`);
-  }
-  const normalized = stripTrailingDot(hostname);
-  if (normalized === '' || normalized.includes('*')) throw new RangeError(`invalid egress allowlist entry: ${JSON.stringify(entry)}`);
-  return normalized;
+/** The port a URL connects to: its own, else its scheme's (80 for http, 443 for https). */
+export function effectivePort(url: URL): number {
+  return Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
 }
 
-/** `example.org.` and `example.org` name the same host. */
-function stripTrailingDot(host: string): string {
-  return host.endsWith('.') ? host.slice(0, -1) : host;
+/**
+ * Why an allowlist entry naming an IP address that tools could never reach (loopback, private, link-local/metadata,
+ * …) may not be saved: it would only suggest that they can. Undefined for any other entry, malformed ones included
+ * (the contract reports those). Used for `PUT /v1/policy`.
+ */
+export function nonPublicEgressAddress(entry: string): string | undefined {
+  const parsed = parseEgressEntry(entry);
+  if ('error' in parsed) return undefined;
+  if (parsed.kind !== 'exact' || !canonicalIp(parsed.host)) return undefined;
+  const verdict = classifyAddress(parsed.host);
+  return verdict.allowed ? undefined : `${parsed.host} is not a public address (${verdict.category.replace('_', '-')}); tools never reach it`;
 }

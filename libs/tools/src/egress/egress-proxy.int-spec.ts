@@ -33,7 +33,10 @@ beforeAll(async () => {
   const echoPort = (tcpEcho.address() as AddressInfo).port;
   proxy = await EgressProxy.start({
     onRefusal: (entry) => refusals.push(entry),
-    unsafeTestNetwork: { resolve: network.resolve, loopbackPortFor: (vetted, port) => (port === 443 ? echoPort : network.loopbackPortFor(vetted, port)) },
+    unsafeTestNetwork: {
+      resolve: network.resolve,
+      loopbackPortFor: (vetted, port) => (port === 443 || port === 8443 ? echoPort : network.loopbackPortFor(vetted, port)),
+    },
   });
 });
 afterAll(async () => {
@@ -120,7 +123,15 @@ describe('EgressProxy', () => {
   });
 
   it('refuses loopback, metadata and private targets even when the allowlist names them (each redirect hop is a new request)', async () => {
-    const session = await proxy.open(grant());
+    // The local server's port named too (D44): only the address policy stands between the request and loopback.
+    const session = await proxy.open(
+      grant({
+        allowHosts: [
+          ['*', `*:${web.port}`],
+          ['allowed.test', '*.allowed.test', '127.0.0.1', `127.0.0.1:${web.port}`],
+        ],
+      }),
+    );
     try {
       const hop = await get(session, `http://allowed.test/to-loopback?port=${web.port}`);
       expect(hop.status).toBe(302); // the client follows it with a new request, checked like the first
@@ -138,14 +149,23 @@ describe('EgressProxy', () => {
     }
   });
 
-  it('tunnels CONNECT to port 443 of an allowed host only', async () => {
+  it('reaches ports 80 and 443 only, plain HTTP and tunnels alike, unless every allowlist names the port (D44)', async () => {
     const session = await proxy.open(grant());
     try {
       expect(await tunnel(session, 'allowed.test:443')).toBe('HTTP/1.1 200 Connection established\r\n\r\nping through the tunnel\n');
-      expect(await tunnel(session, 'allowed.test:22')).toMatch(/^HTTP\/1\.1 403 .*tunnels go to port 443 only/s);
+      expect(await tunnel(session, 'allowed.test:22')).toMatch(/^HTTP\/1\.1 403 .*allowed\.test:22 is not in this call's egress allowlist/s);
+      const redis = await get(session, 'http://allowed.test:6379/');
+      expect([redis.status, redis.body]).toEqual([403, "OmniAI egress proxy refused allowed.test: allowed.test:6379 is not in this call's egress allowlist\n"]);
       expect(await tunnel(session, 'other.test:443')).toMatch(/^HTTP\/1\.1 403 .*not in this call's egress allowlist/s);
     } finally {
       await session.close();
+    }
+    const named = await proxy.open(grant({ allowHosts: [['*:8443'], ['allowed.test:8443']] }));
+    try {
+      expect(await tunnel(named, 'allowed.test:8443')).toBe('HTTP/1.1 200 Connection established\r\n\r\nping through the tunnel\n');
+      expect(await tunnel(named, 'allowed.test:443')).toMatch(/^HTTP\/1\.1 403 .*allowed\.test is not in this call's egress allowlist/s);
+    } finally {
+      await named.close();
     }
   });
 

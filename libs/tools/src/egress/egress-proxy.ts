@@ -5,6 +5,7 @@ import { type Socket, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
+import { DEFAULT_EGRESS_PORTS } from '@omniai/contracts';
 import { ToolError } from '../tool';
 import { HostAllowlist } from './allowlist';
 import { type ResolvedAddress, type UnsafeTestNetwork, resolveVetted, systemResolver } from './safe-fetch';
@@ -22,8 +23,6 @@ export interface EgressGrant {
   maxBytes: number;
   /** After this the call's connections are cut and new requests refused. */
   timeoutMs: number;
-  /** Ports a CONNECT tunnel (opaque bytes) may go to; default 443 only. Plain-HTTP requests may name any port. */
-  connectPorts?: readonly number[];
 }
 
 /** A request the proxy refused: the host as asked and why (never the internal address it resolved to). */
@@ -231,8 +230,6 @@ class CallSession implements EgressSession {
       return this.refuseTunnel(client, authority.slice(0, 100), 'CONNECT needs host:port', 400);
     }
     const port = Number(url.port);
-    if (!(this.grant.connectPorts ?? [443]).includes(port))
-      return this.refuseTunnel(client, url.host, `tunnels go to port ${(this.grant.connectPorts ?? [443]).join(', ')} only`);
     const target = await this.vet(url.hostname, port, client);
     if (!target) return;
     const upstream = this.track(tcpConnect(target));
@@ -264,7 +261,10 @@ class CallSession implements EgressSession {
     const refuse = (reason: string, status = 403) =>
       reply instanceof http.ServerResponse ? this.refuse(reply, hostname, reason, status) : this.refuseTunnel(reply, hostname, reason, status);
     if (this.over) return void refuse(this.over);
-    if (!this.allowlists.every((list) => list.allows(hostname))) return void refuse(`${hostname} is not in this call's egress allowlist`);
+    // Plain HTTP and tunnels alike reach ports 80 and 443 only, unless every allowlist names the port (D44).
+    if (!this.allowlists.every((list) => list.allows(hostname, port))) {
+      return void refuse(`${DEFAULT_EGRESS_PORTS.includes(port) ? hostname : `${hostname}:${port}`} is not in this call's egress allowlist`);
+    }
     const network = this.options.unsafeTestNetwork;
     let pinned: ResolvedAddress;
     try {

@@ -203,9 +203,17 @@ describe('safeFetch: the allowlist', () => {
     await expectToolError(safeFetch('http://allowed.test/hello', options({ allowHosts: [] })), 'E_EGRESS_DENIED');
   });
 
+  it('reaches ports 80 and 443 only, unless an entry names the port (D44)', async () => {
+    await expectToolError(
+      safeFetch('http://allowed.test:6379/hello', options()),
+      'E_EGRESS_DENIED',
+      /^allowed\.test:6379 is not in this call's egress allowlist$/,
+    );
+  });
+
   it('refuses a malformed allowlist entry instead of guessing', async () => {
     await expectToolError(
-      safeFetch('http://allowed.test/hello', options({ allowHosts: ['allowed.test:80'] })),
+      safeFetch('http://allowed.test/hello', options({ allowHosts: ['http://allowed.test'] })),
       'E_EGRESS_DENIED',
       /invalid egress allowlist entry/,
     );
@@ -246,7 +254,8 @@ describe('safeFetch: without the test network (production path)', () => {
   ])('refuses the local server even when it is allowlisted (%#)', async (urlFor) => {
     const before = web.seen.length;
     const url = urlFor(web.port);
-    await expectToolError(safeFetch(url, production([new URL(url).hostname])), 'E_EGRESS_DENIED', /loopback|unspecified/);
+    // host:port: the port is named (D44), so only the address policy stands between the fetch and the server.
+    await expectToolError(safeFetch(url, production([new URL(url).host])), 'E_EGRESS_DENIED', /loopback|unspecified/);
     expect(pathsSince(before)).toEqual([]);
   });
 });
@@ -285,9 +294,9 @@ describe('safeFetch: redirects', () => {
 
   it.each(internalTargets(0).map((_, i) => i))('refuses a redirect chain that ends at internal target #%i', async (i) => {
     const target = internalTargets(web.port)[i] as string;
-    const hostname = new URL(target).hostname;
+    const host = new URL(target).host;
     const before = web.seen.length;
-    const careless = options({ allowHosts: ['allowed.test', hostname] });
+    const careless = options({ allowHosts: ['allowed.test', host] });
     await expectToolError(
       safeFetch(`http://allowed.test/hop?n=2&to=${encodeURIComponent(target)}`, careless),
       'E_EGRESS_DENIED',
@@ -309,7 +318,7 @@ describe('safeFetch: redirects', () => {
     await expectToolError(
       safeFetch(`http://allowed.test/hop?to=${encodeURIComponent(`http://127.0.0.1:${web.port}/secret`)}`, options()),
       'E_EGRESS_DENIED',
-      /127\.0\.0\.1 is not in/,
+      /127\.0\.0\.1:\d+ is not in/,
     );
     await expectToolError(safeFetch(`http://allowed.test/hop?to=${encodeURIComponent('http://other.test/')}`, options()), 'E_EGRESS_DENIED', /other\.test/);
   });

@@ -7,7 +7,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { ToolError } from '../tool';
 import { type AddressCategory, classifyAddress } from './address-policy';
-import { HostAllowlist } from './allowlist';
+import { effectivePort, HostAllowlist } from './allowlist';
 
 /** Sent on every request, so that site owners can tell what is fetching their pages. */
 export const USER_AGENT = 'OmniAI-fetch/0.1';
@@ -170,8 +170,9 @@ function vetUrl(url: URL, allowlist: HostAllowlist): void {
     throw new ToolError('E_EGRESS_DENIED', `only http and https URLs can be fetched, not ${url.protocol}`);
   }
   if (url.username || url.password) throw new ToolError('E_EGRESS_DENIED', 'URLs carrying a user name or password are not fetched');
-  if (!allowlist.allows(url.hostname)) {
-    throw new ToolError('E_EGRESS_DENIED', `${url.hostname} is not in this call's egress allowlist`);
+  // Ports other than 80 and 443 only when an entry names them (D44): url.host then shows the port.
+  if (!allowlist.allows(url.hostname, effectivePort(url))) {
+    throw new ToolError('E_EGRESS_DENIED', `${url.port ? url.host : url.hostname} is not in this call's egress allowlist`);
   }
 }
 
@@ -180,11 +181,18 @@ function vetUrl(url: URL, allowlist: HostAllowlist): void {
  * public. One blocked answer refuses the host: otherwise a name with a public and a private address would let
  * whoever controls its DNS pick our target. Also used by the sandbox egress proxy (egress-proxy.ts).
  */
-export async function resolveVetted(hostname: string, resolve: Resolver, signal: AbortSignal): Promise<ResolvedAddress> {
+export async function resolveVetted(
+  hostname: string,
+  resolve: Resolver,
+  signal: AbortSignal,
+  /** Categories admitted besides public addresses: only `loopback`, only for local provider presets (D44). */
+  also: ReadonlySet<AddressCategory> = NOTHING_ELSE,
+): Promise<ResolvedAddress> {
+  const admitted = (v: ReturnType<typeof classifyAddress>) => v.allowed || also.has(v.category);
   const bare = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
   if (isIP(bare)) {
     const verdict = classifyAddress(bare);
-    if (!verdict.allowed) throw new ToolError('E_EGRESS_DENIED', `${hostname} is ${describe(verdict.category)}; refused`);
+    if (!admitted(verdict)) throw new ToolError('E_EGRESS_DENIED', `${hostname} is ${describe(verdict.category)}; refused`);
     return { address: verdict.address, family: verdict.family === 6 ? 6 : 4 };
   }
   let answers: readonly ResolvedAddress[];
@@ -196,7 +204,7 @@ export async function resolveVetted(hostname: string, resolve: Resolver, signal:
   }
   if (answers.length === 0) throw new ToolError('E_TOOL_FAILED', `could not resolve ${hostname}`);
   const verdicts = answers.map((answer) => classifyAddress(answer.address));
-  const blocked = verdicts.find((v) => !v.allowed);
+  const blocked = verdicts.find((v) => !admitted(v));
   // The blocked address itself stays out of the message: it would map the internal network for the caller.
   if (blocked) throw new ToolError('E_EGRESS_DENIED', `${hostname} resolves to ${describe(blocked.category)}; refused`);
   const first = verdicts[0];
@@ -204,10 +212,17 @@ export async function resolveVetted(hostname: string, resolve: Resolver, signal:
   return { address: first.address, family: first.family === 6 ? 6 : 4 };
 }
 
+const NOTHING_ELSE: ReadonlySet<AddressCategory> = new Set();
+
 /** Where to connect for `url`: its vetted address (or, in tests, the loopback server standing in for it). */
-async function pinnedTarget(url: URL, network: UnsafeTestNetwork | undefined, signal: AbortSignal): Promise<Target> {
-  const pinned = await resolveVetted(url.hostname, network?.resolve ?? systemResolver, signal);
-  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+async function pinnedTarget(
+  url: URL,
+  network: UnsafeTestNetwork | undefined,
+  signal: AbortSignal,
+  also: ReadonlySet<AddressCategory> = NOTHING_ELSE,
+): Promise<Target> {
+  const pinned = await resolveVetted(url.hostname, network?.resolve ?? systemResolver, signal, also);
+  const port = effectivePort(url);
   const target = network ? { host: '127.0.0.1', port: network.loopbackPortFor(pinned, port) } : { host: pinned.address, port };
   return { ...target, ca: network?.trustedCa };
 }
@@ -379,6 +394,10 @@ export interface VettedFetchOptions {
   signal: AbortSignal;
   /** Told about every refusal or failure, including a body cut while the caller reads it (an SDK may hide the cause). */
   onFailure?: (err: ToolError) => void;
+  /** Sends `Authorization` on (a model provider's key); off for tools, which never send credentials. */
+  forwardAuthorization?: boolean;
+  /** Address categories admitted besides public ones: `loopback` for local provider presets only (D44). */
+  alsoAllow?: ReadonlySet<AddressCategory>;
   /** TEST ONLY, see {@link UnsafeTestNetwork}. */
   unsafeTestNetwork?: UnsafeTestNetwork;
 }
@@ -421,14 +440,15 @@ export function vettedFetch(options: VettedFetchOptions): FetchFn {
     if (!['GET', 'POST', 'DELETE'].includes(method)) throw new ToolError('E_EGRESS_DENIED', `${method} requests are not sent`);
     const headers: Record<string, string> = {};
     new Headers(init.headers).forEach((value, name) => {
-      if (!DROPPED_HEADERS.has(name) && !name.startsWith('proxy-')) headers[name] = value;
+      const credential = name === 'authorization' && options.forwardAuthorization === true;
+      if ((credential || !DROPPED_HEADERS.has(name)) && !name.startsWith('proxy-')) headers[name] = value;
     });
     const body = init.body === undefined || init.body === null ? undefined : Buffer.from(await new Response(init.body).arrayBuffer());
     let res: http.IncomingMessage;
     try {
       signal.throwIfAborted();
       vetUrl(url, allowlist);
-      const target = await pinnedTarget(url, network, signal);
+      const target = await pinnedTarget(url, network, signal, options.alsoAllow);
       res = await send(
         url,
         target,

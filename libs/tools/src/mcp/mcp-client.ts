@@ -1,5 +1,5 @@
 import { Client, ProtocolError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { HostAllowlist } from '../egress/allowlist';
+import { effectivePort, HostAllowlist } from '../egress/allowlist';
 import { type UnsafeTestNetwork, vettedFetch } from '../egress/safe-fetch';
 import { ToolError } from '../tool';
 import type { McpToolListing } from './mcp-manifest';
@@ -98,15 +98,18 @@ async function withClient<T>(
   options: McpConnectOptions,
   use: (client: Client, request: { signal: AbortSignal; timeout: number }) => Promise<T>,
 ): Promise<T> {
-  const host = new URL(url).hostname;
-  if (!new HostAllowlist(options.allowHosts).allows(host)) throw new ToolError('E_EGRESS_DENIED', `${host} is not in the workspace's egress allowlist`);
+  const parsed = new URL(url);
+  const host = parsed.hostname;
+  if (!new HostAllowlist(options.allowHosts).allows(host, effectivePort(parsed))) {
+    throw new ToolError('E_EGRESS_DENIED', `${parsed.port ? parsed.host : host} is not in the workspace's egress allowlist`);
+  }
   const deadline = AbortSignal.timeout(options.timeoutMs);
   // A refusal inside a response the SDK is reading (the byte cap) would otherwise only surface at the deadline.
   const failed = new AbortController();
   const signal = AbortSignal.any([deadline, failed.signal, ...(options.signal ? [options.signal] : [])]);
   const failures: ToolError[] = [];
   const fetch = vettedFetch({
-    allowHosts: [host],
+    allowHosts: [parsed.host],
     maxBytes: options.maxBytes ?? MAX_RESPONSE_BYTES,
     signal,
     onFailure: (err) => {

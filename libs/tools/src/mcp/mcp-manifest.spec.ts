@@ -35,6 +35,17 @@ describe('MCP tools as manifests', () => {
     expect(notReadOnly.binding).toEqual({ type: 'mcp_remote', server_id: 'docs', tool_name: 'rm' });
   });
 
+  it('refuses a tool whose schemas break the registration limits or use patterns RE2 cannot run (D43)', () => {
+    const backref = { type: 'object', properties: { q: { type: 'string', pattern: '^(a)\\1$' } } };
+    expect(() => manifestForMcpTool(SERVER, { name: 'x', inputSchema: backref })).toThrow(
+      `x: the input schema cannot be used: the pattern ${JSON.stringify('^(a)\\1$')} is not supported (patterns are RE2: no backreferences or lookaround)`,
+    );
+    const huge = { type: 'object', description: 'x'.repeat(70_000) };
+    expect(() => manifestForMcpTool(SERVER, { name: 'y', inputSchema: { type: 'object' }, outputSchema: huge })).toThrow(
+      /^y: the output schema cannot be used: the schema is \d+ bytes of JSON/,
+    );
+  });
+
   it('refuses a tool whose input schema is not an object schema', () => {
     expect(() => manifestForMcpTool(SERVER, { name: 'x', inputSchema: { type: 'string' } })).toThrow('x: the input schema is not an object schema');
   });

@@ -1,5 +1,6 @@
 import { JsonSchema, type ToolManifest } from '@omniai/contracts';
 import { scopedToolId } from '../openapi/openapi-manifest';
+import { manifestSchemaProblem } from '../validation';
 
 /**
  * Tools of a remote MCP server (`mcp_remote` binding, D35) as manifests. Pure code: the API derives and registers a
@@ -66,7 +67,7 @@ export function manifestForMcpTool(server: { id: string; url: string; version: s
   const output_schema: Record<string, unknown> = tool.outputSchema
     ? { type: 'object', properties: { text, structured_content: tool.outputSchema }, required: ['text', 'structured_content'], additionalProperties: false }
     : { type: 'object', properties: { text, structured_content: { type: 'object' } }, required: ['text'] };
-  return {
+  const manifest: ToolManifest = {
     id: mcpToolId(server.id, tool.name),
     version: mcpToolVersion(server.version, server.hash),
     description: `${what.slice(0, 1500)} — tool ${tool.name.slice(0, 200)} of the MCP server "${server.id}" at ${host}.`.slice(0, 2000),
@@ -81,4 +82,8 @@ export function manifestForMcpTool(server: { id: string; url: string; version: s
     },
     binding: { type: 'mcp_remote', server_id: server.id, tool_name: tool.name },
   };
+  // Checked here, so every registration of a server's tool meets the schema limits and RE2 patterns (D43).
+  const problem = manifestSchemaProblem(manifest);
+  if (problem) throw new McpToolError(`${tool.name.slice(0, 200)}: ${problem}`);
+  return manifest;
 }

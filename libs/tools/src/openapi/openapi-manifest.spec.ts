@@ -146,6 +146,15 @@ describe('manifestForOperation', () => {
     expect(refusal(() => manifestForOperation('s', doc({ '/x': { get: op('o') } }, { servers }), 'o'))).toContain(why);
   });
 
+  it('refuses an operation whose schemas use patterns RE2 cannot run (D43)', () => {
+    const spec = doc({
+      '/a/{id}': { get: op('getA', { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^(?=x)x$' } }] }) },
+    });
+    expect(refusal(() => manifestForOperation('s', spec, 'getA'))).toMatch(
+      /^getA: the input schema cannot be used: the pattern "\^\(\?=x\)x\$" is not supported/,
+    );
+  });
+
   it('lists operationIds in document order, duplicates included', () => {
     expect(operationIds(doc({ '/a': { get: op('a'), post: op('b'), parameters: [] }, '/c': { get: op('a') } }))).toEqual(['a', 'b', 'a']);
   });

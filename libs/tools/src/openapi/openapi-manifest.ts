@@ -1,4 +1,5 @@
 import type { Scope, ToolManifest } from '@omniai/contracts';
+import { manifestSchemaProblem } from '../validation';
 
 /**
  * OpenAPI 3 operations as tools (`openapi_proxy` binding, D27). Pure code shared by the API, which derives and
@@ -176,7 +177,7 @@ export function manifestForOperation(
     if (plan.body.required) required.push('body');
   }
   const what = plan.summary.trim() || `${plan.method} ${plan.path}`;
-  return {
+  const manifest: ToolManifest = {
     id: openApiToolId(specId, operationId),
     version: '1.0.0',
     description:
@@ -203,6 +204,10 @@ export function manifestForOperation(
     },
     binding: { type: 'openapi_proxy', spec_ref: specId, operation_id: operationId },
   };
+  // Checked here, so every registration of an operation meets the schema limits and RE2 patterns (D43).
+  const problem = manifestSchemaProblem(manifest);
+  if (problem) throw new OpenApiOperationError(`${operationId.slice(0, 200)}: ${problem}`);
+  return manifest;
 }
 
 function closedObject(params: OperationParameter[], description: string): Json {

@@ -114,7 +114,10 @@ import { type DraftErrors, type DraftField, issuesByField, validateDraft } from 
         @if (errors().base_url; as e) {
           <p class="field-error" id="provider-base-url-error" data-testid="provider-base-url-error">{{ e }}</p>
         } @else {
-          <p class="hint" id="provider-base-url-hint">Leave empty to use the preset's address.</p>
+          <p class="hint" id="provider-base-url-hint">
+            Leave empty to use the preset's address.
+            {{ preset()?.local ? 'Public or loopback (this machine) addresses only.' : 'Public addresses only: loopback is for local presets.' }}
+          </p>
         }
       </div>
 
