@@ -8,6 +8,7 @@ import { ensureDockerEngine } from './docker-engine.mjs';
 import { ROOT, toolPath } from './paths.mjs';
 import { assertPortFree, waitForPort } from './ports.mjs';
 import { checkDatabaseUrl, redactUrl, stackClusterDir, startEmbeddedPostgres } from './postgres.mjs';
+import { payloadKeys } from './payload-keys.mjs';
 import { findTemporal } from './temporal-cli.mjs';
 import { startTemporalDevServer } from './temporal-server.mjs';
 import { UserError } from './ui.mjs';
@@ -112,6 +113,7 @@ export async function startStack(settings, { log = console.log, step = async (_n
     const env = {
       ...process.env,
       OMNI_SECRETS_KEY: process.env.OMNI_SECRETS_KEY || secretsKey(settings.dataDir),
+      OMNI_PAYLOAD_KEYS: process.env.OMNI_PAYLOAD_KEYS || payloadKeys(settings.dataDir),
       PATH: toolPath(),
       NODE_ENV: process.env.NODE_ENV ?? 'production',
       DATABASE_URL: databaseUrl,

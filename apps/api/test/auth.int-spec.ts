@@ -441,6 +441,7 @@ describe('identity: lanes, guard, sessions, tokens and project isolation (real A
         OMNI_API_PORT: '0',
         OMNI_LOG_LEVEL: 'error',
         OMNI_SECRETS_KEY: process.env['OMNI_TEST_SECRETS_KEY']!,
+        OMNI_PAYLOAD_KEYS: process.env['OMNI_TEST_PAYLOAD_KEYS']!,
         TEMPORAL_ADDRESS: process.env['OMNI_TEST_TEMPORAL_ADDRESS']!,
         OMNI_TASK_QUEUE: queue,
         OMNI_ADMIN_EMAIL: 'first@omni.test',

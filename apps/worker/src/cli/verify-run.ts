@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { RunStore, createDataSource } from '@omniai/store';
+import { AesGcmPayloadCodec, omniDataConverter, openHistoryPayloads } from '@omniai/workflow-api/codec';
 import { loadWorkerConfig } from '../worker-config';
 import { verifyRun } from '../verify/verify-run';
 
@@ -19,19 +20,23 @@ async function main(): Promise<number> {
   const config = loadWorkerConfig();
   const db = createDataSource({ url: config.databaseUrl, applicationName: 'omniai-cli' });
   await db.initialize();
-  const connection = await Connection.connect({ address: config.temporalAddress });
+  const connection = await Connection.connect({ address: config.temporalAddress, tls: config.temporalTls });
+  // Without OMNI_PAYLOAD_KEYS only histories recorded before the codec open; sealed ones name the missing key.
+  const dataConverter = omniDataConverter(config.payloadKeys ?? { activeId: '', keys: new Map() });
   try {
-    const client = new Client({ connection, namespace: config.namespace });
+    const client = new Client({ connection, namespace: config.namespace, dataConverter });
     const runs = new RunStore(db);
     if (command === 'export-history') {
       const run = await runs.getRun(runId);
       if (!run) throw new Error(`no run ${runId}`);
-      const history = await client.workflow.getHandle(run.workflow_id).fetchHistory();
+      // Written opened: a history committed for replay tests must not need this install's key.
+      const sealed = await client.workflow.getHandle(run.workflow_id).fetchHistory();
+      const history = await openHistoryPayloads(sealed, new AesGcmPayloadCodec(config.payloadKeys ?? { activeId: '', keys: new Map() }));
       writeFileSync(file!, `${JSON.stringify(history, null, 1)}\n`);
       console.log(`wrote ${history.events?.length ?? 0} history events of ${run.workflow_id} to ${file}`);
       return 0;
     }
-    const result = await verifyRun({ client, runs }, runId);
+    const result = await verifyRun({ client, runs, dataConverter }, runId);
     console.log(`run ${result.runId} (${result.workflowId}): history rebuilds ${result.fromHistory} events, Postgres has ${result.inProjection}`);
     if (result.differences.length === 0) {
       console.log('no difference between history and projection');
