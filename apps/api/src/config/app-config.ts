@@ -10,7 +10,10 @@ const ApiEnv = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   OMNI_TASK_QUEUE: z.string().min(1).default(TASK_QUEUES.runs),
-  TEMPORAL_UI_URL: z.string().optional(),
+  /** The Temporal UI server the API proxies under `/temporal/` for admins (npm start: the dev server's UI port). */
+  TEMPORAL_UI_URL: z.url().optional(),
+  /** More `Host` values under which the proxied Temporal UI answers (besides the public URL's and the listen address). */
+  OMNI_TEMPORAL_UI_HOSTS: z.string().default(''),
   OMNI_CONSOLE_DIR: z.string().optional(),
   OMNI_BODY_LIMIT_BYTES: z.coerce
     .number()
@@ -58,6 +61,7 @@ export class AppConfig {
   readonly temporalNamespace: string;
   readonly taskQueue: string;
   readonly temporalUiUrl: string | null;
+  readonly temporalUiHosts: string[];
   readonly consoleDir: string | undefined;
   readonly bodyLimitBytes: number;
   readonly corsOrigins: string[];
@@ -84,6 +88,9 @@ export class AppConfig {
     this.temporalNamespace = env.TEMPORAL_NAMESPACE;
     this.taskQueue = env.OMNI_TASK_QUEUE;
     this.temporalUiUrl = env.TEMPORAL_UI_URL ?? null;
+    this.temporalUiHosts = env.OMNI_TEMPORAL_UI_HOSTS.split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean);
     this.consoleDir = env.OMNI_CONSOLE_DIR;
     this.bodyLimitBytes = env.OMNI_BODY_LIMIT_BYTES;
     this.corsOrigins = env.OMNI_CORS_ORIGINS.split(',')
