@@ -9,6 +9,7 @@ import { AppConfig } from '../config/app-config';
 /** Where the Temporal UI is served (the dev server runs it with `--ui-public-path /temporal`). */
 export const TEMPORAL_UI_PREFIX = '/temporal';
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /**
  * The Temporal UI behind an admin session (D42): `/temporal/*` is forwarded to the UI server (bound to 127.0.0.1,
@@ -25,7 +26,7 @@ export class TemporalUiProxy {
     private readonly auth: AuthService,
     private readonly origins: OriginPolicy,
   ) {
-    this.hosts = new Set([new URL(config.publicUrl).host, `${config.host}:${config.port}`, ...config.temporalUiHosts]);
+    this.hosts = new Set([new URL(config.publicUrl).host, ...config.temporalUiHosts]);
   }
 
   /** Registers the proxy when a Temporal UI upstream is configured; returns whether it did. */
@@ -57,10 +58,18 @@ export class TemporalUiProxy {
     return true;
   }
 
-  /** The request's `Host` is one of the API's own names (a DNS-rebound name never reaches the UI server). */
+  /**
+   * The request's `Host` is one of the API's own names: the public URL's, `OMNI_TEMPORAL_UI_HOSTS`, or the listen
+   * address (with `localhost` for a loopback one) on the port the request came in on. A DNS-rebound name never
+   * reaches the UI server.
+   */
   hostAllowed(req: FastifyRequest): boolean {
-    const host = req.headers.host;
-    return host !== undefined && this.hosts.has(host.toLowerCase());
+    const host = req.headers.host?.toLowerCase();
+    if (host === undefined) return false;
+    if (this.hosts.has(host)) return true;
+    const port = req.raw.socket.localPort;
+    const names = LOOPBACK.has(this.config.host) ? [this.config.host, 'localhost'] : [this.config.host];
+    return names.some((name) => host === `${name}:${port}`);
   }
 
   private async admit(req: FastifyRequest, reply: FastifyReply): Promise<void> {
