@@ -91,3 +91,18 @@ describe('parsePayloadKeyring', () => {
     expect(() => parsePayloadKeyring(`k1:${key}`)).toThrow(expect.objectContaining({ message: expect.not.stringContaining(key) }));
   });
 });
+
+describe('failureConverter', () => {
+  it('moves failure messages and stacks into a payload, so that the codec seals them too', async () => {
+    const { failureConverter } = await import('./failure-converter');
+    const failure = failureConverter.errorToFailure(new Error(`tool said ${secret}`), defaultPayloadConverter);
+    expect(failure.message).toBe('Encoded failure');
+    expect(failure.stackTrace).toBe('');
+    expect(defaultPayloadConverter.fromPayload(failure.encodedAttributes!)).toMatchObject({ message: `tool said ${secret}` });
+  });
+
+  it('is the one the data converter loads (in clients, workers and the workflow bundle)', async () => {
+    const { omniDataConverter } = await import('./data-converter');
+    expect(omniDataConverter(parsePayloadKeyring(newPayloadKeyEntry('k1'))).failureConverterPath).toBe(require.resolve('./failure-converter'));
+  });
+});
