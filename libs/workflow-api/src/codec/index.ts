@@ -2,6 +2,6 @@
 // keyring in OMNI_PAYLOAD_KEYS), the remote codec protocol of the Temporal UI, and TLS to Temporal (D42).
 export { omniDataConverter } from './data-converter';
 export { AesGcmPayloadCodec, ENCRYPTED_ENCODING, ENCRYPTION_KEY_ID, newPayloadKeyEntry, parsePayloadKeyring, type PayloadKeyring } from './payload-codec';
-export { openHistoryPayloads } from './history-payloads';
+export { openHistoryPayloads, sealHistoryPayloads } from './history-payloads';
 export { type JsonPayload, runRemoteCodec } from './remote-codec';
 export { type TemporalTls, type TemporalTlsFiles, temporalTls } from './temporal-tls';
