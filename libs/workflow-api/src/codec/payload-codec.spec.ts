@@ -1,4 +1,6 @@
 import { defaultPayloadConverter, METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
+import { omniDataConverter } from './data-converter';
+import { failureConverter } from './failure-converter';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, ENCRYPTION_KEY_ID, newPayloadKeyEntry, parsePayloadKeyring } from './payload-codec';
 import { runRemoteCodec } from './remote-codec';
 
@@ -93,16 +95,14 @@ describe('parsePayloadKeyring', () => {
 });
 
 describe('failureConverter', () => {
-  it('moves failure messages and stacks into a payload, so that the codec seals them too', async () => {
-    const { failureConverter } = await import('./failure-converter');
+  it('moves failure messages and stacks into a payload, so that the codec seals them too', () => {
     const failure = failureConverter.errorToFailure(new Error(`tool said ${secret}`), defaultPayloadConverter);
     expect(failure.message).toBe('Encoded failure');
     expect(failure.stackTrace).toBe('');
     expect(defaultPayloadConverter.fromPayload(failure.encodedAttributes!)).toMatchObject({ message: `tool said ${secret}` });
   });
 
-  it('is the one the data converter loads (in clients, workers and the workflow bundle)', async () => {
-    const { omniDataConverter } = await import('./data-converter');
+  it('is the one the data converter loads (in clients, workers and the workflow bundle)', () => {
     expect(omniDataConverter(parsePayloadKeyring(newPayloadKeyEntry('k1'))).failureConverterPath).toBe(require.resolve('./failure-converter'));
   });
 });
