@@ -32,8 +32,7 @@ export function startTemporalDevServer({ cli, dbFile, port, uiPort, uiPublicPath
     args.push('--ui-port', String(uiPort), '--ui-ip', '127.0.0.1');
     if (uiPublicPath) args.push('--ui-public-path', uiPublicPath);
     if (uiCodecEndpoint) args.push('--ui-codec-endpoint', uiCodecEndpoint);
-  }
-  else args.push('--headless');
+  } else args.push('--headless');
   const child = spawn(cli, args, { stdio: stdio ?? ['ignore', 'pipe', 'pipe'] });
   if (onLine) {
     child.stdout?.on('data', (d) => String(d).split('\n').filter(Boolean).forEach(onLine));

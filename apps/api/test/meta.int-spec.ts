@@ -13,7 +13,13 @@ import { createApiApp } from '../src/bootstrap';
 import { AppConfig } from '../src/config/app-config';
 
 async function startApi(env: Record<string, string>): Promise<{ app: NestFastifyApplication; url: string }> {
-  const config = AppConfig.fromEnv({ OMNI_API_PORT: '0', OMNI_LOG_LEVEL: 'warn', OMNI_SECRETS_KEY: process.env['OMNI_TEST_SECRETS_KEY']!, OMNI_PAYLOAD_KEYS: process.env['OMNI_TEST_PAYLOAD_KEYS']!, ...env });
+  const config = AppConfig.fromEnv({
+    OMNI_API_PORT: '0',
+    OMNI_LOG_LEVEL: 'warn',
+    OMNI_SECRETS_KEY: process.env['OMNI_TEST_SECRETS_KEY']!,
+    OMNI_PAYLOAD_KEYS: process.env['OMNI_TEST_PAYLOAD_KEYS']!,
+    ...env,
+  });
   const app = await createApiApp(config);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.getHttpServer().address() as { port: number };

@@ -38,7 +38,10 @@ async function fakeTemporalUi(): Promise<{ url: string; hits: string[]; close():
 }
 
 /** A raw HTTP request (fetch would not let a test send another Host). */
-function raw(url: string, opts: { method?: string; headers?: Record<string, string> }): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function raw(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string> },
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
       let body = '';
@@ -122,7 +125,10 @@ describe('Temporal payload codec: Temporal holds ciphertext, admins read plainte
   describe('the codec endpoint', () => {
     const sealedInput = () => {
       const p = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
-      return { metadata: Object.fromEntries(Object.entries(p.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(p.data!).toString('base64') };
+      return {
+        metadata: Object.fromEntries(Object.entries(p.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+        data: Buffer.from(p.data!).toString('base64'),
+      };
     };
     const decode = (client: ApiClient, payloads: unknown[], headers: Record<string, string> = { origin: api.url }) =>
       client.call('POST', '/v1/temporal-codec/decode', { payloads }, { 'x-namespace': 'default', ...headers });
@@ -132,7 +138,12 @@ describe('Temporal payload codec: Temporal holds ciphertext, admins read plainte
       expect(res.status).toBe(200);
       expect(Buffer.from(res.body.payloads[0].data, 'base64').toString()).toContain(`${CANARY}-message`);
       // The UI round-trips what it sends (e.g. a signal's input) through encode.
-      const sealed = await api.call('POST', '/v1/temporal-codec/encode', { payloads: [{ metadata: { encoding: b64('json/plain') }, data: b64('"x"') }] }, { origin: api.url });
+      const sealed = await api.call(
+        'POST',
+        '/v1/temporal-codec/encode',
+        { payloads: [{ metadata: { encoding: b64('json/plain') }, data: b64('"x"') }] },
+        { origin: api.url },
+      );
       expect(Buffer.from(sealed.body.payloads[0].metadata.encoding, 'base64').toString()).toBe(ENCRYPTED_ENCODING);
     });
 

@@ -243,7 +243,13 @@ export function buildOpenApiDocument(version: string): OpenApiDocument {
       ...(parameters.length ? { parameters } : {}),
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: conv.input.schemaOf(route.body) } } } } : {}),
       responses,
-      security: !guarded ? [] : tokenLane ? [{ bearer: [] }] : route.method === 'get' || route.csrf === 'origin' ? [{ session: [] }] : [{ session: [], csrf: [] }],
+      security: !guarded
+        ? []
+        : tokenLane
+          ? [{ bearer: [] }]
+          : route.method === 'get' || route.csrf === 'origin'
+            ? [{ session: [] }]
+            : [{ session: [], csrf: [] }],
       'x-access': route.access,
     };
     const item = (paths[route.path] ??= {});

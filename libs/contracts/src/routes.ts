@@ -868,33 +868,31 @@ export const API_ROUTES: readonly ApiRoute[] = [
     response: listOf(AuditEvent),
     errors: { 400: 'The query is invalid.' },
   },
-  ...(['encode', 'decode'] as const).map(
-    (direction): ApiRoute => ({
-      method: 'post',
-      path: `/v1/temporal-codec/${direction}`,
-      operationId: `temporalCodec${direction === 'encode' ? 'Encode' : 'Decode'}`,
-      access: 'admin',
-      csrf: 'origin',
-      tag: 'temporal',
-      summary:
-        direction === 'decode'
-          ? "Open sealed Temporal payloads (the remote codec protocol): the Temporal UI's codec endpoint, for admins."
-          : 'Seal Temporal payloads with the active payload key (the remote codec protocol), for admins.',
-      description:
-        'Temporal stores every payload sealed with AES-256-GCM (D42). The Temporal UI, reached through `/temporal/` with ' +
-        'an admin session, calls this endpoint from the same origin; it cannot send the CSRF header, so the `Origin` ' +
-        'header must name this API instead. Payloads that are not sealed pass through `decode` unchanged.',
-      headers: [{ name: 'X-Namespace', description: 'The Temporal namespace (sent by the Temporal UI; informational).', schema: z.string() }],
-      body: CodecPayloads,
-      status: 200,
-      response: CodecPayloads,
-      errors: {
-        400: 'The body is invalid, or a payload is sealed with an unknown key or was altered.',
-        401: 'Not signed in.',
-        403: 'Not an admin, or no `Origin` header naming this API.',
-      },
-    }),
-  ),
+  ...(['encode', 'decode'] as const).map((direction): ApiRoute => ({
+    method: 'post',
+    path: `/v1/temporal-codec/${direction}`,
+    operationId: `temporalCodec${direction === 'encode' ? 'Encode' : 'Decode'}`,
+    access: 'admin',
+    csrf: 'origin',
+    tag: 'temporal',
+    summary:
+      direction === 'decode'
+        ? "Open sealed Temporal payloads (the remote codec protocol): the Temporal UI's codec endpoint, for admins."
+        : 'Seal Temporal payloads with the active payload key (the remote codec protocol), for admins.',
+    description:
+      'Temporal stores every payload sealed with AES-256-GCM (D42). The Temporal UI, reached through `/temporal/` with ' +
+      'an admin session, calls this endpoint from the same origin; it cannot send the CSRF header, so the `Origin` ' +
+      'header must name this API instead. Payloads that are not sealed pass through `decode` unchanged.',
+    headers: [{ name: 'X-Namespace', description: 'The Temporal namespace (sent by the Temporal UI; informational).', schema: z.string() }],
+    body: CodecPayloads,
+    status: 200,
+    response: CodecPayloads,
+    errors: {
+      400: 'The body is invalid, or a payload is sealed with an unknown key or was altered.',
+      401: 'Not signed in.',
+      403: 'Not an admin, or no `Origin` header naming this API.',
+    },
+  })),
   {
     method: 'get',
     path: '/v1/public/whoami',

@@ -118,7 +118,10 @@ export const ToolOutcome = z.union([
 ]);
 export type ToolOutcome = z.infer<typeof ToolOutcome>;
 
-const Base64 = z.string().max(4 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+const Base64 = z
+  .string()
+  .max(4 * 1024 * 1024)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
 
 /** One Temporal payload in the remote codec protocol: metadata values and data, base64. */
 export const CodecPayload = z.object({

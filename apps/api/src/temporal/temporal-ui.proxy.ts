@@ -49,7 +49,10 @@ export class TemporalUiProxy {
         preHandler: (req, reply) => this.admit(req, reply),
         replyOptions: {
           // The UI server never sees the API's session cookie; its pages come back uncompressed, to be hashed.
-          rewriteRequestHeaders: (_req, { 'accept-encoding': _, ...headers }) => ({ ...headers, cookie: withoutCookie(headers.cookie, this.auth.sessionCookie) }),
+          rewriteRequestHeaders: (_req, { 'accept-encoding': _, ...headers }) => ({
+            ...headers,
+            cookie: withoutCookie(headers.cookie, this.auth.sessionCookie),
+          }),
         },
       });
     });
@@ -87,7 +90,10 @@ export class TemporalUiProxy {
     const actor = this.hostAllowed(req) ? await this.auth.sessionActor(req) : null;
     const admitted = actor !== null && roleAllows(actor.user.role, 'admin') && (SAFE.has(req.method) || this.origins.isOwn(req));
     if (!admitted) {
-      await reply.code(404).header('content-type', 'application/json').send({ error: { code: 'E_NOT_FOUND', message: 'Not found.', request_id: String(req.id) } });
+      await reply
+        .code(404)
+        .header('content-type', 'application/json')
+        .send({ error: { code: 'E_NOT_FOUND', message: 'Not found.', request_id: String(req.id) } });
     }
   }
 }

@@ -20,7 +20,11 @@ export function sealHistoryPayloads<T>(history: T, codec: PayloadCodec): Promise
   return mapPayloads(history, (p) => !isSealed(p) && codec.encode([p]).then(([e]) => e!), coreOwned);
 }
 
-async function mapPayloads<T>(value: T, change: (p: Payload) => false | Promise<Payload>, skip: (path: readonly string[]) => boolean = () => false): Promise<T> {
+async function mapPayloads<T>(
+  value: T,
+  change: (p: Payload) => false | Promise<Payload>,
+  skip: (path: readonly string[]) => boolean = () => false,
+): Promise<T> {
   const visit = async (v: unknown, path: readonly string[]): Promise<unknown> => {
     if (Array.isArray(v)) return Promise.all(v.map((x) => visit(x, path)));
     if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || skip(path)) return v;
