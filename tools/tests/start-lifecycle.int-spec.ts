@@ -52,6 +52,12 @@ describe('npm start (tools/start.mjs as a real process)', () => {
     expect((await fetch(`${first.apiUrl}/v1/projects`, { headers: { cookie } })).status).toBe(200);
     const ui = await fetch(`${first.temporalUiUrl}/`, { headers: { cookie } });
     expect([ui.status, ui.headers.get('content-type')]).toEqual([200, expect.stringContaining('text/html')]);
+    // The real UI boots with an inline script: the CSP admits it by hash, not with 'unsafe-inline'.
+    expect(ui.headers.get('content-security-policy')).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(/script-src [^;]*/.exec(ui.headers.get('content-security-policy')!)![0]).not.toContain('unsafe-inline');
+    // …and opens payloads with the API's codec endpoint.
+    const settings = (await (await fetch(`${first.temporalUiUrl}/api/v1/settings`, { headers: { cookie } })).json()) as { Codec: { Endpoint: string } };
+    expect(settings.Codec.Endpoint).toBe(`${first.apiUrl}/v1/temporal-codec`);
 
     const started: number[] = first.descendants();
     expect(started.length).toBeGreaterThanOrEqual(4); // postgres, temporal, api, worker (+ their children)
