@@ -17,6 +17,7 @@ const WorkerEnv = z.object({
   OMNI_SANDBOX_IMAGE: z.string().optional(),
   OMNI_SECRETS_KEY: z.string().min(1).optional(),
   OMNI_PAYLOAD_KEYS: z.string().min(1).optional(),
+  OMNI_NEW_SECRETS_KEY: z.string().min(1).optional(),
   OMNI_TEMPORAL_TLS_CERT: z.string().min(1).optional(),
   OMNI_TEMPORAL_TLS_KEY: z.string().min(1).optional(),
   OMNI_TEMPORAL_TLS_CA: z.string().min(1).optional(),
@@ -40,6 +41,8 @@ export type WorkerConfig = {
   sandboxImage: string | undefined;
   /** Required by the worker process (main.ts), not by operator commands such as verify-run. */
   secretsKey: string | undefined;
+  /** `omni rotate-secrets-key` only: the master key every sealed secret moves to. */
+  newSecretsKey: string | undefined;
   /**
    * The Temporal payload keyring (D42). Required by the worker process; verify-run without it still reads histories
    * recorded before the codec, and names the missing key for sealed ones.
@@ -89,6 +92,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     dockerHost: e.DOCKER_HOST,
     sandboxImage: e.OMNI_SANDBOX_IMAGE,
     secretsKey: e.OMNI_SECRETS_KEY,
+    newSecretsKey: e.OMNI_NEW_SECRETS_KEY,
     payloadKeys,
     temporalTls: tls,
     scriptedFixturesDir: e.OMNI_SCRIPTED_FIXTURES_DIR,

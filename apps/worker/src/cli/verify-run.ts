@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { RunStore, createDataSource } from '@omniai/store';
+import { ProviderConfigStore, RunStore, SecretBox, createDataSource, parseMasterKey } from '@omniai/store';
 import { AesGcmPayloadCodec, omniDataConverter, openHistoryPayloads } from '@omniai/workflow-api/codec';
 import { loadWorkerConfig } from '../worker-config';
 import { verifyRun } from '../verify/verify-run';
@@ -13,11 +13,12 @@ import { verifyRun } from '../verify/verify-run';
 async function main(): Promise<number> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const [command, runId, file] = process.argv.slice(2);
+  const config = loadWorkerConfig();
+  if (command === 'rotate-secrets-key') return rotateSecretsKey(config);
   if (!runId || (command !== 'verify-run' && command !== 'export-history')) {
-    console.error('usage: omni verify-run <runId> | omni export-history <runId> <file.json>');
+    console.error('usage: omni verify-run <runId> | omni export-history <runId> <file.json> | omni rotate-secrets-key');
     return 2;
   }
-  const config = loadWorkerConfig();
   const db = createDataSource({ url: config.databaseUrl, applicationName: 'omniai-cli' });
   await db.initialize();
   const connection = await Connection.connect({ address: config.temporalAddress, tls: config.temporalTls });
@@ -46,6 +47,21 @@ async function main(): Promise<number> {
     return 1;
   } finally {
     await connection.close();
+    await db.destroy();
+  }
+}
+
+/** Re-seals every provider key from OMNI_SECRETS_KEY to OMNI_NEW_SECRETS_KEY in one transaction (tools/omni.mjs). */
+async function rotateSecretsKey(config: ReturnType<typeof loadWorkerConfig>): Promise<number> {
+  if (!config.secretsKey || !config.newSecretsKey) throw new Error('rotate-secrets-key needs OMNI_SECRETS_KEY (current) and OMNI_NEW_SECRETS_KEY');
+  const db = createDataSource({ url: config.databaseUrl, applicationName: 'omniai-cli' });
+  await db.initialize();
+  try {
+    const store = new ProviderConfigStore(db, new SecretBox(db, parseMasterKey(config.secretsKey)));
+    const count = await store.resealKeys(parseMasterKey(config.newSecretsKey));
+    console.log(`re-sealed ${count} provider key(s) under the new secrets key`);
+    return 0;
+  } finally {
     await db.destroy();
   }
 }
