@@ -65,11 +65,12 @@ const BOUNDARIES = {
   depConstraints: [
     // contracts: zod only, nothing of ours
     { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'], allowedExternalImports: ['zod', 'zod/*'] },
-    // the Temporal contract (libs/workflow-api): zod-free contracts and the workflow SDK's message definitions
+    // the Temporal contract (libs/workflow-api): zod-free contracts and the workflow SDK's message definitions; its
+    // `codec` subpath (outside the sandbox, never imported by workflows) serializes payloads with @temporalio/proto
     {
       sourceTag: 'scope:workflow-api',
       onlyDependOnLibsWithTags: ['scope:shared'],
-      allowedExternalImports: ['@temporalio/workflow', '@temporalio/common'],
+      allowedExternalImports: ['@temporalio/workflow', '@temporalio/common', '@temporalio/proto'],
     },
     // workflow sandbox: contracts, the Temporal contract and the workflow SDK only
     {
@@ -132,6 +133,7 @@ export default tseslint.config(
               name,
               message: 'Workflow code must not do I/O: call an activity instead.',
             })),
+            { name: '@omniai/workflow-api/codec', message: 'The payload codec runs outside the sandbox (clients and the worker), never in workflow code.' },
           ],
           patterns: [{ group: ['node:*'], message: 'Workflow code runs in the deterministic sandbox: no Node built-ins.' }],
         },

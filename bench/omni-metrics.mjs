@@ -215,14 +215,18 @@ export function benchEvent(runId, seq) {
  * Replay speed: every history given, replayed through the workflow code, in ms per 1,000 history events. The
  * workflow bundle is built once beforehand (bundling is not replay).
  */
-export async function replaySpeed({ Worker, bundleWorkflowCode, workflowsPath, histories, rounds }) {
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } });
+export async function replaySpeed({ Worker, bundleWorkflowCode, workflowsPath, dataConverter, histories, rounds }) {
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath,
+    failureConverterPath: dataConverter?.failureConverterPath,
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
+  });
   const events = histories.reduce((n, h) => n + h.events.length, 0) * rounds;
   const all = Array.from({ length: rounds }, (_, r) => histories.map((history, i) => ({ workflowId: `replay-${r}-${i}`, history }))).flat();
   const sinks = { runLog: { appended: { fn: () => undefined, callDuringReplay: false } } };
   // One replay worker for all of them: its start-up is paid once, as in verify-run or a replay test.
   const t0 = performance.now();
-  for await (const x of Worker.runReplayHistories({ workflowBundle, sinks }, all)) if (x.error) throw x.error;
+  for await (const x of Worker.runReplayHistories({ workflowBundle, sinks, dataConverter }, all)) if (x.error) throw x.error;
   const ms = performance.now() - t0;
   return { histories: histories.length * rounds, history_events: events, ms_total: +ms.toFixed(1), ms_per_1000_events: +((ms / events) * 1000).toFixed(1) };
 }

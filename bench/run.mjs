@@ -27,6 +27,7 @@ const require = createRequire(import.meta.url);
 const { Client, Connection } = require('@temporalio/client');
 const { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } = require('@temporalio/worker');
 const { createDataSource, migrate, DocumentStore, RunStore } = require('../libs/store/dist/index.js');
+const { newPayloadKeyEntry, omniDataConverter, parsePayloadKeyring } = require('../libs/workflow-api/dist/codec/index.js');
 const { DockerSandbox, SANDBOX_IMAGE } = require('../libs/sandbox/dist/index.js');
 const { createFilesReadTool, validateJson } = require('../libs/tools/dist/index.js');
 const { pythonComputeManifest } = require('../apps/worker/dist/tools/python-compute.js');
@@ -168,6 +169,8 @@ const SECTIONS = {
       Worker,
       bundleWorkflowCode,
       workflowsPath: require.resolve('@omniai/workflows'),
+      // The histories are sealed, as every OmniAI history: replay opens them with the same keyring.
+      dataConverter: omniDataConverter(parsePayloadKeyring(PAYLOAD_KEYS)),
       histories: approvalHistories,
       rounds: SIZES.replayRounds,
     });
@@ -191,6 +194,7 @@ const SECTIONS = {
   },
 };
 let approvalHistories = [];
+const PAYLOAD_KEYS = newPayloadKeyEntry('bench');
 
 /** The sections this run takes. Peers (DBOS, LangGraph, n8n) are in every full run, installed on demand into
  * bench/peers/deps (never into the product) before the timed part, which reports their first-install time. */
@@ -279,6 +283,8 @@ async function main() {
       OMNI_API_PORT: String(apiPort),
       NODE_ENV: 'production',
       OMNI_SECRETS_KEY: randomBytes(32).toString('base64'),
+      // The API and worker seal every Temporal payload (D45): their figures include the codec's cost.
+      OMNI_PAYLOAD_KEYS: PAYLOAD_KEYS,
       OMNI_SCRIPTED_FIXTURES_DIR: fixturesDir,
       ...TEST_ADMIN_ENV,
       // One benchmark user opens thousands of streams and hundreds of runs a minute: the per-session rate limit

@@ -8,11 +8,14 @@ import { ensureDockerEngine } from './docker-engine.mjs';
 import { ROOT, toolPath } from './paths.mjs';
 import { assertPortFree, waitForPort } from './ports.mjs';
 import { checkDatabaseUrl, redactUrl, stackClusterDir, startEmbeddedPostgres } from './postgres.mjs';
+import { payloadKeys } from './payload-keys.mjs';
 import { findTemporal } from './temporal-cli.mjs';
 import { startTemporalDevServer } from './temporal-server.mjs';
 import { UserError } from './ui.mjs';
 
 const COLORS = ['36', '35', '33', '34', '32'];
+/** The Temporal UI's path, on the UI server and behind the API's admin-only proxy (apps/api TEMPORAL_UI_PREFIX). */
+const TEMPORAL_UI_PATH = '/temporal';
 
 function prefixer(name, index) {
   const tag = process.stdout.isTTY ? `\x1b[${COLORS[index % COLORS.length]}m${name.padEnd(8)}\x1b[0m│` : `${name.padEnd(8)}|`;
@@ -94,12 +97,16 @@ export async function startStack(settings, { log = console.log, step = async (_n
       return `embedded Postgres on 127.0.0.1:${settings.postgresPort}, data in ${stackClusterDir(settings.dataDir)}${pg.fresh ? ' (new)' : ''}`;
     });
 
+    const publicUrl = (process.env.OMNI_PUBLIC_URL || `http://${settings.apiHost}:${settings.apiPort}`).replace(/\/+$/, '');
     await step('Temporal dev server', async () => {
       const t = startTemporalDevServer({
         cli: temporalCli,
         dbFile: join(settings.dataDir, 'temporal', 'temporal.db'),
         port: settings.temporalPort,
         uiPort: settings.temporalUiPort,
+        // Its UI is reached through the API (admins only) and opens payloads with the API's codec endpoint (D45).
+        uiPublicPath: TEMPORAL_UI_PATH,
+        uiCodecEndpoint: `${publicUrl}/v1/temporal-codec`,
         onLine: prefixer('temporal', 0),
       });
       children.push({ name: 'temporal', child: t.child });
@@ -112,6 +119,7 @@ export async function startStack(settings, { log = console.log, step = async (_n
     const env = {
       ...process.env,
       OMNI_SECRETS_KEY: process.env.OMNI_SECRETS_KEY || secretsKey(settings.dataDir),
+      OMNI_PAYLOAD_KEYS: process.env.OMNI_PAYLOAD_KEYS || payloadKeys(settings.dataDir),
       PATH: toolPath(),
       NODE_ENV: process.env.NODE_ENV ?? 'production',
       DATABASE_URL: databaseUrl,
@@ -120,7 +128,7 @@ export async function startStack(settings, { log = console.log, step = async (_n
       OMNI_API_HOST: settings.apiHost,
       OMNI_API_PORT: String(settings.apiPort),
       OMNI_CONSOLE_DIR: join(ROOT, 'apps/console/dist/browser'),
-      OMNI_PUBLIC_URL: process.env.OMNI_PUBLIC_URL || `http://${settings.apiHost}:${settings.apiPort}`,
+      OMNI_PUBLIC_URL: publicUrl,
       OMNI_LOG_FORMAT: process.env.OMNI_LOG_FORMAT || 'pretty',
       // The worker keeps project git repositories with the rest of the stack's data.
       OMNI_REPOS_DIR: process.env.OMNI_REPOS_DIR || join(settings.dataDir, 'repos'),
@@ -161,7 +169,7 @@ export async function startStack(settings, { log = console.log, step = async (_n
     });
 
     return {
-      urls: { console: `${apiUrl}/`, api: apiUrl, temporalUi: `http://127.0.0.1:${settings.temporalUiPort}` },
+      urls: { console: `${apiUrl}/`, api: apiUrl, temporalUi: `${apiUrl}${TEMPORAL_UI_PATH}` },
       /** The admin's one-time sign-in link, when this start printed one (the admin has no password yet). */
       signInLink: () => signInLink,
       pids: children.map((c) => c.child.pid),

@@ -5,7 +5,11 @@ import { spawn } from 'node:child_process';
 import { waitForPort } from './ports.mjs';
 import { UserError } from './ui.mjs';
 
-export function startTemporalDevServer({ cli, dbFile, port, uiPort, onLine, stdio }) {
+/**
+ * `uiPublicPath` serves the UI under a sub-path (the API proxies `/temporal/` to it for admins, D45);
+ * `uiCodecEndpoint` is where the UI, in the browser, opens sealed payloads (the API's `/v1/temporal-codec`).
+ */
+export function startTemporalDevServer({ cli, dbFile, port, uiPort, uiPublicPath, uiCodecEndpoint, onLine, stdio }) {
   mkdirSync(dirname(dbFile), { recursive: true });
   const args = [
     'server',
@@ -23,8 +27,12 @@ export function startTemporalDevServer({ cli, dbFile, port, uiPort, onLine, stdi
     '--log-level',
     'warn',
   ];
-  if (uiPort) args.push('--ui-port', String(uiPort), '--ui-ip', '127.0.0.1');
-  else args.push('--headless');
+  if (uiPort) {
+    // Loopback only: the UI server has no authentication; people reach it through the API's admin-only proxy.
+    args.push('--ui-port', String(uiPort), '--ui-ip', '127.0.0.1');
+    if (uiPublicPath) args.push('--ui-public-path', uiPublicPath);
+    if (uiCodecEndpoint) args.push('--ui-codec-endpoint', uiCodecEndpoint);
+  } else args.push('--headless');
   const child = spawn(cli, args, { stdio: stdio ?? ['ignore', 'pipe', 'pipe'] });
   if (onLine) {
     child.stdout?.on('data', (d) => String(d).split('\n').filter(Boolean).forEach(onLine));
@@ -34,5 +42,5 @@ export function startTemporalDevServer({ cli, dbFile, port, uiPort, onLine, stdi
     child.kill('SIGKILL');
     throw err instanceof UserError ? err : new UserError(String(err));
   });
-  return { child, ready, address: `127.0.0.1:${port}`, uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : null };
+  return { child, ready, address: `127.0.0.1:${port}`, uiUrl: uiPort ? `http://127.0.0.1:${uiPort}${uiPublicPath ?? ''}` : null };
 }

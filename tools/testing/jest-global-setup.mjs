@@ -31,5 +31,7 @@ export default async function globalSetup() {
   process.env.OMNI_TEST_TEMPORAL_CLI = cli;
   process.env.OMNI_TEST_DIR = dir;
   process.env.OMNI_TEST_SECRETS_KEY = randomBytes(32).toString('base64');
+  // The Temporal payload keyring of the tests' API and workers (D45): an old key after the sealing one, as after a rotation.
+  process.env.OMNI_TEST_PAYLOAD_KEYS = `test2:${randomBytes(32).toString('base64')},test1:${randomBytes(32).toString('base64')}`;
   globalThis.__omniTest = { dir, postgres, temporal };
 }

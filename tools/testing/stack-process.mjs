@@ -57,7 +57,8 @@ export function spawnStack(env, { timeoutMs = 180_000, echo = false } = {}) {
     exited,
     output: () => output,
     apiUrl: `http://127.0.0.1:${env.OMNI_API_PORT}`,
-    temporalUiUrl: `http://127.0.0.1:${env.OMNI_TEMPORAL_UI_PORT}`,
+    /** The Temporal UI behind the API's admin-only proxy (the UI server itself listens on OMNI_TEMPORAL_UI_PORT, loopback). */
+    temporalUiUrl: `http://127.0.0.1:${env.OMNI_API_PORT}/temporal`,
     /** Every process below start.mjs, read from the process table. */
     descendants: () => descendantsOf(child.pid),
     interrupt: async () => {

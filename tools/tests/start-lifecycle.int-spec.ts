@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:net';
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { isAlive, spawnStack, stackEnv } from '../testing/stack-process.mjs';
 
 interface Meta {
@@ -30,7 +31,10 @@ describe('npm start (tools/start.mjs as a real process)', () => {
     expect(first.output()).toContain(`Console      ${first.apiUrl}/`);
     expect(first.output()).toContain(`Temporal UI  ${first.temporalUiUrl}`);
     expect(first.output()).toMatch(/^api\s+\| /m); // logs are prefixed per process
-    expect((await fetch(first.temporalUiUrl)).status).toBe(200);
+    // The Temporal UI answers only through the API, and only to an admin's session (D45).
+    expect((await fetch(first.temporalUiUrl)).status).toBe(404);
+    // The payload keyring was generated beside the data, readable by its owner only.
+    expect(statSync(join(env['OMNI_DATA_DIR']!, 'payload.keys')).mode & 0o777).toBe(0o600);
 
     // First start: the banner carries the admin's one-time sign-in link; following it sets the password and signs in.
     const link = /Sign in\s+(\S+\/invite\/(inv_\S+))/.exec(first.output());
@@ -46,6 +50,14 @@ describe('npm start (tools/start.mjs as a real process)', () => {
     expect(accepted.status).toBe(200);
     const cookie = accepted.headers.get('set-cookie')!.split(';')[0]!;
     expect((await fetch(`${first.apiUrl}/v1/projects`, { headers: { cookie } })).status).toBe(200);
+    const ui = await fetch(`${first.temporalUiUrl}/`, { headers: { cookie } });
+    expect([ui.status, ui.headers.get('content-type')]).toEqual([200, expect.stringContaining('text/html')]);
+    // The real UI boots with an inline script: the CSP admits it by hash, not with 'unsafe-inline'.
+    expect(ui.headers.get('content-security-policy')).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(/script-src [^;]*/.exec(ui.headers.get('content-security-policy')!)![0]).not.toContain('unsafe-inline');
+    // …and opens payloads with the API's codec endpoint.
+    const settings = (await (await fetch(`${first.temporalUiUrl}/api/v1/settings`, { headers: { cookie } })).json()) as { Codec: { Endpoint: string } };
+    expect(settings.Codec.Endpoint).toBe(`${first.apiUrl}/v1/temporal-codec`);
 
     const started: number[] = first.descendants();
     expect(started.length).toBeGreaterThanOrEqual(4); // postgres, temporal, api, worker (+ their children)

@@ -14,6 +14,7 @@ import { ProjectsModule } from './projects/projects.module';
 import { ProvidersModule } from './providers/providers.module';
 import { PublicApiModule } from './public-api/public-api.module';
 import { RunsModule } from './runs/runs.module';
+import { TemporalUiModule } from './temporal/temporal-ui.module';
 import { ToolsModule } from './tools/tools.module';
 
 @Module({})
@@ -34,6 +35,7 @@ export class AppModule {
         ToolsModule,
         ApprovalsModule,
         PublicApiModule,
+        TemporalUiModule,
       ],
       providers: [
         { provide: ConsoleAssets, useValue: new ConsoleAssets(config.consoleDir) },

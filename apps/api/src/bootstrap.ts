@@ -9,6 +9,7 @@ import { OriginPolicy } from './auth/origin-policy';
 import { ConsoleAssets } from './console/console-assets';
 import { StructuredLogger } from './logging/structured-logger';
 import { SECURITY_HEADERS } from './http/security-headers';
+import { TemporalUiProxy } from './temporal/temporal-ui.proxy';
 
 export interface RegisteredRoute {
   method: string;
@@ -53,6 +54,8 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   });
   // CORS for the configured origins on the UI lane only (never reflected, never on /v1/public).
   fastify.addHook('onRequest', app.get(OriginPolicy).corsHook);
+  // The Temporal UI under /temporal/, for admins only (D45).
+  await app.get(TemporalUiProxy).register(fastify);
   const assets = app.get(ConsoleAssets);
   if (assets.indexHtml && assets.dir) {
     await app.register(fastifyStatic, { root: assets.dir, prefix: '/', wildcard: false, index: ['index.html'] });

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { API_ROUTES } from '@omniai/contracts';
 import { createTestDatabase } from '@omniai/store/testing';
+import { testPayloadKeys } from '@omniai/worker/testing';
+import { AesGcmPayloadCodec, openHistoryPayloads } from '@omniai/workflow-api/codec';
 import { createApiApp, registeredRoutes } from '../src/bootstrap';
 import { AppConfig } from '../src/config/app-config';
 import { TemporalService } from '../src/temporal/temporal.service';
@@ -348,7 +350,9 @@ describe('identity: lanes, guard, sessions, tokens and project isolation (real A
       expect((await api.anon('GET', `/v1/public/runs/${run.body.id}`, { headers: { authorization: `Bearer ${token}` } })).body.id).toBe(run.body.id);
       await api.anon('POST', '/v1/auth/login', { body: { email: user.user.email, password: CANARY_PASSWORD } }); // a failed attempt with a canary
 
-      const history = await api.app.get(TemporalService).client.workflow.getHandle(run.body.workflow_id).fetchHistory();
+      // Opened with the payload keys (D45): the secrets must be absent from what the payloads say, not only from ciphertext.
+      const sealed = await api.app.get(TemporalService).client.workflow.getHandle(run.body.workflow_id).fetchHistory();
+      const history = await openHistoryPayloads(sealed, new AesGcmPayloadCodec(testPayloadKeys()));
       const historyText = JSON.stringify(history) + Buffer.from(JSON.stringify(history)).toString('base64');
       const pg = new Client({ connectionString: db.url });
       await pg.connect();
@@ -441,6 +445,7 @@ describe('identity: lanes, guard, sessions, tokens and project isolation (real A
         OMNI_API_PORT: '0',
         OMNI_LOG_LEVEL: 'error',
         OMNI_SECRETS_KEY: process.env['OMNI_TEST_SECRETS_KEY']!,
+        OMNI_PAYLOAD_KEYS: process.env['OMNI_TEST_PAYLOAD_KEYS']!,
         TEMPORAL_ADDRESS: process.env['OMNI_TEST_TEMPORAL_ADDRESS']!,
         OMNI_TASK_QUEUE: queue,
         OMNI_ADMIN_EMAIL: 'first@omni.test',

@@ -28,6 +28,7 @@ describe('durability: SIGKILL the worker in the middle of a run', () => {
       TEMPORAL_ADDRESS: process.env['OMNI_TEST_TEMPORAL_ADDRESS']!,
       OMNI_TASK_QUEUE: taskQueue,
       OMNI_SECRETS_KEY: process.env['OMNI_TEST_SECRETS_KEY']!,
+      OMNI_PAYLOAD_KEYS: process.env['OMNI_TEST_PAYLOAD_KEYS']!,
     };
   });
 

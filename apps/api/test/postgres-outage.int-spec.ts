@@ -32,6 +32,7 @@ describe('fault: Postgres goes away in the middle of a run', () => {
       TEMPORAL_ADDRESS: process.env['OMNI_TEST_TEMPORAL_ADDRESS']!,
       OMNI_TASK_QUEUE: taskQueue,
       OMNI_SECRETS_KEY: process.env['OMNI_TEST_SECRETS_KEY']!,
+      OMNI_PAYLOAD_KEYS: process.env['OMNI_TEST_PAYLOAD_KEYS']!,
     };
     api = await startTestApi(env);
     worker = spawn(process.execPath, [join(ROOT, 'apps/worker/dist/main.js')], { env: { ...process.env, ...env }, stdio: 'ignore' });

@@ -2,7 +2,8 @@ import { Client } from 'pg';
 import { ProviderConfig, Run, RunEvent } from '@omniai/contracts';
 import { startOpenAiWireServer, type WireServer } from '@omniai/providers/testing';
 import { createTestDatabase } from '@omniai/store/testing';
-import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
+import { startTestWorker, testPayloadKeys, type TestWorker } from '@omniai/worker/testing';
+import { AesGcmPayloadCodec, openHistoryPayloads } from '@omniai/workflow-api/codec';
 import { TemporalService } from '../src/temporal/temporal.service';
 import { startTestApi, type TestApi } from './support/test-api';
 
@@ -105,7 +106,11 @@ describe('provider keys are used by reference only (real SDK against a local Ope
 
     // The sinks: Temporal history, every Postgres table, every API response, everything logged.
     const temporal = api.app.get(TemporalService).client;
-    const histories = await Promise.all([okDone, badDone].map((r) => temporal.workflow.getHandle(r.workflow_id).fetchHistory()));
+    // Opened with the payload keys (D45): the key must be absent from what the payloads say, not only from ciphertext.
+    const codec = new AesGcmPayloadCodec(testPayloadKeys());
+    const histories = await Promise.all(
+      [okDone, badDone].map(async (r) => openHistoryPayloads(await temporal.workflow.getHandle(r.workflow_id).fetchHistory(), codec)),
+    );
     const pg = new Client({ connectionString: db.url });
     await pg.connect();
     const tables = (await pg.query(`select tablename from pg_tables where schemaname = 'public'`)).rows.map((r) => r.tablename as string);

@@ -2,8 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunEvent } from '@omniai/contracts';
 import { createTestDatabase } from '@omniai/store/testing';
-import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
+import { startTestWorker, testPayloadKeys, type TestWorker } from '@omniai/worker/testing';
 import { approvalDecisionSignal, resumeRunSignal } from '@omniai/workflow-api';
+import { AesGcmPayloadCodec, openHistoryPayloads } from '@omniai/workflow-api/codec';
 import { TemporalService } from '../src/temporal/temporal.service';
 import { shapeOf, signalRejections } from './support/run-driver';
 import { startTestApi, type TestApi } from './support/test-api';
@@ -60,7 +61,8 @@ recording('recording the committed agentRunWorkflow histories', () => {
     await handle.result();
     const events = (await api.get(`/v1/runs/${run.id}/events`)).body.items as RunEvent[];
     expect(shapeOf(events)).toEqual(shape);
-    const history = await handle.fetchHistory();
+    // Committed opened (D45): replay tests must not need the recording run's payload key.
+    const history = await openHistoryPayloads(await handle.fetchHistory(), new AesGcmPayloadCodec(testPayloadKeys()));
     writeFileSync(join(HISTORIES_DIR, file), `${JSON.stringify(history, null, 1)}\n`);
   };
 

@@ -12,6 +12,7 @@ import { workerLogger } from './worker-logger';
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
   if (!config.secretsKey) throw new Error('OMNI_SECRETS_KEY (base64, 32 bytes) is required; npm start generates one in .data/secrets.key');
+  if (!config.payloadKeys) throw new Error('OMNI_PAYLOAD_KEYS (id:base64key, 32-byte keys) is required; npm start generates one in .data/payload.keys');
   // The SDK's INFO level prints the whole webpack report at every start; state changes and problems are WARN+.
   Runtime.install({ logger: workerLogger(config.logLevel, config.logFormat) });
   const scriptedFixtures = loadScriptedFixtures(config.scriptedFixturesDir);
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   const engineReports = await whenSchemaReady(() =>
     startEngineReports({ docker, store: new EngineReportStore(db), allowUnpatchedRunc: config.allowUnpatchedRunc, warn: (m) => console.warn(m) }),
   );
-  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const connection = await NativeConnection.connect({ address: config.temporalAddress, tls: config.temporalTls });
   const tools = await builtinToolCatalog({
     docker,
     db,
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     tools,
     sandboxImage: config.sandboxImage,
     secretsKey: parseMasterKey(config.secretsKey),
+    payloadKeys: config.payloadKeys,
     scriptedFixtures,
     allowPrivateProviderUrls: config.allowPrivateProviderUrls,
   });

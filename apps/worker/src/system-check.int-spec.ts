@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { type SystemCheckReport, WORKFLOW_TYPES } from '@omniai/contracts';
 import { createTestDatabase } from '@omniai/store/testing';
-import { startTestWorker, type TestWorker } from './testing';
+import { startTestWorker, testDataConverter, type TestWorker } from './testing';
 
 describe('systemCheckWorkflow (real Temporal dev server + Docker)', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -22,7 +22,7 @@ describe('systemCheckWorkflow (real Temporal dev server + Docker)', () => {
   });
 
   it('runs the sandbox probe through Temporal and reports a locked-down container', async () => {
-    const client = new Client({ connection });
+    const client = new Client({ connection, dataConverter: testDataConverter() });
     const report = await client.workflow.execute<() => Promise<SystemCheckReport>>(WORKFLOW_TYPES.systemCheck, {
       taskQueue: worker.taskQueue,
       workflowId: `system-check-${randomUUID()}`,

@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TASK_QUEUES } from '@omniai/contracts';
+import { parsePayloadKeyring, type PayloadKeyring, type TemporalTls, temporalTls } from '@omniai/workflow-api/codec';
 import { z } from 'zod';
 
 /** The scripted model's fixture files shipped with the worker (apps/worker/fixtures/scripted). */
@@ -15,6 +16,13 @@ const WorkerEnv = z.object({
   DOCKER_HOST: z.string().optional(),
   OMNI_SANDBOX_IMAGE: z.string().optional(),
   OMNI_SECRETS_KEY: z.string().min(1).optional(),
+  OMNI_PAYLOAD_KEYS: z.string().min(1).optional(),
+  OMNI_NEW_SECRETS_KEY: z.string().min(1).optional(),
+  OMNI_TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  OMNI_TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  OMNI_TEMPORAL_TLS_CA: z.string().min(1).optional(),
+  OMNI_TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  OMNI_TEMPORAL_TLS: z.enum(['0', '1']).default('0'),
   OMNI_SCRIPTED_FIXTURES_DIR: z.string().min(1).default(DEFAULT_SCRIPTED_FIXTURES_DIR),
   OMNI_REPOS_DIR: z.string().min(1).optional(),
   OMNI_DATA_DIR: z.string().min(1).optional(),
@@ -34,6 +42,15 @@ export type WorkerConfig = {
   sandboxImage: string | undefined;
   /** Required by the worker process (main.ts), not by operator commands such as verify-run. */
   secretsKey: string | undefined;
+  /** `omni rotate-secrets-key` only: the master key every sealed secret moves to. */
+  newSecretsKey: string | undefined;
+  /**
+   * The Temporal payload keyring (D45). Required by the worker process; verify-run without it still reads histories
+   * recorded before the codec, and names the missing key for sealed ones.
+   */
+  payloadKeys: PayloadKeyring | undefined;
+  /** TLS (mTLS with a client certificate) to Temporal; undefined: plaintext (the local dev server). */
+  temporalTls: TemporalTls | undefined;
   /** Folder of the offline scripted model's fixture files (`*.json`, loaded in name order). */
   scriptedFixturesDir: string;
   /** Where the project git repositories live (one bare repository per project, made on first use). */
@@ -56,6 +73,20 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     throw new Error(`invalid worker configuration: ${issue?.path.join('.')}: ${issue?.message}`);
   }
   const e = parsed.data;
+  let payloadKeys: PayloadKeyring | undefined;
+  let tls: TemporalTls | undefined;
+  try {
+    payloadKeys = e.OMNI_PAYLOAD_KEYS ? parsePayloadKeyring(e.OMNI_PAYLOAD_KEYS) : undefined;
+    tls = temporalTls({
+      cert: e.OMNI_TEMPORAL_TLS_CERT,
+      key: e.OMNI_TEMPORAL_TLS_KEY,
+      ca: e.OMNI_TEMPORAL_TLS_CA,
+      serverName: e.OMNI_TEMPORAL_TLS_SERVER_NAME,
+      enabled: e.OMNI_TEMPORAL_TLS === '1',
+    });
+  } catch (err) {
+    throw new Error(`invalid worker configuration: ${(err as Error).message}`);
+  }
   return {
     temporalAddress: e.TEMPORAL_ADDRESS,
     namespace: e.TEMPORAL_NAMESPACE,
@@ -64,6 +95,9 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     dockerHost: e.DOCKER_HOST,
     sandboxImage: e.OMNI_SANDBOX_IMAGE,
     secretsKey: e.OMNI_SECRETS_KEY,
+    newSecretsKey: e.OMNI_NEW_SECRETS_KEY,
+    payloadKeys,
+    temporalTls: tls,
     scriptedFixturesDir: e.OMNI_SCRIPTED_FIXTURES_DIR,
     reposDir: reposDirFrom(e.OMNI_REPOS_DIR, e.OMNI_DATA_DIR),
     egressDir: e.OMNI_EGRESS_DIR,

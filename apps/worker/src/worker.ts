@@ -4,6 +4,7 @@ import { type ScriptedFixture, ScriptedProvider } from '@omniai/providers';
 import { DockerSandbox } from '@omniai/sandbox';
 import { ApprovalStore, ArtifactStore, PolicyStore, PriceStore, ProviderConfigStore, RunStore, SecretBox, ToolRegistryStore } from '@omniai/store';
 import { type EgressProxy, JsonValidatorPool } from '@omniai/tools';
+import { omniDataConverter, type PayloadKeyring } from '@omniai/workflow-api/codec';
 import type { DataSource } from 'typeorm';
 import { createRecordedDecisionActivities } from './activities/recorded-decision.activities';
 import { createRunActivities } from './activities/run.activities';
@@ -21,6 +22,8 @@ export interface WorkerDeps {
   db: DataSource;
   /** Master key of the secrets store (provider API keys are decrypted with it at call time). */
   secretsKey: Buffer;
+  /** The Temporal payload keyring: both workers seal what they send and open what they receive (D45). */
+  payloadKeys: PayloadKeyring;
   /** The tools this worker can execute (registered in the registry at start). */
   tools: ToolCatalog;
   sandboxImage?: string;
@@ -65,6 +68,7 @@ export interface OmniWorkers {
  */
 export async function createWorkers(deps: WorkerDeps): Promise<OmniWorkers> {
   const taskQueue = deps.taskQueue ?? TASK_QUEUES.runs;
+  const dataConverter = omniDataConverter(deps.payloadKeys);
   const artifacts = new ArtifactStore(deps.db);
   const runStore = new RunStore(deps.db);
   // Tool arguments and outputs are validated off the event loop, each under a deadline (D43).
@@ -82,6 +86,7 @@ export async function createWorkers(deps: WorkerDeps): Promise<OmniWorkers> {
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue,
+    dataConverter,
     workflowsPath: require.resolve('@omniai/workflows'),
     bundlerOptions: deps.bundlerOptions,
     activities: {
@@ -110,6 +115,7 @@ export async function createWorkers(deps: WorkerDeps): Promise<OmniWorkers> {
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: toolTaskQueue(taskQueue),
+    dataConverter,
     activities: createRunToolActivities(toolDeps),
     // Each sandboxed call is a container on a 2-core machine: a few at a time.
     maxConcurrentActivityTaskExecutions: 4,

@@ -71,6 +71,7 @@ const TAGS: OpenApiDocument['tags'] = [
   { name: 'providers', description: 'Model provider settings; keys are stored encrypted and used by reference.' },
   { name: 'tools', description: 'The tool registry, per-project version pins and the deny-by-default policy.' },
   { name: 'approvals', description: 'Tool calls waiting for a reviewer; decisions bind to the exact arguments.' },
+  { name: 'temporal', description: "Admin access to Temporal's sealed payloads (the Temporal UI's codec endpoint)." },
 ];
 
 // Code-unit order, not locale order: the output must not depend on the machine.
@@ -242,7 +243,13 @@ export function buildOpenApiDocument(version: string): OpenApiDocument {
       ...(parameters.length ? { parameters } : {}),
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: conv.input.schemaOf(route.body) } } } } : {}),
       responses,
-      security: !guarded ? [] : tokenLane ? [{ bearer: [] }] : route.method === 'get' ? [{ session: [] }] : [{ session: [], csrf: [] }],
+      security: !guarded
+        ? []
+        : tokenLane
+          ? [{ bearer: [] }]
+          : route.method === 'get' || route.csrf === 'origin'
+            ? [{ session: [] }]
+            : [{ session: [], csrf: [] }],
       'x-access': route.access,
     };
     const item = (paths[route.path] ??= {});

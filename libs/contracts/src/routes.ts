@@ -19,6 +19,7 @@ import {
 } from './api';
 import { ErrorCode } from './errors';
 import { RegisterMcpToolsRequest, RegisterMcpToolsResponse } from './mcp-tools';
+import { CodecPayloads } from './temporal';
 import {
   AcceptInviteRequest,
   ApiToken,
@@ -85,7 +86,7 @@ interface RouteBase {
   /** OpenAPI path template: `{name}` placeholders; every placeholder is a UUID. */
   readonly path: string;
   readonly operationId: string;
-  readonly tag: 'health' | 'auth' | 'users' | 'projects' | 'threads' | 'runs' | 'artifacts' | 'providers' | 'tools' | 'approvals' | 'public';
+  readonly tag: 'health' | 'auth' | 'users' | 'projects' | 'threads' | 'runs' | 'artifacts' | 'providers' | 'tools' | 'approvals' | 'temporal' | 'public';
   /**
    * Who may call the route (D31): `public` needs no credentials (an explicit, reviewed exception); otherwise the
    * capability the caller's role must grant: in the route's project when it names one (by projectId, threadId,
@@ -94,6 +95,12 @@ interface RouteBase {
    * header. A route the API serves without an entry here is refused.
    */
   readonly access: 'public' | Capability;
+  /**
+   * How a UI-lane mutation proves it comes from our own pages: `token` (the default), the CSRF header; `origin`, an
+   * `Origin` header naming the API itself, required (for the Temporal UI's codec calls, which cannot send our token
+   * and change nothing).
+   */
+  readonly csrf?: 'token' | 'origin';
   /** The feature flag that must be on for the route to answer (else `E_CAPABILITY_DISABLED`). */
   readonly feature?: keyof FeatureFlags;
   /** Path parameters that are not UUIDs (every other `{name}` is one). */
@@ -861,6 +868,31 @@ export const API_ROUTES: readonly ApiRoute[] = [
     response: listOf(AuditEvent),
     errors: { 400: 'The query is invalid.' },
   },
+  ...(['encode', 'decode'] as const).map((direction): ApiRoute => ({
+    method: 'post',
+    path: `/v1/temporal-codec/${direction}`,
+    operationId: `temporalCodec${direction === 'encode' ? 'Encode' : 'Decode'}`,
+    access: 'admin',
+    csrf: 'origin',
+    tag: 'temporal',
+    summary:
+      direction === 'decode'
+        ? "Open sealed Temporal payloads (the remote codec protocol): the Temporal UI's codec endpoint, for admins."
+        : 'Seal Temporal payloads with the active payload key (the remote codec protocol), for admins.',
+    description:
+      'Temporal stores every payload sealed with AES-256-GCM (D45). The Temporal UI, reached through `/temporal/` with ' +
+      'an admin session, calls this endpoint from the same origin; it cannot send the CSRF header, so the `Origin` ' +
+      'header must name this API instead. Payloads that are not sealed pass through `decode` unchanged.',
+    headers: [{ name: 'X-Namespace', description: 'The Temporal namespace (sent by the Temporal UI; informational).', schema: z.string() }],
+    body: CodecPayloads,
+    status: 200,
+    response: CodecPayloads,
+    errors: {
+      400: 'The body is invalid, or a payload is sealed with an unknown key or was altered.',
+      401: 'Not signed in.',
+      403: 'Not an admin, or no `Origin` header naming this API.',
+    },
+  })),
   {
     method: 'get',
     path: '/v1/public/whoami',

@@ -117,3 +117,22 @@ export const ToolOutcome = z.union([
   z.strictObject({ ok: z.literal(false), code: z.string(), message: z.string(), duration_ms: z.number() }),
 ]);
 export type ToolOutcome = z.infer<typeof ToolOutcome>;
+
+const Base64 = z
+  .string()
+  .max(4 * 1024 * 1024)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+
+/** One Temporal payload in the remote codec protocol: metadata values and data, base64. */
+export const CodecPayload = z.object({
+  metadata: z.record(z.string().max(256), Base64).nullish(),
+  data: Base64.nullish(),
+});
+export type CodecPayload = z.infer<typeof CodecPayload>;
+
+/**
+ * Body and answer of the Temporal remote codec protocol (`POST …/encode`, `POST …/decode`), as the Temporal UI and
+ * CLI send it: the payloads, in order (D45).
+ */
+export const CodecPayloads = z.strictObject({ payloads: z.array(CodecPayload).max(10_000) });
+export type CodecPayloads = z.infer<typeof CodecPayloads>;

@@ -99,6 +99,15 @@ export class ProviderConfigStore {
     return this.secrets.resaltFingerprints(rows.map((r) => ({ id: r.secret_id, owner: secretOwner(r.id) })));
   }
 
+  /** Re-seals every provider key under a new secrets master key (rotation); answers how many. */
+  async resealKeys(newMasterKey: Buffer): Promise<number> {
+    const rows: Array<{ id: string; secret_id: string }> = await this.db.query(`select id, secret_id from provider_configs where secret_id is not null`);
+    return this.secrets.resealAll(
+      rows.map((r) => ({ id: r.secret_id, owner: secretOwner(r.id) })),
+      newMasterKey,
+    );
+  }
+
   /** The key, decrypted at the last moment for one call. */
   revealKey(config: StoredProviderConfig): Promise<string | null> {
     return config.secret_id ? this.secrets.reveal(config.secret_id, secretOwner(config.id)) : Promise.resolve(null);

@@ -65,6 +65,30 @@ export class SecretBox {
     return done;
   }
 
+  /**
+   * Key rotation: re-seals every given secret under `newMasterKey` (format 2, fingerprint salted from the new key), in
+   * one transaction. A secret this key cannot open stops the whole rotation, so nothing is left half under each key.
+   * Answers how many were re-sealed. Processes holding the old key must restart with the new one.
+   */
+  async resealAll(owned: Array<{ id: string; owner: string }>, newMasterKey: Buffer): Promise<number> {
+    const next = new SecretBox(this.db, newMasterKey);
+    const opened: Array<{ id: string; owner: string; plaintext: string }> = [];
+    for (const o of owned) opened.push({ ...o, plaintext: await this.reveal(o.id, o.owner) });
+    await this.db.transaction(async (tx) => {
+      for (const { id, owner, plaintext } of opened) {
+        const sealed = next.encrypt(plaintext, id, owner);
+        await tx.query(`update secrets set ciphertext = $2, iv = $3, auth_tag = $4, format = 2, fingerprint = $5, fingerprint_salted = true where id = $1`, [
+          id,
+          sealed.ciphertext,
+          sealed.iv,
+          sealed.auth_tag,
+          next.fingerprint(plaintext),
+        ]);
+      }
+    });
+    return opened.length;
+  }
+
   private fingerprint(plaintext: string): string {
     return createHmac('sha256', this.fingerprintSalt).update(plaintext).digest('hex').slice(0, 12);
   }

@@ -46,7 +46,7 @@ export class AuthGuard implements CanActivate {
     if (route.access === 'public') return true;
 
     const tokenLane = route.path.startsWith(PUBLIC_LANE_PREFIX);
-    const actor = tokenLane ? await this.tokenLane(req) : await this.uiLane(req);
+    const actor = tokenLane ? await this.tokenLane(req) : await this.uiLane(req, route.csrf ?? 'token');
     const retryAfter = (tokenLane ? this.publicLimiter : this.uiLimiter).hit(actor.token?.id ?? actor.user.id);
     if (retryAfter > 0) {
       void reply.header('retry-after', String(retryAfter));
@@ -57,13 +57,16 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private async uiLane(req: FastifyRequest): Promise<Actor> {
+  private async uiLane(req: FastifyRequest, csrf: 'token' | 'origin'): Promise<Actor> {
     if (bearerOf(req) !== null)
       throw new ApiException('E_AUTH_REQUIRED', `Bearer tokens are accepted only under ${PUBLIC_LANE_PREFIX}; sign in for this route.`);
     const actor = await this.auth.sessionActor(req);
     if (!actor) throw new ApiException('E_AUTH_REQUIRED', 'Sign in first.');
     if (!this.origins.allows(req)) throw new ApiException('E_AUTH_FORBIDDEN', 'Requests from this origin are not allowed.');
-    if (MUTATING.has(req.method) && !sameSecret(req.headers[CSRF_HEADER], actor.csrfToken)) {
+    if (MUTATING.has(req.method) && csrf === 'origin') {
+      // Pages that cannot send our token (the Temporal UI's codec calls) prove they are ours by a required Origin.
+      if (!this.origins.isOwn(req)) throw new ApiException('E_AUTH_FORBIDDEN', 'This route needs an Origin header naming this API.');
+    } else if (MUTATING.has(req.method) && !sameSecret(req.headers[CSRF_HEADER], actor.csrfToken)) {
       throw new ApiException('E_AUTH_CSRF', `Missing or wrong ${CSRF_HEADER} header.`);
     }
     return actor;

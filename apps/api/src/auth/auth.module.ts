@@ -14,6 +14,6 @@ import { ProjectScopes } from './project-scopes';
   imports: [DatabaseModule, StoreModule],
   controllers: [AuthController],
   providers: [AuthService, ProjectScopes, OriginPolicy, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
-  exports: [OriginPolicy],
+  exports: [OriginPolicy, AuthService],
 })
 export class AuthModule {}

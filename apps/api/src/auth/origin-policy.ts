@@ -28,6 +28,14 @@ export class OriginPolicy {
     return host !== undefined && (origin === `http://${host}` || origin === `https://${host}`);
   }
 
+  /** True only when the request carries an Origin and it is the API's own (public URL, or the Host it was sent to). */
+  isOwn(req: FastifyRequest): boolean {
+    const origin = req.headers.origin;
+    if (origin === undefined) return false;
+    const host = req.headers.host;
+    return origin === this.own || (host !== undefined && (origin === `http://${host}` || origin === `https://${host}`));
+  }
+
   /** Fastify `onRequest` hook: CORS headers for allowlisted origins on the UI lane, and their preflights. */
   readonly corsHook = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const origin = req.headers.origin;

@@ -1,4 +1,5 @@
 import { TASK_QUEUES } from '@omniai/contracts';
+import { parsePayloadKeyring, type PayloadKeyring, type TemporalTls, temporalTls } from '@omniai/workflow-api/codec';
 import { z } from 'zod';
 
 // The only place the API reads process.env. Parsed once at start; a bad value stops the process with one line.
@@ -9,7 +10,10 @@ const ApiEnv = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   OMNI_TASK_QUEUE: z.string().min(1).default(TASK_QUEUES.runs),
-  TEMPORAL_UI_URL: z.string().optional(),
+  /** The Temporal UI server the API proxies under `/temporal/` for admins (npm start: the dev server's UI port). */
+  TEMPORAL_UI_URL: z.url().optional(),
+  /** More `Host` values under which the proxied Temporal UI answers (besides the public URL's and the listen address). */
+  OMNI_TEMPORAL_UI_HOSTS: z.string().default(''),
   OMNI_CONSOLE_DIR: z.string().optional(),
   OMNI_BODY_LIMIT_BYTES: z.coerce
     .number()
@@ -18,6 +22,14 @@ const ApiEnv = z.object({
     .default(1024 * 1024),
   OMNI_CORS_ORIGINS: z.string().default(''),
   OMNI_SECRETS_KEY: z.string().min(1, 'OMNI_SECRETS_KEY (base64, 32 bytes) is required; npm start generates one in .data/secrets.key'),
+  /** The Temporal payload keyring (`id:base64key,…`, sealing key first; D45); npm start keeps one in .data/payload.keys. */
+  OMNI_PAYLOAD_KEYS: z.string().min(1, 'OMNI_PAYLOAD_KEYS (id:base64key, 32-byte keys) is required; npm start generates one in .data/payload.keys'),
+  /** TLS to Temporal (files; cert and key together give mTLS). None: plaintext, as the local dev server needs. */
+  OMNI_TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  OMNI_TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  OMNI_TEMPORAL_TLS_CA: z.string().min(1).optional(),
+  OMNI_TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  OMNI_TEMPORAL_TLS: z.enum(['0', '1']).default('0'),
   OMNI_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
   /** `json`: one object per line (the default); `pretty`: plain lines for a terminal (npm start). Both are redacted. */
   OMNI_LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
@@ -51,11 +63,14 @@ export class AppConfig {
   readonly temporalNamespace: string;
   readonly taskQueue: string;
   readonly temporalUiUrl: string | null;
+  readonly temporalUiHosts: string[];
   readonly consoleDir: string | undefined;
   readonly bodyLimitBytes: number;
   readonly corsOrigins: string[];
   readonly sseHeartbeatMs: number;
   readonly secretsKey: string;
+  readonly payloadKeys: PayloadKeyring;
+  readonly temporalTls: TemporalTls | undefined;
   readonly logLevels: Array<'error' | 'warn' | 'log' | 'debug'>;
   readonly logFormat: 'json' | 'pretty';
   readonly version: string;
@@ -77,6 +92,9 @@ export class AppConfig {
     this.temporalNamespace = env.TEMPORAL_NAMESPACE;
     this.taskQueue = env.OMNI_TASK_QUEUE;
     this.temporalUiUrl = env.TEMPORAL_UI_URL ?? null;
+    this.temporalUiHosts = env.OMNI_TEMPORAL_UI_HOSTS.split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean);
     this.consoleDir = env.OMNI_CONSOLE_DIR;
     this.bodyLimitBytes = env.OMNI_BODY_LIMIT_BYTES;
     this.corsOrigins = env.OMNI_CORS_ORIGINS.split(',')
@@ -84,6 +102,14 @@ export class AppConfig {
       .filter(Boolean);
     this.sseHeartbeatMs = env.OMNI_SSE_HEARTBEAT_MS;
     this.secretsKey = env.OMNI_SECRETS_KEY;
+    this.payloadKeys = parsePayloadKeyring(env.OMNI_PAYLOAD_KEYS);
+    this.temporalTls = temporalTls({
+      cert: env.OMNI_TEMPORAL_TLS_CERT,
+      key: env.OMNI_TEMPORAL_TLS_KEY,
+      ca: env.OMNI_TEMPORAL_TLS_CA,
+      serverName: env.OMNI_TEMPORAL_TLS_SERVER_NAME,
+      enabled: env.OMNI_TEMPORAL_TLS === '1',
+    });
     const levels = ['error', 'warn', 'log', 'debug'] as const;
     this.logLevels = levels.slice(0, levels.indexOf(env.OMNI_LOG_LEVEL) + 1);
     this.logFormat = env.OMNI_LOG_FORMAT;
@@ -108,7 +134,11 @@ export class AppConfig {
       const issue = parsed.error.issues[0];
       throw new ConfigError(`invalid API configuration: ${issue?.path.join('.')}: ${issue?.message}`);
     }
-    return new AppConfig(parsed.data, version);
+    try {
+      return new AppConfig(parsed.data, version);
+    } catch (err) {
+      throw new ConfigError(`invalid API configuration: ${(err as Error).message}`);
+    }
   }
 }
 

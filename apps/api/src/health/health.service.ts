@@ -3,6 +3,7 @@ import type { ComponentHealth, ComponentName, FeatureFlags, Meta } from '@omniai
 import { EngineReportStore } from '@omniai/store';
 import { AppConfig } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
+import { TEMPORAL_UI_PREFIX } from '../temporal/temporal-ui.proxy';
 import { TemporalService } from '../temporal/temporal.service';
 
 const PROBE_TIMEOUT_MS = 3_000;
@@ -74,7 +75,7 @@ export class HealthService {
       status: healthy ? 'healthy' : 'degraded',
       features: Object.fromEntries(Object.entries(BUILT).map(([k, on]) => [k, on && !this.config.disabledFeatures.has(k)])) as FeatureFlags,
       components,
-      links: { temporal_ui: this.config.temporalUiUrl },
+      links: { temporal_ui: this.config.temporalUiUrl ? `${this.config.publicUrl}${TEMPORAL_UI_PREFIX}` : null },
       checked_at: new Date().toISOString(),
     };
   }

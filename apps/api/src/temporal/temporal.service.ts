@@ -1,6 +1,7 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { omniDataConverter } from '@omniai/workflow-api/codec';
 import { AppConfig } from '../config/app-config';
 
 /**
@@ -17,9 +18,11 @@ export class TemporalService implements OnApplicationShutdown {
   private readonly probeConnection: Connection;
 
   constructor(private readonly config: AppConfig) {
-    this.connection = Connection.lazy({ address: config.temporalAddress, connectTimeout: '3s' });
-    this.client = new Client({ connection: this.connection, namespace: config.temporalNamespace });
-    this.probeConnection = Connection.lazy({ address: config.temporalAddress, connectTimeout: '2s', interceptors: [] });
+    const tls = config.temporalTls;
+    this.connection = Connection.lazy({ address: config.temporalAddress, tls, connectTimeout: '3s' });
+    // Every payload leaves sealed (D45): Temporal's store and its own tools see ciphertext only.
+    this.client = new Client({ connection: this.connection, namespace: config.temporalNamespace, dataConverter: omniDataConverter(config.payloadKeys) });
+    this.probeConnection = Connection.lazy({ address: config.temporalAddress, tls, connectTimeout: '2s', interceptors: [] });
   }
 
   async serverVersion(): Promise<string> {

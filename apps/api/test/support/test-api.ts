@@ -82,6 +82,7 @@ export async function startTestApi(env: Record<string, string>): Promise<TestApi
     OMNI_API_PORT: '0',
     OMNI_LOG_LEVEL: 'warn',
     OMNI_SECRETS_KEY: process.env['OMNI_TEST_SECRETS_KEY']!,
+    OMNI_PAYLOAD_KEYS: process.env['OMNI_TEST_PAYLOAD_KEYS']!,
     TEMPORAL_ADDRESS: process.env['OMNI_TEST_TEMPORAL_ADDRESS']!,
     // Tests point providers at scripted wire servers on 127.0.0.1 (D44: test/dev-only opt-in).
     OMNI_ALLOW_PRIVATE_PROVIDER_URLS: '1',

@@ -11,15 +11,15 @@ import { createToolPrepActivities, type ToolActivityDeps } from './tool-activiti
 const previewValidator = new JsonValidatorPool({ size: 1, timeoutMs: 5_000 });
 afterAll(() => previewValidator.close());
 
-const manifest = pythonComputeManifest('omniai/sandbox@sha256:' + 'a'.repeat(64), 'test');
+const pythonManifest = pythonComputeManifest('omniai/sandbox@sha256:' + 'a'.repeat(64), 'test');
 const policy: Policy = {
-  grants: [{ level: 'workspace', subject: '*', scopes: manifest.risk.scopes, require_approval: true }],
+  grants: [{ level: 'workspace', subject: '*', scopes: pythonManifest.risk.scopes, require_approval: true }],
   kill_switch_external_writes: false,
 };
 
 function prepare(args: unknown): Promise<PreparedToolCall> {
   const activities = createToolPrepActivities({
-    catalog: new ToolCatalog().add(manifest),
+    catalog: new ToolCatalog().add(pythonManifest),
     policies: { get: async () => policy } as unknown as PolicyStore,
     // The claim-check itself is the store's (tested there): here the value stays inline.
     artifacts: { claimCheck: async (value: unknown) => ({ inline: value }) } as unknown as ArtifactStore,
@@ -29,8 +29,8 @@ function prepare(args: unknown): Promise<PreparedToolCall> {
   const input = {
     run_id: '00000000-0000-4000-8000-000000000002',
     project_id: '00000000-0000-4000-8000-000000000001',
-    call: { id: 'c1', tool_id: manifest.id, arguments: JSON.stringify(args) },
-    tools: [{ id: manifest.id, version: manifest.version, manifest_hash: manifestHashOf(manifest) }],
+    call: { id: 'c1', tool_id: pythonManifest.id, arguments: JSON.stringify(args) },
+    tools: [{ id: pythonManifest.id, version: pythonManifest.version, manifest_hash: manifestHashOf(pythonManifest) }],
     requested_by: { type: 'user' as const, id: 'ada@example.com' },
   };
   return new MockActivityEnvironment().run(() => activities.prepareToolCall(input));

@@ -2,7 +2,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker } from '@temporalio/worker';
-import { sourceBundlerOptions } from '../testing';
+import { AesGcmPayloadCodec, sealHistoryPayloads } from '@omniai/workflow-api/codec';
+import { sourceBundlerOptions, testDataConverter, testPayloadKeys } from '../testing';
 import { historyFromFile, rebuildRunEvents } from '../verify/verify-run';
 
 // Histories recorded from real runs (see workflows/src/agent-run/histories/README.md), committed so that any change to
@@ -40,7 +41,7 @@ describe('replay of committed workflow histories', () => {
 
   it('rebuilds the run events from history alone, seq 1..N', async () => {
     const completed = histories.find((h) => h.name === 'agent-run-completed.json')!;
-    const events = await rebuildRunEvents(completed.history, 'completed', sourceBundlerOptions as never);
+    const events = await rebuildRunEvents(completed.history, 'completed', { bundlerOptions: sourceBundlerOptions as never });
     expect(events.map((e) => [e.seq, e.kind])).toEqual([
       [1, 'run_created'],
       [2, 'user_message'],
@@ -48,7 +49,7 @@ describe('replay of committed workflow histories', () => {
       [4, 'run_completed'],
     ]);
     const cancelled = histories.find((h) => h.name === 'agent-run-cancelled.json')!;
-    const cancelledEvents = await rebuildRunEvents(cancelled.history, 'cancelled', sourceBundlerOptions as never);
+    const cancelledEvents = await rebuildRunEvents(cancelled.history, 'cancelled', { bundlerOptions: sourceBundlerOptions as never });
     expect(cancelledEvents.map((e) => e.kind)).toEqual(['run_created', 'user_message', 'run_cancelled']);
   });
 
@@ -62,11 +63,22 @@ describe('replay of committed workflow histories', () => {
     ['agent-run-doorbell-paused-resumed.json', ['budget_exceeded', 'paused', 'signal_rejected', 'resumed', 'tool_call', 'tool_result']],
   ])('rebuilds %s with its tool, approval and budget steps', async (name, steps) => {
     const { history } = histories.find((h) => h.name === name)!;
-    const events = await rebuildRunEvents(history, name, sourceBundlerOptions as never);
+    const events = await rebuildRunEvents(history, name, { bundlerOptions: sourceBundlerOptions as never });
     const shape = events.map((e) => (e.kind === 'system_event' ? e.payload.type : e.kind));
     expect(events.map((e) => e.seq)).toEqual(shape.map((_, i) => i + 1));
     expect(shape.filter((s) => steps.includes(s))).toEqual(steps);
     expect(shape.at(-1)).toBe('run_completed');
+  });
+
+  it('replays a sealed history through the payload codec (D45), and needs the key to', async () => {
+    const { history } = histories.find((h) => h.name === 'agent-run-tool-approved.json')!;
+    const sealed = await sealHistoryPayloads(history, new AesGcmPayloadCodec(testPayloadKeys()));
+    expect(JSON.stringify(sealed)).not.toContain(Buffer.from('[h] compute').toString('base64'));
+    const plain = await rebuildRunEvents(history, 'tool-approved', { bundlerOptions: sourceBundlerOptions as never, dataConverter: testDataConverter() });
+    const opened = await rebuildRunEvents(sealed, 'tool-approved', { bundlerOptions: sourceBundlerOptions as never, dataConverter: testDataConverter() });
+    expect(opened.length).toBeGreaterThan(5);
+    expect(opened).toEqual(plain);
+    await expect(rebuildRunEvents(sealed, 'no-key', { bundlerOptions: sourceBundlerOptions as never })).rejects.toThrow();
   });
 
   it('fails with DeterminismViolationError on every history when workflow code changes incompatibly', async () => {

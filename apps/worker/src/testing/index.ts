@@ -6,6 +6,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { loadScriptedFixtures, type ScriptedFixture } from '@omniai/providers';
 import { createDockerClient, DockerSandbox } from '@omniai/sandbox';
 import { createDataSource, migrate, parseMasterKey } from '@omniai/store';
+import { omniDataConverter, parsePayloadKeyring, type PayloadKeyring } from '@omniai/workflow-api/codec';
 import type { DataSource } from 'typeorm';
 import { builtinToolCatalog } from '../tools/builtin-tools';
 import { createWorkers, type OmniWorkers } from '../worker';
@@ -18,6 +19,16 @@ export const sourceBundlerOptions = {
     return config;
   },
 };
+
+/** The tests' payload keyring (jest global setup): what the test API and workers seal Temporal payloads with. */
+export function testPayloadKeys(): PayloadKeyring {
+  return parsePayloadKeyring(process.env['OMNI_TEST_PAYLOAD_KEYS']!);
+}
+
+/** The data converter a test's own Temporal client needs to read what the test workers sealed. */
+export function testDataConverter() {
+  return omniDataConverter(testPayloadKeys());
+}
 
 export interface TestWorker {
   workers: OmniWorkers;
@@ -57,6 +68,7 @@ export async function startTestWorker(databaseUrl: string, options: TestWorkerOp
       mcpConnect: options.mcpConnect,
     }),
     secretsKey: parseMasterKey(process.env['OMNI_TEST_SECRETS_KEY']!),
+    payloadKeys: testPayloadKeys(),
     bundlerOptions: sourceBundlerOptions as never,
     // Tests point providers at scripted wire servers on 127.0.0.1 (D44: test/dev-only opt-in).
     allowPrivateProviderUrls: true,

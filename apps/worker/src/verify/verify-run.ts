@@ -4,6 +4,7 @@ import { temporal } from '@temporalio/proto';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import type { RunEvent } from '@omniai/contracts';
 import type { RunStore } from '@omniai/store';
+import type { DataConverter } from '@temporalio/common';
 
 type History = Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>;
 
@@ -14,14 +15,20 @@ export function historyFromFile(json: unknown): temporal.api.history.v1.History 
 
 /**
  * Rebuilds a run's RunEvents from its Temporal history alone: the history is replayed through the real workflow
- * code, and the events it appends are collected through the `runLog` sink (called during replay too).
+ * code, and the events it appends are collected through the `runLog` sink (called during replay too). Sealed
+ * payloads need the data converter that sealed them (D45); plaintext histories replay with or without it.
  */
-export async function rebuildRunEvents(history: History | unknown, workflowId: string, bundlerOptions?: WorkerOptions['bundlerOptions']): Promise<RunEvent[]> {
+export async function rebuildRunEvents(
+  history: History | unknown,
+  workflowId: string,
+  options: { bundlerOptions?: WorkerOptions['bundlerOptions']; dataConverter?: DataConverter } = {},
+): Promise<RunEvent[]> {
   const collected: RunEvent[] = [];
   await Worker.runReplayHistory(
     {
       workflowsPath: require.resolve('@omniai/workflows'),
-      bundlerOptions,
+      bundlerOptions: options.bundlerOptions,
+      dataConverter: options.dataConverter,
       sinks: { runLog: { appended: { fn: (_info, events: RunEvent[]) => void collected.push(...events), callDuringReplay: true } } },
     },
     history,
@@ -56,11 +63,17 @@ export function diffRunEvents(fromHistory: RunEvent[], inProjection: RunEvent[])
   return differences;
 }
 
-export async function verifyRun(deps: { client: Client; runs: RunStore }, runId: string): Promise<RunVerification> {
+export async function verifyRun(
+  deps: { client: Client; runs: RunStore; dataConverter?: DataConverter; bundlerOptions?: WorkerOptions['bundlerOptions'] },
+  runId: string,
+): Promise<RunVerification> {
   const run = await deps.runs.getRun(runId);
   if (!run) throw new Error(`no run ${runId} in Postgres`);
   const history = await deps.client.workflow.getHandle(run.workflow_id).fetchHistory();
-  const fromHistory = await rebuildRunEvents(history, run.workflow_id);
+  const fromHistory = await rebuildRunEvents(history, run.workflow_id, {
+    ...(deps.dataConverter ? { dataConverter: deps.dataConverter } : {}),
+    ...(deps.bundlerOptions ? { bundlerOptions: deps.bundlerOptions } : {}),
+  });
   const inProjection = await deps.runs.listEvents(runId, 1, 100_000);
   return {
     runId,
