@@ -367,6 +367,36 @@ export class IdentityStore {
     return { token: toToken(r), user: toUser({ ...r, id: r['user_id'], created_at: r['user_created_at'] }), memberships: r['memberships'] as Membership[] };
   }
 
+  // ── sign-in throttle (per account, any address) ───────────────────────────────────────────────────────────────
+  /**
+   * Claims one sign-in attempt for an account (by its email's hash), or says how long until the next is allowed.
+   * Every attempt counts as a failure until {@link clearLoginFailures} says otherwise, so a burst of parallel guesses
+   * is counted in full. After `freeAttempts`, each attempt locks the next out for 1 s, doubling up to `maxSeconds`;
+   * a count untouched for a day starts again.
+   */
+  async claimLoginAttempt(emailHash: string, freeAttempts: number, maxSeconds: number): Promise<{ retryAfterS: number }> {
+    const n = `case when t.updated_at < now() - interval '1 day' then 1 else t.failures + 1 end`;
+    const lock = (count: string) => `now() + make_interval(secs => case when ${count} >= $2::int then least($3::double precision, power(2, ${count} - $2::int)) else 0 end)`;
+    const claimed: unknown[] = await this.db.query(
+      `insert into login_throttle as t (email_hash, failures, locked_until) values ($1, 1, ${lock('1')})
+       on conflict (email_hash) do update set failures = ${n}, locked_until = ${lock(n)}, updated_at = now()
+       where t.locked_until <= now()
+       returning failures`,
+      [emailHash, freeAttempts, maxSeconds],
+    );
+    if (claimed.length > 0) return { retryAfterS: 0 };
+    const rows: Array<{ wait: string }> = await this.db.query(
+      `select greatest(1, ceil(extract(epoch from locked_until - now()))) as wait from login_throttle where email_hash = $1`,
+      [emailHash],
+    );
+    return { retryAfterS: Number(rows[0]?.wait ?? 1) };
+  }
+
+  /** A successful sign-in: the account's count starts again. */
+  async clearLoginFailures(emailHash: string): Promise<void> {
+    await this.db.query(`delete from login_throttle where email_hash = $1`, [emailHash]);
+  }
+
   // ── audit ────────────────────────────────────────────────────────────────────────────────────────────────────
   async audit(e: AuditEntry): Promise<void> {
     await this.db.query(`insert into audit_log (actor_user_id, actor_email, action, target, ip, detail) values ($1, $2, $3, $4, $5, $6)`, [

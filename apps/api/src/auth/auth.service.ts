@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { ApiException } from '../errors/api.exception';
 import type { Actor } from './actor';
 import { parseCookies, serializeCookie } from './cookies';
+import { LoginThrottle } from './login-throttle';
 import { dummyHash, hashPassword, verifyPassword } from './password';
 
 /** The prefix of every bearer token's secret: the guard ignores any other bearer value without a lookup. */
@@ -21,12 +22,15 @@ export class AuthService {
   constructor(
     private readonly identity: IdentityStore,
     private readonly config: AppConfig,
+    private readonly throttle: LoginThrottle,
   ) {
     this.sessionCookie = config.secureCookies ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
   }
 
   // ── sessions ──────────────────────────────────────────────────────────────────────────────────────────────────
   async login(body: LoginRequest, req: FastifyRequest, reply: FastifyReply): Promise<SessionInfo> {
+    // Per account, before any work: an attacker spreading guesses over many addresses still backs off (item 14).
+    await this.throttle.account(body.email, req, reply);
     const user = await this.identity.userByEmail(body.email);
     // Same work and the same answer for an unknown email, a wrong password and a disabled account.
     const ok = await verifyPassword(body.password, user?.passwordHash ?? (await dummyHash()));
@@ -37,6 +41,7 @@ export class AuthService {
     // Rotation: a session this browser carried in ends; the new one has a new id.
     await this.endPresentedSession(req);
     const info = await this.startSession(user, req, reply);
+    await this.throttle.succeeded(body.email);
     await this.identity.audit({ actorUserId: user.id, actorEmail: user.email, action: 'auth.login', ip: req.ip });
     return info;
   }

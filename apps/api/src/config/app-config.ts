@@ -17,11 +17,30 @@ const ApiEnv = z.object({
     .positive()
     .default(1024 * 1024),
   OMNI_CORS_ORIGINS: z.string().default(''),
+  /**
+   * Host headers the API answers (comma-separated `name[:port]`), beside the public URL's host and the bound port on
+   * the API host, `localhost`, `127.0.0.1` and `[::1]`. Any other Host is refused (DNS rebinding).
+   */
+  OMNI_ALLOWED_HOSTS: z.string().default(''),
+  /**
+   * Whose `X-Forwarded-For` to believe for the client address: off (the default: the socket's peer), `true` (any
+   * peer: only behind a proxy that overwrites the header), a hop count, or comma-separated addresses/CIDRs.
+   */
+  OMNI_TRUST_PROXY: z.string().default('false'),
+  /** Time to receive a whole request (headers and body); a slower client gets 408 and its connection closed. */
+  OMNI_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** A socket with no traffic in either direction for this long is closed (SSE heartbeats count as traffic). */
+  OMNI_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(120_000),
+  OMNI_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   OMNI_SECRETS_KEY: z.string().min(1, 'OMNI_SECRETS_KEY (base64, 32 bytes) is required; npm start generates one in .data/secrets.key'),
   OMNI_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
   /** `json`: one object per line (the default); `pretty`: plain lines for a terminal (npm start). Both are redacted. */
   OMNI_LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   OMNI_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Open SSE streams re-check their caller's access this often (and at once on an identity change). */
+  OMNI_SSE_RECHECK_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Concurrent SSE streams per user (per token on the public lane); one more answers 429. */
+  OMNI_SSE_MAX_PER_USER: z.coerce.number().int().positive().default(8),
   /** Where users reach the console (links in invites; https here makes cookies `Secure` and `__Host-`). */
   OMNI_PUBLIC_URL: z.url().optional(),
   /** The first admin, created when there are no users. Without a password, the API prints a one-time link instead. */
@@ -36,6 +55,11 @@ const ApiEnv = z.object({
   OMNI_RATE_LIMIT_UI: z.coerce.number().int().positive().default(1200),
   OMNI_RATE_LIMIT_PUBLIC: z.coerce.number().int().positive().default(300),
   OMNI_RATE_LIMIT_LOGIN: z.coerce.number().int().positive().default(30),
+  /** Requests per minute per address to the public `/v1/meta`. */
+  OMNI_RATE_LIMIT_META: z.coerce.number().int().positive().default(120),
+  /** Failed sign-ins of one account (any address) before each further attempt waits: 1 s, doubling, up to the max. */
+  OMNI_LOGIN_FREE_ATTEMPTS: z.coerce.number().int().positive().default(5),
+  OMNI_LOGIN_BACKOFF_MAX_S: z.coerce.number().int().positive().default(900),
   /** Comma-separated feature flags to turn off (see FeatureFlags). */
   OMNI_DISABLED_FEATURES: z.string().default(''),
 });
@@ -51,8 +75,16 @@ export class AppConfig {
   readonly temporalUiUrl: string | null;
   readonly consoleDir: string | undefined;
   readonly bodyLimitBytes: number;
+  readonly timeouts: { requestMs: number; connectionMs: number; keepAliveMs: number };
+  readonly trustProxy: boolean | number | string[];
+  /** Host header values answered in any case (lower-case `name[:port]`): the public URL's host and OMNI_ALLOWED_HOSTS. */
+  readonly allowedHosts: ReadonlySet<string>;
+  /** Host names answered on the API's own port (its configured host and the loopback names). */
+  readonly localHostNames: ReadonlySet<string>;
   readonly corsOrigins: string[];
   readonly sseHeartbeatMs: number;
+  readonly sseRecheckMs: number;
+  readonly sseMaxPerUser: number;
   readonly secretsKey: string;
   readonly logLevels: Array<'error' | 'warn' | 'log' | 'debug'>;
   readonly logFormat: 'json' | 'pretty';
@@ -62,7 +94,8 @@ export class AppConfig {
   readonly admin: { email: string; password: string | undefined };
   readonly sessionTtlMs: number;
   readonly sessionIdleMs: number;
-  readonly rateLimits: { ui: number; public: number; login: number };
+  readonly rateLimits: { ui: number; public: number; login: number; meta: number };
+  readonly loginBackoff: { freeAttempts: number; maxSeconds: number };
   readonly disabledFeatures: ReadonlySet<string>;
 
   constructor(env: z.infer<typeof ApiEnv>, version: string) {
@@ -79,6 +112,10 @@ export class AppConfig {
       .map((s) => s.trim())
       .filter(Boolean);
     this.sseHeartbeatMs = env.OMNI_SSE_HEARTBEAT_MS;
+    this.sseRecheckMs = env.OMNI_SSE_RECHECK_MS;
+    this.sseMaxPerUser = env.OMNI_SSE_MAX_PER_USER;
+    this.timeouts = { requestMs: env.OMNI_REQUEST_TIMEOUT_MS, connectionMs: env.OMNI_CONNECTION_TIMEOUT_MS, keepAliveMs: env.OMNI_KEEP_ALIVE_TIMEOUT_MS };
+    this.trustProxy = parseTrustProxy(env.OMNI_TRUST_PROXY);
     this.secretsKey = env.OMNI_SECRETS_KEY;
     const levels = ['error', 'warn', 'log', 'debug'] as const;
     this.logLevels = levels.slice(0, levels.indexOf(env.OMNI_LOG_LEVEL) + 1);
@@ -89,7 +126,12 @@ export class AppConfig {
     this.admin = { email: env.OMNI_ADMIN_EMAIL.trim().toLowerCase(), password: env.OMNI_ADMIN_PASSWORD };
     this.sessionTtlMs = env.OMNI_SESSION_TTL_HOURS * 3_600_000;
     this.sessionIdleMs = env.OMNI_SESSION_IDLE_HOURS * 3_600_000;
-    this.rateLimits = { ui: env.OMNI_RATE_LIMIT_UI, public: env.OMNI_RATE_LIMIT_PUBLIC, login: env.OMNI_RATE_LIMIT_LOGIN };
+    this.rateLimits = { ui: env.OMNI_RATE_LIMIT_UI, public: env.OMNI_RATE_LIMIT_PUBLIC, login: env.OMNI_RATE_LIMIT_LOGIN, meta: env.OMNI_RATE_LIMIT_META };
+    this.loginBackoff = { freeAttempts: env.OMNI_LOGIN_FREE_ATTEMPTS, maxSeconds: env.OMNI_LOGIN_BACKOFF_MAX_S };
+    this.allowedHosts = new Set([new URL(this.publicUrl).host.toLowerCase(), ...list(env.OMNI_ALLOWED_HOSTS).map((h) => h.toLowerCase())]);
+    const own = env.OMNI_API_HOST.toLowerCase();
+    const wildcard = own === '0.0.0.0' || own === '::' || own === '[::]';
+    this.localHostNames = new Set(['localhost', '127.0.0.1', '[::1]', ...(wildcard ? [] : [own.includes(':') && !own.startsWith('[') ? `[${own}]` : own])]);
     this.disabledFeatures = new Set(
       env.OMNI_DISABLED_FEATURES.split(',')
         .map((s) => s.trim())
@@ -103,8 +145,26 @@ export class AppConfig {
       const issue = parsed.error.issues[0];
       throw new ConfigError(`invalid API configuration: ${issue?.path.join('.')}: ${issue?.message}`);
     }
+    if (parsed.data.OMNI_SSE_HEARTBEAT_MS >= parsed.data.OMNI_CONNECTION_TIMEOUT_MS) {
+      throw new ConfigError('invalid API configuration: OMNI_SSE_HEARTBEAT_MS must be shorter than OMNI_CONNECTION_TIMEOUT_MS (idle streams would be cut)');
+    }
     return new AppConfig(parsed.data, version);
   }
 }
 
 export class ConfigError extends Error {}
+
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** `OMNI_TRUST_PROXY` as Fastify's `trustProxy` takes it. */
+function parseTrustProxy(value: string): boolean | number | string[] {
+  const v = value.trim().toLowerCase();
+  if (v === '' || v === 'false' || v === '0' || v === 'off') return false;
+  if (v === 'true' || v === 'on') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return list(v);
+}
