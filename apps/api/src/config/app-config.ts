@@ -121,7 +121,7 @@ export class AppConfig {
     this.logLevels = levels.slice(0, levels.indexOf(env.OMNI_LOG_LEVEL) + 1);
     this.logFormat = env.OMNI_LOG_FORMAT;
     this.version = version;
-    this.publicUrl = (env.OMNI_PUBLIC_URL ?? `http://${env.OMNI_API_HOST}:${env.OMNI_API_PORT}`).replace(/\/+$/, '');
+    this.publicUrl = publicUrlOf(env.OMNI_PUBLIC_URL, env.OMNI_API_HOST, env.OMNI_API_PORT);
     this.secureCookies = this.publicUrl.startsWith('https://');
     this.admin = { email: env.OMNI_ADMIN_EMAIL.trim().toLowerCase(), password: env.OMNI_ADMIN_PASSWORD };
     this.sessionTtlMs = env.OMNI_SESSION_TTL_HOURS * 3_600_000;
@@ -153,6 +153,29 @@ export class AppConfig {
 }
 
 export class ConfigError extends Error {}
+
+/** What `npm run omni -- admin-link` needs (the same variables and defaults as the API, nothing more). */
+export interface AdminLinkConfig {
+  databaseUrl: string;
+  publicUrl: string;
+  adminEmail: string;
+}
+
+export function adminLinkConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AdminLinkConfig {
+  const parsed = ApiEnv.pick({ DATABASE_URL: true, OMNI_PUBLIC_URL: true, OMNI_API_HOST: true, OMNI_API_PORT: true, OMNI_ADMIN_EMAIL: true }).safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`invalid configuration: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  const e = parsed.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    publicUrl: publicUrlOf(e.OMNI_PUBLIC_URL, e.OMNI_API_HOST, e.OMNI_API_PORT),
+    adminEmail: e.OMNI_ADMIN_EMAIL.trim().toLowerCase(),
+  };
+}
+
+const publicUrlOf = (url: string | undefined, host: string, port: number) => (url ?? `http://${host}:${port}`).replace(/\/+$/, '');
 
 const list = (value: string) =>
   value

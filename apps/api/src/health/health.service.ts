@@ -6,6 +6,8 @@ import { DatabaseService } from '../database/database.service';
 import { TemporalService } from '../temporal/temporal.service';
 
 const PROBE_TIMEOUT_MS = 3_000;
+/** How long one round of probes answers every caller: `/v1/meta` is public, and each round costs four probes. */
+export const META_CACHE_MS = 5_000;
 /** Three missed worker heartbeats (30 s each) make its engine report stale. */
 const ENGINE_REPORT_MAX_AGE_MS = 90_000;
 
@@ -45,6 +47,8 @@ function userSafe(err: unknown): string {
 
 @Injectable()
 export class HealthService {
+  private cached: { at: number; meta: Promise<Meta> } | null = null;
+
   constructor(
     private readonly config: AppConfig,
     private readonly database: DatabaseService,
@@ -52,7 +56,30 @@ export class HealthService {
     private readonly engineReports: EngineReportStore,
   ) {}
 
-  async meta(): Promise<Meta> {
+  /**
+   * The deployment's meta: one round of probes serves every caller for {@link META_CACHE_MS} (callers during a round
+   * share it). Anonymous callers get no versions, instance id, links or component details.
+   */
+  async meta(signedIn: boolean): Promise<Meta> {
+    const now = Date.now();
+    if (!this.cached || now - this.cached.at >= META_CACHE_MS) {
+      const round = { at: now, meta: this.probeAll() };
+      this.cached = round;
+      // A round that failed outright is not kept.
+      round.meta.catch(() => {
+        if (this.cached === round) this.cached = null;
+      });
+    }
+    const full = await this.cached.meta;
+    if (signedIn) return full;
+    const { version: _v, instance_id: _i, links: _l, components, ...rest } = full;
+    const statusOnly = Object.fromEntries(
+      Object.entries(components).map(([name, c]) => [name, { status: c.status, latency_ms: c.latency_ms }]),
+    ) as Meta['components'];
+    return { ...rest, components: statusOnly };
+  }
+
+  private async probeAll(): Promise<Meta> {
     const [temporal, postgres, docker, worker, instanceId] = await Promise.all([
       probe(async () => `Temporal server ${await this.temporal.serverVersion()}`),
       probe(async () => `PostgreSQL ${await this.database.ping()}`),
