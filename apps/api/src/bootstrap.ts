@@ -39,8 +39,12 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     requestTimeout: config.timeouts.requestMs,
     connectionTimeout: config.timeouts.connectionMs,
     keepAliveTimeout: config.timeouts.keepAliveMs,
-    // Node checks requestTimeout only this often (30 s by default).
-    http: { connectionsCheckingInterval: Math.min(5_000, Math.max(100, Math.floor(config.timeouts.requestMs / 4))) },
+    // Node enforces requestTimeout only when the server is created with it (Fastify sets it afterwards, which Node 24
+    // ignores: measured), and checks it every connectionsCheckingInterval (30 s by default).
+    http: {
+      requestTimeout: config.timeouts.requestMs,
+      connectionsCheckingInterval: Math.min(5_000, Math.max(100, Math.floor(config.timeouts.requestMs / 4))),
+    },
     routerOptions: { ignoreTrailingSlash: false, caseSensitive: true },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {

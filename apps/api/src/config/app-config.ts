@@ -55,9 +55,11 @@ const ApiEnv = z.object({
   OMNI_RATE_LIMIT_UI: z.coerce.number().int().positive().default(1200),
   OMNI_RATE_LIMIT_PUBLIC: z.coerce.number().int().positive().default(300),
   OMNI_RATE_LIMIT_LOGIN: z.coerce.number().int().positive().default(30),
+  /** How long one round of `/v1/meta` probes answers every caller (0: each request probes, sharing rounds in flight). */
+  OMNI_META_CACHE_MS: z.coerce.number().int().min(0).default(5_000),
   /** Requests per minute per address to the public `/v1/meta`. */
   OMNI_RATE_LIMIT_META: z.coerce.number().int().positive().default(120),
-  /** Failed sign-ins of one account (any address) before each further attempt waits: 1 s, doubling, up to the max. */
+  /** Failed sign-ins of one account (any address) before each further attempt waits: 5 s, doubling, up to the max. */
   OMNI_LOGIN_FREE_ATTEMPTS: z.coerce.number().int().positive().default(5),
   OMNI_LOGIN_BACKOFF_MAX_S: z.coerce.number().int().positive().default(900),
   /** Comma-separated feature flags to turn off (see FeatureFlags). */
@@ -96,6 +98,7 @@ export class AppConfig {
   readonly sessionIdleMs: number;
   readonly rateLimits: { ui: number; public: number; login: number; meta: number };
   readonly loginBackoff: { freeAttempts: number; maxSeconds: number };
+  readonly metaCacheMs: number;
   readonly disabledFeatures: ReadonlySet<string>;
 
   constructor(env: z.infer<typeof ApiEnv>, version: string) {
@@ -127,6 +130,7 @@ export class AppConfig {
     this.sessionTtlMs = env.OMNI_SESSION_TTL_HOURS * 3_600_000;
     this.sessionIdleMs = env.OMNI_SESSION_IDLE_HOURS * 3_600_000;
     this.rateLimits = { ui: env.OMNI_RATE_LIMIT_UI, public: env.OMNI_RATE_LIMIT_PUBLIC, login: env.OMNI_RATE_LIMIT_LOGIN, meta: env.OMNI_RATE_LIMIT_META };
+    this.metaCacheMs = env.OMNI_META_CACHE_MS;
     this.loginBackoff = { freeAttempts: env.OMNI_LOGIN_FREE_ATTEMPTS, maxSeconds: env.OMNI_LOGIN_BACKOFF_MAX_S };
     this.allowedHosts = new Set([new URL(this.publicUrl).host.toLowerCase(), ...list(env.OMNI_ALLOWED_HOSTS).map((h) => h.toLowerCase())]);
     const own = env.OMNI_API_HOST.toLowerCase();

@@ -6,8 +6,6 @@ import { DatabaseService } from '../database/database.service';
 import { TemporalService } from '../temporal/temporal.service';
 
 const PROBE_TIMEOUT_MS = 3_000;
-/** How long one round of probes answers every caller: `/v1/meta` is public, and each round costs four probes. */
-export const META_CACHE_MS = 5_000;
 /** Three missed worker heartbeats (30 s each) make its engine report stale. */
 const ENGINE_REPORT_MAX_AGE_MS = 90_000;
 
@@ -47,7 +45,7 @@ function userSafe(err: unknown): string {
 
 @Injectable()
 export class HealthService {
-  private cached: { at: number; meta: Promise<Meta> } | null = null;
+  private cached: { at: number; meta: Promise<Meta>; settled: boolean } | null = null;
 
   constructor(
     private readonly config: AppConfig,
@@ -57,20 +55,24 @@ export class HealthService {
   ) {}
 
   /**
-   * The deployment's meta: one round of probes serves every caller for {@link META_CACHE_MS} (callers during a round
-   * share it). Anonymous callers get no versions, instance id, links or component details.
+   * The deployment's meta: one round of probes serves every caller for `OMNI_META_CACHE_MS` (5 s; callers during a
+   * round share it): `/v1/meta` is public, and each round costs four probes. Anonymous callers get no versions, instance id, links or component details.
    */
   async meta(signedIn: boolean): Promise<Meta> {
     const now = Date.now();
-    if (!this.cached || now - this.cached.at >= META_CACHE_MS) {
-      const round = { at: now, meta: this.probeAll() };
-      this.cached = round;
-      // A round that failed outright is not kept.
-      round.meta.catch(() => {
-        if (this.cached === round) this.cached = null;
-      });
+    let round = this.cached;
+    if (!round || (round.settled && now - round.at >= this.config.metaCacheMs)) {
+      const started = { at: now, meta: this.probeAll(), settled: false };
+      started.meta.then(
+        () => (started.settled = true),
+        () => {
+          // A round that failed outright is not kept.
+          if (this.cached === started) this.cached = null;
+        },
+      );
+      this.cached = round = started;
     }
-    const full = await this.cached.meta;
+    const full = await round.meta;
     if (signedIn) return full;
     const { version: _v, instance_id: _i, links: _l, components, ...rest } = full;
     const statusOnly = Object.fromEntries(
