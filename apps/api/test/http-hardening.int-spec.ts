@@ -195,7 +195,9 @@ describe('HTTP hardening: hosts, timeouts, early 401, meta, sign-in throttling, 
     const audit = await api.get('/v1/audit?action=auth.rate_limited&limit=50');
     expect(audit.body.items).toContainEqual(expect.objectContaining({ ip: '192.0.2.44', detail: expect.objectContaining({ scope: 'address' }) }));
     // Another client behind the same proxy is not held back.
-    expect((await api.anon('POST', '/v1/auth/login', { body: { email: 'nobody-0@omni.test', password: 'x' }, headers: { 'x-forwarded-for': '192.0.2.45' } })).status).toBe(401);
+    expect(
+      (await api.anon('POST', '/v1/auth/login', { body: { email: 'nobody-0@omni.test', password: 'x' }, headers: { 'x-forwarded-for': '192.0.2.45' } })).status,
+    ).toBe(401);
   });
 
   // ── item 8: streams follow access ────────────────────────────────────────────────────────────────────────────────
@@ -228,7 +230,10 @@ describe('HTTP hardening: hosts, timeouts, early 401, meta, sign-in throttling, 
     const admin2 = await api.newUser('admin');
     const adminStream = await openSse(`${api.url}/v1/projects/${project.id}/stream`, { cookie: admin2.cookie });
     expect((await admin2.post('/v1/auth/logout')).status).toBe(204);
-    expect(StreamClosed.parse((await adminStream.waitFor((f) => f.event === 'closed', 5_000)).data)).toMatchObject({ reason: 'access_revoked', code: 'E_AUTH_REQUIRED' });
+    expect(StreamClosed.parse((await adminStream.waitFor((f) => f.event === 'closed', 5_000)).data)).toMatchObject({
+      reason: 'access_revoked',
+      code: 'E_AUTH_REQUIRED',
+    });
     // Someone else's change leaves this stream alone.
     expect(own.frames.some((f) => f.event === 'closed')).toBe(false);
     own.close();
@@ -248,7 +253,10 @@ describe('HTTP hardening: hosts, timeouts, early 401, meta, sign-in throttling, 
     } finally {
       await pg.end();
     }
-    expect(StreamClosed.parse((await stream.waitFor((f) => f.event === 'closed', 5_000)).data)).toMatchObject({ reason: 'access_revoked', code: 'E_AUTH_REQUIRED' });
+    expect(StreamClosed.parse((await stream.waitFor((f) => f.event === 'closed', 5_000)).data)).toMatchObject({
+      reason: 'access_revoked',
+      code: 'E_AUTH_REQUIRED',
+    });
   });
 
   async function openAndKeep(url: string, who: ApiClient): Promise<number> {

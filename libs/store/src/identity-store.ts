@@ -386,7 +386,8 @@ export class IdentityStore {
    */
   async claimLoginAttempt(emailHash: string, freeAttempts: number, maxSeconds: number): Promise<{ retryAfterS: number }> {
     const n = `case when t.updated_at < now() - interval '1 day' then 1 else t.failures + 1 end`;
-    const lock = (count: string) => `now() + make_interval(secs => case when ${count} >= $2::int then least($3::double precision, 5 * power(2, ${count} - $2::int)) else 0 end)`;
+    const lock = (count: string) =>
+      `now() + make_interval(secs => case when ${count} >= $2::int then least($3::double precision, 5 * power(2, ${count} - $2::int)) else 0 end)`;
     const claimed: unknown[] = await this.db.query(
       `insert into login_throttle as t (email_hash, failures, locked_until) values ($1, 1, ${lock('1')})
        on conflict (email_hash) do update set failures = ${n}, locked_until = ${lock(n)}, updated_at = now()

@@ -81,7 +81,6 @@ export class AuthGuard implements CanActivate {
     const refusal = accessRefusal(actor, capability, await this.scopes.projectOf(params));
     if (refusal) throw refusal;
   }
-
 }
 
 function sameSecret(given: string | string[] | undefined, expected: string | undefined): boolean {

@@ -15,7 +15,15 @@ import { LoginThrottle } from './login-throttle';
 @Module({
   imports: [DatabaseModule, StoreModule],
   controllers: [AuthController],
-  providers: [AuthService, ProjectScopes, OriginPolicy, EarlyAuth, LoginThrottle, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
+  providers: [
+    AuthService,
+    ProjectScopes,
+    OriginPolicy,
+    EarlyAuth,
+    LoginThrottle,
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+  ],
   exports: [OriginPolicy, EarlyAuth, AuthService, ProjectScopes],
 })
 export class AuthModule {}

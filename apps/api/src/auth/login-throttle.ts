@@ -42,7 +42,14 @@ export class LoginThrottle {
     await this.identity.clearLoginFailures(accountKey(email));
   }
 
-  private async refuse(req: FastifyRequest, reply: FastifyReply, scope: 'address' | 'account', wait: number, email: string | undefined, message: string): Promise<never> {
+  private async refuse(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    scope: 'address' | 'account',
+    wait: number,
+    email: string | undefined,
+    message: string,
+  ): Promise<never> {
     await this.identity.audit({
       actorEmail: email ?? null,
       action: 'auth.rate_limited',

@@ -9,7 +9,16 @@ function memoryStore() {
   const store = {
     countUsers: async () => users.length,
     createUser: async (u: { email: string; displayName: string; role: 'admin'; passwordHash: string | null }) => {
-      const user = { id: `u${users.length + 1}`, email: u.email, display_name: u.displayName, role: u.role, active: false, disabled: false, created_at: '', passwordHash: u.passwordHash };
+      const user = {
+        id: `u${users.length + 1}`,
+        email: u.email,
+        display_name: u.displayName,
+        role: u.role,
+        active: false,
+        disabled: false,
+        created_at: '',
+        passwordHash: u.passwordHash,
+      };
       users.push(user);
       return user;
     },

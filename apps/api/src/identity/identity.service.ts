@@ -18,7 +18,14 @@ export const ADMIN_LINK_COMMAND = 'npm run omni -- admin-link';
 export async function mintAdminLink(identity: IdentityStore, email: string, publicUrl: string): Promise<string> {
   await identity.revokeInvitesFor(email);
   const token = newSecret(INVITE_PREFIX);
-  await identity.createInvite({ tokenHash: secretHash(token), email, role: 'admin', projects: [], createdBy: null, expiresAt: new Date(Date.now() + 24 * 3_600_000) });
+  await identity.createInvite({
+    tokenHash: secretHash(token),
+    email,
+    role: 'admin',
+    projects: [],
+    createdBy: null,
+    expiresAt: new Date(Date.now() + 24 * 3_600_000),
+  });
   await identity.audit({ action: 'user.admin_link_issued', target: email });
   return `${publicUrl}/invite/${token}`;
 }

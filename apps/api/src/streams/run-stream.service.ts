@@ -46,7 +46,8 @@ export class RunStreamService implements OnApplicationShutdown {
 
   /** Ends every open stream so that shutdown does not wait for clients; they reconnect and resume. */
   onApplicationShutdown(): void {
-    for (const sse of [...this.open]) sse.terminate({ reason: 'shutdown', code: 'E_DEPENDENCY_UNAVAILABLE', message: 'The server is stopping; reconnect to resume.' });
+    for (const sse of [...this.open])
+      sse.terminate({ reason: 'shutdown', code: 'E_DEPENDENCY_UNAVAILABLE', message: 'The server is stopping; reconnect to resume.' });
   }
 
   /**
