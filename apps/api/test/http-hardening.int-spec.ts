@@ -234,6 +234,14 @@ describe('HTTP hardening: hosts, timeouts, early 401, meta, sign-in throttling, 
       reason: 'access_revoked',
       code: 'E_AUTH_REQUIRED',
     });
+    // Disabling an account (an admin's change through the API) closes its streams as well.
+    const admin3 = await api.newUser('admin');
+    const disabledStream = await openSse(`${api.url}/v1/projects/${project.id}/stream`, { cookie: admin3.cookie });
+    expect((await api.put(`/v1/users/${admin3.user.id}`, { disabled: true })).status).toBe(200);
+    expect(StreamClosed.parse((await disabledStream.waitFor((f) => f.event === 'closed', 5_000)).data)).toMatchObject({
+      reason: 'access_revoked',
+      code: 'E_AUTH_REQUIRED',
+    });
     // Someone else's change leaves this stream alone.
     expect(own.frames.some((f) => f.event === 'closed')).toBe(false);
     own.close();
