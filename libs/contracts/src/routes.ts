@@ -670,14 +670,14 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: 'auth',
     summary: 'Sign in with email and password: sets a new session cookie (any previous session of this browser ends).',
     description:
-      'Sets the session cookie `omni_session` (HttpOnly, SameSite=Lax; `__Host-omni_session` and Secure when served over https). The answer carries the CSRF token the console sends as `x-csrf-token` on every mutation. Attempts are rate limited per address.',
+      'Sets the session cookie `omni_session` (HttpOnly, SameSite=Lax; `__Host-omni_session` and Secure when served over https). The answer carries the CSRF token the console sends as `x-csrf-token` on every mutation. Attempts are rate limited per address and, with exponential backoff, per account (any address); every 429 is audited.',
     body: LoginRequest,
     status: 200,
     response: SessionInfo,
     errors: {
       400: 'The body is not a valid LoginRequest.',
       401: 'Wrong email or password, or the account is disabled (one message for all).',
-      429: 'Too many attempts from this address.',
+      429: 'Too many attempts from this address, or for this account (see Retry-After).',
     },
   },
   {
