@@ -3,6 +3,7 @@
 //   export-history <runId> <file>    save a run's workflow history, payloads opened (replay test fixtures)
 //   rotate-payload-key [id]          new sealing key for Temporal payloads in .data/payload.keys (restart to use)
 //   rotate-secrets-key               re-seal every provider key under a new .data/secrets.key (stop the stack first)
+//   admin-link                       a fresh one-time sign-in link for the first admin (while it has no password)
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,7 +29,9 @@ await main(() => {
     TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS || `127.0.0.1:${process.env.OMNI_TEMPORAL_PORT || 7233}`,
   };
   if (process.argv[2] === 'rotate-secrets-key') process.exit(rotateSecretsKey(env));
-  const result = spawnSync(process.execPath, [join(ROOT, 'apps/worker/dist/cli/verify-run.js'), ...process.argv.slice(2)], {
+  // The admin link is the API's business (its invites and public URL); the rest reads runs through the worker's code.
+  const cli = process.argv[2] === 'admin-link' ? 'apps/api/dist/cli/admin-link.js' : 'apps/worker/dist/cli/verify-run.js';
+  const result = spawnSync(process.execPath, [join(ROOT, cli), ...process.argv.slice(2)], {
     cwd: ROOT,
     env,
     stdio: 'inherit',

@@ -3,6 +3,13 @@ import { DATA_DIR } from './lib/paths.mjs';
 import { startStack, stackSettings } from './lib/stack.mjs';
 import { bold, green, main, step } from './lib/ui.mjs';
 
+const signInLine = (s) =>
+  s?.link
+    ? `\n  Sign in      ${bold(s.link)}  (first start: one-time link to set the admin password; shown only now)`
+    : s?.command
+      ? `\n  Sign in      the admin has no password yet: ${bold(s.command)} prints a fresh one-time link`
+      : '';
+
 await main(async () => {
   const settings = stackSettings(process.env, DATA_DIR);
   const stack = await startStack(settings, { step });
@@ -26,7 +33,7 @@ await main(async () => {
   const signIn = stack.signInLink();
   console.log(`
 ${green('OmniAI is up.')}
-  Console      ${bold(stack.urls.console)}${signIn ? `\n  Sign in      ${bold(signIn)}  (first start: one-time link to set the admin password)` : ''}
+  Console      ${bold(stack.urls.console)}${signInLine(signIn)}
   API          ${stack.urls.api}/v1/meta
   Temporal UI  ${stack.urls.temporalUi}
   Data         ${settings.dataDir}

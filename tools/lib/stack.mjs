@@ -143,9 +143,12 @@ export async function startStack(settings, { log = console.log, step = async (_n
           const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, entry)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
           const prefixed = prefixer(name, i);
           const write = (line) => {
-            // First start: the API prints a one-time sign-in link for the admin; the banner repeats it.
+            // First start: the API prints a one-time sign-in link for the admin; the banner repeats it. Later starts
+            // (admin still without a password) print where to get a fresh one instead.
             const link = /one-time admin sign-in link[^:]*: (\S+)/.exec(line);
-            if (link) signInLink = link[1];
+            if (link) signInLink = { link: link[1] };
+            const hint = /admin sign-in link: printed at first start only; for a fresh one run: (.+)$/.exec(line);
+            if (hint) signInLink = { command: hint[1].trim() };
             prefixed(line);
           };
           pipeLines(child.stdout, write);
@@ -170,7 +173,7 @@ export async function startStack(settings, { log = console.log, step = async (_n
 
     return {
       urls: { console: `${apiUrl}/`, api: apiUrl, temporalUi: `${apiUrl}${TEMPORAL_UI_PATH}` },
-      /** The admin's one-time sign-in link, when this start printed one (the admin has no password yet). */
+      /** `{ link }` when this start printed the admin's one-time link, `{ command }` for a fresh one on later starts. */
       signInLink: () => signInLink,
       pids: children.map((c) => c.child.pid),
       children,

@@ -9,7 +9,9 @@ interface Meta {
   components: Record<string, { status: string }>;
 }
 
-const getMeta = async (url: string): Promise<Meta> => (await fetch(`${url}/v1/meta`)).json() as Promise<Meta>;
+// Anonymous callers get statuses only; the instance id is for signed-in ones (issue 13, item 13).
+const getMeta = async (url: string, cookie?: string): Promise<Meta> =>
+  (await fetch(`${url}/v1/meta`, { headers: cookie ? { cookie } : {} })).json() as Promise<Meta>;
 
 describe('npm start (tools/start.mjs as a real process)', () => {
   let env: Record<string, string>;
@@ -50,6 +52,9 @@ describe('npm start (tools/start.mjs as a real process)', () => {
     expect(accepted.status).toBe(200);
     const cookie = accepted.headers.get('set-cookie')!.split(';')[0]!;
     expect((await fetch(`${first.apiUrl}/v1/projects`, { headers: { cookie } })).status).toBe(200);
+    expect(meta.instance_id).toBeUndefined();
+    const instanceId = (await getMeta(first.apiUrl, cookie)).instance_id;
+    expect(instanceId).toMatch(/^[0-9a-f-]{36}$/);
     const ui = await fetch(`${first.temporalUiUrl}/`, { headers: { cookie } });
     expect([ui.status, ui.headers.get('content-type')]).toEqual([200, expect.stringContaining('text/html')]);
     // The real UI boots with an inline script: the CSP admits it by hash, not with 'unsafe-inline'.
@@ -68,7 +73,6 @@ describe('npm start (tools/start.mjs as a real process)', () => {
 
     const second = spawnStack(env);
     await second.ready;
-    expect((await getMeta(second.apiUrl)).instance_id).toBe(meta.instance_id);
     // The admin has a password now: no link, and the password signs in.
     expect(second.output()).not.toContain('Sign in ');
     const login = await fetch(`${second.apiUrl}/v1/auth/login`, {
@@ -77,6 +81,7 @@ describe('npm start (tools/start.mjs as a real process)', () => {
       body: JSON.stringify({ email: 'admin@localhost', password: 'first-admin-password' }),
     });
     expect(login.status).toBe(200);
+    expect((await getMeta(second.apiUrl, login.headers.get('set-cookie')!.split(';')[0]!)).instance_id).toBe(instanceId);
     await second.interrupt();
   });
 

@@ -5,6 +5,7 @@ import { storableJson } from '@omniai/contracts/pure';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
+import { EarlyAuth } from './auth/early-auth';
 import { OriginPolicy } from './auth/origin-policy';
 import { ConsoleAssets } from './console/console-assets';
 import { StructuredLogger } from './logging/structured-logger';
@@ -22,13 +23,29 @@ export function registeredRoutes(app: NestFastifyApplication): readonly Register
   return ROUTES.get(app) ?? [];
 }
 
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
 /** Builds the API (used by main.ts and by the tests, which bind a free port). */
 export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    trustProxy: false,
+    // A hop count trusts that many proxies in front (what proxy-addr does for a number; Fastify's types lack it).
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
+    // Slow-body and idle connections are cut: a whole request within requestTimeout (then 408), no socket idle past
+    // connectionTimeout (SSE heartbeats keep streams alive), keep-alive sockets closed after keepAliveTimeout.
+    requestTimeout: config.timeouts.requestMs,
+    connectionTimeout: config.timeouts.connectionMs,
+    keepAliveTimeout: config.timeouts.keepAliveMs,
+    // Node enforces requestTimeout only when the server is created with it (Fastify sets it afterwards, which Node 24
+    // ignores: measured), and checks it every connectionsCheckingInterval (30 s by default).
+    http: {
+      requestTimeout: config.timeouts.requestMs,
+      connectionsCheckingInterval: Math.min(5_000, Math.max(100, Math.floor(config.timeouts.requestMs / 4))),
+    },
     routerOptions: { ignoreTrailingSlash: false, caseSensitive: true },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
@@ -52,8 +69,14 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     request.query = storableJson(request.query);
     request.params = storableJson(request.params);
   });
-  // CORS for the configured origins on the UI lane only (never reflected, never on /v1/public).
-  fastify.addHook('onRequest', app.get(OriginPolicy).corsHook);
+  // Before anything else: a Host this deployment does not answer to is refused (DNS rebinding), then a route that
+  // needs credentials and got none is answered 401 before its body is read; the AuthGuard still runs in full later.
+  const origins = app.get(OriginPolicy);
+  // CORS for the configured origins on the UI lane only (never reflected, never on /v1/public); before the early 401
+  // so that an allowed origin can read it.
+  fastify.addHook('onRequest', origins.hostHook);
+  fastify.addHook('onRequest', origins.corsHook);
+  fastify.addHook('onRequest', app.get(EarlyAuth).hook);
   // The Temporal UI under /temporal/, for admins only (D45).
   await app.get(TemporalUiProxy).register(fastify);
   const assets = app.get(ConsoleAssets);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ErrorCode } from './errors';
 import { PROVIDER_PRESET_IDS } from './provider-presets';
 import { RUN_STATUSES } from './pure/run-status';
 import { RunBudget, RunPins } from './run-events';
@@ -94,6 +95,18 @@ export type StreamQuery = z.infer<typeof StreamQuery>;
 
 /** A list response. */
 export const listOf = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item) });
+
+/**
+ * `event: closed`, the last frame of a stream the server ends before its natural end: the caller's access went
+ * (`access_revoked`: signed out, disabled, role or membership changed; do not reconnect), the client read too slowly
+ * (`slow_client`) or the server is stopping (`shutdown`); after these two, reconnect and resume.
+ */
+export const StreamClosed = z.strictObject({
+  reason: z.enum(['access_revoked', 'slow_client', 'shutdown']),
+  code: ErrorCode,
+  message: z.string(),
+});
+export type StreamClosed = z.infer<typeof StreamClosed>;
 
 /** A status change, as pushed on the project stream (`GET /v1/projects/:projectId/stream`). */
 export const RunStatusChange = z.strictObject({

@@ -32,6 +32,8 @@ export const ErrorCode = z.enum([
   'E_VALIDATION_TIMEOUT',
   /** An approval was decided already, or the decision names other arguments than the call's. */
   'E_APPROVAL_MISMATCH',
+  /** The request's Host header names no host this deployment answers to (DNS rebinding defence). */
+  'E_HOST_NOT_ALLOWED',
   /** A run's events could not be stored (refused by the database or the contract after bounded retries); the run failed. */
   EVENT_REJECTED,
 ]);
@@ -66,6 +68,7 @@ export const ERROR_HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   E_EGRESS_DENIED: 403,
   E_APPROVAL_MISMATCH: 409,
   E_VALIDATION_TIMEOUT: 422,
+  E_HOST_NOT_ALLOWED: 421,
   // Reported as a failed run's `error.code`, never as an answer to a request; were it one, it would be ours (500).
   E_EVENT_REJECTED: 500,
 };

@@ -11,6 +11,7 @@ import {
   ProviderConfig,
   Run,
   RunStatusChange,
+  StreamClosed,
   ResumeRunRequest,
   StartRunRequest,
   StreamQuery,
@@ -167,6 +168,10 @@ const RunEventsPage = z.strictObject({
 const RunStreamEnd = z.strictObject({ run_id: z.uuid(), last_seq: z.number().int().nonnegative() });
 
 const StreamErrorFrame = z.strictObject({ code: ErrorCode, message: z.string() });
+const STREAM_CLOSED =
+  'The server ended the stream early: access re-checked every few seconds and on identity changes is gone (do not ' +
+  'reconnect), the client read too slowly, or the server is stopping (reconnect and resume). At most a few streams ' +
+  'per user are open at once; one more answers 429.';
 
 /** The `approvalId` path parameter: `<runId>.<n>`. */
 const APPROVAL_ID_PARAM = { approvalId: { schema: z.string().regex(/^[0-9a-f-]{36}\.\d{1,6}$/), description: 'An approval id: `<runId>.<n>`.' } };
@@ -198,9 +203,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'public',
     tag: 'health',
     summary: 'What this deployment is, its feature flags and the health of its components.',
+    description:
+      'Public, limited per address. Versions, the instance id, links and component details only for a signed-in caller ' +
+      '(session cookie or bearer token); probe results are shared for a few seconds.',
     status: 200,
     response: Meta,
-    errors: {},
+    errors: { 429: 'Too many requests from this address (E_RATE_LIMITED, with Retry-After).' },
   },
   {
     method: 'post',
@@ -284,7 +292,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
     description: 'Starts with the current status of the latest runs, then pushes every change. Comment lines are heartbeats.',
     status: 200,
     sse: true,
-    events: [{ event: 'run_status', description: 'A run of the project changed status.', data: RunStatusChange }],
+    events: [
+      { event: 'run_status', description: 'A run of the project changed status.', data: RunStatusChange },
+      { event: 'closed', description: STREAM_CLOSED, data: StreamClosed },
+    ],
     errors: { 400: 'projectId is not a UUID.', 404: 'No such project.' },
   },
   {
@@ -366,6 +377,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       { event: 'assistant_message_delta', description: 'An ephemeral token delta; not persisted, not replayed on resume.', data: AssistantMessageDelta },
       { event: 'end', description: 'Sent after the terminal event; the server then closes the stream.', data: RunStreamEnd },
       { event: 'error', description: 'The stream failed (the event store went away); reconnect to resume.', data: StreamErrorFrame },
+      { event: 'closed', description: STREAM_CLOSED, data: StreamClosed },
     ],
     errors: { 400: 'runId, from_seq or Last-Event-ID is invalid.', 404: 'No such run.' },
   },
@@ -665,14 +677,14 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: 'auth',
     summary: 'Sign in with email and password: sets a new session cookie (any previous session of this browser ends).',
     description:
-      'Sets the session cookie `omni_session` (HttpOnly, SameSite=Lax; `__Host-omni_session` and Secure when served over https). The answer carries the CSRF token the console sends as `x-csrf-token` on every mutation. Attempts are rate limited per address.',
+      'Sets the session cookie `omni_session` (HttpOnly, SameSite=Lax; `__Host-omni_session` and Secure when served over https). The answer carries the CSRF token the console sends as `x-csrf-token` on every mutation. Attempts are rate limited per address and, with exponential backoff, per account (any address); every 429 is audited.',
     body: LoginRequest,
     status: 200,
     response: SessionInfo,
     errors: {
       400: 'The body is not a valid LoginRequest.',
       401: 'Wrong email or password, or the account is disabled (one message for all).',
-      429: 'Too many attempts from this address.',
+      429: 'Too many attempts from this address, or for this account (see Retry-After).',
     },
   },
   {

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { ApiToken, AuditEvent, Invite, ProjectMember, ProjectRole, Role, TokenScope, User } from '@omniai/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { iso, isoOrNull, type Row } from './rows';
+import { notifyIdentity } from './run-notifications';
 
 /** SHA-256 hex of a secret: what the database keeps of session ids, invite and bearer tokens. */
 export function secretHash(secret: string): string {
@@ -143,6 +144,8 @@ export class IdentityStore {
       [id, change.role ?? null, change.disabled ?? null, change.passwordHash ?? null, change.displayName ?? null],
     );
     const row = updatedRows(result)[0];
+    // Open streams of this user re-check their access at once (role or disabled may have changed).
+    if (row) await notifyIdentity(tx, String(row['id']));
     return row ? toUser(row) : null;
   }
 
@@ -255,6 +258,7 @@ export class IdentityStore {
        on conflict (project_id, user_id) do update set role = excluded.role`,
       [projectId, userId, role],
     );
+    await notifyIdentity(tx, userId);
   }
 
   async projectExists(projectId: string): Promise<boolean> {
@@ -264,7 +268,9 @@ export class IdentityStore {
 
   async removeMember(projectId: string, userId: string): Promise<boolean> {
     const result: unknown = await this.db.query(`delete from project_members where project_id = $1 and user_id = $2 returning user_id`, [projectId, userId]);
-    return updatedRows(result).length > 0;
+    const removed = updatedRows(result).length > 0;
+    if (removed) await notifyIdentity(this.db, userId);
+    return removed;
   }
 
   async listMembers(projectId: string): Promise<ProjectMember[]> {
@@ -299,7 +305,7 @@ export class IdentityStore {
    * memberships: one read per request. `last_seen_at` is written only when it is over a minute old, so a busy
    * console does not turn every request into a row update.
    */
-  async liveSession(idHash: string, idleMs: number): Promise<SessionRecord | null> {
+  async liveSession(idHash: string, idleMs: number, { touch = true } = {}): Promise<SessionRecord | null> {
     const rows: Row[] = await this.db.query(
       `select ${USER_COLUMNS}, ${MEMBERSHIPS_OF_U}, s.csrf_token, s.expires_at as session_expires_at, s.last_seen_at,
               s.last_seen_at < now() - interval '${TOUCH_AFTER_S} seconds' as stale
@@ -310,7 +316,7 @@ export class IdentityStore {
     );
     const r = rows[0];
     if (!r) return null;
-    if (r['stale']) await this.db.query(`update sessions set last_seen_at = now() where id_hash = $1`, [idHash]);
+    if (touch && r['stale']) await this.db.query(`update sessions set last_seen_at = now() where id_hash = $1`, [idHash]);
     return {
       user: toUser(r),
       memberships: r['memberships'] as Membership[],
@@ -322,11 +328,14 @@ export class IdentityStore {
 
   async revokeSession(idHash: string): Promise<boolean> {
     const rows: unknown = await this.db.query(`update sessions set revoked_at = now() where id_hash = $1 and revoked_at is null returning user_id`, [idHash]);
-    return updatedRows(rows).length > 0;
+    const revoked = updatedRows(rows)[0];
+    if (revoked) await notifyIdentity(this.db, String(revoked['user_id']));
+    return revoked !== undefined;
   }
 
   async revokeSessionsOf(userId: string): Promise<void> {
     await this.db.query(`update sessions set revoked_at = now() where user_id = $1 and revoked_at is null`, [userId]);
+    await notifyIdentity(this.db, userId);
   }
 
   // ── bearer tokens ────────────────────────────────────────────────────────────────────────────────────────────
@@ -349,6 +358,7 @@ export class IdentityStore {
       userId,
     ]);
     const r = updatedRows(rows)[0];
+    if (r) await notifyIdentity(this.db, userId);
     return r ? toToken(r) : null;
   }
 
@@ -365,6 +375,37 @@ export class IdentityStore {
     if (!r) return null;
     if (r['stale']) await this.db.query(`update api_tokens set last_used_at = now() where token_hash = $1`, [tokenHash]);
     return { token: toToken(r), user: toUser({ ...r, id: r['user_id'], created_at: r['user_created_at'] }), memberships: r['memberships'] as Membership[] };
+  }
+
+  // ── sign-in throttle (per account, any address) ───────────────────────────────────────────────────────────────
+  /**
+   * Claims one sign-in attempt for an account (by its email's hash), or says how long until the next is allowed.
+   * Every attempt counts as a failure until {@link clearLoginFailures} says otherwise, so a burst of parallel guesses
+   * is counted in full. After `freeAttempts`, each attempt locks the next out for 5 s, doubling up to `maxSeconds`;
+   * a count untouched for a day starts again.
+   */
+  async claimLoginAttempt(emailHash: string, freeAttempts: number, maxSeconds: number): Promise<{ retryAfterS: number }> {
+    const n = `case when t.updated_at < now() - interval '1 day' then 1 else t.failures + 1 end`;
+    const lock = (count: string) =>
+      `now() + make_interval(secs => case when ${count} >= $2::int then least($3::double precision, 5 * power(2, ${count} - $2::int)) else 0 end)`;
+    const claimed: unknown[] = await this.db.query(
+      `insert into login_throttle as t (email_hash, failures, locked_until) values ($1, 1, ${lock('1')})
+       on conflict (email_hash) do update set failures = ${n}, locked_until = ${lock(n)}, updated_at = now()
+       where t.locked_until <= now()
+       returning failures`,
+      [emailHash, freeAttempts, maxSeconds],
+    );
+    if (claimed.length > 0) return { retryAfterS: 0 };
+    const rows: Array<{ wait: string }> = await this.db.query(
+      `select greatest(1, ceil(extract(epoch from locked_until - now()))) as wait from login_throttle where email_hash = $1`,
+      [emailHash],
+    );
+    return { retryAfterS: Number(rows[0]?.wait ?? 1) };
+  }
+
+  /** A successful sign-in: the account's count starts again. */
+  async clearLoginFailures(emailHash: string): Promise<void> {
+    await this.db.query(`delete from login_throttle where email_hash = $1`, [emailHash]);
   }
 
   // ── audit ────────────────────────────────────────────────────────────────────────────────────────────────────

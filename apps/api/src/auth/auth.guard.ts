@@ -1,9 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { type Capability, CSRF_HEADER, roleAllows, type TokenScope } from '@omniai/contracts';
+import { type Capability, CSRF_HEADER } from '@omniai/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
 import { ApiException } from '../errors/api.exception';
+import { accessRefusal } from './access';
 import { type Actor, setActor } from './actor';
 import { AuthService, bearerOf } from './auth.service';
 import { OriginPolicy } from './origin-policy';
@@ -80,18 +81,8 @@ export class AuthGuard implements CanActivate {
   }
 
   private async authorize(actor: Actor, capability: Capability, params: Record<string, string>): Promise<void> {
-    if (actor.token && !actor.token.scopes.includes(capability as TokenScope)) {
-      throw new ApiException('E_AUTH_FORBIDDEN', `This token lacks the ${capability} scope.`);
-    }
-    const projectId = await this.scopes.projectOf(params);
-    if (projectId === undefined || actor.projects === 'all') {
-      // No project in the route (or an admin): the workspace role decides.
-      if (!roleAllows(actor.user.role, capability)) throw new ApiException('E_AUTH_FORBIDDEN', `Your role (${actor.user.role}) does not allow this.`);
-      return;
-    }
-    const role = projectId === null ? undefined : actor.projects.get(projectId);
-    if (!role) throw new ApiException('E_NOT_FOUND', 'Not found.');
-    if (!roleAllows(role, capability)) throw new ApiException('E_AUTH_FORBIDDEN', `Your role in this project (${role}) does not allow this.`);
+    const refusal = accessRefusal(actor, capability, await this.scopes.projectOf(params));
+    if (refusal) throw refusal;
   }
 }
 

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { type AcceptInviteRequest, type InviteInfo, type LoginRequest, SESSION_COOKIE, type SessionInfo } from '@omniai/contracts';
+import { type AcceptInviteRequest, type Capability, type InviteInfo, type LoginRequest, SESSION_COOKIE, type SessionInfo } from '@omniai/contracts';
 import { IdentityStore, type Membership, secretHash, type UserRecord } from '@omniai/store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
 import { ApiException } from '../errors/api.exception';
-import type { Actor } from './actor';
+import { accessRefusal } from './access';
+import { type Actor, actorOf } from './actor';
 import { parseCookies, serializeCookie } from './cookies';
+import { LoginThrottle } from './login-throttle';
 import { dummyHash, hashPassword, verifyPassword } from './password';
 
 /** The prefix of every bearer token's secret: the guard ignores any other bearer value without a lookup. */
@@ -21,12 +23,15 @@ export class AuthService {
   constructor(
     private readonly identity: IdentityStore,
     private readonly config: AppConfig,
+    private readonly throttle: LoginThrottle,
   ) {
     this.sessionCookie = config.secureCookies ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
   }
 
   // ── sessions ──────────────────────────────────────────────────────────────────────────────────────────────────
   async login(body: LoginRequest, req: FastifyRequest, reply: FastifyReply): Promise<SessionInfo> {
+    // Per account, before any work: an attacker spreading guesses over many addresses still backs off (item 14).
+    await this.throttle.account(body.email, req, reply);
     const user = await this.identity.userByEmail(body.email);
     // Same work and the same answer for an unknown email, a wrong password and a disabled account.
     const ok = await verifyPassword(body.password, user?.passwordHash ?? (await dummyHash()));
@@ -37,6 +42,7 @@ export class AuthService {
     // Rotation: a session this browser carried in ends; the new one has a new id.
     await this.endPresentedSession(req);
     const info = await this.startSession(user, req, reply);
+    await this.throttle.succeeded(body.email);
     await this.identity.audit({ actorUserId: user.id, actorEmail: user.email, action: 'auth.login', ip: req.ip });
     return info;
   }
@@ -47,12 +53,15 @@ export class AuthService {
     await this.identity.audit({ actorUserId: actor.user.id, actorEmail: actor.user.email, action: 'auth.logout', ip: req.ip });
   }
 
-  /** The session named by the request's cookie, if it is live. */
-  async sessionActor(req: FastifyRequest): Promise<Actor | null> {
+  /**
+   * The session named by the request's cookie, if it is live. `touch: false` reads without counting as activity
+   * (polls and stream re-checks must not keep an idle session alive).
+   */
+  async sessionActor(req: FastifyRequest, { touch = true } = {}): Promise<Actor | null> {
     const id = parseCookies(req.headers.cookie).get(this.sessionCookie);
     if (!id || id.length > 200) return null;
     const idHash = secretHash(id);
-    const session = await this.identity.liveSession(idHash, this.config.sessionIdleMs);
+    const session = await this.identity.liveSession(idHash, this.config.sessionIdleMs, { touch });
     if (!session) return null;
     const { passwordHash: _, ...user } = session.user;
     return {
@@ -63,6 +72,22 @@ export class AuthService {
       sessionExpiresAt: session.expiresAt,
       projects: projectsOf(user, session.memberships),
     };
+  }
+
+  /**
+   * For a stream opened by `req`: is its caller still allowed `capability` in `projectId`? Reads the session or
+   * token again (without counting as activity), with the user's current role and memberships; null when allowed.
+   */
+  async accessNow(req: FastifyRequest, capability: Capability, projectId: string): Promise<ApiException | null> {
+    const actor = actorOf(req).via === 'token' ? await this.tokenActor(req) : await this.sessionActor(req, { touch: false });
+    if (!actor) return new ApiException('E_AUTH_REQUIRED', 'Your session ended (signed out, expired or the account disabled).');
+    return accessRefusal(actor, capability, projectId);
+  }
+
+  /** Whether the request carries a live session or bearer token (for public routes that show more to members). */
+  async isSignedIn(req: FastifyRequest): Promise<boolean> {
+    if (bearerOf(req) !== null) return (await this.tokenActor(req)) !== null;
+    return (await this.sessionActor(req, { touch: false })) !== null;
   }
 
   /** The bearer token of the request, if it is live. */

@@ -1,10 +1,24 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Req, Res } from '@nestjs/common';
 import type { Meta } from '@omniai/contracts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuthService } from '../auth/auth.service';
+import { RateLimiter } from '../auth/rate-limiter';
+import { AppConfig } from '../config/app-config';
+import { ApiException } from '../errors/api.exception';
 import { HealthService } from './health.service';
 
 @Controller()
 export class HealthController {
-  constructor(private readonly health: HealthService) {}
+  // Public and probing four dependencies: limited per address, besides the shared probe round.
+  private readonly perAddress: RateLimiter;
+
+  constructor(
+    private readonly health: HealthService,
+    private readonly auth: AuthService,
+    config: AppConfig,
+  ) {
+    this.perAddress = new RateLimiter(config.rateLimits.meta);
+  }
 
   /** Liveness only: the process serves HTTP. Dependencies are reported by /v1/meta. */
   @Get('healthz')
@@ -13,7 +27,12 @@ export class HealthController {
   }
 
   @Get('v1/meta')
-  meta(): Promise<Meta> {
-    return this.health.meta();
+  async meta(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Meta> {
+    const wait = this.perAddress.hit(req.ip);
+    if (wait > 0) {
+      void reply.header('retry-after', String(wait));
+      throw new ApiException('E_RATE_LIMITED', `Too many requests from your address; retry in ${wait} s.`);
+    }
+    return this.health.meta(await this.auth.isSignedIn(req));
   }
 }

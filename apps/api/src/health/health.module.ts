@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { DatabaseModule } from '../database/database.module';
 import { TemporalModule } from '../temporal/temporal.module';
 import { StoreModule } from '../store/store.module';
@@ -6,7 +7,7 @@ import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
 
 @Module({
-  imports: [DatabaseModule, TemporalModule, StoreModule],
+  imports: [DatabaseModule, TemporalModule, StoreModule, AuthModule],
   controllers: [HealthController],
   providers: [HealthService],
 })

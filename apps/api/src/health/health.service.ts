@@ -46,6 +46,8 @@ function userSafe(err: unknown): string {
 
 @Injectable()
 export class HealthService {
+  private cached: { at: number; meta: Promise<Meta>; settled: boolean } | null = null;
+
   constructor(
     private readonly config: AppConfig,
     private readonly database: DatabaseService,
@@ -53,7 +55,34 @@ export class HealthService {
     private readonly engineReports: EngineReportStore,
   ) {}
 
-  async meta(): Promise<Meta> {
+  /**
+   * The deployment's meta: one round of probes serves every caller for `OMNI_META_CACHE_MS` (5 s; callers during a
+   * round share it): `/v1/meta` is public, and each round costs four probes. Anonymous callers get no versions, instance id, links or component details.
+   */
+  async meta(signedIn: boolean): Promise<Meta> {
+    const now = Date.now();
+    let round = this.cached;
+    if (!round || (round.settled && now - round.at >= this.config.metaCacheMs)) {
+      const started = { at: now, meta: this.probeAll(), settled: false };
+      started.meta.then(
+        () => (started.settled = true),
+        () => {
+          // A round that failed outright is not kept.
+          if (this.cached === started) this.cached = null;
+        },
+      );
+      this.cached = round = started;
+    }
+    const full = await round.meta;
+    if (signedIn) return full;
+    const { version: _v, instance_id: _i, links: _l, components, ...rest } = full;
+    const statusOnly = Object.fromEntries(
+      Object.entries(components).map(([name, c]) => [name, { status: c.status, latency_ms: c.latency_ms }]),
+    ) as Meta['components'];
+    return { ...rest, components: statusOnly };
+  }
+
+  private async probeAll(): Promise<Meta> {
     const [temporal, postgres, docker, worker, instanceId] = await Promise.all([
       probe(async () => `Temporal server ${await this.temporal.serverVersion()}`),
       probe(async () => `PostgreSQL ${await this.database.ping()}`),

@@ -8,6 +8,27 @@ import { AppConfig } from '../config/app-config';
 import { ApiException } from '../errors/api.exception';
 
 const INVITE_PREFIX = 'inv_';
+/** Where an operator gets a fresh admin sign-in link (tools/omni.mjs). */
+export const ADMIN_LINK_COMMAND = 'npm run omni -- admin-link';
+
+/**
+ * A fresh one-time sign-in link for the admin who has no password yet (24 h); any earlier one is revoked. Only its
+ * hash is kept, so it cannot be shown again.
+ */
+export async function mintAdminLink(identity: IdentityStore, email: string, publicUrl: string): Promise<string> {
+  await identity.revokeInvitesFor(email);
+  const token = newSecret(INVITE_PREFIX);
+  await identity.createInvite({
+    tokenHash: secretHash(token),
+    email,
+    role: 'admin',
+    projects: [],
+    createdBy: null,
+    expiresAt: new Date(Date.now() + 24 * 3_600_000),
+  });
+  await identity.audit({ action: 'user.admin_link_issued', target: email });
+  return `${publicUrl}/invite/${token}`;
+}
 
 /** Who may sign in: the first admin, invites and bearer tokens (D31). Redeeming an invite is a sign-in (AuthService). */
 @Injectable()
@@ -17,17 +38,23 @@ export class IdentityService implements OnApplicationBootstrap {
     private readonly config: AppConfig,
   ) {}
 
-  /** First start: create the admin. With OMNI_ADMIN_PASSWORD it can sign in at once; otherwise print a one-time link. */
+  /**
+   * First start: create the admin. With OMNI_ADMIN_PASSWORD it can sign in at once; otherwise a one-time link is
+   * printed, on this start only (logs outlive the link's purpose). Later starts say where to get a fresh one.
+   */
   async onApplicationBootstrap(): Promise<void> {
     const { email, password } = this.config.admin;
+    let created = false;
     if ((await this.identity.countUsers()) === 0) {
-      await this.identity
+      created = await this.identity
         .createUser({ email, displayName: 'Admin', role: 'admin', passwordHash: password ? await hashPassword(password) : null })
+        .then(() => true)
         .catch(async (err: unknown) => {
-          // Another API process created it at the same moment.
+          // Another API process created it at the same moment (and prints the link).
           if ((await this.identity.userByEmail(email)) === null) throw err;
+          return false;
         });
-      await this.identity.audit({ action: 'user.bootstrap_admin', target: email });
+      if (created) await this.identity.audit({ action: 'user.bootstrap_admin', target: email });
     }
     let admin = await this.identity.userByEmail(email);
     if (admin && admin.passwordHash === null && password) {
@@ -37,19 +64,12 @@ export class IdentityService implements OnApplicationBootstrap {
       await this.identity.audit({ action: 'user.admin_password_from_config', target: email });
     }
     if (admin && admin.passwordHash === null) {
-      // Until the admin has a password, every start replaces the link (only its hash is kept, so it cannot be reprinted).
-      await this.identity.revokeInvitesFor(email);
-      const token = newSecret(INVITE_PREFIX);
-      await this.identity.createInvite({
-        tokenHash: secretHash(token),
-        email,
-        role: 'admin',
-        projects: [],
-        createdBy: null,
-        expiresAt: new Date(Date.now() + 24 * 3_600_000),
-      });
-      // The one line the operator needs on first start; npm start repeats it in its banner.
-      console.log(`one-time admin sign-in link (valid 24 h): ${this.config.publicUrl}/invite/${token}`);
+      if (created) {
+        // The one line the operator needs on first start; npm start repeats it in its banner.
+        console.log(`one-time admin sign-in link (valid 24 h): ${await mintAdminLink(this.identity, email, this.config.publicUrl)}`);
+      } else {
+        console.log(`admin sign-in link: printed at first start only; for a fresh one run: ${ADMIN_LINK_COMMAND}`);
+      }
     }
   }
 

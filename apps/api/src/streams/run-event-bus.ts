@@ -21,6 +21,7 @@ export class RunEventBus implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('run-event-bus');
   private readonly runs = new Map<string, Set<RunSubscriber>>();
   private readonly projects = new Map<string, Set<StatusListener>>();
+  private readonly identities = new Map<string, Set<() => void>>();
   private client: Client | null = null;
   private closed = false;
   private retryMs = 250;
@@ -46,6 +47,11 @@ export class RunEventBus implements OnModuleInit, OnApplicationShutdown {
     return add(this.projects, projectId, listener);
   }
 
+  /** `listener` runs when the user's access may have changed (role, disabled, membership, session or token revoked). */
+  subscribeIdentity(userId: string, listener: () => void): () => void {
+    return add(this.identities, userId, listener);
+  }
+
   get subscriberCount(): number {
     let n = 0;
     for (const set of this.runs.values()) n += set.size;
@@ -69,6 +75,8 @@ export class RunEventBus implements OnModuleInit, OnApplicationShutdown {
       this.retryMs = 250;
       // Anything committed while we were away reaches subscribers now: they read from their own cursors.
       for (const set of this.runs.values()) for (const s of set) s.onEvents();
+      // An identity change may have been missed too: every open stream re-checks its access.
+      for (const set of this.identities.values()) for (const l of set) l();
     } catch (err) {
       this.logger.warn(`cannot LISTEN yet (${err instanceof Error ? err.message : String(err)}); retrying`);
       await client.end().catch(() => undefined);
@@ -91,6 +99,7 @@ export class RunEventBus implements OnModuleInit, OnApplicationShutdown {
       if (n?.kind === 'events') this.runs.get(n.run_id)?.forEach((s) => s.onEvents());
       else if (n?.kind === 'delta') this.runs.get(n.delta.run_id)?.forEach((s) => s.onDelta(n.delta));
       else if (n?.kind === 'status') this.projects.get(n.change.project_id)?.forEach((l) => l(n.change));
+      else if (n?.kind === 'identity') this.identities.get(n.user_id)?.forEach((l) => l());
     } catch (err) {
       this.logger.warn(`ignored a malformed notification on ${channel}: ${err instanceof Error ? err.message : String(err)}`);
     }

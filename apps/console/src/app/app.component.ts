@@ -36,8 +36,8 @@ import { ThemeService } from './core/theme.service';
         }
       </span>
       <span class="spacer"></span>
-      @if (metaStore.meta(); as meta) {
-        <span class="version" data-testid="version">v{{ meta.version }}</span>
+      @if (metaStore.meta()?.version; as version) {
+        <span class="version" data-testid="version">v{{ version }}</span>
       }
       <button
         type="button"

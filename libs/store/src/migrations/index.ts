@@ -14,6 +14,7 @@ import { RunResumes1765100000000 } from './1765100000000-run-resumes';
 import { DatabaseIntegrity1765200000000 } from './1765200000000-database-integrity';
 import { ScopedArtifacts1765300000000 } from './1765300000000-scoped-artifacts';
 import { EngineReports1765500000000 } from './1765500000000-engine-reports';
+import { LoginThrottle1765600000100 } from './1765600000100-login-throttle';
 
 /** Every migration, oldest first. Migrations are the only way the schema changes (never `synchronize`). */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   DatabaseIntegrity1765200000000,
   ScopedArtifacts1765300000000,
   EngineReports1765500000000,
+  LoginThrottle1765600000100,
 ];

@@ -1,4 +1,4 @@
-import type { AssistantMessageDelta, RunEvent } from '@omniai/contracts';
+import type { AssistantMessageDelta, RunEvent, StreamClosed } from '@omniai/contracts';
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'ended' | 'failed';
 
@@ -59,6 +59,16 @@ export class RunStream {
           this.handlers.onSignedOut?.();
           return;
         }
+        if (err instanceof AccessRevoked) {
+          // The server ended the stream because access went: reconnecting would only be refused.
+          if (err.frame.code === 'E_AUTH_REQUIRED') {
+            this.handlers.onState('failed', 'Your session ended: sign in again.');
+            this.handlers.onSignedOut?.();
+          } else {
+            this.handlers.onState('failed', `You no longer have access to this run. ${err.frame.message}`);
+          }
+          return;
+        }
       }
       if (this.stopped) return;
       this.attempt++;
@@ -102,6 +112,12 @@ export class RunStream {
         } else if (frame.event === 'end') {
           await reader.cancel();
           return true;
+        } else if (frame.event === 'closed') {
+          // Ended early: access revoked (stop), or a slow reader / server restart (reconnect and resume).
+          await reader.cancel();
+          const closed = frame.data as StreamClosed;
+          if (closed.reason === 'access_revoked') throw new AccessRevoked(closed);
+          return false;
         }
       }
     }
@@ -110,6 +126,11 @@ export class RunStream {
 
 class NotFound extends Error {}
 class SignedOut extends Error {}
+class AccessRevoked extends Error {
+  constructor(readonly frame: StreamClosed) {
+    super(frame.message);
+  }
+}
 
 function parseFrame(block: string): { event: string; data: unknown } | null {
   let event = 'message';

@@ -40,12 +40,12 @@ const LABELS: Record<ComponentName, { title: string; role: string }> = {
       </ul>
       <dl class="facts">
         <dt>Version</dt>
-        <dd>{{ meta.version }}</dd>
+        <dd>{{ meta.version ?? '—' }}</dd>
         <dt>Instance</dt>
         <dd data-testid="instance-id">
           <code>{{ meta.instance_id ?? 'unknown' }}</code>
         </dd>
-        @if (meta.links.temporal_ui; as ui) {
+        @if (meta.links?.temporal_ui; as ui) {
           <dt>Temporal UI</dt>
           <dd>
             <a [href]="ui" target="_blank" rel="noopener" data-testid="temporal-ui-link">{{ ui }}</a>

@@ -121,7 +121,7 @@ export class RunDrawerComponent {
     return `${((end - Date.parse(r.started_at)) / 1000).toFixed(2)} s${r.ended_at ? '' : ' so far'}`;
   });
   protected readonly temporalLink = computed(() => {
-    const ui = this.meta.meta()?.links.temporal_ui;
+    const ui = this.meta.meta()?.links?.temporal_ui;
     const r = this.session()?.run();
     return ui && r ? `${ui}/namespaces/default/workflows/${r.workflow_id}` : null;
   });
