@@ -90,7 +90,7 @@ describe('API health and errors (real Postgres, Temporal and Docker)', () => {
     expect(meta.components.worker.status).toBe('unhealthy');
     expect(meta.status).toBe('degraded');
     expect(meta.instance_id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(meta.links.temporal_ui).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/temporal$/);
+    expect(meta.links?.temporal_ui).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/temporal$/);
     for (const c of Object.values(meta.components)) expect(c.latency_ms).toBeGreaterThanOrEqual(0);
   });
 
