@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Sha256 } from './artifacts';
 import {
+  ApprovalIdParam,
   CreateProjectRequest,
   CreateProviderRequest,
   CreateThreadRequest,
@@ -150,19 +151,21 @@ export type ApiRoute = JsonRoute | SseRoute | RawRoute | EmptyRoute;
 
 const Health = z.strictObject({ status: z.literal('ok') });
 
-const RunEventsPage = z.strictObject({
+/** A page of a run's events, in seq order. */
+export const RunEventsPage = z.strictObject({
   items: z.array(RunEvent),
   /** Where the next page starts (inclusive); equals the requested `from_seq` when the page is empty. */
   next_from_seq: z.number().int().min(1),
   has_more: z.boolean(),
 });
+export type RunEventsPage = z.infer<typeof RunEventsPage>;
 
 const RunStreamEnd = z.strictObject({ run_id: z.uuid(), last_seq: z.number().int().nonnegative() });
 
 const StreamErrorFrame = z.strictObject({ code: ErrorCode, message: z.string() });
 
 /** The `approvalId` path parameter: `<runId>.<n>`. */
-const APPROVAL_ID_PARAM = { approvalId: { schema: z.string().regex(/^[0-9a-f-]{36}\.\d{1,6}$/), description: 'An approval id: `<runId>.<n>`.' } };
+const APPROVAL_ID_PARAM = { approvalId: { schema: ApprovalIdParam, description: 'An approval id: `<runId>.<n>`.' } };
 const EVENTS_QUERY_NOTES = { from_seq: 'First seq to return (inclusive).', limit: 'Page size.' };
 const DECIDE_CONFLICT = "`arguments_hash` is not the call's (E_APPROVAL_MISMATCH), or the run has already ended.";
 const DECIDE_UNAVAILABLE = 'Temporal is unavailable; nothing was decided.';
