@@ -1,19 +1,16 @@
 import { Client } from 'pg';
 import { ErrorEnvelope, Run, RunEvent } from '@omniai/contracts';
-import { createTestDatabase } from '@omniai/store/testing';
-// The worker is the composition root; the test wires a real one in-process on its own task queue.
-import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
 import { resumeRunSignal } from '@omniai/workflow-api';
 import { TemporalService } from '../src/temporal/temporal.service';
 import { openSse, type SseFrame } from './support/sse-client';
 import { shapeOf, signalRejections } from './support/run-driver';
 import { startTestApi, TEST_ADMIN, type TestApi } from './support/test-api';
+import { startTestStack, type TestStack } from './support/test-stack';
 
 const slow = { params: { delay_ms: 40, reply_words: 40 } };
 
 describe('run backbone: project → thread → run over the real stack', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let worker: TestWorker;
+  let stack: TestStack;
   let api: TestApi;
   let threadId: string;
   let projectId: string;
@@ -35,9 +32,8 @@ describe('run backbone: project → thread → run over the real stack', () => {
   const persisted = (frames: SseFrame[]) => frames.filter((f) => f.event === 'run_event').map((f) => RunEvent.parse(f.data));
 
   beforeAll(async () => {
-    db = await createTestDatabase('runs');
-    worker = await startTestWorker(db.url);
-    api = await startTestApi({ DATABASE_URL: db.url, OMNI_TASK_QUEUE: worker.taskQueue, OMNI_SSE_HEARTBEAT_MS: '300' });
+    stack = await startTestStack('runs', { env: { OMNI_SSE_HEARTBEAT_MS: '300' } });
+    api = stack.api;
     const project = await api.post('/v1/projects', { name: 'Backbone', description: 'integration test' });
     expect(project.status).toBe(201);
     projectId = project.body.id;
@@ -46,11 +42,7 @@ describe('run backbone: project → thread → run over the real stack', () => {
     threadId = thread.body.id;
   });
 
-  afterAll(async () => {
-    await api.close();
-    await worker.stop();
-    await db.drop();
-  });
+  afterAll(() => stack.stop());
 
   it('lists what it created', async () => {
     expect((await api.get('/v1/projects')).body.items.map((p: { id: string }) => p.id)).toContain(projectId);
@@ -86,7 +78,7 @@ describe('run backbone: project → thread → run over the real stack', () => {
   });
 
   it('serves the stream from another API instance than the one that started the run (LISTEN/NOTIFY fan-out)', async () => {
-    const other = await startTestApi({ DATABASE_URL: db.url, OMNI_TASK_QUEUE: worker.taskQueue });
+    const other = await startTestApi({ DATABASE_URL: stack.databaseUrl, OMNI_TASK_QUEUE: stack.taskQueue });
     try {
       const run = await startRun('fan out', slow);
       const [a, b] = await Promise.all([
@@ -348,7 +340,7 @@ describe('run backbone: project → thread → run over the real stack', () => {
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE on run_events at the database level', async () => {
-    const c = new Client({ connectionString: db.url });
+    const c = new Client({ connectionString: stack.databaseUrl });
     await c.connect();
     try {
       await expect(c.query(`update run_events set kind = 'x'`)).rejects.toThrow(/append-only: UPDATE refused/);
