@@ -65,8 +65,8 @@ import { type AcceptErrors, type InviteFailure, MIN_PASSWORD, inviteFailure, val
             <input #confirm omniControl type="password" autocomplete="new-password" maxlength="256" />
           </omni-field>
 
-          <button type="submit" class="btn primary block" [disabled]="form.busy()" data-testid="invite-submit">
-            {{ form.busy() ? 'Creating your account…' : 'Create account and sign in' }}
+          <button omniSubmit class="btn primary block" [busy]="form.busy()" busyLabel="Creating your account…" data-testid="invite-submit">
+            Create account and sign in
           </button>
         </form>
       } @else {

@@ -29,9 +29,7 @@ import { type LoginErrors, signInFailure, validateLogin } from './auth-forms';
           <input #password omniControl type="password" autocomplete="current-password" maxlength="256" />
         </omni-field>
 
-        <button type="submit" class="btn primary block" [disabled]="form.busy()" data-testid="login-submit">
-          {{ form.busy() ? 'Signing in…' : 'Sign in' }}
-        </button>
+        <button omniSubmit class="btn primary block" [busy]="form.busy()" busyLabel="Signing in…" data-testid="login-submit">Sign in</button>
         <p class="muted small auth-foot">No account yet? Ask an administrator of this workspace for an invite link.</p>
       </form>
     </div>

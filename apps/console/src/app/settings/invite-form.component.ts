@@ -87,9 +87,7 @@ const DEFAULT_PROJECT_ROLE: Record<Role, ProjectRole> = { admin: 'operator', ope
         </select>
       </omni-field>
       <div class="form-actions">
-        <button type="submit" class="btn primary" [disabled]="form.busy()" data-testid="invite-submit">
-          {{ form.busy() ? 'Creating link…' : 'Create invite link' }}
-        </button>
+        <button omniSubmit class="btn primary" [busy]="form.busy()" busyLabel="Creating link…" data-testid="invite-submit">Create invite link</button>
       </div>
     </form>
   `,

@@ -3,7 +3,8 @@ import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRend
 import type { ApiToken, CreatedToken, TokenScope } from '@omniai/contracts';
 import { ticking } from '../shared/clock';
 import { ApiClient } from '../core/api-client';
-import { errorText, loadInto } from '../core/api-error';
+import { loadInto } from '../core/api-error';
+import { ConfirmedAction } from '../core/confirmed-action';
 import { FormState } from '../core/form-state';
 import { SessionStore } from '../core/session.store';
 import { DATA_TABLE } from '../shared/data-table.component';
@@ -92,11 +93,11 @@ const STATE_LABEL = { active: 'Active', expired: 'Expired', revoked: 'Revoked' }
                       testid="token-revoke"
                       label="Revoke"
                       busyLabel="Revoking…"
-                      [busy]="revoking()"
+                      [busy]="revocation.busy()"
                       [triggerLabel]="'Revoke token ' + t.name"
                       [stepLabel]="'Confirm revoking ' + t.name"
-                      [open]="confirming() === t.id"
-                      (openChange)="confirm(t, $event)"
+                      [open]="revocation.open() === t.id"
+                      (openChange)="revocation.toggle(t.id, $event)"
                       (confirmed)="revoke(t)"
                     >
                       Revoke? Callers using it fail at once.
@@ -104,8 +105,8 @@ const STATE_LABEL = { active: 'Active', expired: 'Expired', revoked: 'Revoked' }
                   }
                 </td>
               </tr>
-              @if (rowError()?.id === t.id) {
-                <tr [omniRowError]="rowError()!.message" testid="token-revoke-error"></tr>
+              @if (revocation.errorOf(t.id); as message) {
+                <tr [omniRowError]="message" testid="token-revoke-error"></tr>
               }
             }
           </omni-data-table>
@@ -154,9 +155,7 @@ const STATE_LABEL = { active: 'Active', expired: 'Expired', revoked: 'Revoked' }
             </select>
           </omni-field>
           <div class="form-actions">
-            <button type="submit" class="btn primary" [disabled]="form.busy()" data-testid="token-submit">
-              {{ form.busy() ? 'Creating…' : 'Create token' }}
-            </button>
+            <button omniSubmit class="btn primary" [busy]="form.busy()" busyLabel="Creating…" data-testid="token-submit">Create token</button>
           </div>
         </form>
       </aside>
@@ -213,9 +212,7 @@ export class TokensPageComponent {
   protected readonly scopes = signal<TokenScope[]>(['read']);
   protected readonly form = new FormState<TokenErrors>();
   protected readonly created = signal<CreatedToken | null>(null);
-  protected readonly confirming = signal<string | null>(null);
-  protected readonly revoking = signal(false);
-  protected readonly rowError = signal<{ id: string; message: string } | null>(null);
+  protected readonly revocation = new ConfirmedAction();
   protected readonly status = signal('');
   private readonly nameField = viewChild.required<ElementRef<HTMLInputElement>>('name');
   private readonly expiryField = viewChild.required<ElementRef<HTMLSelectElement>>('expiry');
@@ -267,26 +264,18 @@ export class TokensPageComponent {
     this.focusAfterRender('#tokens-title');
   }
 
-  /** One confirm step open at a time. */
-  protected confirm(t: ApiToken, open: boolean): void {
-    if (open) this.rowError.set(null);
-    this.confirming.set(open ? t.id : null);
-  }
-
-  protected async revoke(t: ApiToken): Promise<void> {
-    this.revoking.set(true);
-    try {
-      await this.api.revokeToken(t.id);
-      this.confirming.set(null);
-      this.status.set(`Revoked “${t.name}”.`);
-      if (this.created()?.token.id === t.id) this.created.set(null);
-      await this.load();
-      this.focusAfterRender('#tokens-title');
-    } catch (err) {
-      this.rowError.set({ id: t.id, message: `Not revoked: ${errorText(err)}` });
-    } finally {
-      this.revoking.set(false);
-    }
+  protected revoke(t: ApiToken): Promise<void> {
+    return this.revocation.run(
+      t.id,
+      async () => {
+        await this.api.revokeToken(t.id);
+        this.status.set(`Revoked “${t.name}”.`);
+        if (this.created()?.token.id === t.id) this.created.set(null);
+        await this.load();
+        this.focusAfterRender('#tokens-title');
+      },
+      'Not revoked',
+    );
   }
 
   private focusAfterRender(selector: string): void {

@@ -63,5 +63,26 @@ export class FieldControlDirective {
   protected readonly field = inject(FieldComponent);
 }
 
-/** The field component and its control directive, for a component's `imports`. */
-export const FIELD = [FieldComponent, FieldControlDirective] as const;
+/** A form's submit button: disabled while the form sends (or while `blocked`), saying what it does meanwhile. */
+@Component({
+  selector: 'button[omniSubmit]',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  host: { type: 'submit', '[disabled]': 'busy() || blocked()' },
+  template: `
+    @if (busy()) {
+      {{ busyLabel() }}
+    } @else {
+      <ng-content />
+    }
+  `,
+})
+export class SubmitButtonComponent {
+  readonly busy = input.required<boolean>();
+  /** The label while sending ("Signing in…"). */
+  readonly busyLabel = input.required<string>();
+  /** Nothing to send yet (no change, an invalid field). */
+  readonly blocked = input(false);
+}
+
+/** The field component, its control directive and the submit button, for a component's `imports`. */
+export const FIELD = [FieldComponent, FieldControlDirective, SubmitButtonComponent] as const;
