@@ -170,6 +170,16 @@ const EVENTS_QUERY_NOTES = { from_seq: 'First seq to return (inclusive).', limit
 const DECIDE_CONFLICT = "`arguments_hash` is not the call's (E_APPROVAL_MISMATCH), or the run has already ended.";
 const DECIDE_UNAVAILABLE = 'Temporal is unavailable; nothing was decided.';
 
+/** What deciding an approval takes and answers, in either lane; `notFound` says what a 404 means there. */
+const decideExchange = (notFound: string) =>
+  ({
+    pathParams: APPROVAL_ID_PARAM,
+    body: DecideApprovalRequest,
+    status: 200,
+    response: DecideApprovalResponse,
+    errors: { 400: 'The id or the body is invalid.', 404: notFound, 409: DECIDE_CONFLICT, 503: DECIDE_UNAVAILABLE },
+  }) as const;
+
 /**
  * Every HTTP route the API serves, in documentation order: the single description from which
  * `docs/openapi.json` is generated (see `buildOpenApiDocument`). The NestJS controllers implement these routes;
@@ -642,16 +652,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: 'approvals',
     summary:
       "Approve or deny a waiting tool call. The first valid decision wins and is signalled to the run; a repeat is a recorded no-op; a decision naming other arguments than the call's is refused.",
-    pathParams: APPROVAL_ID_PARAM,
-    body: DecideApprovalRequest,
-    status: 200,
-    response: DecideApprovalResponse,
-    errors: {
-      400: 'The id or the body is invalid.',
-      404: 'No such approval.',
-      409: DECIDE_CONFLICT,
-      503: DECIDE_UNAVAILABLE,
-    },
+    ...decideExchange('No such approval.'),
   },
   {
     method: 'post',
@@ -939,15 +940,6 @@ export const API_ROUTES: readonly ApiRoute[] = [
     feature: 'approvals',
     tag: 'public',
     summary: "Approve or deny a waiting tool call as the token's user (token scope `review`); the same rules as the console's decide.",
-    pathParams: APPROVAL_ID_PARAM,
-    body: DecideApprovalRequest,
-    status: 200,
-    response: DecideApprovalResponse,
-    errors: {
-      400: 'The id or the body is invalid.',
-      404: 'No such approval (or not visible to the token).',
-      409: DECIDE_CONFLICT,
-      503: DECIDE_UNAVAILABLE,
-    },
+    ...decideExchange('No such approval (or not visible to the token).'),
   },
 ];
