@@ -45,14 +45,7 @@ export class UsersController {
     const after = (await this.identity.updateUser(userId, body))!;
     // A disabled user, or one whose role changed, signs in again: nothing keeps acting on the old role.
     if (body.disabled === true || (body.role !== undefined && body.role !== before.role)) await this.identity.revokeSessionsOf(userId);
-    await this.identity.audit({
-      actorUserId: actor.user.id,
-      actorEmail: actor.user.email,
-      action: 'user.updated',
-      target: before.email,
-      ip: req.ip,
-      detail: { ...body },
-    });
+    await this.identity.auditBy(actor.user, { action: 'user.updated', target: before.email, ip: req.ip, detail: { ...body } });
     const { passwordHash: _, ...user } = after;
     return user;
   }
@@ -73,7 +66,7 @@ export class UsersController {
   async revokeInvite(@ParamOf('inviteId') inviteId: string, @CurrentActor() actor: Actor, @Req() req: FastifyRequest): Promise<void> {
     const invite = await this.identity.revokeInvite(inviteId);
     if (!invite) throw new ApiException('E_NOT_FOUND', `No open invite ${inviteId}.`);
-    await this.identity.audit({ actorUserId: actor.user.id, actorEmail: actor.user.email, action: 'user.invite_revoked', target: invite.email, ip: req.ip });
+    await this.identity.auditBy(actor.user, { action: 'user.invite_revoked', target: invite.email, ip: req.ip });
   }
 
   @Get('projects/:projectId/members')
@@ -92,14 +85,7 @@ export class UsersController {
     const user = await this.identity.userById(userId);
     if (!user || !(await this.identity.projectExists(projectId))) throw new ApiException('E_NOT_FOUND', 'No such project or user.');
     await this.identity.putMember(projectId, userId, body.role);
-    await this.identity.audit({
-      actorUserId: actor.user.id,
-      actorEmail: actor.user.email,
-      action: 'project.member_set',
-      target: `${projectId}/${user.email}`,
-      ip: req.ip,
-      detail: { role: body.role },
-    });
+    await this.identity.auditBy(actor.user, { action: 'project.member_set', target: `${projectId}/${user.email}`, ip: req.ip, detail: { role: body.role } });
     return { project_id: projectId, user_id: userId, email: user.email, display_name: user.display_name, role: body.role };
   }
 
@@ -112,13 +98,7 @@ export class UsersController {
     @Req() req: FastifyRequest,
   ): Promise<void> {
     if (!(await this.identity.removeMember(projectId, userId))) throw new ApiException('E_NOT_FOUND', 'No such membership.');
-    await this.identity.audit({
-      actorUserId: actor.user.id,
-      actorEmail: actor.user.email,
-      action: 'project.member_removed',
-      target: `${projectId}/${userId}`,
-      ip: req.ip,
-    });
+    await this.identity.auditBy(actor.user, { action: 'project.member_removed', target: `${projectId}/${userId}`, ip: req.ip });
   }
 
   @Get('audit')
