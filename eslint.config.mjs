@@ -179,7 +179,8 @@ export default tseslint.config(
     rules: { 'import-x/no-cycle': 'error' },
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/testing/**/*.ts'],
+    // Test code, including the system tests' helpers (apps/api/test/support), wires real pieces of other projects.
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/testing/**/*.ts', '**/test/support/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
 );

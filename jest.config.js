@@ -21,8 +21,9 @@ module.exports = {
     '^.+\\.ts$': ['@swc/jest', ts],
     '^.+\\.m?js$': ['@swc/jest', js],
   },
-  // NestJS 12 ships ESM only; Jest's module registry needs it as CommonJS.
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|content-disposition)/)'],
+  // NestJS 12 and Angular ship ESM only; Jest's module registry needs them as CommonJS (Angular for console code
+  // that holds signals, e.g. core/form-state.ts).
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|content-disposition|@angular)/)'],
   testEnvironmentOptions: { customExportConditions: ['@omniai/source', 'node', 'require', 'default'] },
   globalSetup: '<rootDir>/tools/testing/jest-global-setup.mjs',
   globalTeardown: '<rootDir>/tools/testing/jest-global-teardown.mjs',

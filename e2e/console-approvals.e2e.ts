@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { TEST_ADMIN } from '../tools/testing/api-session.mjs';
+import { APPROVED_TOOL_RUN, REVIEWER_DENIED_TOOL_RUN } from '../tools/testing/run-shapes.mjs';
 import { api, base, projectAndThread, waitForRunStatus } from './helpers.js';
 
 const SCREENSHOTS = join(import.meta.dirname, '..', 'test-results', 'screenshots');
@@ -172,19 +173,7 @@ test('policy page grants python_exec with approval; the chat waits; approve in t
   // The run link leads to the run: call → approval asked → decided → result → the model's answer.
   await detail.getByTestId('approval-detail-run-link').click();
   await expect(page).toHaveURL(new RegExp(`/threads/${threadId}/runs/${approvedRunId}$`));
-  await expect
-    .poll(() => timelineShape(page), { timeout: 15_000 })
-    .toEqual([
-      'run_created',
-      'user_message',
-      'assistant_message',
-      'tool_call',
-      'approval_requested',
-      'approval_decided',
-      'tool_result',
-      'assistant_message',
-      'run_completed',
-    ]);
+  await expect.poll(() => timelineShape(page), { timeout: 15_000 }).toEqual(APPROVED_TOOL_RUN);
   const card = page.getByTestId('selected-event-card');
   await openRow(page, '[data-kind=tool_call]');
   await expect(card.getByTestId('tool-call-tool')).toHaveText('python.compute');
@@ -244,20 +233,7 @@ test('deny from the timeline card: a refused (mismatched) decision shows inline,
   await expect(card.getByTestId('approval-decision')).toContainText(`Denied by ${TEST_ADMIN.email}`);
   await expect(card.getByTestId('approval-decision')).toContainText('“Not today”');
   await waitForRunStatus(deniedRunId, ['completed']);
-  await expect
-    .poll(() => timelineShape(page), { timeout: 15_000 })
-    .toEqual([
-      'run_created',
-      'user_message',
-      'assistant_message',
-      'tool_call',
-      'approval_requested',
-      'approval_decided',
-      'policy_denied',
-      'tool_error',
-      'assistant_message',
-      'run_completed',
-    ]);
+  await expect.poll(() => timelineShape(page), { timeout: 15_000 }).toEqual(REVIEWER_DENIED_TOOL_RUN);
   const selected = page.getByTestId('selected-event-card');
   await openRow(page, '[data-type=approval_decided]');
   await expect(selected.getByTestId('card-approval-decided')).toHaveAttribute('data-status', 'denied');

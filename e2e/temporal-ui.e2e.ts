@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { api, projectAndThread, waitForRunStatus } from './helpers';
+import { api, projectAndThread, waitForRunStatus } from './helpers.js';
 
 // Temporal holds only ciphertext (D45): the Temporal UI, reached through the API's /temporal/ proxy with an admin
 // session, opens the payloads with the API's codec endpoint and shows the plaintext; without a session the UI is not

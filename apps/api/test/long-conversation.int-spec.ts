@@ -1,27 +1,20 @@
 import { Run, RunEvent } from '@omniai/contracts';
-import { createTestDatabase } from '@omniai/store/testing';
-import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
 import { TemporalService } from '../src/temporal/temporal.service';
-import { startTestApi, type TestApi } from './support/test-api';
+import type { TestApi } from './support/test-api';
+import { startTestStack, type TestStack } from './support/test-stack';
 
 const TURNS = 100;
 const LIMIT_BYTES = 2 * 1024 * 1024;
 
 describe('a 100-turn conversation with long messages keeps every workflow history small', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let worker: TestWorker;
+  let stack: TestStack;
   let api: TestApi;
 
   beforeAll(async () => {
-    db = await createTestDatabase('long');
-    worker = await startTestWorker(db.url);
-    api = await startTestApi({ DATABASE_URL: db.url, OMNI_TASK_QUEUE: worker.taskQueue });
+    stack = await startTestStack('long');
+    api = stack.api;
   });
-  afterAll(async () => {
-    await api.close();
-    await worker.stop();
-    await db.drop();
-  });
+  afterAll(() => stack.stop());
 
   it(`${TURNS} turns of 20 KB in and ~10 KB out: each history stays under 2 MB while the context grows`, async () => {
     const project = (await api.post('/v1/projects', { name: 'Long conversation' })).body;

@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { MAX_RUN_TOOLS, type RunEvent } from '@omniai/contracts';
-import { createTestDatabase } from '@omniai/store/testing';
-import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
 import { runDriver } from './support/run-driver';
-import { startTestApi, type TestApi } from './support/test-api';
+import type { TestApi } from './support/test-api';
+import { startTestStack, type TestStack } from './support/test-stack';
 
 // Text Postgres cannot store (NUL, lone surrogates) arriving from a client, a model reply or a tool's output is stored
 // with U+FFFD in its place (D38): the API answers 2xx, never 500, and the run ends instead of retrying its append forever.
@@ -20,8 +18,7 @@ const FIXTURES = [
 ];
 
 describe('poison payloads: unstorable text is stored safely, never a 500 or a run that never ends', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let worker: TestWorker;
+  let stack: TestStack;
   let api: TestApi;
   let threadId: string;
 
@@ -33,19 +30,12 @@ describe('poison payloads: unstorable text is stored safely, never a 500 or a ru
     e && (e.kind === 'assistant_message' || e.kind === 'user_message') && 'text' in e.payload.content ? e.payload.content.text : null;
 
   beforeAll(async () => {
-    db = await createTestDatabase('poison');
-    const taskQueue = `test-${randomUUID()}`;
-    api = await startTestApi({ DATABASE_URL: db.url, OMNI_TASK_QUEUE: taskQueue });
-    worker = await startTestWorker(db.url, { taskQueue, fixtures: FIXTURES });
-    const project = await api.post('/v1/projects', { name: 'Poison' });
-    threadId = (await api.post(`/v1/projects/${project.body.id}/threads`, { title: 't' })).body.id;
+    stack = await startTestStack('poison', { worker: { fixtures: FIXTURES } });
+    api = stack.api;
+    ({ threadId } = await stack.newThread('Poison'));
   }, 300_000);
 
-  afterAll(async () => {
-    await api.close();
-    await worker.stop();
-    await db.drop();
-  });
+  afterAll(() => stack.stop());
 
   it('stores a project name with NUL and a lone surrogate with U+FFFD in their place (2xx, not 500)', async () => {
     const res = await api.post('/v1/projects', { name: 'a\u0000', description: 'lone \udc00 low' });
@@ -102,7 +92,7 @@ describe('poison payloads: unstorable text is stored safely, never a 500 or a ru
 
   // Last: it leaves the registry with more tools than any run may be offered.
   it('refuses to start a run the project would pin to more tools than RunPins allows (400 pins.tools, not a wedged run)', async () => {
-    const pg = new Client({ connectionString: db.url });
+    const pg = new Client({ connectionString: stack.databaseUrl });
     await pg.connect();
     try {
       const have = Number((await pg.query(`select count(distinct tool_id) as n from tool_manifests`)).rows[0].n);

@@ -1,13 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { Run, type RunEvent } from '@omniai/contracts';
-import { createTestDatabase } from '@omniai/store/testing';
 import { PETS_SPEC, startTestWorker, type TestWorker } from '@omniai/worker/testing';
 import { APPROVED_TOOL_RUN, DENIED_TOOL_RUN, runDriver, shapeOf } from './support/run-driver';
-import { startTestApi, type TestApi } from './support/test-api';
+import type { TestApi } from './support/test-api';
+import { startTestStack, type TestStack } from './support/test-stack';
 
 const PATCH = [
   'diff --git a/docs/hello.md b/docs/hello.md',
@@ -38,8 +37,7 @@ const FIXTURES = [
 ];
 
 describe('project tools through the whole loop: git.apply_patch, git.diff and OpenAPI operations', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let worker: TestWorker;
+  let stack: TestStack;
   let api: TestApi;
   let projectId: string;
   let threadId: string;
@@ -57,20 +55,13 @@ describe('project tools through the whole loop: git.apply_patch, git.diff and Op
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase('ptools');
-    const taskQueue = `test-${randomUUID()}`;
-    api = await startTestApi({ DATABASE_URL: db.url, OMNI_TASK_QUEUE: taskQueue });
-    worker = await startTestWorker(db.url, { taskQueue, fixtures: FIXTURES, reposDir });
-    projectId = (await api.post('/v1/projects', { name: 'Project tools' })).body.id;
-    threadId = (await api.post(`/v1/projects/${projectId}/threads`, { title: 't' })).body.id;
+    stack = await startTestStack('ptools', { worker: { fixtures: FIXTURES, reposDir } });
+    api = stack.api;
+    ({ projectId, threadId } = await stack.newThread('Project tools'));
     // Bundling the workflows takes most of this; on a busy 2-core machine it can pass the default two minutes.
   }, 300_000);
 
-  afterAll(async () => {
-    await api.close();
-    await worker.stop();
-    await db.drop();
-  });
+  afterAll(() => stack.stop());
 
   it('offers the git tools to every run', async () => {
     const tools = (await api.get(`/v1/projects/${projectId}/tools`)).body.items.map((t: { id: string }) => t.id);

@@ -1,15 +1,13 @@
 import { Client } from 'pg';
 import { ErrorEnvelope, PROVIDER_PRESETS, ProviderConfig, ProviderPresetInfo, Run, listOf, toProviderPresetInfo } from '@omniai/contracts';
 import { startOpenAiWireServer, type WireServer } from '@omniai/providers/testing';
-import { createTestDatabase } from '@omniai/store/testing';
-import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
-import { startTestApi, type TestApi } from './support/test-api';
+import type { TestApi } from './support/test-api';
+import { startTestStack, type TestStack } from './support/test-stack';
 
 const KEY = 'sk-delete-me-7c1e9a';
 
 describe('provider presets and deleting providers (real Postgres, Temporal and worker)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let worker: TestWorker;
+  let stack: TestStack;
   let api: TestApi;
   let server: WireServer;
   let pg: Client;
@@ -26,18 +24,15 @@ describe('provider presets and deleting providers (real Postgres, Temporal and w
 
   beforeAll(async () => {
     server = await startOpenAiWireServer(KEY);
-    db = await createTestDatabase('providers');
-    worker = await startTestWorker(db.url);
-    api = await startTestApi({ DATABASE_URL: db.url, OMNI_TASK_QUEUE: worker.taskQueue });
-    pg = new Client({ connectionString: db.url });
+    stack = await startTestStack('providers');
+    api = stack.api;
+    pg = new Client({ connectionString: stack.databaseUrl });
     await pg.connect();
   });
 
   afterAll(async () => {
     await pg.end();
-    await api.close();
-    await worker.stop();
-    await db.drop();
+    await stack.stop();
     await server.close();
   });
 

@@ -1,13 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunEvent } from '@omniai/contracts';
-import { createTestDatabase } from '@omniai/store/testing';
-import { startTestWorker, testPayloadKeys, type TestWorker } from '@omniai/worker/testing';
+import { testPayloadKeys } from '@omniai/worker/testing';
 import { approvalDecisionSignal, resumeRunSignal } from '@omniai/workflow-api';
 import { AesGcmPayloadCodec, openHistoryPayloads } from '@omniai/workflow-api/codec';
 import { TemporalService } from '../src/temporal/temporal.service';
 import { shapeOf, signalRejections } from './support/run-driver';
-import { startTestApi, type TestApi } from './support/test-api';
+import type { TestApi } from './support/test-api';
+import { startTestStack, type TestStack } from './support/test-stack';
 
 // Records the committed replay histories of agentRunWorkflow (workflows/src/agent-run/histories/) from real runs: the
 // real API, worker, Postgres, Temporal dev server and sandbox. Opt-in, because a recording replaces committed files:
@@ -26,8 +26,7 @@ const FIXTURES = [
 ];
 
 recording('recording the committed agentRunWorkflow histories', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let worker: TestWorker;
+  let stack: TestStack;
   let api: TestApi;
   let threadId: string;
 
@@ -67,18 +66,12 @@ recording('recording the committed agentRunWorkflow histories', () => {
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase('histories');
-    worker = await startTestWorker(db.url, { fixtures: FIXTURES });
-    api = await startTestApi({ DATABASE_URL: db.url, OMNI_TASK_QUEUE: worker.taskQueue });
-    const project = await api.post('/v1/projects', { name: 'Histories' });
-    threadId = (await api.post(`/v1/projects/${project.body.id}/threads`, { title: 'histories' })).body.id;
+    stack = await startTestStack('histories', { worker: { fixtures: FIXTURES } });
+    api = stack.api;
+    ({ threadId } = await stack.newThread('Histories', 'histories'));
   }, 300_000);
 
-  afterAll(async () => {
-    await api?.close();
-    await worker?.stop();
-    await db?.drop();
-  });
+  afterAll(() => stack?.stop());
 
   const reviewed = ['run_created', 'user_message', 'assistant_message', 'tool_call', 'approval_requested', 'approval_decided'];
   const MALLORY = { type: 'user', id: 'mallory@nowhere' } as const;

@@ -1,43 +1,35 @@
 import { Client } from 'pg';
 import { ErrorEnvelope, Run, RunEvent } from '@omniai/contracts';
-import { createTestDatabase } from '@omniai/store/testing';
-// The worker is the composition root; the test wires a real one in-process on its own task queue.
-import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
 import { resumeRunSignal } from '@omniai/workflow-api';
 import { TemporalService } from '../src/temporal/temporal.service';
 import { openSse, type SseFrame } from './support/sse-client';
-import { shapeOf, signalRejections } from './support/run-driver';
+import { runDriver, shapeOf, signalRejections } from './support/run-driver';
 import { startTestApi, TEST_ADMIN, type TestApi } from './support/test-api';
+import { startTestStack, type TestStack } from './support/test-stack';
 
 const slow = { params: { delay_ms: 40, reply_words: 40 } };
 
 describe('run backbone: project → thread → run over the real stack', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let worker: TestWorker;
+  let stack: TestStack;
   let api: TestApi;
   let threadId: string;
   let projectId: string;
 
-  const startRun = async (message: string, pins: object = {}) => {
-    const res = await api.post(`/v1/threads/${threadId}/runs`, { message, pins });
+  /** Starts a run in the thread with these pins (and e.g. a `budget`). */
+  const startRun = async (message: string, pins: object = {}, more: object = {}) => {
+    const res = await api.post(`/v1/threads/${threadId}/runs`, { message, pins, ...more });
     expect(res.status).toBe(201);
     return Run.parse(res.body);
   };
-  const waitForStatus = async (runId: string, statuses: string[], timeoutMs = 30_000): Promise<Run> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const run = Run.parse((await api.get(`/v1/runs/${runId}`)).body);
-      if (statuses.includes(run.status)) return run;
-      if (Date.now() > deadline) throw new Error(`run ${runId} is ${run.status}, expected ${statuses.join('/')}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const { events: eventsOf, waitFor: waitForStatus } = runDriver(
+    () => api,
+    () => threadId,
+  );
   const persisted = (frames: SseFrame[]) => frames.filter((f) => f.event === 'run_event').map((f) => RunEvent.parse(f.data));
 
   beforeAll(async () => {
-    db = await createTestDatabase('runs');
-    worker = await startTestWorker(db.url);
-    api = await startTestApi({ DATABASE_URL: db.url, OMNI_TASK_QUEUE: worker.taskQueue, OMNI_SSE_HEARTBEAT_MS: '300' });
+    stack = await startTestStack('runs', { env: { OMNI_SSE_HEARTBEAT_MS: '300' } });
+    api = stack.api;
     const project = await api.post('/v1/projects', { name: 'Backbone', description: 'integration test' });
     expect(project.status).toBe(201);
     projectId = project.body.id;
@@ -46,11 +38,7 @@ describe('run backbone: project → thread → run over the real stack', () => {
     threadId = thread.body.id;
   });
 
-  afterAll(async () => {
-    await api.close();
-    await worker.stop();
-    await db.drop();
-  });
+  afterAll(() => stack.stop());
 
   it('lists what it created', async () => {
     expect((await api.get('/v1/projects')).body.items.map((p: { id: string }) => p.id)).toContain(projectId);
@@ -86,7 +74,7 @@ describe('run backbone: project → thread → run over the real stack', () => {
   });
 
   it('serves the stream from another API instance than the one that started the run (LISTEN/NOTIFY fan-out)', async () => {
-    const other = await startTestApi({ DATABASE_URL: db.url, OMNI_TASK_QUEUE: worker.taskQueue });
+    const other = await startTestApi({ DATABASE_URL: stack.databaseUrl, OMNI_TASK_QUEUE: stack.taskQueue });
     try {
       const run = await startRun('fan out', slow);
       const [a, b] = await Promise.all([
@@ -159,8 +147,8 @@ describe('run backbone: project → thread → run over the real stack', () => {
     expect(retry.retry_of).toBe(original.id);
     expect(retry.pins).toEqual(original.pins);
     await waitForStatus(retry.id, ['completed']);
-    const a = (await api.get(`/v1/runs/${original.id}/events`)).body.items as RunEvent[];
-    const b = (await api.get(`/v1/runs/${retry.id}/events`)).body.items as RunEvent[];
+    const a = await eventsOf(original.id);
+    const b = await eventsOf(retry.id);
     expect(b[0]!.kind === 'run_created' && b[0]!.payload.retry_of).toBe(original.id);
     expect(b[1]!.payload).toEqual({ ...a[1]!.payload, message_id: `run-${retry.id}/user` }); // same input
     expect(b[2]!.kind === 'assistant_message' && b[2]!.payload.content).toEqual(a[2]!.kind === 'assistant_message' && a[2]!.payload.content); // same pins, same reply
@@ -170,7 +158,7 @@ describe('run backbone: project → thread → run over the real stack', () => {
     const big = 'x'.repeat(20_000);
     const run = await startRun(big, { params: { delay_ms: 0, reply_words: 3000 } });
     await waitForStatus(run.id, ['completed']);
-    const events = (await api.get(`/v1/runs/${run.id}/events`)).body.items as RunEvent[];
+    const events = await eventsOf(run.id);
     const user = events[1]!;
     const assistant = events[2]!;
     expect(user.kind === 'user_message' && 'artifact' in user.payload.content && user.payload.content.artifact.size_bytes).toBe(20_000);
@@ -185,7 +173,7 @@ describe('run backbone: project → thread → run over the real stack', () => {
     const run = await startRun('who answers?', { provider: 'openai', model: 'gpt-4o' });
     const done = await waitForStatus(run.id, ['failed']);
     expect(done.error).toEqual({ code: 'E_PROVIDER_BAD_REQUEST', message: expect.stringContaining('No provider "openai" is configured') });
-    const events = (await api.get(`/v1/runs/${run.id}/events`)).body.items as RunEvent[];
+    const events = await eventsOf(run.id);
     expect(events.map((e) => e.kind)).toEqual(['run_created', 'user_message', 'run_failed']);
     // Not retryable: the model activity ran once.
     const history = await api.app.get(TemporalService).client.workflow.getHandle(run.workflow_id).fetchHistory();
@@ -200,7 +188,7 @@ describe('run backbone: project → thread → run over the real stack', () => {
     try {
       const run = await startRun('price me', { params: { delay_ms: 0, reply_words: 9 } });
       const done = await waitForStatus(run.id, ['completed']);
-      const events = (await api.get(`/v1/runs/${run.id}/events`)).body.items as RunEvent[];
+      const events = await eventsOf(run.id);
       const reply = events.find((e) => e.kind === 'assistant_message');
       const usage = reply?.kind === 'assistant_message' ? reply.payload.usage : { input_tokens: 0, output_tokens: 0 };
       const expected = (usage.input_tokens * 1500 + usage.output_tokens * 6000) / 1e6;
@@ -223,7 +211,7 @@ describe('run backbone: project → thread → run over the real stack', () => {
     expect(run.budget).toEqual({ max_tokens: 10 });
     const done = await waitForStatus(run.id, ['failed']);
     expect(done.error?.code).toBe('E_BUDGET_EXCEEDED');
-    const events = (await api.get(`/v1/runs/${run.id}/events`)).body.items as RunEvent[];
+    const events = await eventsOf(run.id);
     expect(events.map((e) => e.kind)).toEqual(['run_created', 'user_message', 'assistant_message', 'system_event', 'run_failed']);
     expect(events[3]!.kind === 'system_event' && events[3]!.payload).toMatchObject({ type: 'budget_exceeded', data: { limit: 'tokens', max: 10 } });
     // A retry runs under the same limits.
@@ -234,19 +222,11 @@ describe('run backbone: project → thread → run over the real stack', () => {
 
   it('enforces a wall-time budget by cancelling the model call in flight', async () => {
     const t0 = Date.now();
-    const run = Run.parse(
-      (
-        await api.post(`/v1/threads/${threadId}/runs`, {
-          message: 'slow',
-          pins: { params: { delay_ms: 100, reply_words: 200 } },
-          budget: { max_wall_ms: 1500 },
-        })
-      ).body,
-    );
+    const run = await startRun('slow', { params: { delay_ms: 100, reply_words: 200 } }, { budget: { max_wall_ms: 1500 } });
     const done = await waitForStatus(run.id, ['failed']);
     expect(Date.now() - t0).toBeLessThan(15_000);
     expect(done.error?.code).toBe('E_BUDGET_EXCEEDED');
-    const events = (await api.get(`/v1/runs/${run.id}/events`)).body.items as RunEvent[];
+    const events = await eventsOf(run.id);
     expect(events.map((e) => e.kind)).toEqual(['run_created', 'user_message', 'system_event', 'run_failed']);
     expect(events[2]!.kind === 'system_event' && events[2]!.payload.data).toMatchObject({ limit: 'wall_time', max: 1500 });
     const rejected = await api.post(`/v1/threads/${threadId}/runs`, { message: 'x', budget: { max_tokens: -1 } });
@@ -254,17 +234,9 @@ describe('run backbone: project → thread → run over the real stack', () => {
   });
 
   it('pauses on an exhausted budget when asked to, and resumes with the limit lifted', async () => {
-    const run = Run.parse(
-      (
-        await api.post(`/v1/threads/${threadId}/runs`, {
-          message: 'pause me',
-          pins: { params: { delay_ms: 0, reply_words: 40 } },
-          budget: { max_tokens: 10, on_exceed: 'pause' },
-        })
-      ).body,
-    );
+    const run = await startRun('pause me', { params: { delay_ms: 0, reply_words: 40 } }, { budget: { max_tokens: 10, on_exceed: 'pause' } });
     await waitForStatus(run.id, ['paused']);
-    let events = (await api.get(`/v1/runs/${run.id}/events`)).body.items as RunEvent[];
+    let events = await eventsOf(run.id);
     expect(shapeOf(events)).toEqual(['run_created', 'user_message', 'assistant_message', 'budget_exceeded', 'paused']);
     expect(events[3]!.kind === 'system_event' && events[3]!.payload.data).toMatchObject({ limit: 'tokens', max: 10, action: 'pause' });
     // Only a paused run can be resumed; a malformed budget is refused before anything is signalled.
@@ -274,7 +246,7 @@ describe('run backbone: project → thread → run over the real stack', () => {
     const handle = api.app.get(TemporalService).client.workflow.getHandle(run.workflow_id);
     await handle.signal(resumeRunSignal, { resumed_by: { type: 'user', id: 'mallory@nowhere' }, budget: { max_tokens: 1_000_000 } });
     await handle.signal(resumeRunSignal, {} as never);
-    expect(await signalRejections(async () => (await api.get(`/v1/runs/${run.id}/events`)).body.items as RunEvent[], 2)).toEqual(
+    expect(await signalRejections(() => eventsOf(run.id), 2)).toEqual(
       expect.arrayContaining([
         { signal: 'resumeRun', reason: 'unrecorded', approval_id: null, problem: null },
         { signal: 'resumeRun', reason: 'malformed', approval_id: null, problem: 'bad resumed_by' },
@@ -284,7 +256,7 @@ describe('run backbone: project → thread → run over the real stack', () => {
     const resumed = await api.post(`/v1/runs/${run.id}/resume`, { reason: 'worth it' });
     expect(resumed.status).toBe(202);
     await waitForStatus(run.id, ['completed']);
-    events = (await api.get(`/v1/runs/${run.id}/events`)).body.items as RunEvent[];
+    events = await eventsOf(run.id);
     expect(shapeOf(events).slice(5)).toEqual(['signal_rejected', 'signal_rejected', 'resumed', 'run_completed']);
     const resumedEvent = events[7]!;
     expect(resumedEvent.actor).toEqual({ type: 'user', id: TEST_ADMIN.email });
@@ -299,38 +271,22 @@ describe('run backbone: project → thread → run over the real stack', () => {
   });
 
   it('pauses on wall time between steps, takes a new budget on resume, and can be cancelled while paused', async () => {
-    const slowRun = Run.parse(
-      (
-        await api.post(`/v1/threads/${threadId}/runs`, {
-          message: 'slow pause',
-          pins: { params: { delay_ms: 100, reply_words: 15 } },
-          budget: { max_wall_ms: 300, on_exceed: 'pause' },
-        })
-      ).body,
-    );
+    const slowRun = await startRun('slow pause', { params: { delay_ms: 100, reply_words: 15 } }, { budget: { max_wall_ms: 300, on_exceed: 'pause' } });
     await waitForStatus(slowRun.id, ['paused']);
-    let events = (await api.get(`/v1/runs/${slowRun.id}/events`)).body.items as RunEvent[];
+    let events = await eventsOf(slowRun.id);
     // The step in flight finished (a whole reply, not cancelled) before the run paused.
     expect(events[2]!.kind === 'assistant_message' && events[2]!.payload.finish_reason).toBe('stop');
     expect(events[3]!.kind === 'system_event' && events[3]!.payload.data).toMatchObject({ limit: 'wall_time', max: 300, action: 'pause' });
     expect((await api.post(`/v1/runs/${slowRun.id}/resume`, { budget: { max_wall_ms: 600_000, max_tokens: 100_000 } })).status).toBe(202);
     await waitForStatus(slowRun.id, ['completed']);
-    events = (await api.get(`/v1/runs/${slowRun.id}/events`)).body.items as RunEvent[];
+    events = await eventsOf(slowRun.id);
     expect(events[5]!.kind === 'system_event' && events[5]!.payload.data).toMatchObject({ budget: { max_wall_ms: 600_000, max_tokens: 100_000 } });
 
-    const parked = Run.parse(
-      (
-        await api.post(`/v1/threads/${threadId}/runs`, {
-          message: 'park',
-          pins: { params: { delay_ms: 0, reply_words: 40 } },
-          budget: { max_tokens: 5, on_exceed: 'pause' },
-        })
-      ).body,
-    );
+    const parked = await startRun('park', { params: { delay_ms: 0, reply_words: 40 } }, { budget: { max_tokens: 5, on_exceed: 'pause' } });
     await waitForStatus(parked.id, ['paused']);
     expect((await api.post(`/v1/runs/${parked.id}/cancel`)).status).toBe(202);
     await waitForStatus(parked.id, ['cancelled']);
-    events = (await api.get(`/v1/runs/${parked.id}/events`)).body.items as RunEvent[];
+    events = await eventsOf(parked.id);
     expect(shapeOf(events)).toEqual(['run_created', 'user_message', 'assistant_message', 'budget_exceeded', 'paused', 'run_cancelled']);
     expect(events[5]!.kind === 'run_cancelled' && events[5]!.payload.partial_output).toBe(false);
   });
@@ -348,7 +304,7 @@ describe('run backbone: project → thread → run over the real stack', () => {
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE on run_events at the database level', async () => {
-    const c = new Client({ connectionString: db.url });
+    const c = new Client({ connectionString: stack.databaseUrl });
     await c.connect();
     try {
       await expect(c.query(`update run_events set kind = 'x'`)).rejects.toThrow(/append-only: UPDATE refused/);

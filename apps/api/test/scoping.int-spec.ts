@@ -1,14 +1,13 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { ErrorEnvelope, ProviderConfig, Run, type RunEvent } from '@omniai/contracts';
 import { RunStore, SecretBox } from '@omniai/store';
-import { createTestDatabase } from '@omniai/store/testing';
-import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
 import { DatabaseService } from '../src/database/database.service';
 import { ProvidersService } from '../src/providers/providers.service';
 import { DEFAULT_PINS } from '../src/runs/default-pins';
 import { RunWorkflows } from '../src/temporal/run-workflows';
 import { runDriver } from './support/run-driver';
-import { type ApiClient, startTestApi, type TestApi } from './support/test-api';
+import type { ApiClient, TestApi } from './support/test-api';
+import { startTestStack, type TestStack } from './support/test-stack';
 
 // Scopes that hold (issue 13, items 6, 7 and 16; D41).
 const ingest = (path: string, text: string) => ({ id: 'c1', name: 'files__ingest', arguments: JSON.stringify({ path, text }) });
@@ -19,8 +18,7 @@ const FIXTURES = [
 ];
 
 describe('scopes: artifacts, providers, tool keys and approvals stay with their project and run', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let worker: TestWorker;
+  let stack: TestStack;
   let api: TestApi;
   let projectA: string;
   let projectB: string;
@@ -36,14 +34,10 @@ describe('scopes: artifacts, providers, tool keys and approvals stay with their 
   );
 
   beforeAll(async () => {
-    db = await createTestDatabase('scoping');
-    const taskQueue = `test-${randomUUID()}`;
-    api = await startTestApi({ DATABASE_URL: db.url, OMNI_TASK_QUEUE: taskQueue });
-    worker = await startTestWorker(db.url, { taskQueue, fixtures: FIXTURES });
-    projectA = (await api.post('/v1/projects', { name: 'A' })).body.id;
-    projectB = (await api.post('/v1/projects', { name: 'B' })).body.id;
-    threadA = (await api.post(`/v1/projects/${projectA}/threads`, { title: 'a' })).body.id;
-    threadB = (await api.post(`/v1/projects/${projectB}/threads`, { title: 'b' })).body.id;
+    stack = await startTestStack('scoping', { worker: { fixtures: FIXTURES } });
+    api = stack.api;
+    ({ projectId: projectA, threadId: threadA } = await stack.newThread('A', 'a'));
+    ({ projectId: projectB, threadId: threadB } = await stack.newThread('B', 'b'));
     memberA = await api.newUser('viewer', [{ project_id: projectA, role: 'operator' }]);
     // Writes need a reviewer whatever the grant; reads of the written files need none.
     await api.put('/v1/policy', {
@@ -52,11 +46,7 @@ describe('scopes: artifacts, providers, tool keys and approvals stay with their 
     });
   }, 300_000);
 
-  afterAll(async () => {
-    await api.close();
-    await worker.stop();
-    await db.drop();
-  });
+  afterAll(() => stack.stop());
 
   it("a member of A cannot read B's artifact by hash, even when a run of A mentions the hash", async () => {
     const secret = `B's confidential notes. ${'x'.repeat(6_000)}`;

@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import Docker from 'dockerode';
 import { Run, type RunEvent } from '@omniai/contracts';
-import { createTestDatabase } from '@omniai/store/testing';
-import { startTestWorker, type TestWorker } from '@omniai/worker/testing';
 import { approvalDecisionSignal } from '@omniai/workflow-api';
 import { TemporalService } from '../src/temporal/temporal.service';
 import { APPROVED_TOOL_RUN, DENIED_TOOL_RUN, runDriver, shapeOf, signalRejections } from './support/run-driver';
-import { startTestApi, type TestApi } from './support/test-api';
+import type { TestApi } from './support/test-api';
+import { startTestStack, type TestStack } from './support/test-stack';
 
 // The scripted model asks for tools on cue; its second turn (after the results) is fixed text.
 const python = (code: string) => [{ id: 'c1', name: 'python__compute', arguments: JSON.stringify({ code }) }];
@@ -75,8 +73,7 @@ const probeFixture = (apiPort: number, temporalPort: number) => ({
 });
 
 describe('tool runtime: the model calls tools, the policy decides, reviewers approve, the sandbox runs', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let worker: TestWorker;
+  let stack: TestStack;
   let api: TestApi;
   let threadId: string;
   const docker = new Docker();
@@ -94,22 +91,14 @@ describe('tool runtime: the model calls tools, the policy decides, reviewers app
     });
 
   beforeAll(async () => {
-    db = await createTestDatabase('tools');
-    // The API first, so that the probe fixture knows the port it must not be able to reach.
-    const taskQueue = `test-${randomUUID()}`;
-    api = await startTestApi({ DATABASE_URL: db.url, OMNI_TASK_QUEUE: taskQueue });
-    const apiPort = Number(new URL(api.url).port);
+    // The probe fixture gets the API's port, which it must not be able to reach.
     const temporalPort = Number(process.env['OMNI_TEST_TEMPORAL_ADDRESS']!.split(':').pop());
-    worker = await startTestWorker(db.url, { taskQueue, fixtures: [...FIXTURES, probeFixture(apiPort, temporalPort)] });
-    const project = await api.post('/v1/projects', { name: 'Tools' });
-    threadId = (await api.post(`/v1/projects/${project.body.id}/threads`, { title: 't' })).body.id;
+    stack = await startTestStack('tools', { worker: (a) => ({ fixtures: [...FIXTURES, probeFixture(Number(new URL(a.url).port), temporalPort)] }) });
+    api = stack.api;
+    ({ threadId } = await stack.newThread('Tools'));
   }, 300_000); // bundling the workflows and starting two workers takes long on a loaded 2-core machine
 
-  afterAll(async () => {
-    await api.close();
-    await worker.stop();
-    await db.drop();
-  });
+  afterAll(() => stack.stop());
 
   it('lists the registered tools and pins them to each run with their manifest hash', async () => {
     const tools = (await api.get('/v1/tools')).body.items;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Sha256 } from './artifacts';
 import {
+  ApprovalIdParam,
   CreateProjectRequest,
   CreateProviderRequest,
   CreateThreadRequest,
@@ -158,12 +159,14 @@ export type ApiRoute = JsonRoute | SseRoute | RawRoute | EmptyRoute;
 
 const Health = z.strictObject({ status: z.literal('ok') });
 
-const RunEventsPage = z.strictObject({
+/** A page of a run's events, in seq order. */
+export const RunEventsPage = z.strictObject({
   items: z.array(RunEvent),
   /** Where the next page starts (inclusive); equals the requested `from_seq` when the page is empty. */
   next_from_seq: z.number().int().min(1),
   has_more: z.boolean(),
 });
+export type RunEventsPage = z.infer<typeof RunEventsPage>;
 
 const RunStreamEnd = z.strictObject({ run_id: z.uuid(), last_seq: z.number().int().nonnegative() });
 
@@ -174,10 +177,20 @@ const STREAM_CLOSED =
   'per user are open at once; one more answers 429.';
 
 /** The `approvalId` path parameter: `<runId>.<n>`. */
-const APPROVAL_ID_PARAM = { approvalId: { schema: z.string().regex(/^[0-9a-f-]{36}\.\d{1,6}$/), description: 'An approval id: `<runId>.<n>`.' } };
+const APPROVAL_ID_PARAM = { approvalId: { schema: ApprovalIdParam, description: 'An approval id: `<runId>.<n>`.' } };
 const EVENTS_QUERY_NOTES = { from_seq: 'First seq to return (inclusive).', limit: 'Page size.' };
 const DECIDE_CONFLICT = "`arguments_hash` is not the call's (E_APPROVAL_MISMATCH), or the run has already ended.";
 const DECIDE_UNAVAILABLE = 'Temporal is unavailable; nothing was decided.';
+
+/** What deciding an approval takes and answers, in either lane; `notFound` says what a 404 means there. */
+const decideExchange = (notFound: string) =>
+  ({
+    pathParams: APPROVAL_ID_PARAM,
+    body: DecideApprovalRequest,
+    status: 200,
+    response: DecideApprovalResponse,
+    errors: { 400: 'The id or the body is invalid.', 404: notFound, 409: DECIDE_CONFLICT, 503: DECIDE_UNAVAILABLE },
+  }) as const;
 
 /**
  * Every HTTP route the API serves, in documentation order: the single description from which
@@ -658,16 +671,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: 'approvals',
     summary:
       "Approve or deny a waiting tool call. The first valid decision wins and is signalled to the run; a repeat is a recorded no-op; a decision naming other arguments than the call's is refused.",
-    pathParams: APPROVAL_ID_PARAM,
-    body: DecideApprovalRequest,
-    status: 200,
-    response: DecideApprovalResponse,
-    errors: {
-      400: 'The id or the body is invalid.',
-      404: 'No such approval.',
-      409: DECIDE_CONFLICT,
-      503: DECIDE_UNAVAILABLE,
-    },
+    ...decideExchange('No such approval.'),
   },
   {
     method: 'post',
@@ -980,15 +984,6 @@ export const API_ROUTES: readonly ApiRoute[] = [
     feature: 'approvals',
     tag: 'public',
     summary: "Approve or deny a waiting tool call as the token's user (token scope `review`); the same rules as the console's decide.",
-    pathParams: APPROVAL_ID_PARAM,
-    body: DecideApprovalRequest,
-    status: 200,
-    response: DecideApprovalResponse,
-    errors: {
-      400: 'The id or the body is invalid.',
-      404: 'No such approval (or not visible to the token).',
-      409: DECIDE_CONFLICT,
-      503: DECIDE_UNAVAILABLE,
-    },
+    ...decideExchange('No such approval (or not visible to the token).'),
   },
 ];

@@ -30,37 +30,32 @@ const GRANTS: Record<string, (s: Scope) => Grant[]> = {
 const ALLOW = 'allow:granted';
 const NO_GRANT = 'deny:no_grant';
 const WRITE = ['require_approval:write_needs_approval', 'allow:approved', 'deny:approval_denied'];
+const NEVER = [NO_GRANT, NO_GRANT, NO_GRANT];
+/** Any write: a grant makes it wait for a reviewer, whatever the grant's own approval setting. */
+const WRITES: Record<string, string[]> = {
+  none: NEVER,
+  workspace: WRITE,
+  project: WRITE,
+  user: WRITE,
+  other_project: NEVER,
+  other_user: NEVER,
+  workspace_with_approval: WRITE,
+  user_overrides_workspace_approval: WRITE,
+};
 const EXPECTED: Record<(typeof SIDE_EFFECTS)[number], Record<string, string[]>> = {
   read: {
-    none: [NO_GRANT, NO_GRANT, NO_GRANT],
+    none: NEVER,
     workspace: [ALLOW, ALLOW, ALLOW],
     project: [ALLOW, ALLOW, ALLOW],
     user: [ALLOW, ALLOW, ALLOW],
-    other_project: [NO_GRANT, NO_GRANT, NO_GRANT],
-    other_user: [NO_GRANT, NO_GRANT, NO_GRANT],
+    other_project: NEVER,
+    other_user: NEVER,
     workspace_with_approval: ['require_approval:grant_needs_approval', 'allow:approved', 'deny:approval_denied'],
     user_overrides_workspace_approval: [ALLOW, ALLOW, ALLOW],
   },
-  write: {
-    none: [NO_GRANT, NO_GRANT, NO_GRANT],
-    workspace: WRITE,
-    project: WRITE,
-    user: WRITE,
-    other_project: [NO_GRANT, NO_GRANT, NO_GRANT],
-    other_user: [NO_GRANT, NO_GRANT, NO_GRANT],
-    workspace_with_approval: WRITE,
-    user_overrides_workspace_approval: WRITE,
-  },
-  external_write: {
-    none: [NO_GRANT, NO_GRANT, NO_GRANT],
-    workspace: WRITE,
-    project: WRITE,
-    user: WRITE,
-    other_project: [NO_GRANT, NO_GRANT, NO_GRANT],
-    other_user: [NO_GRANT, NO_GRANT, NO_GRANT],
-    workspace_with_approval: WRITE,
-    user_overrides_workspace_approval: WRITE,
-  },
+  write: WRITES,
+  // The same as a write; only the kill switch (checked in the test) tells them apart.
+  external_write: WRITES,
 };
 
 const tool = (side_effect: (typeof SIDE_EFFECTS)[number], scopes: Scope[], egress_hosts: string[] = []): Pick<ToolManifest, 'risk'> => ({

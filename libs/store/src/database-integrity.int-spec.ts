@@ -2,32 +2,28 @@ import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { ArtifactIntegrityError, ArtifactStore } from './artifact-store';
-import { createDataSource, migrate } from './data-source';
 import { DocumentStore } from './document-store';
 import { ProviderConfigStore } from './provider-config-store';
 import { RunStore } from './run-store';
 import { SecretBox } from './secret-box';
-import { createTestDatabase } from './testing';
+import { openTestDataSource } from './testing';
 
 // D40: what the database and the stores refuse even when the rows themselves are tampered with.
 describe('database integrity (real Postgres)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let ds: DataSource;
+  let url: string;
+  let close: () => Promise<void>;
   /** A separate superuser session, for what the application never does (disabling triggers, replica mode). */
   let su: Client;
 
   beforeAll(async () => {
-    db = await createTestDatabase('integrity');
-    ds = createDataSource({ url: db.url });
-    await ds.initialize();
-    await migrate(ds);
-    su = new Client({ connectionString: db.url });
+    ({ ds, url, close } = await openTestDataSource('integrity'));
+    su = new Client({ connectionString: url });
     await su.connect();
   });
   afterAll(async () => {
     await su.end();
-    await ds.destroy();
-    await db.drop();
+    await close();
   });
 
   /** Runs `sql` with the table's triggers off, as only a superuser can: the guards are not there to stop this. */

@@ -1,16 +1,14 @@
 import { applyPatch, createPatch } from 'diff';
 import type { DataSource } from 'typeorm';
-import { createDataSource, migrate } from './data-source';
 import { DocumentError, DocumentStore } from './document-store';
-import { RunStore } from './run-store';
-import { createTestDatabase } from './testing';
+import { createTestProjects, openTestDataSource } from './testing';
 
 const NOTES_V1 = 'Meeting notes\n\nThe launch is planned for March.\nBudget: 10k.\n';
 const NOTES_V2 = 'Meeting notes\n\nThe launch is planned for April.\nBudget: 10k.\nOwner: Dana.\n';
 
 describe('DocumentStore (real Postgres)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let ds: DataSource;
+  let close: () => Promise<void>;
   let docs: DocumentStore;
   let projectA: string;
   let projectB: string;
@@ -20,29 +18,17 @@ describe('DocumentStore (real Postgres)', () => {
   const count = async (table: string): Promise<number> => Number((await ds.query(`select count(*) as n from ${table}`))[0].n);
   /** Rejects with a DocumentError of this kind (and, when given, this exact message). */
   const refused = async (p: Promise<unknown>, kind: string, message?: string) => {
-    const err = await p.then(
-      () => null,
-      (e: unknown) => e,
-    );
+    const err = await p.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DocumentError);
-    expect((err as DocumentError).kind).toBe(kind);
-    if (message) expect((err as DocumentError).message).toBe(message);
+    expect(err).toMatchObject({ kind, ...(message ? { message } : {}) });
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase('docs');
-    ds = createDataSource({ url: db.url });
-    await ds.initialize();
-    await migrate(ds);
+    ({ ds, close } = await openTestDataSource('docs'));
     docs = new DocumentStore(ds);
-    const runs = new RunStore(ds);
-    projectA = (await runs.createProject('A', '')).id;
-    projectB = (await runs.createProject('B', '')).id;
+    [projectA, projectB] = await createTestProjects(ds, 'A', 'B');
   });
-  afterAll(async () => {
-    await ds.destroy();
-    await db.drop();
-  });
+  afterAll(() => close());
 
   it('creates a document at version 1, then adds versions, keeping each one readable', async () => {
     const v1 = await docs.ingest(projectA, 'notes/meeting.md', NOTES_V1, 'text/markdown', { runId: null, idempotencyKey: key() });
@@ -192,9 +178,7 @@ describe('DocumentStore (real Postgres)', () => {
     let searchB: string;
 
     beforeAll(async () => {
-      const runs = new RunStore(ds);
-      searchA = (await runs.createProject('search A', '')).id;
-      searchB = (await runs.createProject('search B', '')).id;
+      [searchA, searchB] = await createTestProjects(ds, 'search A', 'search B');
       const ingest = (project: string, path: string, text: string) => docs.ingest(project, path, text, 'text/markdown', { idempotencyKey: key() });
       await ingest(searchA, 'guides/postgres.md', 'Postgres tuning. Vacuum often; vacuum settings matter. Autovacuum keeps tables healthy.');
       await ingest(searchA, 'notes/misc.md', 'A short note that mentions vacuum once, among other chores like laundry.');

@@ -409,6 +409,11 @@ export class IdentityStore {
   }
 
   // ── audit ────────────────────────────────────────────────────────────────────────────────────────────────────
+  /** An audit entry for something a signed-in user did. */
+  async auditBy(user: { id: string; email: string }, e: Omit<AuditEntry, 'actorUserId' | 'actorEmail'>): Promise<void> {
+    await this.audit({ actorUserId: user.id, actorEmail: user.email, ...e });
+  }
+
   async audit(e: AuditEntry): Promise<void> {
     await this.db.query(`insert into audit_log (actor_user_id, actor_email, action, target, ip, detail) values ($1, $2, $3, $4, $5, $6)`, [
       e.actorUserId ?? null,

@@ -1,9 +1,9 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
-import { IdParam, Sha256 } from '@omniai/contracts';
+import { Controller, Get, Res } from '@nestjs/common';
+import { Sha256 } from '@omniai/contracts';
 import { ArtifactStore, RunStore } from '@omniai/store';
 import type { FastifyReply } from 'fastify';
 import { ApiException } from '../errors/api.exception';
-import { ZodPipe } from '../errors/zod.pipe';
+import { ParamOf } from '../errors/zod.pipe';
 
 // Only plain text and JSON are shown inline; anything else downloads, so a stored payload never renders as a page.
 const INLINE_TYPES = /^(text\/plain|application\/json)(;|$)/;
@@ -21,11 +21,7 @@ export class ArtifactsController {
   ) {}
 
   @Get(':sha256')
-  async get(
-    @Param('runId', new ZodPipe(IdParam)) runId: string,
-    @Param('sha256', new ZodPipe(Sha256)) sha256: string,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
+  async get(@ParamOf('runId') runId: string, @ParamOf('sha256', Sha256) sha256: string, @Res() reply: FastifyReply): Promise<void> {
     const run = await this.runs.getRun(runId);
     const found = run && (await this.artifacts.isReferencedBy(run.project_id, sha256)) ? await this.artifacts.get(sha256) : null;
     if (!found) throw new ApiException('E_NOT_FOUND', `Run ${runId} references no artifact ${sha256}.`);

@@ -86,14 +86,7 @@ export class IdentityService implements OnApplicationBootstrap {
       createdBy: actor.user.id,
       expiresAt: new Date(Date.now() + body.expires_in_hours * 3_600_000),
     });
-    await this.identity.audit({
-      actorUserId: actor.user.id,
-      actorEmail: actor.user.email,
-      action: 'user.invited',
-      target: body.email,
-      ip,
-      detail: { role: body.role, projects: body.projects },
-    });
+    await this.identity.auditBy(actor.user, { action: 'user.invited', target: body.email, ip, detail: { role: body.role, projects: body.projects } });
     return { invite, token, path: `/invite/${token}` };
   }
 
@@ -108,20 +101,13 @@ export class IdentityService implements OnApplicationBootstrap {
       scopes: [...new Set(body.scopes)],
       expiresAt: new Date(Date.now() + body.expires_in_days * 86_400_000),
     });
-    await this.identity.audit({
-      actorUserId: actor.user.id,
-      actorEmail: actor.user.email,
-      action: 'token.created',
-      target: token.id,
-      ip,
-      detail: { name: token.name, scopes: token.scopes },
-    });
+    await this.identity.auditBy(actor.user, { action: 'token.created', target: token.id, ip, detail: { name: token.name, scopes: token.scopes } });
     return { token, secret };
   }
 
   async revokeToken(tokenId: string, actor: Actor, ip: string): Promise<void> {
     const token = await this.identity.revokeToken(actor.user.id, tokenId);
     if (!token) throw new ApiException('E_NOT_FOUND', `You have no token ${tokenId}.`);
-    await this.identity.audit({ actorUserId: actor.user.id, actorEmail: actor.user.email, action: 'token.revoked', target: tokenId, ip });
+    await this.identity.auditBy(actor.user, { action: 'token.revoked', target: tokenId, ip });
   }
 }

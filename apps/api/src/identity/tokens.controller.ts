@@ -1,9 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { type ApiToken, CreateTokenRequest, type CreatedToken, IdParam } from '@omniai/contracts';
+import { Controller, Delete, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { type ApiToken, CreateTokenRequest, type CreatedToken } from '@omniai/contracts';
 import { IdentityStore } from '@omniai/store';
 import type { FastifyRequest } from 'fastify';
 import { type Actor, CurrentActor } from '../auth/actor';
-import { ZodPipe } from '../errors/zod.pipe';
+import { BodyOf, ParamOf } from '../errors/zod.pipe';
 import { IdentityService } from './identity.service';
 
 /** Your own bearer tokens for the public lane. */
@@ -21,13 +21,13 @@ export class TokensController {
 
   @Post()
   @HttpCode(201)
-  create(@Body(new ZodPipe(CreateTokenRequest)) body: CreateTokenRequest, @CurrentActor() actor: Actor, @Req() req: FastifyRequest): Promise<CreatedToken> {
+  create(@BodyOf(CreateTokenRequest) body: CreateTokenRequest, @CurrentActor() actor: Actor, @Req() req: FastifyRequest): Promise<CreatedToken> {
     return this.identityService.createToken(body, actor, req.ip);
   }
 
   @Delete(':tokenId')
   @HttpCode(204)
-  revoke(@Param('tokenId', new ZodPipe(IdParam)) tokenId: string, @CurrentActor() actor: Actor, @Req() req: FastifyRequest): Promise<void> {
+  revoke(@ParamOf('tokenId') tokenId: string, @CurrentActor() actor: Actor, @Req() req: FastifyRequest): Promise<void> {
     return this.identityService.revokeToken(tokenId, actor, req.ip);
   }
 }

@@ -1,10 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Post, Put, Req } from '@nestjs/common';
 import {
   AuditQuery,
   type AuditEvent,
   CreateInviteRequest,
   type CreatedInvite,
-  IdParam,
   type Invite,
   type ProjectMember,
   PutMemberRequest,
@@ -15,7 +14,7 @@ import { IdentityStore } from '@omniai/store';
 import type { FastifyRequest } from 'fastify';
 import { type Actor, CurrentActor } from '../auth/actor';
 import { ApiException } from '../errors/api.exception';
-import { ZodPipe } from '../errors/zod.pipe';
+import { BodyOf, ParamOf, QueryOf } from '../errors/zod.pipe';
 import { IdentityService } from './identity.service';
 
 /** Workspace administration: users, invites, project memberships, the audit log. Every change is audited. */
@@ -33,8 +32,8 @@ export class UsersController {
 
   @Put('users/:userId')
   async updateUser(
-    @Param('userId', new ZodPipe(IdParam)) userId: string,
-    @Body(new ZodPipe(UpdateUserRequest)) body: UpdateUserRequest,
+    @ParamOf('userId') userId: string,
+    @BodyOf(UpdateUserRequest) body: UpdateUserRequest,
     @CurrentActor() actor: Actor,
     @Req() req: FastifyRequest,
   ): Promise<User> {
@@ -46,14 +45,7 @@ export class UsersController {
     const after = (await this.identity.updateUser(userId, body))!;
     // A disabled user, or one whose role changed, signs in again: nothing keeps acting on the old role.
     if (body.disabled === true || (body.role !== undefined && body.role !== before.role)) await this.identity.revokeSessionsOf(userId);
-    await this.identity.audit({
-      actorUserId: actor.user.id,
-      actorEmail: actor.user.email,
-      action: 'user.updated',
-      target: before.email,
-      ip: req.ip,
-      detail: { ...body },
-    });
+    await this.identity.auditBy(actor.user, { action: 'user.updated', target: before.email, ip: req.ip, detail: { ...body } });
     const { passwordHash: _, ...user } = after;
     return user;
   }
@@ -65,69 +57,52 @@ export class UsersController {
 
   @Post('invites')
   @HttpCode(201)
-  createInvite(
-    @Body(new ZodPipe(CreateInviteRequest)) body: CreateInviteRequest,
-    @CurrentActor() actor: Actor,
-    @Req() req: FastifyRequest,
-  ): Promise<CreatedInvite> {
+  createInvite(@BodyOf(CreateInviteRequest) body: CreateInviteRequest, @CurrentActor() actor: Actor, @Req() req: FastifyRequest): Promise<CreatedInvite> {
     return this.identityService.createInvite(body, actor, req.ip);
   }
 
   @Delete('invites/:inviteId')
   @HttpCode(204)
-  async revokeInvite(@Param('inviteId', new ZodPipe(IdParam)) inviteId: string, @CurrentActor() actor: Actor, @Req() req: FastifyRequest): Promise<void> {
+  async revokeInvite(@ParamOf('inviteId') inviteId: string, @CurrentActor() actor: Actor, @Req() req: FastifyRequest): Promise<void> {
     const invite = await this.identity.revokeInvite(inviteId);
     if (!invite) throw new ApiException('E_NOT_FOUND', `No open invite ${inviteId}.`);
-    await this.identity.audit({ actorUserId: actor.user.id, actorEmail: actor.user.email, action: 'user.invite_revoked', target: invite.email, ip: req.ip });
+    await this.identity.auditBy(actor.user, { action: 'user.invite_revoked', target: invite.email, ip: req.ip });
   }
 
   @Get('projects/:projectId/members')
-  async listMembers(@Param('projectId', new ZodPipe(IdParam)) projectId: string): Promise<{ items: ProjectMember[] }> {
+  async listMembers(@ParamOf('projectId') projectId: string): Promise<{ items: ProjectMember[] }> {
     return { items: await this.identity.listMembers(projectId) };
   }
 
   @Put('projects/:projectId/members/:userId')
   async putMember(
-    @Param('projectId', new ZodPipe(IdParam)) projectId: string,
-    @Param('userId', new ZodPipe(IdParam)) userId: string,
-    @Body(new ZodPipe(PutMemberRequest)) body: PutMemberRequest,
+    @ParamOf('projectId') projectId: string,
+    @ParamOf('userId') userId: string,
+    @BodyOf(PutMemberRequest) body: PutMemberRequest,
     @CurrentActor() actor: Actor,
     @Req() req: FastifyRequest,
   ): Promise<ProjectMember> {
     const user = await this.identity.userById(userId);
     if (!user || !(await this.identity.projectExists(projectId))) throw new ApiException('E_NOT_FOUND', 'No such project or user.');
     await this.identity.putMember(projectId, userId, body.role);
-    await this.identity.audit({
-      actorUserId: actor.user.id,
-      actorEmail: actor.user.email,
-      action: 'project.member_set',
-      target: `${projectId}/${user.email}`,
-      ip: req.ip,
-      detail: { role: body.role },
-    });
+    await this.identity.auditBy(actor.user, { action: 'project.member_set', target: `${projectId}/${user.email}`, ip: req.ip, detail: { role: body.role } });
     return { project_id: projectId, user_id: userId, email: user.email, display_name: user.display_name, role: body.role };
   }
 
   @Delete('projects/:projectId/members/:userId')
   @HttpCode(204)
   async removeMember(
-    @Param('projectId', new ZodPipe(IdParam)) projectId: string,
-    @Param('userId', new ZodPipe(IdParam)) userId: string,
+    @ParamOf('projectId') projectId: string,
+    @ParamOf('userId') userId: string,
     @CurrentActor() actor: Actor,
     @Req() req: FastifyRequest,
   ): Promise<void> {
     if (!(await this.identity.removeMember(projectId, userId))) throw new ApiException('E_NOT_FOUND', 'No such membership.');
-    await this.identity.audit({
-      actorUserId: actor.user.id,
-      actorEmail: actor.user.email,
-      action: 'project.member_removed',
-      target: `${projectId}/${userId}`,
-      ip: req.ip,
-    });
+    await this.identity.auditBy(actor.user, { action: 'project.member_removed', target: `${projectId}/${userId}`, ip: req.ip });
   }
 
   @Get('audit')
-  async audit(@Query(new ZodPipe(AuditQuery)) q: AuditQuery): Promise<{ items: AuditEvent[] }> {
+  async audit(@QueryOf(AuditQuery) q: AuditQuery): Promise<{ items: AuditEvent[] }> {
     return {
       items: await this.identity.listAudit({ limit: q.limit, ...(q.action ? { action: q.action } : {}), ...(q.before_id ? { beforeId: q.before_id } : {}) }),
     };

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Put } from '@nestjs/common';
+import { Controller, Get, Put } from '@nestjs/common';
 import { type ModelPrice, PutPricesRequest } from '@omniai/contracts';
 import { PriceStore } from '@omniai/store';
-import { ZodPipe } from '../errors/zod.pipe';
+import { BodyOf } from '../errors/zod.pipe';
 
 @Controller('v1/prices')
 export class PricesController {
@@ -13,7 +13,7 @@ export class PricesController {
   }
 
   @Put()
-  async put(@Body(new ZodPipe(PutPricesRequest)) body: PutPricesRequest): Promise<{ items: ModelPrice[] }> {
+  async put(@BodyOf(PutPricesRequest) body: PutPricesRequest): Promise<{ items: ModelPrice[] }> {
     await this.prices.put(body.items);
     return this.list();
   }

@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { CreateProviderRequest, IdParam, type ProviderConfig, type ProviderPresetInfo } from '@omniai/contracts';
+import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import { CreateProviderRequest, type ProviderConfig, type ProviderPresetInfo } from '@omniai/contracts';
 import { type Actor, CurrentActor, visibleProjects } from '../auth/actor';
-import { ZodPipe } from '../errors/zod.pipe';
+import { BodyOf, ParamOf } from '../errors/zod.pipe';
 import { ProvidersService } from './providers.service';
 
 @Controller('v1/providers')
@@ -10,7 +10,7 @@ export class ProvidersController {
 
   @Post()
   @HttpCode(201)
-  create(@Body(new ZodPipe(CreateProviderRequest)) body: CreateProviderRequest): Promise<ProviderConfig> {
+  create(@BodyOf(CreateProviderRequest) body: CreateProviderRequest): Promise<ProviderConfig> {
     return this.providers.create(body);
   }
 
@@ -22,7 +22,7 @@ export class ProvidersController {
   /** Removes the configuration and destroys its stored key; runs pinned to it keep their pins. */
   @Delete(':providerId')
   @HttpCode(204)
-  delete(@Param('providerId', new ZodPipe(IdParam)) providerId: string): Promise<void> {
+  delete(@ParamOf('providerId') providerId: string): Promise<void> {
     return this.providers.delete(providerId);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import {
   type ApiToken,
   type Approval,
@@ -6,16 +6,15 @@ import {
   DecideApprovalRequest,
   type DecideApprovalResponse,
   EventsQuery,
-  IdParam,
   type Run,
-  type RunEvent,
+  type RunEventsPage,
   StartRunRequest,
   type User,
 } from '@omniai/contracts';
-import { ApprovalIdParam } from '../approvals/approvals.controller';
+import { ApprovalId } from '../approvals/approvals.controller';
 import { ApprovalsService } from '../approvals/approvals.service';
 import { type Actor, CurrentActor, runActor, visibleProjects } from '../auth/actor';
-import { ZodPipe } from '../errors/zod.pipe';
+import { BodyOf, ParamOf, QueryOf } from '../errors/zod.pipe';
 import { RunsService } from '../runs/runs.service';
 
 /**
@@ -36,39 +35,28 @@ export class PublicApiController {
 
   @Post('threads/:threadId/runs')
   @HttpCode(201)
-  start(
-    @Param('threadId', new ZodPipe(IdParam)) threadId: string,
-    @Body(new ZodPipe(StartRunRequest)) body: StartRunRequest,
-    @CurrentActor() actor: Actor,
-  ): Promise<Run> {
+  start(@ParamOf('threadId') threadId: string, @BodyOf(StartRunRequest) body: StartRunRequest, @CurrentActor() actor: Actor): Promise<Run> {
     return this.runs.start(threadId, body, runActor(actor));
   }
 
   @Get('runs/:runId')
-  get(@Param('runId', new ZodPipe(IdParam)) runId: string): Promise<Run> {
+  get(@ParamOf('runId') runId: string): Promise<Run> {
     return this.runs.get(runId);
   }
 
   @Get('approvals')
-  async approvals(@Query(new ZodPipe(ApprovalsQuery)) query: ApprovalsQuery, @CurrentActor() actor: Actor): Promise<{ items: Approval[] }> {
+  async approvals(@QueryOf(ApprovalsQuery) query: ApprovalsQuery, @CurrentActor() actor: Actor): Promise<{ items: Approval[] }> {
     return { items: await this.approvalsService.list(query, visibleProjects(actor)) };
   }
 
   @Post('approvals/:approvalId/decide')
   @HttpCode(200)
-  decide(
-    @Param('approvalId', new ZodPipe(ApprovalIdParam)) id: string,
-    @Body(new ZodPipe(DecideApprovalRequest)) body: DecideApprovalRequest,
-    @CurrentActor() actor: Actor,
-  ): Promise<DecideApprovalResponse> {
+  decide(@ApprovalId() id: string, @BodyOf(DecideApprovalRequest) body: DecideApprovalRequest, @CurrentActor() actor: Actor): Promise<DecideApprovalResponse> {
     return this.approvalsService.decide(id, body, runActor(actor));
   }
 
   @Get('runs/:runId/events')
-  events(
-    @Param('runId', new ZodPipe(IdParam)) runId: string,
-    @Query(new ZodPipe(EventsQuery)) query: EventsQuery,
-  ): Promise<{ items: RunEvent[]; next_from_seq: number; has_more: boolean }> {
+  events(@ParamOf('runId') runId: string, @QueryOf(EventsQuery) query: EventsQuery): Promise<RunEventsPage> {
     return this.runs.events(runId, query.from_seq, query.limit);
   }
 }

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { EventsQuery, IdParam, ResumeRunRequest, type Run, type RunEvent, StartRunRequest, StreamQuery } from '@omniai/contracts';
+import { Controller, Get, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { EventsQuery, ResumeRunRequest, type Run, type RunEventsPage, StartRunRequest, StreamQuery } from '@omniai/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, CurrentActor, runActor } from '../auth/actor';
-import { ZodPipe } from '../errors/zod.pipe';
+import { BodyOf, ParamOf, QueryOf } from '../errors/zod.pipe';
 import { RunStreamService } from '../streams/run-stream.service';
 import { RunsService } from './runs.service';
 
@@ -15,37 +15,30 @@ export class RunsController {
 
   @Post('threads/:threadId/runs')
   @HttpCode(201)
-  start(
-    @Param('threadId', new ZodPipe(IdParam)) threadId: string,
-    @Body(new ZodPipe(StartRunRequest)) body: StartRunRequest,
-    @CurrentActor() actor: Actor,
-  ): Promise<Run> {
+  start(@ParamOf('threadId') threadId: string, @BodyOf(StartRunRequest) body: StartRunRequest, @CurrentActor() actor: Actor): Promise<Run> {
     return this.runs.start(threadId, body, runActor(actor));
   }
 
   @Get('threads/:threadId/runs')
-  list(@Param('threadId', new ZodPipe(IdParam)) threadId: string): Promise<{ items: Run[] }> {
+  list(@ParamOf('threadId') threadId: string): Promise<{ items: Run[] }> {
     return this.runs.listForThread(threadId);
   }
 
   @Get('runs/:runId')
-  get(@Param('runId', new ZodPipe(IdParam)) runId: string): Promise<Run> {
+  get(@ParamOf('runId') runId: string): Promise<Run> {
     return this.runs.get(runId);
   }
 
   @Get('runs/:runId/events')
-  events(
-    @Param('runId', new ZodPipe(IdParam)) runId: string,
-    @Query(new ZodPipe(EventsQuery)) query: EventsQuery,
-  ): Promise<{ items: RunEvent[]; next_from_seq: number; has_more: boolean }> {
+  events(@ParamOf('runId') runId: string, @QueryOf(EventsQuery) query: EventsQuery): Promise<RunEventsPage> {
     return this.runs.events(runId, query.from_seq, query.limit);
   }
 
   /** SSE: `id:` is the event's seq; resume with `Last-Event-ID` or `?from_seq=`; deltas carry no id. */
   @Get('runs/:runId/stream')
   stream(
-    @Param('runId', new ZodPipe(IdParam)) runId: string,
-    @Query(new ZodPipe(StreamQuery)) query: StreamQuery,
+    @ParamOf('runId') runId: string,
+    @QueryOf(StreamQuery) query: StreamQuery,
     @Headers('last-event-id') lastEventId: string | undefined,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
@@ -55,23 +48,19 @@ export class RunsController {
 
   @Post('runs/:runId/cancel')
   @HttpCode(202)
-  cancel(@Param('runId', new ZodPipe(IdParam)) runId: string): Promise<Run> {
+  cancel(@ParamOf('runId') runId: string): Promise<Run> {
     return this.runs.cancel(runId);
   }
 
   @Post('runs/:runId/resume')
   @HttpCode(202)
-  resume(
-    @Param('runId', new ZodPipe(IdParam)) runId: string,
-    @Body(new ZodPipe(ResumeRunRequest.default({}))) body: ResumeRunRequest,
-    @CurrentActor() actor: Actor,
-  ): Promise<Run> {
+  resume(@ParamOf('runId') runId: string, @BodyOf(ResumeRunRequest.default({})) body: ResumeRunRequest, @CurrentActor() actor: Actor): Promise<Run> {
     return this.runs.resume(runId, body, runActor(actor));
   }
 
   @Post('runs/:runId/retry')
   @HttpCode(201)
-  retry(@Param('runId', new ZodPipe(IdParam)) runId: string, @CurrentActor() actor: Actor): Promise<Run> {
+  retry(@ParamOf('runId') runId: string, @CurrentActor() actor: Actor): Promise<Run> {
     return this.runs.retry(runId, runActor(actor));
   }
 }

@@ -6,7 +6,7 @@ import {
   type ResumeRunRequest,
   type ResumeRunSignal,
   type Run,
-  type RunEvent,
+  type RunEventsPage,
   type StartRunRequest,
   TERMINAL_RUN_STATUSES,
 } from '@omniai/contracts';
@@ -39,7 +39,7 @@ export class RunsService {
     return { items: await this.store.listRuns({ threadId }) };
   }
 
-  async events(runId: string, fromSeq: number, limit: number): Promise<{ items: RunEvent[]; next_from_seq: number; has_more: boolean }> {
+  async events(runId: string, fromSeq: number, limit: number): Promise<RunEventsPage> {
     await this.get(runId);
     const items = await this.store.listEvents(runId, fromSeq, limit + 1);
     const hasMore = items.length > limit;

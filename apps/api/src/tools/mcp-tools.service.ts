@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { RegisteredTool, RegisterMcpToolsRequest, RegisterMcpToolsResponse, ToolManifest } from '@omniai/contracts';
-import { manifestHash, McpServerConflict, McpServerStore, PolicyStore, ToolRegistryStore } from '@omniai/store';
+import type { RegisterMcpToolsRequest, RegisterMcpToolsResponse, ToolManifest } from '@omniai/contracts';
+import { McpServerConflict, McpServerStore, PolicyStore, ToolRegistryStore } from '@omniai/store';
 import { listMcpTools, manifestForMcpTool, type McpConnectOptions, type McpServerListing, McpToolError, ToolError } from '@omniai/tools';
 import { ApiException } from '../errors/api.exception';
+import { checkToolBatch, registerToolBatch } from './tool-batch';
 
 /** For connecting, listing and the answer: a registration is an admin waiting on the other end. */
 const LIST_TIMEOUT_MS = 15_000;
@@ -57,19 +58,11 @@ export class McpToolsService {
         skipped.push({ tool_name: tool.name.slice(0, 200), reason: err.message });
       }
     }
-    if (manifests.length === 0) {
-      throw new ApiException('E_VALIDATION', 'The MCP server offers no tool that can be registered.', skipped.length ? { skipped } : undefined);
-    }
-    const ids = manifests.map((m) => m.id);
-    const clash = ids.find((id, i) => ids.indexOf(id) !== i);
-    if (clash)
-      throw new ApiException('E_VALIDATION', `Two of the server's tools would both be named ${clash}; their names differ only in case or punctuation.`);
-    for (const m of manifests) {
-      const existing = await this.registry.get(m.id, m.version);
-      if (existing && existing.manifest_hash !== manifestHash(m)) {
-        throw new ApiException('E_CONFLICT', `Tool ${m.id}@${m.version} is already registered with another manifest; register the server under a new id.`);
-      }
-    }
+    await checkToolBatch(this.registry, manifests, skipped, {
+      none: 'The MCP server offers no tool that can be registered.',
+      clash: (id) => `Two of the server's tools would both be named ${id}; their names differ only in case or punctuation.`,
+      source: 'server',
+    });
     let stored;
     try {
       stored = await this.servers.put({ id: body.id, url, server_name: listing.server.name, server_version: listing.server.version, server_hash: hash });
@@ -77,11 +70,7 @@ export class McpToolsService {
       if (err instanceof McpServerConflict) throw conflict(body.id);
       throw err;
     }
-    const tools: RegisteredTool[] = [];
-    for (const m of manifests) {
-      await this.registry.register(m, manifestHash(m));
-      tools.push((await this.registry.get(m.id, m.version))!);
-    }
+    const tools = await registerToolBatch(this.registry, manifests);
     return { server_id: stored.stored.id, server_hash: stored.stored.server_hash, created: stored.created, tools, skipped };
   }
 }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { RegisteredTool, RegisterOpenApiToolsRequest, RegisterOpenApiToolsResponse, ToolManifest } from '@omniai/contracts';
-import { manifestHash, OpenApiSpecConflict, OpenApiSpecStore, ToolRegistryStore } from '@omniai/store';
+import type { RegisterOpenApiToolsRequest, RegisterOpenApiToolsResponse, ToolManifest } from '@omniai/contracts';
+import { OpenApiSpecConflict, OpenApiSpecStore, ToolRegistryStore } from '@omniai/store';
 import { manifestForOperation, OpenApiOperationError, operationIds } from '@omniai/tools';
 import { ApiException } from '../errors/api.exception';
+import { checkToolBatch, registerToolBatch } from './tool-batch';
 
 /**
  * Registers an OpenAPI document as tools: derives every manifest first (all or nothing: a listed operation that
@@ -33,22 +34,11 @@ export class OpenApiToolsService {
         skipped.push({ operation_id: operationId, reason: err.message });
       }
     }
-    if (manifests.length === 0) {
-      throw new ApiException('E_VALIDATION', 'The document has no operation that can be offered as a tool.', skipped.length ? { skipped } : undefined);
-    }
-    const ids = manifests.map((m) => m.id);
-    const clash = ids.find((id, i) => ids.indexOf(id) !== i);
-    if (clash)
-      throw new ApiException(
-        'E_VALIDATION',
-        `Two operations would both be named ${clash}; give them operationIds that differ in more than case or punctuation.`,
-      );
-    for (const m of manifests) {
-      const existing = await this.registry.get(m.id, m.version);
-      if (existing && existing.manifest_hash !== manifestHash(m)) {
-        throw new ApiException('E_CONFLICT', `Tool ${m.id}@${m.version} is already registered with another manifest; register the document under a new id.`);
-      }
-    }
+    await checkToolBatch(this.registry, manifests, skipped, {
+      none: 'The document has no operation that can be offered as a tool.',
+      clash: (id) => `Two operations would both be named ${id}; give them operationIds that differ in more than case or punctuation.`,
+      source: 'document',
+    });
     let stored;
     try {
       stored = await this.specs.put(body.id, spec);
@@ -57,11 +47,7 @@ export class OpenApiToolsService {
         throw new ApiException('E_CONFLICT', `Another OpenAPI document is already registered as "${body.id}"; register this one under a new id.`);
       throw err;
     }
-    const tools: RegisteredTool[] = [];
-    for (const m of manifests) {
-      await this.registry.register(m, manifestHash(m));
-      tools.push((await this.registry.get(m.id, m.version))!);
-    }
+    const tools = await registerToolBatch(this.registry, manifests);
     return { spec_id: stored.stored.id, spec_hash: stored.stored.spec_hash, created: stored.created, tools, skipped };
   }
 }

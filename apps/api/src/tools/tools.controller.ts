@@ -1,6 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
 import {
-  IdParam,
   PinToolRequest,
   Policy,
   type RegisteredTool,
@@ -12,7 +11,7 @@ import {
 import { PolicyStore, RunStore, ToolRegistryStore } from '@omniai/store';
 import { z } from 'zod';
 import { ApiException } from '../errors/api.exception';
-import { ZodPipe } from '../errors/zod.pipe';
+import { BodyOf, ParamOf } from '../errors/zod.pipe';
 import { McpToolsService } from './mcp-tools.service';
 import { OpenApiToolsService } from './openapi-tools.service';
 import { PolicyBody } from './policy-body';
@@ -38,30 +37,26 @@ export class ToolsController {
   /** An OpenAPI document as tools, one per operation (`openapi_proxy` binding). */
   @Post('tools/openapi')
   @HttpCode(200)
-  registerOpenApi(@Body(new ZodPipe(RegisterOpenApiToolsRequest)) body: RegisterOpenApiToolsRequest): Promise<RegisterOpenApiToolsResponse> {
+  registerOpenApi(@BodyOf(RegisterOpenApiToolsRequest) body: RegisterOpenApiToolsRequest): Promise<RegisterOpenApiToolsResponse> {
     return this.openApi.register(body);
   }
 
   /** A remote MCP server's tools, one per tool it lists (`mcp_remote` binding). */
   @Post('tools/mcp')
   @HttpCode(200)
-  registerMcp(@Body(new ZodPipe(RegisterMcpToolsRequest)) body: RegisterMcpToolsRequest): Promise<RegisterMcpToolsResponse> {
+  registerMcp(@BodyOf(RegisterMcpToolsRequest) body: RegisterMcpToolsRequest): Promise<RegisterMcpToolsResponse> {
     return this.mcp.register(body);
   }
 
   /** What a new run in the project is pinned to: each tool at the project's pinned version, else the latest. */
   @Get('projects/:projectId/tools')
-  async resolved(@Param('projectId', new ZodPipe(IdParam)) projectId: string) {
+  async resolved(@ParamOf('projectId') projectId: string) {
     if (!(await this.runs.getProject(projectId))) throw new ApiException('E_NOT_FOUND', `No project ${projectId}.`);
     return { items: await this.registry.resolveForProject(projectId) };
   }
 
   @Put('projects/:projectId/tools/:toolId')
-  async pin(
-    @Param('projectId', new ZodPipe(IdParam)) projectId: string,
-    @Param('toolId', new ZodPipe(ToolIdParam)) toolId: string,
-    @Body(new ZodPipe(PinToolRequest)) body: PinToolRequest,
-  ) {
+  async pin(@ParamOf('projectId') projectId: string, @ParamOf('toolId', ToolIdParam) toolId: string, @BodyOf(PinToolRequest) body: PinToolRequest) {
     if (!(await this.runs.getProject(projectId))) throw new ApiException('E_NOT_FOUND', `No project ${projectId}.`);
     if (body.version !== null && !(await this.registry.get(toolId, body.version))) {
       throw new ApiException('E_NOT_FOUND', `No version ${body.version} of tool ${toolId} is registered.`);
@@ -77,7 +72,7 @@ export class ToolsController {
 
   @Put('policy')
   @HttpCode(200)
-  async putPolicy(@Body(new ZodPipe(PolicyBody)) body: Policy): Promise<Policy> {
+  async putPolicy(@BodyOf(PolicyBody) body: Policy): Promise<Policy> {
     await this.policies.put(body);
     return this.policies.get();
   }

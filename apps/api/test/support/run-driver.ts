@@ -4,30 +4,8 @@ import type { ApiClient } from './test-api';
 /** A run's events as tests compare them: the kind, or a system event's type. */
 export const shapeOf = (events: RunEvent[]) => events.map((e) => (e.kind === 'system_event' ? e.payload.type : e.kind));
 
-/** A reviewed tool call that was approved and ran, between the run's two model calls. */
-export const APPROVED_TOOL_RUN = [
-  'run_created',
-  'user_message',
-  'assistant_message',
-  'tool_call',
-  'approval_requested',
-  'approval_decided',
-  'tool_result',
-  'assistant_message',
-  'run_completed',
-];
-
-/** A tool call the policy denied: the model sees a tool_error and the run still completes. */
-export const DENIED_TOOL_RUN = [
-  'run_created',
-  'user_message',
-  'assistant_message',
-  'tool_call',
-  'policy_denied',
-  'tool_error',
-  'assistant_message',
-  'run_completed',
-];
+// The run shapes several suites expect live with the end-to-end tests' fixtures.
+export { APPROVED_TOOL_RUN, DENIED_TOOL_RUN, REVIEWER_DENIED_TOOL_RUN } from '../../../../tools/testing/run-shapes.mjs';
 
 const pause = (ms: number) => new Promise((res) => setTimeout(res, ms));
 

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { createDataSource, migrate } from '../data-source';
+import { RunStore } from '../run-store';
 
 /**
  * A fresh database on the test Postgres started by the Jest global setup; drop() removes it.
@@ -25,4 +28,28 @@ export async function createTestDatabase(prefix = 't'): Promise<{ url: string; n
       await c.end();
     },
   };
+}
+
+/** A fresh database (see createTestDatabase), migrated, with a DataSource on it; close() destroys both. */
+export async function openTestDataSource(prefix = 't'): Promise<{ ds: DataSource; url: string; close: () => Promise<void> }> {
+  const db = await createTestDatabase(prefix);
+  const ds = createDataSource({ url: db.url });
+  await ds.initialize();
+  await migrate(ds);
+  return {
+    ds,
+    url: db.url,
+    close: async () => {
+      await ds.destroy();
+      await db.drop();
+    },
+  };
+}
+
+/** One new project per name, answering their ids in the same order. */
+export async function createTestProjects<const N extends readonly string[]>(ds: DataSource, ...names: N): Promise<{ [K in keyof N]: string }> {
+  const runs = new RunStore(ds);
+  const ids: string[] = [];
+  for (const name of names) ids.push((await runs.createProject(name, '')).id);
+  return ids as { [K in keyof N]: string };
 }

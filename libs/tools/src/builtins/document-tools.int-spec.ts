@@ -1,5 +1,5 @@
-import { createDataSource, DocumentStore, migrate, RunStore } from '@omniai/store';
-import { createTestDatabase } from '@omniai/store/testing';
+import { DocumentStore } from '@omniai/store';
+import { createTestProjects, openTestDataSource } from '@omniai/store/testing';
 import { applyPatch, createPatch } from 'diff';
 import type { DataSource } from 'typeorm';
 import { fakeToolContext, runChecked } from '../testing/tool-harness';
@@ -14,18 +14,14 @@ const PLAN_V2 = '# Plan\n\n- write the store\n- write the tools\n- write the doc
 
 /** Rejects with a ToolError of this code (and, when given, this exact message). */
 async function toolError(p: Promise<unknown>, code: string, message?: string): Promise<void> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
+  const err = await p.catch((e: unknown) => e);
   expect(err).toBeInstanceOf(ToolError);
-  expect((err as ToolError).code).toBe(code);
-  if (message) expect((err as ToolError).message).toBe(message);
+  expect(err).toMatchObject({ code, ...(message ? { message } : {}) });
 }
 
 describe('document tools (real Postgres)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let ds: DataSource;
+  let close: () => Promise<void>;
   let documents: DocumentStore;
   let ingest: BuiltinTool;
   let writePatch: BuiltinTool;
@@ -37,23 +33,15 @@ describe('document tools (real Postgres)', () => {
   const versionRows = async (): Promise<number> => Number((await ds.query(`select count(*) as n from document_versions`))[0].n);
 
   beforeAll(async () => {
-    db = await createTestDatabase('tools');
-    ds = createDataSource({ url: db.url });
-    await ds.initialize();
-    await migrate(ds);
+    ({ ds, close } = await openTestDataSource('tools'));
     documents = new DocumentStore(ds);
     ingest = createFilesIngestTool({ documents });
     writePatch = createFilesWritePatchTool({ documents });
     read = createFilesReadTool({ documents });
     search = createWebSearchTool({ backend: documentSearchBackend(documents) });
-    const runs = new RunStore(ds);
-    projectA = (await runs.createProject('A', '')).id;
-    projectB = (await runs.createProject('B', '')).id;
+    [projectA, projectB] = await createTestProjects(ds, 'A', 'B');
   });
-  afterAll(async () => {
-    await ds.destroy();
-    await db.drop();
-  });
+  afterAll(() => close());
 
   describe('files.ingest', () => {
     it('creates a file, then a new version, recording the run', async () => {
@@ -150,9 +138,7 @@ describe('document tools (real Postgres)', () => {
     let searchB: string;
 
     beforeAll(async () => {
-      const runs = new RunStore(ds);
-      searchA = (await runs.createProject('search A', '')).id;
-      searchB = (await runs.createProject('search B', '')).id;
+      [searchA, searchB] = await createTestProjects(ds, 'search A', 'search B');
       const put = (project: string, path: string, text: string) => runChecked(ingest, { path, text }, fakeToolContext(project));
       await put(searchA, 'kb/temporal.md', 'Temporal workflows are durable. Workflow history is replayed; workflows must be deterministic.');
       await put(searchA, 'kb/postgres.md', 'Postgres stores projections of workflow events.');

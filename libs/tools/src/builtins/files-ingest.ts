@@ -1,7 +1,7 @@
 import type { DocumentStore } from '@omniai/store';
 import type { BuiltinTool, ToolContext } from '../tool';
 import { documentCall, requireDocumentPath } from './document-errors';
-import { INPROC_LIMITS, MAX_DOCUMENT_TEXT, objectSchema, PATH_SCHEMA, SHA256_SCHEMA, VERSION_SCHEMA } from './manifest-parts';
+import { MAX_DOCUMENT_TEXT, objectSchema, PATH_SCHEMA, SHA256_SCHEMA, VERSION_SCHEMA, WRITES_FILES } from './manifest-parts';
 import { MEDIA_TYPE_PATTERN, mediaTypeFor } from './media-type';
 
 export const FILES_INGEST_ID = 'files.ingest';
@@ -46,7 +46,7 @@ export function createFilesIngestTool(deps: { documents: DocumentStore }): Built
         },
         ['path', 'version', 'sha256', 'size_bytes'],
       ),
-      risk: { side_effect: 'write', scopes: ['write_files'], egress_hosts: [], limits: INPROC_LIMITS },
+      risk: WRITES_FILES,
       binding: { type: 'inproc_safe', builtin: FILES_INGEST_ID },
     },
     async run(input: unknown, ctx: ToolContext) {

@@ -1,7 +1,7 @@
 import type { DocumentStore } from '@omniai/store';
 import { ToolError, type BuiltinTool, type ToolContext } from '../tool';
 import { documentCall, requireDocumentPath } from './document-errors';
-import { INPROC_LIMITS, MAX_DOCUMENT_TEXT, objectSchema, PATH_SCHEMA, VERSION_SCHEMA } from './manifest-parts';
+import { MAX_DOCUMENT_TEXT, objectSchema, PATH_SCHEMA, VERSION_SCHEMA, READS_FILES } from './manifest-parts';
 
 export const FILES_READ_ID = 'files.read';
 
@@ -26,7 +26,7 @@ export function createFilesReadTool(deps: { documents: DocumentStore }): Builtin
         { path: PATH_SCHEMA, version: VERSION_SCHEMA, text: { type: 'string', maxLength: MAX_DOCUMENT_TEXT, description: 'The content of that version.' } },
         ['path', 'version', 'text'],
       ),
-      risk: { side_effect: 'read', scopes: ['read_files'], egress_hosts: [], limits: INPROC_LIMITS },
+      risk: READS_FILES,
       binding: { type: 'inproc_safe', builtin: FILES_READ_ID },
     },
     async run(input: unknown, ctx: ToolContext) {

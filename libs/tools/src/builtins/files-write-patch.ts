@@ -1,7 +1,7 @@
 import type { DocumentStore } from '@omniai/store';
 import type { BuiltinTool, ToolContext } from '../tool';
 import { documentCall, requireDocumentPath } from './document-errors';
-import { INPROC_LIMITS, MAX_DOCUMENT_TEXT, objectSchema, PATH_SCHEMA, SHA256_SCHEMA, VERSION_SCHEMA } from './manifest-parts';
+import { MAX_DOCUMENT_TEXT, objectSchema, PATH_SCHEMA, SHA256_SCHEMA, VERSION_SCHEMA, WRITES_FILES } from './manifest-parts';
 
 export const FILES_WRITE_PATCH_ID = 'files.write_patch';
 
@@ -45,7 +45,7 @@ export function createFilesWritePatchTool(deps: { documents: DocumentStore }): B
         },
         ['path', 'version', 'previous_version', 'sha256'],
       ),
-      risk: { side_effect: 'write', scopes: ['write_files'], egress_hosts: [], limits: INPROC_LIMITS },
+      risk: WRITES_FILES,
       binding: { type: 'inproc_safe', builtin: FILES_WRITE_PATCH_ID },
     },
     async run(input: unknown, ctx: ToolContext) {

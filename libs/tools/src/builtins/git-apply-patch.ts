@@ -1,7 +1,7 @@
 import { MAX_COMMIT_MESSAGE } from '../git/git-input';
 import { MAX_PATCH_BYTES, type ProjectRepos } from '../git/project-repos';
 import type { BuiltinTool, ToolContext } from '../tool';
-import { INPROC_LIMITS, objectSchema } from './manifest-parts';
+import { objectSchema, WRITES_FILES } from './manifest-parts';
 
 export const GIT_APPLY_PATCH_ID = 'git.apply_patch';
 
@@ -40,7 +40,7 @@ export function createGitApplyPatchTool(deps: { repos: ProjectRepos }): BuiltinT
         },
         ['commit', 'files_changed'],
       ),
-      risk: { side_effect: 'write', scopes: ['write_files'], egress_hosts: [], limits: INPROC_LIMITS },
+      risk: WRITES_FILES,
       binding: { type: 'inproc_safe', builtin: GIT_APPLY_PATCH_ID },
     },
     async run(input: unknown, ctx: ToolContext) {

@@ -2,7 +2,7 @@ import type { ProjectRepos } from '../git/project-repos';
 import { MAX_DIFF_PATHS } from '../git/project-repos';
 import { COMMITISH_PATTERN } from '../git/git-input';
 import type { BuiltinTool, ToolContext } from '../tool';
-import { INPROC_LIMITS, objectSchema, PATH_SCHEMA } from './manifest-parts';
+import { objectSchema, PATH_SCHEMA, READS_FILES } from './manifest-parts';
 
 export const GIT_DIFF_ID = 'git.diff';
 
@@ -43,7 +43,7 @@ export function createGitDiffTool(deps: { repos: ProjectRepos }): BuiltinTool {
         },
         ['diff', 'truncated', 'files_changed', 'from', 'to'],
       ),
-      risk: { side_effect: 'read', scopes: ['read_files'], egress_hosts: [], limits: INPROC_LIMITS },
+      risk: READS_FILES,
       binding: { type: 'inproc_safe', builtin: GIT_DIFF_ID },
     },
     async run(input: unknown, ctx: ToolContext) {

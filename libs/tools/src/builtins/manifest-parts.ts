@@ -37,3 +37,9 @@ export const PATH_SCHEMA = {
 export const VERSION_SCHEMA = { type: 'integer', minimum: 1, description: 'Version number of the file: 1 when created, +1 on every write.' };
 
 export const SHA256_SCHEMA = { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the UTF-8 content, hex.' };
+
+/** The risk of an in-process tool that reads the project's files (and nothing else): no network, in-process limits. */
+export const READS_FILES: ToolManifest['risk'] = { side_effect: 'read', scopes: ['read_files'], egress_hosts: [], limits: INPROC_LIMITS };
+
+/** The risk of an in-process tool that writes the project's files (and nothing else). */
+export const WRITES_FILES: ToolManifest['risk'] = { side_effect: 'write', scopes: ['write_files'], egress_hosts: [], limits: INPROC_LIMITS };

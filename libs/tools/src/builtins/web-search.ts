@@ -1,6 +1,6 @@
 import type { DocumentStore } from '@omniai/store';
 import { ToolError, type BuiltinTool, type ToolContext } from '../tool';
-import { INPROC_LIMITS, objectSchema, PATH_SCHEMA, VERSION_SCHEMA } from './manifest-parts';
+import { objectSchema, PATH_SCHEMA, VERSION_SCHEMA, READS_FILES } from './manifest-parts';
 
 export const WEB_SEARCH_ID = 'web.search';
 
@@ -78,7 +78,7 @@ export function createWebSearchTool(deps: { backend: SearchBackend }): BuiltinTo
         },
         ['results'],
       ),
-      risk: { side_effect: 'read', scopes: ['read_files'], egress_hosts: [], limits: INPROC_LIMITS },
+      risk: READS_FILES,
       binding: { type: 'inproc_safe', builtin: WEB_SEARCH_ID },
     },
     async run(input: unknown, ctx: ToolContext) {

@@ -4,7 +4,10 @@ import { Router, RouterLink } from '@angular/router';
 import type { InviteInfo } from '@omniai/contracts';
 import { ROLE_HINT } from '../core/access';
 import { ApiClient } from '../core/api-client';
+import { FormState } from '../core/form-state';
 import { SessionStore } from '../core/session.store';
+import { FIELD } from '../shared/form-field.component';
+import { AuthHeadComponent } from './auth-head.component';
 import { type AcceptErrors, type InviteFailure, MIN_PASSWORD, inviteFailure, validateAccept } from './auth-forms';
 
 /**
@@ -14,31 +17,17 @@ import { type AcceptErrors, type InviteFailure, MIN_PASSWORD, inviteFailure, val
 @Component({
   selector: 'omni-invite-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, RouterLink],
+  imports: [AuthHeadComponent, DatePipe, FIELD, RouterLink],
   template: `
     <div class="auth-shell">
       @if (failure(); as f) {
         <section class="card auth-card" role="alert" data-testid="invite-invalid">
-          <div class="auth-head">
-            <svg class="auth-mark muted-mark" viewBox="0 0 32 32" aria-hidden="true">
-              <rect width="32" height="32" rx="8" />
-              <circle cx="16" cy="16" r="7" />
-            </svg>
-            <h1>{{ f.title }}</h1>
-            <p class="muted">{{ f.text }}</p>
-          </div>
+          <omni-auth-head [heading]="f.title" [muted]="true">{{ f.text }}</omni-auth-head>
           <a class="btn block" routerLink="/login" data-testid="invite-to-login">Go to sign in</a>
         </section>
       } @else if (invite(); as inv) {
         <form class="card auth-card" (submit)="submit($event)" novalidate aria-labelledby="invite-title" data-testid="invite-form">
-          <div class="auth-head">
-            <svg class="auth-mark" viewBox="0 0 32 32" aria-hidden="true">
-              <rect width="32" height="32" rx="8" />
-              <circle cx="16" cy="16" r="7" />
-            </svg>
-            <h1 id="invite-title">Join OmniAI</h1>
-            <p class="muted">Set your name and a password to finish creating your account.</p>
-          </div>
+          <omni-auth-head heading="Join OmniAI" headingId="invite-title">Set your name and a password to finish creating your account.</omni-auth-head>
 
           <dl class="facts invite-facts">
             <dt>Email</dt>
@@ -53,69 +42,31 @@ import { type AcceptErrors, type InviteFailure, MIN_PASSWORD, inviteFailure, val
             <dd class="small">{{ inv.expires_at | date: 'medium' }}</dd>
           </dl>
 
-          @if (serverError(); as err) {
+          @if (form.error(); as err) {
             <div class="form-error" role="alert" data-testid="invite-error">{{ err }}</div>
           }
 
-          <div class="field">
-            <label for="invite-name">Display name</label>
-            <input
-              #name
-              id="invite-name"
-              autocomplete="name"
-              maxlength="120"
-              data-testid="invite-name"
-              [attr.aria-invalid]="!!errors().display_name"
-              [attr.aria-describedby]="errors().display_name ? 'invite-name-error' : null"
-              (input)="clear('display_name')"
-            />
-            @if (errors().display_name; as e) {
-              <p class="field-error" id="invite-name-error" data-testid="invite-name-error">{{ e }}</p>
-            }
-          </div>
+          <omni-field label="Display name" for="invite-name" [form]="form" name="display_name">
+            <input #name omniControl autocomplete="name" maxlength="120" />
+          </omni-field>
 
-          <div class="field">
-            <label for="invite-password">Password</label>
-            <input
-              #password
-              id="invite-password"
-              type="password"
-              autocomplete="new-password"
-              maxlength="256"
-              data-testid="invite-password"
-              [attr.aria-invalid]="!!errors().password"
-              [attr.aria-describedby]="errors().password ? 'invite-password-error' : 'invite-password-hint'"
-              (input)="typed.set(password.value.length); clear('password')"
-            />
-            @if (errors().password; as e) {
-              <p class="field-error" id="invite-password-error" data-testid="invite-password-error">{{ e }}</p>
-            } @else {
-              <p class="hint" id="invite-password-hint" [class.met]="typed() >= min">
-                At least {{ min }} characters · {{ typed() }} typed. A long phrase is easier to remember than symbols.
-              </p>
-            }
-          </div>
+          <omni-field
+            label="Password"
+            for="invite-password"
+            [form]="form"
+            name="password"
+            [hint]="'At least ' + min + ' characters · ' + typed() + ' typed. A long phrase is easier to remember than symbols.'"
+            [hintMet]="typed() >= min"
+          >
+            <input #password omniControl type="password" autocomplete="new-password" maxlength="256" (input)="typed.set(password.value.length)" />
+          </omni-field>
 
-          <div class="field">
-            <label for="invite-confirm">Password again</label>
-            <input
-              #confirm
-              id="invite-confirm"
-              type="password"
-              autocomplete="new-password"
-              maxlength="256"
-              data-testid="invite-confirm"
-              [attr.aria-invalid]="!!errors().confirm"
-              [attr.aria-describedby]="errors().confirm ? 'invite-confirm-error' : null"
-              (input)="clear('confirm')"
-            />
-            @if (errors().confirm; as e) {
-              <p class="field-error" id="invite-confirm-error" data-testid="invite-confirm-error">{{ e }}</p>
-            }
-          </div>
+          <omni-field label="Password again" for="invite-confirm" [form]="form" name="confirm">
+            <input #confirm omniControl type="password" autocomplete="new-password" maxlength="256" />
+          </omni-field>
 
-          <button type="submit" class="btn primary block" [disabled]="submitting()" data-testid="invite-submit">
-            {{ submitting() ? 'Creating your account…' : 'Create account and sign in' }}
+          <button omniSubmit class="btn primary block" [busy]="form.busy()" busyLabel="Creating your account…" data-testid="invite-submit">
+            Create account and sign in
           </button>
         </form>
       } @else {
@@ -142,9 +93,6 @@ import { type AcceptErrors, type InviteFailure, MIN_PASSWORD, inviteFailure, val
     .invite-skeleton {
       min-height: 420px;
     }
-    .hint.met {
-      color: var(--ok);
-    }
   `,
 })
 export class InvitePageComponent {
@@ -160,9 +108,7 @@ export class InvitePageComponent {
   protected readonly min = MIN_PASSWORD;
   protected readonly invite = signal<InviteInfo | null>(null);
   protected readonly failure = signal<InviteFailure | null>(null);
-  protected readonly errors = signal<AcceptErrors>({});
-  protected readonly serverError = signal<string | null>(null);
-  protected readonly submitting = signal(false);
+  protected readonly form = new FormState<AcceptErrors>();
   protected readonly typed = signal(0);
 
   constructor() {
@@ -183,33 +129,26 @@ export class InvitePageComponent {
     }
   }
 
-  protected clear(field: keyof AcceptErrors): void {
-    if (this.errors()[field]) this.errors.update((e) => ({ ...e, [field]: undefined }));
-  }
-
-  protected async submit(ev: Event): Promise<void> {
-    ev.preventDefault();
-    if (this.submitting()) return;
-    this.serverError.set(null);
+  protected submit(ev: Event): Promise<void> {
     const [name, password, confirm] = [this.nameField()!.nativeElement, this.passwordField()!.nativeElement, this.confirmField()!.nativeElement];
-    const checked = validateAccept(name.value, password.value, confirm.value);
-    if (!checked.ok) {
-      this.errors.set(checked.errors);
-      (checked.errors.display_name ? name : checked.errors.password ? password : confirm).focus();
-      return;
-    }
-    this.errors.set({});
-    this.submitting.set(true);
-    try {
-      this.session.set(await this.api.acceptInvite(this.token(), checked.body));
-      await this.router.navigateByUrl('/projects', { replaceUrl: true });
-    } catch (err) {
-      const f = inviteFailure(err, 'accept');
-      // A link that stopped working meanwhile (used in another tab, expired) gets the full-page explanation.
-      if (f.kind === 'gone') this.failure.set(f);
-      else this.serverError.set(f.text);
-    } finally {
-      this.submitting.set(false);
-    }
+    return this.form.submit(ev, {
+      check: () => validateAccept(name.value, password.value, confirm.value),
+      focus: [
+        ['display_name', () => name],
+        ['password', () => password],
+        ['confirm', () => confirm],
+      ],
+      send: async (body) => {
+        this.session.set(await this.api.acceptInvite(this.token(), body));
+        await this.router.navigateByUrl('/projects', { replaceUrl: true });
+      },
+      failed: (err) => {
+        const f = inviteFailure(err, 'accept');
+        // A link that stopped working meanwhile (used in another tab, expired) gets the full-page explanation.
+        if (f.kind !== 'gone') return f.text;
+        this.failure.set(f);
+        return null;
+      },
+    });
   }
 }

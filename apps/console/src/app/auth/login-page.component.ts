@@ -1,69 +1,35 @@
-import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRender, inject, input, signal, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRender, inject, input, viewChild } from '@angular/core';
 import { Router } from '@angular/router';
 import { safeNext } from '../core/access';
+import { FormState } from '../core/form-state';
 import { SessionStore } from '../core/session.store';
+import { FIELD } from '../shared/form-field.component';
+import { AuthHeadComponent } from './auth-head.component';
 import { type LoginErrors, signInFailure, validateLogin } from './auth-forms';
 
 /** Sign in with email and password, then go where the user was heading (`?next=`). */
 @Component({
   selector: 'omni-login-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [AuthHeadComponent, FIELD],
   template: `
     <div class="auth-shell">
       <form class="card auth-card" (submit)="submit($event)" novalidate aria-labelledby="login-title" data-testid="login-form">
-        <div class="auth-head">
-          <svg class="auth-mark" viewBox="0 0 32 32" aria-hidden="true">
-            <rect width="32" height="32" rx="8" />
-            <circle cx="16" cy="16" r="7" />
-          </svg>
-          <h1 id="login-title">Sign in to OmniAI</h1>
-          <p class="muted">Use the email and password of your workspace account.</p>
-        </div>
+        <omni-auth-head heading="Sign in to OmniAI" headingId="login-title">Use the email and password of your workspace account.</omni-auth-head>
 
-        @if (error(); as err) {
+        @if (form.error(); as err) {
           <div class="form-error" role="alert" data-testid="login-error">{{ err }}</div>
         }
 
-        <div class="field">
-          <label for="login-email">Email</label>
-          <input
-            #email
-            id="login-email"
-            type="email"
-            autocomplete="username"
-            spellcheck="false"
-            maxlength="254"
-            data-testid="login-email"
-            [attr.aria-invalid]="!!errors().email"
-            [attr.aria-describedby]="errors().email ? 'login-email-error' : null"
-            (input)="clearField('email')"
-          />
-          @if (errors().email; as e) {
-            <p class="field-error" id="login-email-error">{{ e }}</p>
-          }
-        </div>
+        <omni-field label="Email" for="login-email" [form]="form" name="email">
+          <input #email omniControl type="email" autocomplete="username" spellcheck="false" maxlength="254" />
+        </omni-field>
 
-        <div class="field">
-          <label for="login-password">Password</label>
-          <input
-            #password
-            id="login-password"
-            type="password"
-            autocomplete="current-password"
-            maxlength="256"
-            data-testid="login-password"
-            [attr.aria-invalid]="!!errors().password"
-            [attr.aria-describedby]="errors().password ? 'login-password-error' : null"
-            (input)="clearField('password')"
-          />
-          @if (errors().password; as e) {
-            <p class="field-error" id="login-password-error">{{ e }}</p>
-          }
-        </div>
+        <omni-field label="Password" for="login-password" [form]="form" name="password">
+          <input #password omniControl type="password" autocomplete="current-password" maxlength="256" />
+        </omni-field>
 
-        <button type="submit" class="btn primary block" [disabled]="submitting()" data-testid="login-submit">
-          {{ submitting() ? 'Signing in…' : 'Sign in' }}
-        </button>
+        <button omniSubmit class="btn primary block" [busy]="form.busy()" busyLabel="Signing in…" data-testid="login-submit">Sign in</button>
         <p class="muted small auth-foot">No account yet? Ask an administrator of this workspace for an invite link.</p>
       </form>
     </div>
@@ -76,40 +42,29 @@ export class LoginPageComponent {
   private readonly router = inject(Router);
   private readonly emailField = viewChild.required<ElementRef<HTMLInputElement>>('email');
   private readonly passwordField = viewChild.required<ElementRef<HTMLInputElement>>('password');
-  protected readonly errors = signal<LoginErrors>({});
-  protected readonly error = signal<string | null>(null);
-  protected readonly submitting = signal(false);
+  protected readonly form = new FormState<LoginErrors>();
 
   constructor() {
     afterNextRender(() => this.emailField().nativeElement.focus(), { injector: inject(Injector) });
   }
 
-  protected clearField(field: keyof LoginErrors): void {
-    if (this.errors()[field]) this.errors.update((e) => ({ ...e, [field]: undefined }));
-  }
-
-  protected async submit(ev: Event): Promise<void> {
-    ev.preventDefault();
-    if (this.submitting()) return;
-    this.error.set(null);
-    const password = this.passwordField().nativeElement;
-    const checked = validateLogin(this.emailField().nativeElement.value, password.value);
-    if (!checked.ok) {
-      this.errors.set(checked.errors);
-      (checked.errors.email ? this.emailField() : this.passwordField()).nativeElement.focus();
-      return;
-    }
-    this.errors.set({});
-    this.submitting.set(true);
-    try {
-      await this.session.signIn(checked.body);
-      await this.router.navigateByUrl(safeNext(this.next()), { replaceUrl: true });
-    } catch (err) {
-      this.error.set(signInFailure(err));
-      password.value = '';
-      password.focus();
-    } finally {
-      this.submitting.set(false);
-    }
+  protected submit(ev: Event): Promise<void> {
+    const [email, password] = [this.emailField().nativeElement, this.passwordField().nativeElement];
+    return this.form.submit(ev, {
+      check: () => validateLogin(email.value, password.value),
+      focus: [
+        ['email', () => email],
+        ['password', () => password],
+      ],
+      send: async (body) => {
+        await this.session.signIn(body);
+        await this.router.navigateByUrl(safeNext(this.next()), { replaceUrl: true });
+      },
+      failed: (err) => {
+        password.value = '';
+        password.focus();
+        return signInFailure(err);
+      },
+    });
   }
 }

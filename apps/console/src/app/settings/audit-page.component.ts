@@ -3,6 +3,7 @@ import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/cor
 import type { AuditEvent } from '@omniai/contracts';
 import { ApiClient } from '../core/api-client';
 import { errorText } from '../core/api-error';
+import { DATA_TABLE } from '../shared/data-table.component';
 import { PageHeadComponent } from '../shared/page-head.component';
 
 const PAGE = 100;
@@ -11,7 +12,7 @@ const PAGE = 100;
 @Component({
   selector: 'omni-audit-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, JsonPipe, PageHeadComponent],
+  imports: [DatePipe, DATA_TABLE, JsonPipe, PageHeadComponent],
   template: `
     <omni-page-head heading="Audit log">
       Who signed in, who changed users, tokens, providers and policy, and from where. Entries are append-only.
@@ -25,45 +26,28 @@ const PAGE = 100;
     @if (items() === null && !error()) {
       <div class="card table-card skeleton" aria-busy="true"><span class="visually-hidden">Loading the audit log…</span></div>
     } @else if (items()?.length === 0 && !error()) {
-      <div class="empty" data-testid="audit-empty">
-        <h2>Nothing recorded yet</h2>
-        <p class="muted">Sign-ins and administrative changes appear here.</p>
-      </div>
+      <omni-empty heading="Nothing recorded yet" [level]="2" data-testid="audit-empty">Sign-ins and administrative changes appear here.</omni-empty>
     } @else if (items(); as list) {
-      <div class="card table-card audit-card">
-        <table class="data-table" data-testid="audit-table">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">Action</th>
-              <th scope="col">Target</th>
-              <th scope="col">From</th>
-              <th scope="col">Detail</th>
-            </tr>
-          </thead>
-          <tbody>
-            @for (e of list; track e.id) {
-              <tr data-testid="audit-row" [attr.data-action]="e.action">
-                <td class="nowrap" [title]="e.at">{{ e.at | date: 'medium' }}</td>
-                <td>{{ e.actor_email ?? '—' }}</td>
-                <td>
-                  <code>{{ e.action }}</code>
-                </td>
-                <td class="target">{{ e.target ?? '' }}</td>
-                <td class="nowrap">
-                  <code>{{ e.ip ?? '' }}</code>
-                </td>
-                <td class="detail-cell">
-                  @if (hasDetail(e)) {
-                    <code>{{ e.detail | json }}</code>
-                  }
-                </td>
-              </tr>
-            }
-          </tbody>
-        </table>
-      </div>
+      <omni-data-table class="audit-card" testid="audit-table" [columns]="['When', 'Who', 'Action', 'Target', 'From', 'Detail']">
+        @for (e of list; track e.id) {
+          <tr data-testid="audit-row" [attr.data-action]="e.action">
+            <td class="nowrap" [title]="e.at">{{ e.at | date: 'medium' }}</td>
+            <td>{{ e.actor_email ?? '—' }}</td>
+            <td>
+              <code>{{ e.action }}</code>
+            </td>
+            <td class="target">{{ e.target ?? '' }}</td>
+            <td class="nowrap">
+              <code>{{ e.ip ?? '' }}</code>
+            </td>
+            <td class="detail-cell">
+              @if (hasDetail(e)) {
+                <code>{{ e.detail | json }}</code>
+              }
+            </td>
+          </tr>
+        }
+      </omni-data-table>
       @if (more()) {
         <div class="load-more">
           <button type="button" class="btn" [disabled]="loading()" (click)="older()" data-testid="audit-older">

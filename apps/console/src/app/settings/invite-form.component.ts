@@ -3,8 +3,9 @@ import { ChangeDetectionStrategy, Component, ElementRef, inject, output, signal,
 import type { CreatedInvite, ProjectRole, Role } from '@omniai/contracts';
 import { PROJECT_ROLES, ROLES, ROLE_HINT } from '../core/access';
 import { ApiClient } from '../core/api-client';
-import { errorText } from '../core/api-error';
+import { FormState } from '../core/form-state';
 import { WorkspaceStore } from '../core/workspace.store';
+import { FIELD } from '../shared/form-field.component';
 import { SecretOnceComponent } from '../shared/secret-once.component';
 import { INVITE_EXPIRY_HOURS, type InviteErrors, durationLabel, validateInvite } from './identity-drafts';
 
@@ -15,7 +16,7 @@ const DEFAULT_PROJECT_ROLE: Record<Role, ProjectRole> = { admin: 'operator', ope
 @Component({
   selector: 'omni-invite-form',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, SecretOnceComponent],
+  imports: [DatePipe, FIELD, SecretOnceComponent],
   template: `
     <h2 id="invite-title" class="section-title">Invite someone</h2>
     @if (created(); as c) {
@@ -33,37 +34,19 @@ const DEFAULT_PROJECT_ROLE: Record<Role, ProjectRole> = { admin: 'operator', ope
       </omni-secret-once>
     }
     <form class="card form-card" (submit)="invite($event)" novalidate aria-labelledby="invite-title" data-testid="invite-create-form">
-      @if (error(); as err) {
+      @if (form.error(); as err) {
         <div class="form-error" role="alert" data-testid="invite-create-error">{{ err }}</div>
       }
-      <div class="field">
-        <label for="invite-email-input">Email</label>
-        <input
-          #email
-          id="invite-email-input"
-          type="email"
-          maxlength="254"
-          autocomplete="off"
-          spellcheck="false"
-          placeholder="name@example.com"
-          data-testid="invite-email-input"
-          [attr.aria-invalid]="!!errors().email"
-          [attr.aria-describedby]="errors().email ? 'invite-email-error' : null"
-          (input)="clear('email')"
-        />
-        @if (errors().email; as e) {
-          <p class="field-error" id="invite-email-error" data-testid="invite-email-error">{{ e }}</p>
-        }
-      </div>
-      <div class="field">
-        <label for="invite-role-select">Role</label>
-        <select id="invite-role-select" (change)="pickRole($any($event.target).value)" data-testid="invite-role-select" aria-describedby="invite-role-hint">
+      <omni-field label="Email" for="invite-email-input" [form]="form" name="email">
+        <input #email omniControl type="email" maxlength="254" autocomplete="off" spellcheck="false" placeholder="name@example.com" />
+      </omni-field>
+      <omni-field label="Role" for="invite-role-select" [hint]="roleHint[role()]">
+        <select omniControl (change)="pickRole($any($event.target).value)">
           @for (r of roles; track r) {
             <option [value]="r" [selected]="r === role()">{{ r }}</option>
           }
         </select>
-        <p class="hint" id="invite-role-hint">{{ roleHint[role()] }}</p>
-      </div>
+      </omni-field>
       @if (role() !== 'admin') {
         <fieldset class="field projects-field">
           <legend>Projects <span class="muted">(optional)</span></legend>
@@ -89,25 +72,22 @@ const DEFAULT_PROJECT_ROLE: Record<Role, ProjectRole> = { admin: 'operator', ope
           } @empty {
             <p class="hint">No projects yet: add memberships later under Project members.</p>
           }
-          @if (errors().projects; as e) {
+          @if (form.errors().projects; as e) {
             <p class="field-error">{{ e }}</p>
           }
         </fieldset>
       } @else {
         <p class="hint">Admins see every project: no memberships needed.</p>
       }
-      <div class="field">
-        <label for="invite-expiry">Link valid for</label>
-        <select #expiry id="invite-expiry" data-testid="invite-expiry">
+      <omni-field label="Link valid for" for="invite-expiry">
+        <select #expiry omniControl>
           @for (h of expiryHours; track h) {
             <option [value]="h" [selected]="h === 72">{{ duration(h) }}</option>
           }
         </select>
-      </div>
+      </omni-field>
       <div class="form-actions">
-        <button type="submit" class="btn primary" [disabled]="inviting()" data-testid="invite-submit">
-          {{ inviting() ? 'Creating link…' : 'Create invite link' }}
-        </button>
+        <button omniSubmit class="btn primary" [busy]="form.busy()" busyLabel="Creating link…" data-testid="invite-submit">Create invite link</button>
       </div>
     </form>
   `,
@@ -159,9 +139,7 @@ export class InviteFormComponent {
   protected readonly role = signal<Role>('operator');
   /** Projects the invite adds the new user to, with their membership role. */
   protected readonly picked = signal<ReadonlyMap<string, ProjectRole>>(new Map());
-  protected readonly errors = signal<InviteErrors>({});
-  protected readonly error = signal<string | null>(null);
-  protected readonly inviting = signal(false);
+  protected readonly form = new FormState<InviteErrors>();
   protected readonly created = signal<CreatedInvite | null>(null);
   private readonly emailField = viewChild.required<ElementRef<HTMLInputElement>>('email');
   private readonly expiryField = viewChild.required<ElementRef<HTMLSelectElement>>('expiry');
@@ -193,39 +171,27 @@ export class InviteFormComponent {
     this.picked.update((m) => new Map(m).set(projectId, role));
   }
 
-  protected clear(field: keyof InviteErrors): void {
-    if (this.errors()[field]) this.errors.update((e) => ({ ...e, [field]: undefined }));
-  }
-
-  protected async invite(ev: Event): Promise<void> {
-    ev.preventDefault();
-    if (this.inviting()) return;
-    this.error.set(null);
-    const checked = validateInvite({
-      email: this.emailField().nativeElement.value,
-      role: this.role(),
-      projects: [...this.picked()].map(([project_id, role]) => ({ project_id, role })),
-      expiresInHours: Number(this.expiryField().nativeElement.value),
+  protected invite(ev: Event): Promise<void> {
+    const email = this.emailField().nativeElement;
+    return this.form.submit(ev, {
+      check: () =>
+        validateInvite({
+          email: email.value,
+          role: this.role(),
+          projects: [...this.picked()].map(([project_id, role]) => ({ project_id, role })),
+          expiresInHours: Number(this.expiryField().nativeElement.value),
+        }),
+      focus: [['email', () => email]],
+      send: async (body) => {
+        const created = await this.api.createInvite(body);
+        this.created.set(created);
+        email.value = '';
+        this.picked.set(new Map());
+        this.status.emit(`Invite link for ${created.invite.email} created. Copy it now: it is shown once.`);
+        this.invited.emit(created);
+      },
+      failurePrefix: 'No invite created',
     });
-    if (!checked.ok) {
-      this.errors.set(checked.errors);
-      if (checked.errors.email) this.emailField().nativeElement.focus();
-      return;
-    }
-    this.errors.set({});
-    this.inviting.set(true);
-    try {
-      const created = await this.api.createInvite(checked.body);
-      this.created.set(created);
-      this.emailField().nativeElement.value = '';
-      this.picked.set(new Map());
-      this.status.emit(`Invite link for ${created.invite.email} created. Copy it now: it is shown once.`);
-      this.invited.emit(created);
-    } catch (err) {
-      this.error.set(`No invite created: ${errorText(err)}`);
-    } finally {
-      this.inviting.set(false);
-    }
   }
 
   protected dismissLink(): void {

@@ -4,6 +4,8 @@ import type { FieldIssue, Policy, RegisteredTool, Scope } from '@omniai/contract
 import { ApiClient } from '../core/api-client';
 import { ApiError, errorText, loadInto } from '../core/api-error';
 import { WorkspaceStore } from '../core/workspace.store';
+import { EmptyComponent } from '../shared/data-table.component';
+import { SubmitButtonComponent } from '../shared/form-field.component';
 import { LoadErrorComponent } from '../shared/load-error.component';
 import { DEFAULT_APPROVAL_TIMEOUT_S, type PolicyDraft, draftOf, durationText, parseTimeout, policyFrom, sameDraft, scopesToShow } from './policy-draft';
 import { PageHeadComponent } from '../shared/page-head.component';
@@ -31,7 +33,7 @@ const EFFECT_LABEL: Record<string, string> = { read: 'read', write: 'write', ext
 @Component({
   selector: 'omni-policy-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [LoadErrorComponent, RouterLink, PageHeadComponent],
+  imports: [EmptyComponent, SubmitButtonComponent, LoadErrorComponent, RouterLink, PageHeadComponent],
   template: `
     <omni-page-head heading="Policy"> Which tools may run on their own, which wait for a reviewer, and which are switched off. </omni-page-head>
 
@@ -164,8 +166,8 @@ const EFFECT_LABEL: Record<string, string> = { read: 'read', write: 'write', ext
 
             <div class="form-actions">
               <button type="button" class="btn" [disabled]="!dirty() || saving()" (click)="discard()" data-testid="policy-discard">Discard changes</button>
-              <button type="submit" class="btn primary" [disabled]="!dirty() || saving() || !!timeout().error" data-testid="policy-save">
-                {{ saving() ? 'Saving…' : 'Save policy' }}
+              <button omniSubmit class="btn primary" [busy]="saving()" busyLabel="Saving…" [blocked]="!dirty() || !!timeout().error" data-testid="policy-save">
+                Save policy
               </button>
             </div>
           </form>
@@ -267,10 +269,7 @@ const EFFECT_LABEL: Record<string, string> = { read: 'read', write: 'write', ext
             </table>
           </div>
         } @else {
-          <div class="empty" data-testid="policy-tools-empty">
-            <h3>No tools registered</h3>
-            <p class="muted">Workers register the tools they can run when they start.</p>
-          </div>
+          <omni-empty heading="No tools registered" data-testid="policy-tools-empty">Workers register the tools they can run when they start.</omni-empty>
         }
       } @else if (!loadError()) {
         <div class="card skeleton tools-skeleton" aria-busy="true"><span class="visually-hidden">Loading tools…</span></div>

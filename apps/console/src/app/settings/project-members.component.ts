@@ -4,11 +4,13 @@ import { PROJECT_ROLES } from '../core/access';
 import { ApiClient } from '../core/api-client';
 import { errorText } from '../core/api-error';
 import { WorkspaceStore } from '../core/workspace.store';
+import { DATA_TABLE } from '../shared/data-table.component';
 
 /** Settings → Users, project members: pick a project, then add, re-role or remove its members. */
 @Component({
   selector: 'omni-project-members',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [DATA_TABLE],
   template: `
     <section aria-labelledby="members-title">
       <h2 id="members-title" class="section-title">Project members</h2>
@@ -27,51 +29,42 @@ import { WorkspaceStore } from '../core/workspace.store';
           @if (members() === null) {
             <div class="skeleton members-skeleton" aria-busy="true"><span class="visually-hidden">Loading members…</span></div>
           } @else {
-            <table class="data-table" data-testid="members-table">
-              <thead>
-                <tr>
-                  <th scope="col">Member</th>
-                  <th scope="col">Role in project</th>
-                  <th scope="col"><span class="visually-hidden">Actions</span></th>
+            <omni-data-table testid="members-table" [columns]="['Member', 'Role in project']" [actions]="true" [plain]="true">
+              @for (m of members(); track m.user_id) {
+                <tr data-testid="member-row" [attr.data-email]="m.email">
+                  <td>
+                    <strong>{{ m.display_name || m.email }}</strong><br /><span class="muted small">{{ m.email }}</span>
+                  </td>
+                  <td>
+                    <select
+                      class="inline-select"
+                      [attr.aria-label]="'Role of ' + m.email + ' in this project'"
+                      (change)="setMember(m.user_id, $any($event.target).value)"
+                      data-testid="member-role-select"
+                    >
+                      @for (r of projectRoles; track r) {
+                        <option [value]="r" [selected]="r === m.role">{{ r }}</option>
+                      }
+                    </select>
+                  </td>
+                  <td class="actions-cell">
+                    <button
+                      type="button"
+                      class="btn small danger"
+                      (click)="removeMember(m)"
+                      [attr.aria-label]="'Remove ' + m.email + ' from this project'"
+                      data-testid="member-remove"
+                    >
+                      Remove
+                    </button>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                @for (m of members(); track m.user_id) {
-                  <tr data-testid="member-row" [attr.data-email]="m.email">
-                    <td>
-                      <strong>{{ m.display_name || m.email }}</strong><br /><span class="muted small">{{ m.email }}</span>
-                    </td>
-                    <td>
-                      <select
-                        class="inline-select"
-                        [attr.aria-label]="'Role of ' + m.email + ' in this project'"
-                        (change)="setMember(m.user_id, $any($event.target).value)"
-                        data-testid="member-role-select"
-                      >
-                        @for (r of projectRoles; track r) {
-                          <option [value]="r" [selected]="r === m.role">{{ r }}</option>
-                        }
-                      </select>
-                    </td>
-                    <td class="actions-cell">
-                      <button
-                        type="button"
-                        class="btn small danger"
-                        (click)="removeMember(m)"
-                        [attr.aria-label]="'Remove ' + m.email + ' from this project'"
-                        data-testid="member-remove"
-                      >
-                        Remove
-                      </button>
-                    </td>
-                  </tr>
-                } @empty {
-                  <tr>
-                    <td colspan="3" class="muted small" data-testid="members-empty">No members: only admins see this project.</td>
-                  </tr>
-                }
-              </tbody>
-            </table>
+              } @empty {
+                <tr>
+                  <td colspan="3" class="muted small" data-testid="members-empty">No members: only admins see this project.</td>
+                </tr>
+              }
+            </omni-data-table>
             @if (candidates().length) {
               <form class="add-member" (submit)="addMember($event, addUser.value, addRole.value)" data-testid="member-add-form">
                 <select #addUser class="inline-select" aria-label="User to add" data-testid="member-add-user">

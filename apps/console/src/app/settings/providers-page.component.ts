@@ -1,7 +1,8 @@
 import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRender, computed, inject, signal } from '@angular/core';
 import type { ProviderConfig, ProviderPresetInfo } from '@omniai/contracts';
 import { ApiClient } from '../core/api-client';
-import { errorText, loadInto } from '../core/api-error';
+import { loadInto } from '../core/api-error';
+import { ConfirmedAction } from '../core/confirmed-action';
 import { WorkspaceStore } from '../core/workspace.store';
 import { ConfirmComponent } from '../shared/confirm.component';
 import { LoadErrorComponent } from '../shared/load-error.component';
@@ -74,18 +75,18 @@ import { PageHeadComponent } from '../shared/page-head.component';
                     testid="provider-delete"
                     label="Delete"
                     busyLabel="Deleting…"
-                    [busy]="deleting()"
+                    [busy]="deletion.busy()"
                     [triggerLabel]="'Delete provider ' + p.name"
                     [stepLabel]="'Confirm deleting ' + p.name"
-                    [open]="confirming() === p.id"
-                    (openChange)="confirm(p, $event)"
+                    [open]="deletion.open() === p.id"
+                    (openChange)="deletion.toggle(p.id, $event)"
                     (confirmed)="remove(p)"
                   >
                     Delete “{{ p.name }}” and its stored key? Past runs keep their history; retrying them will fail.
                   </omni-confirm>
                 </div>
-                @if (deleteError()?.id === p.id) {
-                  <p class="field-error" role="alert" data-testid="provider-delete-error">{{ deleteError()!.message }}</p>
+                @if (deletion.errorOf(p.id); as message) {
+                  <p class="field-error" role="alert" data-testid="provider-delete-error">{{ message }}</p>
                 }
               </li>
             } @empty {
@@ -117,9 +118,7 @@ export class ProvidersPageComponent {
   protected readonly presets = signal<ProviderPresetInfo[] | null>(null);
   protected readonly loadError = signal<string | null>(null);
   protected readonly loading = computed(() => !this.loadError() && (!this.store.providersLoaded() || this.presets() === null));
-  protected readonly confirming = signal<string | null>(null);
-  protected readonly deleting = signal(false);
-  protected readonly deleteError = signal<{ id: string; message: string } | null>(null);
+  protected readonly deletion = new ConfirmedAction();
   protected readonly status = signal('');
   private readonly presetById = computed(() => new Map((this.presets() ?? []).map((p) => [p.id as string, p])));
 
@@ -148,24 +147,16 @@ export class ProvidersPageComponent {
     this.status.set(`Added “${p.name}”.`);
   }
 
-  /** One confirm step open at a time. */
-  protected confirm(p: ProviderConfig, open: boolean): void {
-    if (open) this.deleteError.set(null);
-    this.confirming.set(open ? p.id : null);
-  }
-
-  protected async remove(p: ProviderConfig): Promise<void> {
-    this.deleting.set(true);
-    try {
-      await this.store.deleteProvider(p.id);
-      this.confirming.set(null);
-      this.status.set(`Deleted “${p.name}”.`);
-      this.focusAfterRender('#configured-title');
-    } catch (err) {
-      this.deleteError.set({ id: p.id, message: `Not deleted: ${errorText(err)}` });
-    } finally {
-      this.deleting.set(false);
-    }
+  protected remove(p: ProviderConfig): Promise<void> {
+    return this.deletion.run(
+      p.id,
+      async () => {
+        await this.store.deleteProvider(p.id);
+        this.status.set(`Deleted “${p.name}”.`);
+        this.focusAfterRender('#configured-title');
+      },
+      'Not deleted',
+    );
   }
 
   private focusAfterRender(selector: string): void {

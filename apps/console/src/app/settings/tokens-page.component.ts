@@ -3,8 +3,12 @@ import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRend
 import type { ApiToken, CreatedToken, TokenScope } from '@omniai/contracts';
 import { ticking } from '../shared/clock';
 import { ApiClient } from '../core/api-client';
-import { errorText, loadInto } from '../core/api-error';
+import { loadInto } from '../core/api-error';
+import { ConfirmedAction } from '../core/confirmed-action';
+import { FormState } from '../core/form-state';
 import { SessionStore } from '../core/session.store';
+import { DATA_TABLE } from '../shared/data-table.component';
+import { FIELD } from '../shared/form-field.component';
 import { ConfirmComponent } from '../shared/confirm.component';
 import { LoadErrorComponent } from '../shared/load-error.component';
 import { SecretOnceComponent } from '../shared/secret-once.component';
@@ -20,7 +24,7 @@ const STATE_LABEL = { active: 'Active', expired: 'Expired', revoked: 'Revoked' }
 @Component({
   selector: 'omni-tokens-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, ConfirmComponent, LoadErrorComponent, SecretOnceComponent, PageHeadComponent],
+  imports: [DatePipe, ConfirmComponent, DATA_TABLE, FIELD, LoadErrorComponent, SecretOnceComponent, PageHeadComponent],
   template: `
     <omni-page-head heading="API tokens">
       Tokens let scripts and CI call <code>/v1/public/…</code> as you, with <code>Authorization: Bearer &lt;token&gt;</code>. A token can do only what its
@@ -53,105 +57,76 @@ const STATE_LABEL = { active: 'Active', expired: 'Expired', revoked: 'Revoked' }
         @if (tokens() === null && !loadError()) {
           <div class="card table-card skeleton" aria-busy="true" data-testid="tokens-loading"><span class="visually-hidden">Loading tokens…</span></div>
         } @else if (tokens()?.length === 0) {
-          <div class="empty" data-testid="tokens-empty">
-            <h3>No tokens yet</h3>
-            <p class="muted">Create one for each script or pipeline, so that you can revoke them one at a time.</p>
-          </div>
+          <omni-empty heading="No tokens yet" data-testid="tokens-empty">
+            Create one for each script or pipeline, so that you can revoke them one at a time.
+          </omni-empty>
         } @else if (tokens(); as list) {
-          <div class="card table-card">
-            <table class="data-table" data-testid="tokens-table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Token</th>
-                  <th scope="col">Scopes</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col"><span class="visually-hidden">Actions</span></th>
-                </tr>
-              </thead>
-              <tbody>
-                @for (t of list; track t.id) {
-                  <tr data-testid="token-row" [attr.data-token-id]="t.id" [attr.data-state]="state(t)">
-                    <td>
-                      <strong data-testid="token-name-cell">{{ t.name }}</strong>
-                      @if (state(t) !== 'active') {
-                        <span class="state-pill" [attr.data-state]="state(t)" data-testid="token-state">{{ label[state(t)] }}</span>
-                      }
-                    </td>
-                    <td>
-                      <code data-testid="token-prefix">{{ t.prefix }}…</code>
-                    </td>
-                    <td>
-                      @for (s of t.scopes; track s) {
-                        <span class="scope-chip">{{ s }}</span>
-                      }
-                    </td>
-                    <td class="nowrap" [title]="t.expires_at">{{ t.expires_at | date: 'mediumDate' }}</td>
-                    <td class="nowrap" data-testid="token-last-used">
-                      @if (t.last_used_at) {
-                        {{ t.last_used_at | date: 'short' }}
-                      } @else {
-                        <span class="muted">never</span>
-                      }
-                    </td>
-                    <td class="actions-cell">
-                      @if (state(t) === 'active') {
-                        <omni-confirm
-                          class="inline"
-                          testid="token-revoke"
-                          label="Revoke"
-                          busyLabel="Revoking…"
-                          [busy]="revoking()"
-                          [triggerLabel]="'Revoke token ' + t.name"
-                          [stepLabel]="'Confirm revoking ' + t.name"
-                          [open]="confirming() === t.id"
-                          (openChange)="confirm(t, $event)"
-                          (confirmed)="revoke(t)"
-                        >
-                          Revoke? Callers using it fail at once.
-                        </omni-confirm>
-                      }
-                    </td>
-                  </tr>
-                  @if (rowError()?.id === t.id) {
-                    <tr>
-                      <td colspan="6">
-                        <p class="field-error" role="alert" data-testid="token-revoke-error">{{ rowError()!.message }}</p>
-                      </td>
-                    </tr>
+          <omni-data-table testid="tokens-table" [columns]="['Name', 'Token', 'Scopes', 'Expires', 'Last used']" [actions]="true">
+            @for (t of list; track t.id) {
+              <tr data-testid="token-row" [attr.data-token-id]="t.id" [attr.data-state]="state(t)">
+                <td>
+                  <strong data-testid="token-name-cell">{{ t.name }}</strong>
+                  @if (state(t) !== 'active') {
+                    <span class="state-pill" [attr.data-state]="state(t)" data-testid="token-state">{{ label[state(t)] }}</span>
                   }
-                }
-              </tbody>
-            </table>
-          </div>
+                </td>
+                <td>
+                  <code data-testid="token-prefix">{{ t.prefix }}…</code>
+                </td>
+                <td>
+                  @for (s of t.scopes; track s) {
+                    <span class="scope-chip">{{ s }}</span>
+                  }
+                </td>
+                <td class="nowrap" [title]="t.expires_at">{{ t.expires_at | date: 'mediumDate' }}</td>
+                <td class="nowrap" data-testid="token-last-used">
+                  @if (t.last_used_at) {
+                    {{ t.last_used_at | date: 'short' }}
+                  } @else {
+                    <span class="muted">never</span>
+                  }
+                </td>
+                <td class="actions-cell">
+                  @if (state(t) === 'active') {
+                    <omni-confirm
+                      class="inline"
+                      testid="token-revoke"
+                      label="Revoke"
+                      busyLabel="Revoking…"
+                      [busy]="revocation.busy()"
+                      [triggerLabel]="'Revoke token ' + t.name"
+                      [stepLabel]="'Confirm revoking ' + t.name"
+                      [open]="revocation.open() === t.id"
+                      (openChange)="revocation.toggle(t.id, $event)"
+                      (confirmed)="revoke(t)"
+                    >
+                      Revoke? Callers using it fail at once.
+                    </omni-confirm>
+                  }
+                </td>
+              </tr>
+              @if (revocation.errorOf(t.id); as message) {
+                <tr [omniRowError]="message" testid="token-revoke-error"></tr>
+              }
+            }
+          </omni-data-table>
         }
       </section>
 
       <aside aria-label="Create token">
         <h2 id="create-token-title" class="section-title">Create token</h2>
         <form class="card form-card" (submit)="create($event)" novalidate aria-labelledby="create-token-title" data-testid="token-form">
-          @if (formError(); as err) {
+          @if (form.error(); as err) {
             <div class="form-error" role="alert" data-testid="token-form-error">{{ err }}</div>
           }
-          <div class="field">
-            <label for="token-name">Name</label>
-            <input
-              #name
-              id="token-name"
-              maxlength="80"
-              autocomplete="off"
-              placeholder="e.g. CI pipeline"
-              data-testid="token-name"
-              [attr.aria-invalid]="!!errors().name"
-              [attr.aria-describedby]="errors().name ? 'token-name-error' : null"
-              (input)="clear('name')"
-            />
-            @if (errors().name; as e) {
-              <p class="field-error" id="token-name-error" data-testid="token-name-error">{{ e }}</p>
-            }
-          </div>
-          <fieldset class="field scopes" [attr.aria-invalid]="!!errors().scopes" [attr.aria-describedby]="errors().scopes ? 'token-scopes-error' : null">
+          <omni-field label="Name" for="token-name" [form]="form" name="name">
+            <input #name omniControl maxlength="80" autocomplete="off" placeholder="e.g. CI pipeline" />
+          </omni-field>
+          <fieldset
+            class="field scopes"
+            [attr.aria-invalid]="!!form.errors().scopes"
+            [attr.aria-describedby]="form.errors().scopes ? 'token-scopes-error' : null"
+          >
             <legend>Scopes</legend>
             @for (s of scopeList; track s) {
               <label class="check" [class.disabled]="!allowed(s)">
@@ -168,22 +143,19 @@ const STATE_LABEL = { active: 'Active', expired: 'Expired', revoked: 'Revoked' }
                 >
               </label>
             }
-            @if (errors().scopes; as e) {
+            @if (form.errors().scopes; as e) {
               <p class="field-error" id="token-scopes-error">{{ e }}</p>
             }
           </fieldset>
-          <div class="field">
-            <label for="token-expiry">Expires after</label>
-            <select #expiry id="token-expiry" data-testid="token-expiry">
+          <omni-field label="Expires after" for="token-expiry">
+            <select #expiry omniControl>
               @for (d of expiryDays; track d) {
                 <option [value]="d" [selected]="d === 30">{{ d }} days</option>
               }
             </select>
-          </div>
+          </omni-field>
           <div class="form-actions">
-            <button type="submit" class="btn primary" [disabled]="creating()" data-testid="token-submit">
-              {{ creating() ? 'Creating…' : 'Create token' }}
-            </button>
+            <button omniSubmit class="btn primary" [busy]="form.busy()" busyLabel="Creating…" data-testid="token-submit">Create token</button>
           </div>
         </form>
       </aside>
@@ -238,13 +210,9 @@ export class TokensPageComponent {
   protected readonly tokens = signal<ApiToken[] | null>(null);
   protected readonly loadError = signal<string | null>(null);
   protected readonly scopes = signal<TokenScope[]>(['read']);
-  protected readonly errors = signal<TokenErrors>({});
-  protected readonly formError = signal<string | null>(null);
-  protected readonly creating = signal(false);
+  protected readonly form = new FormState<TokenErrors>();
   protected readonly created = signal<CreatedToken | null>(null);
-  protected readonly confirming = signal<string | null>(null);
-  protected readonly revoking = signal(false);
-  protected readonly rowError = signal<{ id: string; message: string } | null>(null);
+  protected readonly revocation = new ConfirmedAction();
   protected readonly status = signal('');
   private readonly nameField = viewChild.required<ElementRef<HTMLInputElement>>('name');
   private readonly expiryField = viewChild.required<ElementRef<HTMLSelectElement>>('expiry');
@@ -272,36 +240,23 @@ export class TokensPageComponent {
 
   protected toggleScope(scope: TokenScope): void {
     this.scopes.update((list) => (list.includes(scope) ? list.filter((s) => s !== scope) : [...list, scope]));
-    this.clear('scopes');
+    this.form.clear('scopes');
   }
 
-  protected clear(field: keyof TokenErrors): void {
-    if (this.errors()[field]) this.errors.update((e) => ({ ...e, [field]: undefined }));
-  }
-
-  protected async create(ev: Event): Promise<void> {
-    ev.preventDefault();
-    if (this.creating()) return;
-    this.formError.set(null);
-    const checked = validateToken(this.nameField().nativeElement.value, this.scopes(), Number(this.expiryField().nativeElement.value));
-    if (!checked.ok) {
-      this.errors.set(checked.errors);
-      if (checked.errors.name) this.nameField().nativeElement.focus();
-      return;
-    }
-    this.errors.set({});
-    this.creating.set(true);
-    try {
-      const created = await this.api.createToken(checked.body);
-      this.created.set(created);
-      this.nameField().nativeElement.value = '';
-      this.status.set(`Created token “${created.token.name}”. Copy it now: it is shown once.`);
-      void this.load();
-    } catch (err) {
-      this.formError.set(`Not created: ${errorText(err)}`);
-    } finally {
-      this.creating.set(false);
-    }
+  protected create(ev: Event): Promise<void> {
+    const name = this.nameField().nativeElement;
+    return this.form.submit(ev, {
+      check: () => validateToken(name.value, this.scopes(), Number(this.expiryField().nativeElement.value)),
+      focus: [['name', () => name]],
+      send: async (body) => {
+        const created = await this.api.createToken(body);
+        this.created.set(created);
+        name.value = '';
+        this.status.set(`Created token “${created.token.name}”. Copy it now: it is shown once.`);
+        void this.load();
+      },
+      failurePrefix: 'Not created',
+    });
   }
 
   protected dismiss(): void {
@@ -309,26 +264,18 @@ export class TokensPageComponent {
     this.focusAfterRender('#tokens-title');
   }
 
-  /** One confirm step open at a time. */
-  protected confirm(t: ApiToken, open: boolean): void {
-    if (open) this.rowError.set(null);
-    this.confirming.set(open ? t.id : null);
-  }
-
-  protected async revoke(t: ApiToken): Promise<void> {
-    this.revoking.set(true);
-    try {
-      await this.api.revokeToken(t.id);
-      this.confirming.set(null);
-      this.status.set(`Revoked “${t.name}”.`);
-      if (this.created()?.token.id === t.id) this.created.set(null);
-      await this.load();
-      this.focusAfterRender('#tokens-title');
-    } catch (err) {
-      this.rowError.set({ id: t.id, message: `Not revoked: ${errorText(err)}` });
-    } finally {
-      this.revoking.set(false);
-    }
+  protected revoke(t: ApiToken): Promise<void> {
+    return this.revocation.run(
+      t.id,
+      async () => {
+        await this.api.revokeToken(t.id);
+        this.status.set(`Revoked “${t.name}”.`);
+        if (this.created()?.token.id === t.id) this.created.set(null);
+        await this.load();
+        this.focusAfterRender('#tokens-title');
+      },
+      'Not revoked',
+    );
   }
 
   private focusAfterRender(selector: string): void {

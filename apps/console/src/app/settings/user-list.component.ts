@@ -6,6 +6,7 @@ import { ApiClient } from '../core/api-client';
 import { errorText } from '../core/api-error';
 import { SessionStore } from '../core/session.store';
 import { ticking } from '../shared/clock';
+import { DATA_TABLE } from '../shared/data-table.component';
 import { inviteState, leavesNoAdmin, userState } from './identity-drafts';
 
 const USER_STATE = { active: 'Active', invited: 'No password yet', disabled: 'Disabled' } as const;
@@ -15,81 +16,65 @@ const INVITE_STATE = { pending: 'Pending', accepted: 'Accepted', expired: 'Expir
 @Component({
   selector: 'omni-user-list',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe],
+  imports: [DatePipe, DATA_TABLE],
   template: `
     <section aria-labelledby="people-title">
       <h2 id="people-title" class="section-title">People</h2>
       @if (users() === null && !loadFailed()) {
         <div class="card table-card skeleton" aria-busy="true" data-testid="users-loading"><span class="visually-hidden">Loading users…</span></div>
       } @else if (users(); as list) {
-        <div class="card table-card">
-          <table class="data-table" data-testid="users-table">
-            <thead>
-              <tr>
-                <th scope="col">User</th>
-                <th scope="col">Role</th>
-                <th scope="col">Status</th>
-                <th scope="col"><span class="visually-hidden">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              @for (u of list; track u.id) {
-                <tr data-testid="user-row" [attr.data-user-id]="u.id" [attr.data-email]="u.email" [attr.data-state]="userState(u)">
-                  <td>
-                    <div class="person">
-                      <span class="avatar" aria-hidden="true">{{ initial(u) }}</span>
-                      <span
-                        ><strong>{{ u.display_name || u.email }}</strong>
-                        @if (u.id === me()?.id) {
-                          <span class="badge neutral">you</span>
-                        }
-                        <br /><span class="muted small">{{ u.email }}</span></span
-                      >
-                    </div>
-                  </td>
-                  <td>
-                    <select
-                      class="inline-select"
-                      [attr.aria-label]="'Role of ' + u.email"
-                      [disabled]="busy() === u.id"
-                      (change)="changeRole(u, $any($event.target))"
-                      data-testid="user-role-select"
-                    >
-                      @for (r of roles; track r) {
-                        <option [value]="r" [selected]="r === u.role">{{ r }}</option>
-                      }
-                    </select>
-                  </td>
-                  <td>
-                    <span class="state-pill" [attr.data-state]="userState(u)" data-testid="user-status">{{ userLabel[userState(u)] }}</span>
-                  </td>
-                  <td class="actions-cell">
-                    @if (u.id !== me()?.id) {
-                      <button
-                        type="button"
-                        class="btn small"
-                        [class.danger]="!u.disabled"
-                        [disabled]="busy() === u.id"
-                        (click)="toggleDisabled(u)"
-                        data-testid="user-toggle-disabled"
-                        [attr.aria-label]="(u.disabled ? 'Enable ' : 'Disable ') + u.email"
-                      >
-                        {{ u.disabled ? 'Enable' : 'Disable' }}
-                      </button>
+        <omni-data-table testid="users-table" [columns]="['User', 'Role', 'Status']" [actions]="true">
+          @for (u of list; track u.id) {
+            <tr data-testid="user-row" [attr.data-user-id]="u.id" [attr.data-email]="u.email" [attr.data-state]="userState(u)">
+              <td>
+                <div class="person">
+                  <span class="avatar" aria-hidden="true">{{ initial(u) }}</span>
+                  <span
+                    ><strong>{{ u.display_name || u.email }}</strong>
+                    @if (u.id === me()?.id) {
+                      <span class="badge neutral">you</span>
                     }
-                  </td>
-                </tr>
-                @if (rowError()?.id === u.id) {
-                  <tr>
-                    <td colspan="4">
-                      <p class="field-error" role="alert" data-testid="user-row-error">{{ rowError()!.message }}</p>
-                    </td>
-                  </tr>
+                    <br /><span class="muted small">{{ u.email }}</span></span
+                  >
+                </div>
+              </td>
+              <td>
+                <select
+                  class="inline-select"
+                  [attr.aria-label]="'Role of ' + u.email"
+                  [disabled]="busy() === u.id"
+                  (change)="changeRole(u, $any($event.target))"
+                  data-testid="user-role-select"
+                >
+                  @for (r of roles; track r) {
+                    <option [value]="r" [selected]="r === u.role">{{ r }}</option>
+                  }
+                </select>
+              </td>
+              <td>
+                <span class="state-pill" [attr.data-state]="userState(u)" data-testid="user-status">{{ userLabel[userState(u)] }}</span>
+              </td>
+              <td class="actions-cell">
+                @if (u.id !== me()?.id) {
+                  <button
+                    type="button"
+                    class="btn small"
+                    [class.danger]="!u.disabled"
+                    [disabled]="busy() === u.id"
+                    (click)="toggleDisabled(u)"
+                    data-testid="user-toggle-disabled"
+                    [attr.aria-label]="(u.disabled ? 'Enable ' : 'Disable ') + u.email"
+                  >
+                    {{ u.disabled ? 'Enable' : 'Disable' }}
+                  </button>
                 }
-              }
-            </tbody>
-          </table>
-        </div>
+              </td>
+            </tr>
+            @if (rowError()?.id === u.id) {
+              <tr [omniRowError]="rowError()!.message" testid="user-row-error"></tr>
+            }
+          }
+        </omni-data-table>
       }
     </section>
 
@@ -97,57 +82,44 @@ const INVITE_STATE = { pending: 'Pending', accepted: 'Accepted', expired: 'Expir
       <h2 id="invites-title" class="section-title">Invites</h2>
       @if (invites(); as list) {
         @if (list.length) {
-          <div class="card table-card">
-            <table class="data-table" data-testid="invites-table">
-              <thead>
-                <tr>
-                  <th scope="col">Email</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Sent</th>
-                  <th scope="col">Status</th>
-                  <th scope="col"><span class="visually-hidden">Actions</span></th>
-                </tr>
-              </thead>
-              <tbody>
-                @for (i of list; track i.id) {
-                  <tr data-testid="invite-row" [attr.data-email]="i.email" [attr.data-state]="inviteState(i)">
-                    <td>{{ i.email }}</td>
-                    <td>
-                      <span class="role-badge" [attr.data-role]="i.role">{{ i.role }}</span>
-                    </td>
-                    <td class="nowrap">{{ i.created_at | date: 'short' }}</td>
-                    <td>
-                      <span class="state-pill" [attr.data-state]="inviteState(i)" data-testid="invite-state">{{ inviteLabel[inviteState(i)] }}</span>
-                      <span class="muted small">
-                        @switch (inviteState(i)) {
-                          @case ('pending') {
-                            until {{ i.expires_at | date: 'short' }}
-                          }
-                          @case ('accepted') {
-                            {{ i.accepted_at | date: 'short' }}
-                          }
-                        }
-                      </span>
-                    </td>
-                    <td class="nowrap">
-                      @if (inviteState(i) === 'pending') {
-                        <button
-                          type="button"
-                          class="btn small danger"
-                          [disabled]="busy() === i.id"
-                          (click)="revokeInvite(i)"
-                          [attr.aria-label]="'Revoke the invite for ' + i.email"
-                          data-testid="invite-revoke"
-                        >
-                          Revoke
-                        </button>
+          <omni-data-table testid="invites-table" [columns]="['Email', 'Role', 'Sent', 'Status']" [actions]="true">
+            @for (i of list; track i.id) {
+              <tr data-testid="invite-row" [attr.data-email]="i.email" [attr.data-state]="inviteState(i)">
+                <td>{{ i.email }}</td>
+                <td>
+                  <span class="role-badge" [attr.data-role]="i.role">{{ i.role }}</span>
+                </td>
+                <td class="nowrap">{{ i.created_at | date: 'short' }}</td>
+                <td>
+                  <span class="state-pill" [attr.data-state]="inviteState(i)" data-testid="invite-state">{{ inviteLabel[inviteState(i)] }}</span>
+                  <span class="muted small">
+                    @switch (inviteState(i)) {
+                      @case ('pending') {
+                        until {{ i.expires_at | date: 'short' }}
                       }
-                    </td>
-                  </tr>
-                }
-              </tbody>
-            </table>
-          </div>
+                      @case ('accepted') {
+                        {{ i.accepted_at | date: 'short' }}
+                      }
+                    }
+                  </span>
+                </td>
+                <td class="nowrap">
+                  @if (inviteState(i) === 'pending') {
+                    <button
+                      type="button"
+                      class="btn small danger"
+                      [disabled]="busy() === i.id"
+                      (click)="revokeInvite(i)"
+                      [attr.aria-label]="'Revoke the invite for ' + i.email"
+                      data-testid="invite-revoke"
+                    >
+                      Revoke
+                    </button>
+                  }
+                </td>
+              </tr>
+            }
+          </omni-data-table>
         } @else {
           <p class="muted small empty-line" data-testid="invites-empty">No invites yet. Invite someone with the form; the link is shown once.</p>
         }
