@@ -1,6 +1,6 @@
 import { AppConfig } from './app-config';
 
-const base = { DATABASE_URL: 'postgres://unused', OMNI_SECRETS_KEY: 'k' };
+const base = { DATABASE_URL: 'postgres://unused', OMNI_SECRETS_KEY: 'k', OMNI_PAYLOAD_KEYS: `test:${Buffer.alloc(32, 7).toString('base64')}` };
 
 describe('AppConfig: proxies, hosts and timeouts (issue 13, items 12, 14, 16)', () => {
   it('believes no X-Forwarded-For unless OMNI_TRUST_PROXY says whose', () => {

@@ -31,7 +31,13 @@ function memoryStore() {
   return { store: store as unknown as IdentityStore, invites };
 }
 
-const config = () => AppConfig.fromEnv({ DATABASE_URL: 'postgres://unused', OMNI_SECRETS_KEY: 'k', OMNI_PUBLIC_URL: 'http://127.0.0.1:3100' });
+const config = () =>
+  AppConfig.fromEnv({
+    DATABASE_URL: 'postgres://unused',
+    OMNI_SECRETS_KEY: 'k',
+    OMNI_PAYLOAD_KEYS: `test:${Buffer.alloc(32, 7).toString('base64')}`,
+    OMNI_PUBLIC_URL: 'http://127.0.0.1:3100',
+  });
 
 describe('first admin sign-in link (issue 13, item 16)', () => {
   let log: jest.SpyInstance;
