@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import pg from 'pg';
 import { startOpenAiWireServer } from '../libs/providers/dist/testing/index.js';
 import { api, apiPid, base, projectAndThread, timelineSeqs, waitForRunStatus } from './helpers.js';
@@ -42,12 +42,18 @@ test('create a project and a thread, send a message, watch it stream, reload: th
   expect(await page.getByTestId('timeline').innerText()).toBe(timelineText);
 });
 
-test('the API stops mid-stream and comes back: the timeline resumes without duplicates or gaps', async ({ page }) => {
-  const { projectId, threadId } = await projectAndThread('Restart');
-  const run = await api('POST', `/v1/threads/${threadId}/runs`, { message: 'keep going', pins: { params: { delay_ms: 120, reply_words: 70 } } });
+/** A new project and thread, a run started through the API with the offline model's pacing, and its turn on screen, streaming. */
+async function streamingRun(page: Page, projectName: string, message: string, params: { delay_ms: number; reply_words: number }) {
+  const { projectId, threadId } = await projectAndThread(projectName);
+  const run = await api('POST', `/v1/threads/${threadId}/runs`, { message, pins: { params } });
   await page.goto(`${base()}/projects/${projectId}/threads/${threadId}`);
   const turn = page.locator(`[data-run-id="${run.id}"]`);
   await expect(turn.getByTestId('streaming')).toBeVisible();
+  return { run, turn };
+}
+
+test('the API stops mid-stream and comes back: the timeline resumes without duplicates or gaps', async ({ page }) => {
+  const { run, turn } = await streamingRun(page, 'Restart', 'keep going', { delay_ms: 120, reply_words: 70 });
   await expect(turn.getByTestId('stream-state')).toHaveAttribute('data-state', 'live');
 
   process.kill(apiPid(), 'SIGKILL'); // npm start's supervisor restarts it after a second
@@ -62,11 +68,7 @@ test('the API stops mid-stream and comes back: the timeline resumes without dupl
 });
 
 test('cancel from the console: run_cancelled, the partial reply kept and marked, no further text', async ({ page }) => {
-  const { projectId, threadId } = await projectAndThread('Cancel');
-  const run = await api('POST', `/v1/threads/${threadId}/runs`, { message: 'never mind', pins: { params: { delay_ms: 150, reply_words: 200 } } });
-  await page.goto(`${base()}/projects/${projectId}/threads/${threadId}`);
-  const turn = page.locator(`[data-run-id="${run.id}"]`);
-  await expect(turn.getByTestId('streaming')).toBeVisible();
+  const { run, turn } = await streamingRun(page, 'Cancel', 'never mind', { delay_ms: 150, reply_words: 200 });
   await turn.getByTestId('run-cancel').click();
   await expect(turn).toHaveAttribute('data-status', 'cancelled', { timeout: 15_000 });
   await expect(turn.getByTestId('cancelled-note')).toBeVisible();

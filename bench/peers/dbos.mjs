@@ -5,7 +5,7 @@
 // DBOS keeps everything in its own system database, created on pgUrl's server and dropped afterwards.
 //   node bench/peers/dbos.mjs --pg postgres://… --runs 20 --concurrency 4
 import { randomUUID } from 'node:crypto';
-import { peerRequire, quoteIdent, registerCleanup, runStandalone, uniqueName, warmAndMeasure, withAdmin, withDatabase } from './lib.mjs';
+import { peerRequire, peerResult, quoteIdent, registerCleanup, runStandalone, uniqueName, warmAndMeasure, withAdmin, withDatabase } from './lib.mjs';
 
 const TOPIC = 'approval';
 
@@ -65,20 +65,14 @@ export async function measure({ pgUrl, runs = 50, concurrency = 5, log = () => u
     };
 
     const summary = await warmAndMeasure('dbos', { runs, concurrency, warmup, log }, oneRun);
-    return {
-      name: 'dbos',
-      version,
-      ...summary,
-      concurrency,
-      warmup,
-      startup_ms: Math.round(startupMs),
+    return peerResult('dbos', version, summary, { concurrency, warmup }, startupMs, {
       notes:
         'DBOS Transact in this process (library, no separate server); system database on the same Postgres server. ' +
         'Run = startWorkflow → step1 (checkpointed) → setEvent → recv(approval) → step3 (checkpointed) → getResult; ' +
         'the approver waits for the event with DBOS.getEvent and answers at once with DBOS.send. Each step, the event, ' +
         'the message and the workflow status are durable rows in Postgres. No HTTP and no model call, unlike OmniAI ' +
         '(API + SSE + Temporal); steps are no-ops.',
-    };
+    });
   } finally {
     unregister();
     await cleanup();

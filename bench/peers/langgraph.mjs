@@ -5,7 +5,7 @@
 // until the end. Latency = first invoke → end of the resumed invoke.
 //   node bench/peers/langgraph.mjs --pg postgres://… --runs 20 --concurrency 4
 import { randomUUID } from 'node:crypto';
-import { peerRequire, quoteIdent, registerCleanup, runStandalone, uniqueName, warmAndMeasure, withAdmin } from './lib.mjs';
+import { peerRequire, peerResult, quoteIdent, registerCleanup, runStandalone, uniqueName, warmAndMeasure, withAdmin } from './lib.mjs';
 
 export async function measure({ pgUrl, runs = 50, concurrency = 5, log = () => undefined, warmup = Math.min(10, runs), durability = 'sync' } = {}) {
   if (!pgUrl) throw new Error('langgraph peer: pgUrl (--pg) is required');
@@ -58,13 +58,7 @@ export async function measure({ pgUrl, runs = 50, concurrency = 5, log = () => u
     };
 
     const summary = await warmAndMeasure('langgraph', { runs, concurrency, warmup, log }, oneRun);
-    return {
-      name: 'langgraph',
-      version,
-      ...summary,
-      concurrency,
-      warmup,
-      startup_ms: Math.round(startupMs),
+    return peerResult('langgraph', version, summary, { concurrency, warmup }, startupMs, {
       checkpointer: `@langchain/langgraph-checkpoint-postgres ${saverVersion}`,
       durability,
       notes:
@@ -74,7 +68,7 @@ export async function measure({ pgUrl, runs = 50, concurrency = 5, log = () => u
         `(checkpoint written before the next step; LangGraph's default is 'async'). No HTTP, no model call, no worker ` +
         `or queue: the caller runs the graph itself, so nothing resumes it if the process dies mid-run until someone ` +
         `invokes the thread again. Steps are no-ops.`,
-    };
+    });
   } finally {
     unregister();
     await cleanup();

@@ -33,6 +33,17 @@ export async function warmAndMeasure(what, { runs, concurrency, warmup, log }, o
   return summary;
 }
 
+/** A peer's result row: its measured summary, the load it ran under, its startup time, then its own fields (notes, …). */
+export const peerResult = (name, version, summary, { concurrency, warmup }, startupMs, own) => ({
+  name,
+  version,
+  ...summary,
+  concurrency,
+  warmup,
+  startup_ms: Math.round(startupMs),
+  ...own,
+});
+
 export const uniqueName = (prefix) => `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 
 /** `pgUrl` with its database replaced. */

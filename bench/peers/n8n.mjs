@@ -12,7 +12,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageDir } from './install.mjs';
-import { freePort, peerRequire, registerCleanup, runStandalone, warmAndMeasure } from './lib.mjs';
+import { freePort, peerRequire, peerResult, registerCleanup, runStandalone, warmAndMeasure } from './lib.mjs';
 
 const PLAIN_PATH = 'omni-bench-three-steps';
 const APPROVAL_PATH = 'omni-bench-approval';
@@ -206,14 +206,8 @@ export async function measure({ runs = 50, concurrency = 5, log = () => undefine
     const sizes = { runs, concurrency, warmup, log };
     const withApproval = await warmAndMeasure('n8n with the approval pause', sizes, approvalRun);
     const plain = await warmAndMeasure('n8n plain three steps', sizes, plainRun);
-    return {
-      name: 'n8n',
-      version,
-      ...withApproval,
+    return peerResult('n8n', version, withApproval, sizes, startupMs, {
       plain_three_steps: plain,
-      concurrency,
-      warmup,
-      startup_ms: Math.round(startupMs),
       setup_ms: Math.round(importMs),
       notes:
         'n8n started from npm as its own process (regular mode, SQLite with WAL and DB_SQLITE_POOL_SIZE=4 in a throwaway ' +
@@ -224,7 +218,7 @@ export async function measure({ runs = 50, concurrency = 5, log = () => undefine
         `p50 ${plain.p50_ms} ms, p95 ${plain.p95_ms} ms. No Postgres; regular mode does not resume an execution cut ` +
         'short by a crash (a waiting one survives). Two HTTP round trips per run, as OmniAI has (start + decide); steps ' +
         'are no-ops. Startup (startup_ms) and the CLI import + activation (setup_ms) are outside the measured window.',
-    };
+    });
   } finally {
     unregister();
     await cleanup();

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { ErrorEnvelope, Meta, StreamClosed } from '@omniai/contracts';
 import { createTestDatabase } from '@omniai/store/testing';
-import { openSse } from './support/sse-client';
+import { openSse, type SseConnection } from './support/sse-client';
 import { type ApiClient, startTestApi, type TestApi } from './support/test-api';
 
 // Issue 13, items 8, 12, 13, 14 and 16 (Host allowlist): each test names the defence it holds in place.
@@ -217,12 +217,9 @@ describe('HTTP hardening: hosts, timeouts, early 401, meta, sign-in throttling, 
   });
 
   it('closes an open stream with a terminal frame at once when the membership goes or the user signs out (identity NOTIFY)', async () => {
-    const project = (await api.post('/v1/projects', { name: 'stream revoke' })).body;
-    const viewer = await api.newUser('viewer', [{ project_id: project.id, role: 'viewer' }]);
-    const stream = await openSse(`${api.url}/v1/projects/${project.id}/stream`, { cookie: viewer.cookie });
-    expect(stream.status).toBe(200);
+    const { project, viewer, stream } = await viewerStream(api, 'stream revoke');
     expect((await api.del(`/v1/projects/${project.id}/members/${viewer.user.id}`)).status).toBe(204);
-    const closed = StreamClosed.parse((await stream.waitFor((f) => f.event === 'closed', 5_000)).data);
+    const closed = await closedFrame(stream);
     expect(closed).toMatchObject({ reason: 'access_revoked', code: 'E_NOT_FOUND' });
     await stream.closed;
 
@@ -230,7 +227,7 @@ describe('HTTP hardening: hosts, timeouts, early 401, meta, sign-in throttling, 
     const admin2 = await api.newUser('admin');
     const adminStream = await openSse(`${api.url}/v1/projects/${project.id}/stream`, { cookie: admin2.cookie });
     expect((await admin2.post('/v1/auth/logout')).status).toBe(204);
-    expect(StreamClosed.parse((await adminStream.waitFor((f) => f.event === 'closed', 5_000)).data)).toMatchObject({
+    expect(await closedFrame(adminStream)).toMatchObject({
       reason: 'access_revoked',
       code: 'E_AUTH_REQUIRED',
     });
@@ -238,7 +235,7 @@ describe('HTTP hardening: hosts, timeouts, early 401, meta, sign-in throttling, 
     const admin3 = await api.newUser('admin');
     const disabledStream = await openSse(`${api.url}/v1/projects/${project.id}/stream`, { cookie: admin3.cookie });
     expect((await api.put(`/v1/users/${admin3.user.id}`, { disabled: true })).status).toBe(200);
-    expect(StreamClosed.parse((await disabledStream.waitFor((f) => f.event === 'closed', 5_000)).data)).toMatchObject({
+    expect(await closedFrame(disabledStream)).toMatchObject({
       reason: 'access_revoked',
       code: 'E_AUTH_REQUIRED',
     });
@@ -248,24 +245,35 @@ describe('HTTP hardening: hosts, timeouts, early 401, meta, sign-in throttling, 
   });
 
   it('re-checks open streams on a timer too: a role change made behind the API (no notification) still closes them', async () => {
-    const project = (await periodic.post('/v1/projects', { name: 'stream periodic' })).body;
-    const user = await periodic.newUser('viewer', [{ project_id: project.id, role: 'viewer' }]);
-    const stream = await openSse(`${periodic.url}/v1/projects/${project.id}/stream`, { cookie: user.cookie });
-    expect(stream.status).toBe(200);
+    const { viewer, stream } = await viewerStream(periodic, 'stream periodic');
     // Straight in the database: no NOTIFY, only the periodic re-check can see it.
     const { Client } = await import('pg');
     const pg = new Client({ connectionString: db.url });
     await pg.connect();
     try {
-      await pg.query(`update users set disabled_at = now() where id = $1`, [user.user.id]);
+      await pg.query(`update users set disabled_at = now() where id = $1`, [viewer.user.id]);
     } finally {
       await pg.end();
     }
-    expect(StreamClosed.parse((await stream.waitFor((f) => f.event === 'closed', 5_000)).data)).toMatchObject({
+    expect(await closedFrame(stream)).toMatchObject({
       reason: 'access_revoked',
       code: 'E_AUTH_REQUIRED',
     });
   });
+
+  /** A new project, a viewer of it, and the viewer's open event stream of the project. */
+  async function viewerStream(client: TestApi, name: string) {
+    const project = (await client.post('/v1/projects', { name })).body;
+    const viewer = await client.newUser('viewer', [{ project_id: project.id, role: 'viewer' }]);
+    const stream = await openSse(`${client.url}/v1/projects/${project.id}/stream`, { cookie: viewer.cookie });
+    expect(stream.status).toBe(200);
+    return { project, viewer, stream };
+  }
+
+  /** The terminal `closed` frame the API sends on a stream it ends (within 5 s). */
+  async function closedFrame(stream: SseConnection) {
+    return StreamClosed.parse((await stream.waitFor((f) => f.event === 'closed', 5_000)).data);
+  }
 
   async function openAndKeep(url: string, who: ApiClient): Promise<number> {
     const s = await openSse(url, { cookie: who.cookie });

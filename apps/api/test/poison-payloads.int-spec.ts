@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { MAX_RUN_TOOLS, type RunEvent } from '@omniai/contracts';
-import { runDriver } from './support/run-driver';
+import { pythonCall, runDriver } from './support/run-driver';
 import type { TestApi } from './support/test-api';
 import { startTestStack, type TestStack } from './support/test-stack';
 
@@ -12,7 +12,7 @@ const FIXTURES = [
   {
     match: '[p] nul tool',
     reply: 'Printing.',
-    tool_calls: [{ id: 'c1', name: 'python__compute', arguments: JSON.stringify({ code: 'print("a" + chr(0) + "b")' }) }],
+    tool_calls: pythonCall('print("a" + chr(0) + "b")'),
     after_tools: 'Done.',
   },
 ];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { Run, type RunEvent } from '@omniai/contracts';
 import { PETS_SPEC, startTestWorker, type TestWorker } from '@omniai/worker/testing';
-import { APPROVED_TOOL_RUN, DENIED_TOOL_RUN, runDriver, shapeOf } from './support/run-driver';
+import { APPROVED_TOOL_RUN, DENIED_TOOL_RUN, grantFileWrites, runDriver, shapeOf } from './support/run-driver';
 import type { TestApi } from './support/test-api';
 import { startTestStack, type TestStack } from './support/test-stack';
 
@@ -69,10 +69,7 @@ describe('project tools through the whole loop: git.apply_patch, git.diff and Op
   });
 
   it('git.apply_patch waits for a reviewer, then commits; git.diff (read_files granted) shows the change', async () => {
-    await api.put('/v1/policy', {
-      grants: [{ level: 'workspace', subject: '*', scopes: ['write_files', 'read_files'], require_approval: false }],
-      kill_switch_external_writes: false,
-    });
+    await grantFileWrites(api);
     const r = await run('[g] commit');
     const approval = await waitForApproval(r.id);
     expect(approval).toMatchObject({ tool_id: 'git.apply_patch', reason_code: 'write_needs_approval', arguments_redacted: { message: 'Add a greeting' } });

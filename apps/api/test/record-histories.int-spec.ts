@@ -5,7 +5,7 @@ import { testPayloadKeys } from '@omniai/worker/testing';
 import { approvalDecisionSignal, resumeRunSignal } from '@omniai/workflow-api';
 import { AesGcmPayloadCodec, openHistoryPayloads } from '@omniai/workflow-api/codec';
 import { TemporalService } from '../src/temporal/temporal.service';
-import { shapeOf, signalRejections } from './support/run-driver';
+import { pythonCall, shapeOf, signalRejections } from './support/run-driver';
 import type { TestApi } from './support/test-api';
 import { startTestStack, type TestStack } from './support/test-stack';
 
@@ -20,7 +20,7 @@ const FIXTURES = [
   {
     match: '[h] compute',
     reply: 'Computing.',
-    tool_calls: [{ id: 'c1', name: 'python__compute', arguments: JSON.stringify({ code: 'print(6 * 7)' }) }],
+    tool_calls: pythonCall('print(6 * 7)'),
     after_tools: 'Done.',
   },
 ];
@@ -74,9 +74,28 @@ recording('recording the committed agentRunWorkflow histories', () => {
   afterAll(() => stack?.stop());
 
   const reviewed = ['run_created', 'user_message', 'assistant_message', 'tool_call', 'approval_requested', 'approval_decided'];
+  const budgetPaused = ['run_created', 'user_message', 'assistant_message', 'budget_exceeded', 'paused'];
+  const resumedToEnd = ['resumed', 'tool_call', 'tool_result', 'assistant_message', 'run_completed'];
   const MALLORY = { type: 'user', id: 'mallory@nowhere' } as const;
   /** Waits until the run has recorded a rejected signal (a forged doorbell). */
   const rejected = (runId: string) => signalRejections(async () => (await api.get(`/v1/runs/${runId}/events`)).body.items as RunEvent[], 1);
+
+  /** A reviewer denies the run's tool call; the run records the denial and ends. */
+  const reviewerDenies = async (file: string) => {
+    await policy(true);
+    const run = await start({});
+    const approval = await pendingApproval(run.id);
+    await api.post(`/v1/approvals/${approval.id}/decide`, { decision: 'deny', reason: 'not now', arguments_hash: approval.arguments_hash });
+    await save(run, file, [...reviewed, 'policy_denied', 'tool_error', 'assistant_message', 'run_completed']);
+  };
+
+  /** A run whose steps budget (one step) pauses it before its tool call. */
+  const pausedRun = async () => {
+    await policy(false);
+    const run = await start({ budget: { max_steps: 1, on_exceed: 'pause' } });
+    await until('the pause', async () => ((await api.get(`/v1/runs/${run.id}`)).body.status === 'paused' ? true : undefined));
+    return run;
+  };
 
   it('an approved tool call', async () => {
     await policy(true);
@@ -86,13 +105,7 @@ recording('recording the committed agentRunWorkflow histories', () => {
     await save(run, 'agent-run-tool-approved.json', [...reviewed, 'tool_result', 'assistant_message', 'run_completed']);
   });
 
-  it('a denied tool call', async () => {
-    await policy(true);
-    const run = await start({});
-    const approval = await pendingApproval(run.id);
-    await api.post(`/v1/approvals/${approval.id}/decide`, { decision: 'deny', reason: 'not now', arguments_hash: approval.arguments_hash });
-    await save(run, 'agent-run-tool-denied.json', [...reviewed, 'policy_denied', 'tool_error', 'assistant_message', 'run_completed']);
-  });
+  it('a denied tool call', () => reviewerDenies('agent-run-tool-denied.json'));
 
   it('an approval nobody decides in time', async () => {
     await policy(true, { approval_timeout_s: 1 });
@@ -101,22 +114,9 @@ recording('recording the committed agentRunWorkflow histories', () => {
   });
 
   it('a steps budget that pauses before the tool call, then a resume that lifts it', async () => {
-    await policy(false);
-    const run = await start({ budget: { max_steps: 1, on_exceed: 'pause' } });
-    await until('the pause', async () => ((await api.get(`/v1/runs/${run.id}`)).body.status === 'paused' ? true : undefined));
+    const run = await pausedRun();
     expect((await api.post(`/v1/runs/${run.id}/resume`, { reason: 'one more step' })).status).toBe(202);
-    await save(run, 'agent-run-tool-steps-paused-resumed.json', [
-      'run_created',
-      'user_message',
-      'assistant_message',
-      'budget_exceeded',
-      'paused',
-      'resumed',
-      'tool_call',
-      'tool_result',
-      'assistant_message',
-      'run_completed',
-    ]);
+    await save(run, 'agent-run-tool-steps-paused-resumed.json', [...budgetPaused, ...resumedToEnd]);
   });
 
   // Since the approval-doorbell patch (D37): a forged signal is rejected, the API's recorded decision or resume counts.
@@ -137,33 +137,13 @@ recording('recording the committed agentRunWorkflow histories', () => {
     await save(run, 'agent-run-doorbell-approved.json', [...head, 'signal_rejected', decided, 'tool_result', 'assistant_message', 'run_completed']);
   });
 
-  it('doorbell: a reviewer denies', async () => {
-    await policy(true);
-    const run = await start({});
-    const approval = await pendingApproval(run.id);
-    await api.post(`/v1/approvals/${approval.id}/decide`, { decision: 'deny', reason: 'not now', arguments_hash: approval.arguments_hash });
-    await save(run, 'agent-run-doorbell-denied.json', [...reviewed, 'policy_denied', 'tool_error', 'assistant_message', 'run_completed']);
-  });
+  it('doorbell: a reviewer denies', () => reviewerDenies('agent-run-doorbell-denied.json'));
 
   it('doorbell: a forged resume is rejected, then an operator resumes', async () => {
-    await policy(false);
-    const run = await start({ budget: { max_steps: 1, on_exceed: 'pause' } });
-    await until('the pause', async () => ((await api.get(`/v1/runs/${run.id}`)).body.status === 'paused' ? true : undefined));
+    const run = await pausedRun();
     await api.app.get(TemporalService).client.workflow.getHandle(run.workflow_id).signal(resumeRunSignal, { resumed_by: MALLORY });
     await rejected(run.id);
     expect((await api.post(`/v1/runs/${run.id}/resume`, { reason: 'one more step' })).status).toBe(202);
-    await save(run, 'agent-run-doorbell-paused-resumed.json', [
-      'run_created',
-      'user_message',
-      'assistant_message',
-      'budget_exceeded',
-      'paused',
-      'signal_rejected',
-      'resumed',
-      'tool_call',
-      'tool_result',
-      'assistant_message',
-      'run_completed',
-    ]);
+    await save(run, 'agent-run-doorbell-paused-resumed.json', [...budgetPaused, 'signal_rejected', ...resumedToEnd]);
   });
 });

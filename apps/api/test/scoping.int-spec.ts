@@ -5,7 +5,7 @@ import { DatabaseService } from '../src/database/database.service';
 import { ProvidersService } from '../src/providers/providers.service';
 import { DEFAULT_PINS } from '../src/runs/default-pins';
 import { RunWorkflows } from '../src/temporal/run-workflows';
-import { runDriver } from './support/run-driver';
+import { grantFileWrites, runDriver } from './support/run-driver';
 import type { ApiClient, TestApi } from './support/test-api';
 import { startTestStack, type TestStack } from './support/test-stack';
 
@@ -40,10 +40,7 @@ describe('scopes: artifacts, providers, tool keys and approvals stay with their 
     ({ projectId: projectB, threadId: threadB } = await stack.newThread('B', 'b'));
     memberA = await api.newUser('viewer', [{ project_id: projectA, role: 'operator' }]);
     // Writes need a reviewer whatever the grant; reads of the written files need none.
-    await api.put('/v1/policy', {
-      grants: [{ level: 'workspace', subject: '*', scopes: ['write_files', 'read_files'], require_approval: false }],
-      kill_switch_external_writes: false,
-    });
+    await grantFileWrites(api);
   }, 300_000);
 
   afterAll(() => stack.stop());

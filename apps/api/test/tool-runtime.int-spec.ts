@@ -2,22 +2,21 @@ import Docker from 'dockerode';
 import { Run, type RunEvent } from '@omniai/contracts';
 import { approvalDecisionSignal } from '@omniai/workflow-api';
 import { TemporalService } from '../src/temporal/temporal.service';
-import { APPROVED_TOOL_RUN, DENIED_TOOL_RUN, runDriver, shapeOf, signalRejections } from './support/run-driver';
+import { APPROVED_TOOL_RUN, DENIED_TOOL_RUN, grantFileWrites, pythonCall, runDriver, shapeOf, signalRejections } from './support/run-driver';
 import type { TestApi } from './support/test-api';
 import { startTestStack, type TestStack } from './support/test-stack';
 
 // The scripted model asks for tools on cue; its second turn (after the results) is fixed text.
-const python = (code: string) => [{ id: 'c1', name: 'python__compute', arguments: JSON.stringify({ code }) }];
 const FIXTURES = [
-  { match: '[t] compute', reply: 'Computing.', tool_calls: python('print(6 * 7)'), after_tools: 'Done.' },
-  { match: '[t] fork bomb', reply: 'Forking.', tool_calls: python('import os\nwhile True:\n    os.fork()'), after_tools: 'Done.' },
+  { match: '[t] compute', reply: 'Computing.', tool_calls: pythonCall('print(6 * 7)'), after_tools: 'Done.' },
+  { match: '[t] fork bomb', reply: 'Forking.', tool_calls: pythonCall('import os\nwhile True:\n    os.fork()'), after_tools: 'Done.' },
   {
     match: '[t] memory',
     reply: 'Allocating.',
-    tool_calls: python('x = bytearray(8 * 1024 ** 3)\nx[::4096] = b"1" * len(x[::4096])\nprint(len(x))'),
+    tool_calls: pythonCall('x = bytearray(8 * 1024 ** 3)\nx[::4096] = b"1" * len(x[::4096])\nprint(len(x))'),
     after_tools: 'Done.',
   },
-  { match: '[t] loop', reply: 'Looping.', tool_calls: python('while True:\n    pass'), after_tools: 'Done.' },
+  { match: '[t] loop', reply: 'Looping.', tool_calls: pythonCall('while True:\n    pass'), after_tools: 'Done.' },
   { match: '[t] bad input', reply: 'Oops.', tool_calls: [{ id: 'c1', name: 'python__compute', arguments: '{"cmd": "ls"}' }], after_tools: 'Done.' },
   {
     match: '[t] ingest',
@@ -46,7 +45,7 @@ const FIXTURES = [
 const probeFixture = (apiPort: number, temporalPort: number) => ({
   match: '[t] probe',
   reply: 'Probing.',
-  tool_calls: python(
+  tool_calls: pythonCall(
     [
       'import os, socket, json',
       "st = dict(l.split(':', 1) for l in open('/proc/self/status').read().splitlines() if ':' in l)",
@@ -282,10 +281,7 @@ describe('tool runtime: the model calls tools, the policy decides, reviewers app
   });
 
   it('a write tool waits for a reviewer even when its scope is granted; the written file is then searchable', async () => {
-    await api.put('/v1/policy', {
-      grants: [{ level: 'workspace', subject: '*', scopes: ['write_files', 'read_files'], require_approval: false }],
-      kill_switch_external_writes: false,
-    });
+    await grantFileWrites(api);
     const r = await run('[t] ingest');
     const approval = await waitForApproval(r.id);
     expect(approval).toMatchObject({ tool_id: 'files.ingest', reason_code: 'write_needs_approval', risk: { side_effect: 'write', scopes: ['write_files'] } });

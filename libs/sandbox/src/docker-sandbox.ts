@@ -169,29 +169,27 @@ export class DockerSandbox {
     const filters = { label: [`${SANDBOX_LABEL}=1`, ...(extraLabel ? [extraLabel] : [])] };
     const candidates = await this.docker.listContainers({ all: true, filters });
     const orphans = candidates.filter((c) => this.isOrphan(c.Labels[SANDBOX_OWNER_LABEL]));
-    await Promise.all(
-      orphans.map((c) =>
-        this.docker
-          .getContainer(c.Id)
-          .remove({ force: true })
-          .catch(() => undefined),
-      ),
-    );
+    await this.removeAll(orphans);
     return orphans.length;
   }
 
   /** Removes every container carrying `label` (`key=value`), e.g. a crashed attempt of the same tool call. */
   async removeByLabel(label: string): Promise<number> {
     const found = await this.docker.listContainers({ all: true, filters: { label: [`${SANDBOX_LABEL}=1`, label] } });
+    await this.removeAll(found);
+    return found.length;
+  }
+
+  /** Force-removes these containers; one already gone (another sweep, the engine itself) is no error. */
+  private async removeAll(containers: { Id: string }[]): Promise<void> {
     await Promise.all(
-      found.map((c) =>
+      containers.map((c) =>
         this.docker
           .getContainer(c.Id)
           .remove({ force: true })
           .catch(() => undefined),
       ),
     );
-    return found.length;
   }
 
   private isOrphan(owner: string | undefined): boolean {

@@ -51,3 +51,14 @@ export async function readInstanceId(dataSource: DataSource): Promise<string | n
   const row = await dataSource.getRepository(PlatformInstanceEntity).findOne({ where: { id: 1 } });
   return row?.instanceId ?? null;
 }
+
+/** Opens a data source for one short task (a command-line tool), runs `task`, and closes the pool whatever happens. */
+export async function withDataSource<T>(options: DataSourceOptions, task: (db: DataSource) => Promise<T>): Promise<T> {
+  const db = createDataSource(options);
+  await db.initialize();
+  try {
+    return await task(db);
+  } finally {
+    await db.destroy();
+  }
+}

@@ -1,5 +1,6 @@
 export * from './approval-store';
 export * from './artifact-store';
+export * from './cli';
 export * from './data-source';
 export * from './database-unavailable';
 export * from './document-path';

@@ -8,5 +8,10 @@ import { canonicalJson, type ToolManifest } from '@omniai/contracts';
  * Uses node:crypto: compute it in the worker, the API or an activity, never in workflow code.
  */
 export function manifestHash(manifest: ToolManifest): string {
-  return createHash('sha256').update(canonicalJson(manifest), 'utf8').digest('hex');
+  return canonicalHash(manifest);
+}
+
+/** The sha256 (hex) of a value's canonical JSON: equal for equal content whatever the key order. */
+export function canonicalHash(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value), 'utf8').digest('hex');
 }

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import { canonicalJson } from '@omniai/contracts';
 import type { DataSource } from 'typeorm';
+import { canonicalHash } from './manifest-hash';
 import { iso, type Row } from './rows';
 
 export interface StoredMcpServer {
@@ -40,7 +39,7 @@ export class McpServerStore {
 
   /** sha256 of the canonical JSON of what was registered (URL, server name and version, the listed tools). */
   static hashOf(registration: unknown): string {
-    return createHash('sha256').update(canonicalJson(registration), 'utf8').digest('hex');
+    return canonicalHash(registration);
   }
 
   /** Stores the server; `created` is false when exactly this registration was already there. */

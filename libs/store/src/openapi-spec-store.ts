@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import { canonicalJson } from '@omniai/contracts';
 import type { DataSource } from 'typeorm';
+import { canonicalHash } from './manifest-hash';
 import { iso, type Row } from './rows';
 
 export interface StoredOpenApiSpec {
@@ -35,7 +34,7 @@ export class OpenApiSpecStore {
   constructor(private readonly db: DataSource) {}
 
   static hashOf(spec: unknown): string {
-    return createHash('sha256').update(canonicalJson(spec), 'utf8').digest('hex');
+    return canonicalHash(spec);
   }
 
   /** Stores the document; `created` is false when the same content was already there under this id. */

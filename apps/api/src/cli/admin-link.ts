@@ -1,4 +1,4 @@
-import { createDataSource, IdentityStore } from '@omniai/store';
+import { IdentityStore, runCli, withDataSource } from '@omniai/store';
 import { adminLinkConfigFromEnv } from '../config/app-config';
 import { mintAdminLink } from '../identity/identity.service';
 
@@ -8,9 +8,7 @@ import { mintAdminLink } from '../identity/identity.service';
  */
 async function main(): Promise<number> {
   const config = adminLinkConfigFromEnv();
-  const db = createDataSource({ url: config.databaseUrl, applicationName: 'omniai-cli' });
-  await db.initialize();
-  try {
+  return withDataSource({ url: config.databaseUrl, applicationName: 'omniai-cli' }, async (db) => {
     const identity = new IdentityStore(db);
     const admin = await identity.userByEmail(config.adminEmail);
     if (!admin) {
@@ -23,15 +21,7 @@ async function main(): Promise<number> {
     }
     console.log(`one-time admin sign-in link (valid 24 h): ${await mintAdminLink(identity, config.adminEmail, config.publicUrl)}`);
     return 0;
-  } finally {
-    await db.destroy();
-  }
+  });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(`omni: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  },
-);
+runCli(main);

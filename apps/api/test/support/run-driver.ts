@@ -7,6 +7,16 @@ export const shapeOf = (events: RunEvent[]) => events.map((e) => (e.kind === 'sy
 // The run shapes several suites expect live with the end-to-end tests' fixtures.
 export { APPROVED_TOOL_RUN, DENIED_TOOL_RUN, REVIEWER_DENIED_TOOL_RUN } from '../../../../tools/testing/run-shapes.mjs';
 
+/** The scripted model's tool call: one `python.compute` run of `code`. */
+export const pythonCall = (code: string) => [{ id: 'c1', name: 'python__compute', arguments: JSON.stringify({ code }) }];
+
+/** Grants file writes and reads to everyone, workspace-wide; writes still wait for a reviewer whatever the grant. */
+export const grantFileWrites = (api: ApiClient) =>
+  api.put('/v1/policy', {
+    grants: [{ level: 'workspace', subject: '*', scopes: ['write_files', 'read_files'], require_approval: false }],
+    kill_switch_external_writes: false,
+  });
+
 const pause = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
 /**

@@ -1,7 +1,7 @@
 import type { ToolManifest } from '@omniai/contracts';
 import type { McpServerStore, PolicyStore, StoredMcpServer, ToolRegistryStore } from '@omniai/store';
-import { callMcpTool, type McpConnectOptions, manifestHash, ToolError } from '@omniai/tools';
-import type { CatalogEntry, CatalogResolver } from './tool-catalog';
+import { callMcpTool, type McpConnectOptions, ToolError } from '@omniai/tools';
+import { type CatalogEntry, type CatalogResolver, pinnedManifest } from './tool-catalog';
 
 /** Kept under the manifest's limit, so the tool reports its own timeout (naming the server) before the runtime has to. */
 const DEADLINE_MARGIN_MS = 2_000;
@@ -18,16 +18,15 @@ export function mcpResolver(
   connect: Omit<Partial<McpConnectOptions>, 'allowHosts' | 'signal' | 'timeoutMs'> = {},
 ): CatalogResolver {
   return async (id, version): Promise<CatalogEntry | undefined> => {
-    const registered = await deps.registry.get(id, version);
-    const manifest = registered?.manifest;
-    if (!registered || manifest?.binding.type !== 'mcp_remote') return undefined;
-    if (manifestHash(manifest) !== registered.manifest_hash) return undefined;
+    const pinned = await pinnedManifest(deps.registry, id, version, 'mcp_remote');
+    if (!pinned) return undefined;
+    const { manifest } = pinned;
     const server = await deps.servers.get(manifest.binding.server_id);
     if (!server || !consistent(server, manifest)) return undefined;
     const toolName = manifest.binding.tool_name;
     return {
       manifest,
-      manifest_hash: registered.manifest_hash,
+      manifest_hash: pinned.manifest_hash,
       run: async (input, ctx) => {
         if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new ToolError('E_VALIDATION', 'input must be an object');
         return callMcpTool(server.url, toolName, input as Record<string, unknown>, {

@@ -4,7 +4,6 @@ import {
   describeOperation,
   effectivePort,
   HostAllowlist,
-  manifestHash,
   OpenApiOperationError,
   type OperationParameter,
   type OperationPlan,
@@ -13,7 +12,7 @@ import {
   ToolError,
   type UnsafeTestNetwork,
 } from '@omniai/tools';
-import type { CatalogEntry, CatalogResolver } from './tool-catalog';
+import { type CatalogEntry, type CatalogResolver, pinnedManifest } from './tool-catalog';
 
 /** Response bytes read at most: what a model can use of one API answer; a larger one is refused, not cut (cut JSON is not JSON). */
 export const MAX_RESPONSE_BYTES = 256 * 1024;
@@ -80,11 +79,9 @@ export async function callOperation(
  */
 export function openApiResolver(deps: { registry: ToolRegistryStore; specs: OpenApiSpecStore; policies: PolicyStore }): CatalogResolver {
   return async (id, version): Promise<CatalogEntry | undefined> => {
-    const registered = await deps.registry.get(id, version);
-    const manifest = registered?.manifest;
-    if (!registered || manifest?.binding.type !== 'openapi_proxy') return undefined;
-    // The row's hash is what runs pin; the manifest must still hash to it.
-    if (manifestHash(manifest) !== registered.manifest_hash) return undefined;
+    const pinned = await pinnedManifest(deps.registry, id, version, 'openapi_proxy');
+    if (!pinned) return undefined;
+    const { manifest } = pinned;
     const stored = await deps.specs.get(manifest.binding.spec_ref);
     if (!stored) return undefined;
     let plan: OperationPlan;
@@ -97,7 +94,7 @@ export function openApiResolver(deps: { registry: ToolRegistryStore; specs: Open
     if (!consistent(plan, manifest)) return undefined;
     return {
       manifest,
-      manifest_hash: registered.manifest_hash,
+      manifest_hash: pinned.manifest_hash,
       run: async (input, ctx) => callOperation(plan, input, ctx, { allowHosts: (await deps.policies.get()).egress_allow ?? [] }),
     };
   };

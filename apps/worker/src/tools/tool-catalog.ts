@@ -6,6 +6,25 @@ import { type BuiltinTool, manifestHash, manifestSchemaProblem } from '@omniai/t
 /** sha256 of the manifest's canonical JSON: what every `tool_call` records and every approval binds to. */
 export const manifestHashOf = (manifest: ToolManifest) => manifestHash(manifest);
 
+type Binding = ToolManifest['binding'];
+
+/**
+ * The manifest pinned in the registry as `id@version`, when it is bound as `type` and still hashes to the row's hash
+ * (what runs pin); otherwise undefined, and the call fails as "cannot run". Shared by the registry-backed resolvers.
+ */
+export async function pinnedManifest<T extends Binding['type']>(
+  registry: ToolRegistryStore,
+  id: string,
+  version: string,
+  type: T,
+): Promise<{ manifest: ToolManifest & { binding: Extract<Binding, { type: T }> }; manifest_hash: string } | undefined> {
+  const registered = await registry.get(id, version);
+  const manifest = registered?.manifest;
+  if (!registered || manifest?.binding.type !== type) return undefined;
+  if (manifestHash(manifest) !== registered.manifest_hash) return undefined;
+  return { manifest: manifest as ToolManifest & { binding: Extract<Binding, { type: T }> }, manifest_hash: registered.manifest_hash };
+}
+
 export interface CatalogEntry {
   manifest: ToolManifest;
   manifest_hash: string;
