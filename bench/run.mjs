@@ -290,6 +290,8 @@ async function main() {
       // One benchmark user opens thousands of streams and hundreds of runs a minute: the per-session rate limit
       // (1,200/min) would be what gets measured.
       OMNI_RATE_LIMIT_UI: '100000000',
+      // …and so would the per-user cap on open streams (8 by default, D46): the SSE fan-out opens up to thousands.
+      OMNI_SSE_MAX_PER_USER: '100000',
     };
     children.push(spawnApp('apps/api/dist/main.js', env), spawnApp('apps/worker/dist/main.js', env));
     await waitForPort(apiPort, { what: 'the API', alive: () => children[0].exitCode === null });
