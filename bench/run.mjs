@@ -236,6 +236,11 @@ async function main() {
   const temporal = startTemporalDevServer({ cli, dbFile: join(dir, 'temporal.db'), port: tPort });
   await temporal.ready;
   const children = [];
+  // A crash outside the awaited chain (say, a socket error in an SSE reader) skips the `finally` below: the exit
+  // handler still runs, so no API, worker or Temporal server outlives the bench.
+  process.once('exit', () => {
+    for (const c of [...children, temporal.child]) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  });
   // The 1-minute load average before and after: on a shared machine it says how much other work ran alongside.
   const results = {
     machine: {
