@@ -13,7 +13,6 @@ const ApiEnv = z.object({
   /** The Temporal UI server the API proxies under `/temporal/` for admins (npm start: the dev server's UI port). */
   TEMPORAL_UI_URL: z.url().optional(),
   /** More `Host` values under which the proxied Temporal UI answers (besides the public URL's and the listen address). */
-  OMNI_TEMPORAL_UI_HOSTS: z.string().default(''),
   OMNI_CONSOLE_DIR: z.string().optional(),
   OMNI_BODY_LIMIT_BYTES: z.coerce
     .number()
@@ -89,7 +88,6 @@ export class AppConfig {
   readonly temporalNamespace: string;
   readonly taskQueue: string;
   readonly temporalUiUrl: string | null;
-  readonly temporalUiHosts: string[];
   readonly consoleDir: string | undefined;
   readonly bodyLimitBytes: number;
   readonly timeouts: { requestMs: number; connectionMs: number; keepAliveMs: number };
@@ -128,9 +126,6 @@ export class AppConfig {
     this.temporalNamespace = env.TEMPORAL_NAMESPACE;
     this.taskQueue = env.OMNI_TASK_QUEUE;
     this.temporalUiUrl = env.TEMPORAL_UI_URL ?? null;
-    this.temporalUiHosts = env.OMNI_TEMPORAL_UI_HOSTS.split(',')
-      .map((s) => s.trim().toLowerCase())
-      .filter(Boolean);
     this.consoleDir = env.OMNI_CONSOLE_DIR;
     this.bodyLimitBytes = env.OMNI_BODY_LIMIT_BYTES;
     this.corsOrigins = env.OMNI_CORS_ORIGINS.split(',')

@@ -12,7 +12,6 @@ import { SECURITY_HEADERS } from '../http/security-headers';
 /** Where the Temporal UI is served (the dev server runs it with `--ui-public-path /temporal`). */
 export const TEMPORAL_UI_PREFIX = '/temporal';
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 /** An inline `<script>` (no `src`) and its text, as the browser hashes it. */
 const INLINE_SCRIPT = /<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi;
 const MAX_HTML_BYTES = 2 * 1024 * 1024;
@@ -25,15 +24,11 @@ const MAX_HTML_BYTES = 2 * 1024 * 1024;
  */
 @Injectable()
 export class TemporalUiProxy {
-  private readonly hosts: ReadonlySet<string>;
-
   constructor(
     private readonly config: AppConfig,
     private readonly auth: AuthService,
     private readonly origins: OriginPolicy,
-  ) {
-    this.hosts = new Set([new URL(config.publicUrl).host, ...config.temporalUiHosts]);
-  }
+  ) {}
 
   /** Registers the proxy when a Temporal UI upstream is configured; returns whether it did. */
   async register(fastify: FastifyInstance): Promise<boolean> {
@@ -60,20 +55,6 @@ export class TemporalUiProxy {
   }
 
   /**
-   * The request's `Host` is one of the API's own names: the public URL's, `OMNI_TEMPORAL_UI_HOSTS`, or the listen
-   * address (with `localhost` for a loopback one) on the port the request came in on. A DNS-rebound name never
-   * reaches the UI server.
-   */
-  hostAllowed(req: FastifyRequest): boolean {
-    const host = req.headers.host?.toLowerCase();
-    if (host === undefined) return false;
-    if (this.hosts.has(host)) return true;
-    const port = req.raw.socket.localPort;
-    const names = LOOPBACK.has(this.config.host) ? [this.config.host, 'localhost'] : [this.config.host];
-    return names.some((name) => host === `${name}:${port}`);
-  }
-
-  /**
    * The console's CSP forbids inline scripts, and the UI's index page starts with one: an HTML answer gets the same
    * CSP with the SHA-256 of each inline script it carries (and nothing else) added to `script-src`.
    */
@@ -87,7 +68,9 @@ export class TemporalUiProxy {
   }
 
   private async admit(req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const actor = this.hostAllowed(req) ? await this.auth.sessionActor(req) : null;
+    // The app-wide Host hook (D46) already refused other names; checked again here because this route forwards to
+    // a server that trusts whoever reaches it.
+    const actor = this.origins.hostAllowed(req.headers.host, req.socket.localPort) ? await this.auth.sessionActor(req) : null;
     const admitted = actor !== null && roleAllows(actor.user.role, 'admin') && (SAFE.has(req.method) || this.origins.isOwn(req));
     if (!admitted) {
       await reply
