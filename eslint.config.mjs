@@ -65,6 +65,9 @@ const BOUNDARIES = {
   depConstraints: [
     // contracts: zod only, nothing of ours
     { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'], allowedExternalImports: ['zod', 'zod/*'] },
+    // the graph language (libs/graphs): contracts and JSON Logic only; deterministic, so the workflow sandbox, the API,
+    // the worker and the console (live validation) all evaluate graphs with the same code (D48)
+    { sourceTag: 'scope:graph', onlyDependOnLibsWithTags: ['scope:shared'], allowedExternalImports: ['json-logic-js'] },
     // the Temporal contract (libs/workflow-api): zod-free contracts and the workflow SDK's message definitions; its
     // `codec` subpath (outside the sandbox, never imported by workflows) serializes payloads with @temporalio/proto
     {
@@ -75,21 +78,24 @@ const BOUNDARIES = {
     // workflow sandbox: contracts, the Temporal contract and the workflow SDK only
     {
       sourceTag: 'scope:workflow',
-      onlyDependOnLibsWithTags: ['scope:shared', 'scope:workflow-api'],
+      onlyDependOnLibsWithTags: ['scope:shared', 'scope:graph', 'scope:workflow-api'],
       allowedExternalImports: ['@temporalio/workflow', '@temporalio/common'],
     },
     // console: contracts only (a browser bundle must never pull server code)
     {
       sourceTag: 'scope:console',
-      onlyDependOnLibsWithTags: ['scope:shared'],
-      allowedExternalImports: ['@angular/*', 'rxjs', 'rxjs/*', 'tslib', '@playwright/test'],
+      onlyDependOnLibsWithTags: ['scope:shared', 'scope:graph'],
+      allowedExternalImports: ['@angular/*', 'rxjs', 'rxjs/*', 'tslib', '@playwright/test', 'ngx-vflow', '@dagrejs/dagre'],
     },
     // server-side libs (store, tools): contracts and each other; the API and the worker may import them
-    { sourceTag: 'scope:server', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'] },
+    { sourceTag: 'scope:server', onlyDependOnLibsWithTags: ['scope:shared', 'scope:graph', 'scope:server'] },
     // API: never workflow implementations or sandbox adapters; it starts workflows by typed name
-    { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server', 'scope:workflow-api'] },
+    { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:shared', 'scope:graph', 'scope:server', 'scope:workflow-api'] },
     // worker: the composition root
-    { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server', 'scope:worker', 'scope:workflow', 'scope:workflow-api'] },
+    {
+      sourceTag: 'scope:worker',
+      onlyDependOnLibsWithTags: ['scope:shared', 'scope:graph', 'scope:server', 'scope:worker', 'scope:workflow', 'scope:workflow-api'],
+    },
     // nobody imports an app
     { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:app'] },
     { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },

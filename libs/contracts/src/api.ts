@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ErrorCode } from './errors';
 import { PROVIDER_PRESET_IDS } from './provider-presets';
 import { RUN_STATUSES } from './pure/run-status';
-import { RunBudget, RunPins } from './run-events';
+import { RunBudget, RunParentRef, RunPins } from './run-events';
 
 /** Largest user message accepted inline in a request body (characters). Larger input is refused with 413/400. */
 export const MAX_MESSAGE_CHARS = 200_000;
@@ -40,10 +40,20 @@ export type CreateThreadRequest = z.infer<typeof CreateThreadRequest>;
 export const RunStatus = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatus>;
 
+/** What a run is: one chat turn (`chat`, also an agent node's child run) or a workflow graph (`graph`). */
+export const RunKind = z.enum(['chat', 'graph']);
+export type RunKind = z.infer<typeof RunKind>;
+
 export const Run = z.strictObject({
   id: z.uuid(),
   project_id: z.uuid(),
-  thread_id: z.uuid(),
+  kind: RunKind,
+  /** Null for graph runs and agent nodes' child runs. */
+  thread_id: z.uuid().nullable(),
+  /** A graph run's pinned version. */
+  graph: z.strictObject({ graph_id: z.uuid(), version: z.number().int().positive(), spec_hash: z.string() }).nullable(),
+  /** The graph run and node that started this run, if a node did. */
+  parent: RunParentRef.nullable(),
   status: RunStatus,
   pins: RunPins,
   /** The run this one retries (same pinned inputs), if any. */
@@ -112,7 +122,7 @@ export type StreamClosed = z.infer<typeof StreamClosed>;
 export const RunStatusChange = z.strictObject({
   run_id: z.uuid(),
   project_id: z.uuid(),
-  thread_id: z.uuid(),
+  thread_id: z.uuid().nullable(),
   status: RunStatus,
   last_seq: z.number().int().nonnegative(),
   at: z.iso.datetime(),

@@ -32,6 +32,16 @@ export const ErrorCode = z.enum([
   'E_VALIDATION_TIMEOUT',
   /** An approval was decided already, or the decision names other arguments than the call's. */
   'E_APPROVAL_MISMATCH',
+  /** A graph spec has errors; `detail.issues` lists them, each pinned on its node (`GraphIssue`). */
+  'E_GRAPH_INVALID',
+  /** A graph run's input does not match the version's `input_schema`; `detail` lists the fields. */
+  'E_GRAPH_INPUT_INVALID',
+  /** A graph node failed (the run failed naming the node): its expression, template or output broke a rule or limit. */
+  'E_GRAPH_NODE_FAILED',
+  /** A graph node attempt ran past its `timeout_ms`. */
+  'E_NODE_TIMEOUT',
+  /** An approval node's reviewer did not decide in time and the node has no `timeout` edge. */
+  'E_APPROVAL_TIMEOUT',
   /** The request's Host header names no host this deployment answers to (DNS rebinding defence). */
   'E_HOST_NOT_ALLOWED',
   /** A run's events could not be stored (refused by the database or the contract after bounded retries); the run failed. */
@@ -69,6 +79,11 @@ export const ERROR_HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   E_APPROVAL_MISMATCH: 409,
   E_VALIDATION_TIMEOUT: 422,
   E_HOST_NOT_ALLOWED: 421,
+  E_GRAPH_INVALID: 400,
+  E_GRAPH_INPUT_INVALID: 422,
+  E_GRAPH_NODE_FAILED: 422,
+  E_NODE_TIMEOUT: 504,
+  E_APPROVAL_TIMEOUT: 504,
   // Reported as a failed run's `error.code`, never as an answer to a request; were it one, it would be ours (500).
   E_EVENT_REJECTED: 500,
 };

@@ -1,6 +1,7 @@
 export * from './api';
 export * from './artifacts';
 export * from './errors';
+export * from './graphs';
 export * from './identity';
 export * from './meta';
 export * from './openapi';

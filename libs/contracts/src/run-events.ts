@@ -116,13 +116,38 @@ export type SystemEventType = SystemEventPayload['type'];
 /** `data` of a system event, by type. */
 export type SystemEventData<T extends SystemEventType> = Extract<SystemEventPayload, { type: T }>['data'];
 
+/** A value carried in an event: inline when small, otherwise an artifact reference (claim-check). */
+export const NodeValue = z.union([z.strictObject({ inline: z.json() }), z.strictObject({ artifact: ArtifactRef, preview: z.string().max(500) })]);
+export type NodeValue = z.infer<typeof NodeValue>;
+
+/** The graph version a graph run interprets, and its input (run_created of a `kind: graph` run). */
+export const RunGraphRef = z.strictObject({
+  graph_id: z.uuid(),
+  version: z.number().int().positive(),
+  /** sha256 of the version's canonical spec. */
+  spec_hash: z.string(),
+  input: NodeValue,
+});
+export type RunGraphRef = z.infer<typeof RunGraphRef>;
+
+/** The graph run and node that started this run (an `agent` or `subgraph` node's child run). */
+export const RunParentRef = z.strictObject({ run_id: z.uuid(), node_id: z.string() });
+export type RunParentRef = z.infer<typeof RunParentRef>;
+
+const nodeRef = { node_id: z.string(), attempt: z.number().int().positive() };
+
 /** Payload schema for each kind. */
 export const RunEventPayloads = {
   run_created: z.strictObject({
     project_id: z.uuid(),
-    thread_id: z.uuid(),
+    /** Null for a graph run and for an agent node's child run (neither belongs to a chat thread). */
+    thread_id: z.uuid().nullable(),
     pins: RunPins,
     retry_of: z.uuid().nullable(),
+    /** A graph run: the pinned version and the input. */
+    graph: RunGraphRef.optional(),
+    /** A child run: the graph run and node that started it. */
+    parent: RunParentRef.optional(),
   }),
   user_message: z.strictObject({ message_id: z.string(), content: MessageContent }),
   assistant_message_delta: z.strictObject({ message_id: z.string(), index: z.number().int().nonnegative(), delta: z.string() }),
@@ -152,6 +177,33 @@ export const RunEventPayloads = {
   run_completed: z.strictObject({ duration_ms: z.number().nonnegative(), usage: TokenUsage }),
   run_failed: z.strictObject({ code: ErrorCode, message: z.string() }),
   run_cancelled: z.strictObject({ reason: z.string(), partial_output: z.boolean() }),
+  /** A graph node's attempt started (`input`: what it was given, after templates). */
+  node_started: z.strictObject({ ...nodeRef, node_kind: z.string(), input: NodeValue.optional() }),
+  /**
+   * The attempt ended well: `port` is the edge group it leaves by (`out`, a branch case, `denied`, `timeout`, `error`
+   * when an error edge caught a failure). `child_run_id`: the agent/subgraph run it started.
+   */
+  node_completed: z.strictObject({
+    ...nodeRef,
+    port: z.string(),
+    output: NodeValue,
+    duration_ms: z.number().nonnegative(),
+    cost_usd: z.number().nonnegative().optional(),
+    usage: TokenUsage.optional(),
+    child_run_id: z.uuid().optional(),
+  }),
+  /** The attempt failed; `will_retry`: the node's retry policy runs it again (after `retry_in_ms`). */
+  node_failed: z.strictObject({
+    ...nodeRef,
+    code: z.string(),
+    message: z.string(),
+    will_retry: z.boolean(),
+    retry_in_ms: z.number().int().nonnegative().optional(),
+    duration_ms: z.number().nonnegative(),
+    child_run_id: z.uuid().optional(),
+  }),
+  /** The node will not run: no incoming edge was taken (`not_taken`), or a join no longer needed it (`join_satisfied`). */
+  node_skipped: z.strictObject({ node_id: z.string(), reason: z.enum(['not_taken', 'join_satisfied', 'run_ended']) }),
 } as const satisfies Record<RunEventKind, z.ZodType>;
 
 const envelope = {
@@ -186,6 +238,10 @@ export const RunEvent = z.discriminatedUnion('kind', [
   persisted('run_completed'),
   persisted('run_failed'),
   persisted('run_cancelled'),
+  persisted('node_started'),
+  persisted('node_completed'),
+  persisted('node_failed'),
+  persisted('node_skipped'),
 ]);
 export type RunEvent = z.infer<typeof RunEvent>;
 export type PersistedKind = RunEvent['kind'];

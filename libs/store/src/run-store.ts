@@ -31,7 +31,10 @@ function toRun(r: Row): Run {
   return {
     id: String(r['id']),
     project_id: String(r['project_id']),
-    thread_id: String(r['thread_id']),
+    kind: r['kind'] === 'graph' ? 'graph' : 'chat',
+    thread_id: (r['thread_id'] as string | null) ?? null,
+    graph: r['graph_id'] != null ? { graph_id: String(r['graph_id']), version: Number(r['graph_version']), spec_hash: String(r['graph_spec_hash']) } : null,
+    parent: r['parent_run_id'] != null ? { run_id: String(r['parent_run_id']), node_id: String(r['parent_node_id']) } : null,
     status: r['status'] as RunStatus,
     pins: r['pins'] as RunPins,
     retry_of: (r['retry_of'] as string | null) ?? null,
@@ -309,7 +312,7 @@ export class RunStore {
       const change: RunStatusChange = {
         run_id: runId,
         project_id: String(run['project_id']),
-        thread_id: String(run['thread_id']),
+        thread_id: (run['thread_id'] as string | null) ?? null,
         status: run['status'] as RunStatus,
         last_seq: Number(run['last_seq']),
         at: new Date().toISOString(),

@@ -115,6 +115,7 @@ export class RunsService {
     if (!TERMINAL_RUN_STATUSES.has(run.status)) throw new ApiException('E_CONFLICT', `Run ${runId} is still ${run.status}; cancel it or wait for it to end.`);
     const input = await this.store.getRunInput(runId);
     if (!input) throw new ApiException('E_NOT_FOUND', `No run ${runId}.`);
+    if (run.thread_id === null) throw new ApiException('E_CONFLICT', `Run ${runId} is not a chat turn in a thread.`);
     return this.launch({ projectId: run.project_id, threadId: run.thread_id, pins: run.pins, input, retryOf: run.id, budget: run.budget }, requestedBy);
   }
 
@@ -123,7 +124,7 @@ export class RunsService {
     const input: AgentRunInput = {
       run_id: run.id,
       project_id: run.project_id,
-      thread_id: run.thread_id,
+      thread_id: spec.threadId,
       message: spec.input,
       pins: spec.pins,
       retry_of: spec.retryOf,

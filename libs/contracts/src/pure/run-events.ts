@@ -14,6 +14,10 @@ export const RUN_EVENT_KINDS = [
   'run_completed',
   'run_failed',
   'run_cancelled',
+  'node_started',
+  'node_completed',
+  'node_failed',
+  'node_skipped',
 ] as const;
 type RunEventKind = (typeof RUN_EVENT_KINDS)[number];
 

@@ -15,6 +15,7 @@ import { DatabaseIntegrity1765200000000 } from './1765200000000-database-integri
 import { ScopedArtifacts1765300000000 } from './1765300000000-scoped-artifacts';
 import { EngineReports1765500000000 } from './1765500000000-engine-reports';
 import { LoginThrottle1765600000100 } from './1765600000100-login-throttle';
+import { WorkflowGraphs1765700000000 } from './1765700000000-workflow-graphs';
 
 /** Every migration, oldest first. Migrations are the only way the schema changes (never `synchronize`). */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   ScopedArtifacts1765300000000,
   EngineReports1765500000000,
   LoginThrottle1765600000100,
+  WorkflowGraphs1765700000000,
 ];
