@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Actor, MessageContent, RunBudget, RunPins, TokenUsage } from './run-events';
+import { Actor, MessageContent, NodeValue, RunBudget, RunParentRef, RunPins, TokenUsage } from './run-events';
+import { GraphSpec } from './graphs';
 import { ArtifactRef } from './artifacts';
 import { ToolRisk } from './tools';
 
@@ -44,6 +45,8 @@ export const RecordedApprovalDecision = z.strictObject({
   reason: z.string().nullable(),
   /** The arguments hash the approval (and so the decision) is bound to. */
   arguments_hash: z.string(),
+  /** An approval node's form, filled in by the reviewer (validated by the API against the node's `form_schema`). */
+  form: z.json().optional(),
 });
 export type RecordedApprovalDecision = z.infer<typeof RecordedApprovalDecision>;
 
@@ -59,7 +62,8 @@ export type ResumeRunSignal = z.infer<typeof ResumeRunSignal>;
 export const AgentRunInput = z.strictObject({
   run_id: z.uuid(),
   project_id: z.uuid(),
-  thread_id: z.uuid(),
+  /** Null for an agent node's child run (it belongs to no thread: no earlier turns are read). */
+  thread_id: z.uuid().nullable(),
   message: MessageContent,
   pins: RunPins,
   retry_of: z.uuid().nullable(),
@@ -68,6 +72,34 @@ export const AgentRunInput = z.strictObject({
   budget: RunBudget.optional(),
 });
 export type AgentRunInput = z.infer<typeof AgentRunInput>;
+
+/**
+ * Input of `graphRunWorkflow`: the pinned spec itself (at most 1 MB, `GRAPH_LIMITS`), so the run never depends on a
+ * later read of the version; tools are pinned at exact versions in `pins.tools` at start.
+ */
+export const GraphRunInput = z.strictObject({
+  run_id: z.uuid(),
+  project_id: z.uuid(),
+  graph: z.strictObject({ graph_id: z.uuid(), version: z.number().int().positive(), spec_hash: z.string() }),
+  spec: GraphSpec,
+  input: NodeValue,
+  /** Default model pins for model/agent nodes, and every tool the graph names at its exact version. */
+  pins: RunPins,
+  retry_of: z.uuid().nullable(),
+  requested_by: Actor,
+  budget: RunBudget.optional(),
+  /** A subgraph node's child run: the graph run and node that started it. */
+  parent: RunParentRef.optional(),
+});
+export type GraphRunInput = z.infer<typeof GraphRunInput>;
+
+export const GraphRunResult = z.strictObject({
+  status: z.enum(['completed', 'failed', 'cancelled']),
+  last_seq: z.number().int().positive(),
+  /** The output node's value (null when the run did not complete). */
+  output: NodeValue.nullable(),
+});
+export type GraphRunResult = z.infer<typeof GraphRunResult>;
 
 export const AgentRunResult = z.strictObject({
   status: z.enum(['completed', 'failed', 'cancelled']),

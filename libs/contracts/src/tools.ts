@@ -179,6 +179,14 @@ export const ApprovalStatus = z.enum(['pending', 'approved', 'denied', 'expired'
 export type ApprovalStatus = z.infer<typeof ApprovalStatus>;
 
 /** The call a reviewer decides on, as an approval and its `approval_requested` event both carry it. */
+/**
+ * An approval node of a graph is reviewed like a call of this pseudo tool (so the inbox, hash check, rules, expiry and
+ * doorbell apply unchanged): `call_id` is `<node_id>#<attempt>`, `manifest_hash` the graph version's spec hash, and the
+ * reviewed arguments are `{ title, instructions, show, form_schema }` as rendered, carried by the node's `node_started`
+ * event (`input`).
+ */
+export const GRAPH_GATE_TOOL_ID = 'graph.approval';
+
 export const REVIEWED_CALL_FIELDS = {
   call_id: z.string(),
   tool_id: z.string(),
@@ -235,6 +243,8 @@ export const DecideApprovalRequest = z.strictObject({
   decision: z.enum(['approve', 'deny']),
   reason: z.string().trim().max(1000).optional(),
   arguments_hash: z.string().regex(/^[0-9a-f]{64}$/, 'expected the sha256 of the arguments'),
+  /** An approval node's form (`form_schema`): what the reviewer fills in; the node's output when approved. */
+  form: z.json().optional(),
 });
 export type DecideApprovalRequest = z.infer<typeof DecideApprovalRequest>;
 

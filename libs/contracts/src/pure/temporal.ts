@@ -13,6 +13,7 @@ export const toolTaskQueue = (runsQueue: string) => `${runsQueue}-tools`;
 export const WORKFLOW_TYPES = {
   agentRun: 'agentRunWorkflow',
   systemCheck: 'systemCheckWorkflow',
+  graphRun: 'graphRunWorkflow',
 } as const;
 
 /** The workflow id of a run's `agentRunWorkflow` (durable API: the store records it, the API signals it). */
