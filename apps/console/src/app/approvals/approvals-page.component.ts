@@ -554,7 +554,8 @@ export class ApprovalsPageComponent {
       ),
     );
     const next = new Map(this.threadOfRun());
-    for (const f of found) if (f) next.set(f[0], f[1]);
+    // A graph run (or a node's child run) has no thread: its approvals link to the run itself.
+    for (const f of found) if (f?.[1]) next.set(f[0], f[1]);
     this.threadOfRun.set(next);
   }
 

@@ -27,6 +27,14 @@ export function summarize(e: RunEvent): string {
       return `${e.payload.code}: ${e.payload.message}`;
     case 'run_cancelled':
       return `Cancelled · ${e.payload.reason}`;
+    case 'node_started':
+      return `${e.payload.node_id} (${e.payload.node_kind}) started${e.payload.attempt > 1 ? ` · attempt ${e.payload.attempt}` : ''}`;
+    case 'node_completed':
+      return `${e.payload.node_id} done in ${Math.round(e.payload.duration_ms)} ms${e.payload.port !== 'out' ? ` · ${e.payload.port}` : ''}`;
+    case 'node_failed':
+      return `${e.payload.node_id} failed · ${e.payload.code}: ${e.payload.message}${e.payload.will_retry ? ' · will retry' : ''}`;
+    case 'node_skipped':
+      return `${e.payload.node_id} skipped · ${e.payload.reason.replace(/_/g, ' ')}`;
   }
 }
 
@@ -41,6 +49,10 @@ export const KIND_LABEL: Record<RunEvent['kind'], string> = {
   run_completed: 'completed',
   run_failed: 'failed',
   run_cancelled: 'cancelled',
+  node_started: 'node',
+  node_completed: 'node done',
+  node_failed: 'node failed',
+  node_skipped: 'node skipped',
 };
 
 /** System events of the tool runtime get their own row label, so approvals and denials stand out in the timeline. */
