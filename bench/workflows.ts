@@ -31,3 +31,8 @@ export async function signalThenActivityWorkflow(): Promise<void> {
   await condition(() => approved);
   await regular.noop();
 }
+
+/** The per-node baseline of a graph: a bare Temporal workflow running `n` activities one after another. */
+export async function sequentialActivitiesWorkflow(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await regular.noop();
+}
