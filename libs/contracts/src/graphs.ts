@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JsonValue } from './json';
 import { NodeValue, RunBudget } from './run-events';
 
 /**
@@ -35,7 +36,7 @@ export type NodeId = z.infer<typeof NodeId>;
  * A JSON Logic rule (https://jsonlogic.com): any JSON value, evaluated against the run's scope
  * `{ input, nodes: { <id>: { output, status, port } }, item, index }`. Operators are an allowlist (no `method`).
  */
-export const Expression = z.json();
+export const Expression = JsonValue;
 export type Expression = z.infer<typeof Expression>;
 
 /**
@@ -43,11 +44,11 @@ export type Expression = z.infer<typeof Expression>;
  * is exactly one placeholder yields the value itself, not its text); an object `{ "$logic": rule }` is replaced by the
  * rule's result.
  */
-export const Template = z.json();
+export const Template = JsonValue;
 export type Template = z.infer<typeof Template>;
 
 /** A JSON Schema (draft 2020-12) for graph input/output, a model node's output or an approval form. */
-export const JsonSchemaObject = z.record(z.string(), z.json());
+export const JsonSchemaObject = z.record(z.string(), JsonValue);
 export type JsonSchemaObject = z.infer<typeof JsonSchemaObject>;
 
 /** Retries of a node that failed (a node error, not an infrastructure retry: activities retry on their own). */
@@ -336,7 +337,7 @@ export type GraphDiff = z.infer<typeof GraphDiff>;
 
 /** `POST /v1/graphs/:graphId/runs`: input is validated against the version's `input_schema` (422 with field errors). */
 export const StartGraphRunRequest = z.strictObject({
-  input: z.json().default({}),
+  input: JsonValue.default({}),
   /** A version number; absent: the latest. */
   version: z.number().int().positive().optional(),
   budget: RunBudget.optional(),
@@ -371,5 +372,5 @@ export const RunNodes = z.strictObject({ run_id: z.uuid(), graph_id: z.uuid(), v
 export type RunNodes = z.infer<typeof RunNodes>;
 
 /** A graph template the console offers under "New from template" (all run offline). */
-export const GraphTemplate = z.strictObject({ id: z.string(), name: z.string(), description: z.string(), spec: GraphSpec, sample_input: z.json() });
+export const GraphTemplate = z.strictObject({ id: z.string(), name: z.string(), description: z.string(), spec: GraphSpec, sample_input: JsonValue });
 export type GraphTemplate = z.infer<typeof GraphTemplate>;

@@ -3,6 +3,7 @@ export * from './artifacts';
 export * from './errors';
 export * from './graphs';
 export * from './identity';
+export * from './json';
 export * from './meta';
 export * from './openapi';
 export * from './mcp-tools';

@@ -3,6 +3,7 @@ import * as api from './api';
 import * as artifacts from './artifacts';
 import * as errors from './errors';
 import * as identity from './identity';
+import * as jsonValues from './json';
 import * as meta from './meta';
 import * as providerPresets from './provider-presets';
 import { API_ROUTES, type ApiRoute, type ErrorStatus } from './routes';
@@ -82,7 +83,7 @@ const SUCCESS: Record<ApiRoute['status'], string> = { 200: 'OK.', 201: 'Created.
 /** Every exported contract schema, by export name: these become `components.schemas` when a route reaches them. */
 function namedSchemas(): Map<z.ZodType, string> {
   const named = new Map<z.ZodType, string>();
-  const modules: Record<string, unknown>[] = [api, artifacts, errors, identity, meta, providerPresets, runEvents];
+  const modules: Record<string, unknown>[] = [api, artifacts, errors, identity, jsonValues, meta, providerPresets, runEvents];
   const entries = modules.flatMap((m) => Object.entries(m)).sort(([a], [b]) => compare(a, b));
   for (const [name, value] of entries) {
     if (value instanceof z.ZodType && !named.has(value)) named.set(value, name);

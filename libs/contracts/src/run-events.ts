@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JsonValue } from './json';
 import { ArtifactRef } from './artifacts';
 import { ErrorCode } from './errors';
 import { EMAIL_MAX_LENGTH } from './pure/identity';
@@ -117,7 +118,7 @@ export type SystemEventType = SystemEventPayload['type'];
 export type SystemEventData<T extends SystemEventType> = Extract<SystemEventPayload, { type: T }>['data'];
 
 /** A value carried in an event: inline when small, otherwise an artifact reference (claim-check). */
-export const NodeValue = z.union([z.strictObject({ inline: z.json() }), z.strictObject({ artifact: ArtifactRef, preview: z.string().max(500) })]);
+export const NodeValue = z.union([z.strictObject({ inline: JsonValue }), z.strictObject({ artifact: ArtifactRef, preview: z.string().max(500) })]);
 export type NodeValue = z.infer<typeof NodeValue>;
 
 /** The graph version a graph run interprets, and its input (run_created of a `kind: graph` run). */

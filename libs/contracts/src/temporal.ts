@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JsonValue } from './json';
 import { Actor, MessageContent, NodeValue, RunBudget, RunParentRef, RunPins, TokenUsage } from './run-events';
 import { GraphSpec } from './graphs';
 import { ArtifactRef } from './artifacts';
@@ -46,7 +47,7 @@ export const RecordedApprovalDecision = z.strictObject({
   /** The arguments hash the approval (and so the decision) is bound to. */
   arguments_hash: z.string(),
   /** An approval node's form, filled in by the reviewer (validated by the API against the node's `form_schema`). */
-  form: z.json().optional(),
+  form: JsonValue.optional(),
 });
 export type RecordedApprovalDecision = z.infer<typeof RecordedApprovalDecision>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JsonValue } from './json';
 import { ArtifactRef } from './artifacts';
 import { parseEgressEntry } from './pure/egress';
 import { SCOPES } from './pure/tools';
@@ -244,7 +245,7 @@ export const DecideApprovalRequest = z.strictObject({
   reason: z.string().trim().max(1000).optional(),
   arguments_hash: z.string().regex(/^[0-9a-f]{64}$/, 'expected the sha256 of the arguments'),
   /** An approval node's form (`form_schema`): what the reviewer fills in; the node's output when approved. */
-  form: z.json().optional(),
+  form: JsonValue.optional(),
 });
 export type DecideApprovalRequest = z.infer<typeof DecideApprovalRequest>;
 

@@ -1,7 +1,7 @@
 // The Temporal contract of the workflows: message definitions, workflow type names, task queues and start helpers.
 // The workflow sets its handlers with these objects and the API sends these same objects (never a name as a string).
 // Imported by the workflow bundle too, so it holds no zod: values come from `@omniai/contracts/pure`, the rest are types.
-import type { AgentRunInput, AgentRunResult, ApprovalDecisionSignal, ResumeRunSignal } from '@omniai/contracts';
+import type { AgentRunInput, AgentRunResult, ApprovalDecisionSignal, GraphRunInput, GraphRunResult, ResumeRunSignal } from '@omniai/contracts';
 import { agentRunWorkflowId, WORKFLOW_TYPES } from '@omniai/contracts/pure';
 import { defineSignal } from '@temporalio/workflow';
 
@@ -24,4 +24,15 @@ export type AgentRunWorkflow = (input: AgentRunInput) => Promise<AgentRunResult>
  */
 export function agentRunStart(input: AgentRunInput, taskQueue: string) {
   return [WORKFLOW_TYPES.agentRun, { taskQueue, workflowId: agentRunWorkflowId(input.run_id), args: [input] as [AgentRunInput] }] as const;
+}
+
+/** The signature of `graphRunWorkflow` (one run of a pinned graph version), for typed starts. */
+export type GraphRunWorkflow = (input: GraphRunInput) => Promise<GraphRunResult>;
+
+/**
+ * Arguments of `client.workflow.start` for a graph run: `graphRunWorkflow` under the same workflow id scheme as every
+ * run (`run-<runId>`), so signals, cancel and the Temporal UI link work the same for chat and graph runs.
+ */
+export function graphRunStart(input: GraphRunInput, taskQueue: string) {
+  return [WORKFLOW_TYPES.graphRun, { taskQueue, workflowId: agentRunWorkflowId(input.run_id), args: [input] as [GraphRunInput] }] as const;
 }
