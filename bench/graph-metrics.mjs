@@ -78,7 +78,9 @@ export async function graphNodeOverhead({ apiUrl, client, benchQueue, projectId,
     },
     goal_per_node_ratio: 1.5,
   };
-  log(`  ${nodes}-node graph p50 ${g.p50_ms} ms (${result.omniai_graph.per_node.p50_ms} ms/node); bare ${nodes} activities p50 ${b.p50_ms} ms → ×${result.ratio.per_node_p50_omni_over_bare}`);
+  log(
+    `  ${nodes}-node graph p50 ${g.p50_ms} ms (${result.omniai_graph.per_node.p50_ms} ms/node); bare ${nodes} activities p50 ${b.p50_ms} ms → ×${result.ratio.per_node_p50_omni_over_bare}`,
+  );
   return result;
 }
 

@@ -49,7 +49,9 @@ function headline(r) {
     );
   const m = r.graphs?.map;
   if (m)
-    rows.push(cells(`9. graph \`map\` over ${m.items} items (concurrency ${m.concurrency}, batches of ${m.batch_size}): ${m.wall_s} s, ${m.items_per_s} items/s`));
+    rows.push(
+      cells(`9. graph \`map\` over ${m.items} items (concurrency ${m.concurrency}, batches of ${m.batch_size}): ${m.wall_s} s, ${m.items_per_s} items/s`),
+    );
   const p = r.peers;
   if (p) {
     for (const [name, peer] of Object.entries(p.by_peer)) {

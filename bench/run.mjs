@@ -41,7 +41,20 @@ const smoke = flag('smoke');
 const write = !flag('no-write') && !flag('only');
 const PEER_SIZES = smoke ? { runs: 4, concurrency: 2 } : { runs: 50, concurrency: 5 };
 const SIZES = smoke
-  ? { runs: 6, concurrency: 3, steps: 5, stepRuns: 2, toolCalls: 3, approvals: 3, sseSubscribers: [1, 10], sseEvents: 5, replayRounds: 1, waitingRuns: 10, graph: { nodes: 10, runs: 3, concurrency: 1 }, graphMap: { items: 40, concurrency: 4, batchSize: 10 } }
+  ? {
+      runs: 6,
+      concurrency: 3,
+      steps: 5,
+      stepRuns: 2,
+      toolCalls: 3,
+      approvals: 3,
+      sseSubscribers: [1, 10],
+      sseEvents: 5,
+      replayRounds: 1,
+      waitingRuns: 10,
+      graph: { nodes: 10, runs: 3, concurrency: 1 },
+      graphMap: { items: 40, concurrency: 4, batchSize: 10 },
+    }
   : {
       runs: 200,
       concurrency: 10,
