@@ -98,7 +98,12 @@ describe('workflow graphs over HTTP (real API, Postgres and Temporal)', () => {
   }, 300_000);
 
   afterAll(async () => {
-    for (const id of started) await api.app.get(TemporalService).client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
+    for (const id of started)
+      await api.app
+        .get(TemporalService)
+        .client.workflow.getHandle(id)
+        .terminate('test over')
+        .catch(() => undefined);
     await stack.stop();
   });
 
@@ -153,7 +158,10 @@ describe('workflow graphs over HTTP (real API, Postgres and Temporal)', () => {
     // Saving it is refused with the same issues; nothing was saved by any of this.
     const refused = await api.post(`/v1/projects/${projectId}/graphs`, { spec: cyclic });
     expect(refused.status).toBe(400);
-    expect(ErrorEnvelope.parse(refused.body).error).toMatchObject({ code: 'E_GRAPH_INVALID', detail: { issues: expect.arrayContaining([expect.objectContaining({ code: 'cycle' })]) } });
+    expect(ErrorEnvelope.parse(refused.body).error).toMatchObject({
+      code: 'E_GRAPH_INVALID',
+      detail: { issues: expect.arrayContaining([expect.objectContaining({ code: 'cycle' })]) },
+    });
     expect((await api.get(`/v1/projects/${projectId}/graphs`)).body.items.length).toBe(before);
     // A body that is not a ValidateGraphRequest is the request's error, not the spec's.
     expect(codeOf((await api.post(`/v1/projects/${projectId}/graphs/validate`, { spec: ticketSpec(), extra: 1 })).body)).toBe('E_VALIDATION');
@@ -194,7 +202,9 @@ describe('workflow graphs over HTTP (real API, Postgres and Temporal)', () => {
 
     const versions = (await api.get(`/v1/graphs/${graphId}/versions`)).body.items.map((v: unknown) => GraphVersionSummary.parse(v));
     expect(versions.map((v: GraphVersionSummary) => v.version)).toEqual([2, 1]);
-    expect(GraphVersion.parse((await api.get(`/v1/graphs/${graphId}/versions/1`)).body).spec.nodes[1]).toMatchObject({ prompt: 'Classify this ticket: {{ input.ticket }}' });
+    expect(GraphVersion.parse((await api.get(`/v1/graphs/${graphId}/versions/1`)).body).spec.nodes[1]).toMatchObject({
+      prompt: 'Classify this ticket: {{ input.ticket }}',
+    });
     expect((await api.get(`/v1/graphs/${graphId}/versions/3`)).status).toBe(404);
     expect((await api.get(`/v1/graphs/${graphId}/versions/zero`)).status).toBe(400);
     // The refused save of an invalid version changes nothing.
@@ -212,7 +222,10 @@ describe('workflow graphs over HTTP (real API, Postgres and Temporal)', () => {
   it('starts a run: a bad input is 422 with the field; a good one is a queued graph run pinned to the version, its workflow started', async () => {
     const bad = await startRun(api, { input: { ticket: 5 } });
     expect(bad.status).toBe(422);
-    expect(ErrorEnvelope.parse(bad.body).error).toMatchObject({ code: 'E_GRAPH_INPUT_INVALID', detail: [{ path: 'input.ticket', message: expect.stringContaining('string') }] });
+    expect(ErrorEnvelope.parse(bad.body).error).toMatchObject({
+      code: 'E_GRAPH_INPUT_INVALID',
+      detail: [{ path: 'input.ticket', message: expect.stringContaining('string') }],
+    });
     const missing = await startRun(api, { input: {} });
     expect(ErrorEnvelope.parse(missing.body).error).toMatchObject({ code: 'E_GRAPH_INPUT_INVALID', detail: [{ path: 'input' }] });
     expect((await startRun(api, { input: { ticket: 'x' }, version: 7 })).status).toBe(404);
@@ -221,7 +234,13 @@ describe('workflow graphs over HTTP (real API, Postgres and Temporal)', () => {
     expect(answer.status).toBe(202);
     run = Run.parse(answer.body);
     const v2 = GraphVersion.parse((await api.get(`/v1/graphs/${graphId}/versions/2`)).body);
-    expect(run).toMatchObject({ project_id: projectId, kind: 'graph', thread_id: null, graph: { graph_id: graphId, version: 2, spec_hash: v2.spec_hash }, retry_of: null });
+    expect(run).toMatchObject({
+      project_id: projectId,
+      kind: 'graph',
+      thread_id: null,
+      graph: { graph_id: graphId, version: 2, spec_hash: v2.spec_hash },
+      retry_of: null,
+    });
     // The run pins every tool the graph names at its exact version.
     const fileRead = (await api.get(`/v1/projects/${projectId}/tools`)).body.items.find((t: { id: string }) => t.id === 'files.read');
     expect(run.pins.tools).toEqual([{ id: 'files.read', version: fileRead.version, manifest_hash: fileRead.manifest_hash }]);
@@ -278,7 +297,10 @@ describe('workflow graphs over HTTP (real API, Postgres and Temporal)', () => {
     const wrong = await decide({ decision: 'approve', form: { priority: 'urgent' } });
     expect(wrong.status).toBe(422);
     expect(ErrorEnvelope.parse(wrong.body).error).toMatchObject({ code: 'E_GRAPH_INPUT_INVALID', detail: [{ path: 'form.priority' }] });
-    expect(ErrorEnvelope.parse((await decide({ decision: 'approve' })).body).error).toMatchObject({ code: 'E_GRAPH_INPUT_INVALID', detail: [{ path: 'form' }] });
+    expect(ErrorEnvelope.parse((await decide({ decision: 'approve' })).body).error).toMatchObject({
+      code: 'E_GRAPH_INPUT_INVALID',
+      detail: [{ path: 'form' }],
+    });
     expect((await api.get(`/v1/approvals/${run.id}.1`)).body).toMatchObject({ status: 'pending', decisions: [{ outcome: 'refused' }, { outcome: 'refused' }] });
     // A valid form passes the check; the decision then reaches for the run, whose workflow this test stopped.
     const valid = await decide({ decision: 'approve', form: { priority: 'high' } });
@@ -287,7 +309,10 @@ describe('workflow graphs over HTTP (real API, Postgres and Temporal)', () => {
   });
 
   it('retries a graph run as a new graph run of the same version and input', async () => {
-    await append(run.id, { kind: 'run_failed', payload: { code: 'E_GRAPH_NODE_FAILED', message: 'node classify failed' } } as Pick<RunEvent, 'kind' | 'payload'>);
+    await append(run.id, { kind: 'run_failed', payload: { code: 'E_GRAPH_NODE_FAILED', message: 'node classify failed' } } as Pick<
+      RunEvent,
+      'kind' | 'payload'
+    >);
     expect((await api.get(`/v1/runs/${run.id}`)).body.status).toBe('failed');
     const answer = await api.post(`/v1/runs/${run.id}/retry`);
     expect(answer.status).toBe(201);
@@ -317,7 +342,10 @@ describe('workflow graphs over HTTP (real API, Postgres and Temporal)', () => {
     expect((await api.anon('GET', `/v1/graphs/${graphId}/runs`, { headers: bearer })).status).toBe(401);
 
     const readOnly = (await api.post('/v1/tokens', { name: 'ro', scopes: ['read'] })).body.secret as string;
-    const refused = await api.anon('POST', `/v1/public/graphs/${graphId}/runs`, { body: { input: { ticket: 'x' } }, headers: { authorization: `Bearer ${readOnly}` } });
+    const refused = await api.anon('POST', `/v1/public/graphs/${graphId}/runs`, {
+      body: { input: { ticket: 'x' } },
+      headers: { authorization: `Bearer ${readOnly}` },
+    });
     expect(refused.status).toBe(403);
   });
 

@@ -88,7 +88,10 @@ function namedSchemas(): Map<z.ZodType, string> {
   const modules: Record<string, unknown>[] = [api, artifacts, errors, graphs, identity, meta, providerPresets, runEvents];
   // The JSON values come first: `Expression` and `Template` (graphs) are the same instance as `JsonValue`, whose
   // name is the one that says what the schema accepts (any JSON); the first name a schema gets is kept.
-  const entries = [...Object.entries(jsonValues).sort(([a], [b]) => compare(a, b)), ...modules.flatMap((m) => Object.entries(m)).sort(([a], [b]) => compare(a, b))];
+  const entries = [
+    ...Object.entries(jsonValues).sort(([a], [b]) => compare(a, b)),
+    ...modules.flatMap((m) => Object.entries(m)).sort(([a], [b]) => compare(a, b)),
+  ];
   for (const [name, value] of entries) {
     if (value instanceof z.ZodType && !named.has(value)) named.set(value, name);
   }

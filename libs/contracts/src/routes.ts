@@ -103,7 +103,8 @@ interface RouteBase {
   /** OpenAPI path template: `{name}` placeholders; every placeholder is a UUID. */
   readonly path: string;
   readonly operationId: string;
-  readonly tag: 'health' | 'auth' | 'users' | 'projects' | 'threads' | 'runs' | 'graphs' | 'artifacts' | 'providers' | 'tools' | 'approvals' | 'temporal' | 'public';
+  readonly tag:
+    'health' | 'auth' | 'users' | 'projects' | 'threads' | 'runs' | 'graphs' | 'artifacts' | 'providers' | 'tools' | 'approvals' | 'temporal' | 'public';
   /**
    * Who may call the route (D31): `public` needs no credentials (an explicit, reviewed exception); otherwise the
    * capability the caller's role must grant: in the route's project when it names one (by projectId, threadId,
@@ -550,7 +551,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     feature: 'workflows',
     tag: 'graphs',
     summary: "Validate a spec against the project's tools, policy and graphs without saving it: every issue, errors and warnings.",
-    description: 'A spec with errors is still answered 200 (`valid: false`); only a body that is not a ValidateGraphRequest, or a spec over a limit, is refused.',
+    description:
+      'A spec with errors is still answered 200 (`valid: false`); only a body that is not a ValidateGraphRequest, or a spec over a limit, is refused.',
     body: ValidateGraphRequest,
     bodyLimit: GRAPH_BODY_LIMIT_BYTES,
     status: 200,

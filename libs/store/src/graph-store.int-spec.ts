@@ -33,7 +33,14 @@ describe('GraphStore and graph runs (real Postgres)', () => {
   afterAll(() => close());
 
   const startRun = (graphId: string, version: number, specHash: string, projectId = projectA) =>
-    runs.createGraphRun({ projectId, graph: { graph_id: graphId, version, spec_hash: specHash }, pins: PINS, input: { inline: { x: 'hi' } }, retryOf: null, budget: null });
+    runs.createGraphRun({
+      projectId,
+      graph: { graph_id: graphId, version, spec_hash: specHash },
+      pins: PINS,
+      input: { inline: { x: 'hi' } },
+      retryOf: null,
+      budget: null,
+    });
 
   it('creates a graph at version 1 with the content hash of the canonical spec', async () => {
     const { graph, version } = await graphs.create(projectA, { spec: spec('first'), note: 'initial', createdBy: BY });
@@ -116,7 +123,7 @@ describe('GraphStore and graph runs (real Postgres)', () => {
     expect(await runs.pinnedGraphRun(run.id)).toMatchObject({ graphDeleted: true });
   });
 
-  it("answers no pinned graph input for a chat run", async () => {
+  it('answers no pinned graph input for a chat run', async () => {
     const thread = await runs.createThread(projectA, 'chat');
     const chat = await runs.createRun({ projectId: projectA, threadId: thread.id, pins: PINS, input: { text: 'hi' }, retryOf: null, budget: null });
     expect(chat.kind).toBe('chat');

@@ -20,7 +20,8 @@ function toGraph(r: Row): Graph {
     created_by: String(r['created_by']),
     created_at: iso(r['created_at']),
     updated_at: iso(r['updated_at']),
-    last_run: r['last_run_id'] != null ? { id: String(r['last_run_id']), status: String(r['last_run_status']), created_at: iso(r['last_run_created_at']) } : null,
+    last_run:
+      r['last_run_id'] != null ? { id: String(r['last_run_id']), status: String(r['last_run_status']), created_at: iso(r['last_run_created_at']) } : null,
   };
 }
 

@@ -66,7 +66,12 @@ export class GraphAnalysis {
       if (tools.has(key)) continue;
       const version = ref.version ?? projectVersion.get(ref.id);
       const found = version === undefined ? null : await this.tools.get(ref.id, version);
-      tools.set(key, found ? toolInfo(found, evaluatePolicy({ tool: found.manifest, policy, subject: { project_id: projectId, user_id: userId }, approval: 'none' }).decision) : null);
+      tools.set(
+        key,
+        found
+          ? toolInfo(found, evaluatePolicy({ tool: found.manifest, policy, subject: { project_id: projectId, user_id: userId }, approval: 'none' }).decision)
+          : null,
+      );
     }
     const graphs = new Map<string, { input_schema?: Record<string, unknown>; output_schema?: Record<string, unknown> } | null>();
     for (const ref of refs.graphs) {
@@ -114,11 +119,14 @@ function schemaIssues(spec: GraphSpec): GraphIssue[] {
   spec.nodes.forEach((node, i) => {
     if (node.kind === 'model') found.push({ schema: node.output_schema, path: `nodes.${i}.output_schema`, node_id: node.id });
     if (node.kind === 'approval') found.push({ schema: node.form_schema, path: `nodes.${i}.form_schema`, node_id: node.id });
-    if (node.kind === 'map' && node.body.kind === 'model') found.push({ schema: node.body.output_schema, path: `nodes.${i}.body.output_schema`, node_id: node.id });
+    if (node.kind === 'map' && node.body.kind === 'model')
+      found.push({ schema: node.body.output_schema, path: `nodes.${i}.body.output_schema`, node_id: node.id });
   });
   return found.flatMap(({ schema, path, node_id }) => {
     const problem = schema === undefined ? undefined : schemaProblem(schema);
-    return problem === undefined ? [] : [{ severity: 'error' as const, code: 'bad_schema', message: `This JSON Schema cannot be used: ${problem}`, node_id, edge: null, path }];
+    return problem === undefined
+      ? []
+      : [{ severity: 'error' as const, code: 'bad_schema', message: `This JSON Schema cannot be used: ${problem}`, node_id, edge: null, path }];
   });
 }
 
@@ -126,5 +134,14 @@ function schemaIssues(spec: GraphSpec): GraphIssue[] {
 function toolCountIssues(spec: GraphSpec): GraphIssue[] {
   const distinct = new Set(collectRefs(spec).tools.map((t) => toolKey(t.id, t.version))).size;
   if (distinct <= MAX_RUN_TOOLS) return [];
-  return [{ severity: 'error', code: 'too_many_tools', message: `The graph names ${distinct} tools; a run pins at most ${MAX_RUN_TOOLS}.`, node_id: null, edge: null, path: 'nodes' }];
+  return [
+    {
+      severity: 'error',
+      code: 'too_many_tools',
+      message: `The graph names ${distinct} tools; a run pins at most ${MAX_RUN_TOOLS}.`,
+      node_id: null,
+      edge: null,
+      path: 'nodes',
+    },
+  ];
 }

@@ -40,7 +40,11 @@ export class GraphsController {
 
   @Post('projects/:projectId/graphs/validate')
   @HttpCode(200)
-  validate(@ParamOf('projectId') projectId: string, @BodyOf(ValidateGraphRequest) body: ValidateGraphRequest, @CurrentActor() actor: Actor): Promise<GraphValidation> {
+  validate(
+    @ParamOf('projectId') projectId: string,
+    @BodyOf(ValidateGraphRequest) body: ValidateGraphRequest,
+    @CurrentActor() actor: Actor,
+  ): Promise<GraphValidation> {
     return this.graphs.validate(projectId, body.spec, runActor(actor));
   }
 

@@ -122,8 +122,7 @@ export class GraphsService {
     const version = await this.version(graphId, body.version ?? graph.latest_version);
     if (version.spec.input_schema) await this.checks.require(version.spec.input_schema, body.input, 'input', 'E_GRAPH_INPUT_INVALID', 'input');
     const stored = await this.artifacts.claimCheck(body.input);
-    const input: NodeValue =
-      'inline' in stored ? { inline: body.input } : { artifact: stored.artifact, preview: JSON.stringify(body.input).slice(0, 200) };
+    const input: NodeValue = 'inline' in stored ? { inline: body.input } : { artifact: stored.artifact, preview: JSON.stringify(body.input).slice(0, 200) };
     const pins = { ...DEFAULT_PINS, tools: await this.toolPins(graph.project_id, version) };
     return this.runsService.launchGraph(
       {
@@ -149,7 +148,7 @@ export class GraphsService {
     const pinned = await this.runs.pinnedGraphRun(runId);
     if (!pinned || !pinned.run.graph) throw new ApiException('E_NOT_FOUND', `No graph run ${runId}.`);
     const events: RunEvent[] = [];
-    for (let from = 1; ; ) {
+    for (let from = 1; ;) {
       const page = await this.runs.listEvents(runId, from, EVENT_PAGE);
       events.push(...page);
       if (page.length < EVENT_PAGE) break;
@@ -165,7 +164,8 @@ export class GraphsService {
    */
   async checkGateForm(approval: Approval, decision: 'approve' | 'deny', form: unknown): Promise<void> {
     if (approval.tool_id !== GRAPH_GATE_TOOL_ID) {
-      if (form !== undefined) throw new ApiException('E_VALIDATION', 'Only an approval node of a graph takes a form.', [{ path: 'form', message: 'not expected' }]);
+      if (form !== undefined)
+        throw new ApiException('E_VALIDATION', 'Only an approval node of a graph takes a form.', [{ path: 'form', message: 'not expected' }]);
       return;
     }
     const pinned = await this.runs.pinnedGraphRun(approval.run_id);

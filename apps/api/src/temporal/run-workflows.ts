@@ -1,13 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AgentRunInput, ApprovalDecisionSignal, GraphRunInput, ResumeRunSignal } from '@omniai/contracts';
-import {
-  type AgentRunWorkflow,
-  agentRunStart,
-  approvalDecisionSignal,
-  type GraphRunWorkflow,
-  graphRunStart,
-  resumeRunSignal,
-} from '@omniai/workflow-api';
+import { type AgentRunWorkflow, agentRunStart, approvalDecisionSignal, type GraphRunWorkflow, graphRunStart, resumeRunSignal } from '@omniai/workflow-api';
 import { AppConfig } from '../config/app-config';
 import { TemporalService } from './temporal.service';
 
