@@ -140,7 +140,7 @@ export function evaluate(rule: unknown, scope: GraphScope): unknown {
   return plainJson(value);
 }
 
-/** Whether a condition holds (JSON Logic truthiness: `[]` and `"0"` are false, as jsonlogic.com defines). */
+/** Whether a condition holds (JSON Logic truthiness, as jsonlogic.com defines it: `[]` is false, `"0"` is true). */
 export function holds(rule: unknown, scope: GraphScope): boolean {
   return jsonLogic.truthy(evaluate(rule, scope));
 }
