@@ -109,7 +109,10 @@ export interface GraphActivities {
   /** The value behind a NodeValue (an artifact is read back). */
   readNodeValue(input: { value: NodeValue }): Promise<unknown>;
   /** Text of a model reply as JSON valid against `schema`, or why it is not. */
-  parseModelOutput(input: { content: MessageContent; schema?: Record<string, unknown> }): Promise<{ ok: true; value: unknown } | { ok: false; message: string }>;
+  parseModelOutput(input: {
+    content: MessageContent;
+    schema?: Record<string, unknown>;
+  }): Promise<{ ok: true; value: unknown } | { ok: false; message: string }>;
   /** Validates a value against a JSON Schema (an output node against the graph's output schema). */
   validateValue(input: { value: unknown; schema: Record<string, unknown> }): Promise<{ ok: true } | { ok: false; message: string }>;
   /** A graph version's spec (a subgraph node), pinned by id and version; null when it does not exist in the project. */

@@ -162,7 +162,12 @@ async function runItem(input: GraphMapBatchInput, scope: GraphScope, index: numb
       run_id: input.run_id,
       message_id: `${workflowInfo().workflowId}/item/${index}`,
       message: { text: text(renderTemplate(body.prompt, scope)) },
-      pins: { ...input.pins, ...(body.pins?.provider ? { provider: body.pins.provider } : {}), ...(body.pins?.model ? { model: body.pins.model } : {}), tools: [] },
+      pins: {
+        ...input.pins,
+        ...(body.pins?.provider ? { provider: body.pins.provider } : {}),
+        ...(body.pins?.model ? { model: body.pins.model } : {}),
+        tools: [],
+      },
       standalone: {
         ...(body.system !== undefined ? { system: text(renderTemplate(body.system, scope)) } : {}),
         ...(body.output_schema ? { output_schema: body.output_schema } : {}),

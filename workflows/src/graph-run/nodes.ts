@@ -51,7 +51,10 @@ const asText = (v: unknown): string => (typeof v === 'string' ? v : v === undefi
 export async function renderNodeInput(run: RunContext, node: GraphNode, attempt: number, scope: GraphScope): Promise<RenderedInput> {
   void attempt;
   const runId = run.input.run_id;
-  const recorded = async (value: Record<string, unknown>, shown: unknown = value): Promise<RenderedInput> => ({ value, stored: await toNodeValue(runId, shown) });
+  const recorded = async (value: Record<string, unknown>, shown: unknown = value): Promise<RenderedInput> => ({
+    value,
+    stored: await toNodeValue(runId, shown),
+  });
   switch (node.kind) {
     case 'tool':
       return recorded({ tool: node.tool, arguments: renderTemplate(node.arguments, scope) });
@@ -77,7 +80,8 @@ export async function renderNodeInput(run: RunContext, node: GraphNode, attempt:
     case 'map': {
       const items = evaluate(node.items, scope);
       if (!Array.isArray(items)) throw new NodeError('E_GRAPH_EXPRESSION', `the items of ${node.id} are not an array`);
-      if (items.length > GRAPH_LIMITS.maxMapItems) throw new NodeError('E_GRAPH_EXPRESSION', `${node.id} has ${items.length} items; the limit is ${GRAPH_LIMITS.maxMapItems}`);
+      if (items.length > GRAPH_LIMITS.maxMapItems)
+        throw new NodeError('E_GRAPH_EXPRESSION', `${node.id} has ${items.length} items; the limit is ${GRAPH_LIMITS.maxMapItems}`);
       return recorded({ items }, { items: items.length });
     }
     case 'wait':
@@ -93,7 +97,14 @@ export async function renderNodeInput(run: RunContext, node: GraphNode, attempt:
 }
 
 /** Runs one attempt of a node of any kind. */
-export async function executeNode(run: RunContext, node: GraphNode, attempt: number, input: RenderedInput, scope: GraphScope, started: RunEvent): Promise<NodeResult> {
+export async function executeNode(
+  run: RunContext,
+  node: GraphNode,
+  attempt: number,
+  input: RenderedInput,
+  scope: GraphScope,
+  started: RunEvent,
+): Promise<NodeResult> {
   const v = input.value;
   switch (node.kind) {
     case 'tool':
@@ -258,7 +269,9 @@ async function approvalNode(
   approvals.expect(approvalId, input.hash!);
   await append(requested);
   const { status, decision } = await waitForDecision(approvals, approvalId, timeoutS, () => approvals.rejected.record(log, append, requested));
-  await append(log.event('system_event', approvalDecided(approvalId, status as ApprovalStatus, decision, timeoutS), decision?.decided_by ?? SERVICE, requested));
+  await append(
+    log.event('system_event', approvalDecided(approvalId, status as ApprovalStatus, decision, timeoutS), decision?.decided_by ?? SERVICE, requested),
+  );
   if (status === 'approved') return { port: 'out', output: (decision as RecordedApprovalDecision | undefined)?.form ?? { approved: true } };
   if (status === 'denied') return { port: 'denied', output: { approved: false, reason: decision?.reason ?? null } };
   const hasTimeoutEdge = run.input.spec.edges.some((e) => e.from === node.id && e.port === 'timeout');
@@ -303,7 +316,10 @@ export async function runSubgraph(parent: ParentRun, nodeId: string, ref: { grap
   });
   let result: GraphRunResult;
   try {
-    result = await executeChild<(i: GraphRunInput) => Promise<GraphRunResult>>(WORKFLOW_TYPES.graphRun, { workflowId: agentRunWorkflowId(childRunId), args: [input] });
+    result = await executeChild<(i: GraphRunInput) => Promise<GraphRunResult>>(WORKFLOW_TYPES.graphRun, {
+      workflowId: agentRunWorkflowId(childRunId),
+      args: [input],
+    });
   } catch (err) {
     if (isCancellation(err)) throw err;
     const f = nodeFailure(err);
@@ -346,6 +362,10 @@ async function mapNode(run: RunContext, node: Extract<GraphNode, { kind: 'map' }
   // workflow history can carry (else a reference with the count).
   const out = result.output;
   const output =
-    'inline' in out ? out.inline : out.artifact.size_bytes <= MAX_SCOPE_READBACK_BYTES ? await fromNodeValue(out) : { artifact: out.artifact, count: items.length };
+    'inline' in out
+      ? out.inline
+      : out.artifact.size_bytes <= MAX_SCOPE_READBACK_BYTES
+        ? await fromNodeValue(out)
+        : { artifact: out.artifact, count: items.length };
   return { port: 'out', output, stored: out };
 }
