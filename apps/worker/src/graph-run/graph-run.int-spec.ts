@@ -36,9 +36,21 @@ describe('graphRunWorkflow on the real dev server', () => {
   };
 
   it('tool node: the chat tool path under the node call id, its result as the node output and the run result', async () => {
-    const started = await kit.start(graph([search('find', '{{ input.q }}'), output('done', { hits: '{{ nodes.find.output.results }}' })], [edge('find', 'done')]), { q: 'plan' });
+    const started = await kit.start(
+      graph([search('find', '{{ input.q }}'), output('done', { hits: '{{ nodes.find.output.results }}' })], [edge('find', 'done')]),
+      { q: 'plan' },
+    );
     const { result, events } = await finish(started);
-    expect(shape(events)).toEqual(['run_created', 'node_started:find', 'tool_call', 'tool_result', 'node_completed:find', 'node_started:done', 'node_completed:done', 'run_completed']);
+    expect(shape(events)).toEqual([
+      'run_created',
+      'node_started:find',
+      'tool_call',
+      'tool_result',
+      'node_completed:find',
+      'node_started:done',
+      'node_completed:done',
+      'run_completed',
+    ]);
     const call = events.find((e) => e.kind === 'tool_call')!;
     expect(call.kind === 'tool_call' && call.payload).toMatchObject({ call_id: 'find#1', tool_id: 'web.search', arguments: { inline: { query: 'plan' } } });
     const startedFind = nodeEvents(events, 'find')[0]!;
@@ -55,7 +67,11 @@ describe('graphRunWorkflow on the real dev server', () => {
   });
 
   it('model node: text without a schema; with output_schema the offline model answers schema-valid JSON', async () => {
-    const schema = { type: 'object', properties: { label: { type: 'string', enum: ['bug', 'question'] }, score: { type: 'integer', minimum: 3 } }, required: ['label', 'score'] };
+    const schema = {
+      type: 'object',
+      properties: { label: { type: 'string', enum: ['bug', 'question'] }, score: { type: 'integer', minimum: 3 } },
+      required: ['label', 'score'],
+    };
     const { result, events } = await finish(
       await kit.start(
         graph(
@@ -86,9 +102,15 @@ describe('graphRunWorkflow on the real dev server', () => {
   });
 
   it('agent node: a child agentRunWorkflow with its own run row, linked by parent run and node, no thread', async () => {
-    const started = await kit.start(graph([{ id: 'brief', kind: 'agent', prompt: 'Write a brief on {{ input.topic }}' }, output('done', '{{ nodes.brief.output }}')], [edge('brief', 'done')]), {
-      topic: 'durability',
-    });
+    const started = await kit.start(
+      graph(
+        [{ id: 'brief', kind: 'agent', prompt: 'Write a brief on {{ input.topic }}' }, output('done', '{{ nodes.brief.output }}')],
+        [edge('brief', 'done')],
+      ),
+      {
+        topic: 'durability',
+      },
+    );
     const { result, events } = await finish(started);
     const children = await kit.graphRuns.childRuns(started.runId);
     expect(children).toEqual([expect.objectContaining({ node_id: 'brief', kind: 'chat', status: 'completed' })]);
@@ -102,11 +124,7 @@ describe('graphRunWorkflow on the real dev server', () => {
 
   it('branch node: the first case that holds takes its port; the other branch is skipped', async () => {
     const spec = graph(
-      [
-        { id: 'route', kind: 'branch', cases: [{ id: 'big', when: { '>': [{ var: 'input.n' }, 5] } }] },
-        output('large', 'big'),
-        output('small', 'small'),
-      ],
+      [{ id: 'route', kind: 'branch', cases: [{ id: 'big', when: { '>': [{ var: 'input.n' }, 5] } }] }, output('large', 'big'), output('small', 'small')],
       [edge('route', 'large', 'big'), edge('route', 'small', 'else')],
     );
     const big = await finish(await kit.start(spec, { n: 9 }));
@@ -121,7 +139,13 @@ describe('graphRunWorkflow on the real dev server', () => {
   it('edge conditions: an edge is taken only when its condition holds over the scope', async () => {
     const { result, events } = await finish(
       await kit.start(
-        graph([search('find'), output('hit', 'hit'), output('miss', 'miss')], [edge('find', 'hit', undefined, { '>': [{ var: 'nodes.find.output.results.length' }, 0] }), edge('find', 'miss', undefined, { '==': [{ var: 'nodes.find.output.results.length' }, 0] })]),
+        graph(
+          [search('find'), output('hit', 'hit'), output('miss', 'miss')],
+          [
+            edge('find', 'hit', undefined, { '>': [{ var: 'nodes.find.output.results.length' }, 0] }),
+            edge('find', 'miss', undefined, { '==': [{ var: 'nodes.find.output.results.length' }, 0] }),
+          ],
+        ),
       ),
     );
     expect(result.output).toEqual({ inline: 'miss' });
@@ -172,7 +196,14 @@ describe('graphRunWorkflow on the real dev server', () => {
     const started = await kit.start(
       graph(
         [
-          { id: 'each', kind: 'map', items: { var: 'input.items' }, body: { kind: 'tool', tool: { id: 'web.search' }, arguments: { query: '{{ item }}', limit: 1 } }, batch_size: 3, concurrency: 2 },
+          {
+            id: 'each',
+            kind: 'map',
+            items: { var: 'input.items' },
+            body: { kind: 'tool', tool: { id: 'web.search' }, arguments: { query: '{{ item }}', limit: 1 } },
+            batch_size: 3,
+            concurrency: 2,
+          },
           output('done', { count: { $logic: { reduce: [{ var: 'nodes.each.output' }, { '+': [{ var: 'accumulator' }, 1] }, 0] } } }),
         ],
         [edge('each', 'done')],
@@ -190,10 +221,20 @@ describe('graphRunWorkflow on the real dev server', () => {
 
   it('map node: on_item_error continue keeps failed items as errors; fail fails the node', async () => {
     const spec = (mode: string) =>
-      graph([{ id: 'each', kind: 'map', items: { var: 'input.items' }, body: { kind: 'tool', tool: { id: 'web.search' }, arguments: { query: '{{ item }}' } }, on_item_error: mode }]);
+      graph([
+        {
+          id: 'each',
+          kind: 'map',
+          items: { var: 'input.items' },
+          body: { kind: 'tool', tool: { id: 'web.search' }, arguments: { query: '{{ item }}' } },
+          on_item_error: mode,
+        },
+      ]);
     const cont = await finish(await kit.start(spec('continue'), { items: ['ok', '  '] }));
     const done = nodeEvents(cont.events, 'each').find((e) => e.kind === 'node_completed')!;
-    expect(done.kind === 'node_completed' && done.payload.output).toEqual({ inline: [{ results: [] }, { error: { code: 'E_VALIDATION', message: expect.any(String) } }] });
+    expect(done.kind === 'node_completed' && done.payload.output).toEqual({
+      inline: [{ results: [] }, { error: { code: 'E_VALIDATION', message: expect.any(String) } }],
+    });
     const { run } = await failing(await kit.start(spec('fail'), { items: ['ok', '  '] }));
     expect(run.error!.message).toContain('item 1 of each');
   });
@@ -202,7 +243,10 @@ describe('graphRunWorkflow on the real dev server', () => {
     const until = new Date(Date.now() + 1500).toISOString();
     const began = Date.now();
     const { result } = await finish(
-      await kit.start(graph([{ id: 'pause', kind: 'wait', until: '{{ input.at }}' }, output('done', '{{ nodes.pause.output.waited_ms }}')], [edge('pause', 'done')]), { at: until }),
+      await kit.start(
+        graph([{ id: 'pause', kind: 'wait', until: '{{ input.at }}' }, output('done', '{{ nodes.pause.output.waited_ms }}')], [edge('pause', 'done')]),
+        { at: until },
+      ),
     );
     expect(Date.now() - began).toBeGreaterThanOrEqual(1000);
     expect((result.output as { inline: number }).inline).toBeGreaterThan(0);
@@ -211,7 +255,10 @@ describe('graphRunWorkflow on the real dev server', () => {
   it('subgraph node: another graph at a pinned version as a child run with its parent', async () => {
     const child = await kit.saveGraph(graph([output('twice', { $logic: { '*': [{ var: 'input.n' }, 2] } })]));
     const started = await kit.start(
-      graph([{ id: 'sub', kind: 'subgraph', graph_id: child.graph_id, version: 1, input: { n: '{{ input.n }}' } }, output('done', '{{ nodes.sub.output }}')], [edge('sub', 'done')]),
+      graph(
+        [{ id: 'sub', kind: 'subgraph', graph_id: child.graph_id, version: 1, input: { n: '{{ input.n }}' } }, output('done', '{{ nodes.sub.output }}')],
+        [edge('sub', 'done')],
+      ),
       { n: 21 },
     );
     const { result } = await finish(started);
@@ -230,10 +277,21 @@ describe('graphRunWorkflow on the real dev server', () => {
 
   it('error edge: a failed node leaves by `error` and the run goes on', async () => {
     const { result, events } = await finish(
-      await kit.start(graph([search('find', '   '), output('recovered', { code: '{{ nodes.find.output.error.code }}' })], [edge('find', 'recovered', 'error')])),
+      await kit.start(
+        graph([search('find', '   '), output('recovered', { code: '{{ nodes.find.output.error.code }}' })], [edge('find', 'recovered', 'error')]),
+      ),
     );
     expect(result.output).toEqual({ inline: { code: 'E_VALIDATION' } });
-    expect(shape(events)).toEqual(['run_created', 'node_started:find', 'tool_call', 'tool_error', 'node_failed:find', 'node_started:recovered', 'node_completed:recovered', 'run_completed']);
+    expect(shape(events)).toEqual([
+      'run_created',
+      'node_started:find',
+      'tool_call',
+      'tool_error',
+      'node_failed:find',
+      'node_started:recovered',
+      'node_completed:recovered',
+      'run_completed',
+    ]);
   });
 
   it('retry: attempts numbered in the events, will_retry until the last; then the run fails naming the node', async () => {
@@ -268,9 +326,21 @@ describe('graphRunWorkflow on the real dev server', () => {
   it('a tool the policy denies records policy_denied on the node: its error edge, else the run fails naming it', async () => {
     await kit.policy({ grants: [], kill_switch_external_writes: false });
     try {
-      const caught = await finish(await kit.start(graph([search('find'), output('denied', '{{ nodes.find.output.error.code }}')], [edge('find', 'denied', 'error')])));
+      const caught = await finish(
+        await kit.start(graph([search('find'), output('denied', '{{ nodes.find.output.error.code }}')], [edge('find', 'denied', 'error')])),
+      );
       expect(caught.result.output).toEqual({ inline: 'E_POLICY_DENIED' });
-      expect(shape(caught.events)).toEqual(['run_created', 'node_started:find', 'tool_call', 'policy_denied', 'tool_error', 'node_failed:find', 'node_started:denied', 'node_completed:denied', 'run_completed']);
+      expect(shape(caught.events)).toEqual([
+        'run_created',
+        'node_started:find',
+        'tool_call',
+        'policy_denied',
+        'tool_error',
+        'node_failed:find',
+        'node_started:denied',
+        'node_completed:denied',
+        'run_completed',
+      ]);
       const { run } = await failing(await kit.start(graph([search('find')])));
       expect(run.error!.message).toContain('Node find failed: E_POLICY_DENIED');
     } finally {
@@ -291,7 +361,16 @@ describe('graphRunWorkflow on the real dev server', () => {
     await kit.decide(started.runId, 'approve');
     const { result, events } = await finish(started);
     expect(result.output).toEqual({ inline: { approved: true } });
-    expect(shape(events)).toEqual(['run_created', 'node_started:gate', 'approval_requested', 'approval_decided', 'node_completed:gate', 'node_started:yes', 'node_completed:yes', 'run_completed']);
+    expect(shape(events)).toEqual([
+      'run_created',
+      'node_started:gate',
+      'approval_requested',
+      'approval_decided',
+      'node_completed:gate',
+      'node_started:yes',
+      'node_completed:yes',
+      'run_completed',
+    ]);
   });
 
   it('approval denied: leaves by `denied`', async () => {
@@ -318,9 +397,18 @@ describe('graphRunWorkflow on the real dev server', () => {
   });
 
   it('budget: steps over max_steps pause the run; a recorded resume lets it finish', async () => {
-    const started = await kit.start(graph([search('a'), search('b'), output('done', 'ok')], [edge('a', 'b'), edge('b', 'done')]), {}, { budget: { max_steps: 1, on_exceed: 'pause' } });
-    const paused = await kit.until('the pause', async () => (await kit.events(started.runId)).find((e) => e.kind === 'system_event' && e.payload.type === 'paused'));
-    await kit.runs.recordResume(started.runId, paused.seq, { resumed_by: { type: 'user', id: 'ops@example.test' }, budget: { max_steps: 10, on_exceed: 'pause' } });
+    const started = await kit.start(
+      graph([search('a'), search('b'), output('done', 'ok')], [edge('a', 'b'), edge('b', 'done')]),
+      {},
+      { budget: { max_steps: 1, on_exceed: 'pause' } },
+    );
+    const paused = await kit.until('the pause', async () =>
+      (await kit.events(started.runId)).find((e) => e.kind === 'system_event' && e.payload.type === 'paused'),
+    );
+    await kit.runs.recordResume(started.runId, paused.seq, {
+      resumed_by: { type: 'user', id: 'ops@example.test' },
+      budget: { max_steps: 10, on_exceed: 'pause' },
+    });
     const { resumeRunSignal } = await import('@omniai/workflow-api');
     await started.handle.signal(resumeRunSignal, { resumed_by: { type: 'user', id: 'ops@example.test' } });
     const { result, events } = await finish(started);

@@ -65,7 +65,12 @@ export class GraphKit {
     const spec = GraphSpec.parse(raw);
     const graphId = randomUUID();
     const specHash = createHash('sha256').update(canonicalSpec(spec)).digest('hex');
-    await this.worker.db.query(`insert into graphs (id, project_id, name, created_by) values ($1, $2, $3, $4)`, [graphId, this.projectId, spec.name, REQUESTER.id]);
+    await this.worker.db.query(`insert into graphs (id, project_id, name, created_by) values ($1, $2, $3, $4)`, [
+      graphId,
+      this.projectId,
+      spec.name,
+      REQUESTER.id,
+    ]);
     await this.worker.db.query(`insert into graph_versions (graph_id, version, spec_hash, spec, created_by) values ($1, 1, $2, $3, $4)`, [
       graphId,
       specHash,
@@ -140,7 +145,9 @@ export class GraphKit {
   /** The pending approval of the run (projected from its approval_requested event). */
   async pendingApproval(runId: string): Promise<{ id: string; arguments_hash: string; tool_id: string; call_id: string }> {
     return this.until('a pending approval', async () => {
-      const [row] = (await this.worker.db.query(`select id, arguments_hash, tool_id, call_id from approvals where run_id = $1 and status = 'pending'`, [runId])) as Array<{
+      const [row] = (await this.worker.db.query(`select id, arguments_hash, tool_id, call_id from approvals where run_id = $1 and status = 'pending'`, [
+        runId,
+      ])) as Array<{
         id: string;
         arguments_hash: string;
         tool_id: string;
@@ -153,12 +160,10 @@ export class GraphKit {
   /** Decides an approval the way the API does (claims the pending row, then rings the run's doorbell). */
   async decide(runId: string, decision: 'approve' | 'deny', reason: string | null = null): Promise<void> {
     const approval = await this.pendingApproval(runId);
-    await this.worker.db.query(`update approvals set status = $2, decided_by = $3, decision_reason = $4, decided_at = now() where id = $1 and status = 'pending'`, [
-      approval.id,
-      decision === 'approve' ? 'approved' : 'denied',
-      REVIEWER,
-      reason,
-    ]);
+    await this.worker.db.query(
+      `update approvals set status = $2, decided_by = $3, decision_reason = $4, decided_at = now() where id = $1 and status = 'pending'`,
+      [approval.id, decision === 'approve' ? 'approved' : 'denied', REVIEWER, reason],
+    );
     await this.env.client.workflow.getHandle(`run-${runId}`).signal(approvalDecisionSignal, {
       approval_id: approval.id,
       decision,
