@@ -1,4 +1,5 @@
-import { ApplicationFailure, CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
+import { agentRunWorkflowId } from '@omniai/contracts/pure';
 import type { ErrorCode, GraphRunInput, GraphRunResult, RunEvent } from '@omniai/contracts';
 import { RunLog } from '../run-log';
 import { type Append, appender } from '../agent-run/activities';
@@ -57,7 +58,7 @@ export async function graphRunWorkflow(input: GraphRunInput): Promise<GraphRunRe
     await append(created);
     const graphInput = await fromNodeValue(input.input);
     interpreter = new GraphInterpreter(
-      { input, log, append, approvals, budget, runTool: toolActivities().runTool, workflowId: workflowInfo().workflowId },
+      { input, log, append, approvals, budget, runTool: toolActivities().runTool, workflowId: agentRunWorkflowId(input.run_id) },
       input.spec,
       graphInput,
     );

@@ -26,6 +26,7 @@ export interface RunContext {
   approvals: ApprovalBook;
   budget: BudgetGuard;
   runTool: RunToolActivities['runTool'];
+  /** The run's workflow id (`run-<run_id>`), from the input: child ids must not depend on how a replay names it. */
   workflowId: string;
 }
 

@@ -1,4 +1,4 @@
-import { condition, continueAsNew, executeChild, isCancellation, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, executeChild, isCancellation } from '@temporalio/workflow';
 import type { Actor, MapBody, NodeValue, RunPins } from '@omniai/contracts';
 import { type GraphScope, renderTemplate } from '@omniai/graphs';
 import { generateReply, prepareToolCall, toolActivities } from '../agent-run/activities';
@@ -28,6 +28,8 @@ export interface GraphMapInput {
   on_item_error: 'fail' | 'continue';
   pins: RunPins;
   requested_by: Actor;
+  /** The coordinator's workflow id (`run-<run>/map/<node>/<attempt>`); batches are `<map_id>/batch/<n>`. */
+  map_id: string;
   /** The first batch this coordinator run starts. */
   next_batch: number;
   /** Each finished batch's entries (stored), by batch index. */
@@ -75,7 +77,7 @@ export async function graphMapWorkflow(input: GraphMapInput): Promise<GraphMapRe
     inflight += 1;
     const from = b * input.batch_size;
     executeChild(graphMapBatchWorkflow, {
-      workflowId: `${workflowInfo().workflowId}/batch/${b}`,
+      workflowId: `${input.map_id}/batch/${b}`,
       args: [{ ...base, from, to: Math.min(input.count, from + input.batch_size) }],
     })
       .then(
@@ -160,7 +162,7 @@ async function runItem(input: GraphMapBatchInput, scope: GraphScope, index: numb
     const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v ?? ''));
     const reply = await generateReply({
       run_id: input.run_id,
-      message_id: `${workflowInfo().workflowId}/item/${index}`,
+      message_id: `${input.map_id}/item/${index}`,
       message: { text: text(renderTemplate(body.prompt, scope)) },
       pins: {
         ...input.pins,

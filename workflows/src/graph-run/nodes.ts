@@ -350,11 +350,12 @@ async function mapNode(run: RunContext, node: Extract<GraphNode, { kind: 'map' }
     on_item_error: node.on_item_error ?? 'fail',
     pins: run.input.pins,
     requested_by: run.input.requested_by,
+    map_id: `${run.workflowId}/map/${node.id}/${attempt}`,
     next_batch: 0,
     parts: [],
   };
   const result = await executeChild<(i: GraphMapInput) => Promise<GraphMapResult>>('graphMapWorkflow', {
-    workflowId: `${run.workflowId}/map/${node.id}/${attempt}`,
+    workflowId: mapInput.map_id,
     args: [mapInput],
   });
   if (!result.ok) throw new NodeError(result.failure.code, `item ${result.failure.index} of ${node.id} failed: ${result.failure.message}`);
