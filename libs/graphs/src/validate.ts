@@ -160,8 +160,21 @@ export function validateGraph(spec: GraphSpec, ctx?: ValidationContext): GraphIs
       });
     else if (child.input_schema) schemaMismatch(input, child.input_schema, node, `${path}.input`, `the input of graph ${graphId} v${version}`);
   };
+  // The schema of a scope path where the spec (input schema, model output schemas) or the context (tool output
+  // schemas) declares it.
+  const schemaOfPath = (p: string): Schema | null => {
+    const [root, id, field, ...rest] = p.split('.');
+    if (root === 'input') return schemaAt(spec.input_schema, p.split('.').slice(1));
+    if (root !== 'nodes' || id === undefined) return null;
+    if (field === 'status' || field === 'port') return rest.length ? null : { type: 'string' };
+    if (field !== 'output') return null;
+    const source = plan.nodes.get(id);
+    if (source?.kind === 'model') return schemaAt(source.output_schema, rest);
+    if (source?.kind === 'tool' && ctx) return schemaAt(ctx.tool(source.tool.id, source.tool.version)?.output_schema, rest);
+    return null;
+  };
   const schemaMismatch = (value: unknown, schema: Schema, node: string, path: string, against: string): void => {
-    for (const m of templateMismatches(value, schema, '')) {
+    for (const m of templateMismatches(value, schema, '', schemaOfPath)) {
       issue('error', 'schema_mismatch', `Node "${node}": ${m.where ? `"${m.where}"` : 'the value'} ${m.message} (${against}).`, {
         node_id: node,
         path: m.where ? `${path}.${m.where}` : path,
@@ -173,10 +186,11 @@ export function validateGraph(spec: GraphSpec, ctx?: ValidationContext): GraphIs
   const seenEdges = new Map<string, number>();
   spec.edges.forEach((edge, i) => {
     const path = `edges.${i}`;
+    const name = `Edge ${i} ("${edge.from}".${edge.port} → "${edge.to}")`;
     const from = plan.nodes.get(edge.from);
     if (!from) issue('error', 'unknown_node', `Edge ${i} leaves "${edge.from}", which is not a node of this graph.`, { edge: i, path: `${path}.from` });
     if (!plan.nodes.has(edge.to))
-      issue('error', 'unknown_node', `Edge ${i} leads to "${edge.to}", which is not a node of this graph.`, {
+      issue('error', 'unknown_node', `Edge ${i} from "${edge.from}" leads to "${edge.to}", which is not a node of this graph.`, {
         node_id: from ? edge.from : null,
         edge: i,
         path: `${path}.to`,
@@ -189,7 +203,7 @@ export function validateGraph(spec: GraphSpec, ctx?: ValidationContext): GraphIs
       });
     const key = `${edge.from}|${edge.port}|${edge.to}|${edge.condition === undefined ? '' : canonicalJson(edge.condition)}`;
     if (seenEdges.has(key))
-      issue('warning', 'duplicate_edge', `Edge ${i} repeats edge ${seenEdges.get(key)} (${edge.from}.${edge.port} → ${edge.to}).`, {
+      issue('warning', 'duplicate_edge', `${name} repeats edge ${seenEdges.get(key)}.`, {
         node_id: edge.from,
         edge: i,
         path,
@@ -198,7 +212,7 @@ export function validateGraph(spec: GraphSpec, ctx?: ValidationContext): GraphIs
     if (edge.condition !== undefined) {
       const problem = checkExpression(edge.condition);
       if (problem)
-        issue('error', 'bad_expression', `The condition of edge ${i} (${edge.from} → ${edge.to}): ${problem}.`, {
+        issue('error', 'bad_expression', `The condition of ${name.toLowerCase()}: ${problem}.`, {
           node_id: edge.from,
           edge: i,
           path: `${path}.condition`,
@@ -207,7 +221,7 @@ export function validateGraph(spec: GraphSpec, ctx?: ValidationContext): GraphIs
         // The condition is evaluated when its source ended: the source and its ancestors are in scope.
         const upstream = ancestors(plan, edge.from);
         upstream.add(edge.from);
-        checkPaths(expressionPaths(edge.condition), upstream, false, `The condition of edge ${i} (${edge.from} → ${edge.to})`, {
+        checkPaths(expressionPaths(edge.condition), upstream, false, `The condition of ${name.toLowerCase()}`, {
           node_id: edge.from,
           edge: i,
           path: `${path}.condition`,
@@ -370,6 +384,34 @@ const isTemplated = (v: unknown): boolean =>
   (typeof v === 'string' && /^\{\{\s*[^{}]+?\s*\}\}$/.test(v)) ||
   (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && Object.keys(v)[0] === '$logic');
 
+const WHOLE_PLACEHOLDER = /^\{\{\s*([^{}]+?)\s*\}\}$/;
+
+/** The JSON types a schema declares (`type`, or the types of its `enum` / `const`); empty when it does not say. */
+function schemaTypes(schema: Schema): string[] {
+  const declared = schema['type'];
+  if (typeof declared === 'string') return [declared];
+  if (Array.isArray(declared)) return declared.filter((t): t is string => typeof t === 'string');
+  if ('const' in schema) return [jsonType(schema['const'])];
+  if (Array.isArray(schema['enum']) && schema['enum'].length) return [...new Set(schema['enum'].map(jsonType))];
+  return [];
+}
+
+// An integer is a number; a number may hold an integer (only run time tells), so both fit each other.
+const fits = (type: string, wanted: string[]): boolean =>
+  wanted.includes(type) || (type === 'integer' && wanted.includes('number')) || (type === 'number' && wanted.includes('integer'));
+
+/** The schema at a path below `schema` (object properties, array items), or null when the schema does not say. */
+function schemaAt(schema: Schema | null | undefined, segments: string[]): Schema | null {
+  let at: unknown = schema;
+  for (const seg of segments) {
+    if (typeof at !== 'object' || at === null || Array.isArray(at)) return null;
+    const s = at as Schema;
+    if (/^[0-9]+$/.test(seg) && typeof s['items'] === 'object') at = s['items'];
+    else at = schemaProperties(s)?.[seg];
+  }
+  return typeof at === 'object' && at !== null && !Array.isArray(at) ? (at as Schema) : null;
+}
+
 function jsonType(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
@@ -379,16 +421,25 @@ function jsonType(v: unknown): string {
 
 /**
  * Where a template certainly disagrees with a JSON Schema: missing required properties, properties a closed schema
- * does not have, literal values of the wrong type. Values that come from placeholders or `$logic` are unknown until
- * run time and pass.
+ * does not have, literal values of the wrong type, and whole placeholders whose path has a declared type that does not
+ * fit. `$logic` values, and placeholders whose path has no known schema, are unknown until run time and pass.
  */
-function templateMismatches(value: unknown, schema: Schema, where: string): { where: string; message: string }[] {
-  if (isTemplated(value)) return [];
+function templateMismatches(value: unknown, schema: Schema, where: string, schemaOf: (path: string) => Schema | null): { where: string; message: string }[] {
   const out: { where: string; message: string }[] = [];
-  const declared = schema['type'];
-  const types = typeof declared === 'string' ? [declared] : Array.isArray(declared) ? declared.filter((t): t is string => typeof t === 'string') : [];
+  const types = schemaTypes(schema);
+  const whole = typeof value === 'string' ? WHOLE_PLACEHOLDER.exec(value) : null;
+  if (whole) {
+    // One placeholder yields the value at its path: when that path's schema is known, its type must fit.
+    const path = whole[1]!.trim();
+    const source = schemaOf(path);
+    const got = source ? schemaTypes(source) : [];
+    if (types.length && got.length && !got.some((t) => fits(t, types)))
+      out.push({ where, message: `gets "${path}", declared ${got.join(' or ')}, but the schema wants ${types.join(' or ')}` });
+    return out;
+  }
+  if (isTemplated(value)) return [];
   const actual = jsonType(value);
-  if (types.length && !types.includes(actual) && !(actual === 'integer' && types.includes('number'))) {
+  if (types.length && !fits(actual, types)) {
     out.push({
       where,
       message: `is ${actual === 'integer' ? 'a number' : `${/^[aeiou]/.test(actual) ? 'an' : 'a'} ${actual}`} but the schema wants ${types.join(' or ')}`,
@@ -406,7 +457,7 @@ function templateMismatches(value: unknown, schema: Schema, where: string): { wh
     if (propSchema === undefined) {
       if (schema['additionalProperties'] === false) out.push({ where: sub, message: 'is not a property the schema allows' });
     } else if (typeof propSchema === 'object' && propSchema !== null && !Array.isArray(propSchema))
-      out.push(...templateMismatches(v, propSchema as Schema, sub));
+      out.push(...templateMismatches(v, propSchema as Schema, sub, schemaOf));
   }
   return out;
 }
