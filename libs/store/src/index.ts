@@ -9,6 +9,7 @@ export * from './engine-report-store';
 export * from './graph-run-store';
 export * from './manifest-hash';
 export * from './entities/platform-instance.entity';
+export * from './graph-store';
 export * from './identity-store';
 export { MIGRATIONS } from './migrations';
 export * from './run-notifications';

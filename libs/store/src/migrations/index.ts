@@ -17,6 +17,7 @@ import { EngineReports1765500000000 } from './1765500000000-engine-reports';
 import { LoginThrottle1765600000100 } from './1765600000100-login-throttle';
 import { WorkflowGraphs1765700000000 } from './1765700000000-workflow-graphs';
 import { GraphExecution1765700000900 } from './1765700000900-graph-execution';
+import { GraphApi1765800000000 } from './1765800000000-graph-api';
 
 /** Every migration, oldest first. Migrations are the only way the schema changes (never `synchronize`). */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   LoginThrottle1765600000100,
   WorkflowGraphs1765700000000,
   GraphExecution1765700000900,
+  GraphApi1765800000000,
 ];
