@@ -181,14 +181,12 @@ export class GraphKit {
   }
 
   /** Decides an approval the way the API does (claims the pending row, then rings the run's doorbell). */
-  async decide(runId: string, decision: 'approve' | 'deny', reason: string | null = null): Promise<void> {
+  async decide(runId: string, decision: 'approve' | 'deny', reason: string | null = null, form?: unknown): Promise<void> {
     const approval = await this.pendingApproval(runId);
-    await this.ds.query(`update approvals set status = $2, decided_by = $3, decision_reason = $4, decided_at = now() where id = $1 and status = 'pending'`, [
-      approval.id,
-      decision === 'approve' ? 'approved' : 'denied',
-      REVIEWER,
-      reason,
-    ]);
+    await this.ds.query(
+      `update approvals set status = $2, decided_by = $3, decision_reason = $4, form = $5, decided_at = now() where id = $1 and status = 'pending'`,
+      [approval.id, decision === 'approve' ? 'approved' : 'denied', REVIEWER, reason, form === undefined ? null : JSON.stringify(form)],
+    );
     await this.env.client.workflow.getHandle(`run-${runId}`).signal(approvalDecisionSignal, {
       approval_id: approval.id,
       decision,
