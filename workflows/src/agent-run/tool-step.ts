@@ -16,12 +16,16 @@ export interface ToolStepContext {
   append: Append;
   approvals: ApprovalBook;
   runTool: RunToolActivities['runTool'];
+  /** Vets the call (default: the regular activity; a graph's tool node uses the same activity run locally). */
+  prepare?: typeof prepareToolCall;
+  /** Holds the outcome event for the caller's next append instead of appending it now (a graph's tool node). */
+  deferOutcome?: (event: RunEvent) => void;
 }
 
 /** One tool call: vet it, record it, ask a reviewer when the policy says so, run it, record the outcome (returned). */
 export async function runToolStep(run: ToolStepContext, toolCall: ToolCall, assistant: RunEvent, approvalId: string): Promise<RunEvent> {
   const { input, log, append } = run;
-  const prepared = await prepareToolCall({
+  const prepared = await (run.prepare ?? prepareToolCall)({
     run_id: input.run_id,
     project_id: input.project_id,
     call: { id: toolCall.id, tool_id: toolCall.tool_id, arguments: toolCall.arguments },
@@ -103,6 +107,7 @@ export async function runToolStep(run: ToolStepContext, toolCall: ToolCall, assi
   const done = outcome.ok
     ? log.event('tool_result', { call_id: prepared.call_id, result: outcome.result, duration_ms: outcome.duration_ms }, SERVICE, callEvent)
     : toolError(outcome.code, outcome.message, callEvent);
-  await append(done);
+  if (run.deferOutcome) run.deferOutcome(done);
+  else await append(done);
   return done;
 }

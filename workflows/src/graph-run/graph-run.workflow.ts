@@ -12,17 +12,31 @@ import { RejectedSignals } from '../agent-run/signal-payloads';
 import { GraphInterpreter, GraphNodeFailed } from './interpreter';
 import { fromNodeValue } from './values';
 
+/** Appends in creation order; `defer` holds events until the next append (of any node) carries them. */
+export interface OrderedAppend extends Append {
+  defer(...events: RunEvent[]): void;
+}
+
 /**
  * Appends in creation order: nodes run concurrently, and a later seq must never be stored before an earlier one (the
- * timeline and SSE read the log by seq). Events are created (seq assigned) and handed here in the same tick.
+ * timeline and SSE read the log by seq). Events are created (seq assigned) and handed here in the same tick. Deferred
+ * events go out first with the next append, whoever makes it: a tool node's `node_started` travels with its
+ * `tool_call`, its `tool_result` with its `node_completed` (half the appends of a tool node, D50).
  */
-export function serialAppend(append: Append): Append {
+export function orderedAppend(append: Append): OrderedAppend {
   let chain: Promise<unknown> = Promise.resolve();
-  return (...events: RunEvent[]) => {
-    const next = chain.then(() => append(...events));
+  let deferred: RunEvent[] = [];
+  const ordered = ((...events: RunEvent[]) => {
+    const batch = [...deferred, ...events];
+    deferred = [];
+    const next = chain.then(() => append(...batch));
     chain = next.catch(() => undefined);
     return next;
+  }) as OrderedAppend;
+  ordered.defer = (...events: RunEvent[]) => {
+    deferred.push(...events);
   };
+  return ordered;
 }
 
 // Codes a node failure may end the run with; anything else ends it as E_GRAPH_NODE_FAILED naming the node.
@@ -35,7 +49,7 @@ const RUN_CODES: ReadonlySet<string> = new Set<ErrorCode>(['E_NODE_TIMEOUT', 'E_
  */
 export async function graphRunWorkflow(input: GraphRunInput): Promise<GraphRunResult> {
   const log = new RunLog(input.run_id);
-  const append = serialAppend(appender(input.run_id));
+  const append = orderedAppend(appender(input.run_id));
   const started = Date.now();
   const created = log.event(
     'run_created',

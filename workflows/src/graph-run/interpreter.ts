@@ -2,7 +2,7 @@ import { CancellationScope, condition, isCancellation, sleep } from '@temporalio
 import type { GraphEdge, GraphNode, GraphRunInput, GraphSpec, NodeValue, RunEvent, TokenUsage } from '@omniai/contracts';
 import { type GraphPlan, type GraphScope, graphPlan, holds } from '@omniai/graphs';
 import type { RunLog } from '../run-log';
-import type { Append } from '../agent-run/activities';
+import type { OrderedAppend } from './graph-run.workflow';
 import { SERVICE } from '../agent-run/actors';
 import type { ApprovalBook } from '../agent-run/approvals';
 import type { BudgetGuard } from '../agent-run/budget-guard';
@@ -22,7 +22,8 @@ type Status = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
 export interface RunContext {
   input: GraphRunInput;
   log: RunLog;
-  append: Append;
+  /** Appends in creation order; `defer` holds events for the next append (see `orderedAppend`). */
+  append: OrderedAppend;
   approvals: ApprovalBook;
   budget: BudgetGuard;
   runTool: RunToolActivities['runTool'];
@@ -55,7 +56,7 @@ interface Join {
  * least one was taken; when none was, it is skipped and its own edges resolve as not taken (the skip propagates). A
  * join (`parallel.join_at`) with `any` or `first_n` starts as soon as enough of its edges are taken, and the branches
  * still running are cancelled and recorded as skipped (`join_satisfied`). Nodes run concurrently where the graph
- * allows; their events are appended in the order they are created (one append chain, see `serialAppend`).
+ * allows; their events are appended in the order they are created (one append chain, see `orderedAppend`).
  */
 export class GraphInterpreter {
   private readonly plan: GraphPlan;
@@ -161,7 +162,10 @@ export class GraphInterpreter {
         { node_id: node.id, attempt, node_kind: node.kind, ...(rendered?.stored ? { input: rendered.stored } : {}) },
         SERVICE,
       );
-      await append(started);
+      // A tool node's start travels with its tool_call (vetting the call is a short local activity); every other
+      // kind may wait long (a model, a reviewer, a timer, a child run), so its start is recorded at once.
+      if (node.kind === 'tool' && !renderError) append.defer(started);
+      else await append(started);
       causedBy = started;
       let failure: { code: string; message: string; childRunId?: string };
       try {

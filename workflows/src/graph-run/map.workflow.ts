@@ -1,8 +1,8 @@
 import { condition, continueAsNew, executeChild, isCancellation } from '@temporalio/workflow';
 import type { Actor, MapBody, NodeValue, RunPins } from '@omniai/contracts';
 import { type GraphScope, renderTemplate } from '@omniai/graphs';
-import { generateReply, prepareToolCall, toolActivities } from '../agent-run/activities';
-import { graphActivities } from './activities';
+import { generateReply, toolActivities } from '../agent-run/activities';
+import { graphActivities, prepareToolCallLocally } from './activities';
 import { NodeError, nodeFailure } from './node-error';
 import { runSubgraph } from './nodes';
 
@@ -131,7 +131,7 @@ async function runItem(input: GraphMapBatchInput, scope: GraphScope, index: numb
   const body = input.body;
   if (body.kind === 'tool') {
     const args = renderTemplate(body.arguments, scope);
-    const prepared = await prepareToolCall({
+    const prepared = await prepareToolCallLocally({
       run_id: input.run_id,
       project_id: input.project_id,
       call: { id: `${input.node_id}#${index}`, tool_id: body.tool.id, arguments: JSON.stringify(args ?? {}) },

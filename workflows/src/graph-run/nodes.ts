@@ -17,7 +17,7 @@ import { generateReply } from '../agent-run/activities';
 import { SERVICE } from '../agent-run/actors';
 import { approvalDecided, type ApprovalStatus, waitForDecision } from '../agent-run/approvals';
 import { runToolStep } from '../agent-run/tool-step';
-import { graphActivities } from './activities';
+import { graphActivities, prepareToolCallLocally } from './activities';
 import type { RunContext } from './interpreter';
 import type { GraphMapInput, GraphMapResult } from './map.workflow';
 import { NodeError, nodeFailure } from './node-error';
@@ -148,7 +148,15 @@ export async function executeNode(
 /** A tool node: exactly the chat tool path (vetting, policy, approval, sandbox), recorded under the node's call id. */
 async function toolNode(run: RunContext, nodeId: string, attempt: number, toolId: string, args: unknown, started: RunEvent): Promise<NodeResult> {
   const done = await runToolStep(
-    { input: run.input, log: run.log, append: run.append, approvals: run.approvals, runTool: run.runTool },
+    {
+      input: run.input,
+      log: run.log,
+      append: run.append,
+      approvals: run.approvals,
+      runTool: run.runTool,
+      prepare: prepareToolCallLocally,
+      deferOutcome: (e) => run.append.defer(e),
+    },
     { id: nodeCallId(nodeId, attempt), tool_id: toolId, arguments: JSON.stringify(args ?? {}) },
     started,
     `${run.input.run_id}.${nodeId}.${attempt}`,

@@ -66,6 +66,19 @@ describe('graphRunWorkflow on the real dev server', () => {
     expect(verified.fromHistory).toBe(events.length);
   });
 
+  it('a large output is stored as an artifact: node_completed carries its reference and a preview, the run records the reference', async () => {
+    const big = 'x'.repeat(10_000);
+    const started = await kit.start(graph([output('done', { text: '{{ input.big }}' })]), { big });
+    const { result, events } = await finish(started);
+    const completed = nodeEvents(events, 'done').find((e) => e.kind === 'node_completed')!;
+    const stored = completed.kind === 'node_completed' ? completed.payload.output : null;
+    expect(stored).toEqual({ artifact: expect.objectContaining({ media_type: 'application/json' }), preview: expect.stringMatching(/^\{"text":"xxx/) });
+    expect(result.output).toEqual(stored);
+    const sha = stored && 'artifact' in stored ? stored.artifact.sha256 : '';
+    const refs = await kit.ds.query(`select 1 from artifact_refs where artifact_hash = $1 and run_id = $2`, [sha, started.runId]);
+    expect(refs).toHaveLength(1);
+  });
+
   it('model node: text without a schema; with output_schema the offline model answers schema-valid JSON', async () => {
     const schema = {
       type: 'object',
@@ -371,6 +384,17 @@ describe('graphRunWorkflow on the real dev server', () => {
       'node_completed:yes',
       'run_completed',
     ]);
+  });
+
+  it("approval with a form: the reviewer's form (recorded by the API) is the node's output", async () => {
+    const spec = graph(
+      [{ ...gate(), form_schema: { type: 'object', properties: { priority: { type: 'string' } } } }, output('yes', '{{ nodes.gate.output.priority }}')],
+      [edge('gate', 'yes')],
+    );
+    const started = await kit.start(spec, { q: 'x' });
+    await kit.decide(started.runId, 'approve', null, { priority: 'p1' });
+    const { result } = await finish(started);
+    expect(result.output).toEqual({ inline: 'p1' });
   });
 
   it('approval denied: leaves by `denied`', async () => {
