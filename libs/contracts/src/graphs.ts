@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JsonValue } from './json';
+import { GRAPH_LIMITS, GRAPH_SCHEMA } from './pure/graphs';
 import { NodeValue, RunBudget } from './run-events';
 
 /**
@@ -8,25 +9,6 @@ import { NodeValue, RunBudget } from './run-events';
  * canonical spec). Conditions and templates are JSON Logic, evaluated deterministically inside the workflow with size
  * limits (`@omniai/graphs`); nothing a user writes is ever executed as code in the API or the worker.
  */
-export const GRAPH_SCHEMA = 'omni.graph/v1';
-
-/** Limits of one spec; over them the API answers 413 (`E_PAYLOAD_TOO_LARGE`) naming the limit. */
-export const GRAPH_LIMITS = {
-  /** Canonical JSON bytes of a whole spec. */
-  maxSpecBytes: 1_000_000,
-  maxNodes: 500,
-  maxEdges: 2_000,
-  /** Canonical JSON bytes of one expression or template. */
-  maxExpressionBytes: 16_384,
-  /** Nesting depth of one expression or template. */
-  maxExpressionDepth: 32,
-  /** Items one `map` node may iterate over. */
-  maxMapItems: 10_000,
-  maxMapConcurrency: 32,
-  maxMapBatchSize: 500,
-  /** Bytes of a value a template or expression may produce (a bigger one is a node error, E_GRAPH_EXPRESSION). */
-  maxValueBytes: 1_000_000,
-} as const;
 
 /** A node id: stable across versions, used in expressions (`nodes.<id>.output`). */
 export const NodeId = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'node ids are lower case letters, digits and _, starting with a letter (at most 63)');

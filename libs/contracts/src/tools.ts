@@ -180,13 +180,6 @@ export const ApprovalStatus = z.enum(['pending', 'approved', 'denied', 'expired'
 export type ApprovalStatus = z.infer<typeof ApprovalStatus>;
 
 /** The call a reviewer decides on, as an approval and its `approval_requested` event both carry it. */
-/**
- * An approval node of a graph is reviewed like a call of this pseudo tool (so the inbox, hash check, rules, expiry and
- * doorbell apply unchanged): `call_id` is `<node_id>#<attempt>`, `manifest_hash` the graph version's spec hash, and the
- * reviewed arguments are `{ title, instructions, show, form_schema }` as rendered, carried by the node's `node_started`
- * event (`input`).
- */
-export const GRAPH_GATE_TOOL_ID = 'graph.approval';
 
 export const REVIEWED_CALL_FIELDS = {
   call_id: z.string(),

@@ -1,5 +1,5 @@
 import jsonLogic from 'json-logic-js';
-import { GRAPH_LIMITS } from '@omniai/contracts';
+import { GRAPH_LIMITS } from '@omniai/contracts/pure';
 
 /**
  * The one expression language of graphs: JSON Logic (json-logic-js), evaluated deterministically inside the workflow.

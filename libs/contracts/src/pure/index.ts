@@ -10,3 +10,4 @@ export * from './storable-text';
 export * from './canonical-json';
 export * from './approval-arguments';
 export * from './egress';
+export * from './graphs';
