@@ -199,7 +199,7 @@ export const sampleKey = (graphId: string) => `omni.graph.sample.${graphId}`;
               @for (i of selectedEdgeList(); track i) {
                 @if (spec().edges[i]; as e) {
                   <p class="small">
-                    <code>{{ e.from }}</code> —{{ e.port ?? 'out' }}→ <code>{{ e.to }}</code>
+                    <code>{{ e.from }}</code> —{{ e.port }}→ <code>{{ e.to }}</code>
                   </p>
                 }
               }
@@ -472,8 +472,8 @@ export class GraphBuilderComponent {
   });
   protected readonly nodeIds = computed(() => this.spec().nodes.map((n) => n.id));
 
-  protected readonly canWrite = computed(() => this.session.can('write', this.projectId()));
-  protected readonly canRun = computed(() => this.session.can('run', this.projectId()));
+  protected readonly canWrite = computed(() => this.session.can('operate', this.projectId()));
+  protected readonly canRun = computed(() => this.session.can('operate', this.projectId()));
 
   /** Structure, checked in the browser on every edit. */
   private readonly localIssues = computed<GraphIssue[]>(() => {

@@ -17,7 +17,7 @@ type SchemaKey = 'input_schema' | 'output_schema';
         <textarea
           id="graph-description"
           rows="3"
-          [value]="spec().description ?? ''"
+          [value]="spec().description"
           (input)="emit({ ...spec(), description: $any($event.target).value }, 'description')"
           data-testid="graph-description"
         ></textarea>

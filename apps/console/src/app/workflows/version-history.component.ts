@@ -57,10 +57,10 @@ import { errorText } from '../core/api-error';
             </p>
           }
           @for (e of d.edges.added; track $index) {
-            <p class="add small">+ edge <code>{{ e.from }}</code> —{{ e.port ?? 'out' }}→ <code>{{ e.to }}</code></p>
+            <p class="add small">+ edge <code>{{ e.from }}</code> —{{ e.port }}→ <code>{{ e.to }}</code></p>
           }
           @for (e of d.edges.removed; track $index) {
-            <p class="del small">− edge <code>{{ e.from }}</code> —{{ e.port ?? 'out' }}→ <code>{{ e.to }}</code></p>
+            <p class="del small">− edge <code>{{ e.from }}</code> —{{ e.port }}→ <code>{{ e.to }}</code></p>
           }
           @if (d.graph.length) {
             <p class="chg small">~ graph: {{ d.graph.join(', ') }}</p>

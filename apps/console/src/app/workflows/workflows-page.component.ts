@@ -154,7 +154,7 @@ export class WorkflowsPageComponent {
   protected readonly actionError = signal<string | null>(null);
   protected readonly deleting = signal<string | null>(null);
   protected readonly showTemplates = signal(false);
-  protected readonly canWrite = computed(() => this.session.can('write', this.projectId()));
+  protected readonly canWrite = computed(() => this.session.can('operate', this.projectId()));
   protected readonly projectName = computed(() => this.store.projectNames().get(this.projectId()) ?? 'Project');
 
   constructor() {
