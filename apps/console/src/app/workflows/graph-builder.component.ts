@@ -102,7 +102,15 @@ export const sampleKey = (graphId: string) => `omni.graph.sample.${graphId}`;
           </button>
         }
         @if (canWrite()) {
-          <input class="note" [value]="note()" (input)="note.set($any($event.target).value)" placeholder="Version note" aria-label="Version note" data-testid="save-note" maxlength="500" />
+          <input
+            class="note"
+            [value]="note()"
+            (input)="note.set($any($event.target).value)"
+            placeholder="Version note"
+            aria-label="Version note"
+            data-testid="save-note"
+            maxlength="500"
+          />
           <button type="button" class="btn small primary" (click)="save()" [disabled]="saving() || (!dirty() && !!detail())" data-testid="save-graph">
             {{ saving() ? 'Saving…' : detail() ? 'Save version' : 'Save' }}
           </button>
@@ -643,7 +651,8 @@ export class GraphBuilderComponent {
 
   protected onMoved(ev: { id: string; position: { x: number; y: number } }): void {
     const node = this.spec().nodes.find((n) => n.id === ev.id);
-    if (!node || (node.position && Math.round(node.position.x) === Math.round(ev.position.x) && Math.round(node.position.y) === Math.round(ev.position.y))) return;
+    if (!node || (node.position && Math.round(node.position.x) === Math.round(ev.position.x) && Math.round(node.position.y) === Math.round(ev.position.y)))
+      return;
     this.apply(moveNode(this.spec(), ev.id, ev.position));
   }
 
@@ -802,4 +811,3 @@ function graphIssuesOf(err: unknown): GraphIssue[] | null {
   const detail = err.detail as { issues?: unknown } | undefined;
   return Array.isArray(detail?.issues) ? (detail.issues as GraphIssue[]) : null;
 }
-

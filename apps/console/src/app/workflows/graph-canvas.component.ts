@@ -446,7 +446,9 @@ export class GraphCanvasComponent {
   protected issueCount(v: NodeView): string {
     const errors = v.issues.filter((i) => i.severity === 'error').length;
     const warnings = v.issues.length - errors;
-    return [errors ? `${errors} error${errors > 1 ? 's' : ''}` : '', warnings ? `${warnings} warning${warnings > 1 ? 's' : ''}` : ''].filter(Boolean).join(', ');
+    return [errors ? `${errors} error${errors > 1 ? 's' : ''}` : '', warnings ? `${warnings} warning${warnings > 1 ? 's' : ''}` : '']
+      .filter(Boolean)
+      .join(', ');
   }
   protected issueTitle = (v: NodeView) => v.issues.map((i) => i.message).join('\n');
   protected durationOf(v: NodeView): string {

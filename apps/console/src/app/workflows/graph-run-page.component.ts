@@ -1,5 +1,18 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, DestroyRef, Injector, afterNextRender, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  Injector,
+  afterNextRender,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { GraphSpec, NodeState, NodeValue, RunEvent } from '@omniai/contracts';
 import { projectNodeStates } from '@omniai/graphs';
@@ -124,7 +137,9 @@ import { autoLayout, needsLayout } from './graph-model';
                   <omni-json-tree [value]="v.inline" />
                 } @else if (artifactOf(out); as a) {
                   <p class="small">{{ a.preview }}…</p>
-                  <p class="muted small">Stored as an artifact ({{ a.artifact.size_bytes.toLocaleString() }} bytes, <code>{{ a.artifact.sha256.slice(0, 12) }}</code>).</p>
+                  <p class="muted small">
+                    Stored as an artifact ({{ a.artifact.size_bytes.toLocaleString() }} bytes, <code>{{ a.artifact.sha256.slice(0, 12) }}</code>).
+                  </p>
                 }
               </div>
             } @else {

@@ -46,10 +46,14 @@ import { errorText } from '../core/api-error';
             <p class="muted small">No differences.</p>
           }
           @for (id of d.nodes.added; track id) {
-            <p class="add small" data-testid="diff-node-added">+ node <code>{{ id }}</code></p>
+            <p class="add small" data-testid="diff-node-added">
+              + node <code>{{ id }}</code>
+            </p>
           }
           @for (id of d.nodes.removed; track id) {
-            <p class="del small" data-testid="diff-node-removed">− node <code>{{ id }}</code></p>
+            <p class="del small" data-testid="diff-node-removed">
+              − node <code>{{ id }}</code>
+            </p>
           }
           @for (c of d.nodes.changed; track c.node_id) {
             <p class="chg small" data-testid="diff-node-changed">
@@ -57,10 +61,14 @@ import { errorText } from '../core/api-error';
             </p>
           }
           @for (e of d.edges.added; track $index) {
-            <p class="add small">+ edge <code>{{ e.from }}</code> —{{ e.port }}→ <code>{{ e.to }}</code></p>
+            <p class="add small">
+              + edge <code>{{ e.from }}</code> —{{ e.port }}→ <code>{{ e.to }}</code>
+            </p>
           }
           @for (e of d.edges.removed; track $index) {
-            <p class="del small">− edge <code>{{ e.from }}</code> —{{ e.port }}→ <code>{{ e.to }}</code></p>
+            <p class="del small">
+              − edge <code>{{ e.from }}</code> —{{ e.port }}→ <code>{{ e.to }}</code>
+            </p>
           }
           @if (d.graph.length) {
             <p class="chg small">~ graph: {{ d.graph.join(', ') }}</p>
@@ -142,7 +150,9 @@ export class VersionHistoryComponent {
   protected readonly diff = signal<GraphDiff | null>(null);
   protected readonly empty = computed(() => {
     const d = this.diff();
-    return !!d && !d.nodes.added.length && !d.nodes.removed.length && !d.nodes.changed.length && !d.edges.added.length && !d.edges.removed.length && !d.graph.length;
+    return (
+      !!d && !d.nodes.added.length && !d.nodes.removed.length && !d.nodes.changed.length && !d.edges.added.length && !d.edges.removed.length && !d.graph.length
+    );
   });
 
   constructor() {

@@ -25,7 +25,13 @@ import { PageHeadComponent } from '../shared/page-head.component';
       @if (canWrite()) {
         <span pageActions class="actions">
           <a class="btn primary" [routerLink]="['/projects', projectId(), 'workflows', 'new']" data-testid="new-workflow">New workflow</a>
-          <button type="button" class="btn" (click)="showTemplates.set(!showTemplates())" [attr.aria-expanded]="showTemplates()" data-testid="new-from-template">
+          <button
+            type="button"
+            class="btn"
+            (click)="showTemplates.set(!showTemplates())"
+            [attr.aria-expanded]="showTemplates()"
+            data-testid="new-from-template"
+          >
             New from template
           </button>
         </span>
@@ -165,14 +171,15 @@ export class WorkflowsPageComponent {
     });
     effect(() => {
       if (this.showTemplates() && this.templates() === null)
-        untracked(() =>
-          this.api.listGraphTemplates(this.projectId()).then(
-            (t) => this.templates.set(t),
-            (err: unknown) => {
-              this.templates.set([]);
-              this.actionError.set(`Could not load the templates: ${errorText(err)}`);
-            },
-          ),
+        untracked(
+          () =>
+            void this.api.listGraphTemplates(this.projectId()).then(
+              (t) => this.templates.set(t),
+              (err: unknown) => {
+                this.templates.set([]);
+                this.actionError.set(`Could not load the templates: ${errorText(err)}`);
+              },
+            ),
         );
     });
   }

@@ -84,7 +84,12 @@ type Tab = 'chat' | 'run';
             >
               Run
             </button>
-            <a role="tab" class="tab-link" [routerLink]="['/projects', projectId(), 'workflows']" data-testid="tab-editor" title="Workflow graphs of this project"
+            <a
+              role="tab"
+              class="tab-link"
+              [routerLink]="['/projects', projectId(), 'workflows']"
+              data-testid="tab-editor"
+              title="Workflow graphs of this project"
               >Editor</a
             >
             <button role="tab" type="button" disabled title="Arrives with dashboards">Dashboard</button>
