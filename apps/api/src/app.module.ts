@@ -7,6 +7,7 @@ import { ErrorEnvelopeFilter } from './errors/error-envelope.filter';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { ArtifactsModule } from './artifacts/artifacts.module';
 import { AuthModule } from './auth/auth.module';
+import { GraphsModule } from './graphs/graphs.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { PricesModule } from './prices/prices.module';
@@ -29,6 +30,7 @@ export class AppModule {
         HealthModule,
         ProjectsModule,
         RunsModule,
+        GraphsModule,
         ArtifactsModule,
         ProvidersModule,
         PricesModule,

@@ -3,10 +3,12 @@ import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { storableJson } from '@omniai/contracts/pure';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { API_ROUTES } from '@omniai/contracts';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { EarlyAuth } from './auth/early-auth';
 import { OriginPolicy } from './auth/origin-policy';
+import { routeKey } from './auth/route-table';
 import { ConsoleAssets } from './console/console-assets';
 import { StructuredLogger } from './logging/structured-logger';
 import { SECURITY_HEADERS } from './http/security-headers';
@@ -17,6 +19,8 @@ export interface RegisteredRoute {
   url: string;
 }
 const ROUTES = new WeakMap<NestFastifyApplication, RegisteredRoute[]>();
+/** Per-route body limits declared in the route table, by `METHOD /path/:param`. */
+const BODY_LIMITS = new Map(API_ROUTES.filter((r) => r.bodyLimit !== undefined).map((r) => [routeKey(r.method, r.path), r.bodyLimit!]));
 
 /** Every route the app registered with Fastify (for the tests that crawl them all). */
 export function registeredRoutes(app: NestFastifyApplication): readonly RegisteredRoute[] {
@@ -55,7 +59,12 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   const fastify = app.getHttpAdapter().getInstance();
   const routes: RegisteredRoute[] = [];
   fastify.addHook('onRoute', (r) => {
-    for (const method of [r.method].flat()) routes.push({ method: String(method), url: r.url });
+    for (const method of [r.method].flat()) {
+      routes.push({ method: String(method), url: r.url });
+      // A route that takes more than the server-wide body limit declares it in the route table (e.g. graph specs).
+      const declared = BODY_LIMITS.get(routeKey(String(method), r.url));
+      if (declared !== undefined) r.bodyLimit = Math.max(declared, config.bodyLimitBytes);
+    }
   });
   ROUTES.set(app, routes);
   fastify.addHook('onSend', async (request, reply) => {

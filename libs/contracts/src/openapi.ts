@@ -2,6 +2,7 @@ import { z } from 'zod';
 import * as api from './api';
 import * as artifacts from './artifacts';
 import * as errors from './errors';
+import * as graphs from './graphs';
 import * as identity from './identity';
 import * as jsonValues from './json';
 import * as meta from './meta';
@@ -68,6 +69,7 @@ const TAGS: OpenApiDocument['tags'] = [
   { name: 'projects', description: 'Projects: the top-level containers.' },
   { name: 'threads', description: 'Conversations within a project.' },
   { name: 'runs', description: 'Durable agent runs and their append-only event logs.' },
+  { name: 'graphs', description: 'Workflow graphs (`omni.graph/v1`): immutable versions, validation, diffs, graph runs and their per-node states.' },
   { name: 'artifacts', description: 'Content-addressed payloads kept out of workflow history.' },
   { name: 'providers', description: 'Model provider settings; keys are stored encrypted and used by reference.' },
   { name: 'tools', description: 'The tool registry, per-project version pins and the deny-by-default policy.' },
@@ -83,8 +85,13 @@ const SUCCESS: Record<ApiRoute['status'], string> = { 200: 'OK.', 201: 'Created.
 /** Every exported contract schema, by export name: these become `components.schemas` when a route reaches them. */
 function namedSchemas(): Map<z.ZodType, string> {
   const named = new Map<z.ZodType, string>();
-  const modules: Record<string, unknown>[] = [api, artifacts, errors, identity, jsonValues, meta, providerPresets, runEvents];
-  const entries = modules.flatMap((m) => Object.entries(m)).sort(([a], [b]) => compare(a, b));
+  const modules: Record<string, unknown>[] = [api, artifacts, errors, graphs, identity, meta, providerPresets, runEvents];
+  // The JSON values come first: `Expression` and `Template` (graphs) are the same instance as `JsonValue`, whose
+  // name is the one that says what the schema accepts (any JSON); the first name a schema gets is kept.
+  const entries = [
+    ...Object.entries(jsonValues).sort(([a], [b]) => compare(a, b)),
+    ...modules.flatMap((m) => Object.entries(m)).sort(([a], [b]) => compare(a, b)),
+  ];
   for (const [name, value] of entries) {
     if (value instanceof z.ZodType && !named.has(value)) named.set(value, name);
   }

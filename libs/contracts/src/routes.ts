@@ -20,6 +20,21 @@ import {
   listOf,
 } from './api';
 import { ErrorCode } from './errors';
+import {
+  Graph,
+  GraphDetail,
+  GraphDiff,
+  GraphDiffQuery,
+  GraphIssue,
+  GraphTemplate,
+  GraphValidation,
+  GraphVersion,
+  GraphVersionSummary,
+  RunNodes,
+  SaveGraphRequest,
+  StartGraphRunRequest,
+  ValidateGraphRequest,
+} from './graphs';
 import { RegisterMcpToolsRequest, RegisterMcpToolsResponse } from './mcp-tools';
 import { CodecPayloads } from './temporal';
 import {
@@ -88,11 +103,12 @@ interface RouteBase {
   /** OpenAPI path template: `{name}` placeholders; every placeholder is a UUID. */
   readonly path: string;
   readonly operationId: string;
-  readonly tag: 'health' | 'auth' | 'users' | 'projects' | 'threads' | 'runs' | 'artifacts' | 'providers' | 'tools' | 'approvals' | 'temporal' | 'public';
+  readonly tag:
+    'health' | 'auth' | 'users' | 'projects' | 'threads' | 'runs' | 'graphs' | 'artifacts' | 'providers' | 'tools' | 'approvals' | 'temporal' | 'public';
   /**
    * Who may call the route (D31): `public` needs no credentials (an explicit, reviewed exception); otherwise the
    * capability the caller's role must grant: in the route's project when it names one (by projectId, threadId,
-   * runId or approvalId), workspace-wide otherwise. Paths under `/v1/public/` take bearer tokens (the capability
+   * runId, approvalId or graphId), workspace-wide otherwise. Paths under `/v1/public/` take bearer tokens (the capability
    * must also be one of the token's scopes); every other path takes the session cookie, and its mutations the CSRF
    * header. A route the API serves without an entry here is refused.
    */
@@ -111,6 +127,8 @@ interface RouteBase {
   readonly description?: string;
   /** JSON request body (documented as its input type: defaults make fields optional). */
   readonly body?: z.ZodType;
+  /** Largest body the route accepts, in bytes, when it needs more than the server-wide `OMNI_BODY_LIMIT_BYTES`. */
+  readonly bodyLimit?: number;
   /** Query string, one parameter per property (documented as its input type). */
   readonly query?: z.ZodObject;
   /** Descriptions of query parameters, by name. */
@@ -189,8 +207,46 @@ const decideExchange = (notFound: string) =>
     body: DecideApprovalRequest,
     status: 200,
     response: DecideApprovalResponse,
-    errors: { 400: 'The id or the body is invalid.', 404: notFound, 409: DECIDE_CONFLICT, 503: DECIDE_UNAVAILABLE },
+    errors: {
+      400: 'The id or the body is invalid.',
+      404: notFound,
+      409: DECIDE_CONFLICT,
+      422: "An approval node's `form` does not match the node's `form_schema` (E_GRAPH_INPUT_INVALID, `detail` lists the fields).",
+      503: DECIDE_UNAVAILABLE,
+    },
   }) as const;
+
+/** What saving a graph answers: the saved graph and version, plus the validation's warnings (errors refuse a save). */
+export const SavedGraph = GraphDetail.extend({ warnings: z.array(GraphIssue) });
+export type SavedGraph = z.infer<typeof SavedGraph>;
+
+/** What saving a version answers: the version, plus the validation's warnings. */
+export const SavedGraphVersion = GraphVersion.extend({ warnings: z.array(GraphIssue) });
+export type SavedGraphVersion = z.infer<typeof SavedGraphVersion>;
+
+/** The `version` path parameter of a graph version: a positive integer. */
+export const GraphVersionParam = z.coerce.number().int().positive();
+const GRAPH_VERSION_PARAM = { version: { schema: GraphVersionParam, description: 'A version number (1, 2, …).' } };
+
+/**
+ * Body limit of the routes that take a graph spec: above the spec's own limit (`GRAPH_LIMITS.maxSpecBytes`, 1 MB of
+ * canonical JSON), so that an oversized spec is answered with the limit it broke, not a bare 413 from the parser.
+ */
+export const GRAPH_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+
+const GRAPH_SPEC_ERRORS = {
+  400: 'The body is invalid, or the spec has errors (E_GRAPH_INVALID: `detail.issues` lists them, each pinned on its node).',
+  413: 'The spec is over a limit (E_PAYLOAD_TOO_LARGE: `detail.limit` names it: `maxSpecBytes` or `maxNodes`), or the body is over 4 MB.',
+} as const;
+const GRAPH_RUN_ERRORS = {
+  400: 'The body is not a valid StartGraphRunRequest.',
+  404: 'No such graph (or version).',
+  409: 'The graph was deleted.',
+  422: "The input does not match the version's `input_schema` (E_GRAPH_INPUT_INVALID: `detail` lists the failing fields), or its validation ran too long (E_VALIDATION_TIMEOUT).",
+  503: 'Temporal is unavailable; nothing was started.',
+} as const;
+const START_GRAPH_RUN_SUMMARY =
+  "Start a run of a graph version (default: the latest) with an input: 202 and the queued run; follow it with the run's `/events`, `/stream` and `/nodes`.";
 
 /**
  * Every HTTP route the API serves, in documentation order: the single description from which
@@ -461,6 +517,168 @@ export const API_ROUTES: readonly ApiRoute[] = [
       description: 'Plain text and JSON are served inline with their media type; anything else as an octet-stream attachment.',
     },
     errors: { 400: 'runId is not a UUID, or sha256 is not a lower-case hex sha256.', 404: 'No such run, or the run references no such artifact.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/projects/{projectId}/graphs',
+    operationId: 'listGraphs',
+    access: 'read',
+    tag: 'graphs',
+    summary: "List a project's workflow graphs, most recently changed first, each with its latest run.",
+    status: 200,
+    response: listOf(Graph),
+    errors: { 400: 'projectId is not a UUID.', 404: 'No such project.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/projects/{projectId}/graphs',
+    operationId: 'createGraph',
+    access: 'operate',
+    feature: 'workflows',
+    tag: 'graphs',
+    summary: 'Create a graph at version 1 from a spec (`omni.graph/v1`). Errors refuse the save; warnings are answered in `warnings`.',
+    body: SaveGraphRequest,
+    bodyLimit: GRAPH_BODY_LIMIT_BYTES,
+    status: 201,
+    response: SavedGraph,
+    errors: { ...GRAPH_SPEC_ERRORS, 404: 'No such project.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/projects/{projectId}/graphs/validate',
+    operationId: 'validateGraph',
+    access: 'operate',
+    feature: 'workflows',
+    tag: 'graphs',
+    summary: "Validate a spec against the project's tools, policy and graphs without saving it: every issue, errors and warnings.",
+    description:
+      'A spec with errors is still answered 200 (`valid: false`); only a body that is not a ValidateGraphRequest, or a spec over a limit, is refused.',
+    body: ValidateGraphRequest,
+    bodyLimit: GRAPH_BODY_LIMIT_BYTES,
+    status: 200,
+    response: GraphValidation,
+    errors: { 400: 'The body is not a ValidateGraphRequest.', 404: 'No such project.', 413: GRAPH_SPEC_ERRORS[413] },
+  },
+  {
+    method: 'get',
+    path: '/v1/projects/{projectId}/graph-templates',
+    operationId: 'listGraphTemplates',
+    access: 'read',
+    tag: 'graphs',
+    summary: 'Graph templates for "New from template" (each runs offline, with a sample input).',
+    status: 200,
+    response: listOf(GraphTemplate),
+    errors: { 400: 'projectId is not a UUID.', 404: 'No such project.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/graphs/{graphId}',
+    operationId: 'getGraph',
+    access: 'read',
+    tag: 'graphs',
+    summary: 'Get a graph with its latest version.',
+    status: 200,
+    response: GraphDetail,
+    errors: { 400: 'graphId is not a UUID.', 404: 'No such graph.' },
+  },
+  {
+    method: 'delete',
+    path: '/v1/graphs/{graphId}',
+    operationId: 'deleteGraph',
+    access: 'operate',
+    feature: 'workflows',
+    tag: 'graphs',
+    summary: 'Delete a graph: it disappears from lists and starts no more runs; its runs stay readable.',
+    status: 204,
+    empty: true,
+    errors: { 400: 'graphId is not a UUID.', 404: 'No such graph.', 409: 'A run of the graph has not ended yet.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/graphs/{graphId}/versions',
+    operationId: 'listGraphVersions',
+    access: 'read',
+    tag: 'graphs',
+    summary: "List a graph's versions, newest first (without their specs).",
+    status: 200,
+    response: listOf(GraphVersionSummary),
+    errors: { 400: 'graphId is not a UUID.', 404: 'No such graph.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/graphs/{graphId}/versions',
+    operationId: 'createGraphVersion',
+    access: 'operate',
+    feature: 'workflows',
+    tag: 'graphs',
+    summary:
+      'Save a new version (n+1). A spec identical to the latest version (same canonical hash) adds nothing and answers that version with 200. Runs in flight keep the version they pinned.',
+    body: SaveGraphRequest,
+    bodyLimit: GRAPH_BODY_LIMIT_BYTES,
+    status: 201,
+    response: SavedGraphVersion,
+    errors: { ...GRAPH_SPEC_ERRORS, 404: 'No such graph.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/graphs/{graphId}/versions/{version}',
+    operationId: 'getGraphVersion',
+    access: 'read',
+    tag: 'graphs',
+    summary: 'Get one version of a graph, with its spec.',
+    pathParams: GRAPH_VERSION_PARAM,
+    status: 200,
+    response: GraphVersion,
+    errors: { 400: 'graphId or version is invalid.', 404: 'No such graph or version.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/graphs/{graphId}/diff',
+    operationId: 'diffGraphVersions',
+    access: 'read',
+    tag: 'graphs',
+    summary: 'What changed between two versions, node by node.',
+    query: GraphDiffQuery,
+    queryNotes: { from: 'The older version.', to: 'The newer version.' },
+    status: 200,
+    response: GraphDiff,
+    errors: { 400: 'graphId or the query is invalid.', 404: 'No such graph, or no such version.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/graphs/{graphId}/runs',
+    operationId: 'startGraphRun',
+    access: 'operate',
+    feature: 'workflows',
+    tag: 'graphs',
+    summary: START_GRAPH_RUN_SUMMARY,
+    body: StartGraphRunRequest,
+    bodyLimit: GRAPH_BODY_LIMIT_BYTES,
+    status: 202,
+    response: Run,
+    errors: GRAPH_RUN_ERRORS,
+  },
+  {
+    method: 'get',
+    path: '/v1/graphs/{graphId}/runs',
+    operationId: 'listGraphRuns',
+    access: 'read',
+    tag: 'graphs',
+    summary: "List a graph's runs (of every version), newest first.",
+    status: 200,
+    response: listOf(Run),
+    errors: { 400: 'graphId is not a UUID.', 404: 'No such graph.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/runs/{runId}/nodes',
+    operationId: 'getRunNodes',
+    access: 'read',
+    tag: 'graphs',
+    summary: "A graph run's per-node states (status, attempts, timings, cost, port, output, error), folded from its events.",
+    status: 200,
+    response: RunNodes,
+    errors: { 400: 'runId is not a UUID.', 404: 'No such run, or the run is not a graph run.' },
   },
   {
     method: 'post',
@@ -985,5 +1203,46 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: 'public',
     summary: "Approve or deny a waiting tool call as the token's user (token scope `review`); the same rules as the console's decide.",
     ...decideExchange('No such approval (or not visible to the token).'),
+  },
+  {
+    method: 'post',
+    path: '/v1/public/graphs/{graphId}/runs',
+    operationId: 'publicStartGraphRun',
+    access: 'operate',
+    feature: 'workflows',
+    tag: 'public',
+    summary: `${START_GRAPH_RUN_SUMMARY} As the token's user (token scope \`operate\`).`,
+    body: StartGraphRunRequest,
+    bodyLimit: GRAPH_BODY_LIMIT_BYTES,
+    status: 202,
+    response: Run,
+    errors: {
+      ...GRAPH_RUN_ERRORS,
+      401: 'No valid bearer token.',
+      403: 'The token lacks the `operate` scope, or its user the role.',
+      404: 'No such graph or version (or not visible to the token).',
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/public/graphs/{graphId}/runs',
+    operationId: 'publicListGraphRuns',
+    access: 'read',
+    tag: 'public',
+    summary: "List a graph's runs, newest first (token scope `read`).",
+    status: 200,
+    response: listOf(Run),
+    errors: { 401: 'No valid bearer token.', 404: 'No such graph (or not visible to the token).' },
+  },
+  {
+    method: 'get',
+    path: '/v1/public/runs/{runId}/nodes',
+    operationId: 'publicGetRunNodes',
+    access: 'read',
+    tag: 'public',
+    summary: "A graph run's per-node states (token scope `read`).",
+    status: 200,
+    response: RunNodes,
+    errors: { 401: 'No valid bearer token.', 404: 'No such run, or not a graph run (or not visible to the token).' },
   },
 ];

@@ -140,7 +140,7 @@ export function evaluate(rule: unknown, scope: GraphScope): unknown {
   return plainJson(value);
 }
 
-/** Whether a condition holds (JSON Logic truthiness: `[]` and `"0"` are false, as jsonlogic.com defines). */
+/** Whether a condition holds (JSON Logic truthiness, as jsonlogic.com defines it: `[]` is false, `"0"` is true). */
 export function holds(rule: unknown, scope: GraphScope): boolean {
   return jsonLogic.truthy(evaluate(rule, scope));
 }
@@ -217,7 +217,11 @@ export function checkTemplate(template: unknown): string | null {
   return problem;
 }
 
-/** The literal `var` paths a rule names. */
+/**
+ * The literal `var` paths a rule names in the run's scope. Paths inside the body of an iterating operator (`map`,
+ * `filter`, `reduce`, `all`, `none`, `some`) name the current element (or `current` / `accumulator`), not the scope,
+ * so they are left out; the array such an operator iterates over is a scope path like any other.
+ */
 export function expressionPaths(rule: unknown): string[] {
   const out: string[] = [];
   const visit = (n: unknown): void => {
@@ -225,7 +229,8 @@ export function expressionPaths(rule: unknown): string[] {
     else if (isRule(n)) {
       const [op] = Object.keys(n);
       const args = n[op!];
-      if (op === 'var') {
+      if (ITERATING.has(op!)) visit(Array.isArray(args) ? args[0] : args);
+      else if (op === 'var') {
         const path = Array.isArray(args) ? args[0] : args;
         if (typeof path === 'string' && path !== '') out.push(path);
         if (Array.isArray(args)) args.slice(1).forEach(visit);

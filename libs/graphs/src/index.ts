@@ -4,3 +4,5 @@ export * from './expressions';
 export * from './plan';
 export * from './projection';
 export * from './validate';
+export * from './diff';
+export * from './templates';

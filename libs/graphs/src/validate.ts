@@ -173,10 +173,11 @@ export function validateGraph(spec: GraphSpec, ctx?: ValidationContext): GraphIs
   const seenEdges = new Map<string, number>();
   spec.edges.forEach((edge, i) => {
     const path = `edges.${i}`;
+    const name = `Edge ${i} ("${edge.from}".${edge.port} → "${edge.to}")`;
     const from = plan.nodes.get(edge.from);
     if (!from) issue('error', 'unknown_node', `Edge ${i} leaves "${edge.from}", which is not a node of this graph.`, { edge: i, path: `${path}.from` });
     if (!plan.nodes.has(edge.to))
-      issue('error', 'unknown_node', `Edge ${i} leads to "${edge.to}", which is not a node of this graph.`, {
+      issue('error', 'unknown_node', `Edge ${i} from "${edge.from}" leads to "${edge.to}", which is not a node of this graph.`, {
         node_id: from ? edge.from : null,
         edge: i,
         path: `${path}.to`,
@@ -189,7 +190,7 @@ export function validateGraph(spec: GraphSpec, ctx?: ValidationContext): GraphIs
       });
     const key = `${edge.from}|${edge.port}|${edge.to}|${edge.condition === undefined ? '' : canonicalJson(edge.condition)}`;
     if (seenEdges.has(key))
-      issue('warning', 'duplicate_edge', `Edge ${i} repeats edge ${seenEdges.get(key)} (${edge.from}.${edge.port} → ${edge.to}).`, {
+      issue('warning', 'duplicate_edge', `${name} repeats edge ${seenEdges.get(key)}.`, {
         node_id: edge.from,
         edge: i,
         path,
@@ -198,7 +199,7 @@ export function validateGraph(spec: GraphSpec, ctx?: ValidationContext): GraphIs
     if (edge.condition !== undefined) {
       const problem = checkExpression(edge.condition);
       if (problem)
-        issue('error', 'bad_expression', `The condition of edge ${i} (${edge.from} → ${edge.to}): ${problem}.`, {
+        issue('error', 'bad_expression', `The condition of ${name.toLowerCase()}: ${problem}.`, {
           node_id: edge.from,
           edge: i,
           path: `${path}.condition`,
@@ -207,7 +208,7 @@ export function validateGraph(spec: GraphSpec, ctx?: ValidationContext): GraphIs
         // The condition is evaluated when its source ended: the source and its ancestors are in scope.
         const upstream = ancestors(plan, edge.from);
         upstream.add(edge.from);
-        checkPaths(expressionPaths(edge.condition), upstream, false, `The condition of edge ${i} (${edge.from} → ${edge.to})`, {
+        checkPaths(expressionPaths(edge.condition), upstream, false, `The condition of ${name.toLowerCase()}`, {
           node_id: edge.from,
           edge: i,
           path: `${path}.condition`,

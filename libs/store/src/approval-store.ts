@@ -94,11 +94,12 @@ export class ApprovalStore {
   }
 
   /** Atomically takes the decision if the approval is still pending; null when someone decided first. */
-  async claim(id: string, status: 'approved' | 'denied', decidedBy: string, reason: string | null): Promise<Approval | null> {
+  async claim(id: string, status: 'approved' | 'denied', decidedBy: string, reason: string | null, form?: unknown): Promise<Approval | null> {
+    // `form`: an approval node's reviewer input (already validated against the node's form_schema by the API).
     const [rows]: [Row[], number] = await this.db.query(
-      `update approvals set status = $2, decided_by = $3, decision_reason = $4, decided_at = now()
+      `update approvals set status = $2, decided_by = $3, decision_reason = $4, decided_at = now(), form = $5
        where id = $1 and status = 'pending' returning *`,
-      [id, status, decidedBy, reason],
+      [id, status, decidedBy, reason, form === undefined ? null : JSON.stringify(form)],
     );
     return rows[0] ? toApproval(rows[0]) : null;
   }
@@ -109,7 +110,7 @@ export class ApprovalStore {
    */
   async recordedDecision(id: string): Promise<RecordedApprovalDecision | null> {
     const [r]: Row[] = await this.db.query(
-      `select status, decided_by, decision_reason, arguments_hash from approvals where id = $1 and status in ('approved', 'denied') and decided_by is not null`,
+      `select status, decided_by, decision_reason, arguments_hash, form from approvals where id = $1 and status in ('approved', 'denied') and decided_by is not null`,
       [id],
     );
     if (!r) return null;
@@ -118,6 +119,7 @@ export class ApprovalStore {
       decided_by: { type: 'user', id: String(r['decided_by']) },
       reason: (r['decision_reason'] as string | null) ?? null,
       arguments_hash: String(r['arguments_hash']),
+      ...(r['form'] != null ? { form: r['form'] as NonNullable<RecordedApprovalDecision['form']> } : {}),
     };
   }
 
@@ -129,7 +131,7 @@ export class ApprovalStore {
     await this.db.query(
       `update approvals a set
          status = case r.status when 'cancelled' then 'cancelled' when 'failed' then 'expired' when 'completed' then 'expired' else 'pending' end,
-         decided_by = null, decision_reason = null, decided_at = case when r.status in ('cancelled', 'failed', 'completed') then now() end
+         decided_by = null, decision_reason = null, form = null, decided_at = case when r.status in ('cancelled', 'failed', 'completed') then now() end
        from runs r where a.id = $1 and r.id = a.run_id`,
       [id],
     );

@@ -8,6 +8,7 @@ export * from './document-store';
 export * from './engine-report-store';
 export * from './manifest-hash';
 export * from './entities/platform-instance.entity';
+export * from './graph-store';
 export * from './identity-store';
 export { MIGRATIONS } from './migrations';
 export * from './run-notifications';

@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { agentRunWorkflowId, runStatusAfter, storableJson, TERMINAL_RUN_STATUSES } from '@omniai/contracts';
 import type {
   AssistantMessageDelta,
+  GraphSpec,
   MessageContent,
+  NodeValue,
   Project,
   ResumeRunSignal,
   Run,
   RunEvent,
   RunBudget,
+  RunGraphRef,
   RunPins,
   RunStatus,
   RunStatusChange,
@@ -91,6 +94,28 @@ export interface NewRun {
   budget: RunBudget | null;
 }
 
+/** A graph run to create: the version it pins (by hash) and its input, already validated and claim-checked. */
+export interface NewGraphRun {
+  projectId: string;
+  graph: Omit<RunGraphRef, 'input'>;
+  pins: RunPins;
+  input: NodeValue;
+  retryOf: string | null;
+  budget: RunBudget | null;
+}
+
+/** What a graph run pinned: everything a retry needs to run the same version with the same input. */
+export interface PinnedGraphRun {
+  run: Run;
+  input: NodeValue;
+  spec: GraphSpec;
+  /** The graph was deleted since (its runs stay readable; nothing new starts from it). */
+  graphDeleted: boolean;
+}
+
+/** The graph a run was to start from is gone (deleted) or never existed. */
+export class GraphGoneError extends Error {}
+
 /** Postgres projections of runs: everything the API lists and the workflow's append activity writes. */
 export class RunStore {
   constructor(private readonly db: DataSource) {}
@@ -147,6 +172,59 @@ export class RunStore {
       ],
     );
     return toRun(rows[0]!);
+  }
+
+  /**
+   * Inserts a queued graph run (`kind: graph`, no thread), pinned to a version by hash. Its `run_created` event (with
+   * the `graph` ref) is the workflow's first, as for every run (the workflow assigns seqs). Refused with
+   * {@link GraphGoneError} when the graph is deleted: the shared row lock orders this against {@link GraphStore.delete}.
+   */
+  async createGraphRun(run: NewGraphRun): Promise<Run> {
+    return this.db.transaction(async (tx) => {
+      const [g]: Row[] = await tx.query(`select id from graphs where id = $1 and project_id = $2 and deleted_at is null for share`, [
+        run.graph.graph_id,
+        run.projectId,
+      ]);
+      if (!g) throw new GraphGoneError(`No graph ${run.graph.graph_id} in this project.`);
+      const id = randomUUID();
+      const rows: Row[] = await tx.query(
+        `insert into runs (id, project_id, thread_id, kind, graph_id, graph_version, graph_spec_hash, status, pins, input, retry_of, workflow_id, budget)
+         values ($1, $2, null, 'graph', $3, $4, $5, 'queued', $6, $7, $8, $9, $10) returning *`,
+        [
+          id,
+          run.projectId,
+          run.graph.graph_id,
+          run.graph.version,
+          run.graph.spec_hash,
+          JSON.stringify(run.pins),
+          JSON.stringify(run.input),
+          run.retryOf,
+          agentRunWorkflowId(id),
+          run.budget ? JSON.stringify(run.budget) : null,
+        ],
+      );
+      return toRun(rows[0]!);
+    });
+  }
+
+  /** A graph's runs (of every version), newest first. */
+  async listGraphRuns(graphId: string, limit = 100): Promise<Run[]> {
+    const rows: Row[] = await this.db.query(`select * from runs where graph_id = $1 order by created_at desc limit $2`, [graphId, limit]);
+    return rows.map(toRun);
+  }
+
+  /** The version and input a graph run pinned (null: no such run, or not a graph run). */
+  async pinnedGraphRun(runId: string): Promise<PinnedGraphRun | null> {
+    const [r]: Row[] = await this.db.query(
+      `select r.*, v.spec as pinned_spec, g.deleted_at as graph_deleted_at
+         from runs r
+         join graph_versions v on v.graph_id = r.graph_id and v.version = r.graph_version
+         join graphs g on g.id = r.graph_id
+        where r.id = $1 and r.kind = 'graph'`,
+      [runId],
+    );
+    if (!r) return null;
+    return { run: toRun(r), input: r['input'] as NodeValue, spec: r['pinned_spec'] as GraphSpec, graphDeleted: r['graph_deleted_at'] != null };
   }
 
   async getRun(id: string): Promise<Run | null> {

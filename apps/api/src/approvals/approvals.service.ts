@@ -12,6 +12,7 @@ import { approvalRuleFor } from '@omniai/policy';
 import { ApprovalStore, PolicyStore, RunStore } from '@omniai/store';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { ApiException } from '../errors/api.exception';
+import { GraphsService } from '../graphs/graphs.service';
 import { RunWorkflows } from '../temporal/run-workflows';
 
 @Injectable()
@@ -21,6 +22,7 @@ export class ApprovalsService {
     private readonly runs: RunStore,
     private readonly workflows: RunWorkflows,
     private readonly policies: PolicyStore,
+    private readonly graphs: GraphsService,
   ) {}
 
   list(query: ApprovalsQuery, visible: 'all' | string[]): Promise<Approval[]> {
@@ -50,6 +52,13 @@ export class ApprovalsService {
         'This decision names other arguments than the call waiting for approval; reload the approval and decide again.',
       );
     }
+    // An approval node's gate: the reviewer's form must match the node's form_schema (422 with the field).
+    if (approval.status === 'pending') {
+      await this.graphs.checkGateForm(approval, body.decision, body.form).catch(async (err: unknown) => {
+        await this.approvals.record({ ...entry, outcome: 'refused' });
+        throw err;
+      });
+    }
     if (approval.status === 'pending') {
       const rule = approvalRuleFor(await this.policies.get(), approval.project_id);
       const requester = approval.requested_by;
@@ -69,7 +78,8 @@ export class ApprovalsService {
         if (have < rule.min_approvers) return { outcome: 'counted', approval, approvers: { have, need: rule.min_approvers } };
       }
     }
-    const claimed = await this.approvals.claim(id, body.decision === 'approve' ? 'approved' : 'denied', decider.id, body.reason ?? null);
+    const form = body.decision === 'approve' ? body.form : undefined;
+    const claimed = await this.approvals.claim(id, body.decision === 'approve' ? 'approved' : 'denied', decider.id, body.reason ?? null, form);
     if (!claimed) {
       await this.approvals.record({ ...entry, outcome: 'no_op' });
       return { outcome: 'no_op', approval: (await this.approvals.get(id))! };

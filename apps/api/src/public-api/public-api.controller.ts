@@ -7,6 +7,8 @@ import {
   type DecideApprovalResponse,
   EventsQuery,
   type Run,
+  type RunNodes,
+  StartGraphRunRequest,
   type RunEventsPage,
   StartRunRequest,
   type User,
@@ -15,6 +17,7 @@ import { ApprovalId } from '../approvals/approvals.controller';
 import { ApprovalsService } from '../approvals/approvals.service';
 import { type Actor, CurrentActor, runActor, visibleProjects } from '../auth/actor';
 import { BodyOf, ParamOf, QueryOf } from '../errors/zod.pipe';
+import { GraphsService } from '../graphs/graphs.service';
 import { RunsService } from '../runs/runs.service';
 
 /**
@@ -26,6 +29,7 @@ export class PublicApiController {
   constructor(
     private readonly runs: RunsService,
     private readonly approvalsService: ApprovalsService,
+    private readonly graphs: GraphsService,
   ) {}
 
   @Get('whoami')
@@ -58,5 +62,21 @@ export class PublicApiController {
   @Get('runs/:runId/events')
   events(@ParamOf('runId') runId: string, @QueryOf(EventsQuery) query: EventsQuery): Promise<RunEventsPage> {
     return this.runs.events(runId, query.from_seq, query.limit);
+  }
+
+  @Post('graphs/:graphId/runs')
+  @HttpCode(202)
+  startGraphRun(@ParamOf('graphId') graphId: string, @BodyOf(StartGraphRunRequest) body: StartGraphRunRequest, @CurrentActor() actor: Actor): Promise<Run> {
+    return this.graphs.startRun(graphId, body, runActor(actor));
+  }
+
+  @Get('graphs/:graphId/runs')
+  graphRuns(@ParamOf('graphId') graphId: string): Promise<{ items: Run[] }> {
+    return this.graphs.listRuns(graphId);
+  }
+
+  @Get('runs/:runId/nodes')
+  nodes(@ParamOf('runId') runId: string): Promise<RunNodes> {
+    return this.graphs.nodes(runId);
   }
 }

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ApprovalsModule } from '../approvals/approvals.module';
+import { GraphsModule } from '../graphs/graphs.module';
 import { RunsModule } from '../runs/runs.module';
 import { PublicApiController } from './public-api.controller';
 
-/** The public lane (`/v1/public/*`, bearer tokens): a facade over runs and approvals for integrations (D31). */
-@Module({ imports: [RunsModule, ApprovalsModule], controllers: [PublicApiController] })
+/** The public lane (`/v1/public/*`, bearer tokens): a facade over runs, graphs and approvals for integrations (D31). */
+@Module({ imports: [RunsModule, ApprovalsModule, GraphsModule], controllers: [PublicApiController] })
 export class PublicApiModule {}

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import {
   type Actor,
   type AgentRunInput,
+  type GraphRunInput,
   MAX_RUN_TOOLS,
   type ResumeRunRequest,
   type ResumeRunSignal,
@@ -10,7 +11,7 @@ import {
   type StartRunRequest,
   TERMINAL_RUN_STATUSES,
 } from '@omniai/contracts';
-import { ArtifactStore, ProviderConfigStore, RunStore, ToolRegistryStore } from '@omniai/store';
+import { ArtifactStore, GraphGoneError, type NewGraphRun, ProviderConfigStore, RunStore, ToolRegistryStore } from '@omniai/store';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { ApiException } from '../errors/api.exception';
 import { RunWorkflows } from '../temporal/run-workflows';
@@ -109,10 +110,20 @@ export class RunsService {
     return run;
   }
 
-  /** A new run with the same pinned inputs, linked to the first. */
+  /** A new run with the same pinned inputs, linked to the first (a graph run: the same version, input and pins). */
   async retry(runId: string, requestedBy: Actor): Promise<Run> {
     const run = await this.get(runId);
     if (!TERMINAL_RUN_STATUSES.has(run.status)) throw new ApiException('E_CONFLICT', `Run ${runId} is still ${run.status}; cancel it or wait for it to end.`);
+    if (run.kind === 'graph') {
+      const pinned = await this.store.pinnedGraphRun(runId);
+      if (!pinned || !run.graph) throw new ApiException('E_NOT_FOUND', `No run ${runId}.`);
+      const graph = { graph_id: run.graph.graph_id, version: run.graph.version, spec_hash: run.graph.spec_hash };
+      return this.launchGraph(
+        { projectId: run.project_id, graph, pins: run.pins, input: pinned.input, retryOf: run.id, budget: run.budget },
+        pinned.spec,
+        requestedBy,
+      );
+    }
     const input = await this.store.getRunInput(runId);
     if (!input) throw new ApiException('E_NOT_FOUND', `No run ${runId}.`);
     if (run.thread_id === null) throw new ApiException('E_CONFLICT', `Run ${runId} is not a chat turn in a thread.`);
@@ -139,6 +150,38 @@ export class RunsService {
       throw this.temporalDown(err);
     }
     return run;
+  }
+
+  /**
+   * Creates a graph run pinned to `spec` (the version `run.graph` names, by hash) and starts its `graphRunWorkflow`;
+   * what the workflow then records is the engine's. A deleted graph starts nothing (409).
+   */
+  async launchGraph(run: NewGraphRun, spec: GraphRunInput['spec'], requestedBy: Actor): Promise<Run> {
+    let created: Run;
+    try {
+      created = await this.store.createGraphRun(run);
+    } catch (err) {
+      if (err instanceof GraphGoneError) throw new ApiException('E_CONFLICT', `Graph ${run.graph.graph_id} was deleted; it starts no more runs.`);
+      throw err;
+    }
+    const input: GraphRunInput = {
+      run_id: created.id,
+      project_id: created.project_id,
+      graph: run.graph,
+      spec,
+      input: run.input,
+      pins: run.pins,
+      retry_of: run.retryOf,
+      requested_by: requestedBy,
+      ...(run.budget ? { budget: run.budget } : {}),
+    };
+    try {
+      await this.workflows.startGraphRun(input);
+    } catch (err) {
+      await this.store.failUnstartedRun(created.id, 'E_DEPENDENCY_UNAVAILABLE', 'The run engine (Temporal) was unavailable.');
+      throw this.temporalDown(err);
+    }
+    return created;
   }
 
   /**

@@ -3,6 +3,7 @@ import {
   ApprovalStore,
   ArtifactStore,
   EngineReportStore,
+  GraphStore,
   IdentityStore,
   McpServerStore,
   OpenApiSpecStore,
@@ -32,6 +33,7 @@ import { DatabaseService } from '../database/database.service';
     { provide: OpenApiSpecStore, useFactory: (db: DatabaseService) => new OpenApiSpecStore(db.dataSource), inject: [DatabaseService] },
     { provide: McpServerStore, useFactory: (db: DatabaseService) => new McpServerStore(db.dataSource), inject: [DatabaseService] },
     { provide: EngineReportStore, useFactory: (db: DatabaseService) => new EngineReportStore(db.dataSource), inject: [DatabaseService] },
+    { provide: GraphStore, useFactory: (db: DatabaseService) => new GraphStore(db.dataSource), inject: [DatabaseService] },
     {
       provide: ProviderConfigStore,
       useFactory: (db: DatabaseService, config: AppConfig) =>
@@ -51,6 +53,7 @@ import { DatabaseService } from '../database/database.service';
     OpenApiSpecStore,
     McpServerStore,
     EngineReportStore,
+    GraphStore,
   ],
 })
 export class StoreModule {}

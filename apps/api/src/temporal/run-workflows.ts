@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { AgentRunInput, ApprovalDecisionSignal, ResumeRunSignal } from '@omniai/contracts';
-import { type AgentRunWorkflow, agentRunStart, approvalDecisionSignal, resumeRunSignal } from '@omniai/workflow-api';
+import type { AgentRunInput, ApprovalDecisionSignal, GraphRunInput, ResumeRunSignal } from '@omniai/contracts';
+import { type AgentRunWorkflow, agentRunStart, approvalDecisionSignal, type GraphRunWorkflow, graphRunStart, resumeRunSignal } from '@omniai/workflow-api';
 import { AppConfig } from '../config/app-config';
 import { TemporalService } from './temporal.service';
 
@@ -19,6 +19,11 @@ export class RunWorkflows {
   /** Starts the run's `agentRunWorkflow` (workflow id `run-<runId>`) on the configured task queue. */
   async startAgentRun(input: AgentRunInput): Promise<void> {
     await this.temporal.client.workflow.start<AgentRunWorkflow>(...agentRunStart(input, this.config.taskQueue));
+  }
+
+  /** Starts a graph run's `graphRunWorkflow` (workflow id `run-<runId>`) on the same task queue as chat runs. */
+  async startGraphRun(input: GraphRunInput): Promise<void> {
+    await this.temporal.client.workflow.start<GraphRunWorkflow>(...graphRunStart(input, this.config.taskQueue));
   }
 
   /** Delivers a reviewer's decision to the run waiting for it. */
