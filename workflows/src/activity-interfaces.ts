@@ -1,8 +1,11 @@
 import type { Sinks } from '@temporalio/workflow';
 import type {
   Actor,
+  GraphSpec,
   MessageContent,
   ModelReply,
+  NodeValue,
+  RunBudget,
   PinnedTool,
   PreparedToolCall,
   RecordedApprovalDecision,
@@ -27,7 +30,17 @@ export interface RunActivities {
    * The turn's model call. Streams ephemeral deltas to subscribers (never into history), heartbeats, and returns the
    * final message (large text as an artifact reference).
    */
-  generateReply(input: { run_id: string; message_id: string; message: MessageContent; pins: RunPins }): Promise<ModelReply>;
+  generateReply(input: {
+    run_id: string;
+    message_id: string;
+    message: MessageContent;
+    pins: RunPins;
+    /**
+     * A graph's model node: one call on its own (no thread, no earlier steps, no tools), with an optional system prompt
+     * and, with `output_schema`, a request for JSON valid against it. Absent for chat turns.
+     */
+    standalone?: { system?: string; output_schema?: Record<string, unknown> };
+  }): Promise<ModelReply>;
 }
 
 /** Vetting a model's tool call before the workflow records it (runs queue: reads Postgres only). */
@@ -68,6 +81,11 @@ export interface RunToolActivities {
     arguments: PreparedToolCall['arguments'];
     /** A reviewer approved this exact call (the policy is evaluated again with that). */
     approved: boolean;
+    /**
+     * The call's idempotency key when the caller names it (a graph `map` item: `<run_id>/<node_id>/<index>`); absent:
+     * derived from the run, call id and seq. A retried activity with the same key returns the first outcome.
+     */
+    idempotency_key?: string;
     requested_by: Actor;
   }): Promise<ToolOutcome>;
 }
@@ -75,4 +93,56 @@ export interface RunToolActivities {
 /** Sink the workflow reports appended events to; `verify-run` replays history through it to rebuild the log. */
 export interface RunLogSinks extends Sinks {
   runLog: { appended(events: RunEvent[]): void };
+}
+
+/** A value a graph node produced or was given, with its claim-check form (large values become artifacts). */
+export interface StoredNodeValue {
+  value: NodeValue;
+  /** sha256 of the value's canonical JSON (the reviewed arguments hash of an approval node). */
+  hash: string;
+}
+
+/** The graph-run activities (runs queue: Postgres and the artifact store only). */
+export interface GraphActivities {
+  /** Claim-checks a value: inline when small, else an artifact with a preview; with its canonical hash. */
+  storeNodeValue(input: { run_id: string; value: unknown }): Promise<StoredNodeValue>;
+  /** The value behind a NodeValue (an artifact is read back). */
+  readNodeValue(input: { value: NodeValue }): Promise<unknown>;
+  /** Text of a model reply as JSON valid against `schema`, or why it is not. */
+  parseModelOutput(input: {
+    content: MessageContent;
+    schema?: Record<string, unknown>;
+  }): Promise<{ ok: true; value: unknown } | { ok: false; message: string }>;
+  /** Validates a value against a JSON Schema (an output node against the graph's output schema). */
+  validateValue(input: { value: unknown; schema: Record<string, unknown> }): Promise<{ ok: true } | { ok: false; message: string }>;
+  /** A graph version's spec (a subgraph node), pinned by id and version; null when it does not exist in the project. */
+  loadGraphVersion(input: {
+    project_id: string;
+    graph_id: string;
+    version: number;
+  }): Promise<{ spec: GraphSpec; spec_hash: string; /** The tools the spec names, pinned as the project resolves them now. */ tools: PinnedTool[] } | null>;
+  /** Inserts a child run row (an agent or subgraph node's run) linked to its parent; idempotent by `run_id`. */
+  createChildRun(input: ChildRunRow): Promise<void>;
+  /** What a finished child run left: its last assistant text (agent) and its cost. */
+  childRunSummary(input: { run_id: string }): Promise<{ text: string | null; cost_usd: number; usage: { input_tokens: number; output_tokens: number } }>;
+  /** One map item's slice of the items (stored once as an artifact by the map node). */
+  readMapItems(input: { items: NodeValue; from: number; to: number }): Promise<unknown[]>;
+  /**
+   * Joins the batches' entries (in order) into the map node's output: each item's value (claim-checks redeemed), or
+   * `{ error: { code, message } }` for a failed item.
+   */
+  joinMapResults(input: { run_id: string; parts: NodeValue[] }): Promise<StoredNodeValue>;
+}
+
+/** A child run row, as `createChildRun` inserts it. */
+export interface ChildRunRow {
+  run_id: string;
+  project_id: string;
+  parent_run_id: string;
+  parent_node_id: string;
+  kind: 'chat' | 'graph';
+  pins: RunPins;
+  input: MessageContent | NodeValue;
+  budget: RunBudget | null;
+  graph?: { graph_id: string; version: number; spec_hash: string };
 }

@@ -1,11 +1,16 @@
 // Everything exported here is registered as a workflow by the worker (Temporal's bundler entry point).
 export { agentRunWorkflow } from './agent-run/agent-run.workflow';
+export { graphRunWorkflow } from './graph-run/graph-run.workflow';
+export { graphMapBatchWorkflow, graphMapWorkflow } from './graph-run/map.workflow';
 export { systemCheckWorkflow } from './system-check.workflow';
 export type {
+  ChildRunRow,
+  GraphActivities,
   RecordedDecisionActivities,
   RunActivities,
   RunLogSinks,
   RunToolActivities,
+  StoredNodeValue,
   SystemCheckActivities,
   ToolPrepActivities,
 } from './activity-interfaces';

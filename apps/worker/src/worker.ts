@@ -2,10 +2,21 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { TASK_QUEUES, toolTaskQueue } from '@omniai/contracts';
 import { type ScriptedFixture, ScriptedProvider } from '@omniai/providers';
 import { DockerSandbox } from '@omniai/sandbox';
-import { ApprovalStore, ArtifactStore, PolicyStore, PriceStore, ProviderConfigStore, RunStore, SecretBox, ToolRegistryStore } from '@omniai/store';
+import {
+  ApprovalStore,
+  ArtifactStore,
+  GraphRunStore,
+  PolicyStore,
+  PriceStore,
+  ProviderConfigStore,
+  RunStore,
+  SecretBox,
+  ToolRegistryStore,
+} from '@omniai/store';
 import { type EgressProxy, JsonValidatorPool } from '@omniai/tools';
 import { omniDataConverter, type PayloadKeyring } from '@omniai/workflow-api/codec';
 import type { DataSource } from 'typeorm';
+import { createGraphActivities } from './activities/graph.activities';
 import { createRecordedDecisionActivities } from './activities/recorded-decision.activities';
 import { createRunActivities } from './activities/run.activities';
 import { createSystemCheckActivities } from './activities/system-check.activities';
@@ -73,8 +84,10 @@ export async function createWorkers(deps: WorkerDeps): Promise<OmniWorkers> {
   const runStore = new RunStore(deps.db);
   // Tool arguments and outputs are validated off the event loop, each under a deadline (D43).
   const validator = new JsonValidatorPool();
+  const graphRuns = new GraphRunStore(deps.db);
   const toolDeps = {
     validator,
+    executions: graphRuns,
     catalog: deps.tools,
     policies: new PolicyStore(deps.db),
     artifacts,
@@ -104,6 +117,7 @@ export async function createWorkers(deps: WorkerDeps): Promise<OmniWorkers> {
       }),
       ...createToolPrepActivities(toolDeps),
       ...createRecordedDecisionActivities({ approvals: new ApprovalStore(deps.db), runs: runStore }),
+      ...createGraphActivities({ artifacts, graphRuns, tools: new ToolRegistryStore(deps.db), validator }),
     },
     // Cancellation reaches an activity on its next heartbeat: keep the throttle short so a cancel stops a stream
     // within about half a second (the default would wait up to 80% of the heartbeat timeout).

@@ -31,6 +31,11 @@ export interface ChatRequest {
   seed?: number;
   /** Provider-specific knobs pinned with the run (e.g. the scripted provider's `delay_ms`). */
   params?: Readonly<Record<string, unknown>>;
+  /**
+   * The JSON Schema the reply must be valid against (a graph's model node with `output_schema`). The request also says
+   * so in its system message; the offline scripted provider answers with a JSON instance of it.
+   */
+  response_schema?: Record<string, unknown>;
   /** Aborting cancels the HTTP request (activity cancellation arrives this way). */
   signal?: AbortSignal;
 }

@@ -82,7 +82,9 @@ export class ScriptedProvider implements ModelProvider {
         )
       : fixture
         ? fixture.reply.split(/(?<=\s)/)
-        : scriptedTokens(prompt, request.model, request.seed ?? 0, num(request.params?.['reply_words'], 24, 100_000));
+        : request.response_schema
+          ? [JSON.stringify(schemaInstance(request.response_schema, prompt))]
+          : scriptedTokens(prompt, request.model, request.seed ?? 0, num(request.params?.['reply_words'], 24, 100_000));
     const calls = afterTools ? [] : (fixture?.tool_calls ?? []);
     for (const text of tokens) {
       if (request.signal?.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
@@ -92,6 +94,53 @@ export class ScriptedProvider implements ModelProvider {
     for (const call of calls) yield { type: 'tool_call', call };
     const input = request.messages.reduce((n, m) => n + Math.ceil(m.content.length / 4), 0);
     yield { type: 'done', finish_reason: calls.length ? 'tool_calls' : 'stop', usage: { input_tokens: input, output_tokens: tokens.length } };
+  }
+}
+
+type Schema = Record<string, unknown>;
+const isSchema = (v: unknown): v is Schema => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A deterministic JSON value valid against common JSON Schemas (types, properties, required, items, enum, const,
+ * minimum, minLength, minItems, anyOf/oneOf/allOf's first branch): what the offline model answers a request for JSON.
+ */
+export function schemaInstance(schema: unknown, prompt: string, depth = 0): unknown {
+  if (!isSchema(schema) || depth > 16) return null;
+  if ('const' in schema) return schema['const'];
+  if (Array.isArray(schema['enum']) && schema['enum'].length) return schema['enum'][0];
+  for (const key of ['allOf', 'anyOf', 'oneOf']) {
+    const branches = schema[key];
+    if (Array.isArray(branches) && branches.length) return schemaInstance({ ...schema, [key]: undefined, ...(branches[0] as Schema) }, prompt, depth + 1);
+  }
+  if ('default' in schema) return schema['default'];
+  const types = Array.isArray(schema['type']) ? (schema['type'] as string[]) : [schema['type']];
+  const type = types.find((t) => t !== 'null') ?? types[0] ?? (isSchema(schema['properties']) ? 'object' : 'string');
+  switch (type) {
+    case 'object': {
+      const props = isSchema(schema['properties']) ? schema['properties'] : {};
+      return Object.fromEntries(Object.entries(props).map(([k, s]) => [k, schemaInstance(s, prompt, depth + 1)]));
+    }
+    case 'array': {
+      const n = typeof schema['minItems'] === 'number' ? Math.max(1, schema['minItems']) : 1;
+      return Array.from({ length: n }, () => schemaInstance(schema['items'], prompt, depth + 1));
+    }
+    case 'integer':
+    case 'number': {
+      const min =
+        typeof schema['minimum'] === 'number' ? schema['minimum'] : typeof schema['exclusiveMinimum'] === 'number' ? schema['exclusiveMinimum'] + 1 : 0;
+      return type === 'integer' ? Math.ceil(min) : min;
+    }
+    case 'boolean':
+      return true;
+    case 'null':
+      return null;
+    default: {
+      if (schema['format'] === 'date-time') return '2026-01-01T00:00:00Z';
+      const min = typeof schema['minLength'] === 'number' ? schema['minLength'] : 0;
+      const max = typeof schema['maxLength'] === 'number' ? schema['maxLength'] : 200;
+      const text = `(offline model) ${prompt.replace(/\s+/g, ' ').trim()}`.slice(0, max);
+      return text.padEnd(min, '.');
+    }
   }
 }
 

@@ -6,6 +6,7 @@ export * from './database-unavailable';
 export * from './document-path';
 export * from './document-store';
 export * from './engine-report-store';
+export * from './graph-run-store';
 export * from './manifest-hash';
 export * from './entities/platform-instance.entity';
 export * from './graph-store';

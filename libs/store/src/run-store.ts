@@ -81,7 +81,13 @@ export function eventArtifactHashes(e: RunEvent): string[] {
         ? e.payload.arguments
         : e.kind === 'tool_result'
           ? e.payload.result
-          : null;
+          : e.kind === 'node_started'
+            ? (e.payload.input ?? null)
+            : e.kind === 'node_completed'
+              ? e.payload.output
+              : e.kind === 'run_created'
+                ? (e.payload.graph?.input ?? null)
+                : null;
   return stored && 'artifact' in stored ? [stored.artifact.sha256] : [];
 }
 
@@ -362,6 +368,11 @@ export class RunStore {
       if (e.kind === 'assistant_message') {
         inputTokens += e.payload.usage.input_tokens;
         outputTokens += e.payload.usage.output_tokens;
+        cost += e.payload.cost_usd ?? 0;
+      } else if (e.kind === 'node_completed') {
+        // A graph node's model call or child run (agent, subgraph): the graph run's usage is the sum of its nodes'.
+        inputTokens += e.payload.usage?.input_tokens ?? 0;
+        outputTokens += e.payload.usage?.output_tokens ?? 0;
         cost += e.payload.cost_usd ?? 0;
       }
       if (e.kind === 'run_failed') error = { code: e.payload.code, message: e.payload.message };

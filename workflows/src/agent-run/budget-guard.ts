@@ -81,7 +81,7 @@ export class BudgetGuard {
   }
 
   /** Before a step: pauses while over budget (when pausing is configured), else fails the run if it is over. */
-  async checkBeforeStep(causedBy: RunEvent): Promise<void> {
+  async checkBeforeStep(causedBy?: RunEvent): Promise<void> {
     await this.holdWhileOver(true, causedBy);
     const over = this.overrun(true);
     if (over) throw await this.overBudget(over.limit, over.max, over.used, causedBy);
@@ -121,6 +121,18 @@ export class BudgetGuard {
       throw await this.overBudget(after.limit, after.max, after.used, assistant);
     }
     return unsaved;
+  }
+
+  /**
+   * After a graph node used a model (its own call, or an agent node's child run): counts the usage, pauses while over
+   * budget (when pausing is configured), else fails the run if it is over (wall time excepted, as after a reply).
+   */
+  async checkAfterUsage(tokens: number, cost: number, causedBy: RunEvent): Promise<void> {
+    this.usage.tokens += tokens;
+    this.usage.cost += cost;
+    await this.holdWhileOver(false, causedBy);
+    const after = this.overrun(false);
+    if (after && after.limit !== 'wall_time') throw await this.overBudget(after.limit, after.max, after.used, causedBy);
   }
 
   /** Holds the run while it is over budget and pausing is configured (pending events are appended first). */

@@ -1,5 +1,5 @@
 import { patched } from '@temporalio/workflow';
-import type { AgentRunInput, ModelReply, RunEvent } from '@omniai/contracts';
+import type { AgentRunInput, ModelReply, RunEvent, RunPins } from '@omniai/contracts';
 import type { RunToolActivities } from '../activity-interfaces';
 import type { RunLog } from '../run-log';
 import { type Append, prepareToolCall } from './activities';
@@ -10,7 +10,8 @@ export type ToolCall = NonNullable<ModelReply['tool_calls']>[number];
 
 /** What a tool step needs from its run. */
 export interface ToolStepContext {
-  input: AgentRunInput;
+  /** The run's identity and pinned tools (a chat run's input, or a graph run's). */
+  input: Pick<AgentRunInput, 'run_id' | 'project_id' | 'requested_by'> & { pins: Pick<RunPins, 'tools'> };
   log: RunLog;
   append: Append;
   approvals: ApprovalBook;

@@ -63,19 +63,31 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
       }
     },
 
-    async generateReply({ run_id, message_id, message, pins }) {
+    async generateReply({ run_id, message_id, message, pins, standalone }) {
       const ctx = Context.current();
       const prompt = await waitForDatabase(() => deps.artifacts.redeemText(message));
-      // Earlier turns of the thread come from the projection (large ones through the artifact store); history
-      // only ever carries this turn's message reference.
-      const context = await waitForDatabase(() => deps.runs.threadContext(run_id));
-      // Then this run's own earlier steps (assistant turns, tool calls and their results) after the user's message.
-      const steps = await waitForDatabase(async () => stepMessages(deps.artifacts, await deps.runs.runSteps(run_id)));
-      const messages: ChatMessage[] = [
-        ...(await waitForDatabase(() => Promise.all(context.map(async (m) => ({ role: m.role, content: await deps.artifacts.redeemText(m.content) }))))),
-        { role: 'user' as const, content: prompt },
-        ...steps,
-      ];
+      let messages: ChatMessage[];
+      if (standalone) {
+        // A graph's model node: one call on its own, with its system prompt and the JSON it must answer with.
+        const system = [
+          standalone.system ?? '',
+          standalone.output_schema ? `Answer with JSON only, valid against this JSON Schema:\n${JSON.stringify(standalone.output_schema)}` : '',
+        ]
+          .filter(Boolean)
+          .join('\n\n');
+        messages = [...(system ? [{ role: 'system' as const, content: system }] : []), { role: 'user' as const, content: prompt }];
+      } else {
+        // Earlier turns of the thread come from the projection (large ones through the artifact store); history
+        // only ever carries this turn's message reference.
+        const context = await waitForDatabase(() => deps.runs.threadContext(run_id));
+        // Then this run's own earlier steps (assistant turns, tool calls and their results) after the user's message.
+        const steps = await waitForDatabase(async () => stepMessages(deps.artifacts, await deps.runs.runSteps(run_id)));
+        messages = [
+          ...(await waitForDatabase(() => Promise.all(context.map(async (m) => ({ role: m.role, content: await deps.artifacts.redeemText(m.content) }))))),
+          { role: 'user' as const, content: prompt },
+          ...steps,
+        ];
+      }
       // The tools pinned to the run, offered under provider-safe names; calls are mapped back to tool ids.
       const pinned = await waitForDatabase(() => Promise.all((pins.tools ?? []).map((t) => deps.tools.get(t.id, t.version))));
       const tools: ToolSpec[] = pinned.flatMap((t) =>
@@ -99,6 +111,7 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
           messages,
           ...(tools.length ? { tools } : {}),
           ...(pins.seed !== null ? { seed: pins.seed } : {}),
+          ...(standalone?.output_schema ? { response_schema: standalone.output_schema } : {}),
           params: pins.params,
           signal: ctx.cancellationSignal,
         });

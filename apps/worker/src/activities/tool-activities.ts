@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { argumentsPreview, type PreparedToolCall, storableJson, storableText, type ToolOutcome } from '@omniai/contracts';
 import { evaluatePolicy } from '@omniai/policy';
 import type { DockerSandbox } from '@omniai/sandbox';
-import type { ArtifactStore, ClaimChecked, PolicyStore } from '@omniai/store';
+import type { ArtifactStore, ClaimChecked, GraphRunStore, PolicyStore } from '@omniai/store';
 import { argumentsHash, type EgressProxy, type JsonValidatorPool, ToolError } from '@omniai/tools';
 import type { RunToolActivities, ToolPrepActivities } from '@omniai/workflows';
 import { waitForDatabase } from './wait-for-database';
@@ -20,6 +20,11 @@ export interface ToolActivityDeps {
   validator: Pick<JsonValidatorPool, 'validate'>;
   /** Sandboxed calls with an egress grant reach the network only through it (D32); without it they never do. */
   egressProxy?: EgressProxy;
+  /**
+   * The execution record per idempotency key (D50): a retried activity whose call already ran to a good outcome
+   * returns that outcome instead of running the tool again. Without it, retries rely on each tool's own idempotency.
+   */
+  executions?: Pick<GraphRunStore, 'claimToolExecution' | 'recordToolExecution'>;
 }
 
 /**
@@ -88,7 +93,7 @@ export function toolCallKey(runId: string, callId: string, callSeq: number | und
  */
 export function createRunToolActivities(deps: ToolActivityDeps): RunToolActivities {
   return {
-    async runTool({ run_id, project_id, call_id, call_seq, tool_id, tool_version, arguments: stored, approved, requested_by }) {
+    async runTool({ run_id, project_id, call_id, call_seq, tool_id, tool_version, arguments: stored, approved, requested_by, idempotency_key: givenKey }) {
       const ctx = Context.current();
       const started = Date.now();
       const fail = (code: string, message: string): ToolOutcome => ({
@@ -108,35 +113,45 @@ export function createRunToolActivities(deps: ToolActivityDeps): RunToolActiviti
       });
       if (decision.decision !== 'allow') return fail('E_POLICY_DENIED', decision.reason);
       const input = await waitForDatabase(() => deps.artifacts.redeem(stored as ClaimChecked));
-      const idempotency_key = toolCallKey(run_id, call_id, call_seq);
-      // Progress while the call runs: a worker that dies stops heartbeating and Temporal retries the call elsewhere.
-      const beat = setInterval(() => ctx.heartbeat(), 1_000);
-      try {
-        // Tool output is untrusted text (`print(chr(0))`): made storable before it is validated, stored and recorded.
-        const output = storableJson(
-          entry.manifest.binding.type === 'sandbox_job'
-            ? await runSandboxJob(
-                deps.sandbox,
-                entry.manifest,
-                input,
-                { run_id, idempotency_key },
-                deps.egressProxy ? { proxy: deps.egressProxy, workspaceAllow: policy.egress_allow ?? [] } : undefined,
-              )
-            : entry.run
-              ? await entry.run(input, { project_id, run_id, call_id, idempotency_key, signal: ctx.cancellationSignal, heartbeat: (d) => ctx.heartbeat(d) })
-              : (() => {
-                  throw new ToolError('E_TOOL_FAILED', `${tool_id}: the ${entry.manifest.binding.type} binding is not supported yet.`);
-                })(),
-        );
-        const valid = await deps.validator.validate(entry.manifest.output_schema, output);
-        if (!valid.ok) return fail(valid.code, `${tool_id} returned output that does not match its schema: ${valid.message}`);
-        return { ok: true, result: await waitForDatabase(() => deps.artifacts.claimCheck(output)), duration_ms: Date.now() - started };
-      } catch (err) {
-        if (err instanceof ToolError) return fail(err.code, err.message);
-        throw err;
-      } finally {
-        clearInterval(beat);
+      const idempotency_key = givenKey ?? toolCallKey(run_id, call_id, call_seq);
+      const execute = async (): Promise<ToolOutcome> => {
+        // Progress while the call runs: a worker that dies stops heartbeating and Temporal retries the call elsewhere.
+        const beat = setInterval(() => ctx.heartbeat(), 1_000);
+        try {
+          // Tool output is untrusted text (`print(chr(0))`): made storable before it is validated, stored and recorded.
+          const output = storableJson(
+            entry.manifest.binding.type === 'sandbox_job'
+              ? await runSandboxJob(
+                  deps.sandbox,
+                  entry.manifest,
+                  input,
+                  { run_id, idempotency_key },
+                  deps.egressProxy ? { proxy: deps.egressProxy, workspaceAllow: policy.egress_allow ?? [] } : undefined,
+                )
+              : entry.run
+                ? await entry.run(input, { project_id, run_id, call_id, idempotency_key, signal: ctx.cancellationSignal, heartbeat: (d) => ctx.heartbeat(d) })
+                : (() => {
+                    throw new ToolError('E_TOOL_FAILED', `${tool_id}: the ${entry.manifest.binding.type} binding is not supported yet.`);
+                  })(),
+          );
+          const valid = await deps.validator.validate(entry.manifest.output_schema, output);
+          if (!valid.ok) return fail(valid.code, `${tool_id} returned output that does not match its schema: ${valid.message}`);
+          return { ok: true, result: await waitForDatabase(() => deps.artifacts.claimCheck(output)), duration_ms: Date.now() - started };
+        } catch (err) {
+          if (err instanceof ToolError) return fail(err.code, err.message);
+          throw err;
+        } finally {
+          clearInterval(beat);
+        }
+      };
+      // With an execution record (D50): a call whose key already ran to a good outcome returns it, never runs twice.
+      const executions = deps.executions;
+      if (executions) {
+        const claim = await waitForDatabase(() => executions.claimToolExecution(idempotency_key, run_id, tool_id));
+        if (claim.state === 'done') return claim.outcome;
       }
+      const outcome = await execute();
+      return executions ? await waitForDatabase(() => executions.recordToolExecution(idempotency_key, outcome)) : outcome;
     },
   };
 }

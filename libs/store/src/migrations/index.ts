@@ -16,6 +16,7 @@ import { ScopedArtifacts1765300000000 } from './1765300000000-scoped-artifacts';
 import { EngineReports1765500000000 } from './1765500000000-engine-reports';
 import { LoginThrottle1765600000100 } from './1765600000100-login-throttle';
 import { WorkflowGraphs1765700000000 } from './1765700000000-workflow-graphs';
+import { GraphExecution1765700000900 } from './1765700000900-graph-execution';
 import { GraphApi1765800000000 } from './1765800000000-graph-api';
 
 /** Every migration, oldest first. Migrations are the only way the schema changes (never `synchronize`). */
@@ -38,5 +39,6 @@ export const MIGRATIONS = [
   EngineReports1765500000000,
   LoginThrottle1765600000100,
   WorkflowGraphs1765700000000,
+  GraphExecution1765700000900,
   GraphApi1765800000000,
 ];

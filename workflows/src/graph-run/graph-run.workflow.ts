@@ -1,0 +1,86 @@
+import { ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
+import { agentRunWorkflowId } from '@omniai/contracts/pure';
+import type { ErrorCode, GraphRunInput, GraphRunResult, RunEvent } from '@omniai/contracts';
+import { RunLog } from '../run-log';
+import { type Append, appender } from '../agent-run/activities';
+import { toolActivities } from '../agent-run/activities';
+import { SERVICE } from '../agent-run/actors';
+import { listenForDecisions } from '../agent-run/approvals';
+import { BudgetGuard } from '../agent-run/budget-guard';
+import { BUDGET_EXCEEDED, providerFailure } from '../agent-run/failures';
+import { RejectedSignals } from '../agent-run/signal-payloads';
+import { GraphInterpreter, GraphNodeFailed } from './interpreter';
+import { fromNodeValue } from './values';
+
+/**
+ * Appends in creation order: nodes run concurrently, and a later seq must never be stored before an earlier one (the
+ * timeline and SSE read the log by seq). Events are created (seq assigned) and handed here in the same tick.
+ */
+export function serialAppend(append: Append): Append {
+  let chain: Promise<unknown> = Promise.resolve();
+  return (...events: RunEvent[]) => {
+    const next = chain.then(() => append(...events));
+    chain = next.catch(() => undefined);
+    return next;
+  };
+}
+
+// Codes a node failure may end the run with; anything else ends it as E_GRAPH_NODE_FAILED naming the node.
+const RUN_CODES: ReadonlySet<string> = new Set<ErrorCode>(['E_NODE_TIMEOUT', 'E_APPROVAL_TIMEOUT', 'E_GRAPH_NODE_FAILED']);
+
+/**
+ * One run of a pinned graph version: the same run lifecycle as a chat run (run_created … run_completed / run_failed /
+ * run_cancelled, budgets with pause and resume, approvals through the inbox, cancel), with every node's steps as
+ * `node_*` events in the same log. The interpreter is deterministic: see interpreter.ts for how to change it.
+ */
+export async function graphRunWorkflow(input: GraphRunInput): Promise<GraphRunResult> {
+  const log = new RunLog(input.run_id);
+  const append = serialAppend(appender(input.run_id));
+  const started = Date.now();
+  const created = log.event(
+    'run_created',
+    {
+      project_id: input.project_id,
+      thread_id: null,
+      pins: input.pins,
+      retry_of: input.retry_of,
+      graph: { ...input.graph, input: input.input },
+      ...(input.parent ? { parent: input.parent } : {}),
+    },
+    SERVICE,
+  );
+  // Graph runs began after the approval doorbell (D37): signals are doorbells from the start, no patch needed.
+  const rejected = new RejectedSignals(true);
+  const approvals = listenForDecisions(true, rejected);
+  const budget = new BudgetGuard(input.budget, started, log, append, { doorbell: true, rejected });
+  let interpreter: GraphInterpreter | null = null;
+  try {
+    await append(created);
+    const graphInput = await fromNodeValue(input.input);
+    interpreter = new GraphInterpreter(
+      { input, log, append, approvals, budget, runTool: toolActivities().runTool, workflowId: agentRunWorkflowId(input.run_id) },
+      input.spec,
+      graphInput,
+    );
+    await interpreter.execute();
+    const late = rejected.drain(log);
+    await append(...late, log.event('run_completed', { duration_ms: Date.now() - started, usage: interpreter.usage }, SERVICE));
+    return { status: 'completed', last_seq: log.lastSeq, output: interpreter.output };
+  } catch (err) {
+    if (err instanceof ApplicationFailure && err.type === BUDGET_EXCEEDED) throw err;
+    if (isCancellation(err)) {
+      await CancellationScope.nonCancellable(() => append(log.event('run_cancelled', { reason: 'cancelled by request', partial_output: false }, SERVICE)));
+      throw err;
+    }
+    let code: ErrorCode;
+    let message: string;
+    if (err instanceof GraphNodeFailed) {
+      code = (RUN_CODES.has(err.code) ? err.code : 'E_GRAPH_NODE_FAILED') as ErrorCode;
+      message = `Node ${err.nodeId} failed: ${err.code}: ${err.detail}`;
+    } else {
+      ({ code, message } = providerFailure(err));
+    }
+    await append(log.event('run_failed', { code, message: message.slice(0, 500) }, SERVICE));
+    throw ApplicationFailure.nonRetryable(`run failed: ${message.slice(0, 200)}`, 'RunFailed');
+  }
+}
