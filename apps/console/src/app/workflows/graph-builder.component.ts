@@ -142,7 +142,7 @@ export const sampleKey = (graphId: string) => `omni.graph.sample.${graphId}`;
               <li>
                 <button
                   type="button"
-                  class="kind"
+                  class="pal-item"
                   draggable="true"
                   [disabled]="!canWrite()"
                   (dragstart)="onPaletteDrag($event, k.kind)"
@@ -354,7 +354,7 @@ export const sampleKey = (graphId: string) => `omni.graph.sample.${graphId}`;
       display: grid;
       gap: 4px;
     }
-    .kind {
+    .pal-item {
       display: flex;
       gap: 8px;
       align-items: flex-start;
@@ -369,10 +369,10 @@ export const sampleKey = (graphId: string) => `omni.graph.sample.${graphId}`;
       padding: 6px 8px;
       cursor: grab;
     }
-    .kind:hover {
+    .pal-item:hover {
       border-color: var(--accent);
     }
-    .kind .hint {
+    .pal-item .hint {
       display: block;
       font-size: 11px;
       line-height: 1.3;

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, input, output, signal, viewChild, type WritableSignal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, input, output, signal, untracked, viewChild, type WritableSignal } from '@angular/core';
 import type { GraphIssue, GraphNode, GraphNodeKind, GraphSpec, NodeState } from '@omniai/contracts';
 import { type Connection, type Edge, type HtmlTemplateNode, type NodeDragEndEvent, Vflow, VflowComponent } from 'ngx-vflow';
 import { KIND_INFO, isNodeKind, nodeSize, portOffset, safePorts } from './graph-model';
@@ -94,7 +94,7 @@ export function formatDuration(ms: number | null): string {
               <span class="name">{{ v.node.title || v.node.id }}</span>
             </div>
             <div class="gsub small">
-              <span class="kind">{{ v.node.kind }}</span>
+              <span class="gkind">{{ v.node.kind }}</span>
               @if (v.node.kind === 'tool') {
                 <code class="tool">{{ v.node.tool.id || '(no tool)' }}</code>
               } @else if (v.node.title) {
@@ -119,18 +119,20 @@ export function formatDuration(ms: number | null): string {
             }
             <div class="ports" aria-hidden="true">
               @for (p of v.ports; track p; let i = $index) {
-                <span class="port" [style.top.px]="size(v).height / 2 + portY(i, v.ports.length) - 8">{{ p }}</span>
+                <span class="gport" [style.top.px]="size(v).height / 2 + portY(i, v.ports.length) - 8">{{ p }}</span>
               }
             </div>
             <handle type="target" position="left" id="in" [template]="inTpl" />
-            <ng-template #inTpl>
-              <svg:circle r="7" class="handle in" [attr.data-testid]="'handle-in'" [attr.data-node-id]="v.node.id" />
+            <ng-template #inTpl let-h>
+              <svg:circle r="7" class="handle in" [attr.cx]="h.point().x" [attr.cy]="h.point().y" [attr.data-testid]="'handle-in'" [attr.data-node-id]="v.node.id" />
             </ng-template>
             @for (p of v.ports; track p; let i = $index) {
-              <handle type="source" position="right" [id]="p" [offsetY]="portY(i, v.ports.length)" [template]="outTpl" />
-              <ng-template #outTpl>
+              <handle type="source" position="right" [id]="p" [offsetY]="-portY(i, v.ports.length)" [template]="outTpl" />
+              <ng-template #outTpl let-h>
                 <svg:circle
                   r="6"
+                  [attr.cx]="h.point().x"
+                  [attr.cy]="h.point().y"
                   class="handle out"
                   [class.error-port]="p === 'error' || p === 'denied' || p === 'timeout'"
                   [attr.data-testid]="'handle-out'"
@@ -293,7 +295,7 @@ export function formatDuration(ms: number | null): string {
       inset: 0;
       pointer-events: none;
     }
-    .port {
+    .gport {
       position: absolute;
       right: 10px;
       font-size: 10px;
@@ -359,7 +361,14 @@ export class GraphCanvasComponent {
 
   protected readonly validator = (c: Connection) => c.source !== c.target;
 
-  protected readonly nodes = computed<HtmlTemplateNode<NodeView>[]>(() => {
+  constructor() {
+    effect(() => this.syncNodes());
+  }
+
+  /** vflow's nodes, kept in step with the spec by an effect (the node objects are reused, so their signals are written). */
+  protected readonly nodes = signal<HtmlTemplateNode<NodeView>[]>([]);
+
+  private syncNodes(): void {
     const spec = this.spec();
     const issues = this.issues();
     const states = this.states();
@@ -406,8 +415,9 @@ export class GraphCanvasComponent {
       out.push(raw);
     }
     for (const id of [...this.cache.keys()]) if (!seen.has(id)) this.cache.delete(id);
-    return out;
-  });
+    const before = untracked(this.nodes);
+    if (before.length !== out.length || before.some((n, i) => n !== out[i])) this.nodes.set(out);
+  }
 
   protected readonly edges = computed<Edge<EdgeData>[]>(() => {
     const ids = new Set(this.spec().nodes.map((n) => n.id));
@@ -467,7 +477,7 @@ export class GraphCanvasComponent {
 
   /** Fits the whole graph in view. */
   fit(): void {
-    this.flow()?.fitView({ padding: 0.15, duration: 150 });
+    if (this.spec().nodes.length) this.flow()?.fitView({ padding: 0.15, duration: 150 });
   }
 
   protected onConnect(c: Connection): void {

@@ -24,12 +24,12 @@ export const NODE_KINDS: readonly KindInfo[] = [
   { kind: 'model', label: 'Model', hint: 'One model call, optionally JSON with a schema', glyph: 'M' },
   { kind: 'agent', label: 'Agent', hint: 'One agent turn with its own tools (a child run)', glyph: 'A' },
   { kind: 'approval', label: 'Approval', hint: 'A human gate: approved, denied or timed out', glyph: '✓' },
-  { kind: 'branch', label: 'Branch', hint: 'The first case whose condition holds', glyph: '⑂' },
+  { kind: 'branch', label: 'Branch', hint: 'The first case whose condition holds', glyph: 'B' },
   { kind: 'parallel', label: 'Parallel', hint: 'Fan out, join all / any / first n', glyph: '∥' },
   { kind: 'map', label: 'Map', hint: 'The same step over every item of a list', glyph: '⋯' },
-  { kind: 'wait', label: 'Wait', hint: 'A durable timer', glyph: '⏱' },
-  { kind: 'subgraph', label: 'Subgraph', hint: 'Another graph at a pinned version', glyph: '⊂' },
-  { kind: 'output', label: 'Output', hint: "The graph's result", glyph: '⇥' },
+  { kind: 'wait', label: 'Wait', hint: 'A durable timer', glyph: 'W' },
+  { kind: 'subgraph', label: 'Subgraph', hint: 'Another graph at a pinned version', glyph: 'S' },
+  { kind: 'output', label: 'Output', hint: "The graph's result", glyph: 'O' },
 ];
 
 export const KIND_INFO: Readonly<Record<GraphNodeKind, KindInfo>> = Object.fromEntries(NODE_KINDS.map((k) => [k.kind, k])) as Record<GraphNodeKind, KindInfo>;

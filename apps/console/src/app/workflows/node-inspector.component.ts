@@ -17,7 +17,7 @@ type Mode = 'text' | 'json';
     @let n = node();
     <form class="inspector" data-testid="node-inspector" [attr.data-node-id]="n.id" (submit)="$event.preventDefault()" aria-label="Node settings">
       <div class="head">
-        <span class="kind">{{ kindLabel() }}</span>
+        <span class="kind-title">{{ kindLabel() }}</span>
         <span class="muted small">{{ kindHint() }}</span>
       </div>
       <div class="field">
@@ -194,7 +194,7 @@ type Mode = 'text' | 'json';
       display: grid;
       gap: 2px;
     }
-    .kind {
+    .kind-title {
       font-weight: 700;
       font-size: 15px;
     }
