@@ -39,6 +39,19 @@ function headline(r) {
     add('5. sandbox tool call, cold', t.sandbox_cold, t.inproc_safe, 'an `inproc_safe` tool call');
     add('5. sandbox tool call, warm', t.sandbox_warm, t.inproc_safe, 'an `inproc_safe` tool call');
   }
+  const g = r.graphs?.node_overhead;
+  if (g)
+    add(
+      `9. graph of ${g.nodes} no-op tool nodes, per node (${g.omniai_graph.runs_per_s} runs/s; goal ≤ ${g.goal_per_node_ratio}×)`,
+      g.omniai_graph.per_node,
+      g.baseline_bare_temporal.per_activity,
+      `bare Temporal workflow, ${g.nodes} activities, per activity (${g.baseline_bare_temporal.runs_per_s} runs/s)`,
+    );
+  const m = r.graphs?.map;
+  if (m)
+    rows.push(
+      cells(`9. graph \`map\` over ${m.items} items (concurrency ${m.concurrency}, batches of ${m.batch_size}): ${m.wall_s} s, ${m.items_per_s} items/s`),
+    );
   const p = r.peers;
   if (p) {
     for (const [name, peer] of Object.entries(p.by_peer)) {

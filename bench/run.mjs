@@ -18,6 +18,7 @@ import { stopChild } from '../tools/lib/stack.mjs';
 import { api, connect } from './http.mjs';
 import { TEST_ADMIN_ENV } from '../tools/testing/api-session.mjs';
 import * as metrics from './omni-metrics.mjs';
+import * as graphMetrics from './graph-metrics.mjs';
 import { measurePeers, PEER_NAMES, ratiosTo } from './peers/index.mjs';
 import { writeReports } from './report.mjs';
 import { installPeers } from './peers/install.mjs';
@@ -40,7 +41,20 @@ const smoke = flag('smoke');
 const write = !flag('no-write') && !flag('only');
 const PEER_SIZES = smoke ? { runs: 4, concurrency: 2 } : { runs: 50, concurrency: 5 };
 const SIZES = smoke
-  ? { runs: 6, concurrency: 3, steps: 5, stepRuns: 2, toolCalls: 3, approvals: 3, sseSubscribers: [1, 10], sseEvents: 5, replayRounds: 1, waitingRuns: 10 }
+  ? {
+      runs: 6,
+      concurrency: 3,
+      steps: 5,
+      stepRuns: 2,
+      toolCalls: 3,
+      approvals: 3,
+      sseSubscribers: [1, 10],
+      sseEvents: 5,
+      replayRounds: 1,
+      waitingRuns: 10,
+      graph: { nodes: 10, runs: 3, concurrency: 1 },
+      graphMap: { items: 40, concurrency: 4, batchSize: 10 },
+    }
   : {
       runs: 200,
       concurrency: 10,
@@ -52,6 +66,8 @@ const SIZES = smoke
       sseEvents: 30,
       replayRounds: 5,
       waitingRuns: 1000,
+      graph: { nodes: 10, runs: 50, concurrency: 5 },
+      graphMap: { items: 1000, concurrency: 8, batchSize: 50 },
     };
 const log = (m) => console.error(m);
 const loadAverage = () => +loadavg()[0].toFixed(2);
@@ -188,6 +204,13 @@ const SECTIONS = {
     return { peers: { sizes: PEER_SIZES, omniai: omni, by_peer: byPeer, ratio_omni_over_peer: ratiosTo(omni, byPeer) } };
   },
 
+  /** 9. Workflow graphs: per-node overhead of a 10-node graph vs 10 bare activities; a `map` over many items. */
+  async graphs({ apiUrl, client, benchQueue, projectId }) {
+    const node_overhead = await graphMetrics.graphNodeOverhead({ apiUrl, client, benchQueue, projectId, ...SIZES.graph, log });
+    const map = await graphMetrics.graphMapThroughput({ apiUrl, projectId, ...SIZES.graphMap, log });
+    return { graphs: { node_overhead, map } };
+  },
+
   /** 7. Worker memory with runs waiting for approval (last: it leaves them parked). */
   async worker_memory({ apiUrl, db, threadId, workerPid }) {
     return { worker_memory: await metrics.memoryWithWaitingRuns({ apiUrl, db, threadId, workerPid, runs: SIZES.waitingRuns, concurrency: 10, log }) };
@@ -313,7 +336,7 @@ async function main() {
     await metrics.setPolicy(apiUrl, false);
     await new DocumentStore(db).ingest(project.id, 'bench.md', 'bench text\n', 'text/markdown');
 
-    const ctx = { apiUrl, client, benchQueue, db, store, pgUrl: pg.url, threadId: thread.id, workerPid: children[1].pid, peerInstalls };
+    const ctx = { apiUrl, client, benchQueue, db, store, pgUrl: pg.url, threadId: thread.id, projectId: project.id, workerPid: children[1].pid, peerInstalls };
     for (const [name, measure] of Object.entries(SECTIONS)) {
       if (!only.has(name)) continue;
       log(`${name} …`);

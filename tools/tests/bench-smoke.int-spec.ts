@@ -20,5 +20,12 @@ describe('npm run bench (smoke sizes)', () => {
     expect(results.append_step.regular.ms_per_append_p50).toBeGreaterThan(0);
     for (const executor of ['inproc_safe', 'sandbox_cold', 'sandbox_warm']) expect(results.tool_call[executor].p50_ms).toBeGreaterThan(0);
     expect(results.tool_call.ratio.cold_p50_over_inproc).toBeGreaterThan(0);
+    // Workflow graphs: a 10-node graph against 10 bare activities, and a map that ran every item.
+    const graphs = results.graphs;
+    expect(graphs.node_overhead.nodes).toBe(10);
+    expect(graphs.node_overhead.omniai_graph.n).toBe(3);
+    expect(graphs.node_overhead.ratio.per_node_p50_omni_over_bare).toBeGreaterThan(0);
+    expect(graphs.map).toMatchObject({ items: 40, map_node_status: 'completed' });
+    expect(graphs.map.items_per_s).toBeGreaterThan(0);
   });
 });

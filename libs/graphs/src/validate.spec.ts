@@ -56,7 +56,7 @@ const everyKind = () =>
       { id: 'join', kind: 'wait', duration_ms: 10 },
       { id: 'child', kind: 'subgraph', graph_id: G1, version: 1, input: { topic: '{{ input.q }}' } },
       out('out', { answer: '{{ nodes.child.output }}' }),
-      out('small', '{{ nodes.route.port }}'),
+      out('small', { answer: '{{ nodes.route.port }}' }),
     ],
     [
       e('start', 'classify'),
@@ -238,6 +238,25 @@ describe('validateGraph', () => {
       { code: 'schema_mismatch', node_id: 'out', path: 'nodes.0.value' },
     ],
     [
+      'schema_mismatch (a model output into a tool argument)',
+      spec(
+        [
+          { id: 'm', kind: 'model', prompt: 'x', output_schema: { type: 'object', properties: { cat: { enum: ['a', 'b'] } } } },
+          { id: 't', kind: 'tool', tool: { id: 'web.search' }, arguments: { query: '{{ nodes.m.output.cat }}', limit: '{{ nodes.m.output.cat }}' } },
+          out(),
+        ],
+        [e('m', 't'), e('t', 'out')],
+      ),
+      { code: 'schema_mismatch', node_id: 't', path: 'nodes.1.arguments.limit' },
+    ],
+    [
+      'schema_mismatch (graph input into a subgraph input)',
+      spec([{ id: 's', kind: 'subgraph', graph_id: G1, version: 1, input: { topic: '{{ input.n }}' } }, out()], [e('s', 'out')], {
+        input_schema: { type: 'object', properties: { n: { type: 'integer' } } },
+      }),
+      { code: 'schema_mismatch', node_id: 's', path: 'nodes.0.input.topic' },
+    ],
+    [
       'unknown_graph',
       spec([{ id: 's', kind: 'subgraph', graph_id: G1, version: 2, input: {} }, out()], [e('s', 'out')]),
       { code: 'unknown_graph', node_id: 's', path: 'nodes.0' },
@@ -286,6 +305,24 @@ describe('validateGraph', () => {
       [e('m', 'out')],
     );
     expect(validateGraph(s)).toEqual([]);
+  });
+
+  it('lets placeholders through whose declared type fits, or whose type is unknown', () => {
+    const s = spec(
+      [
+        {
+          id: 'm',
+          kind: 'model',
+          prompt: 'x',
+          output_schema: { type: 'object', properties: { n: { type: 'number' }, list: { type: 'array', items: { type: 'string' } } } },
+        },
+        { id: 't', kind: 'tool', tool: { id: 'web.search' }, arguments: { query: '{{ nodes.m.output.list.0 }}', limit: '{{ nodes.m.output.n }}' } },
+        { id: 'u', kind: 'tool', tool: { id: 'web.search' }, arguments: { query: '{{ nodes.t.output.anything }}', limit: '{{ input.x }}' } },
+        out(),
+      ],
+      [e('m', 't'), e('t', 'u'), e('u', 'out')],
+    );
+    expect(validateGraph(s, ctx)).toEqual([]);
   });
 
   it('checks tools and subgraphs only with a context', () => {

@@ -160,8 +160,21 @@ export function validateGraph(spec: GraphSpec, ctx?: ValidationContext): GraphIs
       });
     else if (child.input_schema) schemaMismatch(input, child.input_schema, node, `${path}.input`, `the input of graph ${graphId} v${version}`);
   };
+  // The schema of a scope path where the spec (input schema, model output schemas) or the context (tool output
+  // schemas) declares it.
+  const schemaOfPath = (p: string): Schema | null => {
+    const [root, id, field, ...rest] = p.split('.');
+    if (root === 'input') return schemaAt(spec.input_schema, p.split('.').slice(1));
+    if (root !== 'nodes' || id === undefined) return null;
+    if (field === 'status' || field === 'port') return rest.length ? null : { type: 'string' };
+    if (field !== 'output') return null;
+    const source = plan.nodes.get(id);
+    if (source?.kind === 'model') return schemaAt(source.output_schema, rest);
+    if (source?.kind === 'tool' && ctx) return schemaAt(ctx.tool(source.tool.id, source.tool.version)?.output_schema, rest);
+    return null;
+  };
   const schemaMismatch = (value: unknown, schema: Schema, node: string, path: string, against: string): void => {
-    for (const m of templateMismatches(value, schema, '')) {
+    for (const m of templateMismatches(value, schema, '', schemaOfPath)) {
       issue('error', 'schema_mismatch', `Node "${node}": ${m.where ? `"${m.where}"` : 'the value'} ${m.message} (${against}).`, {
         node_id: node,
         path: m.where ? `${path}.${m.where}` : path,
@@ -371,6 +384,34 @@ const isTemplated = (v: unknown): boolean =>
   (typeof v === 'string' && /^\{\{\s*[^{}]+?\s*\}\}$/.test(v)) ||
   (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && Object.keys(v)[0] === '$logic');
 
+const WHOLE_PLACEHOLDER = /^\{\{\s*([^{}]+?)\s*\}\}$/;
+
+/** The JSON types a schema declares (`type`, or the types of its `enum` / `const`); empty when it does not say. */
+function schemaTypes(schema: Schema): string[] {
+  const declared = schema['type'];
+  if (typeof declared === 'string') return [declared];
+  if (Array.isArray(declared)) return declared.filter((t): t is string => typeof t === 'string');
+  if ('const' in schema) return [jsonType(schema['const'])];
+  if (Array.isArray(schema['enum']) && schema['enum'].length) return [...new Set(schema['enum'].map(jsonType))];
+  return [];
+}
+
+// An integer is a number; a number may hold an integer (only run time tells), so both fit each other.
+const fits = (type: string, wanted: string[]): boolean =>
+  wanted.includes(type) || (type === 'integer' && wanted.includes('number')) || (type === 'number' && wanted.includes('integer'));
+
+/** The schema at a path below `schema` (object properties, array items), or null when the schema does not say. */
+function schemaAt(schema: Schema | null | undefined, segments: string[]): Schema | null {
+  let at: unknown = schema;
+  for (const seg of segments) {
+    if (typeof at !== 'object' || at === null || Array.isArray(at)) return null;
+    const s = at as Schema;
+    if (/^[0-9]+$/.test(seg) && typeof s['items'] === 'object') at = s['items'];
+    else at = schemaProperties(s)?.[seg];
+  }
+  return typeof at === 'object' && at !== null && !Array.isArray(at) ? (at as Schema) : null;
+}
+
 function jsonType(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
@@ -380,16 +421,25 @@ function jsonType(v: unknown): string {
 
 /**
  * Where a template certainly disagrees with a JSON Schema: missing required properties, properties a closed schema
- * does not have, literal values of the wrong type. Values that come from placeholders or `$logic` are unknown until
- * run time and pass.
+ * does not have, literal values of the wrong type, and whole placeholders whose path has a declared type that does not
+ * fit. `$logic` values, and placeholders whose path has no known schema, are unknown until run time and pass.
  */
-function templateMismatches(value: unknown, schema: Schema, where: string): { where: string; message: string }[] {
-  if (isTemplated(value)) return [];
+function templateMismatches(value: unknown, schema: Schema, where: string, schemaOf: (path: string) => Schema | null): { where: string; message: string }[] {
   const out: { where: string; message: string }[] = [];
-  const declared = schema['type'];
-  const types = typeof declared === 'string' ? [declared] : Array.isArray(declared) ? declared.filter((t): t is string => typeof t === 'string') : [];
+  const types = schemaTypes(schema);
+  const whole = typeof value === 'string' ? WHOLE_PLACEHOLDER.exec(value) : null;
+  if (whole) {
+    // One placeholder yields the value at its path: when that path's schema is known, its type must fit.
+    const path = whole[1]!.trim();
+    const source = schemaOf(path);
+    const got = source ? schemaTypes(source) : [];
+    if (types.length && got.length && !got.some((t) => fits(t, types)))
+      out.push({ where, message: `gets "${path}", declared ${got.join(' or ')}, but the schema wants ${types.join(' or ')}` });
+    return out;
+  }
+  if (isTemplated(value)) return [];
   const actual = jsonType(value);
-  if (types.length && !types.includes(actual) && !(actual === 'integer' && types.includes('number'))) {
+  if (types.length && !fits(actual, types)) {
     out.push({
       where,
       message: `is ${actual === 'integer' ? 'a number' : `${/^[aeiou]/.test(actual) ? 'an' : 'a'} ${actual}`} but the schema wants ${types.join(' or ')}`,
@@ -407,7 +457,7 @@ function templateMismatches(value: unknown, schema: Schema, where: string): { wh
     if (propSchema === undefined) {
       if (schema['additionalProperties'] === false) out.push({ where: sub, message: 'is not a property the schema allows' });
     } else if (typeof propSchema === 'object' && propSchema !== null && !Array.isArray(propSchema))
-      out.push(...templateMismatches(v, propSchema as Schema, sub));
+      out.push(...templateMismatches(v, propSchema as Schema, sub, schemaOf));
   }
   return out;
 }
