@@ -373,6 +373,17 @@ describe('graphRunWorkflow on the real dev server', () => {
     ]);
   });
 
+  it("approval with a form: the reviewer's form (recorded by the API) is the node's output", async () => {
+    const spec = graph(
+      [{ ...gate(), form_schema: { type: 'object', properties: { priority: { type: 'string' } } } }, output('yes', '{{ nodes.gate.output.priority }}')],
+      [edge('gate', 'yes')],
+    );
+    const started = await kit.start(spec, { q: 'x' });
+    await kit.decide(started.runId, 'approve', null, { priority: 'p1' });
+    const { result } = await finish(started);
+    expect(result.output).toEqual({ inline: 'p1' });
+  });
+
   it('approval denied: leaves by `denied`', async () => {
     const started = await kit.start(gated(3600, [output('no', 'denied')], [edge('gate', 'no', 'denied')]), { q: 'x' });
     await kit.decide(started.runId, 'deny', 'not today');

@@ -3,7 +3,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
 import { type GraphRunInput, type GraphRunResult, GraphSpec, type Policy, type RunBudget, type RunEvent, type RunPins } from '@omniai/contracts';
 import { canonicalSpec, collectRefs } from '@omniai/graphs';
-import { GraphRunStore, PolicyStore, RunStore, ToolRegistryStore } from '@omniai/store';
+import { createDataSource, GraphRunStore, migrate, PolicyStore, RunStore, ToolRegistryStore } from '@omniai/store';
+import type { DataSource } from 'typeorm';
 import { createTestDatabase } from '@omniai/store/testing';
 import { approvalDecisionSignal, graphRunStart } from '@omniai/workflow-api';
 import type { ScriptedFixture } from '@omniai/providers';
@@ -24,39 +25,66 @@ export const READ_POLICY: Policy = {
  * the API does, and start `graphRunWorkflow` on it.
  */
 export class GraphKit {
-  worker!: TestWorker;
+  /** The in-process worker (absent when the test runs workers as processes of their own). */
+  worker: TestWorker | null = null;
   env!: TestWorkflowEnvironment;
   projectId!: string;
+  /** Postgres of the test database (the worker's, or the kit's own). */
+  ds!: DataSource;
+  taskQueue!: string;
   private db!: Awaited<ReturnType<typeof createTestDatabase>>;
 
+  /** With an in-process worker on a new task queue. */
   static async start(name: string, fixtures: ScriptedFixture[] = []): Promise<GraphKit> {
     const kit = new GraphKit();
     kit.db = await createTestDatabase(name);
     kit.worker = await startTestWorker(kit.db.url, { fixtures });
-    kit.env = await TestWorkflowEnvironment.createFromExistingServer({
+    kit.ds = kit.worker.db;
+    kit.taskQueue = kit.worker.taskQueue;
+    return kit.connect(name);
+  }
+
+  /** Without a worker: the test starts worker processes on `taskQueue` against `databaseUrl` itself. */
+  static async withoutWorker(name: string, taskQueue: string): Promise<GraphKit> {
+    const kit = new GraphKit();
+    kit.db = await createTestDatabase(name);
+    kit.ds = createDataSource({ url: kit.db.url, applicationName: 'omniai-graph-test' });
+    await kit.ds.initialize();
+    await migrate(kit.ds);
+    kit.taskQueue = taskQueue;
+    return kit.connect(name);
+  }
+
+  get databaseUrl(): string {
+    return this.db.url;
+  }
+
+  private async connect(name: string): Promise<GraphKit> {
+    this.env = await TestWorkflowEnvironment.createFromExistingServer({
       address: process.env['OMNI_TEST_TEMPORAL_ADDRESS']!,
       client: { dataConverter: testDataConverter() },
     });
-    kit.projectId = (await kit.runs.createProject(name, '')).id;
-    await kit.policy(READ_POLICY);
-    return kit;
+    this.projectId = (await this.runs.createProject(name, '')).id;
+    await this.policy(READ_POLICY);
+    return this;
   }
 
   get runs(): RunStore {
-    return new RunStore(this.worker.db);
+    return new RunStore(this.ds);
   }
 
   get graphRuns(): GraphRunStore {
-    return new GraphRunStore(this.worker.db);
+    return new GraphRunStore(this.ds);
   }
 
   async policy(p: Policy): Promise<void> {
-    await new PolicyStore(this.worker.db).put(p);
+    await new PolicyStore(this.ds).put(p);
   }
 
   async stop(): Promise<void> {
     await this.env?.teardown();
-    await this.worker?.stop();
+    if (this.worker) await this.worker.stop();
+    else if (this.ds?.isInitialized) await this.ds.destroy();
     await this.db?.drop();
   }
 
@@ -65,13 +93,8 @@ export class GraphKit {
     const spec = GraphSpec.parse(raw);
     const graphId = randomUUID();
     const specHash = createHash('sha256').update(canonicalSpec(spec)).digest('hex');
-    await this.worker.db.query(`insert into graphs (id, project_id, name, created_by) values ($1, $2, $3, $4)`, [
-      graphId,
-      this.projectId,
-      spec.name,
-      REQUESTER.id,
-    ]);
-    await this.worker.db.query(`insert into graph_versions (graph_id, version, spec_hash, spec, created_by) values ($1, 1, $2, $3, $4)`, [
+    await this.ds.query(`insert into graphs (id, project_id, name, created_by) values ($1, $2, $3, $4)`, [graphId, this.projectId, spec.name, REQUESTER.id]);
+    await this.ds.query(`insert into graph_versions (graph_id, version, spec_hash, spec, created_by) values ($1, 1, $2, $3, $4)`, [
       graphId,
       specHash,
       JSON.stringify(spec),
@@ -83,7 +106,7 @@ export class GraphKit {
   /** The pins of a run of `spec`: the offline model (no delay) and every tool the spec names, at the project's versions. */
   async pins(spec: GraphSpec): Promise<RunPins> {
     const named = collectRefs(spec).tools;
-    const tools = (await new ToolRegistryStore(this.worker.db).resolveForProject(this.projectId)).filter((t) => named.some((r) => r.id === t.id));
+    const tools = (await new ToolRegistryStore(this.ds).resolveForProject(this.projectId)).filter((t) => named.some((r) => r.id === t.id));
     return { provider: 'offline', model: 'offline-scripted-1', params: { delay_ms: 0, reply_words: 8 }, seed: 0, prompt_version: 'graph-v1', tools };
   }
 
@@ -107,7 +130,7 @@ export class GraphKit {
       requested_by: REQUESTER,
       ...(options.budget ? { budget: options.budget } : {}),
     };
-    await this.worker.db.query(
+    await this.ds.query(
       `insert into runs (id, project_id, thread_id, status, pins, input, retry_of, workflow_id, budget, kind, graph_id, graph_version, graph_spec_hash)
        values ($1, $2, null, 'queued', $3, $4, null, $5, $6, 'graph', $7, $8, $9)`,
       [
@@ -122,7 +145,7 @@ export class GraphKit {
         graph.spec_hash,
       ],
     );
-    const [type, opts] = graphRunStart(runInput, this.worker.taskQueue);
+    const [type, opts] = graphRunStart(runInput, this.taskQueue);
     const handle = await this.env.client.workflow.start<(i: GraphRunInput) => Promise<GraphRunResult>>(type, opts);
     return { runId, input: runInput, handle };
   }
@@ -145,7 +168,7 @@ export class GraphKit {
   /** The pending approval of the run (projected from its approval_requested event). */
   async pendingApproval(runId: string): Promise<{ id: string; arguments_hash: string; tool_id: string; call_id: string }> {
     return this.until('a pending approval', async () => {
-      const [row] = (await this.worker.db.query(`select id, arguments_hash, tool_id, call_id from approvals where run_id = $1 and status = 'pending'`, [
+      const [row] = (await this.ds.query(`select id, arguments_hash, tool_id, call_id from approvals where run_id = $1 and status = 'pending'`, [
         runId,
       ])) as Array<{
         id: string;
@@ -158,11 +181,11 @@ export class GraphKit {
   }
 
   /** Decides an approval the way the API does (claims the pending row, then rings the run's doorbell). */
-  async decide(runId: string, decision: 'approve' | 'deny', reason: string | null = null): Promise<void> {
+  async decide(runId: string, decision: 'approve' | 'deny', reason: string | null = null, form?: unknown): Promise<void> {
     const approval = await this.pendingApproval(runId);
-    await this.worker.db.query(
-      `update approvals set status = $2, decided_by = $3, decision_reason = $4, decided_at = now() where id = $1 and status = 'pending'`,
-      [approval.id, decision === 'approve' ? 'approved' : 'denied', REVIEWER, reason],
+    await this.ds.query(
+      `update approvals set status = $2, decided_by = $3, decision_reason = $4, form = $5, decided_at = now() where id = $1 and status = 'pending'`,
+      [approval.id, decision === 'approve' ? 'approved' : 'denied', REVIEWER, reason, form === undefined ? null : JSON.stringify(form)],
     );
     await this.env.client.workflow.getHandle(`run-${runId}`).signal(approvalDecisionSignal, {
       approval_id: approval.id,
