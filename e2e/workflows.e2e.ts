@@ -4,10 +4,10 @@ import { api, base, waitForRunStatus } from './helpers.js';
 
 const IMAGES = join(import.meta.dirname, '..', 'docs', 'images');
 const NO_GRANTS = { grants: [], kill_switch_external_writes: false };
-// The two built-ins the graph uses run in-process and offline; granted without approval, so the graph's only gate is its
-// own approval node.
+// web.search (over the project's documents) runs in-process and offline and only reads: granted without approval, so
+// the graph's only gate is its own approval node (a tool that writes always needs a reviewer).
 const FILE_GRANTS = {
-  grants: [{ level: 'workspace', subject: '*', scopes: ['read_files', 'write_files'], require_approval: false }],
+  grants: [{ level: 'workspace', subject: '*', scopes: ['read_files'], require_approval: false }],
   kill_switch_external_writes: false,
 };
 
@@ -68,32 +68,33 @@ test('build a four-node graph by dragging from the palette and connecting ports,
   await page.getByTestId('new-workflow').click();
   await expect(page).toHaveURL(new RegExp(`/projects/${projectId}/workflows/new$`));
   await expect(page.getByTestId('canvas-empty')).toBeVisible();
-  await page.getByTestId('graph-name').fill('Note, review, read back');
+  await page.getByTestId('graph-name').fill('Search, review, search again');
 
-  // tool (files.ingest) → approval (with a form) → tool (files.read) → output, each dragged onto the canvas.
+  // tool (web.search) → approval (the reviewer refines the query in a form) → tool (web.search) → output, each dragged
+  // onto the canvas.
   await dropNode(page, 'tool', 130, 90);
   await expect(node(page, 'tool_1')).toBeVisible();
   await expect(page.getByTestId('node-inspector')).toHaveAttribute('data-node-id', 'tool_1');
-  await page.getByTestId('inspector-tool').selectOption('files.ingest');
-  await fillJson(page, 'arguments', { path: 'notes/{{ input.name }}.md', text: 'Hello {{ input.name }}', media_type: 'text/markdown' });
-  await expect(node(page, 'tool_1')).toContainText('files.ingest');
+  await page.getByTestId('inspector-tool').selectOption('web.search');
+  await fillJson(page, 'arguments', { query: '{{ input.topic }}', limit: 3 });
+  await expect(node(page, 'tool_1')).toContainText('web.search');
 
   await dropNode(page, 'approval', 420, 90);
   await expect(node(page, 'approval_1')).toBeVisible();
-  await page.getByTestId('inspector-title').fill('Publish the note?');
-  await fillJson(page, 'form_schema', { type: 'object', properties: { note: { type: 'string', title: 'Reviewer note' } }, required: ['note'] });
+  await page.getByTestId('inspector-title').fill('Refine the search?');
+  await fillJson(page, 'form_schema', { type: 'object', properties: { query: { type: 'string', title: 'Refined query' } }, required: ['query'] });
   await page.getByTestId('inspector-show-mode-json').click();
-  await fillJson(page, 'show', { file: '{{ nodes.tool_1.output.path }}', name: '{{ input.name }}' });
+  await fillJson(page, 'show', { topic: '{{ input.topic }}', results: '{{ nodes.tool_1.output.results }}' });
 
   await dropNode(page, 'tool', 130, 330);
   await expect(node(page, 'tool_2')).toBeVisible();
-  await page.getByTestId('inspector-tool').selectOption('files.read');
-  await fillJson(page, 'arguments', { path: 'notes/{{ input.name }}.md' });
+  await page.getByTestId('inspector-tool').selectOption('web.search');
+  await fillJson(page, 'arguments', { query: '{{ nodes.approval_1.output.query }}' });
 
   await dropNode(page, 'output', 420, 330);
   await expect(node(page, 'output_1')).toBeVisible();
   await page.getByTestId('inspector-value-mode-json').click();
-  await fillJson(page, 'value', { file: '{{ nodes.tool_2.output }}', reviewer: '{{ nodes.approval_1.output.note }}' });
+  await fillJson(page, 'value', { topic: '{{ input.topic }}', refined: '{{ nodes.approval_1.output.query }}', results: '{{ nodes.tool_2.output.results }}' });
 
   // An unconnected graph has issues pinned on its nodes.
   await expect(page.getByTestId('graph-issues')).not.toHaveAttribute('data-errors', '0');
@@ -143,7 +144,7 @@ test('build a four-node graph by dragging from the palette and connecting ports,
   // The list shows it, never run yet.
   await page.getByTestId('back-to-workflows').click();
   const row = page.locator(`[data-testid=workflow-row][data-graph-id="${graphId}"]`);
-  await expect(row).toContainText('Note, review, read back');
+  await expect(row).toContainText('Search, review, search again');
   await expect(row.getByTestId('workflow-last-run')).toHaveText('never run');
 });
 
@@ -153,12 +154,12 @@ test('run it, approve the approval node from the inbox with its form, and see ev
   await page.getByTestId('run-graph').click();
   const dialog = page.getByTestId('run-dialog');
   await expect(dialog).toBeVisible();
-  await dialog.getByTestId('run-input').fill(JSON.stringify({ name: 'e2e' }));
+  await dialog.getByTestId('run-input').fill(JSON.stringify({ topic: 'quarterly report' }));
   await dialog.getByTestId('run-start').click();
   await expect(page).toHaveURL(new RegExp(`/workflows/${graphId}/runs/[0-9a-f-]{36}$`));
   runId = page.url().split('/').pop()!;
 
-  // Live states: the file is written, then the gate waits for a reviewer.
+  // Live states: the search runs, then the gate waits for a reviewer.
   await expect(node(page, 'tool_1')).toHaveAttribute('data-status', 'completed', { timeout: 60_000 });
   await expect(node(page, 'approval_1')).toHaveAttribute('data-status', 'waiting_approval', { timeout: 30_000 });
   await expect(node(page, 'tool_2')).toHaveAttribute('data-status', 'pending');
@@ -167,12 +168,12 @@ test('run it, approve the approval node from the inbox with its form, and see ev
   await page.getByTestId('graph-run-open-inbox').first().click();
   await expect(page).toHaveURL(/\/approvals/);
   const detail = page.getByTestId('approval-detail');
-  await expect(detail.getByTestId('graph-gate-title')).toHaveText('Publish the note?');
-  await expect(detail.getByTestId('graph-gate-show')).toContainText('notes/e2e.md');
+  await expect(detail.getByTestId('graph-gate-title')).toHaveText('Refine the search?');
+  await expect(detail.getByTestId('graph-gate-show')).toContainText('quarterly report');
   await expect(detail.getByTestId('approval-arguments-verified')).toBeVisible();
-  // The form's required note keeps Approve off until it is filled in.
+  // The form's required query keeps Approve off until it is filled in.
   await expect(detail.getByTestId('approve')).toBeDisabled();
-  await detail.getByTestId('gate-field-note').fill('Looks right');
+  await detail.getByTestId('gate-field-query').fill('annual report');
   await expect(detail.getByTestId('approve')).toBeEnabled();
   await detail.getByTestId('approve').click();
   await expect(detail.getByTestId('approval-detail-decision')).toContainText('Approved');
@@ -189,7 +190,7 @@ test('run it, approve the approval node from the inbox with its form, and see ev
   await node(page, 'approval_1').click();
   const drawer = page.getByTestId('node-drawer');
   await expect(drawer.getByTestId('node-drawer-status')).toHaveAttribute('data-status', 'completed');
-  await expect(drawer.getByTestId('node-drawer-output')).toContainText('Looks right');
+  await expect(drawer.getByTestId('node-drawer-output')).toContainText('annual report');
   await expect(drawer.getByTestId('node-drawer-events').locator('li')).not.toHaveCount(0);
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(IMAGES, 'graph-run.png') });
