@@ -120,7 +120,10 @@ const REFRESH_MS = 5_000;
                 <div class="line">
                   <code class="tool" data-testid="approval-row-tool">{{ a.tool_id }}</code>
                   <span class="status" [attr.data-status]="a.status" data-testid="approval-row-status">{{ label[a.status] }}</span>
-                  <omni-risk-chips [risk]="a.risk" />
+                  <!-- A workflow approval node (graph.approval) is no tool call: it may come without a risk. -->
+                  @if (a.risk) {
+                    <omni-risk-chips [risk]="a.risk" />
+                  }
                 </div>
                 <div class="line small muted">
                   <span data-testid="approval-row-project">{{ projectName(a.project_id) }}</span>
@@ -151,7 +154,9 @@ const REFRESH_MS = 5_000;
             <span class="status" [attr.data-status]="d.status" data-testid="approval-detail-status">{{ label[d.status] }}</span>
           </div>
           <p class="why" data-testid="approval-detail-reason">{{ reason(d.reason_code) }}</p>
-          <omni-risk-chips [risk]="d.risk" [limits]="true" />
+          @if (d.risk) {
+            <omni-risk-chips [risk]="d.risk" [limits]="true" />
+          }
           <dl class="facts tight">
             <dt>Project</dt>
             <dd>{{ projectName(d.project_id) }}</dd>
@@ -178,7 +183,12 @@ const REFRESH_MS = 5_000;
             </dd>
           </dl>
           @if (isGate(d)) {
-            <omni-graph-gate [args]="d.arguments" [callId]="d.call_id" [editable]="d.status === 'pending'" (formChange)="gateForm.set($event)" />
+            <omni-graph-gate
+              [args]="d.arguments ?? { inline: d.arguments_redacted }"
+              [callId]="d.call_id"
+              [editable]="d.status === 'pending'"
+              (formChange)="gateForm.set($event)"
+            />
           }
           <h3>Arguments</h3>
           <omni-approval-arguments
@@ -549,13 +559,32 @@ export class ApprovalsPageComponent {
 
   private async loadDetail(id: string): Promise<void> {
     try {
-      const d = await this.api.getApproval(id);
+      const d = await this.gateArguments(await this.api.getApproval(id));
       if (this.selectedId() !== id) return;
       this.detail.set(d);
       this.detailError.set(null);
       void this.resolveThreads([d]);
     } catch (err) {
       if (this.selectedId() === id) this.detailError.set(errorText(err));
+    }
+  }
+
+  /**
+   * A workflow approval node's reviewed arguments are its `node_started` input (`<node_id>#<attempt>` is the call id):
+   * when the detail does not carry them, they are read from the run's events (and still checked against the hash the
+   * decision binds, like any arguments).
+   */
+  private async gateArguments(d: ApprovalDetail): Promise<ApprovalDetail> {
+    if (d.arguments || d.tool_id !== GRAPH_GATE_TOOL_ID) return d;
+    const [nodeId, attempt] = d.call_id.split('#');
+    try {
+      const events = await this.api.allEvents(d.run_id);
+      const started = events.find((e) => e.kind === 'node_started' && e.payload.node_id === nodeId && String(e.payload.attempt) === attempt);
+      const input = started?.kind === 'node_started' ? started.payload.input : undefined;
+      if (!input) return d;
+      return { ...d, arguments: 'inline' in input ? { inline: input.inline } : { artifact: input.artifact } };
+    } catch {
+      return d;
     }
   }
 

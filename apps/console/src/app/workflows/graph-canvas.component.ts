@@ -124,7 +124,14 @@ export function formatDuration(ms: number | null): string {
             </div>
             <handle type="target" position="left" id="in" [template]="inTpl" />
             <ng-template #inTpl let-h>
-              <svg:circle r="7" class="handle in" [attr.cx]="h.point().x" [attr.cy]="h.point().y" [attr.data-testid]="'handle-in'" [attr.data-node-id]="v.node.id" />
+              <svg:circle
+                r="7"
+                class="handle in"
+                [attr.cx]="h.point().x"
+                [attr.cy]="h.point().y"
+                [attr.data-testid]="'handle-in'"
+                [attr.data-node-id]="v.node.id"
+              />
             </ng-template>
             @for (p of v.ports; track p; let i = $index) {
               <handle type="source" position="right" [id]="p" [offsetY]="-portY(i, v.ports.length)" [template]="outTpl" />
