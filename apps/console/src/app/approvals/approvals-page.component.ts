@@ -559,32 +559,13 @@ export class ApprovalsPageComponent {
 
   private async loadDetail(id: string): Promise<void> {
     try {
-      const d = await this.gateArguments(await this.api.getApproval(id));
+      const d = await this.api.getApproval(id);
       if (this.selectedId() !== id) return;
       this.detail.set(d);
       this.detailError.set(null);
       void this.resolveThreads([d]);
     } catch (err) {
       if (this.selectedId() === id) this.detailError.set(errorText(err));
-    }
-  }
-
-  /**
-   * A workflow approval node's reviewed arguments are its `node_started` input (`<node_id>#<attempt>` is the call id):
-   * when the detail does not carry them, they are read from the run's events (and still checked against the hash the
-   * decision binds, like any arguments).
-   */
-  private async gateArguments(d: ApprovalDetail): Promise<ApprovalDetail> {
-    if (d.arguments || d.tool_id !== GRAPH_GATE_TOOL_ID) return d;
-    const [nodeId, attempt] = d.call_id.split('#');
-    try {
-      const events = await this.api.allEvents(d.run_id);
-      const started = events.find((e) => e.kind === 'node_started' && e.payload.node_id === nodeId && String(e.payload.attempt) === attempt);
-      const input = started?.kind === 'node_started' ? started.payload.input : undefined;
-      if (!input) return d;
-      return { ...d, arguments: 'inline' in input ? { inline: input.inline } : { artifact: input.artifact } };
-    } catch {
-      return d;
     }
   }
 
