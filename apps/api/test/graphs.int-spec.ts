@@ -380,17 +380,27 @@ describe('workflow graphs over HTTP (real API, Postgres and Temporal)', () => {
   });
 
   it('refuses to delete a graph while a run is active, then hides it; its runs stay readable', async () => {
-    const graph = SavedGraph.parse((await api.post(`/v1/projects/${projectId}/graphs`, { spec: ticketSpec() })).body).graph;
-    const active = Run.parse((await startRun(api, { input: { ticket: 'a' } }, `/v1/graphs/${graph.id}/runs`)).body);
+    // A run that stays active: it waits a minute on a durable timer, until it is cancelled.
+    const waiting = {
+      schema: 'omni.graph/v1',
+      name: 'Waits',
+      nodes: [
+        { id: 'pause', kind: 'wait', duration_ms: 60_000 },
+        { id: 'done', kind: 'output', value: { waited: true } },
+      ],
+      edges: [{ from: 'pause', to: 'done' }],
+    };
+    const graph = SavedGraph.parse((await api.post(`/v1/projects/${projectId}/graphs`, { spec: waiting })).body).graph;
+    const active = Run.parse((await startRun(api, { input: {} }, `/v1/graphs/${graph.id}/runs`)).body);
     const refused = await api.del(`/v1/graphs/${graph.id}`);
     expect(refused.status).toBe(409);
     expect(codeOf(refused.body)).toBe('E_CONFLICT');
-    await stopWorkflow(active);
-    await append(active.id, { kind: 'run_cancelled', payload: { reason: 'test', partial_output: false } } as Pick<RunEvent, 'kind' | 'payload'>);
+    expect((await api.post(`/v1/runs/${active.id}/cancel`, {})).status).toBe(202);
+    for (let i = 0; i < 200 && (await api.get(`/v1/runs/${active.id}`)).body.status !== 'cancelled'; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await api.get(`/v1/runs/${active.id}`)).body.status).toBe('cancelled');
     expect((await api.del(`/v1/graphs/${graph.id}`)).status).toBe(204);
     expect((await api.get(`/v1/graphs/${graph.id}`)).status).toBe(404);
     expect((await api.get(`/v1/projects/${projectId}/graphs`)).body.items.map((g: { id: string }) => g.id)).not.toContain(graph.id);
-    expect((await api.get(`/v1/runs/${active.id}`)).body.status).toBe('cancelled');
     expect((await api.get(`/v1/runs/${active.id}/nodes`)).status).toBe(200);
     // A retry would start a run of a deleted graph: refused.
     expect((await api.post(`/v1/runs/${active.id}/retry`)).status).toBe(409);
