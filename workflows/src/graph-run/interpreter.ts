@@ -89,7 +89,14 @@ export class GraphInterpreter {
   /** Runs the graph to its end; throws {@link GraphNodeFailed} (or a cancellation, or a budget stop). */
   async execute(): Promise<void> {
     for (const id of this.plan.starts) this.start(id);
-    await condition(() => this.outstanding === 0 || this.fatal !== null);
+    try {
+      await condition(() => this.outstanding === 0 || this.fatal !== null);
+    } catch (err) {
+      // A cancelled run waits for its nodes to take the cancel (child runs record run_cancelled; a parent that closed
+      // first would terminate them and leave their runs open).
+      if (isCancellation(err)) await CancellationScope.nonCancellable(() => condition(() => this.outstanding === 0));
+      throw err;
+    }
     if (this.fatal !== null) {
       for (const scope of this.running.values()) scope.cancel();
       await condition(() => this.outstanding === 0);
