@@ -9,7 +9,7 @@ import { listenForDecisions } from '../agent-run/approvals';
 import { BudgetGuard } from '../agent-run/budget-guard';
 import { BUDGET_EXCEEDED, providerFailure } from '../agent-run/failures';
 import { RejectedSignals } from '../agent-run/signal-payloads';
-import { GraphInterpreter, GraphNodeFailed } from './interpreter';
+import { GraphInterpreter, GraphNodeFailed, serialBudget } from './interpreter';
 import { fromNodeValue } from './values';
 
 /** Appends in creation order; `defer` holds events until the next append (of any node) carries them. */
@@ -72,7 +72,7 @@ export async function graphRunWorkflow(input: GraphRunInput): Promise<GraphRunRe
     await append(created);
     const graphInput = await fromNodeValue(input.input);
     interpreter = new GraphInterpreter(
-      { input, log, append, approvals, budget, runTool: toolActivities().runTool, workflowId: agentRunWorkflowId(input.run_id) },
+      { input, log, append, approvals, budget: serialBudget(budget), runTool: toolActivities().runTool, workflowId: agentRunWorkflowId(input.run_id) },
       input.spec,
       graphInput,
     );

@@ -517,4 +517,27 @@ describe('graphRunWorkflow on the real dev server', () => {
     expect(result.output).toEqual({ inline: 'ok' });
     expect(shape(events)).toEqual(expect.arrayContaining(['budget_exceeded', 'paused', 'resumed']));
   });
+
+  it('budget: two branches over budget at once pause the run once; one resume lets both go on', async () => {
+    const started = await kit.start(
+      graph(
+        [{ id: 'fan', kind: 'parallel', join_at: 'join' }, search('a'), search('b'), output('join', 'both')],
+        [edge('fan', 'a'), edge('fan', 'b'), edge('a', 'join'), edge('b', 'join')],
+      ),
+      {},
+      { budget: { max_steps: 1, on_exceed: 'pause' } },
+    );
+    const paused = await kit.until('the pause', async () =>
+      (await kit.events(started.runId)).find((e) => e.kind === 'system_event' && e.payload.type === 'paused'),
+    );
+    await kit.runs.recordResume(started.runId, paused.seq, {
+      resumed_by: { type: 'user', id: 'ops@example.test' },
+      budget: { max_steps: 10, on_exceed: 'pause' },
+    });
+    const { resumeRunSignal } = await import('@omniai/workflow-api');
+    await started.handle.signal(resumeRunSignal, { resumed_by: { type: 'user', id: 'ops@example.test' } });
+    const { result, events } = await finish(started);
+    expect(result.output).toEqual({ inline: 'both' });
+    expect(shape(events).filter((s) => s === 'paused' || s === 'resumed')).toEqual(['paused', 'resumed']);
+  });
 });
