@@ -1,4 +1,4 @@
-import { ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, patched } from '@temporalio/workflow';
 import { agentRunWorkflowId } from '@omniai/contracts/pure';
 import type { ErrorCode, GraphRunInput, GraphRunResult, RunEvent } from '@omniai/contracts';
 import { RunLog } from '../run-log';
@@ -71,8 +71,20 @@ export async function graphRunWorkflow(input: GraphRunInput): Promise<GraphRunRe
   try {
     await append(created);
     const graphInput = await fromNodeValue(input.input);
+    // Versioning: runs started before 2026-12-03 checked the budget of concurrent nodes without a queue (two branches
+    // over budget both paused); since then the checks run one at a time, which orders commands differently. Remove
+    // once no such run can be replayed (graph-run/histories/graph-run-approved-parallel-map.json is re-recorded).
+    const queuedBudget = patched('graph-serial-budget');
     interpreter = new GraphInterpreter(
-      { input, log, append, approvals, budget: serialBudget(budget), runTool: toolActivities().runTool, workflowId: agentRunWorkflowId(input.run_id) },
+      {
+        input,
+        log,
+        append,
+        approvals,
+        budget: queuedBudget ? serialBudget(budget) : budget,
+        runTool: toolActivities().runTool,
+        workflowId: agentRunWorkflowId(input.run_id),
+      },
       input.spec,
       graphInput,
     );
