@@ -132,8 +132,10 @@ export type RunStatusChange = z.infer<typeof RunStatusChange>;
 /** Path parameter holding an id. */
 export const IdParam = z.uuid({ message: 'expected a UUID' });
 
-/** Path parameter holding an approval id: `<runId>.<n>`. */
-export const ApprovalIdParam = z.string().regex(/^[0-9a-f-]{36}\.\d{1,6}$/, 'expected an approval id (<runId>.<n>)');
+/** Path parameter holding an approval id: `<runId>.<n>` (a tool call's), `<runId>.<nodeId>.<attempt>` (an approval node's). */
+export const ApprovalIdParam = z
+  .string()
+  .regex(/^[0-9a-f-]{36}\.(?:[a-z][a-z0-9_]{0,62}\.)?\d{1,6}$/, 'expected an approval id (<runId>.<n> or <runId>.<nodeId>.<attempt>)');
 
 /** A configured model provider. The API key is never returned: only whether there is one and its fingerprint. */
 export const ProviderConfig = z.strictObject({

@@ -195,7 +195,9 @@ const STREAM_CLOSED =
   'per user are open at once; one more answers 429.';
 
 /** The `approvalId` path parameter: `<runId>.<n>`. */
-const APPROVAL_ID_PARAM = { approvalId: { schema: ApprovalIdParam, description: 'An approval id: `<runId>.<n>`.' } };
+const APPROVAL_ID_PARAM = {
+  approvalId: { schema: ApprovalIdParam, description: 'An approval id: `<runId>.<n>` (a tool call), `<runId>.<nodeId>.<attempt>` (an approval node).' },
+};
 const EVENTS_QUERY_NOTES = { from_seq: 'First seq to return (inclusive).', limit: 'Page size.' };
 const DECIDE_CONFLICT = "`arguments_hash` is not the call's (E_APPROVAL_MISMATCH), or the run has already ended.";
 const DECIDE_UNAVAILABLE = 'Temporal is unavailable; nothing was decided.';

@@ -200,7 +200,8 @@ export const Approval = z.strictObject({
   run_id: z.uuid(),
   project_id: z.uuid(),
   ...REVIEWED_CALL_FIELDS,
-  risk: ToolRisk,
+  /** The tool's risk; null for an approval node of a graph (`graph.approval`): a human gate with no tool behind it. */
+  risk: ToolRisk.nullable(),
   reason_code: z.string(),
   requested_by: z.strictObject({ type: z.enum(['user', 'agent', 'service']), id: z.string() }),
   status: ApprovalStatus,
@@ -226,8 +227,9 @@ export type ReviewedArguments = z.infer<typeof ReviewedArguments>;
 
 /**
  * `GET /v1/approvals/:approvalId`: the approval with the log of every decide call made for it, and the call's full
- * arguments (`arguments_redacted` is only a preview: cut at its limits, known secret values masked). `arguments` is
- * null only when the call's `tool_call` event cannot be found.
+ * arguments (`arguments_redacted` is only a preview: cut at its limits, known secret values masked): the `tool_call`
+ * event's, or for an approval node the rendered input its `node_started` event recorded. `arguments` is null only when
+ * that event cannot be found.
  */
 export const ApprovalDetail = Approval.extend({ decisions: z.array(ApprovalDecisionEntry), arguments: ReviewedArguments.nullable() });
 export type ApprovalDetail = z.infer<typeof ApprovalDetail>;

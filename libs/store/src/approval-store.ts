@@ -171,11 +171,15 @@ export class ApprovalStore {
    */
   async reviewedArguments(id: string): Promise<ReviewedArguments | null> {
     const rows: Array<{ arguments: ReviewedArguments | null }> = await this.db.query(
-      `select c.payload->'arguments' as arguments
+      // A tool call's arguments are on its tool_call event; an approval node's on its node_started event (a NodeValue:
+      // inline, or an artifact with a preview, of which the reviewer needs the reference).
+      `select case when c.kind = 'tool_call' then c.payload->'arguments'
+                   when c.payload->'input' ? 'inline' then jsonb_build_object('inline', c.payload->'input'->'inline')
+                   else jsonb_build_object('artifact', c.payload->'input'->'artifact') end as arguments
          from approvals a
          join run_events r on r.run_id = a.run_id and r.kind = 'system_event' and r.payload->>'type' = 'approval_requested'
            and r.payload->'data'->>'approval_id' = a.id
-         join run_events c on c.run_id = r.run_id and c.event_id = r.causation_id and c.kind = 'tool_call'
+         join run_events c on c.run_id = r.run_id and c.event_id = r.causation_id and c.kind in ('tool_call', 'node_started')
         where a.id = $1
         limit 1`,
       [id],

@@ -26,6 +26,22 @@ export const routes: Routes = [
       { path: 'projects/:projectId', title: 'Project · OmniAI', loadComponent: workspace },
       { path: 'projects/:projectId/threads/:threadId', title: 'Thread · OmniAI', loadComponent: workspace },
       { path: 'projects/:projectId/threads/:threadId/runs/:runId', title: 'Run · OmniAI', loadComponent: workspace },
+      // Workflow graphs: each page its own lazy chunk (the builder brings ngx-vflow and dagre).
+      {
+        path: 'projects/:projectId/workflows',
+        title: 'Workflows · OmniAI',
+        loadComponent: () => import('./workflows/workflows-page.component').then((m) => m.WorkflowsPageComponent),
+      },
+      {
+        path: 'projects/:projectId/workflows/:graphId',
+        title: 'Workflow builder · OmniAI',
+        loadComponent: () => import('./workflows/graph-builder.component').then((m) => m.GraphBuilderComponent),
+      },
+      {
+        path: 'projects/:projectId/workflows/:graphId/runs/:runId',
+        title: 'Workflow run · OmniAI',
+        loadComponent: () => import('./workflows/graph-run-page.component').then((m) => m.GraphRunPageComponent),
+      },
       {
         path: 'system',
         title: 'System · OmniAI',

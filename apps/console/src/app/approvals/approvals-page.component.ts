@@ -27,6 +27,8 @@ import { ApprovalArgumentsComponent, type CheckedApproval, isChecked } from './a
 import { DecisionFormComponent } from './decision-form.component';
 import { RiskChipsComponent } from './risk-chips.component';
 import { PageHeadComponent } from '../shared/page-head.component';
+import { GRAPH_GATE_TOOL_ID } from '@omniai/contracts/pure';
+import { GraphGateComponent } from './graph-gate.component';
 
 type Tab = 'pending' | 'decided' | 'all';
 const TABS: ReadonlyArray<{ id: Tab; label: string }> = [
@@ -49,7 +51,16 @@ const REFRESH_MS = 5_000;
 @Component({
   selector: 'omni-approvals-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, RouterLink, ApprovalArgumentsComponent, DecisionFormComponent, LoadErrorComponent, RiskChipsComponent, PageHeadComponent],
+  imports: [
+    DatePipe,
+    RouterLink,
+    ApprovalArgumentsComponent,
+    DecisionFormComponent,
+    GraphGateComponent,
+    LoadErrorComponent,
+    RiskChipsComponent,
+    PageHeadComponent,
+  ],
   template: `
     <omni-page-head heading="Approvals">
       Tool calls that wait for a reviewer. A decision binds to the exact arguments shown (by their hash) and the first one wins; a call nobody decides before it
@@ -109,7 +120,10 @@ const REFRESH_MS = 5_000;
                 <div class="line">
                   <code class="tool" data-testid="approval-row-tool">{{ a.tool_id }}</code>
                   <span class="status" [attr.data-status]="a.status" data-testid="approval-row-status">{{ label[a.status] }}</span>
-                  <omni-risk-chips [risk]="a.risk" />
+                  <!-- A workflow approval node (graph.approval) is no tool call: it may come without a risk. -->
+                  @if (a.risk) {
+                    <omni-risk-chips [risk]="a.risk" />
+                  }
                 </div>
                 <div class="line small muted">
                   <span data-testid="approval-row-project">{{ projectName(a.project_id) }}</span>
@@ -140,7 +154,9 @@ const REFRESH_MS = 5_000;
             <span class="status" [attr.data-status]="d.status" data-testid="approval-detail-status">{{ label[d.status] }}</span>
           </div>
           <p class="why" data-testid="approval-detail-reason">{{ reason(d.reason_code) }}</p>
-          <omni-risk-chips [risk]="d.risk" [limits]="true" />
+          @if (d.risk) {
+            <omni-risk-chips [risk]="d.risk" [limits]="true" />
+          }
           <dl class="facts tight">
             <dt>Project</dt>
             <dd>{{ projectName(d.project_id) }}</dd>
@@ -166,6 +182,14 @@ const REFRESH_MS = 5_000;
               <code>{{ d.call_id }}</code>
             </dd>
           </dl>
+          @if (isGate(d)) {
+            <omni-graph-gate
+              [args]="d.arguments ?? { inline: d.arguments_redacted }"
+              [callId]="d.call_id"
+              [editable]="d.status === 'pending'"
+              (formChange)="gateForm.set($event)"
+            />
+          }
           <h3>Arguments</h3>
           <omni-approval-arguments
             data-testid="approval-detail-arguments"
@@ -195,6 +219,8 @@ const REFRESH_MS = 5_000;
               [argumentsHash]="d.arguments_hash"
               [toolId]="d.tool_id"
               [argumentsChecked]="argumentsChecked()"
+              [form]="isGate(d) ? gateForm().value : undefined"
+              [formValid]="!isGate(d) || gateForm().valid"
               (decided)="onDecided($event)"
             />
           } @else {
@@ -440,8 +466,11 @@ export class ApprovalsPageComponent {
     return !!d && isChecked(this.checkedArguments(), d.id, d.arguments_hash);
   });
   protected readonly status = signal('');
-  /** Thread of each run listed (run links need it; resolved once per run). */
-  private readonly threadOfRun = signal<ReadonlyMap<string, string>>(new Map());
+  /** A workflow approval's form (graph.approval): its value and whether it is complete. */
+  protected readonly gateForm = signal<{ value: unknown; valid: boolean }>({ value: undefined, valid: true });
+  protected readonly isGate = (a: Pick<Approval, 'tool_id'>) => a.tool_id === GRAPH_GATE_TOOL_ID;
+  /** Where each listed run is shown (a chat run in its thread, a graph run in its workflow); resolved once per run. */
+  private readonly linkOfRun = signal<ReadonlyMap<string, string[]>>(new Map());
   private readonly list = viewChild<ElementRef<HTMLElement>>('list');
   private readonly form = viewChild<DecisionFormComponent>('form');
   private loadSeq = 0;
@@ -485,8 +514,7 @@ export class ApprovalsPageComponent {
   }
 
   protected runLink(a: Pick<Approval, 'project_id' | 'run_id'>): string[] | null {
-    const thread = this.threadOfRun().get(a.run_id);
-    return thread ? ['/projects', a.project_id, 'threads', thread, 'runs', a.run_id] : null;
+    return this.linkOfRun().get(a.run_id) ?? null;
   }
 
   protected remaining(a: Pick<Approval, 'expires_at'>): string {
@@ -542,21 +570,24 @@ export class ApprovalsPageComponent {
   }
 
   private async resolveThreads(items: ReadonlyArray<Pick<Approval, 'run_id'>>): Promise<void> {
-    const known = this.threadOfRun();
+    const known = this.linkOfRun();
     const missing = [...new Set(items.map((a) => a.run_id))].filter((r) => !known.has(r));
     if (!missing.length) return;
     const found = await Promise.all(
       missing.map((r) =>
         this.api.getRun(r).then(
-          (run) => [r, run.thread_id] as const,
+          (run) => run,
           () => null,
         ),
       ),
     );
-    const next = new Map(this.threadOfRun());
-    // A graph run (or a node's child run) has no thread: its approvals link to the run itself.
-    for (const f of found) if (f?.[1]) next.set(f[0], f[1]);
-    this.threadOfRun.set(next);
+    const next = new Map(this.linkOfRun());
+    for (const run of found) {
+      if (run?.thread_id) next.set(run.id, ['/projects', run.project_id, 'threads', run.thread_id, 'runs', run.id]);
+      // A graph run has no thread: its approvals link to the run view of its workflow.
+      else if (run?.graph) next.set(run.id, ['/projects', run.project_id, 'workflows', run.graph.graph_id, 'runs', run.id]);
+    }
+    this.linkOfRun.set(next);
   }
 
   protected select(id: string): void {

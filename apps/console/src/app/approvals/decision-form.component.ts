@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRender, computed, inject, input, output, signal } from '@angular/core';
-import type { DecideApprovalResponse } from '@omniai/contracts';
+import type { DecideApprovalRequest, DecideApprovalResponse } from '@omniai/contracts';
 import { ApiClient } from '../core/api-client';
 import { errorText } from '../core/api-error';
 import { PendingApprovals } from '../core/pending-approvals';
@@ -59,8 +59,8 @@ let nextId = 0;
             <button
               type="button"
               class="btn small approve"
-              [disabled]="submitting() || !argumentsChecked()"
-              [title]="argumentsChecked() ? '' : 'Open the full arguments first: Approve binds to all of them'"
+              [disabled]="submitting() || !argumentsChecked() || !formValid()"
+              [title]="!argumentsChecked() ? 'Open the full arguments first: Approve binds to all of them' : formValid() ? '' : 'Fill in the form first'"
               (click)="submit('approve')"
               data-testid="approve"
               [attr.aria-label]="'Approve ' + toolId()"
@@ -130,6 +130,9 @@ export class DecisionFormComponent {
    * Approve stays off (Deny never needs it).
    */
   readonly argumentsChecked = input.required<boolean>();
+  /** A workflow approval's form value (sent with an approval as `form`), and whether it is complete. */
+  readonly form = input<unknown>(undefined);
+  readonly formValid = input(true);
   /** The call's project, whose membership role decides whether the buttons show (null: unknown, any reviewer role). */
   readonly projectId = input<string | null>(null);
   readonly decided = output<DecideApprovalResponse>();
@@ -152,7 +155,7 @@ export class DecisionFormComponent {
 
   /** Opens the confirm step for a decision, whose button takes the focus (keyboard shortcuts use this). */
   ask(decision: Decision): void {
-    if (this.submitting() || !this.allowed() || (decision === 'approve' && !this.argumentsChecked())) return;
+    if (this.submitting() || !this.allowed() || (decision === 'approve' && (!this.argumentsChecked() || !this.formValid()))) return;
     this.error.set(null);
     this.confirming.set(decision);
   }
@@ -166,15 +169,17 @@ export class DecisionFormComponent {
   }
 
   protected async submit(decision: Decision): Promise<void> {
-    if (this.submitting() || (decision === 'approve' && !this.argumentsChecked())) return;
+    if (this.submitting() || (decision === 'approve' && (!this.argumentsChecked() || !this.formValid()))) return;
     this.submitting.set(true);
     this.error.set(null);
     const reason = this.reason().trim();
+    const form = decision === 'approve' ? (this.form() as DecideApprovalRequest['form']) : undefined;
     try {
       const res = await this.api.decideApproval(this.approvalId(), {
         decision,
         arguments_hash: this.argumentsHash(),
         ...(reason ? { reason } : {}),
+        ...(form !== undefined ? { form } : {}),
       });
       this.confirming.set(null);
       this.reason.set('');

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
-import type { Approval } from '@omniai/contracts';
+import type { ToolRisk } from '@omniai/contracts';
 import { SIDE_EFFECT_LABEL } from '../shared/approval-model';
 
 /** A tool's risk at a glance: side effect, scopes, where it may connect to; limits on request. */
@@ -62,7 +62,7 @@ import { SIDE_EFFECT_LABEL } from '../shared/approval-model';
   `,
 })
 export class RiskChipsComponent {
-  readonly risk = input.required<Approval['risk']>();
+  readonly risk = input.required<ToolRisk>();
   /** Also show the time, memory and CPU limits. */
   readonly limits = input(false);
   protected readonly effect = computed(() => SIDE_EFFECT_LABEL[this.risk().side_effect] ?? this.risk().side_effect);

@@ -15,6 +15,13 @@ import type {
   DecideApprovalResponse,
   ErrorEnvelope,
   FieldIssue,
+  Graph,
+  GraphDetail,
+  GraphDiff,
+  GraphTemplate,
+  GraphValidation,
+  GraphVersion,
+  GraphVersionSummary,
   Invite,
   InviteInfo,
   LoginRequest,
@@ -28,7 +35,10 @@ import type {
   Run,
   ResumeRunRequest,
   RunEvent,
+  RunNodes,
+  SaveGraphRequest,
   SessionInfo,
+  StartGraphRunRequest,
   StartRunRequest,
   Thread,
   TokenScope,
@@ -43,6 +53,11 @@ export { ApiError } from './api-error';
 function fieldIssues(detail: unknown): FieldIssue[] {
   if (!Array.isArray(detail)) return [];
   return detail.filter((d): d is FieldIssue => typeof d?.path === 'string' && typeof d?.message === 'string');
+}
+
+/** A list answered bare (`T[]`) or in the usual envelope (`{ items }`). */
+function items<T>(list: T[] | { items: T[] }): T[] {
+  return Array.isArray(list) ? list : list.items;
 }
 
 /** `?a=1&b=2` from the defined entries of a query object ('' when none). */
@@ -146,6 +161,22 @@ export class ApiClient {
   createToken = (body: TokenRequest) => this.send<CreatedToken>('POST', '/v1/tokens', body);
   revokeToken = (tokenId: string) => this.request<null>('DELETE', `/v1/tokens/${tokenId}`);
   listAudit = (query: { action?: string; before_id?: number; limit?: number } = {}) => this.get<{ items: AuditEvent[] }>(`/v1/audit${queryString(query)}`);
+  // Workflow graphs (issue 14).
+  listGraphs = async (projectId: string) => items(await this.get<Graph[] | { items: Graph[] }>(`/v1/projects/${projectId}/graphs`));
+  createGraph = (projectId: string, body: SaveGraphRequest) => this.send<GraphDetail>('POST', `/v1/projects/${projectId}/graphs`, body);
+  validateGraph = (projectId: string, spec: unknown) => this.send<GraphValidation>('POST', `/v1/projects/${projectId}/graphs/validate`, { spec });
+  listGraphTemplates = async (projectId: string) =>
+    items(await this.get<GraphTemplate[] | { items: GraphTemplate[] }>(`/v1/projects/${projectId}/graph-templates`));
+  getGraph = (graphId: string) => this.get<GraphDetail>(`/v1/graphs/${graphId}`);
+  deleteGraph = (graphId: string) => this.request<null>('DELETE', `/v1/graphs/${graphId}`);
+  listGraphVersions = async (graphId: string) =>
+    items(await this.get<GraphVersionSummary[] | { items: GraphVersionSummary[] }>(`/v1/graphs/${graphId}/versions`));
+  saveGraphVersion = (graphId: string, body: SaveGraphRequest) => this.send<GraphVersion>('POST', `/v1/graphs/${graphId}/versions`, body);
+  getGraphVersion = (graphId: string, version: number) => this.get<GraphVersion>(`/v1/graphs/${graphId}/versions/${version}`);
+  diffGraph = (graphId: string, from: number, to: number) => this.get<GraphDiff>(`/v1/graphs/${graphId}/diff${queryString({ from, to })}`);
+  startGraphRun = (graphId: string, body: StartGraphRunRequest) => this.send<Run>('POST', `/v1/graphs/${graphId}/runs`, body);
+  listGraphRuns = async (graphId: string) => items(await this.get<Run[] | { items: Run[] }>(`/v1/graphs/${graphId}/runs`));
+  runNodes = (runId: string) => this.get<RunNodes>(`/v1/runs/${runId}/nodes`);
   events = (runId: string, fromSeq: number, limit = 1000) => this.get<EventsPage>(`/v1/runs/${runId}/events?from_seq=${fromSeq}&limit=${limit}`);
 
   /** Every persisted event of a run, page by page. */
@@ -199,6 +230,7 @@ export class ApiClient {
       envelope?.error?.code ?? `HTTP_${res.status}`,
       envelope?.error?.message ?? `The API answered ${res.status}.`,
       fieldIssues(envelope?.error?.detail),
+      envelope?.error?.detail,
     );
     // A sign-in in another tab replaces the session and its CSRF token: fetch the new one and try once more.
     if (error.code === 'E_AUTH_CSRF' && !retried && (await this.session.reload())) return this.raw(method, path, body, options, true);

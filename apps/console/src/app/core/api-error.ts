@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly issues: FieldIssue[] = [],
+    /** The envelope's `detail` as sent (e.g. `{ issues: GraphIssue[] }` of E_GRAPH_INVALID). */
+    readonly detail: unknown = undefined,
   ) {
     super(message);
   }

@@ -1,4 +1,4 @@
-import type { Approval, ApprovalDecidedData, ApprovalRequestedData, ApprovalStatus, RunEvent, SystemEventData } from '@omniai/contracts';
+import type { Approval, ApprovalDecidedData, ApprovalRequestedData, ApprovalStatus, RunEvent, SystemEventData, ToolRisk } from '@omniai/contracts';
 import { isTerminalKind } from '@omniai/contracts/pure';
 
 /** A decision as the console shows it, whether it came from the run's events or from the API. */
@@ -74,7 +74,7 @@ export function expiresIn(expiresAt: string, now: number): string {
   return `in ${s} s`;
 }
 
-export const SIDE_EFFECT_LABEL: Record<Approval['risk']['side_effect'], string> = {
+export const SIDE_EFFECT_LABEL: Record<ToolRisk['side_effect'], string> = {
   read: 'reads',
   write: 'writes',
   external_write: 'writes externally',

@@ -39,6 +39,7 @@ type Tab = 'chat' | 'run';
           <a class="nav-item" [routerLink]="['/projects', p.id]" [class.active]="p.id === projectId()" data-testid="project-item">{{ p.name }}</a>
           @if (p.id === projectId()) {
             <div class="nested">
+              <a class="nav-item" [routerLink]="['/projects', p.id, 'workflows']" data-testid="nav-workflows">Workflows</a>
               @if (session.can('operate', p.id)) {
                 <button type="button" class="btn small ghost" (click)="createThread(p.id)" data-testid="create-thread">+ New thread</button>
               }
@@ -83,7 +84,14 @@ type Tab = 'chat' | 'run';
             >
               Run
             </button>
-            <button role="tab" type="button" disabled title="Arrives with workflow graphs">Editor</button>
+            <a
+              role="tab"
+              class="tab-link"
+              [routerLink]="['/projects', projectId(), 'workflows']"
+              data-testid="tab-editor"
+              title="Workflow graphs of this project"
+              >Editor</a
+            >
             <button role="tab" type="button" disabled title="Arrives with dashboards">Dashboard</button>
           </div>
           @if (tab() === 'chat') {
