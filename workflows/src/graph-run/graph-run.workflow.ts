@@ -1,4 +1,4 @@
-import { ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, patched } from '@temporalio/workflow';
 import { agentRunWorkflowId } from '@omniai/contracts/pure';
 import type { ErrorCode, GraphRunInput, GraphRunResult, RunEvent } from '@omniai/contracts';
 import { RunLog } from '../run-log';
@@ -9,7 +9,7 @@ import { listenForDecisions } from '../agent-run/approvals';
 import { BudgetGuard } from '../agent-run/budget-guard';
 import { BUDGET_EXCEEDED, providerFailure } from '../agent-run/failures';
 import { RejectedSignals } from '../agent-run/signal-payloads';
-import { GraphInterpreter, GraphNodeFailed } from './interpreter';
+import { GraphInterpreter, GraphNodeFailed, serialBudget } from './interpreter';
 import { fromNodeValue } from './values';
 
 /** Appends in creation order; `defer` holds events until the next append (of any node) carries them. */
@@ -71,8 +71,20 @@ export async function graphRunWorkflow(input: GraphRunInput): Promise<GraphRunRe
   try {
     await append(created);
     const graphInput = await fromNodeValue(input.input);
+    // Versioning: runs started before 2026-12-03 checked the budget of concurrent nodes without a queue (two branches
+    // over budget both paused); since then the checks run one at a time, which orders commands differently. Remove
+    // once no such run can be replayed (graph-run/histories/graph-run-approved-parallel-map.json is re-recorded).
+    const queuedBudget = patched('graph-serial-budget');
     interpreter = new GraphInterpreter(
-      { input, log, append, approvals, budget, runTool: toolActivities().runTool, workflowId: agentRunWorkflowId(input.run_id) },
+      {
+        input,
+        log,
+        append,
+        approvals,
+        budget: queuedBudget ? serialBudget(budget) : budget,
+        runTool: toolActivities().runTool,
+        workflowId: agentRunWorkflowId(input.run_id),
+      },
       input.spec,
       graphInput,
     );

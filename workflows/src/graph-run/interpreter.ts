@@ -5,7 +5,6 @@ import type { RunLog } from '../run-log';
 import type { OrderedAppend } from './graph-run.workflow';
 import { SERVICE } from '../agent-run/actors';
 import type { ApprovalBook } from '../agent-run/approvals';
-import type { BudgetGuard } from '../agent-run/budget-guard';
 import type { RunToolActivities } from '../activity-interfaces';
 import { NodeError, nodeFailure } from './node-error';
 import { executeNode, type NodeResult, renderNodeInput } from './nodes';
@@ -25,10 +24,34 @@ export interface RunContext {
   /** Appends in creation order; `defer` holds events for the next append (see `orderedAppend`). */
   append: OrderedAppend;
   approvals: ApprovalBook;
-  budget: BudgetGuard;
+  /** The run's budget, checked one node at a time (see `serialBudget`). */
+  budget: RunBudgetChecks;
   runTool: RunToolActivities['runTool'];
   /** The run's workflow id (`run-<run_id>`), from the input: child ids must not depend on how a replay names it. */
   workflowId: string;
+}
+
+/** What nodes ask of the run's budget. */
+export interface RunBudgetChecks {
+  checkBeforeStep(causedBy?: RunEvent): Promise<void>;
+  checkAfterUsage(tokens: number, cost: number, causedBy: RunEvent): Promise<void>;
+}
+
+/**
+ * The budget checks of concurrent nodes, one at a time: two branches over budget must not both pause (one resume
+ * would wake only one of them); the second checks again after the first was resumed, with the new budget.
+ */
+export function serialBudget(guard: RunBudgetChecks): RunBudgetChecks {
+  let chain: Promise<unknown> = Promise.resolve();
+  const serially = <T>(check: () => Promise<T>): Promise<T> => {
+    const next = chain.then(check);
+    chain = next.catch(() => undefined);
+    return next;
+  };
+  return {
+    checkBeforeStep: (causedBy) => serially(() => guard.checkBeforeStep(causedBy)),
+    checkAfterUsage: (tokens, cost, causedBy) => serially(() => guard.checkAfterUsage(tokens, cost, causedBy)),
+  };
 }
 
 /** Why the run stops: a node failed and no `error` edge caught it. */
@@ -89,7 +112,14 @@ export class GraphInterpreter {
   /** Runs the graph to its end; throws {@link GraphNodeFailed} (or a cancellation, or a budget stop). */
   async execute(): Promise<void> {
     for (const id of this.plan.starts) this.start(id);
-    await condition(() => this.outstanding === 0 || this.fatal !== null);
+    try {
+      await condition(() => this.outstanding === 0 || this.fatal !== null);
+    } catch (err) {
+      // A cancelled run waits for its nodes to take the cancel (child runs record run_cancelled; a parent that closed
+      // first would terminate them and leave their runs open).
+      if (isCancellation(err)) await CancellationScope.nonCancellable(() => condition(() => this.outstanding === 0));
+      throw err;
+    }
     if (this.fatal !== null) {
       for (const scope of this.running.values()) scope.cancel();
       await condition(() => this.outstanding === 0);

@@ -1,4 +1,4 @@
-import { condition, continueAsNew, executeChild, isCancellation } from '@temporalio/workflow';
+import { CancellationScope, condition, continueAsNew, executeChild, isCancellation } from '@temporalio/workflow';
 import type { Actor, MapBody, NodeValue, RunPins } from '@omniai/contracts';
 import { type GraphScope, renderTemplate } from '@omniai/graphs';
 import { generateReply, toolActivities } from '../agent-run/activities';
@@ -69,31 +69,38 @@ export async function graphMapWorkflow(input: GraphMapInput): Promise<GraphMapRe
   let inflight = 0;
   let failure: MapFailure | null = null;
   const { next_batch: _n, parts: _p, count: _c, concurrency: _k, batch_size: _b, ...base } = input;
-  while (next < batches && failure === null && launched < BATCHES_PER_RUN) {
-    await condition(() => inflight < inParallel || failure !== null);
-    if (failure) break;
-    const b = next++;
-    launched += 1;
-    inflight += 1;
-    const from = b * input.batch_size;
-    executeChild(graphMapBatchWorkflow, {
-      workflowId: `${input.map_id}/batch/${b}`,
-      args: [{ ...base, from, to: Math.min(input.count, from + input.batch_size) }],
-    })
-      .then(
-        (r) => {
-          parts[b] = r.entries;
-          if (r.failure && !failure) failure = r.failure;
-        },
-        (err: unknown) => {
-          if (!failure) failure = { index: from, ...pick(nodeFailure(err)) };
-        },
-      )
-      .finally(() => {
-        inflight -= 1;
-      });
+  try {
+    while (next < batches && failure === null && launched < BATCHES_PER_RUN) {
+      await condition(() => inflight < inParallel || failure !== null);
+      if (failure) break;
+      const b = next++;
+      launched += 1;
+      inflight += 1;
+      const from = b * input.batch_size;
+      executeChild(graphMapBatchWorkflow, {
+        workflowId: `${input.map_id}/batch/${b}`,
+        args: [{ ...base, from, to: Math.min(input.count, from + input.batch_size) }],
+      })
+        .then(
+          (r) => {
+            parts[b] = r.entries;
+            if (r.failure && !failure) failure = r.failure;
+          },
+          (err: unknown) => {
+            if (!failure) failure = { index: from, ...pick(nodeFailure(err)) };
+          },
+        )
+        .finally(() => {
+          inflight -= 1;
+        });
+    }
+    await condition(() => inflight === 0);
+  } catch (err) {
+    // Cancelled: wait for the batches to take the cancel (their child runs record run_cancelled) before closing,
+    // which would terminate them.
+    if (isCancellation(err)) await CancellationScope.nonCancellable(() => condition(() => inflight === 0));
+    throw err;
   }
-  await condition(() => inflight === 0);
   if (failure) return { ok: false, failure };
   if (next < batches) return continueAsNew<typeof graphMapWorkflow>({ ...input, next_batch: next, parts });
   const joined = await graphActivities.joinMapResults({ run_id: input.run_id, parts });

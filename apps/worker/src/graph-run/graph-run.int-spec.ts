@@ -186,6 +186,26 @@ describe('graphRunWorkflow on the real dev server', () => {
     expect(shape(events).filter((s) => s.startsWith('node_completed'))).toEqual(['node_completed:fan', 'node_completed:quick', 'node_completed:join']);
   });
 
+  it('parallel node: join `first_n` starts the join after n branches', async () => {
+    const { events } = await finish(
+      await kit.start(
+        graph(
+          [
+            { id: 'fan', kind: 'parallel', join: 'first_n', n: 2, join_at: 'join' },
+            { id: 'a', kind: 'wait', duration_ms: 10 },
+            { id: 'b', kind: 'wait', duration_ms: 300 },
+            { id: 'c', kind: 'wait', duration_ms: 120_000 },
+            output('join', 'two'),
+          ],
+          [edge('fan', 'a'), edge('fan', 'b'), edge('fan', 'c'), edge('a', 'join'), edge('b', 'join'), edge('c', 'join')],
+        ),
+      ),
+    );
+    const s = shape(events);
+    expect(s).toContain('node_skipped:c:join_satisfied');
+    expect(s.indexOf('node_completed:b')).toBeLessThan(s.indexOf('node_started:join'));
+  });
+
   it('parallel node: join `all` waits for every branch', async () => {
     const { result, events } = await finish(
       await kit.start(
@@ -230,6 +250,64 @@ describe('graphRunWorkflow on the real dev server', () => {
     const executions = await kit.graphRuns.toolExecutions(started.runId);
     expect(executions.map((x) => x.idempotency_key)).toEqual(items.map((_, i) => `${started.runId}/each/${i}`).sort());
     expect(executions.every((x) => x.executions === 1 && x.ok === true)).toBe(true);
+  });
+
+  it('map node: a model body answers per item (schema-valid JSON offline)', async () => {
+    const { result } = await finish(
+      await kit.start(
+        graph(
+          [
+            {
+              id: 'each',
+              kind: 'map',
+              items: { var: 'input.items' },
+              body: {
+                kind: 'model',
+                prompt: 'Rate {{ item }}',
+                output_schema: { type: 'object', properties: { score: { type: 'integer', minimum: 1 } }, required: ['score'] },
+              },
+            },
+            output('done', '{{ nodes.each.output }}'),
+          ],
+          [edge('each', 'done')],
+        ),
+        { items: ['a', 'b', 'c'] },
+      ),
+    );
+    expect(result.output).toEqual({ inline: [{ score: 1 }, { score: 1 }, { score: 1 }] });
+  });
+
+  it('map node: cancelling the run cancels its coordinator and batches', async () => {
+    const started = await kit.start(
+      graph([
+        {
+          id: 'each',
+          kind: 'map',
+          items: { var: 'input.items' },
+          body: {
+            kind: 'subgraph',
+            graph_id: (await kit.saveGraph(graph([{ id: 'slow', kind: 'wait', duration_ms: 120_000 }]))).graph_id,
+            version: 1,
+            input: {},
+          },
+          concurrency: 2,
+          batch_size: 1,
+        },
+      ]),
+      { items: [1, 2, 3] },
+    );
+    const children = await kit.until('two child runs', async () => {
+      const rows = await kit.graphRuns.childRuns(started.runId);
+      return rows.length >= 2 && rows.every((r) => r.status === 'running') ? rows : undefined;
+    });
+    await started.handle.cancel();
+    await expect(started.handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+    expect(shape(await kit.events(started.runId)).at(-1)).toBe('run_cancelled');
+    for (const child of children) {
+      await kit.until(`child ${child.id} to end`, async () => ((await kit.runs.getRun(child.id))!.status === 'cancelled' ? true : undefined));
+    }
+    const coordinator = await kit.env.client.workflow.getHandle(`run-${started.runId}/map/each/1`).describe();
+    expect(coordinator.status.name).toBe('CANCELLED');
   });
 
   it('map node: on_item_error continue keeps failed items as errors; fail fails the node', async () => {
@@ -438,5 +516,28 @@ describe('graphRunWorkflow on the real dev server', () => {
     const { result, events } = await finish(started);
     expect(result.output).toEqual({ inline: 'ok' });
     expect(shape(events)).toEqual(expect.arrayContaining(['budget_exceeded', 'paused', 'resumed']));
+  });
+
+  it('budget: two branches over budget at once pause the run once; one resume lets both go on', async () => {
+    const started = await kit.start(
+      graph(
+        [{ id: 'fan', kind: 'parallel', join_at: 'join' }, search('a'), search('b'), output('join', 'both')],
+        [edge('fan', 'a'), edge('fan', 'b'), edge('a', 'join'), edge('b', 'join')],
+      ),
+      {},
+      { budget: { max_steps: 1, on_exceed: 'pause' } },
+    );
+    const paused = await kit.until('the pause', async () =>
+      (await kit.events(started.runId)).find((e) => e.kind === 'system_event' && e.payload.type === 'paused'),
+    );
+    await kit.runs.recordResume(started.runId, paused.seq, {
+      resumed_by: { type: 'user', id: 'ops@example.test' },
+      budget: { max_steps: 10, on_exceed: 'pause' },
+    });
+    const { resumeRunSignal } = await import('@omniai/workflow-api');
+    await started.handle.signal(resumeRunSignal, { resumed_by: { type: 'user', id: 'ops@example.test' } });
+    const { result, events } = await finish(started);
+    expect(result.output).toEqual({ inline: 'both' });
+    expect(shape(events).filter((s) => s === 'paused' || s === 'resumed')).toEqual(['paused', 'resumed']);
   });
 });

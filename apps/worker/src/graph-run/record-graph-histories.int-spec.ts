@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunEvent } from '@omniai/contracts';
+import { resumeRunSignal } from '@omniai/workflow-api';
 import { AesGcmPayloadCodec, openHistoryPayloads } from '@omniai/workflow-api/codec';
 import { testPayloadKeys } from '../testing';
 import { GraphKit, shape } from './graph-test-kit';
@@ -102,5 +103,35 @@ recording('recording the committed graphRunWorkflow histories', () => {
     expect(history.events!.some((e) => e.workflowExecutionContinuedAsNewEventAttributes)).toBe(true);
     await save(history, 'graph-map-continued-as-new.json');
     await save(parent, 'graph-run-map-25.json');
+  });
+
+  it('since graph-serial-budget: two parallel branches over budget pause the run once, a resume lets both finish', async () => {
+    const search = (id: string) => ({ id, kind: 'tool', tool: { id: 'web.search' }, arguments: { query: id } });
+    const started = await kit.start(
+      {
+        schema: 'omni.graph/v1',
+        name: 'parallel over budget',
+        nodes: [{ id: 'fan', kind: 'parallel', join_at: 'join' }, search('a'), search('b'), { id: 'join', kind: 'output', value: 'both' }],
+        edges: [
+          { from: 'fan', to: 'a' },
+          { from: 'fan', to: 'b' },
+          { from: 'a', to: 'join' },
+          { from: 'b', to: 'join' },
+        ],
+      },
+      {},
+      { budget: { max_steps: 1, on_exceed: 'pause' } },
+    );
+    const paused = await kit.until('the pause', async () =>
+      (await kit.events(started.runId)).find((e) => e.kind === 'system_event' && e.payload.type === 'paused'),
+    );
+    await kit.runs.recordResume(started.runId, paused.seq, {
+      resumed_by: { type: 'user', id: 'ops@example.test' },
+      budget: { max_steps: 10, on_exceed: 'pause' },
+    });
+    await started.handle.signal(resumeRunSignal, { resumed_by: { type: 'user', id: 'ops@example.test' } });
+    await started.handle.result();
+    expect(shape(await kit.events(started.runId)).filter((x) => x === 'paused')).toEqual(['paused']);
+    await save(await started.handle.fetchHistory(), 'graph-run-parallel-budget-paused.json');
   });
 });

@@ -18,12 +18,13 @@ const histories = readdirSync(HISTORIES_DIR)
 const bundlerOptions = sourceBundlerOptions as never;
 
 describe('replay of committed graph histories', () => {
-  it('has the histories of a graph with approval, branch, parallel and map, and of a map that continued as new', () => {
+  it('has the histories of a graph with approval, branch, parallel and map, of a map that continued as new, of a paused parallel run', () => {
     expect(histories.map((h) => h.name)).toEqual([
       'graph-map-continued-as-new.json',
       'graph-run-approved-parallel-map.json',
       'graph-run-denied-skipped.json',
       'graph-run-map-25.json',
+      'graph-run-parallel-budget-paused.json',
     ]);
   });
 
