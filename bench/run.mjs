@@ -206,6 +206,8 @@ const SECTIONS = {
 
   /** 9. Workflow graphs: per-node overhead of a 10-node graph vs 10 bare activities; a `map` over many items. */
   async graphs({ apiUrl, client, benchQueue, projectId }) {
+    // The tool nodes' web.search is a read granted without review (earlier sections left the policy asking for one).
+    await metrics.setPolicy(apiUrl, false);
     const node_overhead = await graphMetrics.graphNodeOverhead({ apiUrl, client, benchQueue, projectId, ...SIZES.graph, log });
     const map = await graphMetrics.graphMapThroughput({ apiUrl, projectId, ...SIZES.graphMap, log });
     return { graphs: { node_overhead, map } };
@@ -250,7 +252,10 @@ async function largestUnder100ms(measured, measure) {
 async function main() {
   const peerInstalls = only.has('peers') ? await ensurePeers() : undefined;
   const benchStarted = performance.now();
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // No shutdown signals for the SDK's runtime: it would catch SIGTERM to drain workers and keep the process alive (a
+  // test's timeout could never stop the bench). A SIGTERM or SIGINT exits, and the exit handler below stops the children.
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  for (const signal of ['SIGTERM', 'SIGINT']) process.once(signal, () => process.exit(1));
   const dir = mkdtempSync(join(tmpdir(), 'omniai-bench-'));
   chmodSync(dir, 0o755);
   const cli = await findTemporal();
@@ -262,7 +267,7 @@ async function main() {
   // A crash outside the awaited chain (say, a socket error in an SSE reader) skips the `finally` below: the exit
   // handler still runs, so no API, worker or Temporal server outlives the bench.
   process.once('exit', () => {
-    for (const c of [...children, temporal.child]) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    for (const c of [...children, temporal.child, pg.child]) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   });
   // The 1-minute load average before and after: on a shared machine it says how much other work ran alongside.
   const results = {

@@ -1,4 +1,4 @@
-import { executeChild, isCancellation, sleep, uuid4 } from '@temporalio/workflow';
+import { executeChild, isCancellation, patched, sleep, uuid4 } from '@temporalio/workflow';
 import type {
   AgentRunInput,
   AgentRunResult,
@@ -281,9 +281,18 @@ async function approvalNode(
     log.event('system_event', approvalDecided(approvalId, status as ApprovalStatus, decision, timeoutS), decision?.decided_by ?? SERVICE, requested),
   );
   if (status === 'approved') return { port: 'out', output: (decision as RecordedApprovalDecision | undefined)?.form ?? { approved: true } };
-  if (status === 'denied') return { port: 'denied', output: { approved: false, reason: decision?.reason ?? null } };
-  const hasTimeoutEdge = run.input.spec.edges.some((e) => e.from === node.id && e.port === 'timeout');
-  if (!hasTimeoutEdge) throw new NodeError('E_APPROVAL_TIMEOUT', `nobody decided ${node.id} within ${timeoutS} s`);
+  const hasEdge = (port: string) => run.input.spec.edges.some((e) => e.from === node.id && e.port === port);
+  if (status === 'denied') {
+    // Without a `denied` edge a denial is the node's failure (its error edge, or the run fails naming the node), as a
+    // timeout without a `timeout` edge is: before this change the run went on with everything downstream skipped and
+    // completed with no output, which read as success.
+    if (patched('graph-approval-denied-fails') && !hasEdge('denied')) {
+      const by = decision?.decided_by.id ?? 'a reviewer';
+      throw new NodeError('E_POLICY_DENIED', `${node.id} was denied by ${by}${decision?.reason ? `: ${decision.reason}` : ''}`);
+    }
+    return { port: 'denied', output: { approved: false, reason: decision?.reason ?? null } };
+  }
+  if (!hasEdge('timeout')) throw new NodeError('E_APPROVAL_TIMEOUT', `nobody decided ${node.id} within ${timeoutS} s`);
   return { port: 'timeout', output: { timed_out: true } };
 }
 

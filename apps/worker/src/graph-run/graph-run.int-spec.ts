@@ -483,6 +483,16 @@ describe('graphRunWorkflow on the real dev server', () => {
     expect(shape(events)).toContain('node_skipped:yes:not_taken');
   });
 
+  it('approval denied without a `denied` edge: the node fails with E_POLICY_DENIED naming the reviewer, the run fails', async () => {
+    const started = await kit.start(gated(), { q: 'x' });
+    await kit.decide(started.runId, 'deny', 'not today');
+    const { run, events } = await failing(started);
+    expect(nodeEvents(events, 'gate').at(-1)).toMatchObject({ kind: 'node_failed', payload: { code: 'E_POLICY_DENIED' } });
+    expect(run.error).toMatchObject({ code: 'E_POLICY_DENIED' });
+    expect(run.error!.message).toContain('not today');
+    expect(shape(events)).not.toContain('node_completed:yes');
+  });
+
   it('approval timeout: leaves by `timeout` when there is such an edge, else fails with E_APPROVAL_TIMEOUT', async () => {
     const withEdge = await finish(await kit.start(gated(1, [output('late', 'timed out')], [edge('gate', 'late', 'timeout')]), { q: 'x' }));
     expect(withEdge.result.output).toEqual({ inline: 'timed out' });
