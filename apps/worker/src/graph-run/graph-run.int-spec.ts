@@ -488,7 +488,7 @@ describe('graphRunWorkflow on the real dev server', () => {
     await kit.decide(started.runId, 'deny', 'not today');
     const { run, events } = await failing(started);
     expect(nodeEvents(events, 'gate').at(-1)).toMatchObject({ kind: 'node_failed', payload: { code: 'E_POLICY_DENIED' } });
-    expect(run.error).toMatchObject({ code: 'E_POLICY_DENIED' });
+    expect(run.error).toMatchObject({ code: 'E_GRAPH_NODE_FAILED' });
     expect(run.error!.message).toContain('not today');
     expect(shape(events)).not.toContain('node_completed:yes');
   });
