@@ -42,10 +42,10 @@ function headline(r) {
   const g = r.graphs?.node_overhead;
   if (g)
     add(
-      `9. graph of ${g.nodes} no-op tool nodes, per node (${g.omniai_graph.runs_per_s} runs/s; goal ≤ ${g.goal_per_node_ratio}×)`,
+      `9. graph of ${g.nodes} no-op tool nodes, per node, one run at a time (goal ≤ ${g.goal_per_node_ratio}×; ${g.under_load.concurrency} in flight: ${g.under_load.omniai_graph.runs_per_s} runs/s)`,
       g.omniai_graph.per_node,
       g.baseline_bare_temporal.per_activity,
-      `bare Temporal workflow, ${g.nodes} activities, per activity (${g.baseline_bare_temporal.runs_per_s} runs/s)`,
+      `bare Temporal workflow, ${g.nodes} activities, per activity (${g.under_load.concurrency} in flight: ${g.under_load.baseline_bare_temporal.runs_per_s} runs/s)`,
     );
   const m = r.graphs?.map;
   if (m)

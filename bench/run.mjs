@@ -52,7 +52,7 @@ const SIZES = smoke
       sseEvents: 5,
       replayRounds: 1,
       waitingRuns: 10,
-      graph: { nodes: 10, runs: 3, concurrency: 1 },
+      graph: { nodes: 10, runs: 3, concurrency: 2 },
       graphMap: { items: 40, concurrency: 4, batchSize: 10 },
     }
   : {
@@ -66,7 +66,7 @@ const SIZES = smoke
       sseEvents: 30,
       replayRounds: 5,
       waitingRuns: 1000,
-      graph: { nodes: 10, runs: 50, concurrency: 5 },
+      graph: { nodes: 10, runs: 30, concurrency: 5 },
       graphMap: { items: 1000, concurrency: 8, batchSize: 50 },
     };
 const log = (m) => console.error(m);
