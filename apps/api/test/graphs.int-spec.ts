@@ -30,7 +30,7 @@ const ticketSpec = (prompt = 'Classify this ticket: {{ input.ticket }}') => ({
   schema: 'omni.graph/v1',
   name: 'Ticket triage',
   description: 'Classify, review, answer.',
-  input_schema: { type: 'object', required: ['ticket'], properties: { ticket: { type: 'string', minLength: 1 } } },
+  input_schema: { type: 'object', required: ['ticket'], properties: { ticket: { type: 'string', minLength: 1 }, lang: { enum: ['en', 'fr'] } } },
   nodes: [
     { id: 'read', kind: 'tool', tool: { id: 'files.read' }, arguments: { path: '{{ input.ticket }}' } },
     { id: 'classify', kind: 'model', prompt },
@@ -219,7 +219,7 @@ describe('workflow graphs over HTTP (real API, Postgres and Temporal)', () => {
 
   let run: Run;
 
-  it('starts a run: a bad input is 422 with the field; a good one is a queued graph run pinned to the version, its workflow started', async () => {
+  it('starts a run: a bad input is 422 with every failing field; a good one is a queued graph run pinned to the version, its workflow started', async () => {
     const bad = await startRun(api, { input: { ticket: 5 } });
     expect(bad.status).toBe(422);
     expect(ErrorEnvelope.parse(bad.body).error).toMatchObject({
@@ -228,6 +228,16 @@ describe('workflow graphs over HTTP (real API, Postgres and Temporal)', () => {
     });
     const missing = await startRun(api, { input: {} });
     expect(ErrorEnvelope.parse(missing.body).error).toMatchObject({ code: 'E_GRAPH_INPUT_INVALID', detail: [{ path: 'input' }] });
+    // Two bad fields: both are listed (a form shows every one), the message names the first and the count.
+    const twoBad = ErrorEnvelope.parse((await startRun(api, { input: { ticket: 5, lang: 'de' } })).body).error;
+    expect(twoBad.code).toBe('E_GRAPH_INPUT_INVALID');
+    const [first] = twoBad.detail as Array<{ path: string; message: string }>;
+    expect(twoBad.message).toBe(`The input does not match its schema: ${first!.path}: ${first!.message} (2 fields fail).`);
+    // In the schema's key order (the stored schema is canonical: keys sorted).
+    expect(twoBad.detail).toEqual([
+      { path: 'input.lang', message: 'must be equal to one of the allowed values' },
+      { path: 'input.ticket', message: 'must be string' },
+    ]);
     expect((await startRun(api, { input: { ticket: 'x' }, version: 7 })).status).toBe(404);
 
     const answer = await startRun(api, { input: { ticket: 'tickets/1.md' } });

@@ -30,43 +30,80 @@ function re2(pattern) {
 }
 re2.code = 'omniai-re2';
 
+/** At most this many failing fields in an all-errors answer. */
+const MAX_FIELD_ERRORS = 20;
+
 /**
- * One Ajv instance (draft 2020-12, formats, RE2 patterns) and its compiled schemas, keyed by the caller's key.
+ * An Ajv error as `{ path, message }`: the dotted path from the value's root (`(root)` for the value itself) and why.
+ * @param {import('ajv').ErrorObject | undefined} e
+ * @returns {{ path: string, message: string }}
+ */
+function fieldOf(e) {
+  const path = e && e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(root)';
+  const extra = e && e.keyword === 'additionalProperties' ? ` (${String(e.params.additionalProperty)})` : '';
+  return { path, message: `${(e && e.message) || 'invalid'}${extra}` };
+}
+
+/**
+ * Ajv instances (draft 2020-12, formats, RE2 patterns) and their compiled schemas, keyed by the caller's key: one that
+ * stops at the first error (the default), and, made on first use, one that collects every error (`allErrors`, for
+ * forms: it costs more on a hostile value, so only callers that show every field ask for it).
  * @param {{ maxCached?: number }} [options]
  */
 function createValidator(options = {}) {
   const maxCached = options.maxCached ?? 500;
-  const ajv = new Ajv2020({ allErrors: false, strict: false, code: { regExp: re2 } });
-  addFormats(ajv);
-  /** @type {Map<string, import('ajv').ValidateFunction>} */
-  const compiled = new Map();
+  /** @param {boolean} allErrors */
+  const instance = (allErrors) => {
+    const ajv = new Ajv2020({ allErrors, strict: false, code: { regExp: re2 } });
+    addFormats(ajv);
+    return { ajv, /** @type {Map<string, import('ajv').ValidateFunction>} */ compiled: new Map() };
+  };
+  const first = instance(false);
+  /** @type {ReturnType<typeof instance> | undefined} */
+  let every;
   /**
    * @param {string} key
    * @param {Record<string, unknown>} schema
+   * @param {boolean} [allErrors]
    */
-  function compile(key, schema) {
-    let validate = compiled.get(key);
+  function compile(key, schema, allErrors = false) {
+    const at = allErrors ? (every ??= instance(true)) : first;
+    let validate = at.compiled.get(key);
     if (!validate) {
-      validate = ajv.compile(schema);
-      if (compiled.size >= maxCached) compiled.clear();
-      compiled.set(key, validate);
+      validate = at.ajv.compile(schema);
+      if (at.compiled.size >= maxCached) at.compiled.clear();
+      at.compiled.set(key, validate);
     }
     return validate;
   }
   /**
-   * The first failing path, or ok. Throws when the schema cannot be compiled.
+   * Ok, or the first failing path in `message` (`a.b: must be string`); with `allErrors`, also `errors`: the failing
+   * fields (distinct, in Ajv's order, at most {@link MAX_FIELD_ERRORS}) and `total`, how many distinct ones failed.
+   * Throws when the schema cannot be compiled.
    * @param {string} key
    * @param {Record<string, unknown>} schema
    * @param {unknown} value
-   * @returns {{ ok: true } | { ok: false, message: string }}
+   * @param {{ allErrors?: boolean }} [options]
+   * @returns {{ ok: true } | { ok: false, message: string, errors?: { path: string, message: string }[], total?: number }}
    */
-  function validate(key, schema, value) {
-    const fn = compile(key, schema);
+  function validate(key, schema, value, options = {}) {
+    const allErrors = options.allErrors === true;
+    const fn = compile(key, schema, allErrors);
     if (fn(value)) return { ok: true };
-    const e = fn.errors && fn.errors[0];
-    const where = e && e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(root)';
-    const extra = e && e.keyword === 'additionalProperties' ? ` (${String(e.params.additionalProperty)})` : '';
-    return { ok: false, message: `${where}: ${(e && e.message) || 'invalid'}${extra}` };
+    const head = fieldOf(fn.errors ? fn.errors[0] : undefined);
+    const message = `${head.path}: ${head.message}`;
+    if (!allErrors) return { ok: false, message };
+    /** @type {{ path: string, message: string }[]} */
+    const errors = [];
+    const seen = new Set();
+    for (const e of fn.errors || [undefined]) {
+      const field = fieldOf(e);
+      const id = `${field.path}\u0000${field.message}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      if (errors.length < MAX_FIELD_ERRORS) errors.push(field);
+    }
+    return { ok: false, message, errors, total: seen.size };
   }
   return { compile, validate };
 }
@@ -75,10 +112,10 @@ function createValidator(options = {}) {
 if (!isMainThread && parentPort && workerData && workerData.role === THREAD_ROLE) {
   const validator = createValidator();
   const port = parentPort;
-  port.on('message', (/** @type {{ id: number, key: string, schema: Record<string, unknown>, value: unknown }} */ job) => {
+  port.on('message', (/** @type {{ id: number, key: string, schema: Record<string, unknown>, value: unknown, allErrors?: boolean }} */ job) => {
     let result;
     try {
-      result = validator.validate(job.key, job.schema, job.value);
+      result = validator.validate(job.key, job.schema, job.value, { allErrors: job.allErrors === true });
     } catch (err) {
       result = { ok: false, unusable: true, message: `the schema cannot be used: ${String(err && err.message).slice(0, 300)}` };
     }
@@ -88,4 +125,4 @@ if (!isMainThread && parentPort && workerData && workerData.role === THREAD_ROLE
   port.postMessage({ ready: true });
 }
 
-module.exports = { createValidator, THREAD_ROLE };
+module.exports = { createValidator, THREAD_ROLE, MAX_FIELD_ERRORS };

@@ -1,5 +1,5 @@
 import { SCHEMA_LIMITS } from '@omniai/contracts';
-import { JsonValidatorPool, schemaProblem, validateJson } from './validation';
+import { JsonValidatorPool, MAX_FIELD_ERRORS, schemaProblem, validateJson } from './validation';
 
 /** The classic catastrophic-backtracking pattern: exponential in a backtracking engine, linear in RE2. */
 const EVIL = { type: 'string', pattern: '^(a+)+$' };
@@ -48,6 +48,62 @@ describe('schema validation (D43)', () => {
       ok: false,
       code: 'E_VALIDATION',
       message: expect.stringContaining('the pattern "^(a)\\\\1$" is not supported'),
+    });
+  });
+
+  it('stops at the first failing field unless asked for all of them', async () => {
+    const schema = {
+      type: 'object',
+      required: ['name'],
+      properties: { name: { type: 'string' }, age: { type: 'integer' }, tags: { type: 'array', items: { type: 'string' } } },
+      additionalProperties: false,
+    };
+    const value = { age: 'old', tags: ['a', 3], extra: true };
+    await expect(pool.validate(schema, value)).resolves.toEqual({ ok: false, code: 'E_VALIDATION', message: "(root): must have required property 'name'" });
+    await expect(pool.validate(schema, value, { allErrors: true })).resolves.toEqual({
+      ok: false,
+      code: 'E_VALIDATION',
+      message: "(root): must have required property 'name'",
+      errors: [
+        { path: '(root)', message: "must have required property 'name'" },
+        { path: '(root)', message: 'must NOT have additional properties (extra)' },
+        { path: 'age', message: 'must be integer' },
+        { path: 'tags.1', message: 'must be string' },
+      ],
+      total: 4,
+    });
+    await expect(pool.validate(schema, { name: 1 }, { allErrors: true })).resolves.toMatchObject({ ok: false, errors: [{ path: 'name' }], total: 1 });
+    await expect(pool.validate(schema, { name: 'x', age: 3 }, { allErrors: true })).resolves.toEqual({ ok: true });
+  });
+
+  it('lists at most MAX_FIELD_ERRORS failing fields, counting them all', async () => {
+    const schema = { type: 'array', items: { type: 'string' } };
+    const result = await pool.validate(
+      schema,
+      Array.from({ length: 50 }, (_, i) => i),
+      { allErrors: true },
+    );
+    expect(MAX_FIELD_ERRORS).toBe(20);
+    expect(result).toMatchObject({ ok: false, code: 'E_VALIDATION', message: '0: must be string', total: 50 });
+    const errors = result.ok ? [] : result.errors!;
+    expect(errors).toHaveLength(20);
+    expect(errors[19]).toEqual({ path: '19', message: 'must be string' });
+  });
+
+  it('keeps the deadline when asked for every failing field', async () => {
+    const slow = { type: 'array', uniqueItems: true, items: { type: 'object' } };
+    const items = Array.from({ length: 8_000 }, (_, i) => ({ i }));
+    await expect(pool.validate(slow, items, { allErrors: true, timeoutMs: 200 })).resolves.toEqual({
+      ok: false,
+      code: 'E_VALIDATION_TIMEOUT',
+      message: 'validating against the schema took longer than 200 ms and was stopped',
+    });
+    await expect(pool.validate({ type: 'integer', minimum: 5 }, 'x', { allErrors: true })).resolves.toEqual({
+      ok: false,
+      code: 'E_VALIDATION',
+      message: '(root): must be integer',
+      errors: [{ path: '(root)', message: 'must be integer' }],
+      total: 1,
     });
   });
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { SCHEMA_LIMITS, SCHEMA_VALIDATION_TIMEOUT_MS, type ToolManifest } from '@omniai/contracts';
-import { createValidator, THREAD_ROLE } from './json-validator.cjs';
+import { createValidator, type JsonFieldError, MAX_FIELD_ERRORS, THREAD_ROLE, type ValidationResult } from './json-validator.cjs';
 import { canonicalJson } from './manifest-hash';
 
 /** In this thread: for checking schemas at registration and for trusted callers; tool calls use {@link JsonValidatorPool}. */
@@ -66,8 +66,26 @@ export function manifestSchemaProblem(manifest: Pick<ToolManifest, 'input_schema
   return undefined;
 }
 
-/** A validation's outcome: the first failing path, or `E_VALIDATION_TIMEOUT` when it ran past its deadline. */
-export type JsonValidation = { ok: true } | { ok: false; code: 'E_VALIDATION' | 'E_VALIDATION_TIMEOUT'; message: string };
+export { type JsonFieldError, MAX_FIELD_ERRORS };
+
+/**
+ * A validation's outcome: the first failing path in `message`, or `E_VALIDATION_TIMEOUT` when it ran past its
+ * deadline. Asked with `allErrors`, an `E_VALIDATION` also lists the failing fields in `errors` (distinct, at most
+ * {@link MAX_FIELD_ERRORS}, paths as in `message`: dotted, `(root)` for the value itself) and how many failed in
+ * `total` (absent when the schema itself could not be used).
+ */
+export type JsonValidation =
+  { ok: true } | { ok: false; code: 'E_VALIDATION' | 'E_VALIDATION_TIMEOUT'; message: string; errors?: JsonFieldError[]; total?: number };
+
+export interface JsonValidateOptions {
+  /** Per validation (default: the pool's). */
+  timeoutMs?: number;
+  /**
+   * Every failing field (bounded), not only the first: for forms a person fills in (a graph's input, an approval's
+   * form). Costs more on a hostile value than stopping at the first error, so tool arguments and outputs do not ask.
+   */
+  allErrors?: boolean;
+}
 
 export interface JsonValidatorPoolOptions {
   /** Threads at most (default 2). */
@@ -82,6 +100,7 @@ interface Job {
   schema: Record<string, unknown>;
   value: unknown;
   timeoutMs: number;
+  allErrors: boolean;
   resolve(result: JsonValidation): void;
 }
 
@@ -115,10 +134,12 @@ export class JsonValidatorPool {
     this.timeoutMs = options.timeoutMs ?? SCHEMA_VALIDATION_TIMEOUT_MS;
   }
 
-  validate(schema: Record<string, unknown>, value: unknown, timeoutMs = this.timeoutMs): Promise<JsonValidation> {
+  /** `options` as a number is the deadline in ms. */
+  validate(schema: Record<string, unknown>, value: unknown, options: number | JsonValidateOptions = {}): Promise<JsonValidation> {
     if (this.closed) return Promise.reject(new Error('the validator pool is closed'));
+    const { timeoutMs = this.timeoutMs, allErrors = false } = typeof options === 'number' ? { timeoutMs: options } : options;
     return new Promise((resolve) => {
-      this.queue.push({ id: this.nextId++, key: canonicalJson(schema), schema, value, timeoutMs, resolve });
+      this.queue.push({ id: this.nextId++, key: canonicalJson(schema), schema, value, timeoutMs, allErrors, resolve });
       this.dispatch();
     });
   }
@@ -148,14 +169,14 @@ export class JsonValidatorPool {
           message: `validating against the schema took longer than ${job.timeoutMs} ms and was stopped`,
         });
       }, job.timeoutMs);
-      slot.worker.postMessage({ id: job.id, key: job.key, schema: job.schema, value: job.value });
+      slot.worker.postMessage({ id: job.id, key: job.key, schema: job.schema, value: job.value, allErrors: job.allErrors });
     }
   }
 
   private spawn(): Slot {
     const worker = new Worker(THREAD_ENTRY, { workerData: { role: THREAD_ROLE }, resourceLimits: { maxOldGenerationSizeMb: 256 } });
     const slot: Slot = { worker, ready: false, job: undefined, timer: undefined };
-    worker.on('message', (answer: { ready: true } | { id: number; result: { ok: true } | { ok: false; message: string } }) => {
+    worker.on('message', (answer: { ready: true } | { id: number; result: ValidationResult }) => {
       if ('ready' in answer) {
         slot.ready = true;
         return this.dispatch();
@@ -163,7 +184,8 @@ export class JsonValidatorPool {
       const job = slot.job;
       if (!job || job.id !== answer.id) return;
       this.settle(slot);
-      job.resolve(answer.result.ok ? { ok: true } : { ok: false, code: 'E_VALIDATION', message: answer.result.message });
+      const r = answer.result;
+      job.resolve(r.ok ? { ok: true } : { ok: false, code: 'E_VALIDATION', message: r.message, ...(r.errors && { errors: r.errors, total: r.total }) });
       this.dispatch();
     });
     // A thread that dies (out of memory, a bug) fails its job, never the caller's process.
