@@ -319,10 +319,15 @@ describe('workflow graphs over HTTP (real API, Postgres and Temporal)', () => {
   });
 
   it('retries a graph run as a new graph run of the same version and input', async () => {
-    await append(run.id, { kind: 'run_failed', payload: { code: 'E_GRAPH_NODE_FAILED', message: 'node classify failed' } } as Pick<
-      RunEvent,
-      'kind' | 'payload'
-    >);
+    // The run's workflow was stopped by the test before; an append of the engine still in flight then may take the seq
+    // this one picks (the store ignores a second event at a seq): append again at the new end until it is recorded.
+    for (let i = 0; i < 10 && (await api.get(`/v1/runs/${run.id}`)).body.status !== 'failed'; i++) {
+      await append(run.id, { kind: 'run_failed', payload: { code: 'E_GRAPH_NODE_FAILED', message: 'node classify failed' } } as Pick<
+        RunEvent,
+        'kind' | 'payload'
+      >);
+      await new Promise((r) => setTimeout(r, 100));
+    }
     expect((await api.get(`/v1/runs/${run.id}`)).body.status).toBe('failed');
     const answer = await api.post(`/v1/runs/${run.id}/retry`);
     expect(answer.status).toBe(201);
