@@ -45,6 +45,17 @@ async function connectPorts(page: Page, from: string, port: string, to: string):
   await expect(page.locator(`[data-testid=graph-edge][data-edge="${from}:${port}->${to}"]`)).toHaveCount(1);
 }
 
+/** Clicks an edge half way along its path (where a user aims; an SVG path's bounding box centre may miss it). */
+async function clickEdge(page: Page, from: string, port: string, to: string): Promise<void> {
+  const at = await page.locator(`[data-testid=graph-edge][data-edge="${from}:${port}->${to}"]`).evaluate((el) => {
+    const path = el as SVGPathElement;
+    const p = path.getPointAtLength(path.getTotalLength() / 2);
+    const m = path.getScreenCTM()!;
+    return { x: p.x * m.a + p.y * m.c + m.e, y: p.x * m.b + p.y * m.d + m.f };
+  });
+  await page.mouse.click(at.x, at.y);
+}
+
 /** Sets a JSON box of the inspector (the whole text, replaced). */
 async function fillJson(page: Page, field: string, value: unknown): Promise<void> {
   const box = page.getByTestId(`inspector-${field}`);
@@ -114,6 +125,33 @@ test('build a four-node graph by dragging from the palette and connecting ports,
   // Valid in the browser and by the API (tools exist, the policy allows them): no errors anywhere.
   await expect(page.getByTestId('graph-issues')).toHaveAttribute('data-errors', '0', { timeout: 10_000 });
   await expect(page.locator('[data-testid=graph-node][data-issues]:not([data-issues="0"]) .gissues')).toHaveCount(0);
+
+  // Click an edge: its inspector; a condition is checked as it is typed, marked "if" on the canvas and undoable.
+  const firstEdge = page.locator('[data-testid=graph-edge][data-edge="tool_1:out->approval_1"]');
+  await clickEdge(page, 'tool_1', 'out', 'approval_1');
+  await expect(page.getByTestId('edge-inspector')).toContainText('tool_1 → approval_1');
+  await expect(firstEdge).toHaveClass(/selected/);
+  const condition = page.getByTestId('edge-condition-input');
+  await condition.fill('{ "method": [1] }');
+  await expect(page.getByTestId('edge-condition-error')).toContainText('unknown operator');
+  await expect(page.getByTestId('graph-edge-condition')).toHaveCount(0);
+  await condition.fill('{ "!!": [{ "var": "nodes.tool_1.output" }] }');
+  await expect(page.getByTestId('edge-condition-error')).toHaveCount(0);
+  await expect(page.getByTestId('graph-edge-condition')).toHaveCount(1);
+  await expect(page.locator('[data-testid=graph-edge-label]:has([data-testid=graph-edge-condition])')).toHaveAttribute('title', /nodes\.tool_1\.output/);
+  await page.getByTestId('edge-remove-condition').click();
+  await expect(page.getByTestId('graph-edge-condition')).toHaveCount(0);
+  await page.getByTestId('undo').click();
+  await expect(page.getByTestId('graph-edge-condition')).toHaveCount(1);
+  await expect(condition).toHaveValue(/nodes\.tool_1\.output/);
+  await page.getByTestId('redo').click();
+  await expect(page.getByTestId('graph-edge-condition')).toHaveCount(0);
+  await expect(condition).toHaveValue('');
+  // Delete removes the selected edge; undo brings it back.
+  await page.keyboard.press('Delete');
+  await expect(page.getByTestId('graph-edge')).toHaveCount(2);
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('graph-edge')).toHaveCount(3);
 
   await page.getByTestId('auto-layout').click();
   await node(page, 'approval_1').click();

@@ -38,7 +38,9 @@ import {
   renameNode,
   replaceNode,
   sampleFromSchema,
+  setEdgeCondition,
 } from './graph-model';
+import { EdgeInspectorComponent } from './edge-inspector.component';
 import { GraphSettingsComponent } from './graph-settings.component';
 import { NodeInspectorComponent } from './node-inspector.component';
 import { RunDialogComponent } from './run-dialog.component';
@@ -58,7 +60,15 @@ export const sampleKey = (graphId: string) => `omni.graph.sample.${graphId}`;
 @Component({
   selector: 'omni-graph-builder',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, GraphCanvasComponent, NodeInspectorComponent, GraphSettingsComponent, VersionHistoryComponent, RunDialogComponent],
+  imports: [
+    RouterLink,
+    GraphCanvasComponent,
+    NodeInspectorComponent,
+    EdgeInspectorComponent,
+    GraphSettingsComponent,
+    VersionHistoryComponent,
+    RunDialogComponent,
+  ],
   host: { '(document:keydown)': 'onKey($event)' },
   template: `
     <div class="builder" data-testid="graph-builder">
@@ -201,8 +211,17 @@ export const sampleKey = (graphId: string) => `omni.graph.sample.${graphId}`;
               (disconnect)="deleteEdges([$event])"
             />
             <button type="button" class="btn small danger" (click)="deleteSelection()" data-testid="delete-node">Delete node</button>
+          } @else if (selectedEdge(); as se) {
+            <omni-edge-inspector
+              [edge]="se.edge"
+              [index]="se.index"
+              [editable]="canWrite()"
+              [issues]="edgeIssues(se.index)"
+              (changed)="setCondition(se.index, $event.condition, $event.coalesce)"
+              (deleted)="deleteSelection()"
+            />
           } @else if (selectedEdges().size) {
-            <div data-testid="edge-inspector">
+            <div data-testid="edges-inspector">
               <h2>{{ selectedEdges().size === 1 ? 'Edge' : selectedEdges().size + ' edges' }}</h2>
               @for (i of selectedEdgeList(); track i) {
                 @if (spec().edges[i]; as e) {
@@ -478,6 +497,14 @@ export class GraphBuilderComponent {
     const [id] = ids;
     return this.spec().nodes.find((n) => n.id === id) ?? null;
   });
+  /** The one selected edge (with nothing else selected): the edge inspector's. */
+  protected readonly selectedEdge = computed(() => {
+    const indices = this.selectedEdges();
+    if (indices.size !== 1 || this.selectedNodes().size) return null;
+    const index = [...indices][0]!;
+    const edge = this.spec().edges[index];
+    return edge ? { index, edge } : null;
+  });
   protected readonly nodeIds = computed(() => this.spec().nodes.map((n) => n.id));
 
   protected readonly canWrite = computed(() => this.session.can('operate', this.projectId()));
@@ -695,6 +722,19 @@ export class GraphBuilderComponent {
     const ids = new Set(this.nodeIds());
     this.selectedNodes.set(new Set([...this.selectedNodes()].filter((id) => ids.has(id))));
     this.selectedEdges.set(new Set([...this.selectedEdges()].filter((i) => i < this.spec().edges.length)));
+  }
+
+  protected edgeIssues(index: number): GraphIssue[] {
+    return this.issues().filter((i) => i.edge === index);
+  }
+
+  /** Sets (`undefined`: removes) a selected edge's condition, one undo step per `coalesce` run. */
+  protected setCondition(index: number, condition: unknown, coalesce: string): void {
+    if (!this.canWrite()) return;
+    const next = setEdgeCondition(this.spec(), index, condition);
+    if (!next) return;
+    this.apply(next, coalesce);
+    if (condition === undefined) this.status.set('Removed the edge condition.');
   }
 
   protected deleteEdges(indices: number[]): void {

@@ -15,6 +15,20 @@ interface NodeView {
   now: number;
 }
 
+/** What an edge's label shows: its port (other than `out`) and an "if" marker with the condition as its tooltip. */
+interface EdgeLabelData {
+  index: number;
+  port: string;
+  condition: string | null;
+  selected: boolean;
+}
+
+/** An edge condition for a tooltip: compact JSON, cut at 300 characters. */
+export function conditionTitle(condition: unknown): string {
+  const text = JSON.stringify(condition) ?? 'null';
+  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
+}
+
 interface EdgeData {
   index: number;
   port: string;
@@ -163,6 +177,26 @@ export function formatDuration(ms: number | null): string {
             [attr.data-edge]="ctx.edge.source + ':' + d?.port + '->' + ctx.edge.target"
           />
           <svg:path class="ghit" [attr.d]="ctx.path()" (click)="onEdgeClick($event, d?.index ?? -1)" />
+        </ng-template>
+
+        <ng-template let-ctx edgeLabelHtml>
+          @let l = $any(ctx.label.data);
+          <span
+            class="glabel"
+            [class.selected]="l.selected"
+            [class.error-label]="l.port === 'error' || l.port === 'denied' || l.port === 'timeout'"
+            data-testid="graph-edge-label"
+            [attr.data-edge-index]="l.index"
+            [attr.title]="l.condition ? 'if ' + l.condition : null"
+            (click)="onEdgeClick($event, l.index)"
+          >
+            @if (l.port) {
+              <span>{{ l.port }}</span>
+            }
+            @if (l.condition) {
+              <span class="gif" data-testid="graph-edge-condition">if</span>
+            }
+          </span>
         </ng-template>
       </vflow>
     </div>
@@ -336,6 +370,32 @@ export function formatDuration(ms: number | null): string {
       stroke: var(--accent);
       stroke-width: 3;
     }
+    .glabel {
+      display: inline-flex;
+      gap: 4px;
+      align-items: center;
+      font-size: 11px;
+      line-height: 16px;
+      background: var(--surface);
+      color: var(--muted);
+      padding: 0 4px;
+      border-radius: 4px;
+      border: 1px solid transparent;
+      cursor: pointer;
+      white-space: nowrap;
+    }
+    .glabel.error-label {
+      color: var(--bad);
+    }
+    .glabel.selected {
+      border-color: var(--accent);
+      color: var(--text);
+    }
+    .gif {
+      font-weight: 700;
+      font-style: italic;
+      color: var(--accent);
+    }
     .ghit {
       fill: none;
       stroke: transparent;
@@ -443,14 +503,15 @@ export class GraphCanvasComponent {
         data: signal({ index, port, selected: selected.has(index) }),
         markers: signal({ end: { type: 'arrow-closed', width: 16, height: 16 } }),
       };
-      if (port !== 'out' || e.condition !== undefined)
-        edge.edgeLabels = signal({
-          center: {
-            type: 'default',
-            text: e.condition !== undefined ? `${port} · if` : port,
-            style: { fontSize: '11px', background: 'var(--surface)', color: 'var(--muted)', padding: '0 4px', borderRadius: '4px' },
-          },
-        });
+      if (port !== 'out' || e.condition !== undefined) {
+        const label: EdgeLabelData = {
+          index,
+          port: port === 'out' ? '' : port,
+          condition: e.condition === undefined ? null : conditionTitle(e.condition),
+          selected: selected.has(index),
+        };
+        edge.edgeLabels = signal({ center: { type: 'html-template', data: label } });
+      }
       return [edge];
     });
   });
@@ -518,7 +579,7 @@ export class GraphCanvasComponent {
 
   protected onBackgroundClick(ev: MouseEvent): void {
     const target = ev.target as Element | null;
-    if (target?.closest('.gnode, .ghit, .handle')) return;
+    if (target?.closest('.gnode, .ghit, .glabel, .handle')) return;
     this.cleared.emit();
   }
 

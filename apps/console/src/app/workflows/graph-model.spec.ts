@@ -12,6 +12,7 @@ import {
   renameNode,
   replaceNode,
   sampleFromSchema,
+  setEdgeCondition,
 } from './graph-model';
 
 function twoTools(): GraphSpec {
@@ -53,6 +54,39 @@ describe('graph-model edits', () => {
     if (branch.kind !== 'branch') throw new Error('branch');
     const next = replaceNode(spec, { ...branch, cases: [{ id: 'no', when: true }] });
     expect(next.edges).toEqual([]);
+  });
+
+  it('sets, replaces and removes an edge condition; null when nothing changes', () => {
+    const spec = twoTools();
+    const rule = { '==': [{ var: 'nodes.tool_1.output.ok' }, true] };
+    const set = setEdgeCondition(spec, 0, rule)!;
+    expect(set.edges).toEqual([{ from: 'tool_1', to: 'approval_1', port: 'out', condition: rule }]);
+    expect(spec.edges[0]).not.toHaveProperty('condition');
+    expect(setEdgeCondition(set, 0, structuredClone(rule))).toBeNull();
+    const other = setEdgeCondition(set, 0, { '!': { var: 'input.skip' } })!;
+    expect(other.edges[0]!.condition).toEqual({ '!': { var: 'input.skip' } });
+    const removed = setEdgeCondition(other, 0, undefined)!;
+    expect(removed.edges).toEqual([{ from: 'tool_1', to: 'approval_1', port: 'out' }]);
+    expect(removed.edges[0]).not.toHaveProperty('condition');
+    expect(setEdgeCondition(removed, 0, undefined)).toBeNull();
+    expect(setEdgeCondition(spec, 5, rule)).toBeNull();
+    // A falsy rule is still a condition (`false` never holds).
+    expect(setEdgeCondition(spec, 0, false)!.edges[0]!.condition).toBe(false);
+  });
+
+  it('undoes and redoes a condition edit through the history', () => {
+    const spec = twoTools();
+    const h = new History(spec);
+    const rule = { '>': [{ var: 'input.n' }, 1] };
+    h.push(setEdgeCondition(h.value, 0, rule)!, 'edge:0:condition');
+    h.push(setEdgeCondition(h.value, 0, { '>': [{ var: 'input.n' }, 12] })!, 'edge:0:condition');
+    h.push(setEdgeCondition(h.value, 0, undefined)!);
+    expect(h.value.edges[0]).not.toHaveProperty('condition');
+    expect(h.undo()!.edges[0]!.condition).toEqual({ '>': [{ var: 'input.n' }, 12] });
+    // Typing in the box is one step: the next undo goes back to no condition at all.
+    expect(h.undo()).toBe(spec);
+    expect(h.redo()!.edges[0]!.condition).toEqual({ '>': [{ var: 'input.n' }, 12] });
+    expect(h.redo()!.edges[0]).not.toHaveProperty('condition');
   });
 
   it('lays a chain out left to right', () => {

@@ -111,6 +111,23 @@ export function connect(spec: GraphSpec, from: string, port: string, to: string)
   return { ...spec, edges: [...spec.edges, edge] };
 }
 
+/**
+ * Sets (or, with `undefined`, removes) the condition of edge `index`; null when there is no such edge or nothing
+ * changes. The caller checks the rule first (`checkExpression`): an invalid one never reaches the spec.
+ */
+export function setEdgeCondition(spec: GraphSpec, index: number, condition: unknown): GraphSpec | null {
+  const edge = spec.edges[index];
+  if (!edge) return null;
+  if (condition === undefined) {
+    if (edge.condition === undefined) return null;
+    const rest = { from: edge.from, to: edge.to, port: edge.port } as GraphEdge;
+    return { ...spec, edges: spec.edges.map((e, i) => (i === index ? rest : e)) };
+  }
+  if (JSON.stringify(edge.condition) === JSON.stringify(condition)) return null;
+  const next = { ...edge, condition } as GraphEdge;
+  return { ...spec, edges: spec.edges.map((e, i) => (i === index ? next : e)) };
+}
+
 export function moveNode(spec: GraphSpec, id: string, position: { x: number; y: number }): GraphSpec {
   const p = { x: Math.round(position.x), y: Math.round(position.y) };
   return { ...spec, nodes: spec.nodes.map((n) => (n.id === id ? ({ ...n, position: p } as GraphNode) : n)) };
