@@ -75,52 +75,7 @@ export function checkConditionText(text: string): ConditionDraft {
       }
     </form>
   `,
-  styles: `
-    .inspector {
-      display: flex;
-      flex-direction: column;
-      gap: 12px;
-    }
-    .head {
-      display: grid;
-      gap: 2px;
-    }
-    .kind-title {
-      font-weight: 700;
-      font-size: 15px;
-    }
-    .field {
-      display: flex;
-      flex-direction: column;
-      gap: 4px;
-    }
-    .field label {
-      font-weight: 600;
-      font-size: 12.5px;
-    }
-    textarea {
-      font-family: var(--mono);
-      font-size: 12px;
-      color: var(--text);
-      background: var(--bg);
-      border: 1px solid var(--border);
-      border-radius: 8px;
-      padding: 6px 8px;
-      min-width: 0;
-      resize: vertical;
-    }
-    [aria-invalid='true'] {
-      border-color: var(--bad);
-    }
-    .field-error[data-severity='warning'] {
-      color: var(--warn);
-    }
-    .actions {
-      display: flex;
-      gap: 8px;
-      flex-wrap: wrap;
-    }
-  `,
+  styleUrl: './inspector-panel.css',
 })
 export class EdgeInspectorComponent {
   readonly edge = input.required<GraphEdge>();

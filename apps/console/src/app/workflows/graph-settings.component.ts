@@ -43,34 +43,12 @@ type SchemaKey = 'input_schema' | 'output_schema';
       }
     </form>
   `,
+  styleUrl: './inspector-panel.css',
   styles: `
     .settings {
       display: flex;
       flex-direction: column;
       gap: 12px;
-    }
-    .field {
-      display: flex;
-      flex-direction: column;
-      gap: 4px;
-    }
-    .field label {
-      font-weight: 600;
-      font-size: 12.5px;
-    }
-    textarea {
-      font: inherit;
-      font-size: 13px;
-      color: var(--text);
-      background: var(--bg);
-      border: 1px solid var(--border);
-      border-radius: 8px;
-      padding: 6px 8px;
-      resize: vertical;
-    }
-    textarea.code {
-      font-family: var(--mono);
-      font-size: 12px;
     }
   `,
 })

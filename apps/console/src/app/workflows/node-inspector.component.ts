@@ -184,54 +184,8 @@ type Mode = 'text' | 'json';
       }
     </form>
   `,
+  styleUrl: './inspector-panel.css',
   styles: `
-    .inspector {
-      display: flex;
-      flex-direction: column;
-      gap: 12px;
-    }
-    .head {
-      display: grid;
-      gap: 2px;
-    }
-    .kind-title {
-      font-weight: 700;
-      font-size: 15px;
-    }
-    .field {
-      display: flex;
-      flex-direction: column;
-      gap: 4px;
-    }
-    .field label {
-      font-weight: 600;
-      font-size: 12.5px;
-    }
-    .req {
-      color: var(--bad);
-    }
-    input,
-    select,
-    textarea {
-      font: inherit;
-      font-size: 13px;
-      color: var(--text);
-      background: var(--bg);
-      border: 1px solid var(--border);
-      border-radius: 8px;
-      padding: 6px 8px;
-      min-width: 0;
-    }
-    textarea {
-      resize: vertical;
-    }
-    textarea.code {
-      font-family: var(--mono);
-      font-size: 12px;
-    }
-    [aria-invalid='true'] {
-      border-color: var(--bad);
-    }
     .mode {
       display: flex;
       gap: 2px;
@@ -250,9 +204,6 @@ type Mode = 'text' | 'json';
       background: var(--surface-2);
       color: var(--text);
       font-weight: 600;
-    }
-    .field-error[data-severity='warning'] {
-      color: var(--warn);
     }
     .schema pre {
       font-size: 11px;
