@@ -1,6 +1,8 @@
 import type { Sinks } from '@temporalio/workflow';
 import type {
   Actor,
+  AgentRunInput,
+  GraphRunInput,
   GraphSpec,
   MessageContent,
   ModelReply,
@@ -145,4 +147,20 @@ export interface ChildRunRow {
   input: MessageContent | NodeValue;
   budget: RunBudget | null;
   graph?: { graph_id: string; version: number; spec_hash: string };
+}
+
+/** Creating the run of a trigger's fire (runs queue: Postgres only). */
+export interface TriggerActivities {
+  /**
+   * Creates (or finds, when this fire made it before) the run of one fire and answers its run workflow's input.
+   * Fails with the non-retryable type `TriggerFireRefused` (details: `[code]`) when the fire can start nothing: the
+   * trigger or its graph/thread was deleted, or the rendered input does not match the graph's input schema.
+   */
+  prepareTriggeredRun(input: {
+    trigger_id: string;
+    workflow_id: string;
+    fire_id: string;
+    payload?: NodeValue;
+    fired_at: string;
+  }): Promise<{ run_id: string; kind: 'graph'; graph: GraphRunInput } | { run_id: string; kind: 'agent'; agent: AgentRunInput }>;
 }

@@ -3,6 +3,7 @@ export { agentRunWorkflow } from './agent-run/agent-run.workflow';
 export { graphRunWorkflow } from './graph-run/graph-run.workflow';
 export { graphMapBatchWorkflow, graphMapWorkflow } from './graph-run/map.workflow';
 export { systemCheckWorkflow } from './system-check.workflow';
+export { triggerFireWorkflow } from './trigger-fire/trigger-fire.workflow';
 export type {
   ChildRunRow,
   GraphActivities,
@@ -13,4 +14,5 @@ export type {
   StoredNodeValue,
   SystemCheckActivities,
   ToolPrepActivities,
+  TriggerActivities,
 } from './activity-interfaces';

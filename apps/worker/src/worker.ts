@@ -6,12 +6,15 @@ import {
   ApprovalStore,
   ArtifactStore,
   GraphRunStore,
+  GraphStore,
   PolicyStore,
   PriceStore,
   ProviderConfigStore,
   RunStore,
   SecretBox,
   ToolRegistryStore,
+  TriggeredRuns,
+  TriggerStore,
 } from '@omniai/store';
 import { type EgressProxy, JsonValidatorPool } from '@omniai/tools';
 import { omniDataConverter, type PayloadKeyring } from '@omniai/workflow-api/codec';
@@ -19,6 +22,7 @@ import type { DataSource } from 'typeorm';
 import { createGraphActivities } from './activities/graph.activities';
 import { createRecordedDecisionActivities } from './activities/recorded-decision.activities';
 import { createRunActivities } from './activities/run.activities';
+import { createTriggerActivities } from './activities/trigger.activities';
 import { createSystemCheckActivities } from './activities/system-check.activities';
 import { ProviderRegistry } from './models/provider-registry';
 import { createRunToolActivities, createToolPrepActivities } from './activities/tool-activities';
@@ -118,6 +122,14 @@ export async function createWorkers(deps: WorkerDeps): Promise<OmniWorkers> {
       ...createToolPrepActivities(toolDeps),
       ...createRecordedDecisionActivities({ approvals: new ApprovalStore(deps.db), runs: runStore }),
       ...createGraphActivities({ artifacts, graphRuns, tools: new ToolRegistryStore(deps.db), validator }),
+      ...createTriggerActivities({
+        triggers: new TriggerStore(deps.db),
+        artifacts,
+        triggeredRuns: new TriggeredRuns(runStore, new GraphStore(deps.db), new ToolRegistryStore(deps.db), artifacts, async (schema, value) => {
+          const valid = await validator.validate(schema, value);
+          return valid.ok ? null : { message: `The input does not match the graph's input schema: ${valid.message}` };
+        }),
+      }),
     },
     // Cancellation reaches an activity on its next heartbeat: keep the throttle short so a cancel stops a stream
     // within about half a second (the default would wait up to 80% of the heartbeat timeout).

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ErrorCode } from './errors';
 import { PROVIDER_PRESET_IDS } from './provider-presets';
 import { RUN_STATUSES } from './pure/run-status';
-import { RunBudget, RunParentRef, RunPins } from './run-events';
+import { RunBudget, RunParentRef, RunPins, RunTrigger } from './run-events';
 
 /** Largest user message accepted inline in a request body (characters). Larger input is refused with 413/400. */
 export const MAX_MESSAGE_CHARS = 200_000;
@@ -54,6 +54,8 @@ export const Run = z.strictObject({
   graph: z.strictObject({ graph_id: z.uuid(), version: z.number().int().positive(), spec_hash: z.string() }).nullable(),
   /** The graph run and node that started this run, if a node did. */
   parent: RunParentRef.nullable(),
+  /** The schedule or webhook that started the run, if one did. */
+  trigger: RunTrigger.nullable(),
   status: RunStatus,
   pins: RunPins,
   /** The run this one retries (same pinned inputs), if any. */

@@ -14,3 +14,4 @@ export * from './routes';
 export * from './run-events';
 export * from './temporal';
 export * from './tools';
+export * from './triggers';

@@ -9,6 +9,7 @@ import * as meta from './meta';
 import * as providerPresets from './provider-presets';
 import { API_ROUTES, type ApiRoute, type ErrorStatus } from './routes';
 import * as runEvents from './run-events';
+import * as triggers from './triggers';
 
 /** A JSON Schema object (draft 2020-12, the dialect of OpenAPI 3.1). */
 export type OpenApiSchema = { [key: string]: unknown };
@@ -70,6 +71,10 @@ const TAGS: OpenApiDocument['tags'] = [
   { name: 'threads', description: 'Conversations within a project.' },
   { name: 'runs', description: 'Durable agent runs and their append-only event logs.' },
   { name: 'graphs', description: 'Workflow graphs (`omni.graph/v1`): immutable versions, validation, diffs, graph runs and their per-node states.' },
+  {
+    name: 'triggers',
+    description: 'Schedules (Temporal Schedules) and signed webhooks (Standard Webhooks) that start graph runs and chat turns; outgoing run notifications.',
+  },
   { name: 'artifacts', description: 'Content-addressed payloads kept out of workflow history.' },
   { name: 'providers', description: 'Model provider settings; keys are stored encrypted and used by reference.' },
   { name: 'tools', description: 'The tool registry, per-project version pins and the deny-by-default policy.' },
@@ -85,7 +90,7 @@ const SUCCESS: Record<ApiRoute['status'], string> = { 200: 'OK.', 201: 'Created.
 /** Every exported contract schema, by export name: these become `components.schemas` when a route reaches them. */
 function namedSchemas(): Map<z.ZodType, string> {
   const named = new Map<z.ZodType, string>();
-  const modules: Record<string, unknown>[] = [api, artifacts, errors, graphs, identity, meta, providerPresets, runEvents];
+  const modules: Record<string, unknown>[] = [api, artifacts, errors, graphs, identity, meta, providerPresets, runEvents, triggers];
   // The JSON values come first: `Expression` and `Template` (graphs) are the same instance as `JsonValue`, whose
   // name is the one that says what the schema accepts (any JSON); the first name a schema gets is kept.
   const entries = [

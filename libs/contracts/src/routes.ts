@@ -36,6 +36,27 @@ import {
   ValidateGraphRequest,
 } from './graphs';
 import { RegisterMcpToolsRequest, RegisterMcpToolsResponse } from './mcp-tools';
+import {
+  BackfillRequest,
+  CreatedOutgoingHook,
+  CreatedTrigger,
+  CreateOutgoingHookRequest,
+  CreateTriggerRequest,
+  HookAccepted,
+  HookQuery,
+  OutgoingDelivery,
+  OutgoingHook,
+  PauseTriggerRequest,
+  RotateSecretRequest,
+  SchedulePreview,
+  SchedulePreviewRequest,
+  Trigger,
+  TriggerDetail,
+  TriggerFired,
+  TriggersQuery,
+  UpdateTriggerRequest,
+  WebhookDelivery,
+} from './triggers';
 import { CodecPayloads } from './temporal';
 import {
   AcceptInviteRequest,
@@ -104,11 +125,24 @@ interface RouteBase {
   readonly path: string;
   readonly operationId: string;
   readonly tag:
-    'health' | 'auth' | 'users' | 'projects' | 'threads' | 'runs' | 'graphs' | 'artifacts' | 'providers' | 'tools' | 'approvals' | 'temporal' | 'public';
+    | 'health'
+    | 'auth'
+    | 'users'
+    | 'projects'
+    | 'threads'
+    | 'runs'
+    | 'graphs'
+    | 'triggers'
+    | 'artifacts'
+    | 'providers'
+    | 'tools'
+    | 'approvals'
+    | 'temporal'
+    | 'public';
   /**
    * Who may call the route (D31): `public` needs no credentials (an explicit, reviewed exception); otherwise the
    * capability the caller's role must grant: in the route's project when it names one (by projectId, threadId,
-   * runId, approvalId or graphId), workspace-wide otherwise. Paths under `/v1/public/` take bearer tokens (the capability
+   * runId, approvalId, graphId, triggerId or outgoingHookId), workspace-wide otherwise. Paths under `/v1/public/` take bearer tokens (the capability
    * must also be one of the token's scopes); every other path takes the session cookie, and its mutations the CSRF
    * header. A route the API serves without an entry here is refused.
    */
@@ -255,6 +289,280 @@ const START_GRAPH_RUN_SUMMARY =
  * `docs/openapi.json` is generated (see `buildOpenApiDocument`). The NestJS controllers implement these routes;
  * a route added there must be added here, and `npm run openapi` re-run.
  */
+const TRIGGER_404 = 'No such trigger.';
+const TRIGGER_ID_400 = 'triggerId is not a UUID.';
+const TRIGGER_TEMPORAL_503 = 'Temporal is unavailable; nothing changed.';
+
+/** Routes of triggers (schedules and webhooks, docs/TRIGGERS.md) and outgoing run notifications. */
+const TRIGGER_ROUTES: readonly ApiRoute[] = [
+  {
+    method: 'get',
+    path: '/v1/projects/{projectId}/triggers',
+    operationId: 'listTriggers',
+    access: 'read',
+    tag: 'triggers',
+    summary: "List a project's schedules and webhooks, newest first; narrow to one graph, thread or kind.",
+    query: TriggersQuery,
+    status: 200,
+    response: listOf(Trigger),
+    errors: { 400: 'projectId or a filter is invalid.', 404: 'No such project.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/projects/{projectId}/triggers',
+    operationId: 'createTrigger',
+    access: 'operate',
+    tag: 'triggers',
+    summary:
+      'Create a schedule (a Temporal Schedule) or a webhook that starts a graph or a chat turn. A webhook answers its signing secret this once.',
+    body: CreateTriggerRequest,
+    status: 201,
+    response: CreatedTrigger,
+    errors: {
+      400: 'The body is invalid: an unknown time zone, a cron expression Temporal refuses, a graph or thread of another project, an invalid payload schema.',
+      404: 'No such project.',
+      413: 'The body is too large.',
+      503: TRIGGER_TEMPORAL_503,
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/projects/{projectId}/triggers/preview',
+    operationId: 'previewSchedule',
+    access: 'read',
+    tag: 'triggers',
+    summary: 'What a schedule spec means before it is saved: a description of each cron expression and the next fire times.',
+    body: SchedulePreviewRequest,
+    status: 200,
+    response: SchedulePreview,
+    errors: { 400: 'The spec is invalid (a cron expression or time zone Temporal refuses).', 404: 'No such project.', 503: 'Temporal is unavailable.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/triggers/{triggerId}',
+    operationId: 'getTrigger',
+    access: 'read',
+    tag: 'triggers',
+    summary: "A trigger, with a schedule's live state from Temporal (next fire times, recent actions and their runs).",
+    status: 200,
+    response: TriggerDetail,
+    errors: { 400: TRIGGER_ID_400, 404: TRIGGER_404 },
+  },
+  {
+    method: 'put',
+    path: '/v1/triggers/{triggerId}',
+    operationId: 'updateTrigger',
+    access: 'operate',
+    tag: 'triggers',
+    summary: "Change a trigger's name, target, schedule, policies or webhook settings (absent fields stay).",
+    body: UpdateTriggerRequest,
+    status: 200,
+    response: Trigger,
+    errors: { 400: 'The body is invalid, or names settings of the other kind.', 404: TRIGGER_404, 503: TRIGGER_TEMPORAL_503 },
+  },
+  {
+    method: 'delete',
+    path: '/v1/triggers/{triggerId}',
+    operationId: 'deleteTrigger',
+    access: 'operate',
+    tag: 'triggers',
+    summary: 'Delete a trigger (a schedule is removed from Temporal); the runs it started stay.',
+    empty: true,
+    status: 204,
+    errors: { 400: TRIGGER_ID_400, 404: TRIGGER_404, 503: TRIGGER_TEMPORAL_503 },
+  },
+  {
+    method: 'post',
+    path: '/v1/triggers/{triggerId}/pause',
+    operationId: 'pauseTrigger',
+    access: 'operate',
+    tag: 'triggers',
+    summary: 'Pause a schedule or webhook, with a note (a paused webhook answers 409 and starts nothing).',
+    body: PauseTriggerRequest,
+    status: 200,
+    response: Trigger,
+    errors: { 400: 'The body is invalid.', 404: TRIGGER_404, 503: TRIGGER_TEMPORAL_503 },
+  },
+  {
+    method: 'post',
+    path: '/v1/triggers/{triggerId}/unpause',
+    operationId: 'unpauseTrigger',
+    access: 'operate',
+    tag: 'triggers',
+    summary: 'Resume a paused schedule or webhook, with a note.',
+    body: PauseTriggerRequest,
+    status: 200,
+    response: Trigger,
+    errors: { 400: 'The body is invalid.', 404: TRIGGER_404, 503: TRIGGER_TEMPORAL_503 },
+  },
+  {
+    method: 'post',
+    path: '/v1/triggers/{triggerId}/fire',
+    operationId: 'fireTrigger',
+    access: 'operate',
+    tag: 'triggers',
+    summary: 'Trigger a schedule now (its overlap policy applies); the run appears in its recent actions and runs.',
+    status: 202,
+    response: TriggerFired,
+    errors: { 400: TRIGGER_ID_400, 404: TRIGGER_404, 409: 'The trigger is a webhook (send it a delivery instead).', 503: TRIGGER_TEMPORAL_503 },
+  },
+  {
+    method: 'post',
+    path: '/v1/triggers/{triggerId}/backfill',
+    operationId: 'backfillTrigger',
+    access: 'operate',
+    tag: 'triggers',
+    summary: 'Fire a schedule for every time its spec matches in a past range (with its own overlap policy, default allow all).',
+    body: BackfillRequest,
+    status: 202,
+    response: TriggerFired,
+    errors: { 400: 'The body is invalid.', 404: TRIGGER_404, 409: 'The trigger is a webhook.', 503: TRIGGER_TEMPORAL_503 },
+  },
+  {
+    method: 'post',
+    path: '/v1/triggers/{triggerId}/rotate-secret',
+    operationId: 'rotateTriggerSecret',
+    access: 'operate',
+    tag: 'triggers',
+    summary: "A new signing secret for a webhook, answered this once; the previous one stays valid for `overlap_seconds`.",
+    body: RotateSecretRequest,
+    status: 200,
+    response: CreatedTrigger,
+    errors: { 400: 'The body is invalid.', 404: TRIGGER_404, 409: 'The trigger is a schedule (it has no secret).' },
+  },
+  {
+    method: 'get',
+    path: '/v1/triggers/{triggerId}/deliveries',
+    operationId: 'listWebhookDeliveries',
+    access: 'read',
+    tag: 'triggers',
+    summary: "A webhook's delivery log, newest first (at most 200): accepted, duplicate or rejected with the reason and the run.",
+    status: 200,
+    response: listOf(WebhookDelivery),
+    errors: { 400: TRIGGER_ID_400, 404: TRIGGER_404 },
+  },
+  {
+    method: 'get',
+    path: '/v1/triggers/{triggerId}/runs',
+    operationId: 'listTriggerRuns',
+    access: 'read',
+    tag: 'triggers',
+    summary: 'The runs a trigger started, newest first.',
+    status: 200,
+    response: listOf(Run),
+    errors: { 400: TRIGGER_ID_400, 404: TRIGGER_404 },
+  },
+  {
+    method: 'post',
+    path: '/v1/hooks/{hookId}',
+    operationId: 'deliverWebhook',
+    access: 'public',
+    tag: 'triggers',
+    summary:
+      'Deliver a webhook: signed per the Standard Webhooks spec (HMAC-SHA256 over `webhook-id.webhook-timestamp.body`, 5-minute tolerance). ' +
+      'Answers 202 with the run once its workflow started; the same `webhook-id` again answers the same run and starts nothing. ' +
+      'With `wait=true`, answers 200 with the run\'s status and output when it ends within `timeout_ms` (else 202).',
+    description:
+      'Public by design (D52): the signature is the credential. Nothing of a rejected body is stored beyond its size and hash.',
+    query: HookQuery,
+    queryNotes: { wait: 'Wait for the run to end and answer its output.', timeout_ms: 'How long to wait (100–60,000 ms) before answering 202.' },
+    headers: [
+      { name: 'webhook-id', description: "The message's unique id (the sender's; redeliveries repeat it).", schema: z.string() },
+      { name: 'webhook-timestamp', description: 'Unix seconds when the message was signed.', schema: z.string() },
+      { name: 'webhook-signature', description: 'Space-separated `v1,<base64 HMAC-SHA256>` signatures.', schema: z.string() },
+    ],
+    body: z.unknown(),
+    bodyLimit: 1_048_576,
+    status: 202,
+    response: HookAccepted,
+    errors: {
+      400: 'The body is not JSON, or a webhook header is missing.',
+      401: 'The signature does not verify, or the timestamp is more than 5 minutes away.',
+      404: 'No such webhook.',
+      409: 'The webhook is paused.',
+      413: "The body exceeds the webhook's size limit.",
+      422: "The payload does not match the webhook's schema (or the graph's input schema); detail names the fields.",
+      429: "Over the webhook's rate limit; Retry-After says when to try again.",
+      503: 'Temporal is unavailable; nothing was started (redeliver).',
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/projects/{projectId}/outgoing-hooks',
+    operationId: 'listOutgoingHooks',
+    access: 'read',
+    tag: 'triggers',
+    summary: "A project's outgoing run notifications (URLs told when a run of a graph or thread ends).",
+    status: 200,
+    response: listOf(OutgoingHook),
+    errors: { 400: 'projectId is not a UUID.', 404: 'No such project.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/projects/{projectId}/outgoing-hooks',
+    operationId: 'createOutgoingHook',
+    access: 'operate',
+    tag: 'triggers',
+    summary:
+      'Notify a URL when a run of a graph or thread ends: a signed (Standard Webhooks) POST through the egress policy, retried with backoff. Answers the secret this once.',
+    body: CreateOutgoingHookRequest,
+    status: 201,
+    response: CreatedOutgoingHook,
+    errors: { 400: 'The body is invalid, the graph or thread is not in the project, or egress policy refuses the host.', 404: 'No such project.' },
+  },
+  {
+    method: 'delete',
+    path: '/v1/outgoing-hooks/{outgoingHookId}',
+    operationId: 'deleteOutgoingHook',
+    access: 'operate',
+    tag: 'triggers',
+    summary: 'Stop notifying a URL (deliveries in flight finish).',
+    empty: true,
+    status: 204,
+    errors: { 400: 'outgoingHookId is not a UUID.', 404: 'No such outgoing hook.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/outgoing-hooks/{outgoingHookId}/deliveries',
+    operationId: 'listOutgoingDeliveries',
+    access: 'read',
+    tag: 'triggers',
+    summary: "An outgoing hook's notifications, newest first (at most 200), with attempts and the last answer.",
+    status: 200,
+    response: listOf(OutgoingDelivery),
+    errors: { 400: 'outgoingHookId is not a UUID.', 404: 'No such outgoing hook.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/public/projects/{projectId}/triggers',
+    operationId: 'publicListTriggers',
+    access: 'read',
+    tag: 'public',
+    summary: "List a project's schedules and webhooks (token scope `read`).",
+    query: TriggersQuery,
+    status: 200,
+    response: listOf(Trigger),
+    errors: { 401: 'No valid bearer token.', 404: 'No such project (or not visible to the token).' },
+  },
+  {
+    method: 'post',
+    path: '/v1/public/triggers/{triggerId}/fire',
+    operationId: 'publicFireTrigger',
+    access: 'operate',
+    tag: 'public',
+    summary: 'Trigger a schedule now (token scope `operate`).',
+    status: 202,
+    response: TriggerFired,
+    errors: {
+      401: 'No valid bearer token.',
+      403: 'The token lacks the `operate` scope, or its user the role.',
+      404: 'No such trigger (or not visible to the token).',
+      409: 'The trigger is a webhook.',
+      503: TRIGGER_TEMPORAL_503,
+    },
+  },
+];
+
 export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: 'get',
@@ -1247,4 +1555,5 @@ export const API_ROUTES: readonly ApiRoute[] = [
     response: RunNodes,
     errors: { 401: 'No valid bearer token.', 404: 'No such run, or not a graph run (or not visible to the token).' },
   },
+  ...TRIGGER_ROUTES,
 ];

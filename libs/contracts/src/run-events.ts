@@ -34,6 +34,15 @@ export const RunPins = z.strictObject({
 });
 export type RunPins = z.infer<typeof RunPins>;
 
+/** What a run is pinned to unless its starter says otherwise: the deterministic offline model. */
+export const DEFAULT_PINS: RunPins = {
+  provider: 'offline',
+  model: 'offline-scripted-1',
+  params: { delay_ms: 25, reply_words: 24 },
+  seed: 0,
+  prompt_version: 'chat-v1',
+};
+
 /**
  * Limits for one run, enforced inside the workflow. Exceeding one records a `budget_exceeded` system event, then
  * either ends the run as failed with `E_BUDGET_EXCEEDED` (`on_exceed: "end"`, the default) or pauses it until an
@@ -131,6 +140,18 @@ export const RunGraphRef = z.strictObject({
 });
 export type RunGraphRef = z.infer<typeof RunGraphRef>;
 
+export const TriggerKind = z.enum(['schedule', 'webhook']);
+export type TriggerKind = z.infer<typeof TriggerKind>;
+
+/** What started a run without a person (docs/TRIGGERS.md), recorded in its `run_created` and on the run. */
+export const RunTrigger = z.strictObject({
+  trigger_id: z.uuid(),
+  kind: TriggerKind,
+  /** The fire: a schedule's workflow id for that fire time, or the webhook's `webhook-id`. */
+  fire_id: z.string().max(300),
+});
+export type RunTrigger = z.infer<typeof RunTrigger>;
+
 /** The graph run and node that started this run (an `agent` or `subgraph` node's child run). */
 export const RunParentRef = z.strictObject({ run_id: z.uuid(), node_id: z.string() });
 export type RunParentRef = z.infer<typeof RunParentRef>;
@@ -149,6 +170,8 @@ export const RunEventPayloads = {
     graph: RunGraphRef.optional(),
     /** A child run: the graph run and node that started it. */
     parent: RunParentRef.optional(),
+    /** A run a schedule or webhook started (its actor is then `service` `schedule:<id>` / `webhook:<id>`). */
+    trigger: RunTrigger.optional(),
   }),
   user_message: z.strictObject({ message_id: z.string(), content: MessageContent }),
   assistant_message_delta: z.strictObject({ message_id: z.string(), index: z.number().int().nonnegative(), delta: z.string() }),

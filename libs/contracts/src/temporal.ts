@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { JsonValue } from './json';
-import { Actor, MessageContent, NodeValue, RunBudget, RunParentRef, RunPins, TokenUsage } from './run-events';
+import { Actor, MessageContent, NodeValue, RunBudget, RunParentRef, RunPins, RunTrigger, TokenUsage, TriggerKind } from './run-events';
 import { GraphSpec } from './graphs';
 import { ArtifactRef } from './artifacts';
 import { ToolRisk } from './tools';
@@ -71,6 +71,8 @@ export const AgentRunInput = z.strictObject({
   requested_by: Actor,
   /** Absent in histories recorded before budgets existed. */
   budget: RunBudget.optional(),
+  /** The schedule or webhook that started the run (recorded in `run_created`, whose actor it names). */
+  trigger: RunTrigger.optional(),
 });
 export type AgentRunInput = z.infer<typeof AgentRunInput>;
 
@@ -91,6 +93,8 @@ export const GraphRunInput = z.strictObject({
   budget: RunBudget.optional(),
   /** A subgraph node's child run: the graph run and node that started it. */
   parent: RunParentRef.optional(),
+  /** The schedule or webhook that started the run. */
+  trigger: RunTrigger.optional(),
 });
 export type GraphRunInput = z.infer<typeof GraphRunInput>;
 
@@ -101,6 +105,31 @@ export const GraphRunResult = z.strictObject({
   output: NodeValue.nullable(),
 });
 export type GraphRunResult = z.infer<typeof GraphRunResult>;
+
+/**
+ * Input of `triggerFireWorkflow`: one fire of a schedule (its workflow id, `sched-<id>-<time>`, names the fire) or one
+ * accepted webhook delivery (workflow id `hook-<id>-<hash of webhook-id>`, so a redelivery starts nothing new). The
+ * workflow creates the run (id derived from its own workflow id) and runs it as a child.
+ */
+export const TriggerFireInput = z.strictObject({
+  trigger_id: z.uuid(),
+  kind: TriggerKind,
+  /** A webhook's JSON body (claim-checked when large); absent for a schedule. */
+  payload: NodeValue.optional(),
+  /** A webhook's `webhook-id` header. */
+  webhook_id: z.string().max(300).optional(),
+});
+export type TriggerFireInput = z.infer<typeof TriggerFireInput>;
+
+export const TriggerFireResult = z.strictObject({
+  /** The run it started; null when none could be created (the reason is in `error`). */
+  run_id: z.uuid().nullable(),
+  status: z.enum(['completed', 'failed', 'cancelled', 'not_started']),
+  /** A graph run's output. */
+  output: NodeValue.nullable(),
+  error: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
+});
+export type TriggerFireResult = z.infer<typeof TriggerFireResult>;
 
 export const AgentRunResult = z.strictObject({
   status: z.enum(['completed', 'failed', 'cancelled']),

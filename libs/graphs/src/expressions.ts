@@ -156,6 +156,21 @@ export function renderTemplate(template: unknown, scope: GraphScope): unknown {
   return plainJson(render(template, scope, 0));
 }
 
+/** What a trigger's templates see (a graph target's input, an agent target's message; docs/TRIGGERS.md). */
+export interface TriggerScope {
+  /** A webhook's JSON body; null for a schedule. */
+  payload: unknown;
+  trigger: { id: string; name: string; kind: 'schedule' | 'webhook' };
+  /** When the fire happened (ISO 8601). */
+  fired_at: string;
+}
+
+/** Renders a trigger's template with the same placeholders, rules and limits as a graph's templates. */
+export function renderTriggerTemplate(template: unknown, scope: TriggerScope): unknown {
+  // The evaluator reads scope paths only through `var`, so any plain object is a scope.
+  return plainJson(render(template, scope as unknown as GraphScope, 0));
+}
+
 function render(t: unknown, scope: GraphScope, depth: number): unknown {
   if (depth > GRAPH_LIMITS.maxExpressionDepth * 4) throw new ExpressionError('the template nests too deep');
   if (typeof t === 'string') {

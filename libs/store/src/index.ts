@@ -20,3 +20,5 @@ export * from './provider-config-store';
 export * from './run-store';
 export * from './secret-box';
 export * from './tool-registry-store';
+export * from './trigger-store';
+export * from './triggered-runs';

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { agentRunWorkflowId, runStatusAfter, storableJson, TERMINAL_RUN_STATUSES } from '@omniai/contracts';
 import type {
   AssistantMessageDelta,
@@ -14,6 +14,7 @@ import type {
   RunPins,
   RunStatus,
   RunStatusChange,
+  RunTrigger,
   Thread,
 } from '@omniai/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -38,6 +39,10 @@ function toRun(r: Row): Run {
     thread_id: (r['thread_id'] as string | null) ?? null,
     graph: r['graph_id'] != null ? { graph_id: String(r['graph_id']), version: Number(r['graph_version']), spec_hash: String(r['graph_spec_hash']) } : null,
     parent: r['parent_run_id'] != null ? { run_id: String(r['parent_run_id']), node_id: String(r['parent_node_id']) } : null,
+    trigger:
+      r['trigger_id'] != null
+        ? { trigger_id: String(r['trigger_id']), kind: r['trigger_kind'] === 'webhook' ? 'webhook' : 'schedule', fire_id: String(r['trigger_fire_id']) }
+        : null,
     status: r['status'] as RunStatus,
     pins: r['pins'] as RunPins,
     retry_of: (r['retry_of'] as string | null) ?? null,
@@ -52,6 +57,23 @@ function toRun(r: Row): Run {
     started_at: isoOrNull(r['started_at']),
     ended_at: isoOrNull(r['ended_at']),
   };
+}
+
+function triggerColumns(triggered: NewRun['triggered']): [string | null, string | null, string | null] {
+  return triggered ? [triggered.trigger.trigger_id, triggered.trigger.kind, triggered.trigger.fire_id] : [null, null, null];
+}
+
+/**
+ * The id of the run a trigger's fire creates, derived from the fire's workflow id (a name-based UUID, version 5 layout
+ * over SHA-1): the worker's activity creating the run and the API answering a webhook compute the same id, and a
+ * retried activity or a redelivered webhook finds the row it made before.
+ */
+export function triggeredRunId(fireWorkflowId: string): string {
+  const h = createHash('sha1').update('omniai.trigger-run:').update(fireWorkflowId).digest();
+  h[6] = (h[6]! & 0x0f) | 0x50;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
 function toEvent(r: Row): RunEvent {
@@ -98,6 +120,8 @@ export interface NewRun {
   input: MessageContent;
   retryOf: string | null;
   budget: RunBudget | null;
+  /** A triggered run: its id is derived from the fire ({@link triggeredRunId}), so creating it twice creates one row. */
+  triggered?: { id: string; trigger: RunTrigger };
 }
 
 /** A graph run to create: the version it pins (by hash) and its input, already validated and claim-checked. */
@@ -108,6 +132,8 @@ export interface NewGraphRun {
   input: NodeValue;
   retryOf: string | null;
   budget: RunBudget | null;
+  /** A triggered run (see {@link NewRun.triggered}). */
+  triggered?: { id: string; trigger: RunTrigger };
 }
 
 /** What a graph run pinned: everything a retry needs to run the same version with the same input. */
@@ -162,10 +188,10 @@ export class RunStore {
 
   /** Inserts a queued run; its workflow id is `run-<id>` (durable naming: see docs/DECISIONS.md). */
   async createRun(run: NewRun): Promise<Run> {
-    const id = randomUUID();
+    const id = run.triggered?.id ?? randomUUID();
     const rows: Row[] = await this.db.query(
-      `insert into runs (id, project_id, thread_id, status, pins, input, retry_of, workflow_id, budget)
-       values ($1, $2, $3, 'queued', $4, $5, $6, $7, $8) returning *`,
+      `insert into runs (id, project_id, thread_id, status, pins, input, retry_of, workflow_id, budget, trigger_id, trigger_kind, trigger_fire_id)
+       values ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9, $10, $11) on conflict (id) do nothing returning *`,
       [
         id,
         run.projectId,
@@ -175,9 +201,10 @@ export class RunStore {
         run.retryOf,
         agentRunWorkflowId(id),
         run.budget ? JSON.stringify(run.budget) : null,
+        ...triggerColumns(run.triggered),
       ],
     );
-    return toRun(rows[0]!);
+    return rows[0] ? toRun(rows[0]) : this.existingRun(id);
   }
 
   /**
@@ -192,10 +219,11 @@ export class RunStore {
         run.projectId,
       ]);
       if (!g) throw new GraphGoneError(`No graph ${run.graph.graph_id} in this project.`);
-      const id = randomUUID();
+      const id = run.triggered?.id ?? randomUUID();
       const rows: Row[] = await tx.query(
-        `insert into runs (id, project_id, thread_id, kind, graph_id, graph_version, graph_spec_hash, status, pins, input, retry_of, workflow_id, budget)
-         values ($1, $2, null, 'graph', $3, $4, $5, 'queued', $6, $7, $8, $9, $10) returning *`,
+        `insert into runs (id, project_id, thread_id, kind, graph_id, graph_version, graph_spec_hash, status, pins, input, retry_of, workflow_id, budget,
+                           trigger_id, trigger_kind, trigger_fire_id)
+         values ($1, $2, null, 'graph', $3, $4, $5, 'queued', $6, $7, $8, $9, $10, $11, $12, $13) on conflict (id) do nothing returning *`,
         [
           id,
           run.projectId,
@@ -207,9 +235,10 @@ export class RunStore {
           run.retryOf,
           agentRunWorkflowId(id),
           run.budget ? JSON.stringify(run.budget) : null,
+          ...triggerColumns(run.triggered),
         ],
       );
-      return toRun(rows[0]!);
+      return rows[0] ? toRun(rows[0]) : this.existingRun(id, tx);
     });
   }
 
@@ -231,6 +260,19 @@ export class RunStore {
     );
     if (!r) return null;
     return { run: toRun(r), input: r['input'] as NodeValue, spec: r['pinned_spec'] as GraphSpec, graphDeleted: r['graph_deleted_at'] != null };
+  }
+
+  /** The run a repeated triggered create found already there. */
+  private async existingRun(id: string, db: Pick<DataSource, 'query'> | EntityManager = this.db): Promise<Run> {
+    const rows: Row[] = await db.query(`select * from runs where id = $1`, [id]);
+    if (!rows[0]) throw new Error(`run ${id} conflicted but is not there`);
+    return toRun(rows[0]);
+  }
+
+  /** Runs a trigger started, newest first. */
+  async listTriggerRuns(triggerId: string, limit = 100): Promise<Run[]> {
+    const rows: Row[] = await this.db.query(`select * from runs where trigger_id = $1 order by created_at desc limit $2`, [triggerId, limit]);
+    return rows.map(toRun);
   }
 
   async getRun(id: string): Promise<Run | null> {

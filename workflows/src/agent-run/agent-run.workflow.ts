@@ -2,7 +2,7 @@ import { isCancellation, patched, workflowInfo } from '@temporalio/workflow';
 import type { AgentRunInput, AgentRunResult, RunEvent } from '@omniai/contracts';
 import { RunLog } from '../run-log';
 import { appender, generateReply, generateReplyKeepingPartial, toolActivities } from './activities';
-import { AGENT, SERVICE } from './actors';
+import { AGENT, runCreator, SERVICE } from './actors';
 import { listenForDecisions } from './approvals';
 import { BudgetGuard } from './budget-guard';
 import { endOnError } from './failures';
@@ -16,7 +16,11 @@ export async function agentRunWorkflow(input: AgentRunInput): Promise<AgentRunRe
   const { runTool } = toolActivities();
   const started = Date.now();
 
-  const created = log.event('run_created', { project_id: input.project_id, thread_id: input.thread_id, pins: input.pins, retry_of: input.retry_of }, SERVICE);
+  const created = log.event(
+    'run_created',
+    { project_id: input.project_id, thread_id: input.thread_id, pins: input.pins, retry_of: input.retry_of, ...(input.trigger ? { trigger: input.trigger } : {}) },
+    runCreator(input),
+  );
   const userMessage = log.event('user_message', { message_id: `${workflowInfo().workflowId}/user`, content: input.message }, input.requested_by, created);
   let messageId = `${workflowInfo().workflowId}/assistant`;
   try {

@@ -4,7 +4,7 @@ import type { ErrorCode, GraphRunInput, GraphRunResult, RunEvent } from '@omniai
 import { RunLog } from '../run-log';
 import { type Append, appender } from '../agent-run/activities';
 import { toolActivities } from '../agent-run/activities';
-import { SERVICE } from '../agent-run/actors';
+import { runCreator, SERVICE } from '../agent-run/actors';
 import { listenForDecisions } from '../agent-run/approvals';
 import { BudgetGuard } from '../agent-run/budget-guard';
 import { BUDGET_EXCEEDED, providerFailure } from '../agent-run/failures';
@@ -60,8 +60,9 @@ export async function graphRunWorkflow(input: GraphRunInput): Promise<GraphRunRe
       retry_of: input.retry_of,
       graph: { ...input.graph, input: input.input },
       ...(input.parent ? { parent: input.parent } : {}),
+      ...(input.trigger ? { trigger: input.trigger } : {}),
     },
-    SERVICE,
+    runCreator(input),
   );
   // Graph runs began after the approval doorbell (D37): signals are doorbells from the start, no patch needed.
   const rejected = new RejectedSignals(true);

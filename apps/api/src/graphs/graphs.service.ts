@@ -18,8 +18,8 @@ import {
   type StartGraphRunRequest,
   GRAPH_GATE_TOOL_ID,
 } from '@omniai/contracts';
-import { collectRefs, diffGraphs, GRAPH_TEMPLATES, parseNodeCallId, projectNodeStates } from '@omniai/graphs';
-import { ArtifactStore, GraphStore, GraphStoreError, graphSpecHash, RunStore, ToolRegistryStore } from '@omniai/store';
+import { diffGraphs, GRAPH_TEMPLATES, parseNodeCallId, projectNodeStates } from '@omniai/graphs';
+import { ArtifactStore, GraphStore, GraphStoreError, graphSpecHash, graphToolPins, RunStore, ToolRegistryStore } from '@omniai/store';
 import { ApiException } from '../errors/api.exception';
 import { DEFAULT_PINS } from '../runs/default-pins';
 import { RunsService } from '../runs/runs.service';
@@ -123,7 +123,7 @@ export class GraphsService {
     if (version.spec.input_schema) await this.checks.require(version.spec.input_schema, body.input, 'input', 'E_GRAPH_INPUT_INVALID', 'input');
     const stored = await this.artifacts.claimCheck(body.input);
     const input: NodeValue = 'inline' in stored ? { inline: body.input } : { artifact: stored.artifact, preview: JSON.stringify(body.input).slice(0, 200) };
-    const pins = { ...DEFAULT_PINS, tools: await this.toolPins(graph.project_id, version) };
+    const pins = { ...DEFAULT_PINS, tools: await graphToolPins(this.tools, graph.project_id, version.spec) };
     return this.runsService.launchGraph(
       {
         projectId: graph.project_id,
@@ -190,19 +190,6 @@ export class GraphsService {
       throw new ApiException('E_GRAPH_INVALID', `The graph has ${errors} error(s); see detail.issues.`, { issues });
     }
     return { spec, warnings: issues.filter((i) => i.severity === 'warning') };
-  }
-
-  /** Every tool the spec names, at the exact version a run of it uses (its own, else the project's). */
-  private async toolPins(projectId: string, version: GraphVersion) {
-    const resolved = new Map((await this.tools.resolveForProject(projectId)).map((t) => [t.id, t]));
-    const pins = new Map<string, { id: string; version: string; manifest_hash: string }>();
-    for (const ref of collectRefs(version.spec).tools) {
-      const at = ref.version ?? resolved.get(ref.id)?.version;
-      const tool = at === undefined ? null : await this.tools.get(ref.id, at);
-      // Saved versions were validated, but a tool may have been unpinned since: the run then fails that node.
-      if (tool) pins.set(`${ref.id}@${at}`, { id: ref.id, version: tool.manifest.version, manifest_hash: tool.manifest_hash });
-    }
-    return [...pins.values()];
   }
 
   private async project(projectId: string): Promise<void> {

@@ -508,12 +508,8 @@ describe('graphRunWorkflow on the real dev server', () => {
     expect(run.error!.message).toContain('Node done failed: E_GRAPH_EXPRESSION');
   });
 
-  it('budget: steps over max_steps pause the run; a recorded resume lets it finish', async () => {
-    const started = await kit.start(
-      graph([search('a'), search('b'), output('done', 'ok')], [edge('a', 'b'), edge('b', 'done')]),
-      {},
-      { budget: { max_steps: 1, on_exceed: 'pause' } },
-    );
+  /** Waits for the run's `paused` event, records a resume with a larger budget (as the API does) and rings the doorbell. */
+  const resumeAfterPause = async (started: Awaited<ReturnType<GraphKit['start']>>) => {
     const paused = await kit.until('the pause', async () =>
       (await kit.events(started.runId)).find((e) => e.kind === 'system_event' && e.payload.type === 'paused'),
     );
@@ -523,6 +519,15 @@ describe('graphRunWorkflow on the real dev server', () => {
     });
     const { resumeRunSignal } = await import('@omniai/workflow-api');
     await started.handle.signal(resumeRunSignal, { resumed_by: { type: 'user', id: 'ops@example.test' } });
+  };
+
+  it('budget: steps over max_steps pause the run; a recorded resume lets it finish', async () => {
+    const started = await kit.start(
+      graph([search('a'), search('b'), output('done', 'ok')], [edge('a', 'b'), edge('b', 'done')]),
+      {},
+      { budget: { max_steps: 1, on_exceed: 'pause' } },
+    );
+    await resumeAfterPause(started);
     const { result, events } = await finish(started);
     expect(result.output).toEqual({ inline: 'ok' });
     expect(shape(events)).toEqual(expect.arrayContaining(['budget_exceeded', 'paused', 'resumed']));
@@ -537,15 +542,7 @@ describe('graphRunWorkflow on the real dev server', () => {
       {},
       { budget: { max_steps: 1, on_exceed: 'pause' } },
     );
-    const paused = await kit.until('the pause', async () =>
-      (await kit.events(started.runId)).find((e) => e.kind === 'system_event' && e.payload.type === 'paused'),
-    );
-    await kit.runs.recordResume(started.runId, paused.seq, {
-      resumed_by: { type: 'user', id: 'ops@example.test' },
-      budget: { max_steps: 10, on_exceed: 'pause' },
-    });
-    const { resumeRunSignal } = await import('@omniai/workflow-api');
-    await started.handle.signal(resumeRunSignal, { resumed_by: { type: 'user', id: 'ops@example.test' } });
+    await resumeAfterPause(started);
     const { result, events } = await finish(started);
     expect(result.output).toEqual({ inline: 'both' });
     expect(shape(events).filter((s) => s === 'paused' || s === 'resumed')).toEqual(['paused', 'resumed']);

@@ -14,7 +14,20 @@ export const WORKFLOW_TYPES = {
   agentRun: 'agentRunWorkflow',
   systemCheck: 'systemCheckWorkflow',
   graphRun: 'graphRunWorkflow',
+  triggerFire: 'triggerFireWorkflow',
+  notifyRunEnded: 'notifyRunEndedWorkflow',
 } as const;
 
 /** The workflow id of a run's `agentRunWorkflow` (durable API: the store records it, the API signals it). */
 export const agentRunWorkflowId = (runId: string) => `run-${runId}`;
+
+/** The Temporal Schedule id of a schedule trigger (durable API: Temporal owns the schedule under this id). */
+export const triggerScheduleId = (triggerId: string) => `trigger-${triggerId}`;
+
+/** The workflow id a schedule's action starts; Temporal appends the fire time (`<id>-<RFC 3339 time>`) per fire. */
+export const scheduleFireWorkflowIdPrefix = (triggerId: string) => `sched-${triggerId}`;
+
+/** The actor recorded for a run a trigger started: `{ type: 'service', id: 'schedule:<id>' | 'webhook:<id>' }`. */
+export function triggerActor(trigger: { kind: 'schedule' | 'webhook'; trigger_id: string }): { type: 'service'; id: string } {
+  return { type: 'service', id: `${trigger.kind}:${trigger.trigger_id}` };
+}

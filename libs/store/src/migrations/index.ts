@@ -18,6 +18,7 @@ import { LoginThrottle1765600000100 } from './1765600000100-login-throttle';
 import { WorkflowGraphs1765700000000 } from './1765700000000-workflow-graphs';
 import { GraphExecution1765700000900 } from './1765700000900-graph-execution';
 import { GraphApi1765800000000 } from './1765800000000-graph-api';
+import { Triggers1765900000000 } from './1765900000000-triggers';
 
 /** Every migration, oldest first. Migrations are the only way the schema changes (never `synchronize`). */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   WorkflowGraphs1765700000000,
   GraphExecution1765700000900,
   GraphApi1765800000000,
+  Triggers1765900000000,
 ];
