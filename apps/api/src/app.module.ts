@@ -17,6 +17,7 @@ import { PublicApiModule } from './public-api/public-api.module';
 import { RunsModule } from './runs/runs.module';
 import { TemporalUiModule } from './temporal/temporal-ui.module';
 import { ToolsModule } from './tools/tools.module';
+import { TriggersModule } from './triggers/triggers.module';
 
 @Module({})
 export class AppModule {
@@ -31,6 +32,7 @@ export class AppModule {
         ProjectsModule,
         RunsModule,
         GraphsModule,
+        TriggersModule,
         ArtifactsModule,
         ProvidersModule,
         PricesModule,

@@ -11,6 +11,6 @@ import { JsonSchemaChecks } from './json-schema-checks';
   imports: [StoreModule, RunsModule],
   controllers: [GraphsController],
   providers: [GraphsService, GraphAnalysis, JsonSchemaChecks],
-  exports: [GraphsService],
+  exports: [GraphsService, JsonSchemaChecks],
 })
 export class GraphsModule {}

@@ -13,6 +13,7 @@ import {
   RunStore,
   SecretBox,
   ToolRegistryStore,
+  TriggerStore,
   parseMasterKey,
 } from '@omniai/store';
 import { AppConfig } from '../config/app-config';
@@ -34,6 +35,12 @@ import { DatabaseService } from '../database/database.service';
     { provide: McpServerStore, useFactory: (db: DatabaseService) => new McpServerStore(db.dataSource), inject: [DatabaseService] },
     { provide: EngineReportStore, useFactory: (db: DatabaseService) => new EngineReportStore(db.dataSource), inject: [DatabaseService] },
     { provide: GraphStore, useFactory: (db: DatabaseService) => new GraphStore(db.dataSource), inject: [DatabaseService] },
+    { provide: TriggerStore, useFactory: (db: DatabaseService) => new TriggerStore(db.dataSource), inject: [DatabaseService] },
+    {
+      provide: SecretBox,
+      useFactory: (db: DatabaseService, config: AppConfig) => new SecretBox(db.dataSource, parseMasterKey(config.secretsKey)),
+      inject: [DatabaseService, AppConfig],
+    },
     {
       provide: ProviderConfigStore,
       useFactory: (db: DatabaseService, config: AppConfig) =>
@@ -54,6 +61,8 @@ import { DatabaseService } from '../database/database.service';
     McpServerStore,
     EngineReportStore,
     GraphStore,
+    TriggerStore,
+    SecretBox,
   ],
 })
 export class StoreModule {}

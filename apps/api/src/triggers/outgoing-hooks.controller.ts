@@ -1,0 +1,5 @@
+import { Controller } from '@nestjs/common';
+
+/** Triggers: outgoing run notifications. */
+@Controller('v1')
+export class OutgoingHooksController {}
