@@ -313,8 +313,7 @@ const TRIGGER_ROUTES: readonly ApiRoute[] = [
     operationId: 'createTrigger',
     access: 'operate',
     tag: 'triggers',
-    summary:
-      'Create a schedule (a Temporal Schedule) or a webhook that starts a graph or a chat turn. A webhook answers its signing secret this once.',
+    summary: 'Create a schedule (a Temporal Schedule) or a webhook that starts a graph or a chat turn. A webhook answers its signing secret this once.',
     body: CreateTriggerRequest,
     status: 201,
     response: CreatedTrigger,
@@ -424,7 +423,7 @@ const TRIGGER_ROUTES: readonly ApiRoute[] = [
     operationId: 'rotateTriggerSecret',
     access: 'operate',
     tag: 'triggers',
-    summary: "A new signing secret for a webhook, answered this once; the previous one stays valid for `overlap_seconds`.",
+    summary: 'A new signing secret for a webhook, answered this once; the previous one stays valid for `overlap_seconds`.',
     body: RotateSecretRequest,
     status: 200,
     response: CreatedTrigger,
@@ -461,9 +460,8 @@ const TRIGGER_ROUTES: readonly ApiRoute[] = [
     summary:
       'Deliver a webhook: signed per the Standard Webhooks spec (HMAC-SHA256 over `webhook-id.webhook-timestamp.body`, 5-minute tolerance). ' +
       'Answers 202 with the run once its workflow started; the same `webhook-id` again answers the same run and starts nothing. ' +
-      'With `wait=true`, answers 200 with the run\'s status and output when it ends within `timeout_ms` (else 202).',
-    description:
-      'Public by design (D52): the signature is the credential. Nothing of a rejected body is stored beyond its size and hash.',
+      "With `wait=true`, answers 200 with the run's status and output when it ends within `timeout_ms` (else 202).",
+    description: 'Public by design (D52): the signature is the credential. Nothing of a rejected body is stored beyond its size and hash.',
     query: HookQuery,
     queryNotes: { wait: 'Wait for the run to end and answer its output.', timeout_ms: 'How long to wait (100–60,000 ms) before answering 202.' },
     headers: [

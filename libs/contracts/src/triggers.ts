@@ -64,7 +64,11 @@ export type CalendarSpec = z.infer<typeof CalendarSpec>;
 
 /** An interval: every `every_seconds`, shifted by `offset_seconds` (the phase) from the Unix epoch. */
 export const SavedIntervalSpec = z.strictObject({
-  every_seconds: z.number().int().min(1).max(366 * 24 * 3600),
+  every_seconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(366 * 24 * 3600),
   offset_seconds: z.number().int().min(0),
 });
 export const IntervalSpec = SavedIntervalSpec.extend({ offset_seconds: SavedIntervalSpec.shape.offset_seconds.default(0) });
@@ -78,7 +82,11 @@ const scheduleFields = {
   /** IANA time zone the cron expressions and calendars are read in (docs/TRIGGERS.md: daylight-saving behaviour). */
   timezone: z.string().min(1).max(64),
   /** Each fire is delayed by a random amount up to this (spreads load). */
-  jitter_ms: z.number().int().min(0).max(24 * 3600 * 1000),
+  jitter_ms: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600 * 1000),
   /** No fire before / after these instants. */
   start_at: z.iso.datetime().nullable(),
   end_at: z.iso.datetime().nullable(),
@@ -111,7 +119,11 @@ export type OverlapPolicy = z.infer<typeof OverlapPolicy>;
 const policyFields = {
   overlap: OverlapPolicy,
   /** Fires missed while Temporal (or the whole platform) was down are caught up if they are at most this old. */
-  catchup_window_ms: z.number().int().min(10_000).max(366 * 24 * 3600 * 1000),
+  catchup_window_ms: z
+    .number()
+    .int()
+    .min(10_000)
+    .max(366 * 24 * 3600 * 1000),
   /** A failed run pauses the schedule (with a note saying so). */
   pause_on_failure: z.boolean(),
 };
@@ -143,7 +155,6 @@ export const WebhookSettings = z.strictObject({
   rate_limit_per_minute: webhookFields.rate_limit_per_minute.default(60),
 });
 export type WebhookSettings = z.infer<typeof WebhookSettings>;
-
 
 const triggerName = z.string().trim().min(1, 'name must not be empty').max(200);
 
@@ -262,7 +273,14 @@ export const BackfillRequest = z
 export type BackfillRequest = z.infer<typeof BackfillRequest>;
 
 /** `POST /v1/triggers/:triggerId/rotate-secret`: a new secret; the old one stays valid for `overlap_seconds`. */
-export const RotateSecretRequest = z.strictObject({ overlap_seconds: z.number().int().min(0).max(7 * 24 * 3600).default(24 * 3600) });
+export const RotateSecretRequest = z.strictObject({
+  overlap_seconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600)
+    .default(24 * 3600),
+});
 export type RotateSecretRequest = z.infer<typeof RotateSecretRequest>;
 
 /** `POST /v1/projects/:projectId/triggers/preview`: what a schedule spec means before it is saved. */
@@ -310,8 +328,6 @@ export const HookAccepted = z.strictObject({
   output: JsonValue.optional(),
 });
 export type HookAccepted = z.infer<typeof HookAccepted>;
-
-
 
 /** Query of trigger lists: narrow to the triggers of one graph or thread, or one kind. */
 export const TriggersQuery = z.strictObject({

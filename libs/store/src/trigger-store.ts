@@ -212,7 +212,9 @@ export class TriggerStore {
   async ownedSecrets(): Promise<Array<{ id: string; owner: string }>> {
     const rows: Row[] = await this.db.query(`select id, secret_id, previous_secret_id from triggers`);
     return rows.flatMap((r) =>
-      [r['secret_id'], r['previous_secret_id']].filter((s): s is string => typeof s === 'string').map((s) => ({ id: s, owner: triggerSecretOwner(String(r['id'])) })),
+      [r['secret_id'], r['previous_secret_id']]
+        .filter((s): s is string => typeof s === 'string')
+        .map((s) => ({ id: s, owner: triggerSecretOwner(String(r['id'])) })),
     );
   }
 

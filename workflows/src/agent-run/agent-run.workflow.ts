@@ -18,7 +18,13 @@ export async function agentRunWorkflow(input: AgentRunInput): Promise<AgentRunRe
 
   const created = log.event(
     'run_created',
-    { project_id: input.project_id, thread_id: input.thread_id, pins: input.pins, retry_of: input.retry_of, ...(input.trigger ? { trigger: input.trigger } : {}) },
+    {
+      project_id: input.project_id,
+      thread_id: input.thread_id,
+      pins: input.pins,
+      retry_of: input.retry_of,
+      ...(input.trigger ? { trigger: input.trigger } : {}),
+    },
     runCreator(input),
   );
   const userMessage = log.event('user_message', { message_id: `${workflowInfo().workflowId}/user`, content: input.message }, input.requested_by, created);

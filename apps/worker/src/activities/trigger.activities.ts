@@ -18,7 +18,9 @@ export function createTriggerActivities(deps: TriggerActivityDeps): TriggerActiv
       if (!trigger) throw ApplicationFailure.nonRetryable(`No trigger ${trigger_id}.`, 'TriggerFireRefused', 'E_NOT_FOUND');
       const body = payload ? await waitForDatabase(() => deps.artifacts.redeem(payload as ClaimChecked)) : null;
       try {
-        const prepared = await waitForDatabase(() => deps.triggeredRuns.prepare(trigger, { workflowId: workflow_id, fireId: fire_id, payload: body, firedAt: fired_at }));
+        const prepared = await waitForDatabase(() =>
+          deps.triggeredRuns.prepare(trigger, { workflowId: workflow_id, fireId: fire_id, payload: body, firedAt: fired_at }),
+        );
         const { run, workflow } = prepared;
         return workflow.kind === 'graph' ? { run_id: run.id, kind: 'graph', graph: workflow.input } : { run_id: run.id, kind: 'agent', agent: workflow.input };
       } catch (err) {

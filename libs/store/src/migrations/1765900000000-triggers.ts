@@ -66,7 +66,9 @@ export class Triggers1765900000000 implements MigrationInterface {
     await q.query(`alter table runs add column trigger_id uuid references triggers(id)`);
     await q.query(`alter table runs add column trigger_kind text check (trigger_kind in ('schedule', 'webhook'))`);
     await q.query(`alter table runs add column trigger_fire_id text`);
-    await q.query(`alter table runs add constraint runs_trigger_shape check ((trigger_id is null) = (trigger_kind is null) and (trigger_id is null) = (trigger_fire_id is null))`);
+    await q.query(
+      `alter table runs add constraint runs_trigger_shape check ((trigger_id is null) = (trigger_kind is null) and (trigger_id is null) = (trigger_fire_id is null))`,
+    );
     await q.query(`create index runs_trigger_idx on runs (trigger_id, created_at desc) where trigger_id is not null`);
 
     await q.query(`
