@@ -22,6 +22,9 @@ const ROUTES = new WeakMap<NestFastifyApplication, RegisteredRoute[]>();
 /** Per-route body limits declared in the route table, by `METHOD /path/:param`. */
 const BODY_LIMITS = new Map(API_ROUTES.filter((r) => r.bodyLimit !== undefined).map((r) => [routeKey(r.method, r.path), r.bodyLimit!]));
 
+/** The route whose JSON body stays raw bytes (its signature covers them). */
+const WEBHOOK_ROUTE = '/v1/hooks/:hookId';
+
 /** Every route the app registered with Fastify (for the tests that crawl them all). */
 export function registeredRoutes(app: NestFastifyApplication): readonly RegisteredRoute[] {
   return ROUTES.get(app) ?? [];
@@ -67,6 +70,14 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     }
   });
   ROUTES.set(app, routes);
+  // An inbound webhook's signature covers the exact bytes sent: that route gets its JSON body unparsed (a Buffer, parsed
+  // after the signature verified); every other route keeps Fastify's own JSON parser and its defaults.
+  const defaultJson = fastify.getDefaultJsonParser('error', 'ignore');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    if (request.routeOptions.url === WEBHOOK_ROUTE) done(null, body);
+    else void defaultJson(request, body as Buffer & string, done);
+  });
   fastify.addHook('onSend', async (request, reply) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
     reply.header('x-request-id', String(request.id));

@@ -53,6 +53,7 @@ import {
   Trigger,
   TriggerDetail,
   TriggerFired,
+  RunsByTriggerQuery,
   TriggersQuery,
   UpdateTriggerRequest,
   WebhookDelivery,
@@ -293,10 +294,7 @@ const TRIGGER_404 = 'No such trigger.';
 const TRIGGER_ID_400 = 'triggerId is not a UUID.';
 const TRIGGER_TEMPORAL_503 = 'Temporal is unavailable; nothing changed.';
 
-/**
- * Routes of triggers (schedules and webhooks, docs/TRIGGERS.md) and outgoing run notifications: the contract the API
- * is being built to (issue 15). Not in {@link API_ROUTES} until the API serves them (a documented route must be served).
- */
+/** Routes of triggers: schedules and signed webhooks that start graphs and chat turns (docs/TRIGGERS.md). */
 export const TRIGGER_ROUTES: readonly ApiRoute[] = [
   {
     method: 'get',
@@ -489,6 +487,42 @@ export const TRIGGER_ROUTES: readonly ApiRoute[] = [
   },
   {
     method: 'get',
+    path: '/v1/public/projects/{projectId}/triggers',
+    operationId: 'publicListTriggers',
+    access: 'read',
+    tag: 'public',
+    summary: "List a project's schedules and webhooks (token scope `read`).",
+    query: TriggersQuery,
+    status: 200,
+    response: listOf(Trigger),
+    errors: { 401: 'No valid bearer token.', 404: 'No such project (or not visible to the token).' },
+  },
+  {
+    method: 'post',
+    path: '/v1/public/triggers/{triggerId}/fire',
+    operationId: 'publicFireTrigger',
+    access: 'operate',
+    tag: 'public',
+    summary: 'Trigger a schedule now (token scope `operate`).',
+    status: 202,
+    response: TriggerFired,
+    errors: {
+      401: 'No valid bearer token.',
+      403: 'The token lacks the `operate` scope, or its user the role.',
+      404: 'No such trigger (or not visible to the token).',
+      409: 'The trigger is a webhook.',
+      503: TRIGGER_TEMPORAL_503,
+    },
+  },
+];
+
+/**
+ * Routes of outgoing run notifications (issue 15): not in {@link API_ROUTES} until the API serves them (a documented
+ * route must be served).
+ */
+export const OUTGOING_HOOK_ROUTES: readonly ApiRoute[] = [
+  {
+    method: 'get',
     path: '/v1/projects/{projectId}/outgoing-hooks',
     operationId: 'listOutgoingHooks',
     access: 'read',
@@ -532,35 +566,6 @@ export const TRIGGER_ROUTES: readonly ApiRoute[] = [
     status: 200,
     response: listOf(OutgoingDelivery),
     errors: { 400: 'outgoingHookId is not a UUID.', 404: 'No such outgoing hook.' },
-  },
-  {
-    method: 'get',
-    path: '/v1/public/projects/{projectId}/triggers',
-    operationId: 'publicListTriggers',
-    access: 'read',
-    tag: 'public',
-    summary: "List a project's schedules and webhooks (token scope `read`).",
-    query: TriggersQuery,
-    status: 200,
-    response: listOf(Trigger),
-    errors: { 401: 'No valid bearer token.', 404: 'No such project (or not visible to the token).' },
-  },
-  {
-    method: 'post',
-    path: '/v1/public/triggers/{triggerId}/fire',
-    operationId: 'publicFireTrigger',
-    access: 'operate',
-    tag: 'public',
-    summary: 'Trigger a schedule now (token scope `operate`).',
-    status: 202,
-    response: TriggerFired,
-    errors: {
-      401: 'No valid bearer token.',
-      403: 'The token lacks the `operate` scope, or its user the role.',
-      404: 'No such trigger (or not visible to the token).',
-      409: 'The trigger is a webhook.',
-      503: TRIGGER_TEMPORAL_503,
-    },
   },
 ];
 
@@ -702,7 +707,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     operationId: 'listThreadRuns',
     access: 'read',
     tag: 'runs',
-    summary: "List a thread's runs.",
+    summary: "List a thread's runs; narrow to the runs one trigger started with `trigger_id`.",
+    query: RunsByTriggerQuery,
     status: 200,
     response: listOf(Run),
     errors: { 400: 'threadId is not a UUID.', 404: 'No such thread.' },
@@ -975,7 +981,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     operationId: 'listGraphRuns',
     access: 'read',
     tag: 'graphs',
-    summary: "List a graph's runs (of every version), newest first.",
+    summary: "List a graph's runs (of every version), newest first; narrow to the runs one trigger started with `trigger_id`.",
+    query: RunsByTriggerQuery,
     status: 200,
     response: listOf(Run),
     errors: { 400: 'graphId is not a UUID.', 404: 'No such graph.' },
@@ -1556,4 +1563,5 @@ export const API_ROUTES: readonly ApiRoute[] = [
     response: RunNodes,
     errors: { 401: 'No valid bearer token.', 404: 'No such run, or not a graph run (or not visible to the token).' },
   },
+  ...TRIGGER_ROUTES,
 ];

@@ -239,6 +239,8 @@ export const ScheduleState = z.strictObject({
   /** Fires skipped because of the overlap policy, and missed beyond the catch-up window. */
   skipped_overlap: z.number().int().nonnegative(),
   missed_catchup: z.number().int().nonnegative(),
+  /** Fires waiting for a running one to end (overlap `buffer_one`/`buffer_all`). */
+  buffered: z.number().int().nonnegative(),
 });
 export type ScheduleState = z.infer<typeof ScheduleState>;
 
@@ -330,6 +332,10 @@ export const HookAccepted = z.strictObject({
 export type HookAccepted = z.infer<typeof HookAccepted>;
 
 /** Query of trigger lists: narrow to the triggers of one graph or thread, or one kind. */
+/** A run list narrowed to the runs one trigger started (`GET /v1/graphs/:graphId/runs?trigger_id=…`, and threads'). */
+export const RunsByTriggerQuery = z.strictObject({ trigger_id: z.uuid().optional() });
+export type RunsByTriggerQuery = z.infer<typeof RunsByTriggerQuery>;
+
 export const TriggersQuery = z.strictObject({
   graph_id: z.uuid().optional(),
   thread_id: z.uuid().optional(),

@@ -243,8 +243,11 @@ export class RunStore {
   }
 
   /** A graph's runs (of every version), newest first. */
-  async listGraphRuns(graphId: string, limit = 100): Promise<Run[]> {
-    const rows: Row[] = await this.db.query(`select * from runs where graph_id = $1 order by created_at desc limit $2`, [graphId, limit]);
+  async listGraphRuns(graphId: string, triggerId?: string, limit = 100): Promise<Run[]> {
+    const rows: Row[] = await this.db.query(
+      `select * from runs where graph_id = $1 and ($2::uuid is null or trigger_id = $2) order by created_at desc limit $3`,
+      [graphId, triggerId ?? null, limit],
+    );
     return rows.map(toRun);
   }
 
@@ -285,9 +288,12 @@ export class RunStore {
     return (rows[0]?.['input'] as MessageContent | undefined) ?? null;
   }
 
-  async listRuns(filter: { threadId?: string; projectId?: string }, limit = 100): Promise<Run[]> {
+  async listRuns(filter: { threadId?: string; projectId?: string; triggerId?: string }, limit = 100): Promise<Run[]> {
     const [column, value] = filter.threadId ? ['thread_id', filter.threadId] : ['project_id', filter.projectId];
-    const rows: Row[] = await this.db.query(`select * from runs where ${column} = $1 order by created_at desc limit $2`, [value, limit]);
+    const rows: Row[] = await this.db.query(
+      `select * from runs where ${column} = $1 and ($2::uuid is null or trigger_id = $2) order by created_at desc limit $3`,
+      [value, filter.triggerId ?? null, limit],
+    );
     return rows.map(toRun);
   }
 

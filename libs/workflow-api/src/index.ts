@@ -1,7 +1,16 @@
 // The Temporal contract of the workflows: message definitions, workflow type names, task queues and start helpers.
 // The workflow sets its handlers with these objects and the API sends these same objects (never a name as a string).
 // Imported by the workflow bundle too, so it holds no zod: values come from `@omniai/contracts/pure`, the rest are types.
-import type { AgentRunInput, AgentRunResult, ApprovalDecisionSignal, GraphRunInput, GraphRunResult, ResumeRunSignal } from '@omniai/contracts';
+import type {
+  AgentRunInput,
+  AgentRunResult,
+  ApprovalDecisionSignal,
+  GraphRunInput,
+  GraphRunResult,
+  ResumeRunSignal,
+  TriggerFireInput,
+  TriggerFireResult,
+} from '@omniai/contracts';
 import { agentRunWorkflowId, WORKFLOW_TYPES } from '@omniai/contracts/pure';
 import { defineSignal } from '@temporalio/workflow';
 
@@ -35,4 +44,19 @@ export type GraphRunWorkflow = (input: GraphRunInput) => Promise<GraphRunResult>
  */
 export function graphRunStart(input: GraphRunInput, taskQueue: string) {
   return [WORKFLOW_TYPES.graphRun, { taskQueue, workflowId: agentRunWorkflowId(input.run_id), args: [input] as [GraphRunInput] }] as const;
+}
+
+/** The signature of `triggerFireWorkflow` (one fire of a schedule or webhook), for typed starts. */
+export type TriggerFireWorkflow = (input: TriggerFireInput) => Promise<TriggerFireResult>;
+
+/**
+ * Arguments of `client.workflow.start` for one webhook delivery's `triggerFireWorkflow`: the workflow id names the
+ * delivery (`hook-<triggerId>-<hash of webhook-id>`), so a redelivery finds the same workflow (USE_EXISTING while it
+ * runs, REJECT_DUPLICATE once it ended) and starts nothing new.
+ */
+export function triggerFireStart(input: TriggerFireInput, workflowId: string, taskQueue: string) {
+  return [
+    WORKFLOW_TYPES.triggerFire,
+    { taskQueue, workflowId, args: [input] as [TriggerFireInput], workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' },
+  ] as const;
 }

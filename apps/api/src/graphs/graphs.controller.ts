@@ -11,6 +11,7 @@ import {
   GraphVersionParam,
   type Run,
   type RunNodes,
+  RunsByTriggerQuery,
   type SavedGraph,
   type SavedGraphVersion,
   SaveGraphRequest,
@@ -99,8 +100,8 @@ export class GraphsController {
   }
 
   @Get('graphs/:graphId/runs')
-  runs(@ParamOf('graphId') graphId: string): Promise<{ items: Run[] }> {
-    return this.graphs.listRuns(graphId);
+  runs(@ParamOf('graphId') graphId: string, @QueryOf(RunsByTriggerQuery) query: RunsByTriggerQuery): Promise<{ items: Run[] }> {
+    return this.graphs.listRuns(graphId, query.trigger_id);
   }
 
   @Get('runs/:runId/nodes')

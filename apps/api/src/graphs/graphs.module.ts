@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { RunsModule } from '../runs/runs.module';
 import { StoreModule } from '../store/store.module';
 import { GraphAnalysis } from './graph-analysis';
+import { GraphDeletion } from './graph-deletion';
 import { GraphsController } from './graphs.controller';
 import { GraphsService } from './graphs.service';
 import { JsonSchemaChecks } from './json-schema-checks';
@@ -10,7 +11,7 @@ import { JsonSchemaChecks } from './json-schema-checks';
 @Module({
   imports: [StoreModule, RunsModule],
   controllers: [GraphsController],
-  providers: [GraphsService, GraphAnalysis, JsonSchemaChecks],
-  exports: [GraphsService, JsonSchemaChecks],
+  providers: [GraphsService, GraphAnalysis, JsonSchemaChecks, GraphDeletion],
+  exports: [GraphsService, JsonSchemaChecks, GraphDeletion],
 })
 export class GraphsModule {}

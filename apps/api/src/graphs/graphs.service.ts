@@ -23,6 +23,7 @@ import { ArtifactStore, GraphStore, GraphStoreError, graphSpecHash, graphToolPin
 import { ApiException } from '../errors/api.exception';
 import { DEFAULT_PINS } from '../runs/default-pins';
 import { RunsService } from '../runs/runs.service';
+import { GraphDeletion } from './graph-deletion';
 import { GraphAnalysis, hasErrors } from './graph-analysis';
 import { JsonSchemaChecks } from './json-schema-checks';
 
@@ -44,6 +45,7 @@ export class GraphsService {
     private readonly tools: ToolRegistryStore,
     private readonly analysis: GraphAnalysis,
     private readonly checks: JsonSchemaChecks,
+    private readonly deletion: GraphDeletion,
   ) {}
 
   async list(projectId: string): Promise<{ items: Graph[] }> {
@@ -103,13 +105,16 @@ export class GraphsService {
     return { from, to, ...diffGraphs(a.spec, b.spec) };
   }
 
+  /** Deletes a graph; its triggers are paused first and removed once it is gone (kept running if it is not). */
   async delete(graphId: string): Promise<void> {
-    await this.graph(graphId);
-    try {
-      await this.graphs.delete(graphId);
-    } catch (err) {
-      throw storeRefusal(err);
-    }
+    const graph = await this.graph(graphId);
+    await this.deletion.around(graphId, graph.name, async () => {
+      try {
+        await this.graphs.delete(graphId);
+      } catch (err) {
+        throw storeRefusal(err);
+      }
+    });
   }
 
   /**
@@ -138,9 +143,9 @@ export class GraphsService {
     );
   }
 
-  async listRuns(graphId: string): Promise<{ items: Run[] }> {
+  async listRuns(graphId: string, triggerId?: string): Promise<{ items: Run[] }> {
     await this.graph(graphId);
-    return { items: await this.runs.listGraphRuns(graphId) };
+    return { items: await this.runs.listGraphRuns(graphId, triggerId) };
   }
 
   /** The run's node states, folded from all its events by `projectNodeStates` over the spec it pinned. */

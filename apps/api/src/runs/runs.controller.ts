@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { EventsQuery, ResumeRunRequest, type Run, type RunEventsPage, StartRunRequest, StreamQuery } from '@omniai/contracts';
+import { EventsQuery, ResumeRunRequest, type Run, type RunEventsPage, RunsByTriggerQuery, StartRunRequest, StreamQuery } from '@omniai/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, CurrentActor, runActor } from '../auth/actor';
 import { BodyOf, ParamOf, QueryOf } from '../errors/zod.pipe';
@@ -20,8 +20,8 @@ export class RunsController {
   }
 
   @Get('threads/:threadId/runs')
-  list(@ParamOf('threadId') threadId: string): Promise<{ items: Run[] }> {
-    return this.runs.listForThread(threadId);
+  list(@ParamOf('threadId') threadId: string, @QueryOf(RunsByTriggerQuery) query: RunsByTriggerQuery): Promise<{ items: Run[] }> {
+    return this.runs.listForThread(threadId, query.trigger_id);
   }
 
   @Get('runs/:runId')

@@ -35,9 +35,9 @@ export class RunsService {
     return run;
   }
 
-  async listForThread(threadId: string): Promise<{ items: Run[] }> {
+  async listForThread(threadId: string, triggerId?: string): Promise<{ items: Run[] }> {
     await this.thread(threadId);
-    return { items: await this.store.listRuns({ threadId }) };
+    return { items: await this.store.listRuns({ threadId, triggerId }) };
   }
 
   async events(runId: string, fromSeq: number, limit: number): Promise<RunEventsPage> {
