@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
 import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { storableJson } from '@omniai/contracts/pure';
@@ -71,12 +72,13 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   });
   ROUTES.set(app, routes);
   // An inbound webhook's signature covers the exact bytes sent: that route gets its JSON body unparsed (a Buffer, parsed
-  // after the signature verified); every other route keeps Fastify's own JSON parser and its defaults.
-  const defaultJson = fastify.getDefaultJsonParser('error', 'ignore');
-  fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+  // after the signature verified); every other route gets Fastify's JSON parser with the settings Nest's default uses.
+  // Registered before Nest's init, which then leaves application/json to it.
+  const json = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser<Server>('application/json', { bodyLimit: config.bodyLimitBytes }, (request, body, done) => {
     if (request.routeOptions.url === WEBHOOK_ROUTE) done(null, body);
-    else void defaultJson(request, body as Buffer & string, done);
+    // Fastify's JSON parser reads a Buffer as well as a string (its types name only the string).
+    else void json(request, body as unknown as string, done);
   });
   fastify.addHook('onSend', async (request, reply) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
