@@ -50,6 +50,8 @@ describe('triggers (real API, worker, Postgres and Temporal)', () => {
   let projectId: string;
   let echoId: string;
   let waitsId: string;
+  /** The worker started again by the catch-up test (the suite's own is stopped there). */
+  let restarted: TestWorker | undefined;
 
   beforeAll(async () => {
     stack = await startTestStack('triggers');
@@ -57,7 +59,10 @@ describe('triggers (real API, worker, Postgres and Temporal)', () => {
     echoId = (await stack.api.post(`/v1/projects/${projectId}/graphs`, { spec: ECHO })).body.graph.id as string;
     waitsId = (await stack.api.post(`/v1/projects/${projectId}/graphs`, { spec: WAITS })).body.graph.id as string;
   }, 240_000);
-  afterAll(async () => stack?.stop());
+  afterAll(async () => {
+    await restarted?.stop();
+    await stack?.stop();
+  });
 
   const api = () => stack.api;
   const runsOf = async (triggerId: string) => (await api().get(`/v1/triggers/${triggerId}/runs`)).body.items as Run[];
@@ -81,7 +86,7 @@ describe('triggers (real API, worker, Postgres and Temporal)', () => {
         () => runsOf(id),
         (r) => r.filter((x) => x.status === 'completed').length >= 3,
       );
-      expect(runs[0]).toMatchObject({ graph_id: echoId, trigger: { trigger_id: id, kind: 'schedule' } });
+      expect(runs[0]).toMatchObject({ graph: { graph_id: echoId }, trigger: { trigger_id: id, kind: 'schedule' } });
       const first = (await api().get(`/v1/runs/${runs.at(-1)!.id}/events`)).body.items[0];
       expect(first).toMatchObject({ kind: 'run_created', actor: { type: 'service', id: `schedule:${id}` } });
 
@@ -117,7 +122,7 @@ describe('triggers (real API, worker, Postgres and Temporal)', () => {
       });
       const [holding] = await until(
         () => runsOf(id),
-        (r) => r.length === 1 && r[0]!.status === 'paused',
+        (r) => r.length === 1 && r[0]!.status === 'running',
       );
       const skipped = await until(
         () => detail(id),
@@ -135,7 +140,6 @@ describe('triggers (real API, worker, Postgres and Temporal)', () => {
 
     it('catch-up: fires taken while the worker is down are buffered and run when it returns', async () => {
       await stack.worker.stop();
-      let worker: TestWorker | undefined;
       try {
         const start = Date.now();
         const id = await schedule({
@@ -145,12 +149,12 @@ describe('triggers (real API, worker, Postgres and Temporal)', () => {
         // Temporal takes the fires on time; with no worker, nothing runs them (no run exists yet).
         const taken = await until(
           () => detail(id),
-          (d) => d.schedule_state!.next_fires.length === 0 && d.schedule_state!.actions_taken + (d.schedule_state!.buffered ?? 0) >= 2,
+          (d) => d.schedule_state!.next_fires.length === 0 && d.schedule_state!.actions_taken + d.schedule_state!.buffered >= 2,
           30_000,
         );
         expect(await runsOf(id)).toEqual([]);
-        worker = await startTestWorker(stack.databaseUrl, { taskQueue: stack.taskQueue });
-        const fires = taken.schedule_state!.actions_taken + (taken.schedule_state!.buffered ?? 0);
+        restarted = await startTestWorker(stack.databaseUrl, { taskQueue: stack.taskQueue });
+        const fires = taken.schedule_state!.actions_taken + taken.schedule_state!.buffered;
         const runs = await until(
           () => runsOf(id),
           (r) => r.length === fires && r.every((x) => x.status === 'completed'),
@@ -158,10 +162,8 @@ describe('triggers (real API, worker, Postgres and Temporal)', () => {
         );
         expect(runs.length).toBeGreaterThanOrEqual(2);
       } finally {
-        // The suite's other tests use this new worker (stack.stop stops the original only).
-        worker ??= await startTestWorker(stack.databaseUrl, { taskQueue: stack.taskQueue });
-        const w = worker;
-        stack.worker = { ...stack.worker, stop: () => w.stop() };
+        // The suite's other tests need a worker on the queue.
+        restarted ??= await startTestWorker(stack.databaseUrl, { taskQueue: stack.taskQueue });
       }
     }, 180_000);
 
@@ -194,7 +196,13 @@ describe('triggers (real API, worker, Postgres and Temporal)', () => {
       const fallBack = await api().post(`/v1/projects/${projectId}/triggers/preview`, {
         schedule: { ...NO_SCHEDULE, cron: ['30 1 * * *'], timezone: 'America/New_York', start_at: '2027-11-06T00:00:00Z' },
       });
-      expect(fallBack.body.next_fires.slice(0, 3)).toEqual(['2027-11-06T05:30:00.000Z', '2027-11-07T05:30:00.000Z', '2027-11-08T06:30:00.000Z']);
+      expect(fallBack.body.next_fires.slice(0, 4)).toEqual([
+        '2027-11-06T05:30:00.000Z',
+        // 01:30 happens twice on 2027-11-07 (EDT, then EST): Temporal fires at both instants.
+        '2027-11-07T05:30:00.000Z',
+        '2027-11-07T06:30:00.000Z',
+        '2027-11-08T06:30:00.000Z',
+      ]);
       await api().del(`/v1/triggers/${london}`);
     }, 60_000);
 
@@ -294,7 +302,7 @@ describe('triggers (real API, worker, Postgres and Temporal)', () => {
         async () => (await api().get(`/v1/runs/${res.body.run_id}`)).body as Run,
         (r) => r.status === 'completed',
       );
-      expect(run).toMatchObject({ graph_id: echoId, trigger: { trigger_id: hook.id, kind: 'webhook' } });
+      expect(run).toMatchObject({ graph: { graph_id: echoId }, trigger: { trigger_id: hook.id, kind: 'webhook' } });
       const created = (await api().get(`/v1/runs/${run.id}/events`)).body.items[0];
       expect(created).toMatchObject({ kind: 'run_created', actor: { type: 'service', id: `webhook:${hook.id}` } });
       expect(await deliveries(hook.id)).toMatchObject([{ status: 'accepted', http_status: 202, run_id: run.id, reason: null }]);
@@ -372,11 +380,11 @@ describe('triggers (real API, worker, Postgres and Temporal)', () => {
       expect((await api().post(`/v1/triggers/${other.id}/fire`)).status).toBe(409);
     }, 60_000);
 
-    it('an unknown hook is 404; a wrong content type is refused; the secret is never readable again', async () => {
+    it('an unknown hook is 404; a body that is not JSON is refused; the secret is never readable again', async () => {
       expect((await deliver(`/v1/hooks/${randomUUID()}`, 'whsec_AAAA', '{}')).status).toBe(404);
       const hook = await webhook();
       const text = await fetch(`${stack.api.url}${hook.path}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' });
-      expect(text.status).toBe(415);
+      expect([text.status, ((await text.json()) as { error: { message: string } }).error.message]).toEqual([400, 'Send the payload as application/json.']);
       const listed = JSON.stringify((await api().get(`/v1/projects/${projectId}/triggers`)).body);
       const got = JSON.stringify((await api().get(`/v1/triggers/${hook.id}`)).body);
       expect(listed + got).not.toContain(hook.secret.slice(6));
@@ -398,12 +406,12 @@ describe('triggers (real API, worker, Postgres and Temporal)', () => {
       await api().post(`/v1/triggers/${id}/unpause`, { note: 'go' });
       await api().post(`/v1/triggers/${id}/pause`, {});
       const audit = (await api().get('/v1/audit?limit=200')).body.items as Array<{ action: string; target: string }>;
-      expect(audit.filter((a) => a.target.includes(id) || a.target.endsWith('/triggers')).map((a) => a.action)).toEqual(
+      expect(audit.filter((a) => a.target?.includes(id) || a.target?.endsWith('/triggers')).map((a) => a.action)).toEqual(
         expect.arrayContaining(['trigger.createTrigger', 'trigger.unpauseTrigger', 'trigger.pauseTrigger']),
       );
 
-      const readToken = (await api().post('/v1/tokens', { name: 'r', scopes: ['read'] })).body.token as string;
-      const operateToken = (await api().post('/v1/tokens', { name: 'o', scopes: ['read', 'operate'] })).body.token as string;
+      const readToken = (await api().post('/v1/tokens', { name: 'r', scopes: ['read'] })).body.secret as string;
+      const operateToken = (await api().post('/v1/tokens', { name: 'o', scopes: ['read', 'operate'] })).body.secret as string;
       const listed = await api().anon('GET', `/v1/public/projects/${projectId}/triggers`, { headers: { authorization: `Bearer ${readToken}` } });
       expect(listed.status).toBe(200);
       expect(listed.body.items.map((t: { id: string }) => t.id)).toContain(id);

@@ -238,9 +238,9 @@ export class SchedulesService {
     await this.call(() => this.handle(triggerId).unpause(note));
   }
 
-  /** Fires now; the schedule's overlap policy applies. */
-  async trigger(triggerId: string): Promise<void> {
-    await this.call(() => this.handle(triggerId).trigger());
+  /** Fires now under `overlap` (the schedule's own: the client's default would be "allow all"). */
+  async trigger(triggerId: string, overlap: OverlapPolicy): Promise<void> {
+    await this.call(() => this.handle(triggerId).trigger(OVERLAP[overlap]));
   }
 
   /** Removes the schedule; one already gone counts as removed. */
@@ -302,7 +302,9 @@ export class SchedulesService {
       if (err instanceof ApiException || err instanceof ScheduleNotFoundError) throw err;
       const code = grpcCode(err);
       if (code === GRPC_NOT_FOUND) throw err;
-      if (code === GRPC_INVALID_ARGUMENT && field) {
+      // Temporal answers a spec it cannot read (e.g. "Minute is not in range [0-59]") as INVALID_ARGUMENT, which the
+      // client raises as a TypeError.
+      if ((code === GRPC_INVALID_ARGUMENT || err instanceof TypeError) && field) {
         const message = (err as Error).message;
         throw new ApiException('E_VALIDATION', `Temporal refused the ${field}: ${message}`, [{ path: field, message }]);
       }

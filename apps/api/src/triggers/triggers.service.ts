@@ -164,7 +164,7 @@ export class TriggersService implements OnModuleInit {
   async fire(triggerId: string): Promise<TriggerFired> {
     const t = await this.schedule(triggerId);
     const requested_at = new Date().toISOString();
-    await this.schedules.trigger(t.id);
+    await this.schedules.trigger(t.id, t.policies?.overlap ?? 'skip');
     return { trigger_id: t.id, requested_at };
   }
 

@@ -75,16 +75,19 @@ export async function startTestWorker(databaseUrl: string, options: TestWorkerOp
     scriptedFixtures: [...(options.fixtures ?? []), ...loadScriptedFixtures(DEFAULT_SCRIPTED_FIXTURES_DIR)],
   });
   const running = workers.run();
+  let stopped: Promise<void> | undefined;
   return {
     workers,
     db,
     taskQueue,
-    stop: async () => {
-      workers.shutdown();
-      await running;
-      await connection.close();
-      await db.destroy();
-    },
+    // Idempotent: a test that stops the worker mid-suite (to see work wait for it) leaves the suite's teardown to it.
+    stop: () =>
+      (stopped ??= (async () => {
+        workers.shutdown();
+        await running;
+        await connection.close();
+        await db.destroy();
+      })()),
   };
 }
 export { PETS_SPEC } from './openapi-fixtures';
