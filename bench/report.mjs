@@ -52,6 +52,33 @@ function headline(r) {
     rows.push(
       cells(`9. graph \`map\` over ${m.items} items (concurrency ${m.concurrency}, batches of ${m.batch_size}): ${m.wall_s} s, ${m.items_per_s} items/s`),
     );
+  const w = r.webhooks;
+  if (w) {
+    rows.push(
+      cells(
+        `10. webhook accepted (202), ${w.accept_latency.concurrency} in flight; sustained ${w.sustained.accepts_per_s} accepts/s`,
+        w.accept_latency.p50_ms,
+        w.accept_latency.p95_ms,
+      ),
+    );
+    const n8n = w.three_steps.n8n;
+    if (n8n.not_measured)
+      rows.push(
+        cells(
+          `10. three steps started by webhook, end to end (${w.three_steps.omniai.runs_per_s} runs/s)`,
+          w.three_steps.omniai.p50_ms,
+          w.three_steps.omniai.p95_ms,
+          `n8n: not measured (${n8n.not_measured})`,
+        ),
+      );
+    else
+      add(
+        `10. three steps started by webhook, end to end (${w.three_steps.omniai.runs_per_s} runs/s; goal ≥ 1.0× n8n's throughput, ≤ 1.0× its p95)`,
+        w.three_steps.omniai,
+        n8n,
+        `peer: n8n ${n8n.version}, webhook → three Set nodes (${n8n.runs_per_s} runs/s)`,
+      );
+  }
   const p = r.peers;
   if (p) {
     for (const [name, peer] of Object.entries(p.by_peer)) {
@@ -100,6 +127,35 @@ ${Object.entries(p.by_peer)
   .map(([name, peer]) => `- **${name}**: ${peer.notes ?? peer.error}`)
   .join('\n')}
 `;
+}
+
+function webhooksSection(w) {
+  if (!w) return '';
+  const t = w.three_steps;
+  const x = t.ratio_omni_over_n8n;
+  const goal = (v, ok) => (v === null || v === undefined ? undefined : `${v} (${ok(v) ? 'goal met' : 'goal missed'})`);
+  return `
+### 10. Webhook triggers
+
+Signed deliveries (Standard Webhooks) to ${w.hooks} webhooks in turn, each at the contract's highest rate limit
+(${w.rate_limit_per_minute}/min), starting a graph of one output node:
+
+${header('measure', 'deliveries', 'in flight', 'p50 ms', 'p95 ms', 'accepts/s')}
+${cells('accept latency: POST /v1/hooks/:id → 202', w.accept_latency.n, w.accept_latency.concurrency, w.accept_latency.p50_ms, w.accept_latency.p95_ms, undefined)}
+${cells(`sustained, ${w.sustained.duration_s} s back to back`, w.sustained.accepted, w.sustained.concurrency, w.sustained.p50_ms, w.sustained.p95_ms, w.sustained.accepts_per_s)}
+
+The ${w.backlog.runs} runs those deliveries started were all terminal ${w.backlog.drained_s} s after the last one (${Object.entries(w.backlog.by_status)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(', ')}).
+
+The three-step graph started by a webhook, end to end (\`POST /v1/hooks/:id?wait=true\` → 200 with the completed run's
+output), beside n8n's webhook-triggered three steps (webhook → Set step1 → step2 → step3 → response); ${t.sizes.runs} runs,
+${t.sizes.concurrency} in flight, after a warm-up:
+
+${header('system', 'runs', 'runs/s', 'p50 ms', 'p95 ms')}
+${cells('OmniAI: three no-op tool nodes → output', t.omniai.n, t.omniai.runs_per_s, t.omniai.p50_ms, t.omniai.p95_ms)}
+${t.n8n.not_measured ? cells('n8n: not measured', undefined, undefined, undefined, t.n8n.not_measured) : cells(`n8n ${t.n8n.version} (${t.n8n.source})`, t.n8n.n, t.n8n.runs_per_s, t.n8n.p50_ms, t.n8n.p95_ms)}
+${x ? `\nOmniAI ÷ n8n: throughput ${goal(x.throughput_omni_over_n8n, (v) => v >= t.goal.throughput_omni_over_n8n_at_least)}, p50 ${x.p50_omni_over_n8n}, p95 ${goal(x.p95_omni_over_n8n, (v) => v <= t.goal.p95_omni_over_n8n_at_most)}.\n` : ''}`;
 }
 
 export function writeReports(root, results) {
@@ -179,6 +235,6 @@ ${r.history.tool_turn_with_approval_json_bytes} bytes as JSON.
 
 ${r.worker_memory.runs_waiting} runs parked on an approval: worker RSS ${r.worker_memory.worker_rss_before_mb} → ${r.worker_memory.worker_rss_after_mb} MB
 (**${r.worker_memory.kb_per_waiting_run} KB per waiting run**; all parked in ${r.worker_memory.seconds_to_park_all} s).
-${peersSection(r.peers)}`,
+${peersSection(r.peers)}${webhooksSection(r.webhooks)}`,
   );
 }

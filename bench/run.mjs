@@ -19,7 +19,9 @@ import { api, connect } from './http.mjs';
 import { TEST_ADMIN_ENV } from '../tools/testing/api-session.mjs';
 import * as metrics from './omni-metrics.mjs';
 import * as graphMetrics from './graph-metrics.mjs';
-import { measurePeers, PEER_NAMES, ratiosTo } from './peers/index.mjs';
+import * as webhookMetrics from './webhook-metrics.mjs';
+import { measurePeer, measurePeers, PEER_NAMES, ratiosTo } from './peers/index.mjs';
+import { peerInstalled } from './peers/install.mjs';
 import { writeReports } from './report.mjs';
 import { installPeers } from './peers/install.mjs';
 import { load, percentile, ratio, stats, summarize } from './stats.mjs';
@@ -54,6 +56,7 @@ const SIZES = smoke
       waitingRuns: 10,
       graph: { nodes: 10, runs: 3, concurrency: 2 },
       graphMap: { items: 40, concurrency: 4, batchSize: 10 },
+      webhooks: { deliveries: 10, concurrency: 2, durationS: 2, hooks: 2 },
     }
   : {
       runs: 200,
@@ -68,6 +71,7 @@ const SIZES = smoke
       waitingRuns: 1000,
       graph: { nodes: 10, runs: 30, concurrency: 5 },
       graphMap: { items: 1000, concurrency: 8, batchSize: 50 },
+      webhooks: { deliveries: 200, concurrency: 10, durationS: 15, hooks: 4 },
     };
 const log = (m) => console.error(m);
 const loadAverage = () => +loadavg()[0].toFixed(2);
@@ -213,12 +217,57 @@ const SECTIONS = {
     return { graphs: { node_overhead, map } };
   },
 
+  /**
+   * 10. Webhook triggers: accept latency and sustained accepts/s of signed deliveries; the three-step graph started by
+   * a webhook end to end (wait=true) beside n8n's webhook-triggered three steps, same sizes as the peers, same run.
+   */
+  async webhooks({ apiUrl, projectId, results }) {
+    // The three steps' web.search is a read granted without review (earlier sections left the policy asking for one).
+    await metrics.setPolicy(apiUrl, false);
+    const accept = await webhookMetrics.webhookAccepts({ apiUrl, projectId, ...SIZES.webhooks, log });
+    const omni = await webhookMetrics.webhookThreeSteps({ apiUrl, projectId, ...PEER_SIZES, log });
+    const n8n = await n8nThreeSteps(results);
+    const ratios = webhookMetrics.ratiosToN8n(omni, n8n.figures);
+    if (ratios)
+      log(
+        `  n8n three steps: ${n8n.figures.runs_per_s} runs/s, p95 ${n8n.figures.p95_ms} ms → OmniAI ÷ n8n: throughput ×${ratios.throughput_omni_over_n8n} (goal ≥ 1), p95 ×${ratios.p95_omni_over_n8n} (goal ≤ 1)`,
+      );
+    else log(`  n8n three steps: not measured (${n8n.not_measured})`);
+    return {
+      webhooks: {
+        ...accept,
+        three_steps: {
+          sizes: PEER_SIZES,
+          omniai: omni,
+          n8n: n8n.figures ? { version: n8n.version, source: n8n.source, ...n8n.figures } : { not_measured: n8n.not_measured },
+          ratio_omni_over_n8n: ratios,
+          goal: { throughput_omni_over_n8n_at_least: 1, p95_omni_over_n8n_at_most: 1 },
+        },
+      },
+    };
+  },
+
   /** 7. Worker memory with runs waiting for approval (last: it leaves them parked). */
   async worker_memory({ apiUrl, db, threadId, workerPid }) {
     return { worker_memory: await metrics.memoryWithWaitingRuns({ apiUrl, db, threadId, workerPid, runs: SIZES.waitingRuns, concurrency: 10, log }) };
   },
 };
 let approvalHistories = [];
+
+/**
+ * n8n's webhook-triggered three steps for the webhooks section: the peers section's figures when it ran (same run,
+ * same sizes), else n8n measured now when it is installed and peers are not left out; otherwise why not (never a figure).
+ */
+async function n8nThreeSteps(results) {
+  const fromPeers = results.peers?.by_peer?.n8n;
+  if (fromPeers?.plain_three_steps) return { figures: fromPeers.plain_three_steps, version: fromPeers.version, source: 'peers section, this run' };
+  if (fromPeers?.error) return { not_measured: `n8n failed in the peers section: ${fromPeers.error.split('\n')[0].slice(0, 300)}` };
+  if (flag('no-peers') || (smoke && !flag('peers'))) return { not_measured: 'peers left out of this run (--no-peers, or --smoke without --peers)' };
+  if (!peerInstalled('n8n')) return { not_measured: 'n8n is not installed: run `node bench/peers/install.mjs --only n8n` (Node 24)' };
+  const n8n = await measurePeer('n8n', { ...PEER_SIZES, log });
+  if (n8n.error) return { not_measured: `n8n failed: ${n8n.error.split('\n')[0].slice(0, 300)}` };
+  return { figures: n8n.plain_three_steps, version: n8n.version, source: 'measured by the webhooks section, this run' };
+}
 const PAYLOAD_KEYS = newPayloadKeyEntry('bench');
 
 /** The sections this run takes. Peers (DBOS, LangGraph, n8n) are in every full run, installed on demand into
@@ -327,7 +376,9 @@ async function main() {
       OMNI_SSE_MAX_PER_USER: '100000',
     };
     children.push(spawnApp('apps/api/dist/main.js', env), spawnApp('apps/worker/dist/main.js', env));
-    await waitForPort(apiPort, { what: 'the API', alive: () => children[0].exitCode === null });
+    await waitForPort(apiPort, { what: 'the API', alive: () => children[0].exitCode === null }).catch((err) => {
+      throw new Error(`${err.message}: ${children[0].lastError().trim()}`);
+    });
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     for (let i = 0; i < 100; i++) {
       const meta = await api(apiUrl, 'GET', '/v1/meta');
@@ -341,7 +392,19 @@ async function main() {
     await metrics.setPolicy(apiUrl, false);
     await new DocumentStore(db).ingest(project.id, 'bench.md', 'bench text\n', 'text/markdown');
 
-    const ctx = { apiUrl, client, benchQueue, db, store, pgUrl: pg.url, threadId: thread.id, projectId: project.id, workerPid: children[1].pid, peerInstalls };
+    const ctx = {
+      apiUrl,
+      client,
+      benchQueue,
+      db,
+      store,
+      pgUrl: pg.url,
+      threadId: thread.id,
+      projectId: project.id,
+      workerPid: children[1].pid,
+      peerInstalls,
+      results,
+    };
     for (const [name, measure] of Object.entries(SECTIONS)) {
       if (!only.has(name)) continue;
       log(`${name} …`);
