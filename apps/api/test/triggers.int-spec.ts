@@ -206,6 +206,25 @@ describe('triggers (real API, worker, Postgres and Temporal)', () => {
       await api().del(`/v1/triggers/${london}`);
     }, 60_000);
 
+    it('pause on failure: a failing run pauses the schedule in Temporal, and the trigger shows it', async () => {
+      const id = await schedule({
+        // The rendered input does not match the graph's input schema: every fire fails.
+        target: { kind: 'graph', graph_id: echoId, input: { n: 'not a number' } },
+        schedule: { intervals: [{ every_seconds: 1 }] },
+        policies: { overlap: 'skip', pause_on_failure: true },
+      });
+      const paused = await until(
+        () => detail(id),
+        (d) => d.paused,
+        30_000,
+      );
+      expect(paused.schedule_state).toMatchObject({ paused: true, note: expect.stringMatching(/fail/i) });
+      const listed = (await api().get(`/v1/projects/${projectId}/triggers`)).body.items.find((t: { id: string }) => t.id === id);
+      expect(listed).toMatchObject({ paused: true });
+      expect(await runsOf(id)).toEqual([]);
+      await api().del(`/v1/triggers/${id}`);
+    }, 60_000);
+
     it('refuses an unknown time zone and a cron Temporal cannot read, with the field, and creates nothing', async () => {
       const before = (await api().get(`/v1/projects/${projectId}/triggers`)).body.items.length as number;
       const tz = await api().post(`/v1/projects/${projectId}/triggers`, {

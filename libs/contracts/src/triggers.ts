@@ -241,6 +241,9 @@ export const ScheduleState = z.strictObject({
   missed_catchup: z.number().int().nonnegative(),
   /** Fires waiting for a running one to end (overlap `buffer_one`/`buffer_all`). */
   buffered: z.number().int().nonnegative(),
+  /** Temporal's own paused state and note (it pauses a schedule itself when `pause_on_failure` and a run fails). */
+  paused: z.boolean(),
+  note: z.string().nullable(),
 });
 export type ScheduleState = z.infer<typeof ScheduleState>;
 

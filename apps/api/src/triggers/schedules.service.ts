@@ -287,6 +287,8 @@ export class SchedulesService {
       skipped_overlap: info.numActionsSkippedOverlap,
       missed_catchup: info.numActionsMissedCatchupWindow,
       buffered: Number(desc.raw.info?.bufferSize ?? 0),
+      paused: desc.state.paused,
+      note: desc.state.note || null,
     };
   }
 

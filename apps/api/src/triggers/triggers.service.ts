@@ -86,6 +86,11 @@ export class TriggersService implements OnModuleInit {
         if (!(err instanceof ApiException && err.code === 'E_DEPENDENCY_UNAVAILABLE')) throw err;
       }
     }
+    // Temporal is the truth of a schedule's paused state: it pauses one itself when a run fails under pause_on_failure.
+    // The row follows, so lists show it too.
+    if (schedule_state && schedule_state.paused !== t.paused) {
+      return { ...publicTrigger(await this.triggers.setPaused(t.id, schedule_state.paused, schedule_state.note)), schedule_state };
+    }
     return { ...publicTrigger(t), schedule_state };
   }
 
