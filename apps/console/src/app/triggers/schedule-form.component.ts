@@ -47,7 +47,7 @@ const PREVIEW_DEBOUNCE_MS = 500;
           <omni-field label="Name" for="schedule-name" [form]="form" name="name">
             <input omniControl maxlength="200" [value]="draft().name" (input)="set('name', $any($event.target).value)" placeholder="e.g. Weekday digest" />
           </omni-field>
-          <fieldset class="field mode">
+          <fieldset class="mode">
             <legend>When</legend>
             <label class="check"
               ><input type="radio" name="schedule-mode" [checked]="draft().mode === 'cron'" (change)="set('mode', 'cron')" data-testid="schedule-mode-cron" />
@@ -184,29 +184,43 @@ const PREVIEW_DEBOUNCE_MS = 500;
       font-family: var(--mono, monospace);
       font-size: 12.5px;
     }
-    fieldset.mode {
+    .col {
+      display: flex;
+      flex-direction: column;
+      gap: 14px;
+    }
+    .form-actions {
+      gap: 8px;
+    }
+    .mode {
       border: 0;
+      margin: 0;
       padding: 0;
       display: flex;
-      gap: 14px;
+      gap: 16px;
       align-items: center;
     }
-    fieldset.mode legend {
+    .mode legend {
       float: left;
-      margin-right: 8px;
+      font-weight: 600;
+      font-size: 13px;
+      padding: 0;
+    }
+    .mode .check {
+      margin: 0;
     }
     .check {
       display: flex;
       gap: 6px;
       align-items: center;
       font-size: 13px;
-      margin: 6px 0 10px;
+      margin: 0;
     }
     .preview {
       border: 1px dashed var(--border);
       border-radius: 8px;
       padding: 8px 12px;
-      margin: 6px 0 12px;
+      margin: 0;
     }
     .desc {
       margin: 4px 0 0;

@@ -135,6 +135,9 @@ type Creating = 'schedule' | 'webhook' | null;
       border-radius: 8px;
       padding: 6px 8px;
     }
+    .form-actions {
+      gap: 8px;
+    }
     .skeleton {
       min-height: 120px;
     }
