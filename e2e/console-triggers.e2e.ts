@@ -113,9 +113,26 @@ test('a graph’s Triggers tab: a schedule fired now and a webhook delivered by 
   await webhook.getByTestId('trigger-run-link').click();
   await expect(page).toHaveURL(new RegExp(`/workflows/${graphId}/runs/${accepted.run_id}`));
 
-  // A thread has its own Triggers tab, listing only its triggers.
+  // A thread has its own Triggers tab, listing only its triggers: an interval schedule starting a chat turn (the
+  // offline model answers), triggered now.
   await page.goto(`${base()}/projects/${projectId}/threads/${threadId}`);
   await page.getByTestId('tab-triggers').click();
   await expect(page.getByTestId('triggers-empty')).toBeVisible();
   await expect(page.getByTestId('trigger-card')).toHaveCount(0);
+  await page.getByTestId('new-schedule').click();
+  await page.getByTestId('schedule-name').fill('Hourly hello');
+  await page.getByTestId('schedule-mode-interval').check();
+  await page.getByTestId('schedule-interval').fill('3600');
+  await page.getByTestId('schedule-timezone').fill('UTC');
+  await page.getByTestId('schedule-message').fill('Hello from {{ trigger.name }}');
+  await expect(page.getByTestId('schedule-preview-fire')).toHaveCount(5, { timeout: 15_000 });
+  await page.getByTestId('schedule-save').click();
+  const hourly = card(page, 'schedule');
+  await expect(hourly.getByTestId('trigger-description')).toContainText('Every 3,600 s');
+  await hourly.getByTestId('trigger-fire').click();
+  const [turn] = await listedRuns(hourly);
+  expect((await waitForRunStatus(turn!, ['completed', 'failed'])).status).toBe('completed');
+  await expect(hourly.getByTestId('trigger-run-link')).toHaveAttribute('href', `/projects/${projectId}/threads/${threadId}/runs/${turn}`);
+  const listed = await api('GET', `/v1/projects/${projectId}/triggers?thread_id=${threadId}`);
+  expect(listed.items.map((t: { name: string }) => t.name)).toEqual(['Hourly hello']);
 });
