@@ -26,7 +26,7 @@ async function listedRuns(c: Locator): Promise<string[]> {
   return c.getByTestId('trigger-run-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')!));
 }
 
-test('a graph’s Triggers tab: a schedule fired now and a webhook delivered by the page’s own curl both start runs', async ({ page }) => {
+test('Triggers tabs: a graph’s schedule fired now and webhook delivered by the page’s own curl, and a thread’s schedule, all start runs', async ({ page }) => {
   const { projectId, threadId } = await projectAndThread(`Triggers ${Date.now()}`);
   const created = await api('POST', `/v1/projects/${projectId}/graphs`, { spec: ECHO, note: 'e2e' });
   const graphId: string = created.graph.id;
@@ -110,7 +110,22 @@ test('a graph’s Triggers tab: a schedule fired now and a webhook delivered by 
   mkdirSync(IMAGES, { recursive: true });
   await page.getByTestId('triggers-panel').screenshot({ path: join(IMAGES, 'triggers.png') });
 
-  await webhook.getByTestId('trigger-run-link').click();
+  // Rotating the secret (no overlap) shows the new one once with a new curl; the old curl is refused and logged.
+  const oldSecret = (await webhook.getByTestId('webhook-secret').textContent())!;
+  await webhook.getByTestId('trigger-rotate').click();
+  await webhook.getByTestId('trigger-rotate-overlap').fill('0');
+  await webhook.getByTestId('trigger-rotate-confirm').click();
+  await expect(webhook.getByTestId('webhook-secret')).not.toHaveText(oldSecret);
+  await expect(webhook.getByTestId('webhook-curl')).not.toHaveText(curl);
+  const refused = JSON.parse((await run('sh', ['-c', curl], { timeout: 30_000 })).stdout) as { error?: { code: string } };
+  expect(refused.error?.code).toBeTruthy();
+  await expect(webhook.locator('[data-testid=delivery-row][data-status=rejected]')).toContainText('signature', { timeout: 15_000 });
+  const rotatedCurl = (await webhook.getByTestId('webhook-curl').textContent())!.trim();
+  const second = JSON.parse((await run('sh', ['-c', rotatedCurl], { timeout: 30_000 })).stdout) as { run_id: string; duplicate: boolean };
+  expect(second.duplicate).toBe(false);
+  await expect(webhook.locator(`[data-testid=trigger-run-row][data-run-id="${second.run_id}"]`)).toBeVisible({ timeout: 30_000 });
+
+  await webhook.locator(`[data-testid=trigger-run-row][data-run-id="${accepted.run_id}"] [data-testid=trigger-run-link]`).click();
   await expect(page).toHaveURL(new RegExp(`/workflows/${graphId}/runs/${accepted.run_id}`));
 
   // A thread has its own Triggers tab, listing only its triggers: an interval schedule starting a chat turn (the

@@ -323,7 +323,7 @@ export class TriggerCardComponent {
   protected readonly backfillFrom = signal(localInputValue(new Date(Date.now() - 24 * 3600_000)));
   protected readonly backfillTo = signal(localInputValue(new Date()));
   protected readonly backfillError = signal<string | null>(null);
-  protected readonly rotateOverlap = signal('3600');
+  protected readonly rotateOverlap = signal('86400');
   protected readonly urlCopied = signal(false);
 
   protected readonly state = computed(() => this.detail()?.schedule_state ?? null);
