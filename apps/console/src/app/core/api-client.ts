@@ -7,6 +7,9 @@ import type {
   ApprovalDetail,
   ApprovalsQuery,
   AuditEvent,
+  BackfillRequest,
+  CreatedTrigger,
+  CreateTriggerRequest,
   CreatedInvite,
   CreatedToken,
   CreateInviteRequest,
@@ -34,6 +37,8 @@ import type {
   RegisteredTool,
   Run,
   ResumeRunRequest,
+  SchedulePreview,
+  ScheduleSpec,
   RunEvent,
   RunNodes,
   SaveGraphRequest,
@@ -42,7 +47,13 @@ import type {
   StartRunRequest,
   Thread,
   TokenScope,
+  Trigger,
+  TriggerDetail,
+  TriggerFired,
+  TriggersQuery,
+  UpdateTriggerRequest,
   UpdateUserRequest,
+  WebhookDelivery,
   User,
 } from '@omniai/contracts';
 import { ApiError } from './api-error';
@@ -176,6 +187,23 @@ export class ApiClient {
   diffGraph = (graphId: string, from: number, to: number) => this.get<GraphDiff>(`/v1/graphs/${graphId}/diff${queryString({ from, to })}`);
   startGraphRun = (graphId: string, body: StartGraphRunRequest) => this.send<Run>('POST', `/v1/graphs/${graphId}/runs`, body);
   listGraphRuns = async (graphId: string) => items(await this.get<Run[] | { items: Run[] }>(`/v1/graphs/${graphId}/runs`));
+  // Triggers (issue 15): schedules and webhooks.
+  listTriggers = async (projectId: string, query: TriggersQuery = {}) =>
+    items(await this.get<Trigger[] | { items: Trigger[] }>(`/v1/projects/${projectId}/triggers${queryString(query)}`));
+  createTrigger = (projectId: string, body: CreateTriggerRequest) => this.send<CreatedTrigger>('POST', `/v1/projects/${projectId}/triggers`, body);
+  previewSchedule = (projectId: string, schedule: ScheduleSpec) =>
+    this.send<SchedulePreview>('POST', `/v1/projects/${projectId}/triggers/preview`, { schedule });
+  getTrigger = (triggerId: string) => this.get<TriggerDetail>(`/v1/triggers/${triggerId}`);
+  updateTrigger = (triggerId: string, body: UpdateTriggerRequest) => this.send<Trigger>('PUT', `/v1/triggers/${triggerId}`, body);
+  deleteTrigger = (triggerId: string) => this.request<null>('DELETE', `/v1/triggers/${triggerId}`);
+  pauseTrigger = (triggerId: string, note?: string) => this.send<Trigger>('POST', `/v1/triggers/${triggerId}/pause`, note ? { note } : {});
+  unpauseTrigger = (triggerId: string, note?: string) => this.send<Trigger>('POST', `/v1/triggers/${triggerId}/unpause`, note ? { note } : {});
+  fireTrigger = (triggerId: string) => this.send<TriggerFired>('POST', `/v1/triggers/${triggerId}/fire`, {});
+  backfillTrigger = (triggerId: string, body: BackfillRequest) => this.send<TriggerFired>('POST', `/v1/triggers/${triggerId}/backfill`, body);
+  rotateTriggerSecret = (triggerId: string, overlapSeconds: number) =>
+    this.send<CreatedTrigger>('POST', `/v1/triggers/${triggerId}/rotate-secret`, { overlap_seconds: overlapSeconds });
+  listDeliveries = async (triggerId: string) => items(await this.get<WebhookDelivery[] | { items: WebhookDelivery[] }>(`/v1/triggers/${triggerId}/deliveries`));
+  listTriggerRuns = async (triggerId: string) => items(await this.get<Run[] | { items: Run[] }>(`/v1/triggers/${triggerId}/runs`));
   runNodes = (runId: string) => this.get<RunNodes>(`/v1/runs/${runId}/nodes`);
   events = (runId: string, fromSeq: number, limit = 1000) => this.get<EventsPage>(`/v1/runs/${runId}/events?from_seq=${fromSeq}&limit=${limit}`);
 

@@ -45,6 +45,8 @@ import { GraphSettingsComponent } from './graph-settings.component';
 import { NodeInspectorComponent } from './node-inspector.component';
 import { RunDialogComponent } from './run-dialog.component';
 import { VersionHistoryComponent } from './version-history.component';
+import { TriggersPanelComponent } from '../triggers/triggers-panel.component';
+import type { TriggerOwner } from '../triggers/trigger-drafts';
 
 const VALIDATE_DEBOUNCE_MS = 500;
 /** Where a template's sample input is kept for the graph made from it (the run dialog's prefill). */
@@ -68,6 +70,7 @@ export const sampleKey = (graphId: string) => `omni.graph.sample.${graphId}`;
     GraphSettingsComponent,
     VersionHistoryComponent,
     RunDialogComponent,
+    TriggersPanelComponent,
   ],
   host: { '(document:keydown)': 'onKey($event)' },
   template: `
@@ -89,53 +92,79 @@ export const sampleKey = (graphId: string) => `omni.graph.sample.${graphId}`;
             not saved yet
           }
         </span>
-        <span class="spacer"></span>
-        <button type="button" class="btn small" (click)="undo()" [disabled]="!canUndo()" aria-keyshortcuts="Control+Z" data-testid="undo" title="Undo (Ctrl+Z)">
-          Undo
-        </button>
-        <button
-          type="button"
-          class="btn small"
-          (click)="redo()"
-          [disabled]="!canRedo()"
-          aria-keyshortcuts="Control+Shift+Z"
-          data-testid="redo"
-          title="Redo (Ctrl+Shift+Z)"
-        >
-          Redo
-        </button>
-        <button type="button" class="btn small" (click)="layout()" [disabled]="!spec().nodes.length" data-testid="auto-layout">Auto-layout</button>
-        <button type="button" class="btn small" (click)="canvas()?.fit()" data-testid="fit-view">Fit</button>
         @if (detail()) {
-          <button type="button" class="btn small" (click)="showHistory.set(!showHistory())" [attr.aria-expanded]="showHistory()" data-testid="versions-toggle">
-            Versions
-          </button>
+          <nav class="view-tabs tabs" aria-label="Workflow views">
+            <a role="tab" class="tab-link" [routerLink]="[]" [queryParams]="{ tab: null }" [attr.aria-selected]="!onTriggers()" data-testid="tab-builder"
+              >Builder</a
+            >
+            <a role="tab" class="tab-link" [routerLink]="[]" [queryParams]="{ tab: 'triggers' }" [attr.aria-selected]="onTriggers()" data-testid="tab-triggers"
+              >Triggers</a
+            >
+          </nav>
         }
-        @if (canWrite()) {
-          <input
-            class="note"
-            [value]="note()"
-            (input)="note.set($any($event.target).value)"
-            placeholder="Version note"
-            aria-label="Version note"
-            data-testid="save-note"
-            maxlength="500"
-          />
-          <button type="button" class="btn small primary" (click)="save()" [disabled]="saving() || (!dirty() && !!detail())" data-testid="save-graph">
-            {{ saving() ? 'Saving…' : detail() ? 'Save version' : 'Save' }}
-          </button>
-        }
-        @if (canRun() && detail()) {
+        <span class="spacer"></span>
+        @if (!onTriggers()) {
           <button
             type="button"
             class="btn small"
-            (click)="showRun.set(true)"
-            [disabled]="dirty()"
-            [title]="dirty() ? 'Save first: a run pins a saved version' : 'Run the saved version'"
-            data-testid="run-graph"
+            (click)="undo()"
+            [disabled]="!canUndo()"
+            aria-keyshortcuts="Control+Z"
+            data-testid="undo"
+            title="Undo (Ctrl+Z)"
           >
-            ▶ Run
+            Undo
           </button>
+          <button
+            type="button"
+            class="btn small"
+            (click)="redo()"
+            [disabled]="!canRedo()"
+            aria-keyshortcuts="Control+Shift+Z"
+            data-testid="redo"
+            title="Redo (Ctrl+Shift+Z)"
+          >
+            Redo
+          </button>
+          <button type="button" class="btn small" (click)="layout()" [disabled]="!spec().nodes.length" data-testid="auto-layout">Auto-layout</button>
+          <button type="button" class="btn small" (click)="canvas()?.fit()" data-testid="fit-view">Fit</button>
+          @if (detail()) {
+            <button
+              type="button"
+              class="btn small"
+              (click)="showHistory.set(!showHistory())"
+              [attr.aria-expanded]="showHistory()"
+              data-testid="versions-toggle"
+            >
+              Versions
+            </button>
+          }
+          @if (canWrite()) {
+            <input
+              class="note"
+              [value]="note()"
+              (input)="note.set($any($event.target).value)"
+              placeholder="Version note"
+              aria-label="Version note"
+              data-testid="save-note"
+              maxlength="500"
+            />
+            <button type="button" class="btn small primary" (click)="save()" [disabled]="saving() || (!dirty() && !!detail())" data-testid="save-graph">
+              {{ saving() ? 'Saving…' : detail() ? 'Save version' : 'Save' }}
+            </button>
+          }
+          @if (canRun() && detail()) {
+            <button
+              type="button"
+              class="btn small"
+              (click)="showRun.set(true)"
+              [disabled]="dirty()"
+              [title]="dirty() ? 'Save first: a run pins a saved version' : 'Run the saved version'"
+              data-testid="run-graph"
+            >
+              ▶ Run
+            </button>
+          }
         }
       </header>
       <p class="visually-hidden" role="status" aria-live="polite" data-testid="builder-status">{{ status() }}</p>
@@ -143,135 +172,141 @@ export const sampleKey = (graphId: string) => `omni.graph.sample.${graphId}`;
         <div class="banner error" role="alert" data-testid="builder-error">{{ err }}</div>
       }
 
-      <div class="panes" [class.with-history]="showHistory()">
-        <aside class="palette" aria-label="Node kinds">
-          <h2>Add a node</h2>
-          <p class="muted small">Drag onto the canvas, or click to add.</p>
-          <ul>
-            @for (k of kinds; track k.kind) {
-              <li>
-                <button
-                  type="button"
-                  class="pal-item"
-                  draggable="true"
-                  [disabled]="!canWrite()"
-                  (dragstart)="onPaletteDrag($event, k.kind)"
-                  (click)="addAt(k.kind, null)"
-                  [attr.data-testid]="'palette-' + k.kind"
-                  [attr.aria-label]="'Add a ' + k.label + ' node'"
-                  [title]="k.hint"
-                >
-                  <span class="glyph" aria-hidden="true">{{ k.glyph }}</span>
-                  <span>
-                    <strong>{{ k.label }}</strong>
-                    <span class="muted small hint">{{ k.hint }}</span>
-                  </span>
-                </button>
-              </li>
-            }
-          </ul>
-        </aside>
-
-        <section class="stage" aria-label="Canvas">
-          @if (loading()) {
-            <div class="skeleton fill" aria-busy="true"><span class="visually-hidden">Loading the workflow…</span></div>
-          } @else {
-            <omni-graph-canvas
-              class="fill"
-              [spec]="spec()"
-              [editable]="canWrite()"
-              [issues]="nodeIssues()"
-              [selectedNodes]="selectedNodes()"
-              [selectedEdges]="selectedEdges()"
-              (moved)="onMoved($event)"
-              (connected)="onConnected($event)"
-              (nodeSelected)="selectNode($event.id, $event.additive)"
-              (edgeSelected)="selectEdge($event.index, $event.additive)"
-              (cleared)="clearSelection()"
-              (dropped)="addAt($event.kind, $event.position)"
-              (nodeKey)="onNodeKey($event.id, $event.event)"
-            />
-            @if (!spec().nodes.length) {
-              <div class="hint-empty muted" data-testid="canvas-empty">Drag a node from the palette to start.</div>
-            }
-          }
-        </section>
-
-        <aside class="side" aria-label="Inspector">
-          @if (selectedNode(); as n) {
-            <omni-node-inspector
-              [node]="n"
-              [edges]="spec().edges"
-              [nodeIds]="nodeIds()"
-              [tools]="tools()"
-              [issues]="nodeIssues().get(n.id) ?? []"
-              (changed)="apply(replaceNode(spec(), $event.node), $event.coalesce)"
-              (renamed)="rename($event.from, $event.to)"
-              (connect)="onConnected({ from: n.id, port: $event.port, to: $event.to })"
-              (disconnect)="deleteEdges([$event])"
-            />
-            <button type="button" class="btn small danger" (click)="deleteSelection()" data-testid="delete-node">Delete node</button>
-          } @else if (selectedEdge(); as se) {
-            <omni-edge-inspector
-              [edge]="se.edge"
-              [index]="se.index"
-              [editable]="canWrite()"
-              [issues]="edgeIssues(se.index)"
-              (changed)="setCondition(se.index, $event.condition, $event.coalesce)"
-              (deleted)="deleteSelection()"
-            />
-          } @else if (selectedEdges().size) {
-            <div data-testid="edges-inspector">
-              <h2>{{ selectedEdges().size === 1 ? 'Edge' : selectedEdges().size + ' edges' }}</h2>
-              @for (i of selectedEdgeList(); track i) {
-                @if (spec().edges[i]; as e) {
-                  <p class="small">
-                    <code>{{ e.from }}</code> —{{ e.port }}→ <code>{{ e.to }}</code>
-                  </p>
-                }
-              }
-              <button type="button" class="btn small danger" (click)="deleteSelection()" data-testid="delete-edge">Delete</button>
-            </div>
-          } @else {
-            <omni-graph-settings [spec]="spec()" (changed)="apply($event.spec, $event.coalesce)" />
-          }
-
-          <section class="issues" aria-label="Issues" data-testid="graph-issues" [attr.data-errors]="errorCount()">
-            <h2>
-              Issues
-              <span class="muted small" data-testid="graph-issues-summary">{{ issueSummary() }}</span>
-            </h2>
-            @if (issues().length === 0) {
-              <p class="ok small" data-testid="graph-valid">No issues: ready to save and run.</p>
-            }
+      @if (onTriggers() && triggerOwner(); as owner) {
+        <div class="triggers-view">
+          <omni-triggers-panel [owner]="owner" />
+        </div>
+      } @else {
+        <div class="panes" [class.with-history]="showHistory()">
+          <aside class="palette" aria-label="Node kinds">
+            <h2>Add a node</h2>
+            <p class="muted small">Drag onto the canvas, or click to add.</p>
             <ul>
-              @for (i of issues(); track $index) {
-                <li [attr.data-severity]="i.severity" data-testid="graph-issue" [attr.data-code]="i.code">
-                  <button type="button" class="linkish" (click)="focusIssue(i)">
-                    <span class="sev">{{ i.severity }}</span>
-                    @if (i.node_id) {
-                      <code>{{ i.node_id }}</code>
-                    }
-                    {{ i.message }}
+              @for (k of kinds; track k.kind) {
+                <li>
+                  <button
+                    type="button"
+                    class="pal-item"
+                    draggable="true"
+                    [disabled]="!canWrite()"
+                    (dragstart)="onPaletteDrag($event, k.kind)"
+                    (click)="addAt(k.kind, null)"
+                    [attr.data-testid]="'palette-' + k.kind"
+                    [attr.aria-label]="'Add a ' + k.label + ' node'"
+                    [title]="k.hint"
+                  >
+                    <span class="glyph" aria-hidden="true">{{ k.glyph }}</span>
+                    <span>
+                      <strong>{{ k.label }}</strong>
+                      <span class="muted small hint">{{ k.hint }}</span>
+                    </span>
                   </button>
                 </li>
               }
             </ul>
-          </section>
-        </aside>
-
-        @if (showHistory() && detail(); as d) {
-          <aside class="history" aria-label="Versions">
-            <omni-version-history
-              [graphId]="d.graph.id"
-              [current]="version()"
-              [refresh]="version()"
-              (open)="openVersion($event)"
-              (closed)="showHistory.set(false)"
-            />
           </aside>
-        }
-      </div>
+
+          <section class="stage" aria-label="Canvas">
+            @if (loading()) {
+              <div class="skeleton fill" aria-busy="true"><span class="visually-hidden">Loading the workflow…</span></div>
+            } @else {
+              <omni-graph-canvas
+                class="fill"
+                [spec]="spec()"
+                [editable]="canWrite()"
+                [issues]="nodeIssues()"
+                [selectedNodes]="selectedNodes()"
+                [selectedEdges]="selectedEdges()"
+                (moved)="onMoved($event)"
+                (connected)="onConnected($event)"
+                (nodeSelected)="selectNode($event.id, $event.additive)"
+                (edgeSelected)="selectEdge($event.index, $event.additive)"
+                (cleared)="clearSelection()"
+                (dropped)="addAt($event.kind, $event.position)"
+                (nodeKey)="onNodeKey($event.id, $event.event)"
+              />
+              @if (!spec().nodes.length) {
+                <div class="hint-empty muted" data-testid="canvas-empty">Drag a node from the palette to start.</div>
+              }
+            }
+          </section>
+
+          <aside class="side" aria-label="Inspector">
+            @if (selectedNode(); as n) {
+              <omni-node-inspector
+                [node]="n"
+                [edges]="spec().edges"
+                [nodeIds]="nodeIds()"
+                [tools]="tools()"
+                [issues]="nodeIssues().get(n.id) ?? []"
+                (changed)="apply(replaceNode(spec(), $event.node), $event.coalesce)"
+                (renamed)="rename($event.from, $event.to)"
+                (connect)="onConnected({ from: n.id, port: $event.port, to: $event.to })"
+                (disconnect)="deleteEdges([$event])"
+              />
+              <button type="button" class="btn small danger" (click)="deleteSelection()" data-testid="delete-node">Delete node</button>
+            } @else if (selectedEdge(); as se) {
+              <omni-edge-inspector
+                [edge]="se.edge"
+                [index]="se.index"
+                [editable]="canWrite()"
+                [issues]="edgeIssues(se.index)"
+                (changed)="setCondition(se.index, $event.condition, $event.coalesce)"
+                (deleted)="deleteSelection()"
+              />
+            } @else if (selectedEdges().size) {
+              <div data-testid="edges-inspector">
+                <h2>{{ selectedEdges().size === 1 ? 'Edge' : selectedEdges().size + ' edges' }}</h2>
+                @for (i of selectedEdgeList(); track i) {
+                  @if (spec().edges[i]; as e) {
+                    <p class="small">
+                      <code>{{ e.from }}</code> —{{ e.port }}→ <code>{{ e.to }}</code>
+                    </p>
+                  }
+                }
+                <button type="button" class="btn small danger" (click)="deleteSelection()" data-testid="delete-edge">Delete</button>
+              </div>
+            } @else {
+              <omni-graph-settings [spec]="spec()" (changed)="apply($event.spec, $event.coalesce)" />
+            }
+
+            <section class="issues" aria-label="Issues" data-testid="graph-issues" [attr.data-errors]="errorCount()">
+              <h2>
+                Issues
+                <span class="muted small" data-testid="graph-issues-summary">{{ issueSummary() }}</span>
+              </h2>
+              @if (issues().length === 0) {
+                <p class="ok small" data-testid="graph-valid">No issues: ready to save and run.</p>
+              }
+              <ul>
+                @for (i of issues(); track $index) {
+                  <li [attr.data-severity]="i.severity" data-testid="graph-issue" [attr.data-code]="i.code">
+                    <button type="button" class="linkish" (click)="focusIssue(i)">
+                      <span class="sev">{{ i.severity }}</span>
+                      @if (i.node_id) {
+                        <code>{{ i.node_id }}</code>
+                      }
+                      {{ i.message }}
+                    </button>
+                  </li>
+                }
+              </ul>
+            </section>
+          </aside>
+
+          @if (showHistory() && detail(); as d) {
+            <aside class="history" aria-label="Versions">
+              <omni-version-history
+                [graphId]="d.graph.id"
+                [current]="version()"
+                [refresh]="version()"
+                (open)="openVersion($event)"
+                (closed)="showHistory.set(false)"
+              />
+            </aside>
+          }
+        </div>
+      }
     </div>
 
     @if (showRun() && detail(); as d) {
@@ -334,6 +369,31 @@ export const sampleKey = (graphId: string) => `omni.graph.sample.${graphId}`;
     }
     .spacer {
       flex: 1;
+    }
+    .view-tabs {
+      margin: -8px 0;
+      padding: 0;
+      border-bottom: 0;
+    }
+    .view-tabs .tab-link {
+      padding: 12px 10px;
+      border-bottom: 2px solid transparent;
+    }
+    .view-tabs .tab-link[aria-selected='true'] {
+      color: var(--text);
+      border-bottom-color: var(--accent);
+      font-weight: 600;
+    }
+    .triggers-view {
+      flex: 1;
+      min-height: 0;
+      overflow: auto;
+      padding: 16px 20px 40px;
+      background: var(--bg);
+    }
+    .triggers-view omni-triggers-panel {
+      max-width: 1100px;
+      margin: 0 auto;
     }
     .btn:disabled {
       opacity: 0.5;
@@ -459,6 +519,8 @@ export class GraphBuilderComponent {
   readonly graphId = input.required<string>();
   /** `?template=`: start a new graph from this template. */
   readonly template = input<string>();
+  /** `?tab=triggers`: the graph's schedules and webhooks instead of the builder. */
+  readonly tab = input<string>();
 
   private readonly api = inject(ApiClient);
   private readonly router = inject(Router);
@@ -507,6 +569,11 @@ export class GraphBuilderComponent {
   });
   protected readonly nodeIds = computed(() => this.spec().nodes.map((n) => n.id));
 
+  protected readonly onTriggers = computed(() => this.tab() === 'triggers' && !!this.detail());
+  protected readonly triggerOwner = computed<TriggerOwner | null>(() => {
+    const d = this.detail();
+    return d ? { kind: 'graph', projectId: this.projectId(), graphId: d.graph.id } : null;
+  });
   protected readonly canWrite = computed(() => this.session.can('operate', this.projectId()));
   protected readonly canRun = computed(() => this.session.can('operate', this.projectId()));
 
@@ -772,7 +839,7 @@ export class GraphBuilderComponent {
   }
 
   protected onKey(ev: KeyboardEvent): void {
-    if (this.showRun()) return;
+    if (this.showRun() || this.onTriggers()) return;
     const target = ev.target as HTMLElement | null;
     const typing = !!target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
     const mod = ev.ctrlKey || ev.metaKey;

@@ -6,16 +6,18 @@ import { ArtifactViewer } from '../core/artifact-viewer';
 import { provideToolCards } from '../timeline/cards/tool-cards';
 import { RunTimelineComponent } from '../timeline/run-timeline.component';
 import { RunDrawerComponent } from './run-drawer.component';
+import { TriggersPanelComponent } from '../triggers/triggers-panel.component';
+import type { TriggerOwner } from '../triggers/trigger-drafts';
 import type { RunSession } from '../core/run-session';
 import { WorkspaceStore } from '../core/workspace.store';
 
-type Tab = 'chat' | 'run';
+type Tab = 'chat' | 'run' | 'triggers';
 
 /** Three panes: projects/threads/runs, a tabbed center (Chat, Run), and the run drawer. */
 @Component({
   selector: 'omni-workspace-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, ChatViewComponent, RunTimelineComponent, RunDrawerComponent],
+  imports: [RouterLink, ChatViewComponent, RunTimelineComponent, RunDrawerComponent, TriggersPanelComponent],
   // Tool calls, results, errors and approvals get typed cards (registered here so they stay in this lazy chunk).
   providers: [provideToolCards()],
   template: `
@@ -84,6 +86,16 @@ type Tab = 'chat' | 'run';
             >
               Run
             </button>
+            <button
+              role="tab"
+              type="button"
+              [attr.aria-selected]="tab() === 'triggers'"
+              (click)="tab.set('triggers')"
+              data-testid="tab-triggers"
+              title="Schedules and webhooks that start chat turns here"
+            >
+              Triggers
+            </button>
             <a
               role="tab"
               class="tab-link"
@@ -94,7 +106,9 @@ type Tab = 'chat' | 'run';
             >
             <button role="tab" type="button" disabled title="Arrives with dashboards">Dashboard</button>
           </div>
-          @if (tab() === 'chat') {
+          @if (tab() === 'triggers' && triggerOwner(); as owner) {
+            <omni-triggers-panel class="triggers-tab" [owner]="owner" />
+          } @else if (tab() === 'chat') {
             <omni-chat-view [threadId]="tid" [projectId]="projectId() ?? null" [sessions]="store.runs()" (openRun)="openRun($event)" />
           } @else if (activeSession(); as s) {
             <div class="run-head small muted">
@@ -144,6 +158,8 @@ export class WorkspacePageComponent {
   readonly projectId = input<string>();
   readonly threadId = input<string>();
   readonly runId = input<string>();
+  /** `?tab=triggers` opens the thread's Triggers tab. */
+  readonly tabParam = input<string>(undefined, { alias: 'tab' });
   protected readonly store = inject(WorkspaceStore);
   protected readonly viewer = inject(ArtifactViewer);
   protected readonly session = inject(SessionStore);
@@ -151,6 +167,11 @@ export class WorkspacePageComponent {
   protected readonly tab = signal<Tab>('chat');
   protected readonly selectedSeq = signal<number | null>(null);
   private readonly deepLinked = signal<RunSession | null>(null);
+
+  protected readonly triggerOwner = computed<TriggerOwner | null>(() => {
+    const [projectId, threadId] = [this.projectId(), this.threadId()];
+    return projectId && threadId ? { kind: 'agent', projectId, threadId } : null;
+  });
 
   /** The run the drawer and Run tab show: the routed one, else the thread's latest. */
   protected readonly activeSession = computed(() => {
@@ -169,6 +190,10 @@ export class WorkspacePageComponent {
     effect(() => {
       const tid = this.threadId();
       if (tid) untracked(() => void this.store.loadRuns(tid));
+    });
+    effect(() => {
+      const tab = this.tabParam();
+      if (tab === 'triggers') untracked(() => this.tab.set('triggers'));
     });
     effect(() => {
       const rid = this.runId();
