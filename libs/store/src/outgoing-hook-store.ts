@@ -105,6 +105,14 @@ export class OutgoingHookStore {
     await this.db.query(`update outgoing_hooks set deleted_at = now() where id = $1 and deleted_at is null`, [id]);
   }
 
+  /** Deletes a graph's live hooks (the graph was deleted); answers how many. */
+  async softDeleteForGraph(graphId: string): Promise<number> {
+    const [, count]: [Row[], number] = await this.db.query(`update outgoing_hooks set deleted_at = now() where graph_id = $1 and deleted_at is null`, [
+      graphId,
+    ]);
+    return count;
+  }
+
   /** The live hooks told when this run ends: those of its graph or of its thread (oldest first). */
   async listForRun(runId: string): Promise<StoredOutgoingHook[]> {
     const rows: Row[] = await this.db.query(
