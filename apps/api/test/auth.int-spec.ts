@@ -12,7 +12,15 @@ import { TemporalService } from '../src/temporal/temporal.service';
 import { type ApiClient, startTestApi, TEST_ADMIN, type TestApi } from './support/test-api';
 
 // Routes anyone may call; every other route must refuse a request without credentials.
-const PUBLIC_ROUTES = ['GET /healthz', 'GET /v1/meta', 'POST /v1/auth/login', 'GET /v1/auth/invites/:token', 'POST /v1/auth/invites/:token/accept'];
+// Inbound webhook deliveries are public: the Standard Webhooks signature, not a session, authenticates them.
+const PUBLIC_ROUTES = [
+  'GET /healthz',
+  'GET /v1/meta',
+  'POST /v1/auth/login',
+  'GET /v1/auth/invites/:token',
+  'POST /v1/auth/invites/:token/accept',
+  'POST /v1/hooks/:hookId',
+];
 const EVIL = 'https://evil.example';
 const CANARY_PASSWORD = 'canary-password-OMNI-7c1f90d2';
 

@@ -93,6 +93,29 @@ describe('outgoing hooks (real API, worker, Postgres and Temporal)', () => {
     expect((await api().del(`/v1/outgoing-hooks/${forThread.body.hook.id}`)).status).toBe(204);
   });
 
+  /** Polls a hook's deliveries until the first one has ended. */
+  async function ended(hookId: string): Promise<OutgoingDelivery[]> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const items = ((await api().get(`/v1/outgoing-hooks/${hookId}/deliveries`)).body.items as unknown[]).map((d) => OutgoingDelivery.parse(d));
+      if ((items[0] && items[0].status !== 'pending') || Date.now() > deadline) return items;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  it('notifies a thread hook when a chat turn in the thread ends (offline model)', async () => {
+    await policy([`receiver.test:${web.port}`]);
+    const { hook, secret } = CreatedOutgoingHook.parse((await api().post(`/v1/projects/${projectId}/outgoing-hooks`, { url, thread_id: threadId })).body);
+    const run = await api().post(`/v1/threads/${threadId}/runs`, { message: 'hello', pins: { params: { delay_ms: 0, reply_words: 3 } } });
+    expect(run.status).toBe(201);
+    const runId = run.body.id as string;
+    expect(await ended(hook.id)).toEqual([expect.objectContaining({ run_id: runId, status: 'delivered', attempts: 1 })]);
+    const [post] = received.filter((r) => r.body.includes(runId));
+    const body = RunEndedNotification.parse(new Webhook(secret).verify(post!.body, post!.headers as Record<string, string>));
+    expect(body.data).toMatchObject({ run_id: runId, thread_id: threadId, graph_id: null, status: 'completed' });
+    await api().del(`/v1/outgoing-hooks/${hook.id}`);
+  }, 120_000);
+
   it('creates a hook (secret answered once), notifies it signed when a run of the graph ends, lists the delivery, deletes it', async () => {
     await policy([`receiver.test:${web.port}`]);
     const created = await api().post(`/v1/projects/${projectId}/outgoing-hooks`, { url, graph_id: graphId });
