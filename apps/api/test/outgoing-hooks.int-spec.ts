@@ -149,5 +149,10 @@ describe('outgoing hooks (real API, worker, Postgres and Temporal)', () => {
     expect((await api().get(`/v1/projects/${projectId}/outgoing-hooks`)).body.items).toEqual([]);
     expect((await api().get(`/v1/outgoing-hooks/${hook.id}/deliveries`)).status).toBe(404);
     expect((await api().del(`/v1/outgoing-hooks/${hook.id}`)).status).toBe(404);
+    // Changes are audited (who created and deleted which hook), never with the body or the secret.
+    const audit = (await api().get('/v1/audit?limit=200')).body.items as Array<{ action: string; target: string | null }>;
+    const actions = audit.filter((a) => (a.target ?? '').includes(hook.id) || (a.target ?? '').endsWith('/outgoing-hooks')).map((a) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(['trigger.createOutgoingHook', 'trigger.deleteOutgoingHook']));
+    expect(JSON.stringify(audit)).not.toContain(secret.slice(6));
   }, 120_000);
 });
