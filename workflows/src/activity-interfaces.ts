@@ -164,3 +164,16 @@ export interface TriggerActivities {
     fired_at: string;
   }): Promise<{ run_id: string; kind: 'graph'; graph: GraphRunInput } | { run_id: string; kind: 'agent'; agent: AgentRunInput }>;
 }
+
+/** Outgoing run notifications (runs queue: Postgres and the network through the egress policy). */
+export interface OutgoingActivities {
+  /**
+   * One attempt to POST the run's `RunEndedNotification` to the hook's URL, signed (Standard Webhooks, the same
+   * `webhook-id` on every attempt), through safeFetch and the workspace egress policy; each attempt is recorded on the
+   * delivery row. Throws a retryable failure for a network error, a 5xx, 408 or 429; the non-retryable type
+   * `OutgoingDeliveryRefused` for another 4xx, an egress refusal or a hook/run that cannot be reported.
+   */
+  deliverRunEnded(input: { hook_id: string; run_id: string }): Promise<{ attempts: number; http_status: number }>;
+  /** Marks the delivery `failed` once no attempt is left; answers the attempts made. */
+  failRunEndedDelivery(input: { hook_id: string; run_id: string; error: string }): Promise<{ attempts: number }>;
+}

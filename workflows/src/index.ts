@@ -2,11 +2,13 @@
 export { agentRunWorkflow } from './agent-run/agent-run.workflow';
 export { graphRunWorkflow } from './graph-run/graph-run.workflow';
 export { graphMapBatchWorkflow, graphMapWorkflow } from './graph-run/map.workflow';
+export { notifyRunEndedWorkflow } from './notify-run-ended/notify-run-ended.workflow';
 export { systemCheckWorkflow } from './system-check.workflow';
 export { triggerFireWorkflow } from './trigger-fire/trigger-fire.workflow';
 export type {
   ChildRunRow,
   GraphActivities,
+  OutgoingActivities,
   RecordedDecisionActivities,
   RunActivities,
   RunLogSinks,

@@ -7,6 +7,7 @@ import {
   ArtifactStore,
   GraphRunStore,
   GraphStore,
+  OutgoingHookStore,
   PolicyStore,
   PriceStore,
   ProviderConfigStore,
@@ -20,6 +21,7 @@ import { type EgressProxy, JsonValidatorPool } from '@omniai/tools';
 import { omniDataConverter, type PayloadKeyring } from '@omniai/workflow-api/codec';
 import type { DataSource } from 'typeorm';
 import { createGraphActivities } from './activities/graph.activities';
+import { createOutgoingActivities, type OutgoingConnect, runEndedDispatcher } from './activities/outgoing.activities';
 import { createRecordedDecisionActivities } from './activities/recorded-decision.activities';
 import { createRunActivities } from './activities/run.activities';
 import { createTriggerActivities } from './activities/trigger.activities';
@@ -47,6 +49,8 @@ export interface WorkerDeps {
   scriptedFixtures?: readonly ScriptedFixture[];
   /** TEST/DEV ONLY: provider base URLs may reach private and loopback addresses (`OMNI_ALLOW_PRIVATE_PROVIDER_URLS`, D44). */
   allowPrivateProviderUrls?: boolean;
+  /** TEST ONLY: request options of outgoing run notifications (a stand-in network reaching a local receiver). */
+  outgoingConnect?: OutgoingConnect;
   /** Tests bundle workflows from TypeScript sources; production loads the built bundle entry. */
   bundlerOptions?: WorkerOptions['bundlerOptions'];
 }
@@ -89,6 +93,8 @@ export async function createWorkers(deps: WorkerDeps): Promise<OmniWorkers> {
   // Tool arguments and outputs are validated off the event loop, each under a deadline (D43).
   const validator = new JsonValidatorPool();
   const graphRuns = new GraphRunStore(deps.db);
+  const outgoingHooks = new OutgoingHookStore(deps.db);
+  const secrets = new SecretBox(deps.db, deps.secretsKey);
   const toolDeps = {
     validator,
     executions: graphRuns,
@@ -112,12 +118,20 @@ export async function createWorkers(deps: WorkerDeps): Promise<OmniWorkers> {
         runs: runStore,
         artifacts,
         providers: new ProviderRegistry(
-          new ProviderConfigStore(deps.db, new SecretBox(deps.db, deps.secretsKey)),
+          new ProviderConfigStore(deps.db, secrets),
           new ScriptedProvider(deps.scriptedFixtures ?? []),
           deps.allowPrivateProviderUrls ?? false,
         ),
         prices: new PriceStore(deps.db),
         tools: new ToolRegistryStore(deps.db),
+        runEnded: runEndedDispatcher(outgoingHooks),
+      }),
+      ...createOutgoingActivities({
+        hooks: outgoingHooks,
+        runs: runStore,
+        policies: toolDeps.policies,
+        secrets,
+        ...(deps.outgoingConnect ? { connect: deps.outgoingConnect } : {}),
       }),
       ...createToolPrepActivities(toolDeps),
       ...createRecordedDecisionActivities({ approvals: new ApprovalStore(deps.db), runs: runStore }),

@@ -517,8 +517,8 @@ export const TRIGGER_ROUTES: readonly ApiRoute[] = [
 ];
 
 /**
- * Routes of outgoing run notifications (issue 15): not in {@link API_ROUTES} until the API serves them (a documented
- * route must be served).
+ * Routes of outgoing run notifications (issue 15), part of {@link API_ROUTES}; exported on their own too (the audit
+ * interceptor audits their changes).
  */
 export const OUTGOING_HOOK_ROUTES: readonly ApiRoute[] = [
   {
@@ -543,7 +543,10 @@ export const OUTGOING_HOOK_ROUTES: readonly ApiRoute[] = [
     body: CreateOutgoingHookRequest,
     status: 201,
     response: CreatedOutgoingHook,
-    errors: { 400: 'The body is invalid, the graph or thread is not in the project, or egress policy refuses the host.', 404: 'No such project.' },
+    errors: {
+      400: "The body is invalid, the graph or thread is another project's, or the egress policy refuses the host (field `url`).",
+      404: 'No such project, graph or thread.',
+    },
   },
   {
     method: 'delete',
@@ -1564,4 +1567,5 @@ export const API_ROUTES: readonly ApiRoute[] = [
     errors: { 401: 'No valid bearer token.', 404: 'No such run, or not a graph run (or not visible to the token).' },
   },
   ...TRIGGER_ROUTES,
+  ...OUTGOING_HOOK_ROUTES,
 ];

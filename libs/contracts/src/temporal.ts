@@ -121,6 +121,22 @@ export const TriggerFireInput = z.strictObject({
 });
 export type TriggerFireInput = z.infer<typeof TriggerFireInput>;
 
+/**
+ * Input of `notifyRunEndedWorkflow`: tell one outgoing hook that one run ended (docs/TRIGGERS.md). Its workflow id is
+ * derived from both (`notify-<hookId>-<runId>`), so each run is reported to each hook once.
+ */
+export const NotifyRunEndedInput = z.strictObject({
+  hook_id: z.uuid(),
+  run_id: z.uuid(),
+});
+export type NotifyRunEndedInput = z.infer<typeof NotifyRunEndedInput>;
+
+export const NotifyRunEndedResult = z.strictObject({
+  status: z.enum(['delivered', 'failed']),
+  attempts: z.number().int().nonnegative(),
+});
+export type NotifyRunEndedResult = z.infer<typeof NotifyRunEndedResult>;
+
 export const TriggerFireResult = z.strictObject({
   /** The run it started; null when none could be created (the reason is in `error`). */
   run_id: z.uuid().nullable(),

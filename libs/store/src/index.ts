@@ -14,6 +14,7 @@ export * from './identity-store';
 export { MIGRATIONS } from './migrations';
 export * from './run-notifications';
 export * from './openapi-spec-store';
+export * from './outgoing-hook-store';
 export * from './mcp-server-store';
 export * from './price-store';
 export * from './provider-config-store';

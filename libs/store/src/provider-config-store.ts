@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ProviderConfig } from '@omniai/contracts';
 import { TriggerStore } from './trigger-store';
+import { OutgoingHookStore } from './outgoing-hook-store';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from './secret-box';
 import { iso, type Row } from './rows';
@@ -101,13 +102,17 @@ export class ProviderConfigStore {
   }
 
   /**
-   * Re-seals every sealed secret — provider keys and webhook signing secrets — under a new secrets master key
+   * Re-seals every sealed secret — provider keys, webhook and outgoing hook signing secrets — under a new secrets master key
    * (rotation), in one transaction; answers how many.
    */
   async resealKeys(newMasterKey: Buffer): Promise<number> {
     const rows: Array<{ id: string; secret_id: string }> = await this.db.query(`select id, secret_id from provider_configs where secret_id is not null`);
     return this.secrets.resealAll(
-      [...rows.map((r) => ({ id: r.secret_id, owner: secretOwner(r.id) })), ...(await new TriggerStore(this.db).ownedSecrets())],
+      [
+        ...rows.map((r) => ({ id: r.secret_id, owner: secretOwner(r.id) })),
+        ...(await new TriggerStore(this.db).ownedSecrets()),
+        ...(await new OutgoingHookStore(this.db).ownedSecrets()),
+      ],
       newMasterKey,
     );
   }

@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createDataSource, migrate } from './data-source';
+import { OutgoingHookStore, outgoingHookSecretOwner } from './outgoing-hook-store';
 import { ProviderConfigStore } from './provider-config-store';
+import { RunStore } from './run-store';
 import { SecretBox } from './secret-box';
 import { createTestDatabase } from './testing';
 
@@ -54,6 +56,39 @@ describe('secrets key rotation (real Postgres)', () => {
     const c = await store.create({ name: 'c', preset: 'openai', baseUrl: null, apiKey: 'sk-c', projectId: null });
     await expect(new ProviderConfigStore(ds, new SecretBox(ds, wrong)).resealKeys(newKey)).rejects.toThrow(/does not open/);
     expect(await store.revealKey(c)).toBe('sk-c');
+  });
+});
+
+describe('secrets key rotation of outgoing hook secrets (real Postgres)', () => {
+  it('re-seals outgoing hook signing secrets too, still bound to their hook', async () => {
+    const db = await createTestDatabase('rotation_hooks');
+    const ds = createDataSource({ url: db.url });
+    await ds.initialize();
+    try {
+      await migrate(ds);
+      const [oldKey, newKey] = [randomBytes(32), randomBytes(32)];
+      const box = new SecretBox(ds, oldKey);
+      const project = await new RunStore(ds).createProject('rotation-hooks', '');
+      const graphId = randomUUID();
+      await ds.query(`insert into graphs (id, project_id, name, created_by) values ($1, $2, 'g', 'test')`, [graphId, project.id]);
+      const hookId = randomUUID();
+      const sealed = await box.seal('whsec_outgoing-canary', outgoingHookSecretOwner(hookId));
+      await new OutgoingHookStore(ds).create({
+        id: hookId,
+        projectId: project.id,
+        graphId,
+        threadId: null,
+        url: 'https://hooks.example.org/x',
+        secretId: sealed.id,
+        createdBy: 'test',
+      });
+      expect(await new ProviderConfigStore(ds, box).resealKeys(newKey)).toBe(1);
+      expect(await new SecretBox(ds, newKey).reveal(sealed.id, outgoingHookSecretOwner(hookId))).toBe('whsec_outgoing-canary');
+      await expect(box.reveal(sealed.id, outgoingHookSecretOwner(hookId))).rejects.toThrow(/does not open/);
+    } finally {
+      await ds.destroy();
+      await db.drop();
+    }
   });
 });
 

@@ -7,14 +7,16 @@ import type {
   ApprovalDecisionSignal,
   GraphRunInput,
   GraphRunResult,
+  NotifyRunEndedInput,
+  NotifyRunEndedResult,
   ResumeRunSignal,
   TriggerFireInput,
   TriggerFireResult,
 } from '@omniai/contracts';
-import { agentRunWorkflowId, WORKFLOW_TYPES } from '@omniai/contracts/pure';
+import { agentRunWorkflowId, notifyRunEndedWorkflowId, WORKFLOW_TYPES } from '@omniai/contracts/pure';
 import { defineSignal } from '@temporalio/workflow';
 
-export { agentRunWorkflowId, TASK_QUEUES, toolTaskQueue, WORKFLOW_TYPES } from '@omniai/contracts/pure';
+export { agentRunWorkflowId, notifyRunEndedWorkflowId, TASK_QUEUES, toolTaskQueue, WORKFLOW_TYPES } from '@omniai/contracts/pure';
 
 // Message names are durable API: renaming one strands the runs waiting for it.
 
@@ -58,5 +60,26 @@ export function triggerFireStart(input: TriggerFireInput, workflowId: string, ta
   return [
     WORKFLOW_TYPES.triggerFire,
     { taskQueue, workflowId, args: [input] as [TriggerFireInput], workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' },
+  ] as const;
+}
+
+/** The signature of `notifyRunEndedWorkflow` (one run's end told to one outgoing hook), for typed starts. */
+export type NotifyRunEndedWorkflow = (input: NotifyRunEndedInput) => Promise<NotifyRunEndedResult>;
+
+/**
+ * Arguments of `client.workflow.start` for one outgoing notification: the workflow id names the hook and the run
+ * (`notify-<hookId>-<runId>`), so dispatching again (an append retried) finds the same workflow (USE_EXISTING while it
+ * runs, REJECT_DUPLICATE once it ended) and starts nothing new.
+ */
+export function notifyRunEndedStart(input: NotifyRunEndedInput, taskQueue: string) {
+  return [
+    WORKFLOW_TYPES.notifyRunEnded,
+    {
+      taskQueue,
+      workflowId: notifyRunEndedWorkflowId(input.hook_id, input.run_id),
+      args: [input] as [NotifyRunEndedInput],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    },
   ] as const;
 }

@@ -7,6 +7,7 @@ import {
   IdentityStore,
   McpServerStore,
   OpenApiSpecStore,
+  OutgoingHookStore,
   PolicyStore,
   PriceStore,
   ProviderConfigStore,
@@ -36,6 +37,7 @@ import { DatabaseService } from '../database/database.service';
     { provide: EngineReportStore, useFactory: (db: DatabaseService) => new EngineReportStore(db.dataSource), inject: [DatabaseService] },
     { provide: GraphStore, useFactory: (db: DatabaseService) => new GraphStore(db.dataSource), inject: [DatabaseService] },
     { provide: TriggerStore, useFactory: (db: DatabaseService) => new TriggerStore(db.dataSource), inject: [DatabaseService] },
+    { provide: OutgoingHookStore, useFactory: (db: DatabaseService) => new OutgoingHookStore(db.dataSource), inject: [DatabaseService] },
     {
       provide: SecretBox,
       useFactory: (db: DatabaseService, config: AppConfig) => new SecretBox(db.dataSource, parseMasterKey(config.secretsKey)),
@@ -62,6 +64,7 @@ import { DatabaseService } from '../database/database.service';
     EngineReportStore,
     GraphStore,
     TriggerStore,
+    OutgoingHookStore,
     SecretBox,
   ],
 })

@@ -4,6 +4,7 @@ import { RunsModule } from '../runs/runs.module';
 import { StoreModule } from '../store/store.module';
 import { TemporalModule } from '../temporal/temporal.module';
 import { OutgoingHooksController } from './outgoing-hooks.controller';
+import { OutgoingHooksService } from './outgoing-hooks.service';
 import { SchedulesService } from './schedules.service';
 import { TRIGGERED_RUNS_PROVIDER } from './triggered-runs.provider';
 import { PublicTriggersController, TriggersController } from './triggers.controller';
@@ -16,7 +17,7 @@ import { WebhooksController } from './webhooks.controller';
 @Module({
   imports: [StoreModule, RunsModule, GraphsModule, TemporalModule],
   controllers: [TriggersController, PublicTriggersController, WebhooksController, OutgoingHooksController],
-  providers: [TRIGGERED_RUNS_PROVIDER, SchedulesService, TriggersService, WebhookTriggers, WebhookDeliveries],
+  providers: [TRIGGERED_RUNS_PROVIDER, OutgoingHooksService, SchedulesService, TriggersService, WebhookTriggers, WebhookDeliveries],
   exports: [SchedulesService, TriggersService, WebhookTriggers],
 })
 export class TriggersModule {}

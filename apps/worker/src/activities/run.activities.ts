@@ -19,7 +19,14 @@ export interface RunActivityDeps {
   providers: ProviderRegistry;
   prices: PriceStore;
   tools: ToolRegistryStore;
+  /**
+   * Told once a run's terminal event (run_completed / run_failed / run_cancelled) is stored: starts its outgoing
+   * notifications (see outgoing.activities.ts). Its failure fails the append, which is retried (the append is idempotent).
+   */
+  runEnded?: (runId: string) => Promise<void>;
 }
+
+const TERMINAL_KINDS: ReadonlySet<string> = new Set(['run_completed', 'run_failed', 'run_cancelled']);
 
 /** Tool results and arguments as the model reads them: JSON text (artifacts fetched back). */
 async function jsonText(artifacts: ArtifactStore, stored: ClaimChecked): Promise<string> {
@@ -47,10 +54,11 @@ export async function stepMessages(artifacts: ArtifactStore, steps: RunEvent[]):
 export function createRunActivities(deps: RunActivityDeps): RunActivities {
   return {
     async appendRunEvents({ run_id, events }) {
+      let appended: number;
       try {
         // Validate at the boundary: the projection only ever holds events that match the contract.
         const parsed = events.map((e) => RunEvent.parse(storableJson(e)));
-        return await deps.runs.appendEvents(run_id, parsed);
+        appended = await deps.runs.appendEvents(run_id, parsed);
       } catch (err) {
         // An outage is waited out (retried without limit); anything else is retried a few times, then ends the run.
         if (isDatabaseUnavailable(err) || Context.current().info.attempt < APPEND_ATTEMPTS) throw err;
@@ -61,6 +69,10 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
           nonRetryable: true,
         });
       }
+      // Outside the try: a dispatch that fails (Temporal briefly away) is retried with the append, never turned into
+      // E_EVENT_REJECTED. A retry whose events were stored already dispatches again; the workflow ids make that a no-op.
+      if (deps.runEnded && events.some((e) => TERMINAL_KINDS.has(e.kind))) await deps.runEnded(run_id);
+      return appended;
     },
 
     async generateReply({ run_id, message_id, message, pins, standalone }) {

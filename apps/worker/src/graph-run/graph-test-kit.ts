@@ -8,7 +8,7 @@ import type { DataSource } from 'typeorm';
 import { createTestDatabase } from '@omniai/store/testing';
 import { approvalDecisionSignal, graphRunStart } from '@omniai/workflow-api';
 import type { ScriptedFixture } from '@omniai/providers';
-import { startTestWorker, testDataConverter, type TestWorker } from '../testing';
+import { startTestWorker, testDataConverter, type TestWorker, type TestWorkerOptions } from '../testing';
 
 export const REQUESTER = { type: 'user', id: 'operator@example.test' } as const;
 export const REVIEWER = 'reviewer@example.test';
@@ -35,10 +35,10 @@ export class GraphKit {
   private db!: Awaited<ReturnType<typeof createTestDatabase>>;
 
   /** With an in-process worker on a new task queue. */
-  static async start(name: string, fixtures: ScriptedFixture[] = []): Promise<GraphKit> {
+  static async start(name: string, fixtures: ScriptedFixture[] = [], worker: Omit<TestWorkerOptions, 'fixtures'> = {}): Promise<GraphKit> {
     const kit = new GraphKit();
     kit.db = await createTestDatabase(name);
-    kit.worker = await startTestWorker(kit.db.url, { fixtures });
+    kit.worker = await startTestWorker(kit.db.url, { ...worker, fixtures });
     kit.ds = kit.worker.db;
     kit.taskQueue = kit.worker.taskQueue;
     return kit.connect(name);
@@ -116,7 +116,15 @@ export class GraphKit {
     input: unknown = {},
     options: { budget?: RunBudget } = {},
   ): Promise<{ runId: string; input: GraphRunInput; handle: WorkflowHandle<(i: GraphRunInput) => Promise<GraphRunResult>> }> {
-    const graph = await this.saveGraph(raw);
+    return this.startSaved(await this.saveGraph(raw), input, options);
+  }
+
+  /** Inserts a queued run row of a graph saved before (see saveGraph) and starts the workflow. */
+  async startSaved(
+    graph: Awaited<ReturnType<GraphKit['saveGraph']>>,
+    input: unknown = {},
+    options: { budget?: RunBudget } = {},
+  ): Promise<{ runId: string; input: GraphRunInput; handle: WorkflowHandle<(i: GraphRunInput) => Promise<GraphRunResult>> }> {
     const runId = randomUUID();
     const pins = await this.pins(graph.spec);
     const runInput: GraphRunInput = {

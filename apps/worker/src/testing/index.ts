@@ -9,6 +9,7 @@ import { createDataSource, migrate, parseMasterKey } from '@omniai/store';
 import { omniDataConverter, parsePayloadKeyring, type PayloadKeyring } from '@omniai/workflow-api/codec';
 import type { DataSource } from 'typeorm';
 import { builtinToolCatalog } from '../tools/builtin-tools';
+import type { OutgoingConnect } from '../activities/outgoing.activities';
 import { createWorkers, type OmniWorkers } from '../worker';
 import { DEFAULT_SCRIPTED_FIXTURES_DIR } from '../worker-config';
 
@@ -45,6 +46,8 @@ export interface TestWorkerOptions {
   reposDir?: string;
   /** Connection options of `mcp_remote` calls (a stand-in network reaching a test MCP server). */
   mcpConnect?: Parameters<typeof builtinToolCatalog>[0]['mcpConnect'];
+  /** Request options of outgoing run notifications (a stand-in network reaching a local receiver). */
+  outgoingConnect?: OutgoingConnect;
 }
 
 /** An in-process worker on the test Temporal server, with its own task queues, against `databaseUrl` (migrated). */
@@ -72,6 +75,7 @@ export async function startTestWorker(databaseUrl: string, options: TestWorkerOp
     bundlerOptions: sourceBundlerOptions as never,
     // Tests point providers at scripted wire servers on 127.0.0.1 (D44: test/dev-only opt-in).
     allowPrivateProviderUrls: true,
+    ...(options.outgoingConnect ? { outgoingConnect: options.outgoingConnect } : {}),
     scriptedFixtures: [...(options.fixtures ?? []), ...loadScriptedFixtures(DEFAULT_SCRIPTED_FIXTURES_DIR)],
   });
   const running = workers.run();

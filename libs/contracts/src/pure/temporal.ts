@@ -27,6 +27,12 @@ export const triggerScheduleId = (triggerId: string) => `trigger-${triggerId}`;
 /** The workflow id a schedule's action starts; Temporal appends the fire time (`<id>-<RFC 3339 time>`) per fire. */
 export const scheduleFireWorkflowIdPrefix = (triggerId: string) => `sched-${triggerId}`;
 
+/**
+ * The workflow id of one outgoing notification (durable API): one per hook and run, so a run's end is reported to
+ * each hook once however often it is dispatched.
+ */
+export const notifyRunEndedWorkflowId = (hookId: string, runId: string) => `notify-${hookId}-${runId}`;
+
 /** The actor recorded for a run a trigger started: `{ type: 'service', id: 'schedule:<id>' | 'webhook:<id>' }`. */
 export function triggerActor(trigger: { kind: 'schedule' | 'webhook'; trigger_id: string }): { type: 'service'; id: string } {
   return { type: 'service', id: `${trigger.kind}:${trigger.trigger_id}` };

@@ -57,6 +57,11 @@ export interface SafeFetchOptions {
   body?: Buffer;
   /** The body's `Content-Type`. */
   contentType?: string;
+  /**
+   * Further request headers (a signature, a message id). Credentials, cookies, proxy headers and the headers safeFetch
+   * sets itself are dropped (the same list as {@link vettedFetch}).
+   */
+  headers?: Readonly<Record<string, string>>;
   /** TEST ONLY, see {@link UnsafeTestNetwork}. */
   unsafeTestNetwork?: UnsafeTestNetwork;
 }
@@ -285,11 +290,17 @@ interface OutgoingRequest {
 }
 
 function requestOf(options: SafeFetchOptions): OutgoingRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    const lower = name.toLowerCase();
+    if (!DROPPED_HEADERS.has(lower) && !lower.startsWith('proxy-') && lower !== 'accept' && lower !== 'content-type') headers[lower] = value;
+  }
   return {
     method: options.method ?? 'GET',
     accept: options.accept ?? '*/*',
     body: options.body,
     contentType: options.contentType ?? 'application/octet-stream',
+    headers,
   };
 }
 
