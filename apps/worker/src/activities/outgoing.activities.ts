@@ -39,7 +39,8 @@ export const outgoingMessageId = (hookId: string, runId: string) => `msg_${runId
  */
 export function runEndedDispatcher(hooks: Pick<OutgoingHookStore, 'listForRun'>): (runId: string) => Promise<void> {
   return async (runId) => {
-    const live = await waitForDatabase(() => hooks.listForRun(runId));
+    // A local activity (the append): Postgres being away throws, and the append's own retry waits it out.
+    const live = await hooks.listForRun(runId);
     if (live.length === 0) return;
     const ctx = Context.current();
     for (const hook of live) {

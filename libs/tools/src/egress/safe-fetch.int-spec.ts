@@ -154,6 +154,29 @@ describe('safeFetch: methods other than GET', () => {
     expect(del.method).toBe('DELETE');
   });
 
+  it('sends further headers, but never credentials, cookies or a second value of its own headers', async () => {
+    const headers = {
+      'Webhook-Id': 'msg_1',
+      'webhook-signature': 'v1,abc',
+      authorization: 'Bearer leaked',
+      cookie: 'a=b',
+      'proxy-authorization': 'x',
+      host: 'elsewhere.test',
+      'user-agent': 'spoofed',
+      'content-type': 'text/plain',
+    };
+    const res = await safeFetch('http://allowed.test/mirror', options({ method: 'POST', body: Buffer.from('{}'), contentType: 'application/json', headers }));
+    const seen = JSON.parse(res.body.toString()) as { headers: Record<string, string> };
+    expect(seen.headers).toMatchObject({
+      'webhook-id': 'msg_1',
+      'webhook-signature': 'v1,abc',
+      host: 'allowed.test',
+      'user-agent': USER_AGENT,
+      'content-type': 'application/json',
+    });
+    for (const name of ['authorization', 'cookie', 'proxy-authorization']) expect(seen.headers).not.toHaveProperty(name);
+  });
+
   it('does not follow a redirect of a write: the 3xx itself is the answer', async () => {
     const before = web.seen.length;
     const res = await safeFetch('http://allowed.test/moved', options({ method: 'PUT', body: Buffer.from('x'), contentType: 'text/plain' }));
