@@ -323,7 +323,7 @@ export class ScheduleFormComponent {
     };
     if (existing)
       await this.form.submit(ev, {
-        check: () => updateScheduleRequest(owner, this.draft()),
+        check: () => updateScheduleRequest(owner, this.draft(), existing),
         send: async (body) => this.saved.emit(await this.api.updateTrigger(existing.id, body)),
         failed,
       });

@@ -82,6 +82,34 @@ describe('schedule drafts', () => {
     expect(createScheduleRequest(GRAPH, d)).toEqual(r);
   });
 
+  it('keeps what the form does not show when editing', () => {
+    const r = createScheduleRequest(GRAPH, { ...blankScheduleDraft('UTC'), name: 'N' });
+    if (!r.ok || r.body.kind !== 'schedule') throw new Error('not ok');
+    const calendars = [{ hour: [{ start: 12 }], comment: 'noon' }];
+    const saved = {
+      id: 'x',
+      project_id: GRAPH.projectId,
+      name: 'N',
+      kind: 'schedule' as const,
+      target: { ...r.body.target, version: 3, budget: { max_steps: 5 } } as never,
+      schedule: { ...r.body.schedule, calendars, jitter_ms: 1000, start_at: '2026-01-01T00:00:00.000Z' },
+      policies: r.body.policies,
+      webhook: null,
+      hook_path: null,
+      paused: false,
+      note: null,
+      created_by: 'u',
+      created_at: '',
+      updated_at: '',
+      last_run: null,
+    };
+    const u = updateScheduleRequest(GRAPH, { ...draftOfTrigger(saved), cron: '0 8 * * *' }, saved);
+    if (!u.ok) throw new Error('not ok');
+    expect(UpdateTriggerRequest.parse(u.body)).toEqual(u.body);
+    expect(u.body.schedule).toMatchObject({ cron: ['0 8 * * *'], calendars, jitter_ms: 1000, start_at: '2026-01-01T00:00:00.000Z' });
+    expect(u.body.target).toMatchObject({ version: 3, budget: { max_steps: 5 } });
+  });
+
   it('puts the API field issues under their fields', () => {
     const { errors, rest } = errorsOfIssues(
       [

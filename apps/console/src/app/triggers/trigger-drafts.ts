@@ -160,11 +160,23 @@ export function createScheduleRequest(owner: TriggerOwner, d: ScheduleDraft): Ch
   return { ok: true, body: { kind: 'schedule', name: p.name, target: p.target, schedule: p.schedule, policies: p.policies, paused: false } };
 }
 
-/** `PUT /v1/triggers/:id` for an edited schedule. */
-export function updateScheduleRequest(owner: TriggerOwner, d: ScheduleDraft): Checked<UpdateTriggerRequest, ScheduleErrors> {
+/**
+ * `PUT /v1/triggers/:id` for an edited schedule. What the form does not show (calendars, jitter, start and end, a
+ * graph target's pinned version and budget) stays as `saved` has it.
+ */
+export function updateScheduleRequest(owner: TriggerOwner, d: ScheduleDraft, saved?: Trigger): Checked<UpdateTriggerRequest, ScheduleErrors> {
   const p = scheduleParts(owner, d);
   if (!p.ok) return p;
-  return { ok: true, body: { name: p.name, target: p.target, schedule: p.schedule, policies: p.policies } };
+  const s = saved?.schedule;
+  const schedule = s ? { ...p.schedule, calendars: s.calendars, jitter_ms: s.jitter_ms, start_at: s.start_at, end_at: s.end_at } : p.schedule;
+  const was = saved?.target;
+  const target =
+    was?.kind === 'graph' && p.target.kind === 'graph'
+      ? { ...p.target, version: was.version, ...(was.budget ? { budget: was.budget } : {}) }
+      : was?.kind === 'agent' && p.target.kind === 'agent' && was.budget
+        ? { ...p.target, budget: was.budget }
+        : p.target;
+  return { ok: true, body: { name: p.name, target, schedule, policies: p.policies } };
 }
 
 /** `POST …/triggers` for a new webhook (default settings: no payload schema, 256 KiB, 60 a minute). */
