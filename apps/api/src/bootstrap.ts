@@ -71,15 +71,6 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     }
   });
   ROUTES.set(app, routes);
-  // An inbound webhook's signature covers the exact bytes sent: that route gets its JSON body unparsed (a Buffer, parsed
-  // after the signature verified); every other route gets Fastify's JSON parser with the settings Nest's default uses.
-  // Registered before Nest's init, which then leaves application/json to it.
-  const json = fastify.getDefaultJsonParser('error', 'error');
-  app.useBodyParser<Server>('application/json', { bodyLimit: config.bodyLimitBytes }, (request, body, done) => {
-    if (request.routeOptions.url === WEBHOOK_ROUTE) done(null, body);
-    // Fastify's JSON parser reads a Buffer as well as a string (its types name only the string).
-    else void json(request, body as unknown as string, done);
-  });
   fastify.addHook('onSend', async (request, reply) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
     reply.header('x-request-id', String(request.id));
@@ -105,6 +96,16 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   if (assets.indexHtml && assets.dir) {
     await app.register(fastifyStatic, { root: assets.dir, prefix: '/', wildcard: false, index: ['index.html'] });
   }
+  // An inbound webhook's signature covers the exact bytes sent: that route gets its JSON body unparsed (a Buffer, parsed
+  // after the signature verified); every other route gets Fastify's JSON parser with the settings Nest's default uses.
+  // Registered after the plugins (the Temporal UI proxy parses JSON in its own context, which would inherit this one and
+  // refuse its own) and before Nest's init, which then leaves application/json to it.
+  const json = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser<Server>('application/json', { bodyLimit: config.bodyLimitBytes }, (request, body, done) => {
+    if (request.routeOptions.url === WEBHOOK_ROUTE) done(null, body);
+    // Fastify's JSON parser reads a Buffer as well as a string (its types name only the string).
+    else void json(request, body as unknown as string, done);
+  });
   app.enableShutdownHooks();
   return app;
 }
