@@ -213,6 +213,11 @@ export class RunStore {
    * {@link GraphGoneError} when the graph is deleted: the shared row lock orders this against {@link GraphStore.delete}.
    */
   async createGraphRun(run: NewGraphRun): Promise<Run> {
+    return (await this.insertGraphRun(run)).run;
+  }
+
+  /** {@link createGraphRun}, saying whether this call inserted the row (false: a triggered run's id was there already). */
+  async insertGraphRun(run: NewGraphRun): Promise<{ run: Run; created: boolean }> {
     return this.db.transaction(async (tx) => {
       const [g]: Row[] = await tx.query(`select id from graphs where id = $1 and project_id = $2 and deleted_at is null for share`, [
         run.graph.graph_id,
@@ -238,7 +243,7 @@ export class RunStore {
           ...triggerColumns(run.triggered),
         ],
       );
-      return rows[0] ? toRun(rows[0]) : this.existingRun(id, tx);
+      return rows[0] ? { run: toRun(rows[0]), created: true } : { run: await this.existingRun(id, tx), created: false };
     });
   }
 

@@ -21,12 +21,14 @@ import type { StoredTrigger } from './trigger-store';
 export async function graphToolPins(tools: ToolRegistryStore, projectId: string, spec: GraphSpec): Promise<PinnedTool[]> {
   const resolved = new Map((await tools.resolveForProject(projectId)).map((t) => [t.id, t]));
   const pins = new Map<string, PinnedTool>();
-  for (const ref of collectRefs(spec).tools) {
-    const at = ref.version ?? resolved.get(ref.id)?.version;
-    const tool = at === undefined ? null : await tools.get(ref.id, at);
+  // Each ref's read is independent (one round trip each): read them together, then pin in the spec's order.
+  const refs = collectRefs(spec).tools.map((ref) => ({ ref, at: ref.version ?? resolved.get(ref.id)?.version }));
+  const found = await Promise.all(refs.map(({ ref, at }) => (at === undefined ? null : tools.get(ref.id, at))));
+  refs.forEach(({ ref, at }, i) => {
+    const tool = found[i];
     // Saved versions were validated, but a tool may have been unpinned since: the run then fails that node.
-    if (tool) pins.set(`${ref.id}@${at}`, { id: ref.id, version: tool.manifest.version, manifest_hash: tool.manifest_hash });
-  }
+    if (tool && !pins.has(`${ref.id}@${at}`)) pins.set(`${ref.id}@${at}`, { id: ref.id, version: tool.manifest.version, manifest_hash: tool.manifest_hash });
+  });
   return [...pins.values()];
 }
 
@@ -50,8 +52,15 @@ export class TriggerFireRefused extends Error {
   }
 }
 
-/** The run of a fire, created (or found, when this fire made it before) with the input of its run workflow. */
-export type PreparedTriggeredRun = { run: Run; workflow: { kind: 'graph'; input: GraphRunInput } | { kind: 'agent'; input: AgentRunInput } };
+/**
+ * The run of a fire, created (or found, when this fire made it before) with the input of its run workflow; `created`
+ * says whether this call made the row (a webhook delivery that finds it is a duplicate).
+ */
+export type PreparedTriggeredRun = {
+  run: Run;
+  created: boolean;
+  workflow: { kind: 'graph'; input: GraphRunInput } | { kind: 'agent'; input: AgentRunInput };
+};
 
 /**
  * Checks a graph input against the version's `input_schema`: null when it is valid, else a one-line reason and the
@@ -78,7 +87,7 @@ export class TriggeredRuns {
     const id = triggeredRunId(fire.workflowId);
     const ref: RunTrigger = { trigger_id: trigger.id, kind: trigger.kind, fire_id: fire.fireId.slice(0, 300) };
     const existing = await this.runs.getRun(id);
-    if (existing) return this.fromRow(existing, ref);
+    if (existing) return { ...(await this.fromRow(existing, ref)), created: false };
     if (trigger.deleted) throw new TriggerFireRefused('E_NOT_FOUND', `Trigger ${trigger.id} was deleted.`);
     const scope = { payload: fire.payload ?? null, trigger: { id: trigger.id, name: trigger.name, kind: trigger.kind }, fired_at: fire.firedAt };
     const target = trigger.target;
@@ -93,14 +102,15 @@ export class TriggeredRuns {
         const problem = await this.checkInput(version.spec.input_schema, value);
         if (problem) throw new TriggerFireRefused('E_GRAPH_INPUT_INVALID', problem.message, problem.detail);
       }
-      const stored = await this.artifacts.claimCheck(value);
+      // The tool pins and the payload's claim check are independent reads/writes: one wait for both.
+      const [stored, tools] = await Promise.all([this.artifacts.claimCheck(value), graphToolPins(this.tools, trigger.project_id, version.spec)]);
       const input: NodeValue = 'inline' in stored ? { inline: value as never } : { artifact: stored.artifact, preview: JSON.stringify(value).slice(0, 200) };
-      let run: Run;
+      let made: { run: Run; created: boolean };
       try {
-        run = await this.runs.createGraphRun({
+        made = await this.runs.insertGraphRun({
           projectId: trigger.project_id,
           graph: { graph_id: graph.id, version: version.version, spec_hash: version.spec_hash },
-          pins: { ...DEFAULT_PINS, tools: await graphToolPins(this.tools, trigger.project_id, version.spec) },
+          pins: { ...DEFAULT_PINS, tools },
           input,
           retryOf: null,
           budget: target.budget ?? null,
@@ -110,7 +120,10 @@ export class TriggeredRuns {
         if (err instanceof GraphGoneError) throw new TriggerFireRefused('E_CONFLICT', `Graph ${graph.id} was deleted; it starts no more runs.`);
         throw err;
       }
-      return this.fromRow(run, ref);
+      // A row another caller made first is answered as it was pinned; ours is what we just wrote (no second read).
+      if (!made.created) return { ...(await this.fromRow(made.run, ref)), created: false };
+      const run = made.run;
+      return { run, created: true, workflow: { kind: 'graph', input: { ...this.common(run, ref), graph: run.graph!, spec: version.spec, input } } };
     }
     const thread = await this.runs.getThread(target.thread_id);
     if (!thread) throw new TriggerFireRefused('E_NOT_FOUND', `Thread ${target.thread_id} is gone; the trigger starts nothing.`);
@@ -126,20 +139,12 @@ export class TriggeredRuns {
       budget: target.budget ?? null,
       triggered,
     });
-    return this.fromRow(run, ref);
+    return { ...(await this.fromRow(run, ref)), created: true };
   }
 
   /** The run workflow's input, rebuilt from what the row pinned (so a second prepare answers the first's). */
-  private async fromRow(run: Run, trigger: RunTrigger): Promise<PreparedTriggeredRun> {
-    const common = {
-      run_id: run.id,
-      project_id: run.project_id,
-      pins: run.pins,
-      retry_of: null,
-      requested_by: triggerActor(trigger),
-      ...(run.budget ? { budget: run.budget } : {}),
-      trigger: run.trigger ?? trigger,
-    };
+  private async fromRow(run: Run, trigger: RunTrigger): Promise<Omit<PreparedTriggeredRun, 'created'>> {
+    const common = this.common(run, trigger);
     if (run.kind === 'graph') {
       const pinned = await this.runs.pinnedGraphRun(run.id);
       if (!pinned || !run.graph) throw new Error(`graph run ${run.id} has no pinned version`);
@@ -148,5 +153,18 @@ export class TriggeredRuns {
     const message = await this.runs.getRunInput(run.id);
     if (!message) throw new Error(`run ${run.id} has no input`);
     return { run, workflow: { kind: 'agent', input: { ...common, thread_id: run.thread_id, message } } };
+  }
+
+  /** What every run workflow's input takes from the row. */
+  private common(run: Run, trigger: RunTrigger) {
+    return {
+      run_id: run.id,
+      project_id: run.project_id,
+      pins: run.pins,
+      retry_of: null,
+      requested_by: triggerActor(trigger),
+      ...(run.budget ? { budget: run.budget } : {}),
+      trigger: run.trigger ?? trigger,
+    };
   }
 }
