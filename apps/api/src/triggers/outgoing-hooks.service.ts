@@ -14,6 +14,7 @@ import {
 import { classifyAddress, effectivePort, HostAllowlist } from '@omniai/tools';
 import { ApiException } from '../errors/api.exception';
 import { GraphDeletion } from '../graphs/graph-deletion';
+import { requireInProject } from './target-project';
 import { newWebhookSecret } from './webhook-secret';
 
 /**
@@ -88,14 +89,10 @@ export class OutgoingHooksService implements OnModuleInit {
     return null;
   }
 
-  /** The graph or thread must be the project's: 404 when it does not exist, 400 when it is another project's. */
-  private async checkTarget(projectId: string, body: CreateOutgoingHookRequest): Promise<void> {
-    const owner = body.graph_id
-      ? { what: 'graph', id: body.graph_id, path: 'graph_id', project: (await this.graphs.get(body.graph_id))?.project_id }
-      : { what: 'thread', id: body.thread_id!, path: 'thread_id', project: (await this.runs.getThread(body.thread_id!))?.project_id };
-    if (owner.project === undefined) throw new ApiException('E_NOT_FOUND', `No ${owner.what} ${owner.id}.`);
-    if (owner.project !== projectId)
-      throw new ApiException('E_VALIDATION', `The ${owner.what} belongs to another project.`, [{ path: owner.path, message: 'belongs to another project' }]);
+  private checkTarget(projectId: string, body: CreateOutgoingHookRequest): Promise<void> {
+    return body.graph_id
+      ? requireInProject({ graphs: this.graphs, runs: this.runs }, projectId, { graphId: body.graph_id }, 'graph_id')
+      : requireInProject({ graphs: this.graphs, runs: this.runs }, projectId, { threadId: body.thread_id! }, 'thread_id');
   }
 
   private async hook(hookId: string): Promise<StoredOutgoingHook> {

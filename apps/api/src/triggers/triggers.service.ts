@@ -19,6 +19,7 @@ import { GraphStore, publicTrigger, RunStore, type StoredTrigger, TriggerStore }
 import { ApiException } from '../errors/api.exception';
 import { GraphDeletion } from '../graphs/graph-deletion';
 import { SchedulesService } from './schedules.service';
+import { requireInProject } from './target-project';
 import { WebhookTriggers } from './webhook-triggers.service';
 
 /**
@@ -178,15 +179,10 @@ export class TriggersService implements OnModuleInit {
     return { items: await this.runs.listTriggerRuns(t.id) };
   }
 
-  /** The target must be a graph or thread of the same project: 404 when it does not exist, 400 when it is another project's. */
-  private async checkTarget(projectId: string, target: TriggerTarget): Promise<void> {
-    const owner =
-      target.kind === 'graph'
-        ? { what: 'graph', id: target.graph_id, path: 'target.graph_id', project: (await this.graphs.get(target.graph_id))?.project_id }
-        : { what: 'thread', id: target.thread_id, path: 'target.thread_id', project: (await this.runs.getThread(target.thread_id))?.project_id };
-    if (owner.project === undefined) throw new ApiException('E_NOT_FOUND', `No ${owner.what} ${owner.id}.`);
-    if (owner.project !== projectId)
-      throw new ApiException('E_VALIDATION', `The ${owner.what} belongs to another project.`, [{ path: owner.path, message: 'belongs to another project' }]);
+  private checkTarget(projectId: string, target: TriggerTarget): Promise<void> {
+    return target.kind === 'graph'
+      ? requireInProject({ graphs: this.graphs, runs: this.runs }, projectId, { graphId: target.graph_id }, 'target.graph_id')
+      : requireInProject({ graphs: this.graphs, runs: this.runs }, projectId, { threadId: target.thread_id }, 'target.thread_id');
   }
 
   private async schedule(triggerId: string): Promise<StoredTrigger> {
