@@ -68,6 +68,9 @@ const BOUNDARIES = {
     // the graph language (libs/graphs): contracts and JSON Logic only; deterministic, so the workflow sandbox, the API,
     // the worker and the console (live validation) all evaluate graphs with the same code (D48)
     { sourceTag: 'scope:graph', onlyDependOnLibsWithTags: ['scope:shared'], allowedExternalImports: ['json-logic-js'] },
+    // research (libs/research): citation checks, the report and the research graph; pure and deterministic, so the
+    // workflow, the worker, the API and the console all share them
+    { sourceTag: 'scope:research', onlyDependOnLibsWithTags: ['scope:shared'], allowedExternalImports: [] },
     // the Temporal contract (libs/workflow-api): zod-free contracts and the workflow SDK's message definitions; its
     // `codec` subpath (outside the sandbox, never imported by workflows) serializes payloads with @temporalio/proto
     {
@@ -78,23 +81,23 @@ const BOUNDARIES = {
     // workflow sandbox: contracts, the Temporal contract and the workflow SDK only
     {
       sourceTag: 'scope:workflow',
-      onlyDependOnLibsWithTags: ['scope:shared', 'scope:graph', 'scope:workflow-api'],
+      onlyDependOnLibsWithTags: ['scope:shared', 'scope:graph', 'scope:research', 'scope:workflow-api'],
       allowedExternalImports: ['@temporalio/workflow', '@temporalio/common'],
     },
     // console: contracts only (a browser bundle must never pull server code)
     {
       sourceTag: 'scope:console',
-      onlyDependOnLibsWithTags: ['scope:shared', 'scope:graph'],
-      allowedExternalImports: ['@angular/*', 'rxjs', 'rxjs/*', 'tslib', '@playwright/test', 'ngx-vflow', '@dagrejs/dagre'],
+      onlyDependOnLibsWithTags: ['scope:shared', 'scope:graph', 'scope:research'],
+      allowedExternalImports: ['@angular/*', 'rxjs', 'rxjs/*', 'tslib', '@playwright/test', 'ngx-vflow', '@dagrejs/dagre', 'marked', 'dompurify'],
     },
     // server-side libs (store, tools): contracts and each other; the API and the worker may import them
-    { sourceTag: 'scope:server', onlyDependOnLibsWithTags: ['scope:shared', 'scope:graph', 'scope:server'] },
+    { sourceTag: 'scope:server', onlyDependOnLibsWithTags: ['scope:shared', 'scope:graph', 'scope:research', 'scope:server'] },
     // API: never workflow implementations or sandbox adapters; it starts workflows by typed name
-    { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:shared', 'scope:graph', 'scope:server', 'scope:workflow-api'] },
+    { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:shared', 'scope:graph', 'scope:research', 'scope:server', 'scope:workflow-api'] },
     // worker: the composition root
     {
       sourceTag: 'scope:worker',
-      onlyDependOnLibsWithTags: ['scope:shared', 'scope:graph', 'scope:server', 'scope:worker', 'scope:workflow', 'scope:workflow-api'],
+      onlyDependOnLibsWithTags: ['scope:shared', 'scope:graph', 'scope:research', 'scope:server', 'scope:worker', 'scope:workflow', 'scope:workflow-api'],
     },
     // nobody imports an app
     { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:app'] },
@@ -149,7 +152,7 @@ export default tseslint.config(
   {
     // The workflow bundle and the browser bundle must stay zod-free: contracts as types, values from the pure subpath.
     // libs/graphs is imported by both; only its `./parse` subpath (API, worker) may use zod.
-    files: ['workflows/**/*.ts', 'apps/console/**/*.ts', 'libs/workflow-api/**/*.ts', 'libs/graphs/**/*.ts'],
+    files: ['workflows/**/*.ts', 'apps/console/**/*.ts', 'libs/workflow-api/**/*.ts', 'libs/graphs/**/*.ts', 'libs/research/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.int-spec.ts', 'libs/graphs/src/parse.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [

@@ -40,8 +40,11 @@ export type CreateThreadRequest = z.infer<typeof CreateThreadRequest>;
 export const RunStatus = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatus>;
 
-/** What a run is: one chat turn (`chat`, also an agent node's child run) or a workflow graph (`graph`). */
-export const RunKind = z.enum(['chat', 'graph']);
+/**
+ * What a run is: one chat turn (`chat`, also an agent node's child run), a workflow graph (`graph`) or a research
+ * question (`research`, docs/RESEARCH.md).
+ */
+export const RunKind = z.enum(['chat', 'graph', 'research']);
 export type RunKind = z.infer<typeof RunKind>;
 
 export const Run = z.strictObject({

@@ -15,3 +15,5 @@ export * from './run-events';
 export * from './temporal';
 export * from './tools';
 export * from './triggers';
+export * from './research';
+export * from './research-request';

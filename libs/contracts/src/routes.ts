@@ -58,6 +58,15 @@ import {
   UpdateTriggerRequest,
   WebhookDelivery,
 } from './triggers';
+import {
+  CreateSearchBackendRequest,
+  ResearchSummary,
+  ResearchView,
+  SearchBackend,
+  SourceId,
+  SourceText,
+  StartResearchRequest,
+} from './research';
 import { CodecPayloads } from './temporal';
 import {
   AcceptInviteRequest,
@@ -134,6 +143,7 @@ interface RouteBase {
     | 'runs'
     | 'graphs'
     | 'triggers'
+    | 'research'
     | 'artifacts'
     | 'providers'
     | 'tools'
@@ -293,6 +303,135 @@ const START_GRAPH_RUN_SUMMARY =
 const TRIGGER_404 = 'No such trigger.';
 const TRIGGER_ID_400 = 'triggerId is not a UUID.';
 const TRIGGER_TEMPORAL_503 = 'Temporal is unavailable; nothing changed.';
+
+const START_RESEARCH_SUMMARY =
+  'Start a research run: plan sub-questions, search the chosen sources, read each source once, extract claims with verbatim quotes, ' +
+  'write a cited report and verify every citation against its source (docs/RESEARCH.md). Answers the run at once (202); follow it ' +
+  'on the run stream or `GET /v1/runs/{runId}/research`.';
+const START_RESEARCH_ERRORS = {
+  400: 'The body is invalid: a question over 2,000 characters, an unknown search backend or MCP tool, a provider of another project.',
+  404: 'No such project.',
+  413: 'The body is too large.',
+  503: 'Temporal is unavailable; no run was started.',
+} as const;
+const SOURCE_ID_PARAM = { sourceId: { schema: SourceId, description: 'A source id: 16 hex digits (sha256 of its URL or document path).' } };
+
+/** Routes of research runs and web search backends (docs/RESEARCH.md). */
+export const RESEARCH_ROUTES: readonly ApiRoute[] = [
+  {
+    method: 'post',
+    path: '/v1/projects/{projectId}/research',
+    operationId: 'startResearch',
+    access: 'operate',
+    feature: 'research',
+    tag: 'research',
+    summary: START_RESEARCH_SUMMARY,
+    body: StartResearchRequest,
+    status: 202,
+    response: Run,
+    errors: START_RESEARCH_ERRORS,
+  },
+  {
+    method: 'get',
+    path: '/v1/projects/{projectId}/research',
+    operationId: 'listResearch',
+    access: 'read',
+    feature: 'research',
+    tag: 'research',
+    summary: "A project's research runs, newest first, each with its question.",
+    status: 200,
+    response: listOf(ResearchSummary),
+    errors: { 400: 'projectId is not a UUID.', 404: 'No such project.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/runs/{runId}/research',
+    operationId: 'getResearch',
+    access: 'read',
+    feature: 'research',
+    tag: 'research',
+    summary: 'A research run: its plan, sources, claims with their evidence spans and checks, the report with its bibliography and metrics, and the research graph.',
+    status: 200,
+    response: ResearchView,
+    errors: { 400: 'runId is not a UUID.', 404: 'No such run, or not a research run.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/runs/{runId}/research/sources/{sourceId}',
+    operationId: 'getResearchSource',
+    access: 'read',
+    feature: 'research',
+    tag: 'research',
+    pathParams: SOURCE_ID_PARAM,
+    summary: 'One source of a research run with the text of its snapshot, exactly as the run read it (quote offsets index into it).',
+    status: 200,
+    response: SourceText,
+    errors: { 400: 'runId or sourceId is invalid.', 404: 'No such run, or no such source read by it.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/research/backends',
+    operationId: 'listSearchBackends',
+    access: 'read',
+    feature: 'research',
+    tag: 'research',
+    summary: 'Web search backends research runs may use (without their keys).',
+    status: 200,
+    response: listOf(SearchBackend),
+    errors: {},
+  },
+  {
+    method: 'post',
+    path: '/v1/research/backends',
+    operationId: 'createSearchBackend',
+    access: 'admin',
+    feature: 'research',
+    tag: 'research',
+    summary:
+      'Configure a web search backend (SearXNG, Brave Search or Tavily); its key is sealed and never returned. Its host must be on the egress allowlist for runs to reach it.',
+    body: CreateSearchBackendRequest,
+    status: 201,
+    response: SearchBackend,
+    errors: { 400: 'The body is invalid, or the backend needs a key (Brave, Tavily) or a URL (SearXNG).', 413: 'The body is too large.' },
+  },
+  {
+    method: 'delete',
+    path: '/v1/research/backends/{backendId}',
+    operationId: 'deleteSearchBackend',
+    access: 'admin',
+    feature: 'research',
+    tag: 'research',
+    summary: 'Remove a web search backend and its sealed key; runs that used it keep their sources.',
+    empty: true,
+    status: 204,
+    errors: { 400: 'backendId is not a UUID.', 404: 'No such backend.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/public/projects/{projectId}/research',
+    operationId: 'publicStartResearch',
+    access: 'operate',
+    feature: 'research',
+    tag: 'public',
+    summary: `${START_RESEARCH_SUMMARY} As the token's user (token scope \`operate\`).`,
+    body: StartResearchRequest,
+    status: 202,
+    response: Run,
+    errors: { ...START_RESEARCH_ERRORS, 401: 'No valid bearer token.', 403: 'The token lacks the `operate` scope, or its user the role.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/public/runs/{runId}/research',
+    operationId: 'publicGetResearch',
+    access: 'read',
+    feature: 'research',
+    tag: 'public',
+    summary: 'A research run: plan, sources, claims with spans, report and research graph (token scope `read`).',
+    status: 200,
+    response: ResearchView,
+    errors: { 401: 'No valid bearer token.', 404: 'No such run, or not a research run (or not visible to the token).' },
+  },
+];
 
 /** Routes of triggers: schedules and signed webhooks that start graphs and chat turns (docs/TRIGGERS.md). */
 export const TRIGGER_ROUTES: readonly ApiRoute[] = [
@@ -1568,4 +1707,5 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   ...TRIGGER_ROUTES,
   ...OUTGOING_HOOK_ROUTES,
+  ...RESEARCH_ROUTES,
 ];

@@ -6,6 +6,7 @@ import { EMAIL_MAX_LENGTH } from './pure/identity';
 import { RUN_EVENT_KINDS, RUN_EVENT_SCHEMA_VERSION, RUN_SIGNAL_NAMES, SIGNAL_REJECTIONS, type SYSTEM_EVENT_TYPES } from './pure/run-events';
 import { MAX_RUN_TOOLS } from './pure/tools';
 import { REVIEWED_CALL_FIELDS, ToolRisk } from './tools';
+import { ResearchRequest } from './research-request';
 
 /** Every kind of RunEvent. `assistant_message_delta` is ephemeral: streamed, never stored, never given a `seq`. */
 export const RunEventKind = z.enum(RUN_EVENT_KINDS);
@@ -172,6 +173,8 @@ export const RunEventPayloads = {
     parent: RunParentRef.optional(),
     /** A run a schedule or webhook started (its actor is then `service` `schedule:<id>` / `webhook:<id>`). */
     trigger: RunTrigger.optional(),
+    /** A research run: what was asked (docs/RESEARCH.md). */
+    research: ResearchRequest.optional(),
   }),
   user_message: z.strictObject({ message_id: z.string(), content: MessageContent }),
   assistant_message_delta: z.strictObject({ message_id: z.string(), index: z.number().int().nonnegative(), delta: z.string() }),

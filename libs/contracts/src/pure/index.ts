@@ -11,3 +11,4 @@ export * from './canonical-json';
 export * from './approval-arguments';
 export * from './egress';
 export * from './graphs';
+export * from './research';

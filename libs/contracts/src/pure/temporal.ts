@@ -16,6 +16,7 @@ export const WORKFLOW_TYPES = {
   graphRun: 'graphRunWorkflow',
   triggerFire: 'triggerFireWorkflow',
   notifyRunEnded: 'notifyRunEndedWorkflow',
+  researchRun: 'researchWorkflow',
 } as const;
 
 /** The workflow id of a run's `agentRunWorkflow` (durable API: the store records it, the API signals it). */
