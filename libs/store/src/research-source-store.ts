@@ -11,6 +11,7 @@ export interface StoredSource {
   source_id: string;
   kind: ResearchSourceKind;
   locator: string;
+  title: string;
   outcome: SourceOutcome | null;
   fetches: number;
 }
@@ -22,6 +23,7 @@ function toStored(r: Row): StoredSource {
     source_id: String(r['source_id']),
     kind: r['kind'] as ResearchSourceKind,
     locator: String(r['locator']),
+    title: String(r['title'] ?? ''),
     outcome:
       status === 'read'
         ? { ok: true, snapshot: r['snapshot'] as SourceSnapshot }
@@ -41,10 +43,10 @@ export class ResearchSourceStore {
   constructor(private readonly db: DataSource) {}
 
   /** The recorded outcome, or null after claiming the row for a fetch (counted in `fetches`). */
-  async claim(runId: string, sourceId: string, kind: ResearchSourceKind, locator: string): Promise<SourceOutcome | null> {
+  async claim(runId: string, sourceId: string, kind: ResearchSourceKind, locator: string, title = ''): Promise<SourceOutcome | null> {
     await this.db.query(
-      `insert into research_sources (run_id, source_id, kind, locator, status) values ($1, $2, $3, $4, 'reading') on conflict do nothing`,
-      [runId, sourceId, kind, locator],
+      `insert into research_sources (run_id, source_id, kind, locator, title, status) values ($1, $2, $3, $4, $5, 'reading') on conflict do nothing`,
+      [runId, sourceId, kind, locator, title.slice(0, 500)],
     );
     const rows: Row[] = await this.db.query(
       `update research_sources set fetches = fetches + (case when status = 'reading' then 1 else 0 end), updated_at = now()

@@ -25,6 +25,7 @@ export class ResearchRuns1766000000200 implements MigrationInterface {
         source_id text not null check (source_id ~ '^[0-9a-f]{16}$'),
         kind text not null check (kind in ('document', 'web', 'mcp')),
         locator text not null,
+        title text not null default '',
         status text not null check (status in ('reading', 'read', 'failed')),
         snapshot jsonb,
         error_code text,
