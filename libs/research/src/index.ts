@@ -1,1 +1,5 @@
 export * from './steps';
+export * from './text';
+export * from './markdown';
+export * from './citations';
+export * from './report';
