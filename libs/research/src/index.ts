@@ -3,3 +3,4 @@ export * from './text';
 export * from './markdown';
 export * from './citations';
 export * from './report';
+export * from './projection';
