@@ -13,7 +13,12 @@ const sources: ReportSource[] = [
   { source_id: C, title: 'Never read', locator: 'https://example.org/404', snapshot: null },
 ];
 
-const claim = (id: string, sourceId: string): Claim => ({ id, text: 'x', sub_question: null, evidence: [{ source_id: sourceId, quote: 'x', start: 0, end: 1 }] });
+const claim = (id: string, sourceId: string): Claim => ({
+  id,
+  text: 'x',
+  sub_question: null,
+  evidence: [{ source_id: sourceId, quote: 'x', start: 0, end: 1 }],
+});
 const claims = [claim('c1-1', A), claim('c1-2', A), claim('c2-1', B), claim('c3-1', C)];
 
 const check = (claim_id: string, verdict: CitationCheck['verdict']): CitationCheck => ({
@@ -135,7 +140,14 @@ describe('renderReport', () => {
     );
     expect(markdown).toContain('2. x — javascript:alert\\(1\\), fetched');
     // A locator with a space is not a link destination: shown as text.
-    const spaced = renderReport({ question: 'q', cited_markdown: 'A [[c1-1]]', claims, sources: [{ ...evil[0]!, title: 't', locator: 'https://x.org/a b' }], checks, metrics });
+    const spaced = renderReport({
+      question: 'q',
+      cited_markdown: 'A [[c1-1]]',
+      claims,
+      sources: [{ ...evil[0]!, title: 't', locator: 'https://x.org/a b' }],
+      checks,
+      metrics,
+    });
     expect(spaced.markdown).toContain('1. t — https\\://x.org/a b, fetched');
     // Every `<`, `(`, `[` that came from a source is escaped: none can open a tag, a link or an image.
     expect(markdown).not.toMatch(/(?<!\\)<(img|script)|(?<!\\)\]\(javascript|(?<!\\)!\[/);
