@@ -45,7 +45,7 @@ class RunLog {
   }
 
   started<K extends keyof ResearchSteps>(nodeId: string, kind: K, input: ResearchSteps[K]['input'], attempt = 1): this {
-    const nodeKind = RESEARCH_NODE_KINDS[kind === 'plan_review' ? 'review' : kind];
+    const nodeKind = RESEARCH_NODE_KINDS[(kind === 'plan_review' ? 'review' : kind) as keyof typeof RESEARCH_NODE_KINDS];
     return this.add('node_started', { node_id: nodeId, attempt, node_kind: nodeKind, input: { inline: input } });
   }
 
