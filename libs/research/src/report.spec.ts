@@ -1,6 +1,6 @@
 import { BibliographyEntry, type CitationCheck, type Claim, type ResearchMetrics } from '@omniai/contracts';
 import { UNVERIFIED_FLAG } from './citations';
-import { escapeMarkdownText, formatDuration, formatRatio, type ReportSource, renderReport, reportMetricsLine } from './report';
+import { citationMetrics, escapeMarkdownText, formatDuration, formatRatio, type ReportSource, renderReport, reportMetricsLine } from './report';
 
 const A = 'aaaaaaaaaaaaaaaa';
 const B = 'bbbbbbbbbbbbbbbb';
@@ -180,5 +180,18 @@ describe('metrics formatting', () => {
     [3_720_000, '1 h 2 min'],
   ])('formats %d ms as %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe('citationMetrics', () => {
+  it('counts the last round’s checks, supported ones as verified, and sums removals and flags over the rounds', () => {
+    const last = [check('c1-1', 'supported'), check('c1-2', 'partial'), check('c2-1', 'unsupported'), check('c3-1', 'supported')];
+    expect(
+      citationMetrics(last, [
+        { removed: 2, flagged: 1 },
+        { removed: 1, flagged: 1 },
+      ]),
+    ).toEqual({ citations: 4, citations_verified: 2, verified_ratio: 0.5, unsupported_removed: 3, flagged: 2 });
+    expect(citationMetrics([], [])).toEqual({ citations: 0, citations_verified: 0, verified_ratio: 1, unsupported_removed: 0, flagged: 0 });
   });
 });
