@@ -27,7 +27,7 @@ import {
 } from '@omniai/contracts/pure';
 import type { SearchFailure, SelectedSource } from '@omniai/research';
 import type { ResearchPromptInput } from '../activity-interfaces';
-import { appender, generateReply } from '../agent-run/activities';
+import { committedAppender, generateReply } from '../agent-run/activities';
 import { runCreator, SERVICE } from '../agent-run/actors';
 import { type ApprovalBook, approvalDecided, listenForDecisions, waitForDecision } from '../agent-run/approvals';
 import { BudgetGuard } from '../agent-run/budget-guard';
@@ -504,7 +504,9 @@ const RUN_CODES: ReadonlySet<string> = new Set<string>(['E_APPROVAL_TIMEOUT', 'E
  */
 export async function researchWorkflow(input: ResearchRunInput): Promise<ResearchRunResult> {
   const log = new RunLog(input.run_id);
-  const append = orderedAppend(appender(input.run_id));
+  // A regular activity appends (D55): steps run concurrently, and an append from a workflow task a crash loses would
+  // leave Postgres with events history does not hold.
+  const append = orderedAppend(committedAppender(input.run_id));
   const started = Date.now();
   const created = log.event(
     'run_created',
