@@ -135,6 +135,11 @@ export interface GraphActivities {
   createChildRun(input: ChildRunRow): Promise<void>;
   /** What a finished child run left: its last assistant text (agent) and its cost. */
   childRunSummary(input: { run_id: string }): Promise<{ text: string | null; cost_usd: number; usage: { input_tokens: number; output_tokens: number } }>;
+  /**
+   * What a finished research run (a research node's child) reported: its `finalize` step's output (the Markdown with
+   * its sources, the metrics, the bibliography); null when the run recorded no report.
+   */
+  researchReport(input: { run_id: string }): Promise<Pick<ResearchReport, 'markdown' | 'metrics' | 'bibliography'> | null>;
   /** One map item's slice of the items (stored once as an artifact by the map node). */
   readMapItems(input: { items: NodeValue; from: number; to: number }): Promise<unknown[]>;
   /**
@@ -150,9 +155,10 @@ export interface ChildRunRow {
   project_id: string;
   parent_run_id: string;
   parent_node_id: string;
-  kind: 'chat' | 'graph';
+  kind: 'chat' | 'graph' | 'research';
   pins: RunPins;
-  input: MessageContent | NodeValue;
+  /** A chat run's message, a graph run's input, or a research run's request. */
+  input: MessageContent | NodeValue | ResearchRequest;
   budget: RunBudget | null;
   graph?: { graph_id: string; version: number; spec_hash: string };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { JsonValue } from './json';
 import { GRAPH_LIMITS, GRAPH_SCHEMA } from './pure/graphs';
+import { RESEARCH_LIMITS } from './pure/research';
 import { NodeValue, RunBudget } from './run-events';
 
 /**
@@ -189,6 +190,27 @@ export const SubgraphNode = z.strictObject({
   input: Template,
 });
 
+/**
+ * A research run (docs/RESEARCH.md) as a child `researchWorkflow`: a run of its own (kind `research`), linked to this run
+ * and node. `question` renders to a string (3 to 2000 characters). Only the project's documents are offered as a source
+ * here: a web source needs the plan review, which belongs on the research page. The output is
+ * `{ run_id, report_markdown, metrics, bibliography }`.
+ */
+export const ResearchNode = z.strictObject({
+  ...common,
+  kind: z.literal('research'),
+  question: Template,
+  sources: z.strictObject({ documents: z.boolean().default(true) }).optional(),
+  /** How many results per sub-question are read: 1 → 2, 2 → 3, 3 → 5. */
+  depth: z.number().int().min(1).max(3).default(2),
+  /** Distinct sources read at most. */
+  max_sources: z.number().int().min(1).max(RESEARCH_LIMITS.maxSources).default(RESEARCH_LIMITS.defaultMaxSources),
+  /** Wait for a reviewer to edit and approve the plan (in the approvals inbox) before anything is read. */
+  plan_review: z.boolean().default(false),
+  pins: NodePins.optional(),
+  budget: RunBudget.optional(),
+});
+
 /** The graph's result (validated against the graph's `output_schema` when there is one). */
 export const OutputNode = z.strictObject({
   ...common,
@@ -206,6 +228,7 @@ export const GraphNode = z.discriminatedUnion('kind', [
   MapNode,
   WaitNode,
   SubgraphNode,
+  ResearchNode,
   OutputNode,
 ]);
 export type GraphNode = z.infer<typeof GraphNode>;

@@ -1,5 +1,5 @@
 import type { GraphEdge, GraphIssue, GraphNode, GraphSpec, GraphToolRef } from '@omniai/contracts';
-import { canonicalJson } from '@omniai/contracts/pure';
+import { canonicalJson, RESEARCH_NODE_OUTPUT_FIELDS, RESEARCH_NODE_QUESTION } from '@omniai/contracts/pure';
 import { checkExpression, checkTemplate, expressionPaths, templatePaths } from './expressions';
 import { ancestors, graphCycles, graphPlan, nodePorts, reachableFrom, type GraphPlan } from './plan';
 
@@ -112,6 +112,9 @@ export function validateGraph(spec: GraphSpec, ctx?: ValidationContext): GraphIs
         const closed = source.kind === 'model' && source.output_schema?.['additionalProperties'] === false;
         return { severity: closed ? 'error' : 'warning', message: `the output schema of "${second}" has no property "${fourth}"` };
       }
+      // A research node's output has a fixed shape.
+      if (source.kind === 'research' && !(RESEARCH_NODE_OUTPUT_FIELDS as readonly string[]).includes(fourth))
+        return { severity: 'error', message: `a research node's output has only ${RESEARCH_NODE_OUTPUT_FIELDS.join(', ')}` };
     }
     return null;
   };
@@ -259,6 +262,34 @@ export function validateGraph(spec: GraphSpec, ctx?: ValidationContext): GraphIs
     checkNode(node, `nodes.${i}`, ancestors(plan, node.id));
   });
 
+  /**
+   * A literal question must fit the run's limits; a templated one is checked when it renders (a node error then). Graph
+   * research nodes search the project's documents only: web sources need the plan review of the research page.
+   */
+  function checkResearch(node: Extract<GraphNode, { kind: 'research' }>, path: string): void {
+    const q = node.question;
+    const at = { node_id: node.id, path: `${path}.question` };
+    if (typeof q === 'string') {
+      const literal = !/\{\{[\s\S]*?\}\}/.test(q);
+      const length = q.trim().length;
+      if (literal && (length < RESEARCH_NODE_QUESTION.min || length > RESEARCH_NODE_QUESTION.max))
+        issue(
+          'error',
+          'bad_question',
+          `Research "${node.id}": the question must be ${RESEARCH_NODE_QUESTION.min} to ${RESEARCH_NODE_QUESTION.max} characters (it has ${length}).`,
+          at,
+        );
+    } else if (!(q !== null && typeof q === 'object' && !Array.isArray(q) && Object.hasOwn(q, '$logic')))
+      issue('error', 'bad_question', `Research "${node.id}": the question is text, a "{{ path }}" template or a { "$logic": rule } that yields text.`, at);
+    if (node.sources?.documents === false)
+      issue(
+        'error',
+        'no_source',
+        `Research "${node.id}" has no source: in a graph a research node searches the project's documents (web and MCP sources need the plan review of the research page).`,
+        { node_id: node.id, path: `${path}.sources.documents` },
+      );
+  }
+
   function checkNode(node: GraphNode, path: string, up: Set<string>): void {
     const id = node.id;
     switch (node.kind) {
@@ -322,6 +353,10 @@ export function validateGraph(spec: GraphSpec, ctx?: ValidationContext): GraphIs
       case 'subgraph':
         template(node.input, up, false, id, `${path}.input`, 'input');
         subgraph(node.graph_id, node.version, node.input, id, path);
+        break;
+      case 'research':
+        template(node.question, up, false, id, `${path}.question`, 'question');
+        checkResearch(node, path);
         break;
       case 'output':
         template(node.value, up, false, id, `${path}.value`, 'value');

@@ -1,17 +1,20 @@
 import { agentRunWorkflowId } from '@omniai/contracts';
-import type { GraphSpec, MessageContent, NodeValue, RunBudget, RunPins, TokenUsage, ToolOutcome } from '@omniai/contracts';
+import type { GraphSpec, MessageContent, NodeValue, ResearchRequest, RunBudget, RunPins, TokenUsage, ToolOutcome } from '@omniai/contracts';
 import type { DataSource } from 'typeorm';
 import type { Row } from './rows';
 
-/** A child run of a graph node: an agent node's chat run (no thread) or a subgraph node's graph run. */
+/**
+ * A child run of a graph node: an agent node's chat run (no thread), a subgraph node's graph run, or a research node's
+ * research run (no thread, no graph; its input is the ResearchRequest, as `RunStore.createResearchRun` stores it).
+ */
 export interface NewChildRun {
   id: string;
   projectId: string;
   parentRunId: string;
   parentNodeId: string;
-  kind: 'chat' | 'graph';
+  kind: 'chat' | 'graph' | 'research';
   pins: RunPins;
-  input: MessageContent | NodeValue;
+  input: MessageContent | NodeValue | ResearchRequest;
   budget: RunBudget | null;
   graph?: { graph_id: string; version: number; spec_hash: string };
 }
@@ -70,6 +73,15 @@ export class GraphRunStore {
       cost_usd: Number(run?.['cost_usd'] ?? 0),
       usage: { input_tokens: Number(run?.['input_tokens'] ?? 0), output_tokens: Number(run?.['output_tokens'] ?? 0) },
     };
+  }
+
+  /** The output of a step of a finished run (its last `node_completed` for that node), as recorded: null when none. */
+  async nodeOutput(runId: string, nodeId: string): Promise<NodeValue | null> {
+    const [row]: Row[] = await this.db.query(
+      `select payload from run_events where run_id = $1 and kind = 'node_completed' and payload->>'node_id' = $2 order by seq desc limit 1`,
+      [runId, nodeId],
+    );
+    return row ? ((row['payload'] as { output?: NodeValue }).output ?? null) : null;
   }
 
   /** A graph version of the project (a subgraph node pins it by id and version). */

@@ -7,11 +7,21 @@ import type {
   GraphRunResult,
   NodeValue,
   RecordedApprovalDecision,
+  ResearchRequest,
+  ResearchRunInput,
+  ResearchRunResult,
   RunEvent,
   RunPins,
   TokenUsage,
 } from '@omniai/contracts';
-import { agentRunWorkflowId, argumentsPreview, GRAPH_GATE_TOOL_ID, GRAPH_LIMITS, WORKFLOW_TYPES } from '@omniai/contracts/pure';
+import {
+  agentRunWorkflowId,
+  argumentsPreview,
+  GRAPH_GATE_TOOL_ID,
+  GRAPH_LIMITS,
+  RESEARCH_NODE_QUESTION,
+  WORKFLOW_TYPES,
+} from '@omniai/contracts/pure';
 import { evaluate, type GraphScope, holds, nodeCallId, renderTemplate } from '@omniai/graphs';
 import { generateReply } from '../agent-run/activities';
 import { SERVICE } from '../agent-run/actors';
@@ -88,12 +98,25 @@ export async function renderNodeInput(run: RunContext, node: GraphNode, attempt:
       return recorded(node.until !== undefined ? { until: asText(renderTemplate(node.until, scope)) } : { duration_ms: node.duration_ms ?? 0 });
     case 'subgraph':
       return recorded({ graph_id: node.graph_id, version: node.version, input: renderTemplate(node.input, scope) });
+    case 'research':
+      return recorded({ question: researchQuestion(node.id, renderTemplate(node.question, scope)) });
     case 'output':
       return recorded({ value: renderTemplate(node.value, scope) });
     case 'branch':
     case 'parallel':
       return { value: {} };
   }
+}
+
+/** A research node's rendered question as the run takes it: text (a number or boolean as its text), trimmed, within limits. */
+function researchQuestion(nodeId: string, rendered: unknown): string {
+  if (rendered === null || rendered === undefined || typeof rendered === 'object')
+    throw new NodeError('E_GRAPH_EXPRESSION', `${nodeId}: the question rendered to ${rendered === undefined ? 'nothing' : JSON.stringify(rendered).slice(0, 100)}, not text`);
+  const question = String(rendered).trim();
+  const { min, max } = RESEARCH_NODE_QUESTION;
+  if (question.length < min || question.length > max)
+    throw new NodeError('E_VALIDATION', `${nodeId}: the question must be ${min} to ${max} characters; it rendered to ${question.length}`);
+  return question;
 }
 
 /** Runs one attempt of a node of any kind. */
@@ -133,6 +156,8 @@ export async function executeNode(
     }
     case 'subgraph':
       return subgraphNode(run, node, v['input']);
+    case 'research':
+      return researchNode(run, node, v['question'] as string, started);
     case 'output': {
       const value = v['value'];
       const schema = run.input.spec.output_schema;
@@ -236,6 +261,77 @@ async function agentNode(run: RunContext, node: Extract<GraphNode, { kind: 'agen
   const summary = await graphActivities.childRunSummary({ run_id: childRunId });
   await run.budget.checkAfterUsage(summary.usage.input_tokens + summary.usage.output_tokens, summary.cost_usd, started);
   return { port: 'out', output: summary.text, cost_usd: summary.cost_usd, usage: summary.usage, childRunId };
+}
+
+/** The offline model answers research steps at once (its chat default types a reply out at 25 ms a token). */
+const OFFLINE_RESEARCH_PARAMS = { delay_ms: 0 };
+
+/**
+ * A research node: a child `researchWorkflow`, a run of its own (kind `research`, no thread, no graph) linked to this run
+ * and node, as an agent node runs a child agent run. Its output is the report's Markdown with its metrics and
+ * bibliography (read back from the child's `finalize` step), so later nodes can use `nodes.<id>.output.report_markdown`.
+ *
+ * VERSIONING: a new node kind needs no `patched()`: a history recorded before it existed has no research node in its
+ * pinned spec, so it never reaches this code, and the commands of every other kind are unchanged.
+ */
+async function researchNode(run: RunContext, node: Extract<GraphNode, { kind: 'research' }>, question: string, started: RunEvent): Promise<NodeResult> {
+  const childRunId = uuid4();
+  const base = nodePins(run.input.pins, node);
+  const offline = base.provider === 'offline';
+  const pins: RunPins = {
+    ...base,
+    params: offline ? { ...base.params, ...OFFLINE_RESEARCH_PARAMS, ...(node.pins?.params ?? {}) } : base.params,
+    prompt_version: 'research-v1',
+    tools: [],
+  };
+  // Web sources and MCP search tools are not offered in graphs: a web source needs the plan review of the research page.
+  const request: ResearchRequest = {
+    question,
+    sources: { documents: node.sources?.documents ?? true, mcp_tools: [] },
+    depth: node.depth ?? 2,
+    max_sources: node.max_sources ?? 12,
+    plan_review: node.plan_review ?? false,
+  };
+  const input: ResearchRunInput = {
+    run_id: childRunId,
+    project_id: run.input.project_id,
+    request,
+    pins,
+    retry_of: null,
+    requested_by: run.input.requested_by,
+    ...(node.budget ? { budget: node.budget } : {}),
+    parent: { run_id: run.input.run_id, node_id: node.id },
+  };
+  await graphActivities.createChildRun({
+    run_id: childRunId,
+    project_id: run.input.project_id,
+    parent_run_id: run.input.run_id,
+    parent_node_id: node.id,
+    kind: 'research',
+    pins,
+    input: request,
+    budget: node.budget ?? null,
+  });
+  try {
+    await executeChild<(i: ResearchRunInput) => Promise<ResearchRunResult>>(WORKFLOW_TYPES.researchRun, {
+      workflowId: agentRunWorkflowId(childRunId),
+      args: [input],
+    });
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    const f = nodeFailure(err);
+    throw new NodeError(f.code, `the research run ${childRunId} failed: ${f.message}`, childRunId);
+  }
+  const report = await graphActivities.researchReport({ run_id: childRunId });
+  const summary = await graphActivities.childRunSummary({ run_id: childRunId });
+  await run.budget.checkAfterUsage(summary.usage.input_tokens + summary.usage.output_tokens, summary.cost_usd, started);
+  return {
+    port: 'out',
+    output: { run_id: childRunId, report_markdown: report?.markdown ?? '', metrics: report?.metrics ?? null, bibliography: report?.bibliography ?? [] },
+    cost_usd: summary.cost_usd,
+    usage: summary.usage,
+    childRunId,
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { type NodeValue, storableJson } from '@omniai/contracts';
+import { type NodeValue, RESEARCH_NODES, type ResearchReport, storableJson } from '@omniai/contracts';
 import { collectRefs } from '@omniai/graphs';
 import type { ArtifactStore, ClaimChecked, GraphRunStore, ToolRegistryStore } from '@omniai/store';
 import { argumentsHash, type JsonValidatorPool } from '@omniai/tools';
@@ -88,6 +88,13 @@ export function createGraphActivities(deps: GraphActivityDeps): GraphActivities 
       const summary = await waitForDatabase(() => deps.graphRuns.childRunSummary(run_id));
       const text = summary.content ? await waitForDatabase(() => deps.artifacts.redeemText(summary.content!)) : null;
       return { text, cost_usd: summary.cost_usd, usage: summary.usage };
+    },
+
+    async researchReport({ run_id }) {
+      const output = await waitForDatabase(() => deps.graphRuns.nodeOutput(run_id, RESEARCH_NODES.finalize));
+      if (!output) return null;
+      const report = (await redeem(output)) as ResearchReport;
+      return { markdown: report.markdown, metrics: report.metrics, bibliography: report.bibliography };
     },
 
     async readMapItems({ items, from, to }) {

@@ -2,6 +2,8 @@
  * The values of the graph contracts (`omni.graph/v1`, docs/GRAPHS.md) without zod: the graph language
  * (`@omniai/graphs`), the workflow bundle and the console read them from here; `../graphs.ts` builds the schemas on them.
  */
+import { RESEARCH_LIMITS } from './research';
+
 export const GRAPH_SCHEMA = 'omni.graph/v1';
 
 /** Limits of one spec; over them the API answers 413 (`E_PAYLOAD_TOO_LARGE`) naming the limit. */
@@ -29,3 +31,9 @@ export const GRAPH_LIMITS = {
  * event (`input`).
  */
 export const GRAPH_GATE_TOOL_ID = 'graph.approval';
+
+/** Characters a research node's rendered question may have (trimmed): the research run's own limits. */
+export const RESEARCH_NODE_QUESTION = { min: 3, max: RESEARCH_LIMITS.questionChars } as const;
+
+/** The fields of a research node's output (`nodes.<id>.output.<field>`). */
+export const RESEARCH_NODE_OUTPUT_FIELDS = ['run_id', 'report_markdown', 'metrics', 'bibliography'] as const;

@@ -29,6 +29,7 @@ export const NODE_KINDS: readonly KindInfo[] = [
   { kind: 'map', label: 'Map', hint: 'The same step over every item of a list', glyph: '⋯' },
   { kind: 'wait', label: 'Wait', hint: 'A durable timer', glyph: 'W' },
   { kind: 'subgraph', label: 'Subgraph', hint: 'Another graph at a pinned version', glyph: 'S' },
+  { kind: 'research', label: 'Research', hint: 'A cited research report over the project documents (a child run)', glyph: 'R' },
   { kind: 'output', label: 'Output', hint: "The graph's result", glyph: 'O' },
 ];
 
@@ -79,6 +80,8 @@ export function defaultNode(kind: GraphNodeKind, id: string, position: { x: numb
       return { ...base, kind, duration_ms: 1000 };
     case 'subgraph':
       return { ...base, kind, graph_id: '', version: 1, input: '{{ input }}' };
+    case 'research':
+      return { ...base, kind, question: '{{ input.topic }}', depth: 2, max_sources: 12, plan_review: false };
     case 'output':
       return { ...base, kind, value: '{{ input }}' };
   }

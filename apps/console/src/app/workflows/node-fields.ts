@@ -9,6 +9,8 @@ export type FieldSpec =
   | { key: string; label: string; type: 'text'; required?: boolean; hint?: string }
   | { key: string; label: string; type: 'number'; min?: number; max?: number; hint?: string }
   | { key: string; label: string; type: 'enum'; options: readonly string[]; hint?: string }
+  /** A checkbox. */
+  | { key: string; label: string; type: 'boolean'; hint?: string }
   /** A template: plain text (with `{{ path }}` placeholders) or any JSON. */
   | { key: string; label: string; type: 'template'; required?: boolean; hint?: string }
   /** Any JSON value; optional ones are removed when the box is emptied. */
@@ -95,6 +97,28 @@ export const NODE_FIELDS: Readonly<Record<GraphNodeKind, readonly FieldSpec[]>> 
     { key: 'graph_id', label: 'Graph id', type: 'text', required: true },
     { key: 'version', label: 'Version', type: 'number', min: 1 },
     { key: 'input', label: 'Input', type: 'template', required: true, hint: TEMPLATE_HINT },
+    ...COMMON_TAIL,
+  ],
+  research: [
+    TITLE,
+    {
+      key: 'question',
+      label: 'Question',
+      type: 'template',
+      required: true,
+      hint: 'Renders to text of 3 to 2000 characters, e.g. {{ input.topic }}. The output: run_id, report_markdown, metrics, bibliography.',
+    },
+    { key: 'depth', label: 'Depth', type: 'number', min: 1, max: 3, hint: 'Results read per sub-question: 1 → 2, 2 → 3, 3 → 5.' },
+    { key: 'max_sources', label: 'Max sources', type: 'number', min: 1, max: 50, hint: 'Distinct sources read at most.' },
+    { key: 'plan_review', label: 'Review the plan', type: 'boolean', hint: 'A reviewer edits and approves the plan in the approvals inbox first.' },
+    {
+      key: 'sources',
+      label: 'Sources',
+      type: 'json',
+      hint: "{ \"documents\": true }: the project's documents. Web and MCP sources need the plan review of the Research page.",
+    },
+    { key: 'pins', label: 'Model pins', type: 'json' },
+    { key: 'budget', label: 'Budget', type: 'json', hint: '{ "max_cost_usd": 0.5 }' },
     ...COMMON_TAIL,
   ],
   output: [TITLE, { key: 'value', label: 'Value', type: 'template', required: true, hint: TEMPLATE_HINT }, ...COMMON_TAIL],

@@ -74,6 +74,16 @@ type Mode = 'text' | 'json';
                 }
               </select>
             }
+            @case ('boolean') {
+              <input
+                [id]="fid(f.key)"
+                type="checkbox"
+                class="check"
+                [checked]="booleanAt(f.key)"
+                (change)="setBoolean(f.key, $event)"
+                [attr.data-testid]="'inspector-' + f.key"
+              />
+            }
             @case ('node') {
               <select [id]="fid(f.key)" (change)="setScalar(f.key, value($event), false)" [attr.data-testid]="'inspector-' + f.key">
                 <option value="" [selected]="!stringAt(f.key)">(choose a node)</option>
@@ -205,6 +215,10 @@ type Mode = 'text' | 'json';
       color: var(--text);
       font-weight: 600;
     }
+    .check {
+      justify-self: start;
+      width: auto;
+    }
     .schema pre {
       font-size: 11px;
       max-height: 160px;
@@ -334,6 +348,10 @@ export class NodeInspectorComponent {
     return typeof v === 'number' ? String(v) : '';
   }
 
+  protected booleanAt(key: string): boolean {
+    return this.record()[key] === true;
+  }
+
   protected fieldIssues(key: string): GraphIssue[] {
     return this.issues().filter((i) => fieldOfPath(i.path) === key);
   }
@@ -403,6 +421,10 @@ export class NodeInspectorComponent {
     const n = text.trim() === '' ? undefined : Number(text);
     if (n !== undefined && !Number.isFinite(n)) return;
     this.write(key, n, `field:${key}`);
+  }
+
+  protected setBoolean(key: string, ev: Event): void {
+    this.write(key, (ev.target as HTMLInputElement).checked, `set:${key}`);
   }
 
   protected setTool(id: string): void {
