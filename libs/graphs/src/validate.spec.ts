@@ -345,6 +345,60 @@ describe('validateGraph', () => {
   });
 });
 
+describe('validateGraph: research nodes', () => {
+  const research = (more: object = {}) => ({ id: 'study', kind: 'research', question: 'Research {{ input.topic }}', ...more });
+  const graphOf = (node: object, value: unknown = '{{ nodes.study.output.report_markdown }}') =>
+    spec([node, out('out', value)], [e('study', 'out')], { input_schema: { type: 'object', properties: { topic: { type: 'string' } } } });
+
+  it('accepts a templated question, the defaults, and every output field downstream', () => {
+    const s = graphOf(research(), {
+      md: '{{ nodes.study.output.report_markdown }}',
+      run: '{{ nodes.study.output.run_id }}',
+      ratio: '{{ nodes.study.output.metrics.verified_ratio }}',
+      bib: '{{ nodes.study.output.bibliography }}',
+    });
+    expect(s.nodes[0]).toMatchObject({ depth: 2, max_sources: 12, plan_review: false });
+    expect(validateGraph(s, ctx)).toEqual([]);
+    expect(collectRefs(s)).toEqual({ tools: [], graphs: [] });
+  });
+
+  it('checks the question template like any other: an unknown input property, a node not upstream', () => {
+    expect(codes(validateGraph(graphOf(research({ question: 'About {{ input.subject }}' })), ctx))).toEqual(['error:missing_input:study']);
+    const issues = validateGraph(graphOf(research({ question: '{{ nodes.out.output }}' })), ctx);
+    expect(issues).toContainEqual(expect.objectContaining({ code: 'missing_input', node_id: 'study', path: 'nodes.0.question' }));
+  });
+
+  it('refuses a literal question shorter than 3 or longer than 2000 characters, and a question that cannot be text', () => {
+    for (const question of ['  ab  ', 'x'.repeat(2001), ['a list'], 42]) {
+      const issues = validateGraph(graphOf(research({ question })), ctx);
+      expect(codes(issues)).toEqual(['error:bad_question:study']);
+      expect(issues[0]!.path).toBe('nodes.0.question');
+    }
+    // A template is checked when it renders; a $logic rule that yields text is fine.
+    expect(validateGraph(graphOf(research({ question: '{{ input.topic }}' })), ctx)).toEqual([]);
+    expect(validateGraph(graphOf(research({ question: { $logic: { cat: ['What is ', { var: 'input.topic' }] } } })), ctx)).toEqual([]);
+  });
+
+  it('refuses a research node without a source (graphs offer only the project documents)', () => {
+    const issues = validateGraph(graphOf(research({ sources: { documents: false } })), ctx);
+    expect(codes(issues)).toEqual(['error:no_source:study']);
+    expect(issues[0]!.message).toContain('plan review');
+  });
+
+  it('refuses web sources, out-of-range depth and max_sources at the contract', () => {
+    expect(GraphSpec.safeParse(raw([research({ sources: { web: { backend_id: G1 } } }), out()], [e('study', 'out')])).success).toBe(false);
+    expect(GraphSpec.safeParse(raw([research({ depth: 4 }), out()], [e('study', 'out')])).success).toBe(false);
+    expect(GraphSpec.safeParse(raw([research({ max_sources: 51 }), out()], [e('study', 'out')])).success).toBe(false);
+    expect(GraphSpec.safeParse(raw([research({ max_sources: 0 }), out()], [e('study', 'out')])).success).toBe(false);
+  });
+
+  it("refuses a field a research node's output does not have", () => {
+    const issues = validateGraph(graphOf(research(), '{{ nodes.study.output.summary }}'), ctx);
+    expect(codes(issues)).toEqual(['error:missing_input:out']);
+    expect(issues[0]!.message).toContain('report_markdown');
+  });
+});
+
 describe('collectRefs', () => {
   it('lists every tool and graph once, from tool, agent, map and subgraph nodes', () => {
     expect(collectRefs(everyKind())).toEqual({ tools: [{ id: 'web.search' }], graphs: [{ graph_id: G1, version: 1 }] });
