@@ -14,14 +14,7 @@ import type {
   RunPins,
   TokenUsage,
 } from '@omniai/contracts';
-import {
-  agentRunWorkflowId,
-  argumentsPreview,
-  GRAPH_GATE_TOOL_ID,
-  GRAPH_LIMITS,
-  RESEARCH_NODE_QUESTION,
-  WORKFLOW_TYPES,
-} from '@omniai/contracts/pure';
+import { agentRunWorkflowId, argumentsPreview, GRAPH_GATE_TOOL_ID, GRAPH_LIMITS, RESEARCH_NODE_QUESTION, WORKFLOW_TYPES } from '@omniai/contracts/pure';
 import { evaluate, type GraphScope, holds, nodeCallId, renderTemplate } from '@omniai/graphs';
 import { generateReply } from '../agent-run/activities';
 import { SERVICE } from '../agent-run/actors';
@@ -111,7 +104,10 @@ export async function renderNodeInput(run: RunContext, node: GraphNode, attempt:
 /** A research node's rendered question as the run takes it: text (a number or boolean as its text), trimmed, within limits. */
 function researchQuestion(nodeId: string, rendered: unknown): string {
   if (rendered === null || rendered === undefined || typeof rendered === 'object')
-    throw new NodeError('E_GRAPH_EXPRESSION', `${nodeId}: the question rendered to ${rendered === undefined ? 'nothing' : JSON.stringify(rendered).slice(0, 100)}, not text`);
+    throw new NodeError(
+      'E_GRAPH_EXPRESSION',
+      `${nodeId}: the question rendered to ${rendered === undefined ? 'nothing' : JSON.stringify(rendered).slice(0, 100)}, not text`,
+    );
   const question = String(rendered).trim();
   const { min, max } = RESEARCH_NODE_QUESTION;
   if (question.length < min || question.length > max)

@@ -1,6 +1,10 @@
-import type { GraphSpec } from '@omniai/contracts';
+import { GraphSpec } from '@omniai/contracts';
+import { validateGraph } from '@omniai/graphs';
 import {
   History,
+  KIND_INFO,
+  NODE_KINDS,
+  safePorts,
   addNode,
   autoLayout,
   blankSpec,
@@ -14,6 +18,7 @@ import {
   sampleFromSchema,
   setEdgeCondition,
 } from './graph-model';
+import { NODE_FIELDS } from './node-fields';
 
 function twoTools(): GraphSpec {
   let spec = blankSpec('t');
@@ -23,6 +28,39 @@ function twoTools(): GraphSpec {
 }
 
 describe('graph-model edits', () => {
+  it('offers a research node in the palette that starts valid and follows its output downstream', () => {
+    expect(NODE_KINDS.map((k) => k.kind)).toContain('research');
+    expect(KIND_INFO.research).toMatchObject({ label: 'Research', glyph: 'R' });
+    const node = defaultNode('research', 'research_1', { x: 10.4, y: 20.6 });
+    expect(node).toEqual({
+      id: 'research_1',
+      kind: 'research',
+      position: { x: 10, y: 21 },
+      question: '{{ input.topic }}',
+      depth: 2,
+      max_sources: 12,
+      plan_review: false,
+    });
+    // What the builder makes is what the contract accepts, and it validates once wired to an output.
+    let spec = addNode(blankSpec('r'), node);
+    spec = addNode(spec, { id: 'out', kind: 'output', value: '{{ nodes.research_1.output.report_markdown }}' });
+    spec = connect(spec, 'research_1', 'out', 'out')!;
+    const parsed = GraphSpec.parse(spec);
+    expect(validateGraph(parsed)).toEqual([]);
+    expect(safePorts(node)).toEqual(['out', 'error']);
+  });
+
+  it('gives the research node the fields of its form: question, depth, max sources, plan review', () => {
+    const fields = NODE_FIELDS.research;
+    expect(fields.map((f) => `${f.key}:${f.type}`)).toEqual(
+      expect.arrayContaining(['question:template', 'depth:number', 'max_sources:number', 'plan_review:boolean', 'sources:json', 'budget:json']),
+    );
+    expect(fields.find((f) => f.key === 'depth')).toMatchObject({ min: 1, max: 3 });
+    expect(fields.find((f) => f.key === 'max_sources')).toMatchObject({ min: 1, max: 50 });
+    // Every kind has a form and a palette entry.
+    expect(Object.keys(NODE_FIELDS).sort()).toEqual(NODE_KINDS.map((k) => k.kind).sort());
+  });
+
   it('gives fresh ids per kind', () => {
     expect(freshNodeId(twoTools(), 'tool')).toBe('tool_2');
     expect(freshNodeId(twoTools(), 'output')).toBe('output_1');

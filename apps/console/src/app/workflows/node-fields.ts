@@ -115,7 +115,7 @@ export const NODE_FIELDS: Readonly<Record<GraphNodeKind, readonly FieldSpec[]>> 
       key: 'sources',
       label: 'Sources',
       type: 'json',
-      hint: "{ \"documents\": true }: the project's documents. Web and MCP sources need the plan review of the Research page.",
+      hint: '{ "documents": true }: the project\'s documents. Web and MCP sources need the plan review of the Research page.',
     },
     { key: 'pins', label: 'Model pins', type: 'json' },
     { key: 'budget', label: 'Budget', type: 'json', hint: '{ "max_cost_usd": 0.5 }' },
