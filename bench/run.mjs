@@ -20,6 +20,7 @@ import { TEST_ADMIN_ENV } from '../tools/testing/api-session.mjs';
 import * as metrics from './omni-metrics.mjs';
 import * as graphMetrics from './graph-metrics.mjs';
 import * as webhookMetrics from './webhook-metrics.mjs';
+import * as researchMetrics from './research-metrics.mjs';
 import { measurePeer, measurePeers, PEER_NAMES, ratiosTo } from './peers/index.mjs';
 import { peerInstalled } from './peers/install.mjs';
 import { writeReports } from './report.mjs';
@@ -57,6 +58,7 @@ const SIZES = smoke
       graph: { nodes: 10, runs: 3, concurrency: 2 },
       graphMap: { items: 40, concurrency: 4, batchSize: 10 },
       webhooks: { deliveries: 10, concurrency: 2, durationS: 2, hooks: 2 },
+      research: { runs: 2, concurrency: 1 },
     }
   : {
       runs: 200,
@@ -72,6 +74,7 @@ const SIZES = smoke
       graph: { nodes: 10, runs: 30, concurrency: 5 },
       graphMap: { items: 1000, concurrency: 8, batchSize: 50 },
       webhooks: { deliveries: 200, concurrency: 10, durationS: 15, hooks: 4 },
+      research: { runs: 20, concurrency: 4 },
     };
 const log = (m) => console.error(m);
 const loadAverage = () => +loadavg()[0].toFixed(2);
@@ -245,6 +248,17 @@ const SECTIONS = {
         },
       },
     };
+  },
+
+  /**
+   * 11. Research: sources read per second over research runs of the sample corpus (offline model: OmniAI's own work
+   * around the model), each read step's latency, and the verification cost per citation, in the run and in process.
+   */
+  async research({ apiUrl, projectId }) {
+    const runs = await researchMetrics.researchThroughput({ apiUrl, projectId, ...SIZES.research, log });
+    const check = researchMetrics.checkCost({ claims: smoke ? 99 : 1000, rounds: smoke ? 1 : 5 });
+    log(`  mechanical check in process: ${check.us_per_citation} µs per citation over a ${check.snapshot_chars}-character snapshot`);
+    return { research: { ...runs, check_in_process: check } };
   },
 
   /** 7. Worker memory with runs waiting for approval (last: it leaves them parked). */
