@@ -113,7 +113,7 @@ describe('tool runtime: the model calls tools, the policy decides, reviewers app
       'git.diff',
       'python.compute',
       'web.fetch_extract',
-      'web.search',
+      'documents.search',
     ]);
     await waitFor(r.id, ['completed']);
   });
