@@ -21,3 +21,6 @@ export * from './git/project-repos';
 export * from './builtins/git-diff';
 export * from './builtins/git-apply-patch';
 export * from './egress/provider-url';
+export * from './research/research-error';
+export * from './research/read-source';
+export * from './research/search-backends';
