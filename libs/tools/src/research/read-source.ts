@@ -75,10 +75,10 @@ export async function readWebSource(url: string, options: ReadWebSourceOptions):
     accept: ACCEPT,
     unsafeTestNetwork: options.unsafeTestNetwork,
   });
-  if (new URL(response.finalUrl).origin !== new URL(response.url).origin) {
-    // safeFetch follows redirects itself; a page that moved to another site is only kept if that site allows it too.
+  if (response.finalUrl !== response.url) {
+    // safeFetch follows redirects itself: a page that moved is only kept if robots.txt allows where it moved to.
     const after = await robots.verdict(response.finalUrl, options);
-    if (after.note) notes.push(after.note);
+    if (after.note && !notes.includes(after.note)) notes.push(after.note);
   }
   if (response.status >= 400) throw new ToolError('E_TOOL_FAILED', `HTTP ${response.status} from ${new URL(response.finalUrl).host}`);
   const mediaType = responseMediaType(response.contentType);
