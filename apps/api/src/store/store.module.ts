@@ -12,6 +12,7 @@ import {
   PriceStore,
   ProviderConfigStore,
   RunStore,
+  SearchBackendStore,
   SecretBox,
   ToolRegistryStore,
   TriggerStore,
@@ -44,6 +45,11 @@ import { DatabaseService } from '../database/database.service';
       inject: [DatabaseService, AppConfig],
     },
     {
+      provide: SearchBackendStore,
+      useFactory: (db: DatabaseService, secrets: SecretBox) => new SearchBackendStore(db.dataSource, secrets),
+      inject: [DatabaseService, SecretBox],
+    },
+    {
       provide: ProviderConfigStore,
       useFactory: (db: DatabaseService, config: AppConfig) =>
         new ProviderConfigStore(db.dataSource, new SecretBox(db.dataSource, parseMasterKey(config.secretsKey))),
@@ -55,6 +61,7 @@ import { DatabaseService } from '../database/database.service';
     RunStore,
     ArtifactStore,
     ProviderConfigStore,
+    SearchBackendStore,
     PriceStore,
     ToolRegistryStore,
     PolicyStore,

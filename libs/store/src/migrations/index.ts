@@ -20,6 +20,7 @@ import { GraphExecution1765700000900 } from './1765700000900-graph-execution';
 import { GraphApi1765800000000 } from './1765800000000-graph-api';
 import { Triggers1765900000000 } from './1765900000000-triggers';
 import { RenameDocumentsSearch1766000000000 } from './1766000000000-rename-documents-search';
+import { SearchBackends1766000000100 } from './1766000000100-search-backends';
 
 /** Every migration, oldest first. Migrations are the only way the schema changes (never `synchronize`). */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   GraphApi1765800000000,
   Triggers1765900000000,
   RenameDocumentsSearch1766000000000,
+  SearchBackends1766000000100,
 ];

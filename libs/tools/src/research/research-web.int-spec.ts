@@ -1,3 +1,4 @@
+import { safeFetch } from '../egress/safe-fetch';
 import { RESEARCH_CORPUS, RESEARCH_PDF_LINES, ResearchWeb } from '../testing/research-web';
 import { ToolError } from '../tool';
 import { type ReadWebSourceOptions, RobotsCache, readWebSource } from './read-source';
@@ -218,7 +219,6 @@ describe('web search backends', () => {
 
 describe('safeFetch credential', () => {
   it('is sent to the origin named and dropped on a redirect to another origin', async () => {
-    const { safeFetch } = await import('../egress/safe-fetch');
     const before = web.web.seen.length;
     await safeFetch(`http://${PAGES}/to-other-origin`, {
       allowHosts: [PAGES, 'other.research.test'],
