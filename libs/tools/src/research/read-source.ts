@@ -110,7 +110,10 @@ async function extract(body: Buffer, contentType: string | undefined, bodyTrunca
   const kind = responseTextKind(contentType);
   if (kind === 'html') return { ...readableHtml(decodeBody(body, contentType, true)), note: null };
   if (kind === 'text') return { title: '', text: decodeBody(body, contentType, false), note: null };
-  throw new ResearchError('E_UNSUPPORTED_MEDIA', `cannot read ${mediaType || 'a response without a content type'}: only HTML, PDF, plain text and JSON are read`);
+  throw new ResearchError(
+    'E_UNSUPPORTED_MEDIA',
+    `cannot read ${mediaType || 'a response without a content type'}: only HTML, PDF, plain text and JSON are read`,
+  );
 }
 
 /**

@@ -102,8 +102,10 @@ export class ResearchWeb {
   static async start(options: ResearchWebOptions = {}): Promise<ResearchWeb> {
     const pageHost = options.pageHost ?? 'pages.research.test';
     const apiKey = options.apiKey ?? 'test-key-123';
-    const html = (body: string, status = 200) => (_req: IncomingMessage, res: ServerResponse) =>
-      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+    const html =
+      (body: string, status = 200) =>
+      (_req: IncomingMessage, res: ServerResponse) =>
+        res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(body);
     const routes: Record<string, (req: IncomingMessage, res: ServerResponse, url: URL) => void> = {
       '/robots.txt': (req, res) => {
         if ((req.headers.host ?? '').startsWith('flaky.')) res.writeHead(503, { 'content-type': 'text/plain' }).end('try later');
@@ -152,7 +154,10 @@ export class ResearchWeb {
 
 /** Corpus pages matching any word of the query (3+ letters), by how many words match. */
 function searchCorpus(query: string): Array<{ page: CorpusPage; score: number }> {
-  const words = query.toLowerCase().split(/\W+/).filter((w) => w.length >= 3);
+  const words = query
+    .toLowerCase()
+    .split(/\W+/)
+    .filter((w) => w.length >= 3);
   return RESEARCH_CORPUS.map((page) => {
     const text = `${page.title} ${page.paragraphs.join(' ')}`.toLowerCase();
     return { page, score: words.filter((w) => text.includes(w)).length / Math.max(1, words.length) };
