@@ -24,3 +24,4 @@ export * from './secret-box';
 export * from './tool-registry-store';
 export * from './trigger-store';
 export * from './triggered-runs';
+export * from './research-source-store';

@@ -21,6 +21,7 @@ import { GraphApi1765800000000 } from './1765800000000-graph-api';
 import { Triggers1765900000000 } from './1765900000000-triggers';
 import { RenameDocumentsSearch1766000000000 } from './1766000000000-rename-documents-search';
 import { SearchBackends1766000000100 } from './1766000000100-search-backends';
+import { ResearchRuns1766000000200 } from './1766000000200-research-runs';
 
 /** Every migration, oldest first. Migrations are the only way the schema changes (never `synchronize`). */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   Triggers1765900000000,
   RenameDocumentsSearch1766000000000,
   SearchBackends1766000000100,
+  ResearchRuns1766000000200,
 ];
