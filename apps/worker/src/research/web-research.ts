@@ -1,13 +1,11 @@
 import type { PolicyStore, SearchBackendStore } from '@omniai/store';
-import { createWebSearchBackend, readWebSource, type UnsafeTestNetwork } from '@omniai/tools';
+import { createWebSearchBackend, readWebSource } from '@omniai/tools';
 import { waitForDatabase } from '../activities/wait-for-database';
 import { SourceError, type WebResearch } from './research.activities';
 
 export interface WebResearchDeps {
   backends: SearchBackendStore;
   policies: PolicyStore;
-  /** TEST ONLY: a stand-in network reaching local search and page servers (see `UnsafeTestNetwork`). */
-  unsafeTestNetwork?: UnsafeTestNetwork;
 }
 
 /**
@@ -24,14 +22,10 @@ export function createWebResearch(deps: WebResearchDeps): WebResearch {
       if (!web) throw new SourceError('E_CAPABILITY_DISABLED', 'this run has no web search backend');
       const config = await waitForDatabase(() => deps.backends.reveal(web.backend_id));
       if (!config) throw new SourceError('E_NOT_FOUND', `the search backend ${web.backend_id} was removed`);
-      const backend = createWebSearchBackend(config, {
-        allowHosts: await allowHosts(),
-        ...(deps.unsafeTestNetwork ? { unsafeTestNetwork: deps.unsafeTestNetwork } : {}),
-      });
-      return backend.search(query, limit);
+      return createWebSearchBackend(config, { allowHosts: await allowHosts() }).search(query, limit);
     },
     async read({ url }) {
-      return readWebSource(url, { allowHosts: await allowHosts(), ...(deps.unsafeTestNetwork ? { unsafeTestNetwork: deps.unsafeTestNetwork } : {}) });
+      return readWebSource(url, { allowHosts: await allowHosts() });
     },
   };
 }
