@@ -118,4 +118,27 @@ describe('search backends (real API and Postgres)', () => {
     expect(malformed.status).toBe(400);
     expect(error(malformed.body).code).toBe('E_VALIDATION');
   });
+
+  it('a research run names a configured backend by id and records its kind and host; an unknown one is 400', async () => {
+    const project = (await api.post('/v1/projects', { name: 'Web research' })).body as { id: string };
+    const backend = SearchBackend.parse(
+      (await api.post('/v1/research/backends', { kind: 'searxng', name: 'For runs', base_url: 'https://searx.example.org:8443/searx' })).body,
+    );
+    const started = await api.post(`/v1/projects/${project.id}/research`, {
+      question: 'What does event sourcing replay?',
+      sources: { documents: false, web: { backend_id: backend.id } },
+    });
+    expect(started.status).toBe(202);
+    const view = await api.get(`/v1/runs/${(started.body as { id: string }).id}/research`);
+    expect(view.status).toBe(200);
+    expect(view.body.request.sources.web).toEqual({ backend_id: backend.id, kind: 'searxng', hosts: ['searx.example.org:8443'] });
+    expect(view.body.request.plan_review).toBe(true);
+
+    const unknown = await api.post(`/v1/projects/${project.id}/research`, {
+      question: 'What does event sourcing replay?',
+      sources: { documents: false, web: { backend_id: '00000000-0000-4000-8000-000000000000' } },
+    });
+    expect(unknown.status).toBe(400);
+    expect(error(unknown.body)).toMatchObject({ code: 'E_VALIDATION', detail: [{ path: 'sources.web.backend_id' }] });
+  });
 });
