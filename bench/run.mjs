@@ -213,7 +213,7 @@ const SECTIONS = {
 
   /** 9. Workflow graphs: per-node overhead of a 10-node graph vs 10 bare activities; a `map` over many items. */
   async graphs({ apiUrl, client, benchQueue, projectId }) {
-    // The tool nodes' web.search is a read granted without review (earlier sections left the policy asking for one).
+    // The tool nodes' documents.search is a read granted without review (earlier sections left the policy asking for one).
     await metrics.setPolicy(apiUrl, false);
     const node_overhead = await graphMetrics.graphNodeOverhead({ apiUrl, client, benchQueue, projectId, ...SIZES.graph, log });
     const map = await graphMetrics.graphMapThroughput({ apiUrl, projectId, ...SIZES.graphMap, log });
@@ -225,7 +225,7 @@ const SECTIONS = {
    * a webhook end to end (wait=true) beside n8n's webhook-triggered three steps, same sizes as the peers, same run.
    */
   async webhooks({ apiUrl, projectId, results }) {
-    // The three steps' web.search is a read granted without review (earlier sections left the policy asking for one).
+    // The three steps' documents.search is a read granted without review (earlier sections left the policy asking for one).
     await metrics.setPolicy(apiUrl, false);
     const accept = await webhookMetrics.webhookAccepts({ apiUrl, projectId, ...SIZES.webhooks, log });
     const omni = await webhookMetrics.webhookThreeSteps({ apiUrl, projectId, ...PEER_SIZES, log });
@@ -402,7 +402,7 @@ async function main() {
     await connect(apiUrl);
     const project = await api(apiUrl, 'POST', '/v1/projects', { name: 'bench' });
     const thread = await api(apiUrl, 'POST', `/v1/projects/${project.id}/threads`, {});
-    // The no-op agent run calls one inproc_safe tool (web.search: a read, granted without review).
+    // The no-op agent run calls one inproc_safe tool (documents.search: a read, granted without review).
     await metrics.setPolicy(apiUrl, false);
     await new DocumentStore(db).ingest(project.id, 'bench.md', 'bench text\n', 'text/markdown');
 
