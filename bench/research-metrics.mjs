@@ -88,7 +88,12 @@ export function checkCost({ claims = 1000, rounds = 5 } = {}) {
   for (let i = 0; i < claims; i++) {
     const quote = sentence(i).trim();
     const start = text.indexOf(quote);
-    claimList.push({ id: `c1-${(i % 99) + 1}`, text: `Item ${i} is ${i * 7} units.`, sub_question: 1, evidence: [{ source_id: sourceId, quote, start, end: start + quote.length }] });
+    claimList.push({
+      id: `c1-${(i % 99) + 1}`,
+      text: `Item ${i} is ${i * 7} units.`,
+      sub_question: 1,
+      evidence: [{ source_id: sourceId, quote, start, end: start + quote.length }],
+    });
   }
   // Claim ids repeat past 99 (c1-1 … c1-99): a report cites each distinct id once, so check the distinct ones.
   const distinct = [...new Map(claimList.map((c) => [c.id, c])).values()];
