@@ -254,8 +254,8 @@ const SECTIONS = {
    * 11. Research: sources read per second over research runs of the sample corpus (offline model: OmniAI's own work
    * around the model), each read step's latency, and the verification cost per citation, in the run and in process.
    */
-  async research({ apiUrl, projectId }) {
-    const runs = await researchMetrics.researchThroughput({ apiUrl, projectId, ...SIZES.research, log });
+  async research({ apiUrl }) {
+    const runs = await researchMetrics.researchThroughput({ apiUrl, ...SIZES.research, log });
     const check = researchMetrics.checkCost({ claims: smoke ? 99 : 1000, rounds: smoke ? 1 : 5 });
     log(`  mechanical check in process: ${check.us_per_citation} µs per citation over a ${check.snapshot_chars}-character snapshot`);
     return { research: { ...runs, check_in_process: check } };
