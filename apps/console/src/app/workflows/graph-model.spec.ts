@@ -22,7 +22,7 @@ import { NODE_FIELDS } from './node-fields';
 
 function twoTools(): GraphSpec {
   let spec = blankSpec('t');
-  spec = addNode(spec, defaultNode('tool', 'tool_1', { x: 0, y: 0 }, 'web.search'));
+  spec = addNode(spec, defaultNode('tool', 'tool_1', { x: 0, y: 0 }, 'documents.search'));
   spec = addNode(spec, defaultNode('approval', 'approval_1', { x: 0, y: 0 }));
   return connect(spec, 'tool_1', 'out', 'approval_1')!;
 }
