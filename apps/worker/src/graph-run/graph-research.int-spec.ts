@@ -1,19 +1,31 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { RunEvent } from '@omniai/contracts';
-import { ResearchKit, SAMPLE_QUESTION } from '../research/research-kit';
-import { nodeEvents, shape } from './graph-test-kit';
+import { ArtifactStore, DocumentStore } from '@omniai/store';
+import { GraphKit, nodeEvents, shape } from './graph-test-kit';
+
+// The question the shipped fixtures answer over the sample corpus (apps/worker/fixtures/scripted/research-sample.json;
+// research/research-kit.ts names it too, but graph-run/ must not import research/: research/ imports graph-run/).
+const SAMPLE_QUESTION = 'How does OmniAI keep agent runs durable and safe?';
+const CORPUS_DIR = join(dirname(require.resolve('@omniai/research/package.json')), 'corpus');
 
 // A graph's research node on the real stack: a child researchWorkflow (a run of kind research, linked to the graph run
 // and node) over the sample corpus with the offline scripted model, its report handed to the next node.
 describe('graph research node', () => {
-  let kit: ResearchKit;
+  let graph: GraphKit;
+  /** A stored value's JSON (an artifact-backed node output or run result). */
+  const artifactJson = async (sha256: string): Promise<unknown> => JSON.parse((await new ArtifactStore(graph.ds).get(sha256))!.content.toString('utf8'));
 
   beforeAll(async () => {
-    kit = await ResearchKit.start('graph_research');
+    graph = await GraphKit.start('graph_research');
+    const docs = new DocumentStore(graph.ds);
+    for (const name of readdirSync(CORPUS_DIR).filter((n) => n.endsWith('.md'))) {
+      await docs.ingest(graph.projectId, `research-corpus/${name}`, readFileSync(join(CORPUS_DIR, name), 'utf8'), 'text/markdown');
+    }
   }, 120_000);
-  afterAll(async () => kit?.stop());
+  afterAll(async () => graph?.stop());
 
   it('runs a child research run and hands its cited report to the output node', async () => {
-    const graph = kit.graph;
     const started = await graph.start(
       {
         schema: 'omni.graph/v1',
@@ -49,7 +61,7 @@ describe('graph research node', () => {
     expect(row).toMatchObject({ kind: 'research', thread_id: null, parent: { run_id: started.runId, node_id: 'study' } });
     const completed = study[1]!;
     expect(completed.kind === 'node_completed' && completed.payload.child_run_id).toBe(child.id);
-    const childEvents = await kit.events(child.id);
+    const childEvents = await graph.events(child.id);
     const created = childEvents[0]!;
     expect(created.kind === 'run_created' && created.payload).toMatchObject({
       research: { question: SAMPLE_QUESTION, sources: { documents: true, mcp_tools: [] }, depth: 2, max_sources: 12, plan_review: false },
@@ -59,7 +71,7 @@ describe('graph research node', () => {
 
     // The node's output: the report (with its sources), its metrics (every citation verified) and bibliography.
     const output = (await graph.graphRuns.nodeOutput(started.runId, 'study'))!;
-    const value = ('inline' in output ? output.inline : JSON.parse(await kit.snapshotText(output.artifact.sha256))) as {
+    const value = ('inline' in output ? output.inline : await artifactJson(output.artifact.sha256)) as {
       run_id: string;
       report_markdown: string;
       metrics: { verified_ratio: number; citations: number; sources_read: number };
@@ -74,7 +86,7 @@ describe('graph research node', () => {
 
     // Downstream nodes see it: the graph's result carries the report and the metrics.
     const out = result.output!;
-    const final = ('inline' in out ? out.inline : JSON.parse(await kit.snapshotText(out.artifact.sha256))) as {
+    const final = ('inline' in out ? out.inline : await artifactJson(out.artifact.sha256)) as {
       report: string;
       metrics: { verified_ratio: number };
       run: string;
@@ -85,7 +97,7 @@ describe('graph research node', () => {
   }, 180_000);
 
   it('fails the node with E_VALIDATION when the question renders too short', async () => {
-    const started = await kit.graph.start(
+    const started = await graph.start(
       {
         schema: 'omni.graph/v1',
         name: 'short question',
@@ -98,9 +110,9 @@ describe('graph research node', () => {
       { topic: ' ? ' },
     );
     await expect(started.handle.result()).rejects.toThrow();
-    const events = await kit.graph.events(started.runId);
+    const events = await graph.events(started.runId);
     const failed = events.find((e) => e.kind === 'node_failed')!;
     expect(failed.kind === 'node_failed' && failed.payload).toMatchObject({ node_id: 'study', code: 'E_VALIDATION' });
-    expect(await kit.graph.graphRuns.childRuns(started.runId)).toEqual([]);
+    expect(await graph.graphRuns.childRuns(started.runId)).toEqual([]);
   }, 60_000);
 });
