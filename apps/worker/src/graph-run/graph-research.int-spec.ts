@@ -1,29 +1,22 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { RunEvent } from '@omniai/contracts';
-import { ArtifactStore, DocumentStore } from '@omniai/store';
-import { GraphKit, nodeEvents, shape } from './graph-test-kit';
-
-// The question the shipped fixtures answer over the sample corpus (apps/worker/fixtures/scripted/research-sample.json;
-// research/research-kit.ts names it too, but graph-run/ must not import research/: research/ imports graph-run/).
-const SAMPLE_QUESTION = 'How does OmniAI keep agent runs durable and safe?';
-const CORPUS_DIR = join(dirname(require.resolve('@omniai/research/package.json')), 'corpus');
+import { ArtifactStore } from '@omniai/store';
+import { type GraphKit, nodeEvents, shape } from './graph-test-kit';
+import { ResearchKit, SAMPLE_QUESTION } from './research-kit';
 
 // A graph's research node on the real stack: a child researchWorkflow (a run of kind research, linked to the graph run
 // and node) over the sample corpus with the offline scripted model, its report handed to the next node.
 describe('graph research node', () => {
+  let kit: ResearchKit;
   let graph: GraphKit;
   /** A stored value's JSON (an artifact-backed node output or run result). */
   const artifactJson = async (sha256: string): Promise<unknown> => JSON.parse((await new ArtifactStore(graph.ds).get(sha256))!.content.toString('utf8'));
 
   beforeAll(async () => {
-    graph = await GraphKit.start('graph_research');
-    const docs = new DocumentStore(graph.ds);
-    for (const name of readdirSync(CORPUS_DIR).filter((n) => n.endsWith('.md'))) {
-      await docs.ingest(graph.projectId, `research-corpus/${name}`, readFileSync(join(CORPUS_DIR, name), 'utf8'), 'text/markdown');
-    }
+    // The sample corpus is ingested into the kit's project (libs/research/corpus).
+    kit = await ResearchKit.start('graph_research');
+    graph = kit.graph;
   }, 120_000);
-  afterAll(async () => graph?.stop());
+  afterAll(async () => kit?.stop());
 
   it('runs a child research run and hands its cited report to the output node', async () => {
     const started = await graph.start(

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AesGcmPayloadCodec, openHistoryPayloads } from '@omniai/workflow-api/codec';
 import { testPayloadKeys } from '../testing';
-import { researchRequest, ResearchKit, SAMPLE_QUESTION } from './research-kit';
+import { researchRequest, ResearchKit, SAMPLE_QUESTION } from '../graph-run/research-kit';
 
 // Records the committed replay histories of researchWorkflow (workflows/src/research/histories/) from real runs on the
 // real worker, Postgres and Temporal dev server. Opt-in, because a recording replaces committed files:

@@ -5,7 +5,7 @@ import type { ResearchRequest, ResearchRunInput, ResearchRunResult, ResearchView
 import { projectResearch } from '@omniai/research';
 import { ArtifactStore, DocumentStore, ResearchSourceStore } from '@omniai/store';
 import { researchRunStart } from '@omniai/workflow-api';
-import { GraphKit, REQUESTER } from '../graph-run/graph-test-kit';
+import { GraphKit, REQUESTER } from './graph-test-kit';
 
 /** The question the shipped fixtures answer over the sample corpus (apps/worker/fixtures/scripted/research-sample.json). */
 export const SAMPLE_QUESTION = 'How does OmniAI keep agent runs durable and safe?';
