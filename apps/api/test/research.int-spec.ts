@@ -147,7 +147,7 @@ describe('research over HTTP', () => {
     expect(stopped.run.status).toBe('failed');
     expect(stopped.run.error?.code).toBe('E_BUDGET_EXCEEDED');
     const retried = await api.post(`/v1/runs/${capped.id}/retry`, {});
-    expect(retried.status).toBe(202);
+    expect(retried.status).toBe(201);
     const again = Run.parse(retried.body);
     expect(again.kind).toBe('research');
     expect(again.retry_of).toBe(capped.id);
