@@ -22,8 +22,8 @@ module.exports = {
     '^.+\\.m?js$': ['@swc/jest', js],
   },
   // NestJS 12 and Angular ship ESM only; Jest's module registry needs them as CommonJS (Angular for console code
-  // that holds signals, e.g. core/form-state.ts).
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|content-disposition|@angular)/)'],
+  // that holds signals, e.g. core/form-state.ts; marked for the research report viewer).
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|content-disposition|@angular|marked)/)'],
   testEnvironmentOptions: { customExportConditions: ['@omniai/source', 'node', 'require', 'default'] },
   globalSetup: '<rootDir>/tools/testing/jest-global-setup.mjs',
   globalTeardown: '<rootDir>/tools/testing/jest-global-teardown.mjs',
