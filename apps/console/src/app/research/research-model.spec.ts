@@ -10,7 +10,6 @@ import {
   reportFileName,
   reportHtml,
   spanMatchesQuote,
-  splitCitations,
   startResearchRequest,
 } from './research-model';
 
@@ -115,18 +114,9 @@ describe('plan review', () => {
 describe('citations', () => {
   it('numbers each claim like the bibliography numbers its source, with its verdict', () => {
     const chips = citationChips(VIEW);
-    expect(chips.get('c1-1')).toEqual({ claimId: 'c1-1', n: 2, verdict: 'supported' });
-    expect(chips.get('c2-1')).toEqual({ claimId: 'c2-1', n: 1, verdict: 'partial' });
-    expect(chips.get('c2-2')).toEqual({ claimId: 'c2-2', n: 1, verdict: 'unchecked' });
-  });
-
-  it('splits a cited text into text and markers', () => {
-    expect(splitCitations('Sky is blue [[c1-1]][[c2-1]]. Done [c3] [[x]]')).toEqual([
-      { text: 'Sky is blue ' },
-      { claimId: 'c1-1' },
-      { claimId: 'c2-1' },
-      { text: '. Done [c3] [[x]]' },
-    ]);
+    expect(chips.get('c1-1')).toEqual({ claimId: 'c1-1', n: 2, verdict: 'supported', text: 'claim c1-1' });
+    expect(chips.get('c2-1')).toEqual({ claimId: 'c2-1', n: 1, verdict: 'partial', text: 'claim c2-1' });
+    expect(chips.get('c2-2')).toEqual({ claimId: 'c2-2', n: 1, verdict: 'unchecked', text: 'claim c2-2' });
   });
 
   it('renders markers as chips, flags as marked spans and GFM tables, in Markdown', () => {

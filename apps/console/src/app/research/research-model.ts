@@ -152,6 +152,8 @@ export interface CitationChip {
   /** The bibliography `n` of the claim's (first) source; null when the source is not in the bibliography. */
   n: number | null;
   verdict: ChipVerdict;
+  /** The claim's text (the chip's tooltip). */
+  text: string;
 }
 
 /** Every claim of the view as a chip, by claim id. */
@@ -160,7 +162,7 @@ export function citationChips(view: Pick<ResearchView, 'claims' | 'report'>): Ma
   return new Map(
     view.claims.map((c) => {
       const source = c.evidence[0]?.source_id;
-      return [c.id, { claimId: c.id, n: source ? (numbers.get(source) ?? null) : null, verdict: c.check?.verdict ?? 'unchecked' }];
+      return [c.id, { claimId: c.id, n: source ? (numbers.get(source) ?? null) : null, verdict: c.check?.verdict ?? 'unchecked', text: c.text }];
     }),
   );
 }
@@ -176,29 +178,15 @@ export function verdictLabel(v: ChipVerdict): string {
   return VERDICT_LABEL[v];
 }
 
-/** A report text split into plain text and citation markers (what the report viewer renders as chips). */
-export type CitedPart = { text: string } | { claimId: string };
-
-export function splitCitations(markdown: string): CitedPart[] {
-  const parts: CitedPart[] = [];
-  const re = new RegExp(CITATION_MARKER_SOURCE, 'g');
-  let at = 0;
-  for (let m = re.exec(markdown); m; m = re.exec(markdown)) {
-    if (m.index > at) parts.push({ text: markdown.slice(at, m.index) });
-    parts.push({ claimId: m[1]! });
-    at = m.index + m[0].length;
-  }
-  if (at < markdown.length) parts.push({ text: markdown.slice(at) });
-  return parts;
-}
-
 const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 /** A chip's HTML: a button the viewer listens to (by delegation) for its claim id. */
 export function chipHtml(claimId: string, chip: CitationChip | undefined): string {
   const verdict: ChipVerdict | 'unknown' = chip?.verdict ?? 'unknown';
   const label = chip?.n ?? '?';
-  const title = chip ? `Source ${label} · claim ${claimId} · ${verdictLabel(chip.verdict)}` : `Claim ${claimId} is not one of this run's claims`;
+  const title = chip
+    ? `[${label}] ${verdictLabel(chip.verdict)}: ${chip.text.length > 200 ? `${chip.text.slice(0, 199)}…` : chip.text}`
+    : `Claim ${claimId} is not one of this run's claims`;
   return (
     `<button type="button" class="cite" data-testid="citation-chip" data-claim="${escapeAttr(claimId)}" data-verdict="${verdict}"` +
     ` title="${escapeAttr(title)}" aria-label="${escapeAttr(title)}">${label}</button>`
