@@ -211,11 +211,9 @@ export class ApiClient {
   listTriggerRuns = async (triggerId: string) => items(await this.get<Run[] | { items: Run[] }>(`/v1/triggers/${triggerId}/runs`));
   // Research runs (issue 16).
   startResearch = (projectId: string, body: StartResearchRequest) => this.send<Run>('POST', `/v1/projects/${projectId}/research`, body);
-  listResearch = async (projectId: string) =>
-    items(await this.get<ResearchSummary[] | { items: ResearchSummary[] }>(`/v1/projects/${projectId}/research`));
+  listResearch = async (projectId: string) => items(await this.get<ResearchSummary[] | { items: ResearchSummary[] }>(`/v1/projects/${projectId}/research`));
   getResearch = (runId: string) => this.get<ResearchView>(`/v1/runs/${runId}/research`);
-  getResearchSource = (runId: string, sourceId: string) =>
-    this.get<SourceText>(`/v1/runs/${runId}/research/sources/${encodeURIComponent(sourceId)}`);
+  getResearchSource = (runId: string, sourceId: string) => this.get<SourceText>(`/v1/runs/${runId}/research/sources/${encodeURIComponent(sourceId)}`);
   listSearchBackends = async () => items(await this.get<SearchBackend[] | { items: SearchBackend[] }>('/v1/research/backends'));
   runNodes = (runId: string) => this.get<RunNodes>(`/v1/runs/${runId}/nodes`);
   events = (runId: string, fromSeq: number, limit = 1000) => this.get<EventsPage>(`/v1/runs/${runId}/events?from_seq=${fromSeq}&limit=${limit}`);

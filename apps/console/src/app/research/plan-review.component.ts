@@ -16,8 +16,8 @@ import { checkPlan, moved } from './research-model';
     <section class="card plan" aria-label="Plan review" data-testid="plan-review">
       <h2>Review the plan</h2>
       <p class="muted small">
-        Nothing is searched or read until the plan is approved. Edit, remove, add or reorder the sub-questions (1 to {{ limits.subQuestions }}); the run
-        follows the list as approved.
+        Nothing is searched or read until the plan is approved. Edit, remove, add or reorder the sub-questions (1 to {{ limits.subQuestions }}); the run follows
+        the list as approved.
       </p>
       @if (error(); as err) {
         <div class="form-error" role="alert" data-testid="plan-error">{{ err }}</div>
@@ -35,7 +35,15 @@ import { checkPlan, moved } from './research-model';
               data-testid="plan-item-text"
             ></textarea>
             <span class="item-actions">
-              <button type="button" class="btn small ghost" [disabled]="i === 0" (click)="move(i, -1)" [attr.aria-label]="'Move sub-question ' + (i + 1) + ' up'">↑</button>
+              <button
+                type="button"
+                class="btn small ghost"
+                [disabled]="i === 0"
+                (click)="move(i, -1)"
+                [attr.aria-label]="'Move sub-question ' + (i + 1) + ' up'"
+              >
+                ↑
+              </button>
               <button
                 type="button"
                 class="btn small ghost"
@@ -62,7 +70,9 @@ import { checkPlan, moved } from './research-model';
         }
       </ol>
       <div class="actions">
-        <button type="button" class="btn small" [disabled]="items().length >= limits.subQuestions" (click)="add()" data-testid="plan-add">+ Add sub-question</button>
+        <button type="button" class="btn small" [disabled]="items().length >= limits.subQuestions" (click)="add()" data-testid="plan-add">
+          + Add sub-question
+        </button>
         <span class="spacer"></span>
         <input class="inline-select" placeholder="Reason (for a denial)" aria-label="Reason" maxlength="1000" #reason data-testid="plan-reason" />
         <button type="button" class="btn danger" [disabled]="busy()" (click)="decide('deny', reason.value)" data-testid="plan-deny">Deny</button>

@@ -30,7 +30,9 @@ type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { sta
         <h2>Report</h2>
         <span class="spacer"></span>
         <button type="button" class="btn small" (click)="exportMarkdown()" data-testid="report-export-md">Export as Markdown</button>
-        <button type="button" class="btn small" (click)="print()" data-testid="report-print" title="Print, or save as PDF from the print dialog">Print / PDF</button>
+        <button type="button" class="btn small" (click)="print()" data-testid="report-print" title="Print, or save as PDF from the print dialog">
+          Print / PDF
+        </button>
       </div>
       <div class="report-body" [class.with-panel]="open()">
         <article class="markdown report" data-testid="report" [innerHTML]="html()" (click)="onReportClick($event)" (keydown)="onReportKey($event)"></article>
@@ -61,7 +63,9 @@ type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { sta
             @if (c.evidence.length > 1) {
               <div class="tabs small" role="tablist">
                 @for (e of c.evidence; track $index) {
-                  <button type="button" role="tab" [attr.aria-selected]="$index === evidenceIndex()" (click)="evidenceIndex.set($index)">Quote {{ $index + 1 }}</button>
+                  <button type="button" role="tab" [attr.aria-selected]="$index === evidenceIndex()" (click)="evidenceIndex.set($index)">
+                    Quote {{ $index + 1 }}
+                  </button>
                 }
               </div>
             }
@@ -83,8 +87,7 @@ type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { sta
                 @let parts = split(src.text, e.start, e.end);
                 <pre
                   class="snapshot"
-                  data-testid="citation-snapshot"
-                >{{ parts.before }}<mark #quoteMark data-testid="citation-highlight">{{ parts.mark }}</mark>{{ parts.after }}</pre>
+                  data-testid="citation-snapshot">{{ parts.before }}<mark #quoteMark data-testid="citation-highlight">{{ parts.mark }}</mark>{{ parts.after }}</pre>
               } @else if (sourceError(); as err) {
                 <p class="error-text small" data-testid="citation-source-error">Could not load the source: {{ err }}</p>
               } @else {
@@ -101,7 +104,9 @@ type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { sta
             <li [attr.value]="b.n" data-testid="bibliography-entry" [attr.data-source-id]="b.source_id">
               <strong>{{ b.title }}</strong>
               <span class="muted small locator">{{ b.locator }}</span>
-              <span class="muted small">read {{ b.fetched_at | date: 'medium' }} · <code>{{ b.sha256.slice(0, 12) }}</code></span>
+              <span class="muted small"
+                >read {{ b.fetched_at | date: 'medium' }} · <code>{{ b.sha256.slice(0, 12) }}</code></span
+              >
             </li>
           }
         </ol>

@@ -73,7 +73,8 @@ export function startResearchRequest(d: ResearchDraft): Checked<StartResearchReq
   if (!Number.isInteger(d.maxSources) || d.maxSources < 1 || d.maxSources > RESEARCH_LIMITS.maxSources)
     errors.maxSources = `Between 1 and ${RESEARCH_LIMITS.maxSources}.`;
   const maxTokens = d.maxTokens.trim() === '' ? undefined : Number(d.maxTokens);
-  if (maxTokens !== undefined && (!Number.isInteger(maxTokens) || maxTokens <= 0)) errors.maxTokens = 'A whole number of tokens above 0, or empty for no limit.';
+  if (maxTokens !== undefined && (!Number.isInteger(maxTokens) || maxTokens <= 0))
+    errors.maxTokens = 'A whole number of tokens above 0, or empty for no limit.';
   const maxCost = d.maxCostUsd.trim() === '' ? undefined : Number(d.maxCostUsd);
   if (maxCost !== undefined && (!Number.isFinite(maxCost) || maxCost <= 0)) errors.maxCostUsd = 'An amount in USD above 0, or empty for no limit.';
   if (Object.keys(errors).length) return { ok: false, errors };

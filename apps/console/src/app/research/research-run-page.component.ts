@@ -38,7 +38,8 @@ const STAGE_LABEL: Readonly<Record<ResearchView['stage'], string>> = {
   imports: [DatePipe, DecimalPipe, PercentPipe, RouterLink, PlanReviewComponent, ResearchGraphComponent, ReportViewerComponent],
   template: `
     <nav class="crumbs small" aria-label="Breadcrumb">
-      <a [routerLink]="['/projects', projectId()]">Project</a> / <a [routerLink]="['/projects', projectId(), 'research']" data-testid="back-to-research">Research</a>
+      <a [routerLink]="['/projects', projectId()]">Project</a> /
+      <a [routerLink]="['/projects', projectId(), 'research']" data-testid="back-to-research">Research</a>
     </nav>
     @if (error(); as err) {
       <div class="banner error" role="alert" data-testid="research-run-error">
@@ -152,7 +153,9 @@ const STAGE_LABEL: Readonly<Record<ResearchView['stage'], string>> = {
             <tbody>
               @for (s of v.sources; track s.source_id) {
                 <tr data-testid="research-source" [attr.data-status]="s.status" [attr.data-source-id]="s.source_id">
-                  <td class="nowrap"><span class="source-status" [attr.data-status]="s.status">{{ s.status }}</span></td>
+                  <td class="nowrap">
+                    <span class="source-status" [attr.data-status]="s.status">{{ s.status }}</span>
+                  </td>
                   <td>
                     <strong>{{ s.title || s.locator }}</strong>
                     <div class="muted small locator">{{ s.locator }} · {{ s.kind }} via {{ s.via }}</div>

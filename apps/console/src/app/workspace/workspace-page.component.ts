@@ -109,7 +109,12 @@ type Tab = 'chat' | 'run' | 'triggers';
               >Editor</a
             >
             @if (researchOn()) {
-              <a role="tab" class="tab-link" [routerLink]="['/projects', projectId(), 'research']" data-testid="tab-research" title="Research runs of this project"
+              <a
+                role="tab"
+                class="tab-link"
+                [routerLink]="['/projects', projectId(), 'research']"
+                data-testid="tab-research"
+                title="Research runs of this project"
                 >Research</a
               >
             }
