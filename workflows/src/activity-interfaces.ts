@@ -1,4 +1,5 @@
 import type { Sinks } from '@temporalio/workflow';
+import type { DroppedClaim, SearchFailure, SelectedSource } from '@omniai/research';
 import type {
   Actor,
   AgentRunInput,
@@ -14,6 +15,13 @@ import type {
   ResumeRunSignal,
   RunEvent,
   RunPins,
+  Claim,
+  CitationCheck,
+  ResearchMetrics,
+  ResearchReport,
+  ResearchRequest,
+  SearchHit,
+  SourceSnapshot,
   SandboxProbe,
   ToolOutcome,
 } from '@omniai/contracts';
@@ -176,4 +184,51 @@ export interface OutgoingActivities {
   deliverRunEnded(input: { hook_id: string; run_id: string }): Promise<{ attempts: number; http_status: number }>;
   /** Marks the delivery `failed` once no attempt is left; answers the attempts made. */
   failRunEndedDelivery(input: { hook_id: string; run_id: string; error: string }): Promise<{ attempts: number }>;
+}
+
+/** What a research prompt is about; the activity builds the prompt text (snapshots and claims stay out of history). */
+export type ResearchPromptInput =
+  | { step: 'plan'; question: string }
+  | { step: 'extract'; question: string; sub_questions: string[]; source: SelectedSource; snapshot: SourceSnapshot }
+  | { step: 'synthesize'; question: string; sub_questions: string[]; claims: Claim[] }
+  | { step: 'judge'; claim: Claim }
+  | { step: 'revise'; question: string; markdown: string; claims: Claim[]; failing: CitationCheck[] };
+
+/** The research activities (runs queue: Postgres, the artifact store, and the network through the egress policy). */
+export interface ResearchActivities {
+  /** A research step's prompt, claim-checked (`{ artifact }` when long), with the JSON Schema its answer must match. */
+  researchPrompt(input: { run_id: string; prompt: ResearchPromptInput }): Promise<{ message: MessageContent; system: string; output_schema?: Record<string, unknown> }>;
+  /**
+   * One sub-question's search over one of the run's source kinds (`documents`, `web`, or an MCP tool id): hits with
+   * their source ids. A failing backend is answered as a failure, not thrown: the run goes on with the others.
+   */
+  researchSearch(input: {
+    run_id: string;
+    project_id: string;
+    request: ResearchRequest;
+    via: string;
+    query: string;
+    limit: number;
+    requested_by: Actor;
+  }): Promise<{ hits: SearchHit[]; failure: SearchFailure | null }>;
+  /** Reads a source once per run (idempotent by run and source id) into a content-addressed snapshot; a failure is answered. */
+  readResearchSource(input: {
+    run_id: string;
+    project_id: string;
+    request: ResearchRequest;
+    source: SelectedSource;
+  }): Promise<{ ok: true; snapshot: SourceSnapshot } | { ok: false; code: string; message: string }>;
+  /** The model's extraction anchored in the snapshot: each quote located (or its offsets checked), ids `c<n>-<k>`. */
+  anchorClaims(input: { source: SelectedSource; snapshot: SourceSnapshot; extracted: unknown }): Promise<{ claims: Claim[]; dropped: DroppedClaim[] }>;
+  /** Every citation of a report checked mechanically against the run's snapshots. */
+  verifyCitations(input: { run_id: string; markdown: string; claims: Claim[] }): Promise<CitationCheck[]>;
+  /** The final report: failing citations removed and flagged, numbered, with bibliography and metrics; stored as an artifact. */
+  finalizeReport(input: {
+    run_id: string;
+    question: string;
+    markdown: string;
+    claims: Claim[];
+    checks: CitationCheck[];
+    metrics: Omit<ResearchMetrics, 'citations' | 'citations_verified' | 'verified_ratio' | 'unsupported_removed' | 'flagged'>;
+  }): Promise<ResearchReport>;
 }

@@ -3,6 +3,7 @@ export { agentRunWorkflow } from './agent-run/agent-run.workflow';
 export { graphRunWorkflow } from './graph-run/graph-run.workflow';
 export { graphMapBatchWorkflow, graphMapWorkflow } from './graph-run/map.workflow';
 export { notifyRunEndedWorkflow } from './notify-run-ended/notify-run-ended.workflow';
+export { researchSearchWorkflow, researchWorkflow } from './research/research.workflow';
 export { systemCheckWorkflow } from './system-check.workflow';
 export { triggerFireWorkflow } from './trigger-fire/trigger-fire.workflow';
 export type {
@@ -10,6 +11,8 @@ export type {
   GraphActivities,
   OutgoingActivities,
   RecordedDecisionActivities,
+  ResearchActivities,
+  ResearchPromptInput,
   RunActivities,
   RunLogSinks,
   RunToolActivities,

@@ -8,6 +8,7 @@ import { ApprovalsModule } from './approvals/approvals.module';
 import { ArtifactsModule } from './artifacts/artifacts.module';
 import { AuthModule } from './auth/auth.module';
 import { GraphsModule } from './graphs/graphs.module';
+import { ResearchModule } from './research/research.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { PricesModule } from './prices/prices.module';
@@ -32,6 +33,7 @@ export class AppModule {
         ProjectsModule,
         RunsModule,
         GraphsModule,
+        ResearchModule,
         TriggersModule,
         ArtifactsModule,
         ProvidersModule,

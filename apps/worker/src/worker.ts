@@ -16,11 +16,14 @@ import {
   ToolRegistryStore,
   TriggeredRuns,
   TriggerStore,
+  DocumentStore,
+  ResearchSourceStore,
 } from '@omniai/store';
 import { type EgressProxy, JsonValidatorPool } from '@omniai/tools';
 import { omniDataConverter, type PayloadKeyring } from '@omniai/workflow-api/codec';
 import type { DataSource } from 'typeorm';
 import { createGraphActivities } from './activities/graph.activities';
+import { createResearchActivities } from './research/research.activities';
 import { createOutgoingActivities, type OutgoingConnect, runEndedDispatcher } from './activities/outgoing.activities';
 import { createRecordedDecisionActivities } from './activities/recorded-decision.activities';
 import { createRunActivities } from './activities/run.activities';
@@ -136,6 +139,7 @@ export async function createWorkers(deps: WorkerDeps): Promise<OmniWorkers> {
       ...createToolPrepActivities(toolDeps),
       ...createRecordedDecisionActivities({ approvals: new ApprovalStore(deps.db), runs: runStore }),
       ...createGraphActivities({ artifacts, graphRuns, tools: new ToolRegistryStore(deps.db), validator }),
+      ...createResearchActivities({ documents: new DocumentStore(deps.db), sources: new ResearchSourceStore(deps.db), artifacts }),
       ...createTriggerActivities({
         triggers: new TriggerStore(deps.db),
         artifacts,

@@ -38,6 +38,8 @@ export const ErrorCode = z.enum([
   'E_GRAPH_INPUT_INVALID',
   /** A graph node failed (the run failed naming the node): its expression, template or output broke a rule or limit. */
   'E_GRAPH_NODE_FAILED',
+  /** A research step failed and the run could not go on (no usable plan, a model answer that never matched its schema). */
+  'E_RESEARCH_STEP_FAILED',
   /** A graph node attempt ran past its `timeout_ms`. */
   'E_NODE_TIMEOUT',
   /** An approval node's reviewer did not decide in time and the node has no `timeout` edge. */
@@ -82,6 +84,7 @@ export const ERROR_HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   E_GRAPH_INVALID: 400,
   E_GRAPH_INPUT_INVALID: 422,
   E_GRAPH_NODE_FAILED: 422,
+  E_RESEARCH_STEP_FAILED: 422,
   E_NODE_TIMEOUT: 504,
   E_APPROVAL_TIMEOUT: 504,
   // Reported as a failed run's `error.code`, never as an answer to a request; were it one, it would be ours (500).

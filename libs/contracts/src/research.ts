@@ -239,3 +239,26 @@ export const CreateSearchBackendRequest = z.strictObject({
   api_key: z.string().min(1).max(500).optional(),
 });
 export type CreateSearchBackendRequest = z.infer<typeof CreateSearchBackendRequest>;
+
+/** A project document (the corpus `documents.search` and research runs search), at its current version. */
+export const ProjectDocument = z.strictObject({
+  path: z.string(),
+  media_type: z.string(),
+  version: z.number().int().positive(),
+  sha256: Sha256,
+  size_bytes: z.number().int().nonnegative(),
+  updated_at: z.iso.datetime(),
+});
+export type ProjectDocument = z.infer<typeof ProjectDocument>;
+
+/** `POST /v1/projects/:projectId/documents`: adds a document, or a new version of one (same path). */
+export const PutDocumentRequest = z.strictObject({
+  path: z
+    .string()
+    .min(1)
+    .max(500)
+    .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'a relative path of letters, digits, ".", "_" and "-" segments'),
+  text: z.string().min(1).max(1_000_000),
+  media_type: z.enum(['text/markdown', 'text/plain']).default('text/markdown'),
+});
+export type PutDocumentRequest = z.infer<typeof PutDocumentRequest>;

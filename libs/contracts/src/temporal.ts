@@ -4,6 +4,7 @@ import { Actor, MessageContent, NodeValue, RunBudget, RunParentRef, RunPins, Run
 import { GraphSpec } from './graphs';
 import { ArtifactRef } from './artifacts';
 import { ToolRisk } from './tools';
+import { ResearchRequest } from './research-request';
 
 /** What the sandbox reports about itself from inside a locked-down container. */
 export const SandboxProbe = z.strictObject({
@@ -97,6 +98,28 @@ export const GraphRunInput = z.strictObject({
   trigger: RunTrigger.optional(),
 });
 export type GraphRunInput = z.infer<typeof GraphRunInput>;
+
+/** Input of `researchWorkflow` (docs/RESEARCH.md): what was asked, the model, the budget. */
+export const ResearchRunInput = z.strictObject({
+  run_id: z.uuid(),
+  project_id: z.uuid(),
+  request: ResearchRequest,
+  pins: RunPins,
+  retry_of: z.uuid().nullable(),
+  requested_by: Actor,
+  budget: RunBudget.optional(),
+  /** A graph's research node: the graph run and node that started it. */
+  parent: RunParentRef.optional(),
+});
+export type ResearchRunInput = z.infer<typeof ResearchRunInput>;
+
+/** How a research run ended: the report (null when no claim could be cited). */
+export const ResearchRunResult = z.strictObject({
+  status: z.enum(['completed']),
+  last_seq: z.number().int().positive(),
+  report: z.strictObject({ sha256: z.string(), markdown_preview: z.string() }).nullable(),
+});
+export type ResearchRunResult = z.infer<typeof ResearchRunResult>;
 
 export const GraphRunResult = z.strictObject({
   status: z.enum(['completed', 'failed', 'cancelled']),

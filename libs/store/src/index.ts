@@ -23,3 +23,4 @@ export * from './secret-box';
 export * from './tool-registry-store';
 export * from './trigger-store';
 export * from './triggered-runs';
+export * from './research-source-store';

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { agentRunWorkflowId, runStatusAfter, storableJson, TERMINAL_RUN_STATUSES } from '@omniai/contracts';
 import type {
+  ResearchRequest,
   AssistantMessageDelta,
   GraphSpec,
   MessageContent,
@@ -35,7 +36,7 @@ function toRun(r: Row): Run {
   return {
     id: String(r['id']),
     project_id: String(r['project_id']),
-    kind: r['kind'] === 'graph' ? 'graph' : 'chat',
+    kind: r['kind'] === 'graph' ? 'graph' : r['kind'] === 'research' ? 'research' : 'chat',
     thread_id: (r['thread_id'] as string | null) ?? null,
     graph: r['graph_id'] != null ? { graph_id: String(r['graph_id']), version: Number(r['graph_version']), spec_hash: String(r['graph_spec_hash']) } : null,
     parent: r['parent_run_id'] != null ? { run_id: String(r['parent_run_id']), node_id: String(r['parent_node_id']) } : null,
@@ -134,6 +135,15 @@ export interface NewGraphRun {
   budget: RunBudget | null;
   /** A triggered run (see {@link NewRun.triggered}). */
   triggered?: { id: string; trigger: RunTrigger };
+}
+
+/** A research run to create: what was asked (validated, backends resolved) and the model it is pinned to. */
+export interface NewResearchRun {
+  projectId: string;
+  request: ResearchRequest;
+  pins: RunPins;
+  retryOf: string | null;
+  budget: RunBudget | null;
 }
 
 /** What a graph run pinned: everything a retry needs to run the same version with the same input. */
@@ -268,6 +278,32 @@ export class RunStore {
     );
     if (!r) return null;
     return { run: toRun(r), input: r['input'] as NodeValue, spec: r['pinned_spec'] as GraphSpec, graphDeleted: r['graph_deleted_at'] != null };
+  }
+
+  /** Inserts a queued research run (`kind: research`, no thread, no graph); its input is the request. */
+  async createResearchRun(run: NewResearchRun): Promise<Run> {
+    const id = randomUUID();
+    const rows: Row[] = await this.db.query(
+      `insert into runs (id, project_id, thread_id, kind, status, pins, input, retry_of, workflow_id, budget)
+       values ($1, $2, null, 'research', 'queued', $3, $4, $5, $6, $7) returning *`,
+      [id, run.projectId, JSON.stringify(run.pins), JSON.stringify(run.request), run.retryOf, agentRunWorkflowId(id), run.budget ? JSON.stringify(run.budget) : null],
+    );
+    return toRun(rows[0]!);
+  }
+
+  /** A project's research runs with their questions, newest first. */
+  async listResearchRuns(projectId: string, limit = 100): Promise<Array<{ run: Run; request: ResearchRequest }>> {
+    const rows: Row[] = await this.db.query(
+      `select * from runs where project_id = $1 and kind = 'research' order by created_at desc limit $2`,
+      [projectId, limit],
+    );
+    return rows.map((r) => ({ run: toRun(r), request: r['input'] as ResearchRequest }));
+  }
+
+  /** A research run and what it was asked; null when there is no such run or it is not a research run. */
+  async researchRun(runId: string): Promise<{ run: Run; request: ResearchRequest } | null> {
+    const rows: Row[] = await this.db.query(`select * from runs where id = $1 and kind = 'research'`, [runId]);
+    return rows[0] ? { run: toRun(rows[0]), request: rows[0]['input'] as ResearchRequest } : null;
   }
 
   /** The run a repeated triggered create found already there. */

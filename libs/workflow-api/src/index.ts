@@ -9,6 +9,8 @@ import type {
   GraphRunResult,
   NotifyRunEndedInput,
   NotifyRunEndedResult,
+  ResearchRunInput,
+  ResearchRunResult,
   ResumeRunSignal,
   TriggerFireInput,
   TriggerFireResult,
@@ -46,6 +48,14 @@ export type GraphRunWorkflow = (input: GraphRunInput) => Promise<GraphRunResult>
  */
 export function graphRunStart(input: GraphRunInput, taskQueue: string) {
   return [WORKFLOW_TYPES.graphRun, { taskQueue, workflowId: agentRunWorkflowId(input.run_id), args: [input] as [GraphRunInput] }] as const;
+}
+
+/** The signature of `researchWorkflow` (a research run, docs/RESEARCH.md), for typed starts. */
+export type ResearchWorkflow = (input: ResearchRunInput) => Promise<ResearchRunResult>;
+
+/** Arguments of `client.workflow.start` for a research run: `researchWorkflow` under the run's workflow id (`run-<runId>`). */
+export function researchRunStart(input: ResearchRunInput, taskQueue: string) {
+  return [WORKFLOW_TYPES.researchRun, { taskQueue, workflowId: agentRunWorkflowId(input.run_id), args: [input] as [ResearchRunInput] }] as const;
 }
 
 /** The signature of `triggerFireWorkflow` (one fire of a schedule or webhook), for typed starts. */

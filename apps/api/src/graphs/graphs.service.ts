@@ -17,6 +17,8 @@ import {
   type SaveGraphRequest,
   type StartGraphRunRequest,
   GRAPH_GATE_TOOL_ID,
+  RESEARCH_GATE_TOOL_ID,
+  ResearchPlan,
 } from '@omniai/contracts';
 import { diffGraphs, GRAPH_TEMPLATES, parseNodeCallId, projectNodeStates } from '@omniai/graphs';
 import { ArtifactStore, GraphStore, GraphStoreError, graphSpecHash, graphToolPins, RunStore, ToolRegistryStore } from '@omniai/store';
@@ -168,6 +170,7 @@ export class GraphsService {
    * on any other approval, or on a node without a form schema, is refused (400). Approvals of tools pass untouched.
    */
   async checkGateForm(approval: Approval, decision: 'approve' | 'deny', form: unknown): Promise<void> {
+    if (approval.tool_id === RESEARCH_GATE_TOOL_ID) return checkPlanForm(decision, form);
     if (approval.tool_id !== GRAPH_GATE_TOOL_ID) {
       if (form !== undefined)
         throw new ApiException('E_VALIDATION', 'Only an approval node of a graph takes a form.', [{ path: 'form', message: 'not expected' }]);
@@ -217,4 +220,18 @@ export class GraphsService {
 function storeRefusal(err: unknown): unknown {
   if (err instanceof GraphStoreError) return new ApiException(err.kind === 'not_found' ? 'E_NOT_FOUND' : 'E_CONFLICT', err.message);
   return err;
+}
+
+/**
+ * A research plan review (`research.plan_review`): an approval may carry the edited plan (1 to 8 sub-questions); a
+ * denial carries none. Without a form the proposed plan runs as it is.
+ */
+function checkPlanForm(decision: 'approve' | 'deny', form: unknown): void {
+  if (form === undefined) return;
+  if (decision === 'deny') throw new ApiException('E_VALIDATION', 'A denial takes no plan.', [{ path: 'form', message: 'not expected' }]);
+  const parsed = ResearchPlan.safeParse(form);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => ({ path: ['form', ...i.path].join('.'), message: i.message }));
+    throw new ApiException('E_VALIDATION', 'The edited plan is invalid: 1 to 8 sub-questions of at most 500 characters.', fields);
+  }
 }

@@ -12,7 +12,7 @@ const ENGINE_REPORT_MAX_AGE_MS = 90_000;
 
 // Capabilities land issue by issue; until one does, its flag stays off. OMNI_DISABLED_FEATURES turns built ones off:
 // their routes then answer E_CAPABILITY_DISABLED (AuthGuard) and the console hides them.
-const BUILT: FeatureFlags = { runs: true, approvals: true, workflows: true, research: false, mcp: false, marketplace: false };
+const BUILT: FeatureFlags = { runs: true, approvals: true, workflows: true, research: true, mcp: false, marketplace: false };
 
 /** Runs one probe with a deadline and turns its outcome into a ComponentHealth. */
 async function probe(fn: () => Promise<string>): Promise<ComponentHealth> {

@@ -9,6 +9,8 @@ import {
   type Run,
   type RunNodes,
   StartGraphRunRequest,
+  StartResearchRequest,
+  type ResearchView,
   type RunEventsPage,
   StartRunRequest,
   type User,
@@ -18,6 +20,7 @@ import { ApprovalsService } from '../approvals/approvals.service';
 import { type Actor, CurrentActor, runActor, visibleProjects } from '../auth/actor';
 import { BodyOf, ParamOf, QueryOf } from '../errors/zod.pipe';
 import { GraphsService } from '../graphs/graphs.service';
+import { ResearchService } from '../research/research.service';
 import { RunsService } from '../runs/runs.service';
 
 /**
@@ -30,6 +33,7 @@ export class PublicApiController {
     private readonly runs: RunsService,
     private readonly approvalsService: ApprovalsService,
     private readonly graphs: GraphsService,
+    private readonly research: ResearchService,
   ) {}
 
   @Get('whoami')
@@ -78,5 +82,20 @@ export class PublicApiController {
   @Get('runs/:runId/nodes')
   nodes(@ParamOf('runId') runId: string): Promise<RunNodes> {
     return this.graphs.nodes(runId);
+  }
+
+  @Post('projects/:projectId/research')
+  @HttpCode(202)
+  startResearch(
+    @ParamOf('projectId') projectId: string,
+    @BodyOf(StartResearchRequest) body: StartResearchRequest,
+    @CurrentActor() actor: Actor,
+  ): Promise<Run> {
+    return this.research.start(projectId, body, runActor(actor));
+  }
+
+  @Get('runs/:runId/research')
+  getResearch(@ParamOf('runId') runId: string): Promise<ResearchView> {
+    return this.research.get(runId);
   }
 }

@@ -3,6 +3,7 @@ import {
   type Actor,
   type AgentRunInput,
   type GraphRunInput,
+  type ResearchRunInput,
   MAX_RUN_TOOLS,
   type ResumeRunRequest,
   type ResumeRunSignal,
@@ -11,7 +12,7 @@ import {
   type StartRunRequest,
   TERMINAL_RUN_STATUSES,
 } from '@omniai/contracts';
-import { ArtifactStore, GraphGoneError, type NewGraphRun, ProviderConfigStore, RunStore, ToolRegistryStore } from '@omniai/store';
+import { ArtifactStore, GraphGoneError, type NewGraphRun, type NewResearchRun, ProviderConfigStore, RunStore, ToolRegistryStore } from '@omniai/store';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { ApiException } from '../errors/api.exception';
 import { RunWorkflows } from '../temporal/run-workflows';
@@ -114,6 +115,11 @@ export class RunsService {
   async retry(runId: string, requestedBy: Actor): Promise<Run> {
     const run = await this.get(runId);
     if (!TERMINAL_RUN_STATUSES.has(run.status)) throw new ApiException('E_CONFLICT', `Run ${runId} is still ${run.status}; cancel it or wait for it to end.`);
+    if (run.kind === 'research') {
+      const pinned = await this.store.researchRun(runId);
+      if (!pinned) throw new ApiException('E_NOT_FOUND', `No run ${runId}.`);
+      return this.launchResearch({ projectId: run.project_id, request: pinned.request, pins: run.pins, retryOf: run.id, budget: run.budget }, requestedBy);
+    }
     if (run.kind === 'graph') {
       const pinned = await this.store.pinnedGraphRun(runId);
       if (!pinned || !run.graph) throw new ApiException('E_NOT_FOUND', `No run ${runId}.`);
@@ -177,6 +183,28 @@ export class RunsService {
     };
     try {
       await this.workflows.startGraphRun(input);
+    } catch (err) {
+      await this.store.failUnstartedRun(created.id, 'E_DEPENDENCY_UNAVAILABLE', 'The run engine (Temporal) was unavailable.');
+      throw this.temporalDown(err);
+    }
+    return created;
+  }
+
+  /** Creates a research run and starts its `researchWorkflow` (docs/RESEARCH.md). */
+  async launchResearch(run: NewResearchRun, requestedBy: Actor): Promise<Run> {
+    await this.refuseForeignProvider(run.pins.provider, run.projectId);
+    const created = await this.store.createResearchRun(run);
+    const input: ResearchRunInput = {
+      run_id: created.id,
+      project_id: created.project_id,
+      request: run.request,
+      pins: run.pins,
+      retry_of: run.retryOf,
+      requested_by: requestedBy,
+      ...(run.budget ? { budget: run.budget } : {}),
+    };
+    try {
+      await this.workflows.startResearchRun(input);
     } catch (err) {
       await this.store.failUnstartedRun(created.id, 'E_DEPENDENCY_UNAVAILABLE', 'The run engine (Temporal) was unavailable.');
       throw this.temporalDown(err);

@@ -9,6 +9,8 @@ import {
   OpenApiSpecStore,
   OutgoingHookStore,
   PolicyStore,
+  DocumentStore,
+  ResearchSourceStore,
   PriceStore,
   ProviderConfigStore,
   RunStore,
@@ -38,6 +40,8 @@ import { DatabaseService } from '../database/database.service';
     { provide: GraphStore, useFactory: (db: DatabaseService) => new GraphStore(db.dataSource), inject: [DatabaseService] },
     { provide: TriggerStore, useFactory: (db: DatabaseService) => new TriggerStore(db.dataSource), inject: [DatabaseService] },
     { provide: OutgoingHookStore, useFactory: (db: DatabaseService) => new OutgoingHookStore(db.dataSource), inject: [DatabaseService] },
+    { provide: DocumentStore, useFactory: (db: DatabaseService) => new DocumentStore(db.dataSource), inject: [DatabaseService] },
+    { provide: ResearchSourceStore, useFactory: (db: DatabaseService) => new ResearchSourceStore(db.dataSource), inject: [DatabaseService] },
     {
       provide: SecretBox,
       useFactory: (db: DatabaseService, config: AppConfig) => new SecretBox(db.dataSource, parseMasterKey(config.secretsKey)),
@@ -65,6 +69,8 @@ import { DatabaseService } from '../database/database.service';
     GraphStore,
     TriggerStore,
     OutgoingHookStore,
+    DocumentStore,
+    ResearchSourceStore,
     SecretBox,
   ],
 })

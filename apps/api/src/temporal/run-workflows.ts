@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import type { AgentRunInput, ApprovalDecisionSignal, GraphRunInput, ResumeRunSignal } from '@omniai/contracts';
-import { type AgentRunWorkflow, agentRunStart, approvalDecisionSignal, type GraphRunWorkflow, graphRunStart, resumeRunSignal } from '@omniai/workflow-api';
+import type { AgentRunInput, ApprovalDecisionSignal, GraphRunInput, ResearchRunInput, ResumeRunSignal } from '@omniai/contracts';
+import {
+  type AgentRunWorkflow,
+  agentRunStart,
+  approvalDecisionSignal,
+  type GraphRunWorkflow,
+  graphRunStart,
+  type ResearchWorkflow,
+  researchRunStart,
+  resumeRunSignal,
+} from '@omniai/workflow-api';
 import { AppConfig } from '../config/app-config';
 import { TemporalService } from './temporal.service';
 
@@ -24,6 +33,11 @@ export class RunWorkflows {
   /** Starts a graph run's `graphRunWorkflow` (workflow id `run-<runId>`) on the same task queue as chat runs. */
   async startGraphRun(input: GraphRunInput): Promise<void> {
     await this.temporal.client.workflow.start<GraphRunWorkflow>(...graphRunStart(input, this.config.taskQueue));
+  }
+
+  /** Starts a research run's `researchWorkflow` (workflow id `run-<runId>`) on the same task queue. */
+  async startResearchRun(input: ResearchRunInput): Promise<void> {
+    await this.temporal.client.workflow.start<ResearchWorkflow>(...researchRunStart(input, this.config.taskQueue));
   }
 
   /** Delivers a reviewer's decision to the run waiting for it. */

@@ -1,0 +1,14 @@
+import { Injectable } from '@nestjs/common';
+import type { ResearchRequest } from '@omniai/contracts';
+import { ApiException } from '../errors/api.exception';
+
+/** A web search backend as a research run records it: its id, kind and the host(s) its requests go to. */
+export type ResolvedBackend = NonNullable<ResearchRequest['sources']['web']>;
+
+/** Finds the web search backend a research request names (400 when there is none). */
+@Injectable()
+export class SearchBackendResolver {
+  async resolve(backendId: string): Promise<ResolvedBackend> {
+    throw new ApiException('E_VALIDATION', `No web search backend ${backendId} is configured.`, [{ path: 'sources.web.backend_id', message: 'no such backend' }]);
+  }
+}
