@@ -30,6 +30,7 @@ import type {
   LoginRequest,
   Policy,
   Project,
+  ProjectDocument,
   ProjectMember,
   ProjectRole,
   ProviderConfig,
@@ -214,6 +215,9 @@ export class ApiClient {
   listResearch = async (projectId: string) => items(await this.get<ResearchSummary[] | { items: ResearchSummary[] }>(`/v1/projects/${projectId}/research`));
   getResearch = (runId: string) => this.get<ResearchView>(`/v1/runs/${runId}/research`);
   getResearchSource = (runId: string, sourceId: string) => this.get<SourceText>(`/v1/runs/${runId}/research/sources/${encodeURIComponent(sourceId)}`);
+  listDocuments = async (projectId: string) => items(await this.get<ProjectDocument[] | { items: ProjectDocument[] }>(`/v1/projects/${projectId}/documents`));
+  loadSampleCorpus = async (projectId: string) =>
+    items(await this.send<ProjectDocument[] | { items: ProjectDocument[] }>('POST', `/v1/projects/${projectId}/documents/sample-corpus`, {}));
   listSearchBackends = async () => items(await this.get<SearchBackend[] | { items: SearchBackend[] }>('/v1/research/backends'));
   runNodes = (runId: string) => this.get<RunNodes>(`/v1/runs/${runId}/nodes`);
   events = (runId: string, fromSeq: number, limit = 1000) => this.get<EventsPage>(`/v1/runs/${runId}/events?from_seq=${fromSeq}&limit=${limit}`);

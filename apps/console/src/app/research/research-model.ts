@@ -194,7 +194,7 @@ export function chipHtml(claimId: string, chip: CitationChip | undefined): strin
   );
 }
 
-/** A sentence left without its citation (its check failed): the synthesizer appends `⚠️ *(unverified…)*`. */
+/** A sentence left without its citation (its check failed) ends in `UNVERIFIED_FLAG` (`@omniai/research`): `⚠️ *(unverified…)*`. */
 const FLAG = /^⚠️?\s*\*\((unverified[^*]*?)\)\*/;
 
 /**

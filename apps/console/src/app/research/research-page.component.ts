@@ -1,7 +1,7 @@
 import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
-import type { ResearchSummary, SearchBackend } from '@omniai/contracts';
+import type { ProjectDocument, ResearchSummary, SearchBackend } from '@omniai/contracts';
 import { RESEARCH_LIMITS } from '@omniai/contracts/pure';
 import { ApiClient } from '../core/api-client';
 import { ApiError, errorText, loadInto } from '../core/api-error';
@@ -31,6 +31,24 @@ import { type ResearchDraft, type ResearchErrors, blankResearchDraft, errorsOfIs
       Questions answered from the project's documents (and the web or MCP tools when chosen): a plan, sources read once, claims with verbatim quotes, and a
       report whose every citation is checked against its source.
     </omni-page-head>
+
+    <section class="card docs" aria-label="Documents" data-testid="research-documents-card">
+      <div>
+        <strong>Documents</strong>
+        @if (documents(); as docs) {
+          <span class="muted small" data-testid="research-documents-count" [attr.data-count]="docs.length">
+            {{ docs.length }} in this project{{ docs.length ? ': ' + docNames() : '' }}
+          </span>
+        } @else if (docsError(); as err) {
+          <span class="error-text small">{{ err }}</span>
+        }
+      </div>
+      @if (canOperate()) {
+        <button type="button" class="btn small" [disabled]="loadingCorpus()" (click)="addSampleCorpus()" data-testid="research-load-corpus">
+          {{ loadingCorpus() ? 'Adding…' : 'Add the sample corpus' }}
+        </button>
+      }
+    </section>
 
     @if (canOperate()) {
       <form class="card form-card" (submit)="start($event)" novalidate aria-label="New research" data-testid="research-form">
@@ -158,6 +176,16 @@ import { type ResearchDraft, type ResearchErrors, blankResearchDraft, errorsOfIs
       margin-bottom: 8px;
       color: var(--muted);
     }
+    .docs {
+      display: flex;
+      align-items: center;
+      justify-content: space-between;
+      gap: 12px;
+      margin-bottom: 16px;
+    }
+    .docs strong {
+      margin-right: 8px;
+    }
     form {
       display: grid;
       gap: 12px;
@@ -210,6 +238,13 @@ export class ResearchPageComponent {
   protected readonly backends = signal<SearchBackend[]>([]);
   protected readonly backendsError = signal<string | null>(null);
   protected readonly error = signal<string | null>(null);
+  protected readonly documents = signal<ProjectDocument[] | null>(null);
+  protected readonly docsError = signal<string | null>(null);
+  protected readonly loadingCorpus = signal(false);
+  protected readonly docNames = computed(() => {
+    const names = (this.documents() ?? []).map((d) => d.path);
+    return names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', ');
+  });
 
   protected readonly projectName = computed(() => this.store.projectNames().get(this.projectId()) ?? 'Project');
   protected readonly canOperate = computed(() => this.session.can('operate', this.projectId()));
@@ -241,7 +276,19 @@ export class ResearchPageComponent {
 
   async load(): Promise<void> {
     const projectId = this.projectId();
+    void loadInto(this.docsError, async () => this.documents.set(await this.api.listDocuments(projectId)));
     await loadInto(this.error, async () => this.runs.set(await this.api.listResearch(projectId)));
+  }
+
+  /** The corpus OmniAI ships (short texts about itself), to try research offline. */
+  protected async addSampleCorpus(): Promise<void> {
+    const projectId = this.projectId();
+    this.loadingCorpus.set(true);
+    await loadInto(this.docsError, async () => {
+      await this.api.loadSampleCorpus(projectId);
+      this.documents.set(await this.api.listDocuments(projectId));
+    });
+    this.loadingCorpus.set(false);
   }
 
   protected set<K extends keyof ResearchDraft>(key: K, value: ResearchDraft[K]): void {
