@@ -1,1 +1,6 @@
 export * from './steps';
+export * from './text';
+export * from './markdown';
+export * from './citations';
+export * from './report';
+export * from './projection';
