@@ -166,6 +166,24 @@ describe('research graph', () => {
     expect(new Set(x).size).toBe(4);
   });
 
+  it('stacks the nodes of one rank apart (each its own position)', () => {
+    const n = (id: string, kind: 'question' | 'sub_question' | 'source') => ({ id, kind, label: id, state: 'done' as const, detail: null });
+    const placed = layoutResearchGraph({
+      nodes: [n('q', 'question'), n('sq1', 'sub_question'), n('sq2', 'sub_question'), n('sq3', 'sub_question'), n('sa', 'source'), n('sb', 'source')],
+      edges: [
+        { from: 'q', to: 'sq1' },
+        { from: 'q', to: 'sq2' },
+        { from: 'q', to: 'sq3' },
+        { from: 'sq1', to: 'sa' },
+        { from: 'sq2', to: 'sa' },
+        { from: 'sq3', to: 'sb' },
+      ],
+    });
+    const ys = (kind: string) => new Set(placed.filter((p) => p.kind === kind).map((p) => p.position.y));
+    expect(ys('sub_question').size).toBe(3);
+    expect(ys('source').size).toBe(2);
+  });
+
   it('names the export after the question', () => {
     expect(reportFileName('What does Rayleigh scattering explain?')).toBe('what-does-rayleigh-scattering-explain.md');
     expect(reportFileName('???')).toBe('research.md');

@@ -253,7 +253,7 @@ const NODE_SIZE: Record<ResearchNode['kind'], { width: number; height: number }>
 };
 
 export function researchNodeSize(kind: ResearchNode['kind']): { width: number; height: number } {
-  return NODE_SIZE[kind];
+  return { ...NODE_SIZE[kind] };
 }
 
 export interface PlacedNode extends ResearchNode {
@@ -267,7 +267,8 @@ export function layoutResearchGraph(graph: ResearchGraph): PlacedNode[] {
   const g = new DagreGraph({ multigraph: true });
   g.setGraph({ rankdir: 'LR', nodesep: 14, ranksep: 70, marginx: 20, marginy: 20 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const n of graph.nodes) g.setNode(n.id, researchNodeSize(n.kind));
+  // A fresh label per node: dagre writes each node's position into its label object.
+  for (const n of graph.nodes) g.setNode(n.id, { ...researchNodeSize(n.kind) });
   graph.edges.forEach((e, i) => {
     if (g.hasNode(e.from) && g.hasNode(e.to)) g.setEdge(e.from, e.to, {}, `e${i}`);
   });
