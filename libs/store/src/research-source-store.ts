@@ -48,7 +48,8 @@ export class ResearchSourceStore {
       `insert into research_sources (run_id, source_id, kind, locator, title, status) values ($1, $2, $3, $4, $5, 'reading') on conflict do nothing`,
       [runId, sourceId, kind, locator, title.slice(0, 500)],
     );
-    const rows: Row[] = await this.db.query(
+    // An UPDATE answers [rows, count] through TypeORM.
+    const [rows]: [Row[], number] = await this.db.query(
       `update research_sources set fetches = fetches + (case when status = 'reading' then 1 else 0 end), updated_at = now()
         where run_id = $1 and source_id = $2 returning *`,
       [runId, sourceId],
@@ -58,7 +59,7 @@ export class ResearchSourceStore {
 
   /** Records how the read ended (the first outcome recorded wins). */
   async record(runId: string, sourceId: string, outcome: SourceOutcome): Promise<SourceOutcome> {
-    const rows: Row[] = await this.db.query(
+    const [rows]: [Row[], number] = await this.db.query(
       `update research_sources set status = $3, snapshot = $4, error_code = $5, error_message = $6, updated_at = now()
         where run_id = $1 and source_id = $2 and status = 'reading' returning *`,
       outcome.ok

@@ -96,6 +96,13 @@ export function createResearchActivities(deps: ResearchActivityDeps): ResearchAc
     return { sha256: artifact.sha256, artifact, chars: kept.length, fetched_at: new Date().toISOString(), final_locator: finalLocator, truncated, note };
   }
 
+  /** A document's title: its first Markdown heading, else its path. */
+  async function documentTitle(projectId: string, path: string): Promise<string> {
+    const doc = await waitForDatabase(() => deps.documents.get(projectId, path));
+    const heading = doc?.text.match(/^#{1,3}[ \t]+(.+?)[ \t#]*$/m)?.[1]?.trim();
+    return (heading || path).slice(0, 500);
+  }
+
   async function read(projectId: string, request: ResearchRequest, source: SelectedSource): Promise<SourceSnapshot> {
     if (source.kind === 'document') {
       const path = source.locator.replace(/^doc:/, '');
@@ -129,10 +136,12 @@ export function createResearchActivities(deps: ResearchActivityDeps): ResearchAc
           const q = anyWordQuery(query);
           if (q === '') return { hits: [], failure: null };
           const found = await waitForDatabase(() => deps.documents.search(project_id, q, limit));
-          const hits: SearchHit[] = found.map((h) => {
+          const hits: SearchHit[] = [];
+          for (const h of found) {
             const locator = `doc:${h.path}`;
-            return { source_id: sourceId(locator), kind: 'document', locator, title: h.path, snippet: snippetText(h.snippet), score: h.score, via };
-          });
+            const title = await documentTitle(project_id, h.path);
+            hits.push({ source_id: sourceId(locator), kind: 'document', locator, title, snippet: snippetText(h.snippet), score: h.score, via });
+          }
           return { hits, failure: null };
         }
         if (via === 'web') {
