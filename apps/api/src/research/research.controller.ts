@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { type ResearchSummary, type ResearchView, type Run, type SourceText, StartResearchRequest } from '@omniai/contracts';
+import { type ResearchSummary, type ResearchView, type Run, SourceId, type SourceText, StartResearchRequest } from '@omniai/contracts';
 import { type Actor, CurrentActor, runActor } from '../auth/actor';
 import { BodyOf, ParamOf } from '../errors/zod.pipe';
 import { ResearchService } from './research.service';
@@ -26,7 +26,7 @@ export class ResearchController {
   }
 
   @Get('runs/:runId/research/sources/:sourceId')
-  source(@ParamOf('runId') runId: string, @ParamOf('sourceId') sourceId: string): Promise<SourceText> {
+  source(@ParamOf('runId') runId: string, @ParamOf('sourceId', SourceId) sourceId: string): Promise<SourceText> {
     return this.research.source(runId, sourceId);
   }
 }

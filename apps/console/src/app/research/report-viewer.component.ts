@@ -1,5 +1,5 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, ElementRef, computed, effect, inject, input, signal, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, ViewEncapsulation, computed, effect, inject, input, signal, viewChild } from '@angular/core';
 import { DomSanitizer } from '@angular/platform-browser';
 import type { ResearchView, SourceText } from '@omniai/contracts';
 import DOMPurify from 'dompurify';
@@ -22,7 +22,6 @@ type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { sta
   selector: 'omni-research-report',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [DatePipe],
-  host: { class: 'research-report' },
   template: `
     @let r = view().report;
     @if (r) {
@@ -113,42 +112,45 @@ type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { sta
       </section>
     }
   `,
+  // No emulated encapsulation: the report's HTML comes from marked, not from this template, so scoped styles would
+  // not reach its chips; every rule is scoped by the element name instead.
+  encapsulation: ViewEncapsulation.None,
   styles: `
-    :host {
+    omni-research-report {
       display: block;
     }
-    .report-head {
+    omni-research-report .report-head {
       display: flex;
       align-items: center;
       gap: 8px;
     }
-    .report-head h2 {
+    omni-research-report .report-head h2 {
       margin: 0;
       font-size: 16px;
     }
-    .spacer {
+    omni-research-report .spacer {
       flex: 1;
     }
-    .report-body {
+    omni-research-report .report-body {
       display: grid;
       grid-template-columns: minmax(0, 1fr);
       gap: 16px;
       margin-top: 8px;
     }
-    .report-body.with-panel {
+    omni-research-report .report-body.with-panel {
       grid-template-columns: minmax(0, 1fr) minmax(320px, 420px);
     }
-    .report {
+    omni-research-report .report {
       line-height: 1.6;
     }
-    .report :is(table) {
+    omni-research-report .report :is(table) {
       border-collapse: collapse;
     }
-    .report :is(th, td) {
+    omni-research-report .report :is(th, td) {
       border: 1px solid var(--border);
       padding: 4px 8px;
     }
-    .report .cite {
+    omni-research-report .report .cite {
       font: 600 10.5px/1 var(--font);
       padding: 2px 5px;
       margin: 0 1px;
@@ -159,32 +161,32 @@ type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { sta
       color: var(--text);
       cursor: pointer;
     }
-    .report .cite[data-verdict='supported'] {
+    omni-research-report .report .cite[data-verdict='supported'] {
       border-color: var(--ok);
       background: var(--ok-bg);
     }
-    .report .cite[data-verdict='partial'] {
+    omni-research-report .report .cite[data-verdict='partial'] {
       border-color: var(--warn);
       background: var(--warn-bg);
     }
-    .report .cite[data-verdict='unsupported'],
-    .report .cite[data-verdict='unknown'] {
+    omni-research-report .report .cite[data-verdict='unsupported'],
+    omni-research-report .report .cite[data-verdict='unknown'] {
       border-color: var(--bad);
       background: var(--bad-bg);
     }
-    .report .cite.active {
+    omni-research-report .report .cite.active {
       outline: 2px solid var(--accent);
     }
-    .report .flag {
+    omni-research-report .report .flag {
       color: var(--warn);
       font-size: 0.9em;
     }
-    .report :is(p, li):has(.flag) {
+    omni-research-report .report :is(p, li):has(.flag) {
       background: var(--warn-bg);
       border-left: 3px solid var(--warn);
       padding-left: 8px;
     }
-    .citation {
+    omni-research-report .citation {
       border: 1px solid var(--border);
       border-radius: var(--radius);
       background: var(--surface);
@@ -197,42 +199,42 @@ type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { sta
       flex-direction: column;
       gap: 6px;
     }
-    .citation-head {
+    omni-research-report .citation-head {
       display: flex;
       align-items: center;
       gap: 8px;
     }
-    .cite-badge {
+    omni-research-report .cite-badge {
       font-size: 12px;
       font-weight: 600;
       padding: 1px 8px;
       border-radius: 999px;
       border: 1px solid var(--border);
     }
-    .cite-badge[data-verdict='supported'] {
+    omni-research-report .cite-badge[data-verdict='supported'] {
       color: var(--ok);
       background: var(--ok-bg);
       border-color: var(--ok);
     }
-    .cite-badge[data-verdict='partial'] {
+    omni-research-report .cite-badge[data-verdict='partial'] {
       color: var(--warn);
       background: var(--warn-bg);
       border-color: var(--warn);
     }
-    .cite-badge[data-verdict='unsupported'] {
+    omni-research-report .cite-badge[data-verdict='unsupported'] {
       color: var(--bad);
       background: var(--bad-bg);
       border-color: var(--bad);
     }
-    .claim {
+    omni-research-report .claim {
       margin: 0;
       font-weight: 500;
     }
-    .reason {
+    omni-research-report .reason {
       color: var(--bad);
       margin: 0;
     }
-    .checks {
+    omni-research-report .checks {
       list-style: none;
       padding: 0;
       margin: 0;
@@ -241,25 +243,25 @@ type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { sta
       gap: 4px 10px;
       color: var(--bad);
     }
-    .checks li::before {
+    omni-research-report .checks li::before {
       content: '✗ ';
     }
-    .checks li.ok {
+    omni-research-report .checks li.ok {
       color: var(--ok);
     }
-    .checks li.ok::before {
+    omni-research-report .checks li.ok::before {
       content: '✓ ';
     }
-    blockquote {
+    omni-research-report blockquote {
       margin: 0;
       padding: 4px 8px;
       border-left: 3px solid var(--accent);
       background: var(--surface-2);
     }
-    .locator {
+    omni-research-report .locator {
       word-break: break-all;
     }
-    .snapshot {
+    omni-research-report .snapshot {
       position: relative;
       flex: 1;
       min-height: 120px;
@@ -273,20 +275,41 @@ type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { sta
       border: 1px solid var(--border);
       border-radius: 8px;
     }
-    mark {
+    omni-research-report mark {
       background: #fde047;
       color: #171923;
       padding: 0 1px;
       border-radius: 2px;
     }
-    .bibliography h3 {
+    omni-research-report .bibliography h3 {
       font-size: 14px;
       margin: 16px 0 4px;
     }
-    .bibliography li {
+    omni-research-report .bibliography li {
       margin-bottom: 4px;
     }
-    .bibliography li > span {
+    /* Print (and save as PDF): the report and its bibliography only. */
+    @media print {
+      body * {
+        visibility: hidden;
+      }
+      omni-research-report,
+      omni-research-report * {
+        visibility: visible;
+      }
+      omni-research-report {
+        position: absolute;
+        inset: 0 auto auto 0;
+        width: 100%;
+      }
+      omni-research-report :is(.report-head button, .citation) {
+        display: none;
+      }
+      omni-research-report .report-body.with-panel {
+        grid-template-columns: minmax(0, 1fr);
+      }
+    }
+    omni-research-report .bibliography li > span {
       display: block;
     }
   `,
