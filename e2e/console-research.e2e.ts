@@ -84,8 +84,12 @@ test('Research: start with plan review, edit and approve the plan, watch the gra
   await expect(chips.first()).toBeVisible();
   await expect(page.getByTestId('bibliography-entry').first()).toBeVisible();
   await page.getByTestId('research-node-detail').getByRole('button', { name: 'Show the legend' }).click();
-  await page.getByTestId('report').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: join(IMAGES, 'research.png'), fullPage: true });
+  // The page scrolls inside the shell's main pane: a tall window shows the header, graph, sources and report at once.
+  await page.setViewportSize({ width: 1400, height: 1800 });
+  await page.getByTestId('research-question').scrollIntoViewIfNeeded();
+  await page.waitForTimeout(400); // the graph refits to the new size
+  await page.screenshot({ path: join(IMAGES, 'research.png') });
+  await page.setViewportSize({ width: 1400, height: 1000 });
 
   const download = page.waitForEvent('download');
   await page.getByTestId('report-export-md').click();

@@ -1,4 +1,4 @@
-import { DatePipe, DecimalPipe, PercentPipe } from '@angular/common';
+import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { ResearchView } from '@omniai/contracts';
@@ -35,7 +35,7 @@ const STAGE_LABEL: Readonly<Record<ResearchView['stage'], string>> = {
 @Component({
   selector: 'omni-research-run-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, DecimalPipe, PercentPipe, RouterLink, PlanReviewComponent, ResearchGraphComponent, ReportViewerComponent],
+  imports: [DatePipe, RouterLink, PlanReviewComponent, ResearchGraphComponent, ReportViewerComponent],
   template: `
     <nav class="crumbs small" aria-label="Breadcrumb">
       <a [routerLink]="['/projects', projectId()]">Project</a> /
@@ -76,7 +76,7 @@ const STAGE_LABEL: Readonly<Record<ResearchView['stage'], string>> = {
             </div>
             <div>
               <dt>Verified</dt>
-              <dd data-testid="research-verified-ratio">{{ m.verified_ratio | percent: '1.0-0' }}</dd>
+              <dd data-testid="research-verified-ratio">{{ percent(m.verified_ratio) }}</dd>
             </div>
             <div>
               <dt>Unsupported removed</dt>
@@ -88,7 +88,7 @@ const STAGE_LABEL: Readonly<Record<ResearchView['stage'], string>> = {
             </div>
             <div>
               <dt>Tokens</dt>
-              <dd>{{ m.tokens | number }}</dd>
+              <dd>{{ m.tokens.toLocaleString() }}</dd>
             </div>
             <div>
               <dt>Cost</dt>
@@ -165,7 +165,7 @@ const STAGE_LABEL: Readonly<Record<ResearchView['stage'], string>> = {
                     @if (s.error; as e) {
                       <span class="error-text" data-testid="research-source-error">{{ e.code }}: {{ e.message }}</span>
                     } @else if (s.snapshot; as snap) {
-                      {{ snap.chars | number }} chars
+                      {{ snap.chars.toLocaleString() }} chars
                       @if (snap.truncated) {
                         · <span data-testid="research-source-truncated">truncated{{ snap.note ? ': ' + snap.note : '' }}</span>
                       } @else if (snap.note) {
@@ -237,7 +237,7 @@ const STAGE_LABEL: Readonly<Record<ResearchView['stage'], string>> = {
     }
     .graph-wrap {
       position: relative;
-      height: 440px;
+      height: 520px;
     }
     .fill {
       position: absolute;
@@ -247,7 +247,7 @@ const STAGE_LABEL: Readonly<Record<ResearchView['stage'], string>> = {
       border-left: 1px solid var(--border);
       padding: 10px 12px;
       overflow: auto;
-      max-height: 440px;
+      max-height: 520px;
     }
     .graph-side h3 {
       font-size: 12px;
@@ -433,6 +433,8 @@ export class ResearchRunPageComponent {
   protected stateLabel = (s: string) => RESEARCH_STATE_LABEL[s] ?? s;
   protected kindLabel = (k: string) => ({ question: 'Question', sub_question: 'Sub-question', source: 'Source', claim: 'Claim' })[k] ?? k;
   protected duration = formatDuration;
+  // (Not Angular's PercentPipe: it would add its formatting code to the initial bundle for this one number.)
+  protected percent = (ratio: number) => `${Math.round(ratio * 100)}%`;
   protected subQuestionsText = (list: number[]) => (list.length ? list.map((n) => `Q${n}`).join(', ') : '—');
   protected sourcesText(v: ResearchView): string {
     const s = v.request.sources;
