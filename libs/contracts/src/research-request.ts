@@ -17,4 +17,3 @@ export const ResearchRequest = z.strictObject({
   plan_review: z.boolean(),
 });
 export type ResearchRequest = z.infer<typeof ResearchRequest>;
-

@@ -16,7 +16,6 @@ export type ClaimId = z.infer<typeof ClaimId>;
 export const ResearchSourceKind = z.enum(RESEARCH_SOURCE_KINDS);
 export type ResearchSourceKind = z.infer<typeof ResearchSourceKind>;
 
-
 export const CitationVerdict = z.enum(CITATION_VERDICTS);
 export type CitationVerdict = z.infer<typeof CitationVerdict>;
 
@@ -235,7 +234,10 @@ export type SearchBackend = z.infer<typeof SearchBackend>;
 export const CreateSearchBackendRequest = z.strictObject({
   kind: SearchBackendKind,
   name: z.string().trim().min(1).max(120),
-  base_url: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  base_url: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional(),
   api_key: z.string().min(1).max(500).optional(),
 });
 export type CreateSearchBackendRequest = z.infer<typeof CreateSearchBackendRequest>;

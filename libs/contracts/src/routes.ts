@@ -352,7 +352,8 @@ export const RESEARCH_ROUTES: readonly ApiRoute[] = [
     access: 'read',
     feature: 'research',
     tag: 'research',
-    summary: 'A research run: its plan, sources, claims with their evidence spans and checks, the report with its bibliography and metrics, and the research graph.',
+    summary:
+      'A research run: its plan, sources, claims with their evidence spans and checks, the report with its bibliography and metrics, and the research graph.',
     status: 200,
     response: ResearchView,
     errors: { 400: 'runId is not a UUID.', 404: 'No such run, or not a research run.' },

@@ -55,7 +55,11 @@ describe('checkCitation', () => {
       reason: `source ${S2} was never fetched by this run`,
     });
     const noText: CitationContext = { ...ctx, snapshots: new Map([[S1, TEXT_1]]) };
-    expect(checkCitation('c2-1', noText)).toMatchObject({ source_fetched: false, quote_at_offsets: false, reason: `source ${S2} was fetched but its snapshot is missing` });
+    expect(checkCitation('c2-1', noText)).toMatchObject({
+      source_fetched: false,
+      quote_at_offsets: false,
+      reason: `source ${S2} was fetched but its snapshot is missing`,
+    });
   });
 
   it('refuses a quote off its offsets, and says where it really is', () => {

@@ -13,6 +13,10 @@ describe('citationMarkers', () => {
     ]);
   });
 
+  it('does not take a link with bracketed text for a marker', () => {
+    expect(citedClaimIds('See [[PDF]](https://example.org/a.pdf) [[c1-1]].')).toEqual(['c1-1']);
+  });
+
   it('gives the same answer on every call (no shared lastIndex)', () => {
     const md = 'A [[c1-1]] and [[c1-2]].';
     expect(citationMarkers(md)).toEqual(citationMarkers(md));

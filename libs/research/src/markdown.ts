@@ -60,7 +60,8 @@ const inside = (spans: readonly TextSpan[], at: number): boolean => spans.some((
 
 /**
  * The citation markers of a report in document order, outside code: well-formed ones (`CITATION_MARKER_SOURCE`) and
- * malformed ones (`[[c7]]`, `[[x]]`, `[[c1-2, c2-1]]`), which the checks treat as citations of unknown claims.
+ * malformed ones (`[[c7]]`, `[[x]]`, `[[c1-2, c2-1]]`), which the checks treat as citations of unknown claims. A
+ * bracketed link text (`[[PDF]](url)`) is not a marker.
  */
 export function citationMarkers(markdown: string): CitationMarker[] {
   // Fresh expressions per call: a shared global RegExp carries lastIndex from one caller to the next.
@@ -70,6 +71,8 @@ export function citationMarkers(markdown: string): CitationMarker[] {
   for (const m of markdown.matchAll(new RegExp(ANY_MARKER.source, 'g'))) {
     if (inside(code, m.index)) continue;
     const exact = wellFormed.exec(m[0]);
+    // `[[PDF]](https://…)` is a link whose text has brackets, not a citation.
+    if (!exact && markdown[m.index + m[0].length] === '(') continue;
     markers.push({ claim_id: exact ? exact[1]! : m[1]!.trim(), start: m.index, end: m.index + m[0].length, well_formed: exact !== null });
   }
   return markers;

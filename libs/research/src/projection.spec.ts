@@ -45,7 +45,7 @@ class RunLog {
   }
 
   started<K extends keyof ResearchSteps>(nodeId: string, kind: K, input: ResearchSteps[K]['input'], attempt = 1): this {
-    const nodeKind = RESEARCH_NODE_KINDS[kind === 'plan_review' ? 'review' : kind];
+    const nodeKind = RESEARCH_NODE_KINDS[(kind === 'plan_review' ? 'review' : kind) as keyof typeof RESEARCH_NODE_KINDS];
     return this.add('node_started', { node_id: nodeId, attempt, node_kind: nodeKind, input: { inline: input } });
   }
 
@@ -109,7 +109,15 @@ const RHINE = 'The Rhine is about 1,230 km long. It rises in the Swiss Alps.\nIt
 const BASEL = 'Basel lies on the Rhine, where Switzerland, France and Germany meet.';
 const ID = { rhine: '1111111111111111', basel: '2222222222222222', blocked: '3333333333333333', extra: '4444444444444444' };
 
-const hit = (source_id: string, title: string, locator: string): SearchHit => ({ source_id, kind: 'web', locator, title, snippet: '…', score: 1, via: 'searxng' });
+const hit = (source_id: string, title: string, locator: string): SearchHit => ({
+  source_id,
+  kind: 'web',
+  locator,
+  title,
+  snippet: '…',
+  score: 1,
+  via: 'searxng',
+});
 const HITS = {
   rhine: hit(ID.rhine, 'The Rhine', 'https://example.org/rhine'),
   basel: hit(ID.basel, 'Basel', 'https://example.org/basel'),
@@ -226,7 +234,9 @@ function researchRun() {
   log.started(RESEARCH_NODES.revise(1), 'revise', { round: 1, failing: ['c2-1'] });
   log.completed(RESEARCH_NODES.revise(1), 'revise', { markdown: revised, accepted: true });
   // Round 2 checks the revised report, which no longer cites c2-1; a judge found c1-2 only partly supported.
-  const round2 = checkReport(revised, ctx).map((c) => (c.claim_id === 'c1-2' ? { ...c, verdict: 'partial' as const, reason: 'six is not stated for today' } : c));
+  const round2 = checkReport(revised, ctx).map((c) =>
+    c.claim_id === 'c1-2' ? { ...c, verdict: 'partial' as const, reason: 'six is not stated for today' } : c,
+  );
   log.started(RESEARCH_NODES.verify(2), 'verify', { round: 2 });
   log.completed(RESEARCH_NODES.verify(2), 'verify', { checks: round2 });
   log.started('finalize', 'finalize', { rounds: 2 });

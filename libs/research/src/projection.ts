@@ -196,19 +196,17 @@ function sourcesOf(fold: Fold): ResearchSource[] {
         return { ...base, status: 'selected', snapshot: null, error: null };
     }
   });
-  const skipped = select.skipped.map(
-    (s): ResearchSource => ({
-      source_id: s.source_id,
-      kind: s.kind,
-      locator: s.locator,
-      title: s.title,
-      via: s.via,
-      sub_questions: s.sub_questions,
-      status: 'skipped',
-      snapshot: null,
-      error: { code: SKIPPED, message: s.reason },
-    }),
-  );
+  const skipped = select.skipped.map((s): ResearchSource => ({
+    source_id: s.source_id,
+    kind: s.kind,
+    locator: s.locator,
+    title: s.title,
+    via: s.via,
+    sub_questions: s.sub_questions,
+    status: 'skipped',
+    snapshot: null,
+    error: { code: SKIPPED, message: s.reason },
+  }));
   return [...read, ...skipped];
 }
 
@@ -301,11 +299,7 @@ function claimState(claim: Claim, check: CitationCheck | null, finallyCited: Rea
   return check?.verdict ?? 'done';
 }
 
-function graphOf(
-  request: ResearchRequest,
-  fold: Fold,
-  view: Pick<ResearchProjection, 'plan' | 'sources' | 'claims' | 'report'>,
-): ResearchGraph {
+function graphOf(request: ResearchRequest, fold: Fold, view: Pick<ResearchProjection, 'plan' | 'sources' | 'claims' | 'report'>): ResearchGraph {
   const nodes: GraphNode[] = [questionNode(request, fold, view.report)];
   const edges: ResearchGraph['edges'] = [];
   const subQuestions = view.plan?.sub_questions ?? [];
@@ -320,7 +314,13 @@ function graphOf(
   const sourceIds = new Set(view.sources.map((s) => s.source_id));
   const finallyCited = view.report ? new Set(citedClaimIds(view.report.cited_markdown)) : null;
   for (const claim of view.claims) {
-    nodes.push({ id: claim.id, kind: 'claim', label: shortLabel(claim.text), state: claimState(claim, claim.check, finallyCited), detail: claim.check?.reason || null });
+    nodes.push({
+      id: claim.id,
+      kind: 'claim',
+      label: shortLabel(claim.text),
+      state: claimState(claim, claim.check, finallyCited),
+      detail: claim.check?.reason || null,
+    });
     for (const sourceId of new Set(claim.evidence.map((e) => e.source_id))) if (sourceIds.has(sourceId)) edges.push({ from: `s${sourceId}`, to: claim.id });
   }
   return { nodes, edges };

@@ -1,6 +1,6 @@
 import { BibliographyEntry, type CitationCheck, type Claim, type ResearchMetrics } from '@omniai/contracts';
 import { UNVERIFIED_FLAG } from './citations';
-import { escapeMarkdownText, formatDuration, formatRatio, type ReportSource, renderReport, reportMetricsLine } from './report';
+import { citationMetrics, escapeMarkdownText, formatDuration, formatRatio, type ReportSource, renderReport, reportMetricsLine } from './report';
 
 const A = 'aaaaaaaaaaaaaaaa';
 const B = 'bbbbbbbbbbbbbbbb';
@@ -13,7 +13,12 @@ const sources: ReportSource[] = [
   { source_id: C, title: 'Never read', locator: 'https://example.org/404', snapshot: null },
 ];
 
-const claim = (id: string, sourceId: string): Claim => ({ id, text: 'x', sub_question: null, evidence: [{ source_id: sourceId, quote: 'x', start: 0, end: 1 }] });
+const claim = (id: string, sourceId: string): Claim => ({
+  id,
+  text: 'x',
+  sub_question: null,
+  evidence: [{ source_id: sourceId, quote: 'x', start: 0, end: 1 }],
+});
 const claims = [claim('c1-1', A), claim('c1-2', A), claim('c2-1', B), claim('c3-1', C)];
 
 const check = (claim_id: string, verdict: CitationCheck['verdict']): CitationCheck => ({
@@ -135,7 +140,14 @@ describe('renderReport', () => {
     );
     expect(markdown).toContain('2. x — javascript:alert\\(1\\), fetched');
     // A locator with a space is not a link destination: shown as text.
-    const spaced = renderReport({ question: 'q', cited_markdown: 'A [[c1-1]]', claims, sources: [{ ...evil[0]!, title: 't', locator: 'https://x.org/a b' }], checks, metrics });
+    const spaced = renderReport({
+      question: 'q',
+      cited_markdown: 'A [[c1-1]]',
+      claims,
+      sources: [{ ...evil[0]!, title: 't', locator: 'https://x.org/a b' }],
+      checks,
+      metrics,
+    });
     expect(spaced.markdown).toContain('1. t — https\\://x.org/a b, fetched');
     // Every `<`, `(`, `[` that came from a source is escaped: none can open a tag, a link or an image.
     expect(markdown).not.toMatch(/(?<!\\)<(img|script)|(?<!\\)\]\(javascript|(?<!\\)!\[/);
@@ -168,5 +180,18 @@ describe('metrics formatting', () => {
     [3_720_000, '1 h 2 min'],
   ])('formats %d ms as %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe('citationMetrics', () => {
+  it('counts the last round’s checks, supported ones as verified, and sums removals and flags over the rounds', () => {
+    const last = [check('c1-1', 'supported'), check('c1-2', 'partial'), check('c2-1', 'unsupported'), check('c3-1', 'supported')];
+    expect(
+      citationMetrics(last, [
+        { removed: 2, flagged: 1 },
+        { removed: 1, flagged: 1 },
+      ]),
+    ).toEqual({ citations: 4, citations_verified: 2, verified_ratio: 0.5, unsupported_removed: 3, flagged: 2 });
+    expect(citationMetrics([], [])).toEqual({ citations: 0, citations_verified: 0, verified_ratio: 1, unsupported_removed: 0, flagged: 0 });
   });
 });

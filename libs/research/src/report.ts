@@ -119,6 +119,26 @@ export function metricsTable(m: ResearchMetrics): string {
   return [row(cells.map((c) => c[0])), row(cells.map(() => '---')), row(cells.map((c) => c[1]))].join('\n');
 }
 
+/** The citation counts of `ResearchMetrics`, defined once for the workflow, the API and the bench. */
+export type CitationMetrics = Pick<ResearchMetrics, 'citations' | 'citations_verified' | 'verified_ratio' | 'unsupported_removed' | 'flagged'>;
+
+/**
+ * The citation counts of a run from the checks of its last verify round (one per distinct claim the last written
+ * report cited) and what applying the checks removed and flagged, summed over the rounds: `citations` = checks,
+ * `citations_verified` = `supported` ones (a `partial` citation stays in the report with a badge but is not counted as
+ * verified), `verified_ratio` = verified ÷ citations (1 when there are none).
+ */
+export function citationMetrics(lastChecks: readonly CitationCheck[], applied: readonly { removed: number; flagged: number }[]): CitationMetrics {
+  const verified = lastChecks.filter((c) => c.verdict === 'supported').length;
+  return {
+    citations: lastChecks.length,
+    citations_verified: verified,
+    verified_ratio: lastChecks.length === 0 ? 1 : verified / lastChecks.length,
+    unsupported_removed: applied.reduce((n, a) => n + a.removed, 0),
+    flagged: applied.reduce((n, a) => n + a.flagged, 0),
+  };
+}
+
 /** For each claim, the sources (that the run read) its evidence quotes, in evidence order. */
 function claimSources(claims: readonly Claim[], read: ReadonlyMap<string, ReportSource>): Map<string, string[]> {
   return new Map(claims.map((c) => [c.id, [...new Set(c.evidence.map((e) => e.source_id))].filter((id) => read.has(id))]));

@@ -1,12 +1,4 @@
-import type {
-  CitationCheck,
-  Claim,
-  ResearchPlan,
-  ResearchReport,
-  ResearchSourceKind,
-  SearchHit,
-  SourceSnapshot,
-} from '@omniai/contracts';
+import type { CitationCheck, Claim, ResearchPlan, ResearchReport, ResearchSourceKind, SearchHit, SourceSnapshot } from '@omniai/contracts';
 
 /**
  * What each research step records in the run's log: the `input` of its `node_started` and the `output` of its

@@ -87,7 +87,7 @@ function matchForm(text: string): MatchForm {
       spaceEnd = end;
     }
   };
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const code = text.charCodeAt(i);
     // Fast path: ASCII not followed by a combining mark (most of a snapshot).
     const next = text.charCodeAt(i + 1);

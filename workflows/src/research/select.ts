@@ -3,8 +3,8 @@ import type { SelectedSource, SkippedSource } from '@omniai/research';
 
 /**
  * The distinct sources to read: every hit once (by source id), with the sub-questions that found it, best first
- * (a source found by more sub-questions first, then by its best score, then by locator for a stable order), at most
- * `max`; the rest are skipped with the reason.
+ * (a source found by more sub-questions first, then by its best score, then in the order found), at most `max`,
+ * numbered in locator order; the rest are skipped with the reason.
  */
 export function selectSources(found: ReadonlyArray<{ sub_question: number; hits: readonly SearchHit[] }>, max: number): {
   selected: SelectedSource[];
@@ -30,8 +30,11 @@ export function selectSources(found: ReadonlyArray<{ sub_question: number; hits:
     via: e.hit.via,
     sub_questions: [...e.subs].sort((x, y) => x - y),
   });
+  // Numbered by locator, not by rank: a source keeps its number (and its claims their ids) when an edited plan finds
+  // the same sources in another order.
+  const kept = ranked.slice(0, max).sort((a, b) => (a.hit.locator < b.hit.locator ? -1 : a.hit.locator > b.hit.locator ? 1 : 0));
   return {
-    selected: ranked.slice(0, max).map((e, i) => ({ ...describe(e), n: i + 1 })),
+    selected: kept.map((e, i) => ({ ...describe(e), n: i + 1 })),
     skipped: ranked.slice(max).map((e) => ({ ...describe(e), reason: `over the run's limit of ${max} sources` })),
   };
 }

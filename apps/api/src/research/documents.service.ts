@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import type { Actor, ProjectDocument, PutDocumentRequest } from '@omniai/contracts';
-import { DocumentStore, RunStore } from '@omniai/store';
+import { DocumentError, DocumentStore, RunStore } from '@omniai/store';
 import { ApiException } from '../errors/api.exception';
 
 /** Where the shipped research sample corpus lives (libs/research/corpus, openly licensed texts of our own). */
@@ -36,7 +36,14 @@ export class DocumentsService {
   async put(projectId: string, body: PutDocumentRequest, by: Actor): Promise<ProjectDocument> {
     await this.project(projectId);
     void by;
-    const ref = await this.documents.ingest(projectId, body.path, body.text, body.media_type);
+    let ref;
+    try {
+      ref = await this.documents.ingest(projectId, body.path, body.text, body.media_type);
+    } catch (err) {
+      // The store's own path and text rules (no `..`, no control characters, valid UTF-8) are a client's mistake.
+      if (err instanceof DocumentError) throw new ApiException('E_VALIDATION', err.message, [{ path: 'path', message: err.message }]);
+      throw err;
+    }
     const [doc] = (await this.list(projectId)).items.filter((d) => d.path === body.path);
     if (!doc) throw new ApiException('E_INTERNAL', `Document ${body.path} was written but cannot be read back.`);
     void ref;

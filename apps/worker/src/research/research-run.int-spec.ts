@@ -67,6 +67,7 @@ describe('researchWorkflow over the sample corpus', () => {
     expect(report.metrics.sources_read).toBe(4);
     // The claim with the invented number ("3 times"; its quote says 2) exists but the report does not cite it.
     const invented = view.claims.find((c) => c.text.includes('at most 3 times'))!;
+    expect(invented.id).toBe('c3-3');
     expect(report.cited_markdown).not.toContain(`[[${invented.id}]]`);
     expect(report.markdown).toMatch(/## Sources/);
     expect(report.bibliography).toHaveLength(4);
