@@ -18,9 +18,7 @@ test.beforeEach(async ({ page }) => {
   await page.addInitScript(() => localStorage.setItem('omni.theme', 'light'));
 });
 
-test('Research: start with plan review, edit and approve the plan, watch the graph fill, open a citation and see its quote highlighted', async ({
-  page,
-}) => {
+test('Research: start with plan review, edit and approve the plan, watch the graph fill, open a citation and see its quote highlighted', async ({ page }) => {
   const project = await api('POST', '/v1/projects', { name: `Research ${Date.now()}` });
 
   // The project's page links to Research (the feature is on); the corpus goes in from the Research page.
