@@ -52,6 +52,7 @@ test('Research: start with plan review, edit and approve the plan, watch the gra
   await items.nth(sandbox).getByTestId('plan-item-remove').click();
   await expect(items).toHaveCount(3);
   await items.nth(0).getByTestId('plan-item-text').fill(EDITED);
+  await review.screenshot({ path: join(IMAGES, 'research-plan.png') });
   await review.getByTestId('plan-approve').click();
   await expect(review).toHaveCount(0, { timeout: 15_000 });
 
@@ -110,6 +111,7 @@ test('Research: start with plan review, edit and approve the plan, watch the gra
   await expect(mark).toBeVisible({ timeout: 15_000 });
   expect(norm((await mark.textContent()) ?? '')).toBe(norm(claim.evidence[0].quote));
   await expect(mark).toBeInViewport();
+  await expect(panel.getByTestId('citation-offsets-differ')).toHaveCount(0);
   await panel.scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(IMAGES, 'research-citation.png') });
 

@@ -5,7 +5,7 @@ import type { ResearchView, SourceText } from '@omniai/contracts';
 import DOMPurify from 'dompurify';
 import { ApiClient } from '../core/api-client';
 import { errorText } from '../core/api-error';
-import { citationChips, highlightSplit, reportFileName, reportHtml, verdictLabel } from './research-model';
+import { citationChips, highlightSplit, reportFileName, reportHtml, spanMatchesQuote, verdictLabel } from './research-model';
 
 type Claim = ResearchView['claims'][number];
 
@@ -84,6 +84,9 @@ type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { sta
                   }
                 </div>
                 @let parts = split(src.text, e.start, e.end);
+                @if (!matches(parts.mark, e.quote)) {
+                  <p class="small reason" data-testid="citation-offsets-differ">The text at the recorded offsets is not the quote.</p>
+                }
                 <pre
                   class="snapshot"
                   data-testid="citation-snapshot">{{ parts.before }}<mark #quoteMark data-testid="citation-highlight">{{ parts.mark }}</mark>{{ parts.after }}</pre>
@@ -426,5 +429,6 @@ export class ReportViewerComponent {
 
   protected verdict = verdictLabel;
   protected split = highlightSplit;
+  protected matches = spanMatchesQuote;
   protected numberOf = (sourceId: string) => this.numbers().get(sourceId) ?? null;
 }

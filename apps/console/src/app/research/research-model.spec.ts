@@ -1,4 +1,5 @@
 import type { ResearchView } from '@omniai/contracts';
+import { UNVERIFIED_FLAG } from '@omniai/research';
 import {
   blankResearchDraft,
   checkPlan,
@@ -121,13 +122,13 @@ describe('citations', () => {
 
   it('renders markers as chips, flags as marked spans and GFM tables, in Markdown', () => {
     const html = reportHtml(
-      '# Report\n\nRayleigh scattering [[c1-1]]. Unknown [[c9-9]].\n\nA guess. ⚠️ *(unverified: its citation failed)*\n\n| a | b |\n|---|---|\n| 1 | 2 |\n',
+      `# Report\n\nRayleigh scattering [[c1-1]]. Unknown [[c9-9]].\n\nA guess${UNVERIFIED_FLAG}.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n`,
       citationChips(VIEW),
     );
     expect(html).toContain('<h1>Report</h1>');
     expect(html).toMatch(/<button type="button" class="cite" data-testid="citation-chip" data-claim="c1-1" data-verdict="supported"[^>]*>2<\/button>/);
     expect(html).toMatch(/data-claim="c9-9" data-verdict="unknown"[^>]*>\?<\/button>/);
-    expect(html).toContain('<span class="flag" data-testid="report-flag">⚠️ <em>(unverified: its citation failed)</em></span>');
+    expect(html).toContain('<span class="flag" data-testid="report-flag">⚠️ <em>(unverified: its citation failed the check)</em></span>');
     expect(html).toContain('<table>');
     expect(html).not.toContain('[[');
   });

@@ -194,8 +194,11 @@ export function chipHtml(claimId: string, chip: CitationChip | undefined): strin
   );
 }
 
-/** A sentence left without its citation (its check failed) ends in `UNVERIFIED_FLAG` (`@omniai/research`): `⚠️ *(unverified…)*`. */
-const FLAG = /^⚠️?\s*\*\((unverified[^*]*?)\)\*/;
+/**
+ * What a sentence whose citations all failed ends with: `UNVERIFIED_FLAG` of `@omniai/research`, recognized by its shape
+ * (the console cannot compile that library's sources; the spec checks this pattern against its value).
+ */
+const FLAG = /^⚠️?\s*\*\((unverified[^*]*?)\)\*/u;
 
 /**
  * The report's Markdown (with `[[c3-2]]` markers) as HTML: GFM (tables) by marked, each marker a citation chip and

@@ -6,6 +6,7 @@ import { TERMINAL_RUN_STATUSES } from '@omniai/contracts/pure';
 import { ApiClient } from '../core/api-client';
 import { errorText } from '../core/api-error';
 import { RunStream } from '../core/run-stream';
+import { SessionStore } from '../core/session.store';
 import { formatDuration } from '../shared/duration';
 import { PlanReviewComponent } from './plan-review.component';
 import { RESEARCH_STATE_LABEL, ResearchGraphComponent } from './research-graph.component';
@@ -59,6 +60,14 @@ const STAGE_LABEL: Readonly<Record<ResearchView['stage'], string>> = {
             {{ v.request.max_sources }} sources · {{ sourcesText(v) }}
           </span>
           <span class="muted">· updates {{ live() }}</span>
+          @if (canOperate()) {
+            @if (v.run.status === 'paused') {
+              <button type="button" class="btn small" [disabled]="acting()" (click)="resume()" data-testid="research-resume">Resume</button>
+            }
+            @if (!terminal()) {
+              <button type="button" class="btn small danger" [disabled]="acting()" (click)="cancel()" data-testid="research-cancel">Cancel run</button>
+            }
+          }
         </div>
         @if (v.report?.metrics; as m) {
           <dl class="metrics" data-testid="research-metrics">
@@ -332,10 +341,13 @@ export class ResearchRunPageComponent {
   readonly projectId = input.required<string>();
   readonly runId = input.required<string>();
   private readonly api = inject(ApiClient);
+  private readonly session = inject(SessionStore);
   protected readonly view = signal<ResearchView | null>(null);
   protected readonly error = signal<string | null>(null);
   protected readonly live = signal<'live' | 'polling' | 'connecting' | 'ended' | 'reconnecting'>('connecting');
   protected readonly selectedId = signal<string | null>(null);
+  protected readonly acting = signal(false);
+  protected readonly canOperate = computed(() => this.session.can('operate', this.projectId()));
   protected readonly legend = ['pending', 'running', 'done', 'failed', 'skipped', 'supported', 'partial', 'unsupported', 'uncited'];
 
   protected readonly terminal = computed(() => {
@@ -422,6 +434,29 @@ export class ResearchRunPageComponent {
       this.error.set(null);
     } catch (err) {
       if (mine === this.fetchSeq) this.error.set(`Could not load the research: ${errorText(err)}`);
+    }
+  }
+
+  /** Cancel, or resume after a budget paused the run; the stream then brings the new state. */
+  protected async cancel(): Promise<void> {
+    await this.act(() => this.api.cancelRun(this.runId()), 'Not cancelled');
+  }
+
+  protected async resume(): Promise<void> {
+    await this.act(() => this.api.resumeRun(this.runId()), 'Not resumed');
+  }
+
+  private async act(call: () => Promise<unknown>, failed: string): Promise<void> {
+    this.acting.set(true);
+    try {
+      await call();
+      await this.refetch();
+      // A resumed run goes on: follow it again if the stream had ended.
+      if (!this.terminal() && this.live() === 'ended') void this.open(this.runId());
+    } catch (err) {
+      this.error.set(`${failed}: ${errorText(err)}`);
+    } finally {
+      this.acting.set(false);
     }
   }
 
