@@ -7,6 +7,7 @@ import { ApiClient } from '../core/api-client';
 import { errorText } from '../core/api-error';
 import { RunStream } from '../core/run-stream';
 import { SessionStore } from '../core/session.store';
+import { WorkspaceStore } from '../core/workspace.store';
 import { formatDuration } from '../shared/duration';
 import { PlanReviewComponent } from './plan-review.component';
 import { RESEARCH_STATE_LABEL, ResearchGraphComponent } from './research-graph.component';
@@ -39,7 +40,7 @@ const STAGE_LABEL: Readonly<Record<ResearchView['stage'], string>> = {
   imports: [DatePipe, RouterLink, PlanReviewComponent, ResearchGraphComponent, ReportViewerComponent],
   template: `
     <nav class="crumbs small" aria-label="Breadcrumb">
-      <a [routerLink]="['/projects', projectId()]">Project</a> /
+      <a [routerLink]="['/projects', projectId()]">{{ projectName() }}</a> /
       <a [routerLink]="['/projects', projectId(), 'research']" data-testid="back-to-research">Research</a>
     </nav>
     @if (error(); as err) {
@@ -342,11 +343,13 @@ export class ResearchRunPageComponent {
   readonly runId = input.required<string>();
   private readonly api = inject(ApiClient);
   private readonly session = inject(SessionStore);
+  private readonly store = inject(WorkspaceStore);
   protected readonly view = signal<ResearchView | null>(null);
   protected readonly error = signal<string | null>(null);
   protected readonly live = signal<'live' | 'polling' | 'connecting' | 'ended' | 'reconnecting'>('connecting');
   protected readonly selectedId = signal<string | null>(null);
   protected readonly acting = signal(false);
+  protected readonly projectName = computed(() => this.store.projectNames().get(this.projectId()) ?? 'Project');
   protected readonly canOperate = computed(() => this.session.can('operate', this.projectId()));
   protected readonly legend = ['pending', 'running', 'done', 'failed', 'skipped', 'supported', 'partial', 'unsupported', 'uncited'];
 
@@ -364,6 +367,7 @@ export class ResearchRunPageComponent {
   private fetchSeq = 0;
 
   constructor() {
+    this.store.ensureProjects();
     effect(() => {
       const runId = this.runId();
       untracked(() => void this.open(runId));
