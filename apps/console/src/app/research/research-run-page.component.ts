@@ -14,8 +14,8 @@ import { RESEARCH_STATE_LABEL, ResearchGraphComponent } from './research-graph.c
 import { stateCounts } from './research-model';
 import { ReportViewerComponent } from './report-viewer.component';
 
-/** Events come in bursts (a search fans out, sources are read four at a time): one refetch per burst. */
-const REFETCH_DEBOUNCE_MS = 300;
+/** Events come in bursts (a search fans out, sources are read four at a time): one refetch per window. */
+const REFETCH_WINDOW_MS = 300;
 /** When the stream cannot be followed, the page polls instead. */
 const POLL_MS = 1_500;
 
@@ -32,7 +32,8 @@ const STAGE_LABEL: Readonly<Record<ResearchView['stage'], string>> = {
 /**
  * One research run: the question, status and stage (metrics once done); the plan review while the run waits for it;
  * the research graph, live; the sources; and the report with its checked citations. The view (`GET
- * /v1/runs/:id/research`) is folded by the API; the page refetches it, debounced, as the run's stream delivers events.
+ * /v1/runs/:id/research`) is folded by the API; the page refetches it as the run's stream delivers events (at most once
+ * per window).
  */
 @Component({
   selector: 'omni-research-run-page',
@@ -361,7 +362,7 @@ export class ResearchRunPageComponent {
   protected readonly selectedNode = computed(() => this.view()?.graph.nodes.find((n) => n.id === this.selectedId()) ?? null);
 
   private stream: RunStream | null = null;
-  private debounce: ReturnType<typeof setTimeout> | undefined;
+  private pending: ReturnType<typeof setTimeout> | undefined;
   private poll: ReturnType<typeof setTimeout> | undefined;
   /** Answers of refetches started before a newer one are dropped (the newest view wins). */
   private fetchSeq = 0;
@@ -407,13 +408,18 @@ export class ResearchRunPageComponent {
   private stop(): void {
     this.stream?.stop();
     this.stream = null;
-    clearTimeout(this.debounce);
+    clearTimeout(this.pending);
+    this.pending = undefined;
     clearTimeout(this.poll);
   }
 
+  /** At most one refetch per burst window: a steady flow of events still refreshes the view every window. */
   private scheduleRefetch(): void {
-    clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => void this.refetch(), REFETCH_DEBOUNCE_MS);
+    if (this.pending !== undefined) return;
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      void this.refetch();
+    }, REFETCH_WINDOW_MS);
   }
 
   /** The stream could not be followed: poll the view until the run ends. */
