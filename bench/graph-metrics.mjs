@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { api, omniStream } from './http.mjs';
 import { load, ratio, summarize } from './stats.mjs';
 
-/** A no-op tool call: web.search over the project's one bench document (inproc_safe, a read granted without review). */
-const NOOP_TOOL = { id: 'web.search' };
+/** A no-op tool call: documents.search over the project's one bench document (inproc_safe, a read granted without review). */
+const NOOP_TOOL = { id: 'documents.search' };
 const noopArguments = (query) => ({ query, limit: 1 });
 
 /** `n` tool nodes in a chain, then the output node: the graph whose per-node cost is measured. */

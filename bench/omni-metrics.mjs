@@ -17,7 +17,7 @@ export const BENCH_FIXTURES = {
     {
       match: '[bench] tool',
       reply: 'One tool call.',
-      tool_calls: [{ id: 'c1', name: 'web.search', arguments: { query: 'bench', limit: 1 } }],
+      tool_calls: [{ id: 'c1', name: 'documents.search', arguments: { query: 'bench', limit: 1 } }],
       after_tools: 'Done.',
     },
     {

@@ -20,6 +20,7 @@ import { TEST_ADMIN_ENV } from '../tools/testing/api-session.mjs';
 import * as metrics from './omni-metrics.mjs';
 import * as graphMetrics from './graph-metrics.mjs';
 import * as webhookMetrics from './webhook-metrics.mjs';
+import * as researchMetrics from './research-metrics.mjs';
 import { measurePeer, measurePeers, PEER_NAMES, ratiosTo } from './peers/index.mjs';
 import { peerInstalled } from './peers/install.mjs';
 import { writeReports } from './report.mjs';
@@ -57,6 +58,7 @@ const SIZES = smoke
       graph: { nodes: 10, runs: 3, concurrency: 2 },
       graphMap: { items: 40, concurrency: 4, batchSize: 10 },
       webhooks: { deliveries: 10, concurrency: 2, durationS: 2, hooks: 2 },
+      research: { runs: 2, concurrency: 1 },
     }
   : {
       runs: 200,
@@ -72,6 +74,7 @@ const SIZES = smoke
       graph: { nodes: 10, runs: 30, concurrency: 5 },
       graphMap: { items: 1000, concurrency: 8, batchSize: 50 },
       webhooks: { deliveries: 200, concurrency: 10, durationS: 15, hooks: 4 },
+      research: { runs: 20, concurrency: 4 },
     };
 const log = (m) => console.error(m);
 const loadAverage = () => +loadavg()[0].toFixed(2);
@@ -210,7 +213,7 @@ const SECTIONS = {
 
   /** 9. Workflow graphs: per-node overhead of a 10-node graph vs 10 bare activities; a `map` over many items. */
   async graphs({ apiUrl, client, benchQueue, projectId }) {
-    // The tool nodes' web.search is a read granted without review (earlier sections left the policy asking for one).
+    // The tool nodes' documents.search is a read granted without review (earlier sections left the policy asking for one).
     await metrics.setPolicy(apiUrl, false);
     const node_overhead = await graphMetrics.graphNodeOverhead({ apiUrl, client, benchQueue, projectId, ...SIZES.graph, log });
     const map = await graphMetrics.graphMapThroughput({ apiUrl, projectId, ...SIZES.graphMap, log });
@@ -222,7 +225,7 @@ const SECTIONS = {
    * a webhook end to end (wait=true) beside n8n's webhook-triggered three steps, same sizes as the peers, same run.
    */
   async webhooks({ apiUrl, projectId, results }) {
-    // The three steps' web.search is a read granted without review (earlier sections left the policy asking for one).
+    // The three steps' documents.search is a read granted without review (earlier sections left the policy asking for one).
     await metrics.setPolicy(apiUrl, false);
     const accept = await webhookMetrics.webhookAccepts({ apiUrl, projectId, ...SIZES.webhooks, log });
     const omni = await webhookMetrics.webhookThreeSteps({ apiUrl, projectId, ...PEER_SIZES, log });
@@ -245,6 +248,17 @@ const SECTIONS = {
         },
       },
     };
+  },
+
+  /**
+   * 11. Research: sources read per second over research runs of the sample corpus (offline model: OmniAI's own work
+   * around the model), each read step's latency, and the verification cost per citation, in the run and in process.
+   */
+  async research({ apiUrl }) {
+    const runs = await researchMetrics.researchThroughput({ apiUrl, ...SIZES.research, log });
+    const check = researchMetrics.checkCost({ claims: smoke ? 99 : 1000, rounds: smoke ? 1 : 5 });
+    log(`  mechanical check in process: ${check.us_per_citation} µs per citation over a ${check.snapshot_chars}-character snapshot`);
+    return { research: { ...runs, check_in_process: check } };
   },
 
   /** 7. Worker memory with runs waiting for approval (last: it leaves them parked). */
@@ -388,7 +402,7 @@ async function main() {
     await connect(apiUrl);
     const project = await api(apiUrl, 'POST', '/v1/projects', { name: 'bench' });
     const thread = await api(apiUrl, 'POST', `/v1/projects/${project.id}/threads`, {});
-    // The no-op agent run calls one inproc_safe tool (web.search: a read, granted without review).
+    // The no-op agent run calls one inproc_safe tool (documents.search: a read, granted without review).
     await metrics.setPolicy(apiUrl, false);
     await new DocumentStore(db).ingest(project.id, 'bench.md', 'bench text\n', 'text/markdown');
 

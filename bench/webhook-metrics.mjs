@@ -16,8 +16,8 @@ export const PAYLOAD = JSON.stringify({ message: 'bench' });
 /** The highest `rate_limit_per_minute` the contract allows (WebhookSettings): the limit must not be what is measured. */
 export const MAX_RATE_PER_MINUTE = 6_000;
 
-/** A no-op step: web.search over the project's one bench document (inproc_safe, a read granted without review). */
-const step = (id) => ({ id, kind: 'tool', tool: { id: 'web.search' }, arguments: { query: '{{ input.message }}', limit: 1 } });
+/** A no-op step: documents.search over the project's one bench document (inproc_safe, a read granted without review). */
+const step = (id) => ({ id, kind: 'tool', tool: { id: 'documents.search' }, arguments: { query: '{{ input.message }}', limit: 1 } });
 
 /**
  * n8n's plain three steps (Set step1 → step2 → step3, each adding `stepN_done: true` to the payload) as a graph: three

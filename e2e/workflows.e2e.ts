@@ -4,7 +4,7 @@ import { api, base, waitForRunStatus } from './helpers.js';
 
 const IMAGES = join(import.meta.dirname, '..', 'docs', 'images');
 const NO_GRANTS = { grants: [], kill_switch_external_writes: false };
-// web.search (over the project's documents) runs in-process and offline and only reads: granted without approval, so
+// documents.search (over the project's documents) runs in-process and offline and only reads: granted without approval, so
 // the graph's only gate is its own approval node (a tool that writes always needs a reviewer).
 const FILE_GRANTS = {
   grants: [{ level: 'workspace', subject: '*', scopes: ['read_files'], require_approval: false }],
@@ -81,14 +81,14 @@ test('build a four-node graph by dragging from the palette and connecting ports,
   await expect(page.getByTestId('canvas-empty')).toBeVisible();
   await page.getByTestId('graph-name').fill('Search, review, search again');
 
-  // tool (web.search) → approval (the reviewer refines the query in a form) → tool (web.search) → output, each dragged
+  // tool (documents.search) → approval (the reviewer refines the query in a form) → tool (documents.search) → output, each dragged
   // onto the canvas.
   await dropNode(page, 'tool', 130, 90);
   await expect(node(page, 'tool_1')).toBeVisible();
   await expect(page.getByTestId('node-inspector')).toHaveAttribute('data-node-id', 'tool_1');
-  await page.getByTestId('inspector-tool').selectOption('web.search');
+  await page.getByTestId('inspector-tool').selectOption('documents.search');
   await fillJson(page, 'arguments', { query: '{{ input.topic }}', limit: 3 });
-  await expect(node(page, 'tool_1')).toContainText('web.search');
+  await expect(node(page, 'tool_1')).toContainText('documents.search');
 
   await dropNode(page, 'approval', 420, 90);
   await expect(node(page, 'approval_1')).toBeVisible();
@@ -99,7 +99,7 @@ test('build a four-node graph by dragging from the palette and connecting ports,
 
   await dropNode(page, 'tool', 130, 330);
   await expect(node(page, 'tool_2')).toBeVisible();
-  await page.getByTestId('inspector-tool').selectOption('web.search');
+  await page.getByTestId('inspector-tool').selectOption('documents.search');
   await fillJson(page, 'arguments', { query: '{{ nodes.approval_1.output.query }}' });
 
   await dropNode(page, 'output', 420, 330);

@@ -197,7 +197,10 @@ export type ResearchPromptInput =
 /** The research activities (runs queue: Postgres, the artifact store, and the network through the egress policy). */
 export interface ResearchActivities {
   /** A research step's prompt, claim-checked (`{ artifact }` when long), with the JSON Schema its answer must match. */
-  researchPrompt(input: { run_id: string; prompt: ResearchPromptInput }): Promise<{ message: MessageContent; system: string; output_schema?: Record<string, unknown> }>;
+  researchPrompt(input: {
+    run_id: string;
+    prompt: ResearchPromptInput;
+  }): Promise<{ message: MessageContent; system: string; output_schema?: Record<string, unknown> }>;
   /**
    * One sub-question's search over one of the run's source kinds (`documents`, `web`, or an MCP tool id): hits with
    * their source ids. A failing backend is answered as a failure, not thrown: the run goes on with the others.

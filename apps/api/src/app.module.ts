@@ -16,6 +16,7 @@ import { ProjectsModule } from './projects/projects.module';
 import { ProvidersModule } from './providers/providers.module';
 import { PublicApiModule } from './public-api/public-api.module';
 import { RunsModule } from './runs/runs.module';
+import { SearchBackendsModule } from './research/search-backends.module';
 import { TemporalUiModule } from './temporal/temporal-ui.module';
 import { ToolsModule } from './tools/tools.module';
 import { TriggersModule } from './triggers/triggers.module';
@@ -37,6 +38,7 @@ export class AppModule {
         TriggersModule,
         ArtifactsModule,
         ProvidersModule,
+        SearchBackendsModule,
         PricesModule,
         ToolsModule,
         ApprovalsModule,

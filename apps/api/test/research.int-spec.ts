@@ -29,7 +29,10 @@ describe('research over HTTP', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
   };
-  const ended = (runId: string) => until('the run to end', async () => ((await view(runId)).run.status === 'completed' || TERMINAL_RUN_STATUSES.has((await view(runId)).run.status) ? view(runId) : undefined));
+  const ended = (runId: string) =>
+    until('the run to end', async () =>
+      (await view(runId)).run.status === 'completed' || TERMINAL_RUN_STATUSES.has((await view(runId)).run.status) ? view(runId) : undefined,
+    );
 
   beforeAll(async () => {
     stack = await startTestStack('research_api');

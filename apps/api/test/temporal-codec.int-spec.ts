@@ -16,7 +16,7 @@ const FIXTURES = [
   {
     match: '[codec] search',
     reply: `Searching for ${CANARY}-reply.`,
-    tool_calls: [{ id: 'c1', name: 'web__search', arguments: JSON.stringify({ query: `${CANARY}-tool-args`, limit: 1 }) }],
+    tool_calls: [{ id: 'c1', name: 'documents__search', arguments: JSON.stringify({ query: `${CANARY}-tool-args`, limit: 1 }) }],
     after_tools: `Found nothing about ${CANARY}-final.`,
   },
 ];

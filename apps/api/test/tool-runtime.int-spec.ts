@@ -29,7 +29,7 @@ const FIXTURES = [
   {
     match: '[t] search',
     reply: 'Searching.',
-    tool_calls: [{ id: 'c1', name: 'web__search', arguments: JSON.stringify({ query: 'durable history' }) }],
+    tool_calls: [{ id: 'c1', name: 'documents__search', arguments: JSON.stringify({ query: 'durable history' }) }],
     after_tools: 'Found.',
   },
   {
@@ -106,6 +106,7 @@ describe('tool runtime: the model calls tools, the policy decides, reviewers app
     const r = await run('hello');
     expect(r.pins.tools).toContainEqual({ id: 'python.compute', version: compute.manifest.version, manifest_hash: compute.manifest_hash });
     expect(r.pins.tools!.map((t) => t.id).sort()).toEqual([
+      'documents.search',
       'files.ingest',
       'files.read',
       'files.write_patch',
@@ -113,7 +114,6 @@ describe('tool runtime: the model calls tools, the policy decides, reviewers app
       'git.diff',
       'python.compute',
       'web.fetch_extract',
-      'web.search',
     ]);
     await waitFor(r.id, ['completed']);
   });

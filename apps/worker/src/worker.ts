@@ -18,12 +18,14 @@ import {
   TriggerStore,
   DocumentStore,
   ResearchSourceStore,
+  SearchBackendStore,
 } from '@omniai/store';
 import { type EgressProxy, JsonValidatorPool } from '@omniai/tools';
 import { omniDataConverter, type PayloadKeyring } from '@omniai/workflow-api/codec';
 import type { DataSource } from 'typeorm';
 import { createGraphActivities } from './activities/graph.activities';
 import { createResearchActivities } from './research/research.activities';
+import { createWebResearch } from './research/web-research';
 import { createOutgoingActivities, type OutgoingConnect, runEndedDispatcher } from './activities/outgoing.activities';
 import { createRecordedDecisionActivities } from './activities/recorded-decision.activities';
 import { createRunActivities } from './activities/run.activities';
@@ -139,7 +141,12 @@ export async function createWorkers(deps: WorkerDeps): Promise<OmniWorkers> {
       ...createToolPrepActivities(toolDeps),
       ...createRecordedDecisionActivities({ approvals: new ApprovalStore(deps.db), runs: runStore }),
       ...createGraphActivities({ artifacts, graphRuns, tools: new ToolRegistryStore(deps.db), validator }),
-      ...createResearchActivities({ documents: new DocumentStore(deps.db), sources: new ResearchSourceStore(deps.db), artifacts }),
+      ...createResearchActivities({
+        documents: new DocumentStore(deps.db),
+        sources: new ResearchSourceStore(deps.db),
+        artifacts,
+        web: createWebResearch({ backends: new SearchBackendStore(deps.db, secrets), policies: toolDeps.policies }),
+      }),
       ...createTriggerActivities({
         triggers: new TriggerStore(deps.db),
         artifacts,

@@ -27,7 +27,7 @@ describe('diffGraphs', () => {
     const b = spec(
       [
         { id: 'a', kind: 'model', prompt: 'hello', title: 'Greet', position: { x: 10, y: 0 } },
-        { id: 'c', kind: 'tool', tool: { id: 'web.search' }, arguments: { query: 'x' } },
+        { id: 'c', kind: 'tool', tool: { id: 'documents.search' }, arguments: { query: 'x' } },
         { id: 'out', kind: 'output', value: '{{ nodes.b.output }}' },
       ],
       [

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GraphSpec, GraphTemplate } from '@omniai/contracts';
 import { parseScriptedFixtures, ScriptedProvider } from '@omniai/providers';
-import { createFilesIngestTool, createFilesReadTool, createWebSearchTool, validateJson, type BuiltinTool } from '@omniai/tools';
+import { createFilesIngestTool, createFilesReadTool, createDocumentsSearchTool, validateJson, type BuiltinTool } from '@omniai/tools';
 import { canonicalSpec, GRAPH_TEMPLATES, renderTemplate, validateGraph, type ToolInfo, type ValidationContext } from '.';
 
 // The real built-in manifests the templates name (their schemas; the tools are never called here).
 const builtins: BuiltinTool[] = [
-  createWebSearchTool({ backend: {} as never }),
+  createDocumentsSearchTool({ backend: {} as never }),
   createFilesReadTool({ documents: {} as never }),
   createFilesIngestTool({ documents: {} as never }),
 ];

@@ -4,7 +4,7 @@ import { GRAPH_SCHEMA } from '@omniai/contracts/pure';
 /**
  * The graphs the console offers under "New from template". All run offline: models go to the default offline
  * provider (the triage classifier's JSON replies are fixtures in apps/worker/fixtures/scripted/10-graph-templates.json)
- * and the tools are built-ins over the project's own files (`web.search`, `files.read`, `files.ingest`), which need the
+ * and the tools are built-ins over the project's own files (`documents.search`, `files.read`, `files.ingest`), which need the
  * project's `read_files` grant (and `write_files` for the triage record). The `id`s are stable.
  */
 export const GRAPH_TEMPLATES: GraphTemplate[] = [
@@ -63,7 +63,7 @@ export const GRAPH_TEMPLATES: GraphTemplate[] = [
           id: 'find_related',
           kind: 'tool',
           title: 'Find related documents',
-          tool: { id: 'web.search' },
+          tool: { id: 'documents.search' },
           arguments: { query: '{{ nodes.classify.output.summary }}', limit: 3 },
           position: { x: -160, y: 240 },
         },
@@ -149,7 +149,7 @@ export const GRAPH_TEMPLATES: GraphTemplate[] = [
           id: 'search',
           kind: 'tool',
           title: 'Find documents',
-          tool: { id: 'web.search' },
+          tool: { id: 'documents.search' },
           arguments: { query: '{{ input.query }}', limit: { $logic: { if: [{ var: 'input.limit' }, { var: 'input.limit' }, 10] } } },
           position: { x: 0, y: 0 },
         },

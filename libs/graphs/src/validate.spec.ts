@@ -9,7 +9,7 @@ const out = (id = 'out', value: unknown = null) => ({ id, kind: 'output', value 
 const e = (from: string, to: string, port = 'out') => ({ from, to, port });
 
 const SEARCH: ToolInfo = {
-  id: 'web.search',
+  id: 'documents.search',
   version: '1.0.0',
   input_schema: {
     type: 'object',
@@ -22,7 +22,7 @@ const SEARCH: ToolInfo = {
   denied: false,
 };
 const TOOLS: Record<string, ToolInfo> = {
-  'web.search': SEARCH,
+  'documents.search': SEARCH,
   'files.ingest': { ...SEARCH, id: 'files.ingest', input_schema: null, requires_approval: true },
   'net.blocked': { ...SEARCH, id: 'net.blocked', input_schema: null, denied: true },
 };
@@ -36,7 +36,7 @@ const ctx: ValidationContext = {
 const everyKind = () =>
   spec(
     [
-      { id: 'start', kind: 'tool', tool: { id: 'web.search' }, arguments: { query: '{{ input.q }}', limit: 3 } },
+      { id: 'start', kind: 'tool', tool: { id: 'documents.search' }, arguments: { query: '{{ input.q }}', limit: 3 } },
       {
         id: 'classify',
         kind: 'model',
@@ -46,12 +46,12 @@ const everyKind = () =>
       { id: 'route', kind: 'branch', cases: [{ id: 'big', when: { '==': [{ var: 'nodes.classify.output.cat' }, 'big'] } }] },
       { id: 'gate', kind: 'approval', title: 'OK?', show: '{{ nodes.classify.output }}' },
       { id: 'fan', kind: 'parallel', join_at: 'join' },
-      { id: 'agent', kind: 'agent', prompt: 'Think about {{ input.q }}', tools: [{ id: 'web.search' }] },
+      { id: 'agent', kind: 'agent', prompt: 'Think about {{ input.q }}', tools: [{ id: 'documents.search' }] },
       {
         id: 'each',
         kind: 'map',
         items: { var: 'nodes.start.output.results' },
-        body: { kind: 'tool', tool: { id: 'web.search' }, arguments: { query: '{{ item.path }}' } },
+        body: { kind: 'tool', tool: { id: 'documents.search' }, arguments: { query: '{{ item.path }}' } },
       },
       { id: 'join', kind: 'wait', duration_ms: 10 },
       { id: 'child', kind: 'subgraph', graph_id: G1, version: 1, input: { topic: '{{ input.q }}' } },
@@ -199,7 +199,7 @@ describe('validateGraph', () => {
     ],
     [
       'unknown_tool (agent)',
-      spec([{ id: 'ag', kind: 'agent', prompt: 'x', tools: [{ id: 'web.search' }, { id: 'no.such' }] }, out()], [e('ag', 'out')]),
+      spec([{ id: 'ag', kind: 'agent', prompt: 'x', tools: [{ id: 'documents.search' }, { id: 'no.such' }] }, out()], [e('ag', 'out')]),
       { code: 'unknown_tool', node_id: 'ag', path: 'nodes.0.tools.1' },
     ],
     [
@@ -214,17 +214,17 @@ describe('validateGraph', () => {
     ],
     [
       'schema_mismatch (missing required)',
-      spec([{ id: 't', kind: 'tool', tool: { id: 'web.search' }, arguments: { limit: 2 } }, out()], [e('t', 'out')]),
+      spec([{ id: 't', kind: 'tool', tool: { id: 'documents.search' }, arguments: { limit: 2 } }, out()], [e('t', 'out')]),
       { code: 'schema_mismatch', node_id: 't', path: 'nodes.0.arguments' },
     ],
     [
       'schema_mismatch (literal type)',
-      spec([{ id: 't', kind: 'tool', tool: { id: 'web.search' }, arguments: { query: 'x', limit: 'two' } }, out()], [e('t', 'out')]),
+      spec([{ id: 't', kind: 'tool', tool: { id: 'documents.search' }, arguments: { query: 'x', limit: 'two' } }, out()], [e('t', 'out')]),
       { code: 'schema_mismatch', node_id: 't', path: 'nodes.0.arguments.limit' },
     ],
     [
       'schema_mismatch (closed schema)',
-      spec([{ id: 't', kind: 'tool', tool: { id: 'web.search' }, arguments: { query: 'x', extra: 1 } }, out()], [e('t', 'out')]),
+      spec([{ id: 't', kind: 'tool', tool: { id: 'documents.search' }, arguments: { query: 'x', extra: 1 } }, out()], [e('t', 'out')]),
       { code: 'schema_mismatch', node_id: 't', path: 'nodes.0.arguments.extra' },
     ],
     [
@@ -242,7 +242,7 @@ describe('validateGraph', () => {
       spec(
         [
           { id: 'm', kind: 'model', prompt: 'x', output_schema: { type: 'object', properties: { cat: { enum: ['a', 'b'] } } } },
-          { id: 't', kind: 'tool', tool: { id: 'web.search' }, arguments: { query: '{{ nodes.m.output.cat }}', limit: '{{ nodes.m.output.cat }}' } },
+          { id: 't', kind: 'tool', tool: { id: 'documents.search' }, arguments: { query: '{{ nodes.m.output.cat }}', limit: '{{ nodes.m.output.cat }}' } },
           out(),
         ],
         [e('m', 't'), e('t', 'out')],
@@ -316,8 +316,8 @@ describe('validateGraph', () => {
           prompt: 'x',
           output_schema: { type: 'object', properties: { n: { type: 'number' }, list: { type: 'array', items: { type: 'string' } } } },
         },
-        { id: 't', kind: 'tool', tool: { id: 'web.search' }, arguments: { query: '{{ nodes.m.output.list.0 }}', limit: '{{ nodes.m.output.n }}' } },
-        { id: 'u', kind: 'tool', tool: { id: 'web.search' }, arguments: { query: '{{ nodes.t.output.anything }}', limit: '{{ input.x }}' } },
+        { id: 't', kind: 'tool', tool: { id: 'documents.search' }, arguments: { query: '{{ nodes.m.output.list.0 }}', limit: '{{ nodes.m.output.n }}' } },
+        { id: 'u', kind: 'tool', tool: { id: 'documents.search' }, arguments: { query: '{{ nodes.t.output.anything }}', limit: '{{ input.x }}' } },
         out(),
       ],
       [e('m', 't'), e('t', 'u'), e('u', 'out')],
@@ -335,10 +335,10 @@ describe('validateGraph', () => {
   });
 
   it('passes values only known at run time (placeholders, $logic) against a schema', () => {
-    const s = spec([{ id: 't', kind: 'tool', tool: { id: 'web.search' }, arguments: '{{ input.args }}' }, out()], [e('t', 'out')]);
+    const s = spec([{ id: 't', kind: 'tool', tool: { id: 'documents.search' }, arguments: '{{ input.args }}' }, out()], [e('t', 'out')]);
     expect(validateGraph(s, ctx)).toEqual([]);
     const typed = spec(
-      [{ id: 't', kind: 'tool', tool: { id: 'web.search' }, arguments: { query: 'a {{ input.q }} b', limit: { $logic: { '+': [1, 2] } } } }, out()],
+      [{ id: 't', kind: 'tool', tool: { id: 'documents.search' }, arguments: { query: 'a {{ input.q }} b', limit: { $logic: { '+': [1, 2] } } } }, out()],
       [e('t', 'out')],
     );
     expect(validateGraph(typed, ctx)).toEqual([]);
@@ -347,7 +347,7 @@ describe('validateGraph', () => {
 
 describe('collectRefs', () => {
   it('lists every tool and graph once, from tool, agent, map and subgraph nodes', () => {
-    expect(collectRefs(everyKind())).toEqual({ tools: [{ id: 'web.search' }], graphs: [{ graph_id: G1, version: 1 }] });
+    expect(collectRefs(everyKind())).toEqual({ tools: [{ id: 'documents.search' }], graphs: [{ graph_id: G1, version: 1 }] });
     const s = spec(
       [
         { id: 'a', kind: 'agent', prompt: 'x', tools: [{ id: 'files.read', version: '1.0.0' }, { id: 'files.read' }] },

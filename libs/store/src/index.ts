@@ -18,6 +18,7 @@ export * from './outgoing-hook-store';
 export * from './mcp-server-store';
 export * from './price-store';
 export * from './provider-config-store';
+export * from './search-backend-store';
 export * from './run-store';
 export * from './secret-box';
 export * from './tool-registry-store';

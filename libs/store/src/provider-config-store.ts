@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ProviderConfig } from '@omniai/contracts';
 import { TriggerStore } from './trigger-store';
 import { OutgoingHookStore } from './outgoing-hook-store';
+import { SearchBackendStore } from './search-backend-store';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from './secret-box';
 import { iso, type Row } from './rows';
@@ -102,7 +103,7 @@ export class ProviderConfigStore {
   }
 
   /**
-   * Re-seals every sealed secret — provider keys, webhook and outgoing hook signing secrets — under a new secrets master key
+   * Re-seals every sealed secret — provider keys, webhook and outgoing hook signing secrets, search backend keys — under a new secrets master key
    * (rotation), in one transaction; answers how many.
    */
   async resealKeys(newMasterKey: Buffer): Promise<number> {
@@ -112,6 +113,7 @@ export class ProviderConfigStore {
         ...rows.map((r) => ({ id: r.secret_id, owner: secretOwner(r.id) })),
         ...(await new TriggerStore(this.db).ownedSecrets()),
         ...(await new OutgoingHookStore(this.db).ownedSecrets()),
+        ...(await new SearchBackendStore(this.db, this.secrets).ownedSecrets()),
       ],
       newMasterKey,
     );

@@ -286,17 +286,25 @@ export class RunStore {
     const rows: Row[] = await this.db.query(
       `insert into runs (id, project_id, thread_id, kind, status, pins, input, retry_of, workflow_id, budget)
        values ($1, $2, null, 'research', 'queued', $3, $4, $5, $6, $7) returning *`,
-      [id, run.projectId, JSON.stringify(run.pins), JSON.stringify(run.request), run.retryOf, agentRunWorkflowId(id), run.budget ? JSON.stringify(run.budget) : null],
+      [
+        id,
+        run.projectId,
+        JSON.stringify(run.pins),
+        JSON.stringify(run.request),
+        run.retryOf,
+        agentRunWorkflowId(id),
+        run.budget ? JSON.stringify(run.budget) : null,
+      ],
     );
     return toRun(rows[0]!);
   }
 
   /** A project's research runs with their questions, newest first. */
   async listResearchRuns(projectId: string, limit = 100): Promise<Array<{ run: Run; request: ResearchRequest }>> {
-    const rows: Row[] = await this.db.query(
-      `select * from runs where project_id = $1 and kind = 'research' order by created_at desc limit $2`,
-      [projectId, limit],
-    );
+    const rows: Row[] = await this.db.query(`select * from runs where project_id = $1 and kind = 'research' order by created_at desc limit $2`, [
+      projectId,
+      limit,
+    ]);
     return rows.map((r) => ({ run: toRun(r), request: r['input'] as ResearchRequest }));
   }
 

@@ -1,7 +1,7 @@
 export * from './builtins/files-ingest';
 export * from './builtins/files-read';
 export * from './builtins/files-write-patch';
-export * from './builtins/web-search';
+export * from './builtins/documents-search';
 export * from './manifest-hash';
 export * from './hashing';
 export * from './tool';
@@ -21,3 +21,6 @@ export * from './git/project-repos';
 export * from './builtins/git-diff';
 export * from './builtins/git-apply-patch';
 export * from './egress/provider-url';
+export * from './research/research-error';
+export * from './research/read-source';
+export * from './research/search-backends';

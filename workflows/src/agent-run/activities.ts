@@ -61,3 +61,24 @@ export const appender =
     await appendRunEvents({ run_id: runId, events });
     runLog.appended(events);
   };
+
+// The same append as a regular activity (see `committedAppender`).
+const { appendRunEvents: appendRunEventsCommitted } = proxyActivities<RunActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+/**
+ * Records events through a regular activity: it is scheduled only when the workflow task that created the events
+ * completes, so an event is never written from a workflow task that a worker crash then loses. A local activity
+ * writes during the task: if the worker dies before the task completes, the task runs again with a later workflow
+ * clock (and, with concurrent steps, completions in another order), and Postgres keeps the lost task's version of
+ * the events while history holds the new one (found by verify-run after a SIGKILL, D55). Worth a task-queue round
+ * trip per append where steps take seconds anyway (research runs).
+ */
+export const committedAppender =
+  (runId: string): Append =>
+  async (...events) => {
+    await appendRunEventsCommitted({ run_id: runId, events });
+    runLog.appended(events);
+  };

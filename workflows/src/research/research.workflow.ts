@@ -27,7 +27,7 @@ import {
 } from '@omniai/contracts/pure';
 import type { SearchFailure, SelectedSource } from '@omniai/research';
 import type { ResearchPromptInput } from '../activity-interfaces';
-import { appender, generateReply } from '../agent-run/activities';
+import { committedAppender, generateReply } from '../agent-run/activities';
 import { runCreator, SERVICE } from '../agent-run/actors';
 import { type ApprovalBook, approvalDecided, listenForDecisions, waitForDecision } from '../agent-run/approvals';
 import { BudgetGuard } from '../agent-run/budget-guard';
@@ -39,7 +39,7 @@ import { type RunBudgetChecks, serialBudget } from '../graph-run/interpreter';
 import { nodeFailure } from '../graph-run/node-error';
 import { toNodeValue } from '../graph-run/values';
 import { RunLog } from '../run-log';
-import { networkActivities, researchActivities } from './activities';
+import { networkActivities, parseModelOutput, researchActivities } from './activities';
 import { selectSources } from './select';
 
 // VERSIONING: this workflow is replayed by every research run in flight. A change to the order of its commands
@@ -239,7 +239,7 @@ class Research {
     this.usage.output_tokens += reply.usage.output_tokens;
     this.cost += cost;
     await this.budget.checkAfterUsage(reply.usage.input_tokens + reply.usage.output_tokens, cost, started);
-    const parsed = await graphActivities.parseModelOutput({ content: reply.content, ...(p.output_schema ? { schema: p.output_schema } : {}) });
+    const parsed = await parseModelOutput({ content: reply.content, ...(p.output_schema ? { schema: p.output_schema } : {}) });
     if (!parsed.ok) throw new StepError('E_RESEARCH_STEP_FAILED', `the model's answer does not have the expected shape: ${parsed.message}`);
     return { value: parsed.value, usage: reply.usage, cost };
   }
@@ -255,9 +255,14 @@ class Research {
       sub_question: i + 1,
       hits: await this.search(i + 1, query, perVia),
     }));
-    const { selected } = await this.step(RESEARCH_NODES.select, RESEARCH_NODE_KINDS.select, { found: found.reduce((n, f) => n + f.hits.length, 0) }, async () => ({
-      output: selectSources(found, request.max_sources),
-    }));
+    const { selected } = await this.step(
+      RESEARCH_NODES.select,
+      RESEARCH_NODE_KINDS.select,
+      { found: found.reduce((n, f) => n + f.hits.length, 0) },
+      async () => ({
+        output: selectSources(found, request.max_sources),
+      }),
+    );
     const distinct = new Set(found.flatMap((f) => f.hits.map((h) => h.source_id))).size;
 
     const read = await bounded(selected, RESEARCH_LIMITS.readConcurrency, (source) => this.readAndExtract(plan, source));
@@ -356,7 +361,9 @@ class Research {
         const { status, decision } = await waitForDecision(this.approvals, approvalId, PLAN_REVIEW_TIMEOUT_S, () =>
           this.approvals.rejected.record(this.log, this.append, requested),
         );
-        await this.append(this.log.event('system_event', approvalDecided(approvalId, status, decision, PLAN_REVIEW_TIMEOUT_S), decision?.decided_by ?? SERVICE, requested));
+        await this.append(
+          this.log.event('system_event', approvalDecided(approvalId, status, decision, PLAN_REVIEW_TIMEOUT_S), decision?.decided_by ?? SERVICE, requested),
+        );
         if (status === 'expired') throw new StepError('E_APPROVAL_TIMEOUT', `nobody reviewed the plan within ${PLAN_REVIEW_TIMEOUT_S} s`);
         if (status === 'denied') {
           const reason = decision?.reason ? `: ${decision.reason}` : '';
@@ -461,7 +468,12 @@ class Research {
         cost += answer.cost;
         const judge = answer.value as { verdict: CitationCheck['verdict']; reason: string };
         const verdict: CitationCheck['verdict'] = judge.verdict === 'unsupported' ? 'unsupported' : judge.verdict === 'partial' ? 'partial' : 'supported';
-        return { ...check, verdict, judge: { verdict: judge.verdict, reason: judge.reason.slice(0, 1000) }, reason: verdict === 'unsupported' ? judge.reason.slice(0, 1000) : check.reason };
+        return {
+          ...check,
+          verdict,
+          judge: { verdict: judge.verdict, reason: judge.reason.slice(0, 1000) },
+          reason: verdict === 'unsupported' ? judge.reason.slice(0, 1000) : check.reason,
+        };
       });
       return { output: { checks: judged }, usage, cost };
     });
@@ -504,7 +516,9 @@ const RUN_CODES: ReadonlySet<string> = new Set<string>(['E_APPROVAL_TIMEOUT', 'E
  */
 export async function researchWorkflow(input: ResearchRunInput): Promise<ResearchRunResult> {
   const log = new RunLog(input.run_id);
-  const append = orderedAppend(appender(input.run_id));
+  // A regular activity appends (D55): steps run concurrently, and an append from a workflow task a crash loses would
+  // leave Postgres with events history does not hold.
+  const append = orderedAppend(committedAppender(input.run_id));
   const started = Date.now();
   const created = log.event(
     'run_created',

@@ -6,7 +6,10 @@ import type { SelectedSource, SkippedSource } from '@omniai/research';
  * (a source found by more sub-questions first, then by its best score, then in the order found), at most `max`,
  * numbered in locator order; the rest are skipped with the reason.
  */
-export function selectSources(found: ReadonlyArray<{ sub_question: number; hits: readonly SearchHit[] }>, max: number): {
+export function selectSources(
+  found: ReadonlyArray<{ sub_question: number; hits: readonly SearchHit[] }>,
+  max: number,
+): {
   selected: SelectedSource[];
   skipped: SkippedSource[];
 } {

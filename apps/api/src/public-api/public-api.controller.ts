@@ -86,11 +86,7 @@ export class PublicApiController {
 
   @Post('projects/:projectId/research')
   @HttpCode(202)
-  startResearch(
-    @ParamOf('projectId') projectId: string,
-    @BodyOf(StartResearchRequest) body: StartResearchRequest,
-    @CurrentActor() actor: Actor,
-  ): Promise<Run> {
+  startResearch(@ParamOf('projectId') projectId: string, @BodyOf(StartResearchRequest) body: StartResearchRequest, @CurrentActor() actor: Actor): Promise<Run> {
     return this.research.start(projectId, body, runActor(actor));
   }
 

@@ -41,7 +41,8 @@ export class ResearchService {
       const pinned = await this.tools.resolveForProject(projectId);
       for (const [i, id] of body.sources.mcp_tools.entries()) {
         const tool = pinned.find((t) => t.id === id);
-        if (!tool) throw new ApiException('E_VALIDATION', `Tool ${id} is not pinned in this project.`, [{ path: `sources.mcp_tools.${i}`, message: 'not pinned' }]);
+        if (!tool)
+          throw new ApiException('E_VALIDATION', `Tool ${id} is not pinned in this project.`, [{ path: `sources.mcp_tools.${i}`, message: 'not pinned' }]);
       }
     }
     if (!body.sources.documents && !web && body.sources.mcp_tools.length === 0) {
@@ -95,7 +96,7 @@ export class ResearchService {
 
   private async events(runId: string): Promise<RunEvent[]> {
     const events: RunEvent[] = [];
-    for (let from = 1; ; ) {
+    for (let from = 1; ;) {
       const page = await this.runs.listEvents(runId, from, EVENT_PAGE);
       events.push(...page);
       if (page.length < EVENT_PAGE) break;

@@ -14,6 +14,7 @@ import {
   PriceStore,
   ProviderConfigStore,
   RunStore,
+  SearchBackendStore,
   SecretBox,
   ToolRegistryStore,
   TriggerStore,
@@ -48,6 +49,11 @@ import { DatabaseService } from '../database/database.service';
       inject: [DatabaseService, AppConfig],
     },
     {
+      provide: SearchBackendStore,
+      useFactory: (db: DatabaseService, secrets: SecretBox) => new SearchBackendStore(db.dataSource, secrets),
+      inject: [DatabaseService, SecretBox],
+    },
+    {
       provide: ProviderConfigStore,
       useFactory: (db: DatabaseService, config: AppConfig) =>
         new ProviderConfigStore(db.dataSource, new SecretBox(db.dataSource, parseMasterKey(config.secretsKey))),
@@ -59,6 +65,7 @@ import { DatabaseService } from '../database/database.service';
     RunStore,
     ArtifactStore,
     ProviderConfigStore,
+    SearchBackendStore,
     PriceStore,
     ToolRegistryStore,
     PolicyStore,

@@ -38,7 +38,7 @@ describe('durability: SIGKILL the worker in the middle of a map of 200 items', (
     // The worker registers its built-in tools when it starts: the run is pinned to them.
     await kit.until(
       'the worker to register its tools',
-      async () => ((await kit.ds.query(`select 1 from tool_manifests where tool_id = 'web.search'`)).length ? true : undefined),
+      async () => ((await kit.ds.query(`select 1 from tool_manifests where tool_id = 'documents.search'`)).length ? true : undefined),
       90_000,
     );
     const items = Array.from({ length: ITEMS }, (_, i) => `item ${i}`);
@@ -51,7 +51,7 @@ describe('durability: SIGKILL the worker in the middle of a map of 200 items', (
             id: 'each',
             kind: 'map',
             items: { var: 'input.items' },
-            body: { kind: 'tool', tool: { id: 'web.search' }, arguments: { query: '{{ item }}' } },
+            body: { kind: 'tool', tool: { id: 'documents.search' }, arguments: { query: '{{ item }}' } },
             batch_size: 50,
             concurrency: 4,
           },

@@ -9,7 +9,13 @@ import { GraphKit, nodeEvents, READ_POLICY, shape } from './graph-test-kit';
 // denied tool, approvals approved / denied / timed out, an expression over its limits.
 
 const graph = (nodes: unknown[], edges: unknown[] = [], more: object = {}) => ({ schema: 'omni.graph/v1', name: 'test graph', nodes, edges, ...more });
-const search = (id: string, query: unknown = 'durable', more: object = {}) => ({ id, kind: 'tool', tool: { id: 'web.search' }, arguments: { query }, ...more });
+const search = (id: string, query: unknown = 'durable', more: object = {}) => ({
+  id,
+  kind: 'tool',
+  tool: { id: 'documents.search' },
+  arguments: { query },
+  ...more,
+});
 const output = (id: string, value: unknown) => ({ id, kind: 'output', value });
 const edge = (from: string, to: string, port?: string, condition?: unknown) => ({ from, to, ...(port ? { port } : {}), ...(condition ? { condition } : {}) });
 
@@ -52,9 +58,15 @@ describe('graphRunWorkflow on the real dev server', () => {
       'run_completed',
     ]);
     const call = events.find((e) => e.kind === 'tool_call')!;
-    expect(call.kind === 'tool_call' && call.payload).toMatchObject({ call_id: 'find#1', tool_id: 'web.search', arguments: { inline: { query: 'plan' } } });
+    expect(call.kind === 'tool_call' && call.payload).toMatchObject({
+      call_id: 'find#1',
+      tool_id: 'documents.search',
+      arguments: { inline: { query: 'plan' } },
+    });
     const startedFind = nodeEvents(events, 'find')[0]!;
-    expect(startedFind.kind === 'node_started' && startedFind.payload.input).toEqual({ inline: { tool: { id: 'web.search' }, arguments: { query: 'plan' } } });
+    expect(startedFind.kind === 'node_started' && startedFind.payload.input).toEqual({
+      inline: { tool: { id: 'documents.search' }, arguments: { query: 'plan' } },
+    });
     expect(result).toMatchObject({ status: 'completed', output: { inline: { hits: [] } } });
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect((await kit.runs.getRun(started.runId))!.status).toBe('completed');
@@ -233,7 +245,7 @@ describe('graphRunWorkflow on the real dev server', () => {
             id: 'each',
             kind: 'map',
             items: { var: 'input.items' },
-            body: { kind: 'tool', tool: { id: 'web.search' }, arguments: { query: '{{ item }}', limit: 1 } },
+            body: { kind: 'tool', tool: { id: 'documents.search' }, arguments: { query: '{{ item }}', limit: 1 } },
             batch_size: 3,
             concurrency: 2,
           },
@@ -317,7 +329,7 @@ describe('graphRunWorkflow on the real dev server', () => {
           id: 'each',
           kind: 'map',
           items: { var: 'input.items' },
-          body: { kind: 'tool', tool: { id: 'web.search' }, arguments: { query: '{{ item }}' } },
+          body: { kind: 'tool', tool: { id: 'documents.search' }, arguments: { query: '{{ item }}' } },
           on_item_error: mode,
         },
       ]);

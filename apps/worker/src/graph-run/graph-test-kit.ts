@@ -13,7 +13,7 @@ import { startTestWorker, testDataConverter, type TestWorker, type TestWorkerOpt
 export const REQUESTER = { type: 'user', id: 'operator@example.test' } as const;
 export const REVIEWER = 'reviewer@example.test';
 
-/** Lets every project read files (web.search and files.read run without approval). */
+/** Lets every project read files (documents.search and files.read run without approval). */
 export const READ_POLICY: Policy = {
   grants: [{ level: 'workspace', subject: '*', scopes: ['read_files'], require_approval: false }],
   kill_switch_external_writes: false,

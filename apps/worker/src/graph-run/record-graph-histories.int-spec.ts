@@ -24,11 +24,11 @@ export const TRIAGE_GRAPH = {
       id: 'each',
       kind: 'map',
       items: { var: 'input.items' },
-      body: { kind: 'tool', tool: { id: 'web.search' }, arguments: { query: '{{ item }}' } },
+      body: { kind: 'tool', tool: { id: 'documents.search' }, arguments: { query: '{{ item }}' } },
       batch_size: 2,
       concurrency: 2,
     },
-    { id: 'look', kind: 'tool', tool: { id: 'web.search' }, arguments: { query: '{{ input.ticket }}' } },
+    { id: 'look', kind: 'tool', tool: { id: 'documents.search' }, arguments: { query: '{{ input.ticket }}' } },
     {
       id: 'join',
       kind: 'output',
@@ -86,7 +86,7 @@ recording('recording the committed graphRunWorkflow histories', () => {
           id: 'each',
           kind: 'map',
           items: { var: 'input.items' },
-          body: { kind: 'tool', tool: { id: 'web.search' }, arguments: { query: '{{ item }}' } },
+          body: { kind: 'tool', tool: { id: 'documents.search' }, arguments: { query: '{{ item }}' } },
           batch_size: 1,
           concurrency: 4,
         },
@@ -106,7 +106,7 @@ recording('recording the committed graphRunWorkflow histories', () => {
   });
 
   it('since graph-serial-budget: two parallel branches over budget pause the run once, a resume lets both finish', async () => {
-    const search = (id: string) => ({ id, kind: 'tool', tool: { id: 'web.search' }, arguments: { query: id } });
+    const search = (id: string) => ({ id, kind: 'tool', tool: { id: 'documents.search' }, arguments: { query: id } });
     const started = await kit.start(
       {
         schema: 'omni.graph/v1',

@@ -50,7 +50,7 @@ describe('durability: SIGKILL the worker in the middle of a research run', () =>
     expect((await kit.graph.runs.getRun(runId))!.status).toBe('completed');
 
     const rows = await kit.sources.list(runId);
-    expect(rows.map((r) => ({ locator: r.locator, fetches: r.fetches }))).toEqual(
+    expect(rows.map((r) => ({ locator: r.locator, fetches: r.fetches })).sort((a, b) => a.locator.localeCompare(b.locator))).toEqual(
       ['approvals', 'durable-runs', 'research', 'sandbox'].map((n) => ({ locator: `doc:research-corpus/${n}.md`, fetches: 1 })),
     );
     const view = await kit.view(runId, request);
@@ -60,6 +60,7 @@ describe('durability: SIGKILL the worker in the middle of a research run', () =>
     expect(events.filter((e) => e.kind === 'node_started' && e.payload.node_id.startsWith('read_'))).toHaveLength(4);
 
     const verify = spawnSync(process.execPath, [join(ROOT, 'tools/omni.mjs'), 'verify-run', runId], { env: { ...process.env, ...env }, encoding: 'utf8' });
+    if (verify.status !== 0) console.log(verify.stdout, verify.stderr);
     expect(verify.stdout).toContain(`history rebuilds ${events.length} events, Postgres has ${events.length}`);
     expect(verify.stdout).toContain('no difference between history and projection');
     expect(verify.status).toBe(0);

@@ -59,7 +59,10 @@ export class ResearchKit {
   }
 
   /** Inserts the queued run row (as the API does) and starts `researchWorkflow`. */
-  async start(request: ResearchRequest, pins: RunPins = RESEARCH_PINS): Promise<{ runId: string; handle: WorkflowHandle<(i: ResearchRunInput) => Promise<ResearchRunResult>> }> {
+  async start(
+    request: ResearchRequest,
+    pins: RunPins = RESEARCH_PINS,
+  ): Promise<{ runId: string; handle: WorkflowHandle<(i: ResearchRunInput) => Promise<ResearchRunResult>> }> {
     const run = await this.graph.runs.createResearchRun({ projectId: this.graph.projectId, request, pins, retryOf: null, budget: null });
     const input: ResearchRunInput = { run_id: run.id, project_id: run.project_id, request, pins, retry_of: null, requested_by: REQUESTER };
     const [type, opts] = researchRunStart(input, this.graph.taskQueue);

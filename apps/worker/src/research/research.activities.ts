@@ -32,7 +32,12 @@ export class SourceError extends Error {
  * policy of the run's project. Absent: web sources are refused (the API refuses them first).
  */
 export interface WebResearch {
-  search(input: { project_id: string; request: ResearchRequest; query: string; limit: number }): Promise<Array<{ url: string; title: string; snippet: string; score: number }>>;
+  search(input: {
+    project_id: string;
+    request: ResearchRequest;
+    query: string;
+    limit: number;
+  }): Promise<Array<{ url: string; title: string; snippet: string; score: number }>>;
   read(input: { project_id: string; request: ResearchRequest; url: string }): Promise<ReadPage>;
 }
 
@@ -238,7 +243,9 @@ export function createResearchActivities(deps: ResearchActivityDeps): ResearchAc
         unsupported_removed: applied.removed,
         flagged: applied.flagged,
       };
-      const sources = rows.flatMap((r) => (r.outcome?.ok ? [{ source_id: r.source_id, title: r.title, locator: r.locator, snapshot: r.outcome.snapshot }] : []));
+      const sources = rows.flatMap((r) =>
+        r.outcome?.ok ? [{ source_id: r.source_id, title: r.title, locator: r.locator, snapshot: r.outcome.snapshot }] : [],
+      );
       const rendered = renderReport({ question, cited_markdown: applied.markdown, claims, sources, checks, metrics: full });
       const artifact = await waitForDatabase(() => deps.artifacts.put(Buffer.from(rendered.markdown, 'utf8'), 'text/markdown; charset=utf-8'));
       return { markdown: rendered.markdown, cited_markdown: applied.markdown, artifact, bibliography: rendered.bibliography, metrics: full };

@@ -7,8 +7,9 @@ import {
   createFilesWritePatchTool,
   createGitApplyPatchTool,
   createGitDiffTool,
-  createWebSearchTool,
+  createDocumentsSearchTool,
   documentSearchBackend,
+  legacyWebSearchTool,
   ProjectRepos,
   webFetchExtract,
 } from '@omniai/tools';
@@ -16,7 +17,7 @@ import type { DataSource } from 'typeorm';
 import { mcpResolver } from './mcp-executor';
 import { openApiResolver } from './openapi-executor';
 import { pythonComputeManifest } from './python-compute';
-import { ToolCatalog } from './tool-catalog';
+import { manifestHashOf, ToolCatalog } from './tool-catalog';
 
 /**
  * The built-in tools this worker offers, and how it finds the tools registered through the API. Sandboxed tools pin the local sandbox image by its digest; when the image
@@ -35,16 +36,22 @@ export async function builtinToolCatalog(deps: {
   const catalog = new ToolCatalog();
   const documents = new DocumentStore(deps.db);
   const repos = new ProjectRepos(deps.reposDir);
+  const documentsSearch = createDocumentsSearchTool({ backend: documentSearchBackend(documents) });
   for (const tool of [
     createFilesReadTool({ documents }),
     createFilesIngestTool({ documents }),
     createFilesWritePatchTool({ documents }),
-    createWebSearchTool({ backend: documentSearchBackend(documents) }),
+    documentsSearch,
     createGitDiffTool({ repos }),
     createGitApplyPatchTool({ repos }),
   ]) {
     catalog.add(tool.manifest, (input, ctx) => tool.run(input, ctx));
   }
+  // Calls pinned to `web.search` (documents.search before it was renamed) by runs in flight at the upgrade still run;
+  // resolved on demand rather than added, so it is never registered and new runs are not offered it.
+  const legacySearch = legacyWebSearchTool(documentsSearch);
+  const legacyEntry = { manifest: legacySearch.manifest, manifest_hash: manifestHashOf(legacySearch.manifest), run: legacySearch.run };
+  catalog.addResolver(async (id, version) => (id === legacySearch.manifest.id && version === legacySearch.manifest.version ? legacyEntry : undefined));
   // web.fetch_extract reaches only the hosts the workspace policy allows at the moment of the call (and never a
   // private, loopback, link-local or metadata address, on any redirect hop: D24).
   const policies = new PolicyStore(deps.db);

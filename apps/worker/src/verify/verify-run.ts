@@ -45,6 +45,17 @@ export interface RunVerification {
   differences: string[];
 }
 
+/** The fields (payload fields as `payload.<name>`) whose values differ, so an operator sees what changed. */
+function differingFields(a: RunEvent, b: RunEvent): string[] {
+  const flat = (e: RunEvent) => {
+    const { payload, ...envelope } = JSON.parse(JSON.stringify(e)) as Record<string, unknown> & { payload: Record<string, unknown> };
+    return { ...envelope, ...Object.fromEntries(Object.entries(payload ?? {}).map(([k, v]) => [`payload.${k}`, v])) };
+  };
+  const x: Record<string, unknown> = flat(a);
+  const y: Record<string, unknown> = flat(b);
+  return [...new Set([...Object.keys(x), ...Object.keys(y)])].filter((k) => !isDeepStrictEqual(x[k], y[k])).sort();
+}
+
 /** Compares events by seq; JSON key order is ignored (jsonb reorders keys). */
 export function diffRunEvents(fromHistory: RunEvent[], inProjection: RunEvent[]): string[] {
   const differences: string[] = [];
@@ -54,7 +65,7 @@ export function diffRunEvents(fromHistory: RunEvent[], inProjection: RunEvent[])
     const actual = bySeq.get(expected.seq);
     if (!actual) differences.push(`seq ${expected.seq} (${expected.kind}) is in history but missing from Postgres`);
     else if (!isDeepStrictEqual(JSON.parse(JSON.stringify(actual)), JSON.parse(JSON.stringify(expected)))) {
-      differences.push(`seq ${expected.seq} (${expected.kind}) differs between history and Postgres`);
+      differences.push(`seq ${expected.seq} (${expected.kind}) differs between history and Postgres (${differingFields(expected, actual).join(', ')})`);
     }
   });
   for (const extra of inProjection.filter((e) => e.seq > fromHistory.length)) {

@@ -81,3 +81,28 @@ export const CLAIM_ID_SOURCE = 'c[0-9]{1,3}-[0-9]{1,2}';
  * numbered references to the bibliography.
  */
 export const CITATION_MARKER_SOURCE = `\\[\\[(${CLAIM_ID_SOURCE})\\]\\]`;
+
+/**
+ * Codes a source's `error.code` may hold besides the `ErrorCode`s of tool failures (`E_TOOL_FAILED`, `E_TOOL_TIMEOUT`,
+ * `E_EGRESS_DENIED`, …). They describe a source or a search backend, never an HTTP answer of ours, so they are not
+ * in the `ErrorCode` registry.
+ */
+export const RESEARCH_SOURCE_ERROR_CODES = [
+  /** The site's robots.txt disallows the path for our user agent: the page is not read. */
+  'E_ROBOTS_DISALLOWED',
+  /** The response is of a media type the reader does not extract (HTML, PDF, plain text and JSON are). */
+  'E_UNSUPPORTED_MEDIA',
+  /** The search backend refused the key (HTTP 401 or 403). */
+  'E_SEARCH_AUTH',
+  /** The search backend is rate-limiting us (HTTP 429). */
+  'E_SEARCH_RATE_LIMITED',
+] as const;
+
+/** Where Brave Search's and Tavily's APIs are when a backend does not name another URL (SearXNG has no default). */
+export const SEARCH_BACKEND_DEFAULT_URLS = {
+  brave: 'https://api.search.brave.com',
+  tavily: 'https://api.tavily.com',
+} as const;
+
+/** Backends that need an API key (sealed when configured). */
+export const SEARCH_BACKENDS_WITH_KEY = ['brave', 'tavily'] as const;

@@ -19,6 +19,8 @@ import { WorkflowGraphs1765700000000 } from './1765700000000-workflow-graphs';
 import { GraphExecution1765700000900 } from './1765700000900-graph-execution';
 import { GraphApi1765800000000 } from './1765800000000-graph-api';
 import { Triggers1765900000000 } from './1765900000000-triggers';
+import { RenameDocumentsSearch1766000000000 } from './1766000000000-rename-documents-search';
+import { SearchBackends1766000000100 } from './1766000000100-search-backends';
 import { ResearchRuns1766000000200 } from './1766000000200-research-runs';
 
 /** Every migration, oldest first. Migrations are the only way the schema changes (never `synchronize`). */
@@ -44,5 +46,7 @@ export const MIGRATIONS = [
   GraphExecution1765700000900,
   GraphApi1765800000000,
   Triggers1765900000000,
+  RenameDocumentsSearch1766000000000,
+  SearchBackends1766000000100,
   ResearchRuns1766000000200,
 ];

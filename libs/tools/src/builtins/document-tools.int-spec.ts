@@ -7,7 +7,7 @@ import { ToolError, type BuiltinTool } from '../tool';
 import { createFilesIngestTool } from './files-ingest';
 import { createFilesReadTool } from './files-read';
 import { createFilesWritePatchTool } from './files-write-patch';
-import { createWebSearchTool, documentSearchBackend, type SearchBackend } from './web-search';
+import { createDocumentsSearchTool, documentSearchBackend, type DocumentSearchBackend } from './documents-search';
 
 const PLAN_V1 = '# Plan\n\n- write the store\n- write the tools\n';
 const PLAN_V2 = '# Plan\n\n- write the store\n- write the tools\n- write the docs\n';
@@ -38,7 +38,7 @@ describe('document tools (real Postgres)', () => {
     ingest = createFilesIngestTool({ documents });
     writePatch = createFilesWritePatchTool({ documents });
     read = createFilesReadTool({ documents });
-    search = createWebSearchTool({ backend: documentSearchBackend(documents) });
+    search = createDocumentsSearchTool({ backend: documentSearchBackend(documents) });
     [projectA, projectB] = await createTestProjects(ds, 'A', 'B');
   });
   afterAll(() => close());
@@ -133,7 +133,7 @@ describe('document tools (real Postgres)', () => {
     });
   });
 
-  describe('web.search', () => {
+  describe('documents.search', () => {
     let searchA: string;
     let searchB: string;
 
@@ -171,13 +171,13 @@ describe('document tools (real Postgres)', () => {
 
     it('asks a pluggable backend for the calling project, the trimmed query and the limit, and holds it to the limit', async () => {
       const calls: unknown[][] = [];
-      const backend: SearchBackend = {
+      const backend: DocumentSearchBackend = {
         search: async (...args) => {
           calls.push(args);
           return Array.from({ length: 9 }, (_, i) => ({ path: `r${i}.md`, version: 1, snippet: 's', score: 1 / (i + 2) }));
         },
       };
-      const tool = createWebSearchTool({ backend });
+      const tool = createDocumentsSearchTool({ backend });
       const out = (await runChecked(tool, { query: '  needle  ', limit: 3 }, fakeToolContext(searchA))) as { results: Array<{ score: number }> };
       expect(calls).toEqual([[searchA, 'needle', 3]]);
       expect(out.results).toHaveLength(3);

@@ -10,7 +10,7 @@ import { createGitApplyPatchTool } from './git-apply-patch';
 import { createGitDiffTool } from './git-diff';
 import { JSON_SCHEMA_2020_12 } from './manifest-parts';
 import { mediaTypeFor } from './media-type';
-import { createWebSearchTool } from './web-search';
+import { createDocumentsSearchTool } from './documents-search';
 
 // Manifests do not touch their dependencies: a stand-in store is enough to build them.
 const documents = {} as DocumentStore;
@@ -19,7 +19,7 @@ const TOOLS: BuiltinTool[] = [
   createFilesIngestTool({ documents }),
   createFilesWritePatchTool({ documents }),
   createFilesReadTool({ documents }),
-  createWebSearchTool({ backend: { search: async () => [] } }),
+  createDocumentsSearchTool({ backend: { search: async () => [] } }),
   createGitDiffTool({ repos }),
   createGitApplyPatchTool({ repos }),
 ];
@@ -28,7 +28,7 @@ const MINIMAL_INPUT: Record<string, object> = {
   'files.ingest': { path: 'a.md', text: '' },
   'files.write_patch': { path: 'a.md', patch: '@@ -1 +1 @@' },
   'files.read': { path: 'a.md' },
-  'web.search': { query: 'q' },
+  'documents.search': { query: 'q' },
   'git.diff': {},
   'git.apply_patch': { patch: '--- a/x\n+++ b/x\n', message: 'm' },
 };
@@ -74,7 +74,7 @@ describe('risk of the built-ins', () => {
     ['files.ingest', 'write', ['write_files']],
     ['files.write_patch', 'write', ['write_files']],
     ['files.read', 'read', ['read_files']],
-    ['web.search', 'read', ['read_files']],
+    ['documents.search', 'read', ['read_files']],
     ['git.diff', 'read', ['read_files']],
     ['git.apply_patch', 'write', ['write_files']],
   ])('%s: side effect %s, scopes %j', (id, sideEffect, scopes) => {
@@ -87,8 +87,8 @@ describe('risk of the built-ins', () => {
 describe('inputs the schemas hold back before a tool runs', () => {
   const byId = (id: string) => schemaValidator().compile(TOOLS.find((t) => t.manifest.id === id)!.manifest.input_schema);
 
-  it('web.search: a limit between 1 and 20', () => {
-    const check = byId('web.search');
+  it('documents.search: a limit between 1 and 20', () => {
+    const check = byId('documents.search');
     expect([check({ query: 'x' }), check({ query: 'x', limit: 1 }), check({ query: 'x', limit: 20 })]).toEqual([true, true, true]);
     expect([check({ query: 'x', limit: 0 }), check({ query: 'x', limit: 21 }), check({ query: 'x', limit: 2.5 }), check({ query: '' })]).toEqual([
       false,

@@ -114,15 +114,15 @@ async function fetchExtract(input: WebFetchExtractInput, ctx: ToolContext, optio
     accept: 'text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,application/json;q=0.8',
     unsafeTestNetwork: options.unsafeTestNetwork,
   });
-  const kind = kindOf(response.contentType);
+  const kind = responseTextKind(response.contentType);
   if (!kind) {
     const type = response.contentType?.split(';')[0]?.trim() || 'none';
     throw new ToolError('E_TOOL_FAILED', `cannot extract text from content type ${type}: only HTML, plain text and JSON are supported`);
   }
-  const decoded = decode(response.body, response.contentType, kind === 'html');
+  const decoded = decodeBody(response.body, response.contentType, kind === 'html');
   const { title, text } = kind === 'html' ? extractReadableText(decoded) : { title: '', text: decoded };
   const maxChars = input.max_chars ?? DEFAULT_MAX_CHARS;
-  const cut = cutAt(text, maxChars);
+  const cut = cutAtChars(text, maxChars);
   return {
     url: response.url,
     final_url: response.finalUrl,
@@ -147,19 +147,21 @@ function parseInput(input: unknown): WebFetchExtractInput {
   return { url, max_chars: maxChars };
 }
 
-function mediaType(contentType: string | undefined): string {
+/** The media type of a `Content-Type` header, lower-cased, without parameters ('' when there is none). */
+export function responseMediaType(contentType: string | undefined): string {
   return (contentType?.split(';')[0] ?? '').trim().toLowerCase();
 }
 
-function kindOf(contentType: string | undefined): 'html' | 'text' | undefined {
-  const type = mediaType(contentType);
+/** How a response is read as text: as HTML, as it is (plain text, JSON), or not at all. */
+export function responseTextKind(contentType: string | undefined): 'html' | 'text' | undefined {
+  const type = responseMediaType(contentType);
   if (type === 'text/html' || type === 'application/xhtml+xml') return 'html';
   if (type === 'text/plain' || /^application\/([a-z0-9.+-]+\+)?json$/.test(type)) return 'text';
   return undefined;
 }
 
 /** Charset from a byte-order mark, then the Content-Type header, then (HTML) a `<meta>` in the first 1024 bytes. */
-function decode(body: Buffer, contentType: string | undefined, html: boolean): string {
+export function decodeBody(body: Buffer, contentType: string | undefined, html: boolean): string {
   const label = bomCharset(body) ?? headerCharset(contentType) ?? (html ? metaCharset(body) : undefined) ?? 'utf-8';
   try {
     return new TextDecoder(label).decode(body);
@@ -185,7 +187,7 @@ function metaCharset(body: Buffer): string | undefined {
 }
 
 /** At most `max` UTF-16 units, never splitting a surrogate pair. */
-function cutAt(text: string, max: number): string {
+export function cutAtChars(text: string, max: number): string {
   if (text.length <= max) return text;
   const end = /[\ud800-\udbff]/.test(text.charAt(max - 1)) ? max - 1 : max;
   return text.slice(0, end);

@@ -62,6 +62,13 @@ export interface SafeFetchOptions {
    * sets itself are dropped (the same list as {@link vettedFetch}).
    */
   headers?: Readonly<Record<string, string>>;
+  /**
+   * One credential for the service the caller names (a web search backend's key: `Authorization: Bearer …`,
+   * `X-Subscription-Token: …`), which `headers` would drop. Sent only to the origin of `url`: a redirect to another
+   * origin goes on without it, so the key reaches only the host the caller configured, which the allowlist and the
+   * address policy vet like any other. Never for tools, whose calls send no credentials.
+   */
+  credential?: { header: 'authorization' | 'x-subscription-token'; value: string };
   /** TEST ONLY, see {@link UnsafeTestNetwork}. */
   unsafeTestNetwork?: UnsafeTestNetwork;
 }
@@ -125,7 +132,7 @@ export async function safeFetch(url: string, options: SafeFetchOptions): Promise
   try {
     signal.throwIfAborted();
     for (;;) {
-      const hop = await fetchOnce(current, allowlist, options, signal);
+      const hop = await fetchOnce(current, allowlist, options, signal, current.origin === start.origin);
       if (hop.kind === 'final') {
         return { url: start.href, finalUrl: current.href, redirects, ...hop.response };
       }
@@ -143,10 +150,10 @@ export async function safeFetch(url: string, options: SafeFetchOptions): Promise
 type Hop = { kind: 'redirect'; location: URL } | { kind: 'final'; response: Pick<SafeFetchResponse, 'status' | 'contentType' | 'body' | 'truncated'> };
 
 /** One request, after every check; a redirect is reported, not followed. */
-async function fetchOnce(url: URL, allowlist: HostAllowlist, options: SafeFetchOptions, signal: AbortSignal): Promise<Hop> {
+async function fetchOnce(url: URL, allowlist: HostAllowlist, options: SafeFetchOptions, signal: AbortSignal, sameOrigin: boolean): Promise<Hop> {
   vetUrl(url, allowlist);
   const network = options.unsafeTestNetwork;
-  const res = await send(url, await pinnedTarget(url, network, signal), requestOf(options), signal);
+  const res = await send(url, await pinnedTarget(url, network, signal), requestOf(options, sameOrigin), signal);
   const status = res.statusCode ?? 0;
   const location = res.headers.location;
   if (REDIRECT_STATUSES.has(status) && location !== undefined && followsRedirects(options)) {
@@ -289,11 +296,16 @@ interface OutgoingRequest {
   headers?: Record<string, string>;
 }
 
-function requestOf(options: SafeFetchOptions): OutgoingRequest {
+function requestOf(options: SafeFetchOptions, sameOrigin: boolean): OutgoingRequest {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(options.headers ?? {})) {
     const lower = name.toLowerCase();
     if (!DROPPED_HEADERS.has(lower) && !lower.startsWith('proxy-') && lower !== 'accept' && lower !== 'content-type') headers[lower] = value;
+  }
+  // After the caller's headers, so that none of them can stand in for the credential or carry it further.
+  if (options.credential) {
+    if (sameOrigin) headers[options.credential.header] = options.credential.value;
+    else delete headers[options.credential.header];
   }
   return {
     method: options.method ?? 'GET',

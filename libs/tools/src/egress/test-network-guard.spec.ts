@@ -11,6 +11,8 @@ const DECLARING = new Set([
   'libs/tools/src/builtins/web-fetch-extract.ts',
   'apps/worker/src/tools/openapi-executor.ts',
   'libs/tools/src/mcp/mcp-client.ts',
+  'libs/tools/src/research/read-source.ts',
+  'libs/tools/src/research/search-backends.ts',
 ]);
 
 function* sourceFiles(dir: string): Generator<string> {

@@ -1,3 +1,4 @@
 export * from './loopback-web';
 export * from './tool-harness';
 export * from './mcp-server';
+export * from './research-web';

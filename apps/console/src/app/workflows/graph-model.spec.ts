@@ -17,7 +17,7 @@ import {
 
 function twoTools(): GraphSpec {
   let spec = blankSpec('t');
-  spec = addNode(spec, defaultNode('tool', 'tool_1', { x: 0, y: 0 }, 'web.search'));
+  spec = addNode(spec, defaultNode('tool', 'tool_1', { x: 0, y: 0 }, 'documents.search'));
   spec = addNode(spec, defaultNode('approval', 'approval_1', { x: 0, y: 0 }));
   return connect(spec, 'tool_1', 'out', 'approval_1')!;
 }

@@ -2,13 +2,15 @@ import type { DocumentStore } from '@omniai/store';
 import { ToolError, type BuiltinTool, type ToolContext } from '../tool';
 import { objectSchema, PATH_SCHEMA, VERSION_SCHEMA, READS_FILES } from './manifest-parts';
 
-export const WEB_SEARCH_ID = 'web.search';
+export const DOCUMENTS_SEARCH_ID = 'documents.search';
+/** Its id until migration 1766000000000: calls of runs in flight then still name it (see {@link legacyWebSearchTool}). */
+export const LEGACY_WEB_SEARCH_ID = 'web.search';
 
 /** Most results one call returns, and how many when the caller does not say. */
-export const WEB_SEARCH_MAX_LIMIT = 20;
-export const WEB_SEARCH_DEFAULT_LIMIT = 5;
+export const DOCUMENTS_SEARCH_MAX_LIMIT = 20;
+export const DOCUMENTS_SEARCH_DEFAULT_LIMIT = 5;
 
-export interface SearchResult {
+export interface DocumentSearchResult {
   path: string;
   version: number;
   snippet: string;
@@ -16,17 +18,17 @@ export interface SearchResult {
 }
 
 /**
- * Where `web.search` looks. The offline backend ({@link documentSearchBackend}) searches the project's ingested
- * documents, so the tool works on machines without internet access. A backend that reaches the network needs a
- * manifest with its own risk (the `read_web` scope and its egress hosts), not this one.
+ * Where `documents.search` looks. The offline backend ({@link documentSearchBackend}) searches the project's ingested
+ * documents, so the tool works on machines without internet access. Web search is another thing with another risk
+ * (the `read_web` scope, egress hosts, keys): research runs reach it through `research/search-backends`, not this tool.
  */
-export interface SearchBackend {
+export interface DocumentSearchBackend {
   /** Results for `query` within `projectId`, best first, at most `limit`. */
-  search(projectId: string, query: string, limit: number): Promise<SearchResult[]>;
+  search(projectId: string, query: string, limit: number): Promise<DocumentSearchResult[]>;
 }
 
 /** The offline backend: Postgres full-text search over the current versions of the project's documents. */
-export function documentSearchBackend(documents: DocumentStore): SearchBackend {
+export function documentSearchBackend(documents: DocumentStore): DocumentSearchBackend {
   return { search: (projectId, query, limit) => documents.search(projectId, query, limit) };
 }
 
@@ -35,11 +37,15 @@ interface Input {
   limit?: number;
 }
 
-/** `web.search`: ranked passages matching a query, from the backend it is given. */
-export function createWebSearchTool(deps: { backend: SearchBackend }): BuiltinTool {
+/**
+ * `documents.search` (named `web.search` until migration 1766000000000, though it never reached the web): ranked
+ * passages of the project's documents matching a query, from the backend it is given. The manifest is the old one
+ * with only its id changed, so the migration can re-key registered rows with a hash the worker then agrees with.
+ */
+export function createDocumentsSearchTool(deps: { backend: DocumentSearchBackend }): BuiltinTool {
   return {
     manifest: {
-      id: WEB_SEARCH_ID,
+      id: DOCUMENTS_SEARCH_ID,
       version: '1.0.0',
       description:
         "Search the project's documents (files saved with files.ingest or files.write_patch) and return the best matching passages, " +
@@ -51,9 +57,9 @@ export function createWebSearchTool(deps: { backend: SearchBackend }): BuiltinTo
           limit: {
             type: 'integer',
             minimum: 1,
-            maximum: WEB_SEARCH_MAX_LIMIT,
-            default: WEB_SEARCH_DEFAULT_LIMIT,
-            description: `How many results to return at most (default ${WEB_SEARCH_DEFAULT_LIMIT}).`,
+            maximum: DOCUMENTS_SEARCH_MAX_LIMIT,
+            default: DOCUMENTS_SEARCH_DEFAULT_LIMIT,
+            description: `How many results to return at most (default ${DOCUMENTS_SEARCH_DEFAULT_LIMIT}).`,
           },
         },
         ['query'],
@@ -62,7 +68,7 @@ export function createWebSearchTool(deps: { backend: SearchBackend }): BuiltinTo
         {
           results: {
             type: 'array',
-            maxItems: WEB_SEARCH_MAX_LIMIT,
+            maxItems: DOCUMENTS_SEARCH_MAX_LIMIT,
             items: {
               type: 'object',
               properties: {
@@ -79,12 +85,12 @@ export function createWebSearchTool(deps: { backend: SearchBackend }): BuiltinTo
         ['results'],
       ),
       risk: READS_FILES,
-      binding: { type: 'inproc_safe', builtin: WEB_SEARCH_ID },
+      binding: { type: 'inproc_safe', builtin: DOCUMENTS_SEARCH_ID },
     },
     async run(input: unknown, ctx: ToolContext) {
       const { query, limit } = input as Input;
       if (query.trim() === '') throw new ToolError('E_VALIDATION', 'the query is empty');
-      const n = Math.min(WEB_SEARCH_MAX_LIMIT, Math.max(1, limit ?? WEB_SEARCH_DEFAULT_LIMIT));
+      const n = Math.min(DOCUMENTS_SEARCH_MAX_LIMIT, Math.max(1, limit ?? DOCUMENTS_SEARCH_DEFAULT_LIMIT));
       const hits = await deps.backend.search(ctx.project_id, query.trim(), n);
       return {
         // The backend is pluggable: hold it to the output contract here rather than trust it.
@@ -92,4 +98,13 @@ export function createWebSearchTool(deps: { backend: SearchBackend }): BuiltinTo
       };
     },
   };
+}
+
+/**
+ * The same tool under its old id and manifest (byte for byte, so it hashes as runs pinned it): for calls of runs that
+ * were in flight when it was renamed. The worker runs it when asked by exactly that id but never publishes it, so new
+ * runs are only offered `documents.search`. Can go once no run pinned to `web.search` can still call it.
+ */
+export function legacyWebSearchTool(tool: BuiltinTool): BuiltinTool {
+  return { manifest: { ...tool.manifest, id: LEGACY_WEB_SEARCH_ID, binding: { type: 'inproc_safe', builtin: LEGACY_WEB_SEARCH_ID } }, run: tool.run };
 }
