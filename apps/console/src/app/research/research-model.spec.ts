@@ -1,5 +1,4 @@
 import type { ResearchView } from '@omniai/contracts';
-import { UNVERIFIED_FLAG } from '@omniai/research';
 import {
   blankResearchDraft,
   checkPlan,
@@ -53,6 +52,9 @@ const VIEW = {
     metrics: {} as never,
   },
 } as unknown as Pick<ResearchView, 'claims' | 'report'>;
+
+// As `@omniai/research` appends it (its UNVERIFIED_FLAG); the console cannot compile that library's sources.
+const UNVERIFIED_FLAG = ' ⚠️ *(unverified: its citation failed the check)*';
 
 describe('start form', () => {
   it('sends the defaults with plan review on and a token budget', () => {

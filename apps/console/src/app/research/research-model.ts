@@ -196,7 +196,7 @@ export function chipHtml(claimId: string, chip: CitationChip | undefined): strin
 
 /**
  * What a sentence whose citations all failed ends with: `UNVERIFIED_FLAG` of `@omniai/research`, recognized by its shape
- * (the console cannot compile that library's sources; the spec checks this pattern against its value).
+ * (the console's compiler settings are stricter than that library's, so it cannot import it).
  */
 const FLAG = /^⚠️?\s*\*\((unverified[^*]*?)\)\*/u;
 
