@@ -119,6 +119,9 @@ import { autoLayout, needsLayout } from './graph-model';
                 <dt>Child run</dt>
                 <dd>
                   <code>{{ st.child_run_id.slice(0, 8) }}</code>
+                  @if (st.kind === 'research') {
+                    · <a [routerLink]="['/projects', projectId(), 'research', st.child_run_id]" data-testid="node-drawer-research">open the report</a>
+                  }
                 </dd>
               }
               @if (st.approval_id) {
