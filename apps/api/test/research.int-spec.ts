@@ -140,9 +140,7 @@ describe('research over HTTP', () => {
   });
 
   it('ends at its budget like any run, and a retry runs the same request again', async () => {
-    const capped = Run.parse(
-      (await api.post(`/v1/projects/${projectId}/research`, { question: QUESTION, budget: { max_tokens: 50 } })).body,
-    );
+    const capped = Run.parse((await api.post(`/v1/projects/${projectId}/research`, { question: QUESTION, budget: { max_tokens: 50 } })).body);
     const stopped = await ended(capped.id);
     expect(stopped.run.status).toBe('failed');
     expect(stopped.run.error?.code).toBe('E_BUDGET_EXCEEDED');

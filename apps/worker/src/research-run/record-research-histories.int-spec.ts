@@ -6,7 +6,7 @@ import { researchRequest, ResearchKit, SAMPLE_QUESTION } from './research-kit';
 
 // Records the committed replay histories of researchWorkflow (workflows/src/research/histories/) from real runs on the
 // real worker, Postgres and Temporal dev server. Opt-in, because a recording replaces committed files:
-//   OMNI_RECORD_HISTORIES=1 node node_modules/jest/bin/jest.js apps/worker/src/research/record-research-histories
+//   OMNI_RECORD_HISTORIES=1 node node_modules/jest/bin/jest.js apps/worker/src/research-run/record-research-histories
 const HISTORIES_DIR = join(__dirname, '..', '..', '..', '..', 'workflows', 'src', 'research', 'histories');
 const recording = process.env['OMNI_RECORD_HISTORIES'] === '1' ? describe : describe.skip;
 
