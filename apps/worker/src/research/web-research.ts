@@ -1,12 +1,16 @@
 import type { PolicyStore, SearchBackendStore } from '@omniai/store';
 import { Context } from '@temporalio/activity';
-import { createWebSearchBackend, readWebSource } from '@omniai/tools';
+import { createWebSearchBackend, type ReadWebSourceOptions, readWebSource } from '@omniai/tools';
 import { waitForDatabase } from '../activities/wait-for-database';
 import { SourceError, type WebResearch } from './research.activities';
+
+/** TEST ONLY: connection options of web searches and reads (a stand-in network reaching local servers). */
+export type WebConnect = Omit<Partial<ReadWebSourceOptions>, 'allowHosts' | 'signal' | 'maxBytes' | 'maxChars' | 'timeoutMs' | 'userAgent' | 'robots'>;
 
 export interface WebResearchDeps {
   backends: SearchBackendStore;
   policies: PolicyStore;
+  connect?: WebConnect;
 }
 
 /**
@@ -24,10 +28,12 @@ export function createWebResearch(deps: WebResearchDeps): WebResearch {
       if (!web) throw new SourceError('E_CAPABILITY_DISABLED', 'this run has no web search backend');
       const config = await waitForDatabase(() => deps.backends.reveal(web.backend_id));
       if (!config) throw new SourceError('E_NOT_FOUND', `the search backend ${web.backend_id} was removed`);
-      return createWebSearchBackend(config, { allowHosts: await allowHosts() }).search(query, limit, { signal: Context.current().cancellationSignal });
+      return createWebSearchBackend(config, { ...deps.connect, allowHosts: await allowHosts() }).search(query, limit, {
+        signal: Context.current().cancellationSignal,
+      });
     },
     async read({ url }) {
-      return readWebSource(url, { allowHosts: await allowHosts(), signal: Context.current().cancellationSignal });
+      return readWebSource(url, { ...deps.connect, allowHosts: await allowHosts(), signal: Context.current().cancellationSignal });
     },
   };
 }
