@@ -10,8 +10,7 @@ import { omniDataConverter, parsePayloadKeyring, type PayloadKeyring } from '@om
 import type { DataSource } from 'typeorm';
 import { builtinToolCatalog } from '../tools/builtin-tools';
 import type { OutgoingConnect } from '../activities/outgoing.activities';
-import type { WebConnect } from '../research/web-research';
-import { createWorkers, type OmniWorkers } from '../worker';
+import { createWorkers, type OmniWorkers, type WorkerDeps } from '../worker';
 import { DEFAULT_SCRIPTED_FIXTURES_DIR } from '../worker-config';
 
 /** Bundle workflows from TypeScript sources, resolving our packages through their source condition. */
@@ -50,7 +49,7 @@ export interface TestWorkerOptions {
   /** Request options of outgoing run notifications (a stand-in network reaching a local receiver). */
   outgoingConnect?: OutgoingConnect;
   /** Connection options of research web searches and reads (a stand-in network reaching local servers). */
-  webConnect?: WebConnect;
+  webConnect?: WorkerDeps['webConnect'];
 }
 
 /** An in-process worker on the test Temporal server, with its own task queues, against `databaseUrl` (migrated). */
