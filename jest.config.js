@@ -22,10 +22,11 @@ module.exports = {
     '^.+\\.m?js$': ['@swc/jest', js],
   },
   // NestJS 12 and Angular ship ESM only; Jest's module registry needs them as CommonJS (Angular for console code
-  // that holds signals, e.g. core/form-state.ts). So does css-select and the fb55 packages under it, which linkedom's
-  // CommonJS build requires (Node loads them natively with require(esm); Jest's registry does not).
+  // that holds signals, e.g. core/form-state.ts; marked for the research report viewer). So does css-select and the
+  // fb55 packages under it, which linkedom's CommonJS build requires (Node loads them natively with require(esm);
+  // Jest's registry does not).
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|content-disposition|@angular|css-select|css-what|boolbase|nth-check|domutils|domhandler|domelementtype|dom-serializer|entities|htmlparser2|cssomnom|unpdf)/)',
+    '/node_modules/(?!(@nestjs|content-disposition|@angular|marked|css-select|css-what|boolbase|nth-check|domutils|domhandler|domelementtype|dom-serializer|entities|htmlparser2|cssomnom|unpdf)/)',
   ],
   // unpdf's PDF.js bundle is ESM only and loaded with import() (research/read-source.ts), which Jest's CommonJS
   // registry cannot do: the import becomes a require of the bundle, compiled like the packages above.

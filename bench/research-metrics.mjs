@@ -35,7 +35,10 @@ async function stepDurations(apiUrl, runId, prefix) {
  * `runs` research runs, `concurrency` at once: sources read per second over the wall time, each read step's latency,
  * and verification per citation (the verify step's time ÷ the citations it checked), beside the run's wall time.
  */
-export async function researchThroughput({ apiUrl, projectId, runs, concurrency, log }) {
+export async function researchThroughput({ apiUrl, runs, concurrency, log }) {
+  // A project of its own: the bench project's documents would be searched too, and the offline model's scripted
+  // report is written for the sample corpus.
+  const { id: projectId } = await api(apiUrl, 'POST', '/v1/projects', { name: 'bench: research' });
   await api(apiUrl, 'POST', `/v1/projects/${projectId}/documents/sample-corpus`, {});
   await researchRun(apiUrl, projectId); // warm-up: the worker's first bundle and caches
   const views = [];

@@ -5,7 +5,7 @@
 //   --no-peers      leave the peers out                                 --peers      add them to a smoke run
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -254,8 +254,8 @@ const SECTIONS = {
    * 11. Research: sources read per second over research runs of the sample corpus (offline model: OmniAI's own work
    * around the model), each read step's latency, and the verification cost per citation, in the run and in process.
    */
-  async research({ apiUrl, projectId }) {
-    const runs = await researchMetrics.researchThroughput({ apiUrl, projectId, ...SIZES.research, log });
+  async research({ apiUrl }) {
+    const runs = await researchMetrics.researchThroughput({ apiUrl, ...SIZES.research, log });
     const check = researchMetrics.checkCost({ claims: smoke ? 99 : 1000, rounds: smoke ? 1 : 5 });
     log(`  mechanical check in process: ${check.us_per_citation} µs per citation over a ${check.snapshot_chars}-character snapshot`);
     return { research: { ...runs, check_in_process: check } };
@@ -372,6 +372,8 @@ async function main() {
     const fixturesDir = join(dir, 'fixtures');
     mkdirSync(fixturesDir);
     writeFileSync(join(fixturesDir, 'bench.json'), JSON.stringify(metrics.BENCH_FIXTURES));
+    // The research section's runs answer the sample question with the fixtures the worker ships.
+    copyFileSync(join(ROOT, 'apps/worker/fixtures/scripted/research-sample.json'), join(fixturesDir, 'research-sample.json'));
     const env = {
       DATABASE_URL: pg.url,
       TEMPORAL_ADDRESS: temporal.address,

@@ -138,4 +138,20 @@ describe('research over HTTP', () => {
     expect(done.run.error?.code).toBe('E_POLICY_DENIED');
     expect(done.run.error?.message).toContain('too broad');
   });
+
+  it('ends at its budget like any run, and a retry runs the same request again', async () => {
+    const capped = Run.parse(
+      (await api.post(`/v1/projects/${projectId}/research`, { question: QUESTION, budget: { max_tokens: 50 } })).body,
+    );
+    const stopped = await ended(capped.id);
+    expect(stopped.run.status).toBe('failed');
+    expect(stopped.run.error?.code).toBe('E_BUDGET_EXCEEDED');
+    const retried = await api.post(`/v1/runs/${capped.id}/retry`, {});
+    expect(retried.status).toBe(201);
+    const again = Run.parse(retried.body);
+    expect(again.kind).toBe('research');
+    expect(again.retry_of).toBe(capped.id);
+    // The retry keeps the budget, so it stops the same way: the same request, pins and limits.
+    expect((await ended(again.id)).run.error?.code).toBe('E_BUDGET_EXCEEDED');
+  });
 });

@@ -9,6 +9,8 @@ import * as meta from './meta';
 import * as providerPresets from './provider-presets';
 import { API_ROUTES, type ApiRoute, type ErrorStatus } from './routes';
 import * as runEvents from './run-events';
+import * as research from './research';
+import * as researchRequest from './research-request';
 import * as triggers from './triggers';
 
 /** A JSON Schema object (draft 2020-12, the dialect of OpenAPI 3.1). */
@@ -90,7 +92,7 @@ const SUCCESS: Record<ApiRoute['status'], string> = { 200: 'OK.', 201: 'Created.
 /** Every exported contract schema, by export name: these become `components.schemas` when a route reaches them. */
 function namedSchemas(): Map<z.ZodType, string> {
   const named = new Map<z.ZodType, string>();
-  const modules: Record<string, unknown>[] = [api, artifacts, errors, graphs, identity, meta, providerPresets, runEvents, triggers];
+  const modules: Record<string, unknown>[] = [api, artifacts, errors, graphs, identity, meta, providerPresets, research, researchRequest, runEvents, triggers];
   // The JSON values come first: `Expression` and `Template` (graphs) are the same instance as `JsonValue`, whose
   // name is the one that says what the schema accepts (any JSON); the first name a schema gets is kept.
   const entries = [

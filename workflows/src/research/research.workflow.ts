@@ -39,7 +39,7 @@ import { type RunBudgetChecks, serialBudget } from '../graph-run/interpreter';
 import { nodeFailure } from '../graph-run/node-error';
 import { toNodeValue } from '../graph-run/values';
 import { RunLog } from '../run-log';
-import { networkActivities, researchActivities } from './activities';
+import { networkActivities, parseModelOutput, researchActivities } from './activities';
 import { selectSources } from './select';
 
 // VERSIONING: this workflow is replayed by every research run in flight. A change to the order of its commands
@@ -239,7 +239,7 @@ class Research {
     this.usage.output_tokens += reply.usage.output_tokens;
     this.cost += cost;
     await this.budget.checkAfterUsage(reply.usage.input_tokens + reply.usage.output_tokens, cost, started);
-    const parsed = await graphActivities.parseModelOutput({ content: reply.content, ...(p.output_schema ? { schema: p.output_schema } : {}) });
+    const parsed = await parseModelOutput({ content: reply.content, ...(p.output_schema ? { schema: p.output_schema } : {}) });
     if (!parsed.ok) throw new StepError('E_RESEARCH_STEP_FAILED', `the model's answer does not have the expected shape: ${parsed.message}`);
     return { value: parsed.value, usage: reply.usage, cost };
   }

@@ -42,6 +42,19 @@ export const routes: Routes = [
         title: 'Workflow run · OmniAI',
         loadComponent: () => import('./workflows/graph-run-page.component').then((m) => m.GraphRunPageComponent),
       },
+      // Research runs: their own lazy chunks (the run page brings ngx-vflow, dagre, marked and DOMPurify).
+      {
+        path: 'projects/:projectId/research',
+        title: 'Research · OmniAI',
+        canActivate: [featureOn('research')],
+        loadComponent: () => import('./research/research-page.component').then((m) => m.ResearchPageComponent),
+      },
+      {
+        path: 'projects/:projectId/research/:runId',
+        title: 'Research run · OmniAI',
+        canActivate: [featureOn('research')],
+        loadComponent: () => import('./research/research-run-page.component').then((m) => m.ResearchRunPageComponent),
+      },
       {
         path: 'system',
         title: 'System · OmniAI',

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker } from '@temporalio/worker';
 import { ResearchRequest } from '@omniai/contracts';
 import { projectResearch } from '@omniai/research';
@@ -45,5 +46,15 @@ describe('replay of committed research histories', () => {
     expect(view.plan!.sub_questions).toHaveLength(5);
     expect(view.sources.filter((s) => s.status === 'read')).toHaveLength(4);
     expect(events.at(-1)!.kind).toBe('run_completed');
+  });
+
+  it('fails with DeterminismViolationError on every history when the workflow changes incompatibly', async () => {
+    const results = Worker.runReplayHistories(
+      { workflowsPath: require.resolve('./fixtures/changed-research.workflow'), bundlerOptions },
+      histories.map((h) => ({ workflowId: h.name, history: h.history })),
+    );
+    const failures: Array<[string, boolean]> = [];
+    for await (const r of results) failures.push([r.workflowId, r.error instanceof DeterminismViolationError]);
+    expect(failures).toEqual(histories.map((h) => [h.name, true]));
   });
 });

@@ -30,11 +30,14 @@ import type {
   LoginRequest,
   Policy,
   Project,
+  ProjectDocument,
   ProjectMember,
   ProjectRole,
   ProviderConfig,
   ProviderPresetInfo,
   RegisteredTool,
+  ResearchSummary,
+  ResearchView,
   Run,
   ResumeRunRequest,
   SchedulePreview,
@@ -42,7 +45,10 @@ import type {
   RunEvent,
   RunNodes,
   SaveGraphRequest,
+  SearchBackend,
   SessionInfo,
+  SourceText,
+  StartResearchRequest,
   StartGraphRunRequest,
   StartRunRequest,
   Thread,
@@ -204,6 +210,15 @@ export class ApiClient {
     this.send<CreatedTrigger>('POST', `/v1/triggers/${triggerId}/rotate-secret`, { overlap_seconds: overlapSeconds });
   listDeliveries = async (triggerId: string) => items(await this.get<WebhookDelivery[] | { items: WebhookDelivery[] }>(`/v1/triggers/${triggerId}/deliveries`));
   listTriggerRuns = async (triggerId: string) => items(await this.get<Run[] | { items: Run[] }>(`/v1/triggers/${triggerId}/runs`));
+  // Research runs (issue 16).
+  startResearch = (projectId: string, body: StartResearchRequest) => this.send<Run>('POST', `/v1/projects/${projectId}/research`, body);
+  listResearch = async (projectId: string) => items(await this.get<ResearchSummary[] | { items: ResearchSummary[] }>(`/v1/projects/${projectId}/research`));
+  getResearch = (runId: string) => this.get<ResearchView>(`/v1/runs/${runId}/research`);
+  getResearchSource = (runId: string, sourceId: string) => this.get<SourceText>(`/v1/runs/${runId}/research/sources/${encodeURIComponent(sourceId)}`);
+  listDocuments = async (projectId: string) => items(await this.get<ProjectDocument[] | { items: ProjectDocument[] }>(`/v1/projects/${projectId}/documents`));
+  loadSampleCorpus = async (projectId: string) =>
+    items(await this.send<ProjectDocument[] | { items: ProjectDocument[] }>('POST', `/v1/projects/${projectId}/documents/sample-corpus`, {}));
+  listSearchBackends = async () => items(await this.get<SearchBackend[] | { items: SearchBackend[] }>('/v1/research/backends'));
   runNodes = (runId: string) => this.get<RunNodes>(`/v1/runs/${runId}/nodes`);
   events = (runId: string, fromSeq: number, limit = 1000) => this.get<EventsPage>(`/v1/runs/${runId}/events?from_seq=${fromSeq}&limit=${limit}`);
 

@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, effect, input, output, signal, untracked, viewChild, type WritableSignal } from '@angular/core';
 import type { GraphIssue, GraphNode, GraphNodeKind, GraphSpec, NodeState } from '@omniai/contracts';
 import { type Connection, type Edge, type HtmlTemplateNode, type NodeDragEndEvent, Vflow, VflowComponent } from 'ngx-vflow';
+import { formatDuration } from '../shared/duration';
 import { KIND_INFO, isNodeKind, nodeSize, portOffset, safePorts } from './graph-model';
 
 /** What one canvas node shows (kept in a signal per node, so a change re-renders that node only). */
@@ -43,14 +44,6 @@ export const STATUS_LABEL: Readonly<Record<string, string>> = {
   failed: 'Failed',
   skipped: 'Skipped',
 };
-
-/** `1.2 s`, `340 ms`, `2 min 5 s`. */
-export function formatDuration(ms: number | null): string {
-  if (ms === null || !Number.isFinite(ms)) return '';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
 
 /**
  * The graph on an ngx-vflow canvas: one HTML node per graph node, a target handle on its left and a source handle per

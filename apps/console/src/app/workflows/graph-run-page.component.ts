@@ -22,7 +22,8 @@ import { RunSession } from '../core/run-session';
 import { ticking } from '../shared/clock';
 import { JsonTreeComponent } from '../shared/json-tree.component';
 import { summarize } from '../timeline/event-summary';
-import { GraphCanvasComponent, STATUS_LABEL, formatDuration } from './graph-canvas.component';
+import { formatDuration } from '../shared/duration';
+import { GraphCanvasComponent, STATUS_LABEL } from './graph-canvas.component';
 import { autoLayout, needsLayout } from './graph-model';
 
 /**

@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 import { ChatViewComponent } from '../chat/chat-view.component';
+import { MetaStore } from '../core/meta.store';
 import { SessionStore } from '../core/session.store';
 import { ArtifactViewer } from '../core/artifact-viewer';
 import { provideToolCards } from '../timeline/cards/tool-cards';
@@ -42,6 +43,9 @@ type Tab = 'chat' | 'run' | 'triggers';
           @if (p.id === projectId()) {
             <div class="nested">
               <a class="nav-item" [routerLink]="['/projects', p.id, 'workflows']" data-testid="nav-workflows">Workflows</a>
+              @if (researchOn()) {
+                <a class="nav-item" [routerLink]="['/projects', p.id, 'research']" data-testid="nav-research">Research</a>
+              }
               @if (session.can('operate', p.id)) {
                 <button type="button" class="btn small ghost" (click)="createThread(p.id)" data-testid="create-thread">+ New thread</button>
               }
@@ -104,6 +108,16 @@ type Tab = 'chat' | 'run' | 'triggers';
               title="Workflow graphs of this project"
               >Editor</a
             >
+            @if (researchOn()) {
+              <a
+                role="tab"
+                class="tab-link"
+                [routerLink]="['/projects', projectId(), 'research']"
+                data-testid="tab-research"
+                title="Research runs of this project"
+                >Research</a
+              >
+            }
             <button role="tab" type="button" disabled title="Arrives with dashboards">Dashboard</button>
           </div>
           @if (tab() === 'triggers' && triggerOwner(); as owner) {
@@ -163,6 +177,9 @@ export class WorkspacePageComponent {
   protected readonly store = inject(WorkspaceStore);
   protected readonly viewer = inject(ArtifactViewer);
   protected readonly session = inject(SessionStore);
+  private readonly meta = inject(MetaStore);
+  /** Research is a feature a deployment may turn off (meta.features): then its link is hidden. */
+  protected readonly researchOn = computed(() => this.meta.meta()?.features.research === true);
   private readonly router = inject(Router);
   protected readonly tab = signal<Tab>('chat');
   protected readonly selectedSeq = signal<number | null>(null);
