@@ -38,8 +38,8 @@ export const researchRequest = (question: string, overrides: Partial<ResearchReq
 export class ResearchKit {
   private constructor(readonly graph: GraphKit) {}
 
-  static async start(name: string, worker?: Parameters<typeof GraphKit.start>[2]): Promise<ResearchKit> {
-    return new ResearchKit(await GraphKit.start(name, [], worker)).withCorpus();
+  static async start(name: string, worker?: Parameters<typeof GraphKit.start>[2], fixtures: Parameters<typeof GraphKit.start>[1] = []): Promise<ResearchKit> {
+    return new ResearchKit(await GraphKit.start(name, fixtures, worker)).withCorpus();
   }
 
   static async withoutWorker(name: string, taskQueue: string): Promise<ResearchKit> {
