@@ -25,7 +25,7 @@ import { omniDataConverter, type PayloadKeyring } from '@omniai/workflow-api/cod
 import type { DataSource } from 'typeorm';
 import { createGraphActivities } from './activities/graph.activities';
 import { createResearchActivities } from './research/research.activities';
-import { createWebResearch } from './research/web-research';
+import { createWebResearch, type WebConnect } from './research/web-research';
 import { createOutgoingActivities, type OutgoingConnect, runEndedDispatcher } from './activities/outgoing.activities';
 import { createRecordedDecisionActivities } from './activities/recorded-decision.activities';
 import { createRunActivities } from './activities/run.activities';
@@ -56,6 +56,8 @@ export interface WorkerDeps {
   allowPrivateProviderUrls?: boolean;
   /** TEST ONLY: request options of outgoing run notifications (a stand-in network reaching a local receiver). */
   outgoingConnect?: OutgoingConnect;
+  /** TEST ONLY: connection options of research web searches and reads (a stand-in network reaching local servers). */
+  webConnect?: WebConnect;
   /** Tests bundle workflows from TypeScript sources; production loads the built bundle entry. */
   bundlerOptions?: WorkerOptions['bundlerOptions'];
 }
@@ -145,7 +147,11 @@ export async function createWorkers(deps: WorkerDeps): Promise<OmniWorkers> {
         documents: new DocumentStore(deps.db),
         sources: new ResearchSourceStore(deps.db),
         artifacts,
-        web: createWebResearch({ backends: new SearchBackendStore(deps.db, secrets), policies: toolDeps.policies }),
+        web: createWebResearch({
+          backends: new SearchBackendStore(deps.db, secrets),
+          policies: toolDeps.policies,
+          ...(deps.webConnect ? { connect: deps.webConnect } : {}),
+        }),
       }),
       ...createTriggerActivities({
         triggers: new TriggerStore(deps.db),

@@ -1,7 +1,7 @@
 import { RunEvent } from '@omniai/contracts';
 import { ArtifactStore } from '@omniai/store';
+import { ResearchKit, SAMPLE_QUESTION } from '../research-run/research-kit';
 import { type GraphKit, nodeEvents, shape } from './graph-test-kit';
-import { ResearchKit, SAMPLE_QUESTION } from './research-kit';
 
 // A graph's research node on the real stack: a child researchWorkflow (a run of kind research, linked to the graph run
 // and node) over the sample corpus with the offline scripted model, its report handed to the next node.

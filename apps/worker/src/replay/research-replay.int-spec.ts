@@ -8,7 +8,7 @@ import { sourceBundlerOptions } from '../testing';
 import { historyFromFile, rebuildRunEvents } from '../verify/verify-run';
 
 // Histories of researchWorkflow recorded from real runs (workflows/src/research/histories, recorded by
-// apps/worker/src/research/record-research-histories.int-spec.ts), committed so that a change to the workflow that
+// apps/worker/src/research-run/record-research-histories.int-spec.ts), committed so that a change to the workflow that
 // would break research runs in flight fails here first: guard such a change with `patched()`.
 const HISTORIES_DIR = join(__dirname, '..', '..', '..', '..', 'workflows', 'src', 'research', 'histories');
 const histories = readdirSync(HISTORIES_DIR)

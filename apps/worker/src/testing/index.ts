@@ -10,7 +10,7 @@ import { omniDataConverter, parsePayloadKeyring, type PayloadKeyring } from '@om
 import type { DataSource } from 'typeorm';
 import { builtinToolCatalog } from '../tools/builtin-tools';
 import type { OutgoingConnect } from '../activities/outgoing.activities';
-import { createWorkers, type OmniWorkers } from '../worker';
+import { createWorkers, type OmniWorkers, type WorkerDeps } from '../worker';
 import { DEFAULT_SCRIPTED_FIXTURES_DIR } from '../worker-config';
 
 /** Bundle workflows from TypeScript sources, resolving our packages through their source condition. */
@@ -48,6 +48,8 @@ export interface TestWorkerOptions {
   mcpConnect?: Parameters<typeof builtinToolCatalog>[0]['mcpConnect'];
   /** Request options of outgoing run notifications (a stand-in network reaching a local receiver). */
   outgoingConnect?: OutgoingConnect;
+  /** Connection options of research web searches and reads (a stand-in network reaching local servers). */
+  webConnect?: WorkerDeps['webConnect'];
 }
 
 /** An in-process worker on the test Temporal server, with its own task queues, against `databaseUrl` (migrated). */
@@ -76,6 +78,7 @@ export async function startTestWorker(databaseUrl: string, options: TestWorkerOp
     // Tests point providers at scripted wire servers on 127.0.0.1 (D44: test/dev-only opt-in).
     allowPrivateProviderUrls: true,
     ...(options.outgoingConnect ? { outgoingConnect: options.outgoingConnect } : {}),
+    ...(options.webConnect ? { webConnect: options.webConnect } : {}),
     scriptedFixtures: [...(options.fixtures ?? []), ...loadScriptedFixtures(DEFAULT_SCRIPTED_FIXTURES_DIR)],
   });
   const running = workers.run();

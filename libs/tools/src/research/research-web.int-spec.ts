@@ -10,6 +10,8 @@ import { createWebSearchBackend, type WebSearchBackendOptions } from './search-b
 const PAGES = 'pages.research.test';
 const HOSTS = [PAGES, 'flaky.research.test', 'searx.research.test', 'api.brave.test', 'api.tavily.test', 'other.research.test'];
 
+const page = (slug: string) => RESEARCH_CORPUS.find((p) => p.slug === slug)!;
+
 let web: ResearchWeb;
 beforeAll(async () => {
   web = await ResearchWeb.start({ pageHost: PAGES });
@@ -34,11 +36,11 @@ async function failure(promise: Promise<unknown>): Promise<ToolError | ResearchE
 describe('readWebSource', () => {
   it("reads a page's article as paragraphs, without chrome or scripts", async () => {
     const out = await readWebSource(web.pageUrl('event-sourcing'), readOptions());
-    const page = RESEARCH_CORPUS[0]!;
+    const article = page('event-sourcing');
     expect(out).toMatchObject({ final_url: web.pageUrl('event-sourcing'), truncated: false, note: null, media_type: 'text/html' });
     expect(out.title).toBe('Event sourcing in workflow engines');
     // Readability drops the heading that repeats the title.
-    expect(out.text).toBe(page.paragraphs.join('\n\n'));
+    expect(out.text).toBe(article.paragraphs.join('\n\n'));
     expect(out.text).not.toMatch(/SCRIPT-TEXT|color:red|Home|Terms/);
   });
 
@@ -139,12 +141,12 @@ describe('web search backends', () => {
 
   it('SearXNG: the JSON results, best first, within the limit', async () => {
     const backend = createWebSearchBackend({ kind: 'searxng', base_url: 'http://searx.research.test' }, options('searx.research.test'));
-    const hits = await backend.search('replay history events', 2);
+    const hits = await backend.search('replay events', 2);
     expect(hits).toHaveLength(1);
     expect(hits[0]).toEqual({
       url: web.pageUrl('event-sourcing'),
       title: 'Event sourcing in workflow engines',
-      snippet: RESEARCH_CORPUS[0]!.paragraphs[0],
+      snippet: page('event-sourcing').paragraphs[0],
       score: 1,
     });
     const many = await backend.search('workflow activity citation', 2);
@@ -163,7 +165,7 @@ describe('web search backends', () => {
     const backend = createWebSearchBackend({ kind: 'brave', base_url: 'http://api.brave.test', api_key: web.apiKey }, options('api.brave.test'));
     const hits = await backend.search('retry idempotency activity', 3);
     expect(hits[0]).toMatchObject({ url: web.pageUrl('activity-retries'), title: 'Retrying activities safely', score: 1 });
-    expect(hits[0]!.snippet).toBe(`${RESEARCH_CORPUS[1]!.paragraphs[0]} & more`);
+    expect(hits[0]!.snippet).toBe(`${page('activity-retries').paragraphs[0]} & more`);
     const seen = web.web.seen.at(-1)!;
     expect(seen.path).toMatch(/^\/res\/v1\/web\/search\?q=retry\+idempotency\+activity&count=3$/);
     expect(seen.headers['x-subscription-token']).toBe(web.apiKey);
@@ -174,7 +176,7 @@ describe('web search backends', () => {
     const backend = createWebSearchBackend({ kind: 'tavily', base_url: 'http://api.tavily.test', api_key: web.apiKey }, options('api.tavily.test'));
     const hits = await backend.search('citation quote verbatim', 5);
     expect(hits[0]).toMatchObject({ url: web.pageUrl('citations'), title: 'Checking citations mechanically', score: 1 });
-    expect(hits[0]!.snippet).toBe(RESEARCH_CORPUS[2]!.paragraphs.join(' '));
+    expect(hits[0]!.snippet).toBe(page('citations').paragraphs.join(' '));
     expect(web.web.seen.at(-1)!.headers['authorization']).toBe(`Bearer ${web.apiKey}`);
   });
 

@@ -6,6 +6,8 @@ export interface CorpusPage {
   slug: string;
   title: string;
   paragraphs: readonly string[];
+  /** Where it is (default `/pages/<slug>`); a path robots.txt disallows is found by searches but never served. */
+  path?: string;
 }
 
 /** A few short pages about durable execution, with facts (numbers) that research tests can cite. */
@@ -27,6 +29,12 @@ export const RESEARCH_CORPUS: readonly CorpusPage[] = [
       'A retry policy with an initial interval of 1 second and a backoff coefficient of 2 spreads the attempts out.',
       'Idempotency keys let an activity that ran twice apply its side effect only once.',
     ],
+  },
+  {
+    slug: 'roadmap',
+    path: '/private/roadmap',
+    title: 'Internal roadmap',
+    paragraphs: ['The internal roadmap plans checkpoints that shorten long workflow histories.'],
   },
   {
     slug: 'citations',
@@ -128,7 +136,7 @@ export class ResearchWeb {
       '/moved-to-private': (_req, res) => res.writeHead(302, { location: `http://${pageHost}/private/report` }).end(),
       '/to-other-origin': (_req, res) => res.writeHead(302, { location: 'http://other.research.test/res/v1/web/search?q=x' }).end(),
     };
-    for (const page of RESEARCH_CORPUS) routes[`/pages/${page.slug}`] = html(corpusPageHtml(page));
+    for (const page of RESEARCH_CORPUS) routes[pagePath(page)] ??= html(corpusPageHtml(page));
     return new ResearchWeb(await LoopbackWeb.start(routes), pageHost, apiKey);
   }
 
@@ -139,7 +147,8 @@ export class ResearchWeb {
 
   /** The URL of a corpus page. */
   pageUrl(slug: string): string {
-    return `http://${this.pageHost}/pages/${slug}`;
+    const page = RESEARCH_CORPUS.find((p) => p.slug === slug);
+    return `http://${this.pageHost}${page ? pagePath(page) : `/pages/${slug}`}`;
   }
 
   /** How many requests asked for `path` (query string ignored). */
@@ -150,6 +159,10 @@ export class ResearchWeb {
   close(): Promise<void> {
     return this.web.close();
   }
+}
+
+function pagePath(page: CorpusPage): string {
+  return page.path ?? `/pages/${page.slug}`;
 }
 
 /** Corpus pages matching any word of the query (3+ letters), by how many words match. */
@@ -186,7 +199,7 @@ function searxng(res: ServerResponse, url: URL, pageHost: string): void {
     query: q,
     number_of_results: 0,
     results: searchCorpus(q).map(({ page, score }) => ({
-      url: `http://${pageHost}/pages/${page.slug}`,
+      url: `http://${pageHost}${pagePath(page)}`,
       title: page.title,
       content: page.paragraphs[0],
       engine: 'corpus',
@@ -208,7 +221,7 @@ function brave(res: ServerResponse, req: IncomingMessage, url: URL, apiKey: stri
       results: searchCorpus(q)
         .slice(0, count)
         .map(({ page }) => ({
-          url: `http://${pageHost}/pages/${page.slug}`,
+          url: `http://${pageHost}${pagePath(page)}`,
           title: page.title,
           description: `<strong>${page.paragraphs[0]!.split(' ').slice(0, 3).join(' ')}</strong> ${page.paragraphs[0]!.split(' ').slice(3).join(' ')} &amp; more`,
         })),
@@ -226,7 +239,7 @@ function tavily(res: ServerResponse, req: IncomingMessage, body: unknown, apiKey
     answer: null,
     results: searchCorpus(query)
       .slice(0, typeof max === 'number' ? max : 5)
-      .map(({ page, score }) => ({ url: `http://${pageHost}/pages/${page.slug}`, title: page.title, content: page.paragraphs.join(' '), score })),
+      .map(({ page, score }) => ({ url: `http://${pageHost}${pagePath(page)}`, title: page.title, content: page.paragraphs.join(' '), score })),
     response_time: 0.01,
   });
 }

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { researchRequest, ResearchKit, RESEARCH_PINS, SAMPLE_QUESTION } from '../graph-run/research-kit';
+import { researchRequest, ResearchKit, RESEARCH_PINS, SAMPLE_QUESTION } from './research-kit';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 

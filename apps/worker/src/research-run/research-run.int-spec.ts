@@ -1,6 +1,6 @@
 import { normalizeForMatch } from '@omniai/research';
 import { shape } from '../graph-run/graph-test-kit';
-import { researchRequest, ResearchKit, SAMPLE_QUESTION } from '../graph-run/research-kit';
+import { researchRequest, ResearchKit, SAMPLE_QUESTION } from './research-kit';
 
 // A research run end to end on the real stack (Temporal, Postgres, the worker's activities) with the offline scripted
 // model: its fixtures drive the model steps; search, read, snapshots, offsets and verification are real.

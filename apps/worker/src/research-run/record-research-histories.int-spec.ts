@@ -2,11 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AesGcmPayloadCodec, openHistoryPayloads } from '@omniai/workflow-api/codec';
 import { testPayloadKeys } from '../testing';
-import { researchRequest, ResearchKit, SAMPLE_QUESTION } from '../graph-run/research-kit';
+import { researchRequest, ResearchKit, SAMPLE_QUESTION } from './research-kit';
 
 // Records the committed replay histories of researchWorkflow (workflows/src/research/histories/) from real runs on the
 // real worker, Postgres and Temporal dev server. Opt-in, because a recording replaces committed files:
-//   OMNI_RECORD_HISTORIES=1 node node_modules/jest/bin/jest.js apps/worker/src/research/record-research-histories
+//   OMNI_RECORD_HISTORIES=1 node node_modules/jest/bin/jest.js apps/worker/src/research-run/record-research-histories
 const HISTORIES_DIR = join(__dirname, '..', '..', '..', '..', 'workflows', 'src', 'research', 'histories');
 const recording = process.env['OMNI_RECORD_HISTORIES'] === '1' ? describe : describe.skip;
 

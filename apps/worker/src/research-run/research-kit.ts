@@ -5,7 +5,7 @@ import type { ResearchRequest, ResearchRunInput, ResearchRunResult, ResearchView
 import { projectResearch } from '@omniai/research';
 import { ArtifactStore, DocumentStore, ResearchSourceStore } from '@omniai/store';
 import { researchRunStart } from '@omniai/workflow-api';
-import { GraphKit, REQUESTER } from './graph-test-kit';
+import { GraphKit, REQUESTER } from '../graph-run/graph-test-kit';
 
 /** The question the shipped fixtures answer over the sample corpus (apps/worker/fixtures/scripted/research-sample.json). */
 export const SAMPLE_QUESTION = 'How does OmniAI keep agent runs durable and safe?';
@@ -38,8 +38,8 @@ export const researchRequest = (question: string, overrides: Partial<ResearchReq
 export class ResearchKit {
   private constructor(readonly graph: GraphKit) {}
 
-  static async start(name: string, worker?: Parameters<typeof GraphKit.start>[2]): Promise<ResearchKit> {
-    return new ResearchKit(await GraphKit.start(name, [], worker)).withCorpus();
+  static async start(name: string, worker?: Parameters<typeof GraphKit.start>[2], fixtures: Parameters<typeof GraphKit.start>[1] = []): Promise<ResearchKit> {
+    return new ResearchKit(await GraphKit.start(name, fixtures, worker)).withCorpus();
   }
 
   static async withoutWorker(name: string, taskQueue: string): Promise<ResearchKit> {
