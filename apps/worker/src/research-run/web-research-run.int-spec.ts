@@ -3,7 +3,7 @@ import type { ResearchRequest } from '@omniai/contracts';
 import { SearchBackendStore, SecretBox } from '@omniai/store';
 import { ResearchWeb } from '@omniai/tools/testing';
 import { READ_POLICY } from '../graph-run/graph-test-kit';
-import { RESEARCH_PINS, ResearchKit } from '../research-run/research-kit';
+import { RESEARCH_PINS, ResearchKit } from './research-kit';
 
 // A research run over the web, end to end on a real worker: a SearXNG backend configured in the store, searches and
 // page reads through safeFetch and the egress allowlist (a stand-in network lands them on the local research web),
