@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { CitationCheck, Claim, ResearchRequest, SearchHit, SourceSnapshot } from '@omniai/contracts';
+import type { Claim, ResearchRequest, SearchHit, SourceSnapshot } from '@omniai/contracts';
 import { RESEARCH_LIMITS } from '@omniai/contracts/pure';
-import { applyChecks, checkReport, type DroppedClaim, locateQuote, quoteAtOffsets, renderReport, type SelectedSource } from '@omniai/research';
+import { applyChecks, checkReport, citationMetrics, type DroppedClaim, locateQuote, quoteAtOffsets, renderReport, type SelectedSource } from '@omniai/research';
 import type { ArtifactStore, DocumentStore, ResearchSourceStore, SourceOutcome } from '@omniai/store';
 import type { ResearchActivities } from '@omniai/workflows';
 import { waitForDatabase } from '../activities/wait-for-database';
@@ -234,15 +234,9 @@ export function createResearchActivities(deps: ResearchActivityDeps): ResearchAc
     async finalizeReport({ run_id, question, markdown, claims, checks, metrics }) {
       const rows = await waitForDatabase(() => deps.sources.list(run_id));
       const applied = applyChecks(markdown, checks);
-      const verified = checks.filter((c: CitationCheck) => c.verdict !== 'unsupported').length;
-      const full = {
-        ...metrics,
-        citations: checks.length,
-        citations_verified: verified,
-        verified_ratio: checks.length === 0 ? 1 : Math.round((verified / checks.length) * 10_000) / 10_000,
-        unsupported_removed: applied.removed,
-        flagged: applied.flagged,
-      };
+      // Counted once, as the report and the projection count them (a partial citation stays but is not verified).
+      const counted = citationMetrics(checks, [applied]);
+      const full = { ...metrics, ...counted, verified_ratio: Math.round(counted.verified_ratio * 10_000) / 10_000 };
       const sources = rows.flatMap((r) =>
         r.outcome?.ok ? [{ source_id: r.source_id, title: r.title, locator: r.locator, snapshot: r.outcome.snapshot }] : [],
       );
