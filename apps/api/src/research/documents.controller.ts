@@ -1,6 +1,5 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { type ProjectDocument, PutDocumentRequest } from '@omniai/contracts';
-import { type Actor, CurrentActor, runActor } from '../auth/actor';
 import { BodyOf, ParamOf } from '../errors/zod.pipe';
 import { DocumentsService } from './documents.service';
 
@@ -16,13 +15,13 @@ export class DocumentsController {
 
   @Post('projects/:projectId/documents')
   @HttpCode(201)
-  put(@ParamOf('projectId') projectId: string, @BodyOf(PutDocumentRequest) body: PutDocumentRequest, @CurrentActor() actor: Actor): Promise<ProjectDocument> {
-    return this.documents.put(projectId, body, runActor(actor));
+  put(@ParamOf('projectId') projectId: string, @BodyOf(PutDocumentRequest) body: PutDocumentRequest): Promise<ProjectDocument> {
+    return this.documents.put(projectId, body);
   }
 
   @Post('projects/:projectId/documents/sample-corpus')
   @HttpCode(201)
-  sample(@ParamOf('projectId') projectId: string, @CurrentActor() actor: Actor): Promise<{ items: ProjectDocument[] }> {
-    return this.documents.loadSampleCorpus(projectId, runActor(actor));
+  sample(@ParamOf('projectId') projectId: string): Promise<{ items: ProjectDocument[] }> {
+    return this.documents.loadSampleCorpus(projectId);
   }
 }

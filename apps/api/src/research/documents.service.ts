@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
-import type { Actor, ProjectDocument, PutDocumentRequest } from '@omniai/contracts';
+import type { ProjectDocument, PutDocumentRequest } from '@omniai/contracts';
 import { DocumentError, DocumentStore, RunStore } from '@omniai/store';
 import { ApiException } from '../errors/api.exception';
 
@@ -33,25 +33,21 @@ export class DocumentsService {
     };
   }
 
-  async put(projectId: string, body: PutDocumentRequest, by: Actor): Promise<ProjectDocument> {
+  async put(projectId: string, body: PutDocumentRequest): Promise<ProjectDocument> {
     await this.project(projectId);
-    void by;
-    let ref;
     try {
-      ref = await this.documents.ingest(projectId, body.path, body.text, body.media_type);
+      // The version just written is the current one: the answer needs no read back.
+      const ref = await this.documents.ingest(projectId, body.path, body.text, body.media_type);
+      return { path: ref.path, media_type: ref.media_type, version: ref.version, sha256: ref.sha256, size_bytes: ref.size_bytes, updated_at: ref.created_at };
     } catch (err) {
       // The store's own path and text rules (no `..`, no control characters, valid UTF-8) are a client's mistake.
       if (err instanceof DocumentError) throw new ApiException('E_VALIDATION', err.message, [{ path: 'path', message: err.message }]);
       throw err;
     }
-    const [doc] = (await this.list(projectId)).items.filter((d) => d.path === body.path);
-    if (!doc) throw new ApiException('E_INTERNAL', `Document ${body.path} was written but cannot be read back.`);
-    void ref;
-    return doc;
   }
 
   /** Adds the sample corpus under `research-corpus/` (a file already there at the same text is left as it is). */
-  async loadSampleCorpus(projectId: string, by: Actor): Promise<{ items: ProjectDocument[] }> {
+  async loadSampleCorpus(projectId: string): Promise<{ items: ProjectDocument[] }> {
     await this.project(projectId);
     const names = readdirSync(CORPUS_DIR)
       .filter((n) => n.endsWith('.md'))
@@ -60,7 +56,7 @@ export class DocumentsService {
       const path = `${SAMPLE_CORPUS_PREFIX}/${name}`;
       const text = readFileSync(join(CORPUS_DIR, name), 'utf8');
       const current = await this.documents.get(projectId, path);
-      if (current?.text !== text) await this.put(projectId, { path, text, media_type: 'text/markdown' }, by);
+      if (current?.text !== text) await this.put(projectId, { path, text, media_type: 'text/markdown' });
     }
     const all = await this.list(projectId);
     return { items: all.items.filter((d) => d.path.startsWith(`${SAMPLE_CORPUS_PREFIX}/`)) };

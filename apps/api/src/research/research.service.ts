@@ -63,7 +63,7 @@ export class ResearchService {
     const pins = {
       ...DEFAULT_PINS,
       provider,
-      model: body.pins?.model ?? (provider === DEFAULT_PINS.provider ? DEFAULT_PINS.model : DEFAULT_PINS.model),
+      model: body.pins?.model ?? DEFAULT_PINS.model,
       params,
       prompt_version: 'research-v1',
     };
