@@ -14,6 +14,7 @@ import { IdentityModule } from './identity/identity.module';
 import { PricesModule } from './prices/prices.module';
 import { ProjectsModule } from './projects/projects.module';
 import { ProvidersModule } from './providers/providers.module';
+import { McpServerModule } from './mcp-server/mcp-server.module';
 import { PublicApiModule } from './public-api/public-api.module';
 import { RunsModule } from './runs/runs.module';
 import { SearchBackendsModule } from './research/search-backends.module';
@@ -43,6 +44,7 @@ export class AppModule {
         ToolsModule,
         ApprovalsModule,
         PublicApiModule,
+        McpServerModule,
         TemporalUiModule,
       ],
       providers: [

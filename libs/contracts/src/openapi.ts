@@ -7,7 +7,7 @@ import * as identity from './identity';
 import * as jsonValues from './json';
 import * as meta from './meta';
 import * as providerPresets from './provider-presets';
-import { API_ROUTES, type ApiRoute, type ErrorStatus } from './routes';
+import { API_ROUTES, type ApiRoute, type ErrorStatus, isTokenLanePath } from './routes';
 import * as runEvents from './run-events';
 import * as research from './research';
 import * as researchRequest from './research-request';
@@ -82,6 +82,7 @@ const TAGS: OpenApiDocument['tags'] = [
   { name: 'tools', description: 'The tool registry, per-project version pins and the deny-by-default policy.' },
   { name: 'approvals', description: 'Tool calls waiting for a reviewer; decisions bind to the exact arguments.' },
   { name: 'temporal', description: "Admin access to Temporal's sealed payloads (the Temporal UI's codec endpoint)." },
+  { name: 'mcp', description: 'OmniAI as an MCP server (`/mcp`, Streamable HTTP, bearer tokens): docs/MCP.md.' },
 ];
 
 // Code-unit order, not locale order: the output must not depend on the machine.
@@ -238,7 +239,7 @@ export function buildOpenApiDocument(version: string): OpenApiDocument {
 
     const responses: Record<string, OpenApiResponse> = { [route.status]: success };
     const guarded = route.access !== 'public';
-    const tokenLane = route.path.startsWith('/v1/public/');
+    const tokenLane = isTokenLanePath(route.path);
     const implied: Partial<Record<ErrorStatus, string>> = guarded
       ? {
           401: tokenLane ? 'No valid bearer token (missing, malformed, revoked or expired).' : 'Not signed in (no live session).',
@@ -328,7 +329,7 @@ export function buildOpenApiDocument(version: string): OpenApiDocument {
           name: 'x-csrf-token',
           description: "The session's CSRF token (from the sign-in answer or `GET /v1/auth/session`), required on every UI-lane mutation.",
         },
-        bearer: { type: 'http', scheme: 'bearer', description: 'The public lane (`/v1/public/*`): a token from `POST /v1/tokens` (`omni_pat_…`).' },
+        bearer: { type: 'http', scheme: 'bearer', description: 'The public lane (`/v1/public/*` and `/mcp`): a token from `POST /v1/tokens` (`omni_pat_…`).' },
       },
     },
   };

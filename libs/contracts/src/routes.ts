@@ -151,7 +151,8 @@ interface RouteBase {
     | 'tools'
     | 'approvals'
     | 'temporal'
-    | 'public';
+    | 'public'
+    | 'mcp';
   /**
    * Who may call the route (D31): `public` needs no credentials (an explicit, reviewed exception); otherwise the
    * capability the caller's role must grant: in the route's project when it names one (by projectId, threadId,
@@ -747,6 +748,66 @@ export const OUTGOING_HOOK_ROUTES: readonly ApiRoute[] = [
     status: 200,
     response: listOf(OutgoingDelivery),
     errors: { 400: 'outgoingHookId is not a UUID.', 404: 'No such outgoing hook.' },
+  },
+];
+
+/** The MCP endpoint (OmniAI as an MCP server, docs/MCP.md): Streamable HTTP, on the token lane although not under `/v1/public/`. */
+export const MCP_SERVER_PATH = '/mcp';
+
+/** Whether a route takes bearer tokens (the public lane: `/v1/public/*` and the MCP endpoint) rather than the session cookie. */
+export function isTokenLanePath(path: string): boolean {
+  return path.startsWith('/v1/public/') || path === MCP_SERVER_PATH;
+}
+
+const MCP_SERVER_DESCRIPTION =
+  'One JSON-RPC message per POST (protocol revisions 2025-06-18, 2025-11-25 and 2026-07-28, served statelessly by the official ' +
+  "SDK): the token's graphs and threads' agents as tools, `runs_get`, `approvals_list`, `approvals_decide`, run events as " +
+  'resources, long runs as MCP Tasks. The token needs `read` to connect; each tool checks the scope its `/v1/public` route ' +
+  'needs. A browser `Origin` must be this API or an allowlisted origin. Protocol errors are JSON-RPC errors; see docs/MCP.md.';
+const MCP_SERVER_ERRORS = {
+  403: 'The token lacks the `read` scope, or the request carries an `Origin` that is neither this API nor allowlisted.',
+  413: 'The body is over the server-wide limit.',
+} as const;
+
+/** The MCP endpoint: POST carries the messages; GET and DELETE (session operations) answer 405, the server being stateless. */
+export const MCP_SERVER_ROUTES: readonly ApiRoute[] = [
+  {
+    method: 'post',
+    path: MCP_SERVER_PATH,
+    operationId: 'mcpPost',
+    access: 'read',
+    feature: 'mcp',
+    tag: 'mcp',
+    summary: 'Send an MCP JSON-RPC message (Streamable HTTP).',
+    description: MCP_SERVER_DESCRIPTION,
+    body: z.looseObject({ jsonrpc: z.literal('2.0') }).describe('A JSON-RPC request, notification or response (the MCP schema).'),
+    status: 200,
+    raw: { mediaTypes: ['application/json', 'text/event-stream'], description: 'The JSON-RPC answer, or an SSE stream of messages ending with it (202 for a notification).' },
+    errors: MCP_SERVER_ERRORS,
+  },
+  {
+    method: 'get',
+    path: MCP_SERVER_PATH,
+    operationId: 'mcpGet',
+    access: 'read',
+    feature: 'mcp',
+    tag: 'mcp',
+    summary: 'Open a standalone SSE stream: not offered (stateless server), answers 405.',
+    status: 200,
+    raw: { mediaTypes: ['text/event-stream'], description: 'Never sent: the server is stateless and answers 405.' },
+    errors: MCP_SERVER_ERRORS,
+  },
+  {
+    method: 'delete',
+    path: MCP_SERVER_PATH,
+    operationId: 'mcpDelete',
+    access: 'read',
+    feature: 'mcp',
+    tag: 'mcp',
+    summary: 'End a session: not offered (stateless server), answers 405.',
+    status: 200,
+    raw: { mediaTypes: ['application/json'], description: 'Never sent: the server is stateless and answers 405.' },
+    errors: MCP_SERVER_ERRORS,
   },
 ];
 
@@ -1747,4 +1808,5 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...TRIGGER_ROUTES,
   ...OUTGOING_HOOK_ROUTES,
   ...RESEARCH_ROUTES,
+  ...MCP_SERVER_ROUTES,
 ];

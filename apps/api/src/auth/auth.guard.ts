@@ -1,12 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { type Capability, CSRF_HEADER } from '@omniai/contracts';
+import { type Capability, CSRF_HEADER, isTokenLanePath, MCP_SERVER_PATH } from '@omniai/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
 import { ApiException } from '../errors/api.exception';
 import { accessRefusal } from './access';
 import { type Actor, setActor } from './actor';
 import { AuthService, bearerOf } from './auth.service';
+import { BUILT } from './built-features';
 import { OriginPolicy } from './origin-policy';
 import { ProjectScopes } from './project-scopes';
 import { RateLimiter } from './rate-limiter';
@@ -41,12 +42,14 @@ export class AuthGuard implements CanActivate {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const route = routeOf(req);
     if (!route) throw new ApiException('E_AUTH_FORBIDDEN', 'This route is not open to anyone.');
-    if (route.feature && this.config.disabledFeatures.has(route.feature)) {
+    if (route.feature && (!BUILT[route.feature] || this.config.disabledFeatures.has(route.feature))) {
       throw new ApiException('E_CAPABILITY_DISABLED', `The ${route.feature} capability is disabled on this deployment.`);
     }
     if (route.access === 'public') return true;
 
-    const tokenLane = route.path.startsWith(PUBLIC_LANE_PREFIX);
+    const tokenLane = isTokenLanePath(route.path);
+    // The MCP spec's DNS-rebinding rule: a browser Origin on /mcp must be ours or allowlisted (403 otherwise).
+    if (route.path === MCP_SERVER_PATH && !this.origins.allows(req)) throw new ApiException('E_AUTH_FORBIDDEN', 'Requests from this origin are not allowed.');
     const actor = tokenLane ? await this.tokenLane(req) : await this.uiLane(req, route.csrf ?? 'token');
     const retryAfter = (tokenLane ? this.publicLimiter : this.uiLimiter).hit(actor.token?.id ?? actor.user.id);
     if (retryAfter > 0) {
@@ -60,7 +63,7 @@ export class AuthGuard implements CanActivate {
 
   private async uiLane(req: FastifyRequest, csrf: 'token' | 'origin'): Promise<Actor> {
     if (bearerOf(req) !== null)
-      throw new ApiException('E_AUTH_REQUIRED', `Bearer tokens are accepted only under ${PUBLIC_LANE_PREFIX}; sign in for this route.`);
+      throw new ApiException('E_AUTH_REQUIRED', `Bearer tokens are accepted only under ${PUBLIC_LANE_PREFIX} and on ${MCP_SERVER_PATH}; sign in for this route.`);
     const actor = await this.auth.sessionActor(req);
     if (!actor) throw new ApiException('E_AUTH_REQUIRED', 'Sign in first.');
     if (!this.origins.allows(req)) throw new ApiException('E_AUTH_FORBIDDEN', 'Requests from this origin are not allowed.');

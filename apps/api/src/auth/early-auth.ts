@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { isTokenLanePath } from '@omniai/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiException } from '../errors/api.exception';
 import { toErrorEnvelope } from '../errors/error-envelope';
 import { AuthService, bearerOf, TOKEN_PREFIX } from './auth.service';
-import { PUBLIC_LANE_PREFIX } from './auth.guard';
 import { parseCookies } from './cookies';
 import { routeOf } from './route-table';
 
@@ -22,7 +22,7 @@ export class EarlyAuth {
   readonly hook = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const route = routeOf(req);
     // Unknown routes (404) and public ones are not ours to refuse here.
-    if (!route || route.access === 'public' || this.hasCredential(req, route.path.startsWith(PUBLIC_LANE_PREFIX))) return;
+    if (!route || route.access === 'public' || this.hasCredential(req, isTokenLanePath(route.path))) return;
     const { status, body } = toErrorEnvelope(new ApiException('E_AUTH_REQUIRED', 'Sign in first.'), String(req.id));
     // The unread body stays on the socket: close it rather than read it for a keep-alive.
     await reply.code(status).header('connection', 'close').send(body);

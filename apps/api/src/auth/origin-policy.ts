@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { ApiException } from '../errors/api.exception';
 import { toErrorEnvelope } from '../errors/error-envelope';
 
-const PUBLIC_LANE = /^\/v1\/public(\/|$)/;
+const PUBLIC_LANE = /^\/(v1\/public(\/|$)|mcp(\?|$))/;
 /** Liveness probes (a load balancer asks by address) learn nothing a rebinding page could use. */
 const ANY_HOST = new Set(['/healthz']);
 
@@ -13,7 +13,7 @@ const ANY_HOST = new Set(['/healthz']);
  * host, `OMNI_ALLOWED_HOSTS`, or a loopback name on the port the API listens on): a page on a rebinding domain
  * (`evil.example` resolving to 127.0.0.1) is refused before any route runs. Browser origins on the UI lane: the
  * console's own origin and the configured allowlist (`OMNI_CORS_ORIGINS`), or an allowed host's own origin. Never a
- * reflected origin, never `*` with credentials; the public lane (bearer tokens, for servers) sends no CORS headers.
+ * reflected origin, never `*` with credentials; the public lane (bearer tokens, for servers: `/v1/public/*` and `/mcp`) sends no CORS headers.
  */
 @Injectable()
 export class OriginPolicy {

@@ -75,6 +75,11 @@ const ApiEnv = z.object({
   OMNI_LOGIN_BACKOFF_MAX_S: z.coerce.number().int().positive().default(900),
   /** Comma-separated feature flags to turn off (see FeatureFlags). */
   OMNI_DISABLED_FEATURES: z.string().default(''),
+  /**
+   * How long an MCP tool call of a client that did not ask for a task waits for its run before answering with the run
+   * id (docs/MCP.md); keep it below any proxy's response timeout in front of the API.
+   */
+  OMNI_MCP_BLOCK_MS: z.coerce.number().int().min(0).default(20_000),
   /** TEST/DEV ONLY: provider base URLs may name private and loopback addresses for every preset (D44). */
   OMNI_ALLOW_PRIVATE_PROVIDER_URLS: z.enum(['0', '1']).default('0'),
 });
@@ -117,6 +122,8 @@ export class AppConfig {
   readonly disabledFeatures: ReadonlySet<string>;
   /** TEST/DEV ONLY (`OMNI_ALLOW_PRIVATE_PROVIDER_URLS=1`): provider base URLs are not vetted (D44). */
   readonly allowPrivateProviderUrls: boolean;
+  /** How long a blocking MCP tool call (no task asked) waits for its run (`OMNI_MCP_BLOCK_MS`). */
+  readonly mcpBlockMs: number;
 
   constructor(env: z.infer<typeof ApiEnv>, version: string) {
     this.host = env.OMNI_API_HOST;
@@ -167,6 +174,7 @@ export class AppConfig {
         .filter(Boolean),
     );
     this.allowPrivateProviderUrls = env.OMNI_ALLOW_PRIVATE_PROVIDER_URLS === '1';
+    this.mcpBlockMs = env.OMNI_MCP_BLOCK_MS;
   }
 
   static fromEnv(env: NodeJS.ProcessEnv = process.env, version = '0.1.0'): AppConfig {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ComponentHealth, ComponentName, FeatureFlags, Meta } from '@omniai/contracts';
 import { EngineReportStore } from '@omniai/store';
+import { BUILT } from '../auth/built-features';
 import { AppConfig } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
 import { TEMPORAL_UI_PREFIX } from '../temporal/temporal-ui.proxy';
@@ -10,9 +11,6 @@ const PROBE_TIMEOUT_MS = 3_000;
 /** Three missed worker heartbeats (30 s each) make its engine report stale. */
 const ENGINE_REPORT_MAX_AGE_MS = 90_000;
 
-// Capabilities land issue by issue; until one does, its flag stays off. OMNI_DISABLED_FEATURES turns built ones off:
-// their routes then answer E_CAPABILITY_DISABLED (AuthGuard) and the console hides them.
-const BUILT: FeatureFlags = { runs: true, approvals: true, workflows: true, research: true, mcp: false, marketplace: false };
 
 /** Runs one probe with a deadline and turns its outcome into a ComponentHealth. */
 async function probe(fn: () => Promise<string>): Promise<ComponentHealth> {
