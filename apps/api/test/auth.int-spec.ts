@@ -55,7 +55,7 @@ describe('identity: lanes, guard, sessions, tokens and project isolation (real A
   });
 
   it('every registered route answers 401/403 without credentials, except the explicit public allowlist', async () => {
-    const routes = registeredRoutes(api.app).filter((r) => r.method !== 'HEAD' && (r.url.startsWith('/v1') || r.url === '/healthz'));
+    const routes = registeredRoutes(api.app).filter((r) => r.method !== 'HEAD' && (r.url.startsWith('/v1') || r.url === '/healthz' || r.url === '/mcp'));
     const contract = new Set(API_ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path.replace(/\{(\w+)\}/g, ':$1')}`));
     expect(routes.length).toBeGreaterThanOrEqual(API_ROUTES.length);
     const seen: string[] = [];

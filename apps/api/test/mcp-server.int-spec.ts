@@ -52,8 +52,8 @@ describe('OmniAI as an MCP server (/mcp)', () => {
   const clients: Client[] = [];
 
   const token = async (scopes: string[]) => (await api.post('/v1/tokens', { name: `mcp ${scopes.join(' ')}`, scopes })).body.secret as string;
-  const connect = async (secret: string) => {
-    const client = new Client({ name: 'omniai-int-test', version: '1.0.0' });
+  const connect = async (secret: string, modern = false) => {
+    const client = new Client({ name: 'omniai-int-test', version: '1.0.0' }, modern ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {});
     await client.connect(new StreamableHTTPClientTransport(new URL(`${api.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${secret}` } } }));
     clients.push(client);
     return client;
@@ -115,6 +115,15 @@ describe('OmniAI as an MCP server (/mcp)', () => {
     const events = await client.readResource({ uri: `omniai://runs/${runId}/events` });
     const page = JSON.parse((events.contents[0] as { text: string }).text);
     expect(page.items.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['run_created', 'run_completed']));
+  });
+
+  it('serves the 2026-07-28 revision too: a pinned modern client lists and calls the graph tool (blocking)', async () => {
+    const client = await connect(full, true);
+    expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+    const { tools } = await client.listTools();
+    expect(tools.find((t) => t.name === echoTool)?.inputSchema).toMatchObject({ required: ['text'] });
+    const result = ToolResult.parse(await client.callTool({ name: echoTool, arguments: { text: 'modern' } }));
+    expect(result.structuredContent).toMatchObject({ status: 'completed', output: { done: { echo: 'modern' } } });
   });
 
   it('refuses invalid arguments against the graph input schema', async () => {
