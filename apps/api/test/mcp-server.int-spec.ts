@@ -36,9 +36,17 @@ const GATED = {
 };
 
 // The 2025-11-25 task vocabulary (the SDK keeps the wire schemas; the typed surface does not offer task methods).
-const Task = z.looseObject({ taskId: z.string(), status: z.enum(['working', 'input_required', 'completed', 'failed', 'cancelled']), statusMessage: z.string().optional() });
+const Task = z.looseObject({
+  taskId: z.string(),
+  status: z.enum(['working', 'input_required', 'completed', 'failed', 'cancelled']),
+  statusMessage: z.string().optional(),
+});
 const CreateTaskResult = z.looseObject({ task: Task });
-const ToolResult = z.looseObject({ content: z.array(z.looseObject({ type: z.string(), text: z.string().optional() })), structuredContent: z.any().optional(), isError: z.boolean().optional() });
+const ToolResult = z.looseObject({
+  content: z.array(z.looseObject({ type: z.string(), text: z.string().optional() })),
+  structuredContent: z.any().optional(),
+  isError: z.boolean().optional(),
+});
 
 type Untyped = { request(request: { method: string; params?: unknown }, schema: z.ZodType): Promise<any> };
 
@@ -136,7 +144,10 @@ describe('OmniAI as an MCP server (/mcp)', () => {
   it('answers a task handle at once when asked, and the task polls to completion with the run as its result', async () => {
     const client = await connect(full);
     const created = CreateTaskResult.parse(
-      await untyped(client).request({ method: 'tools/call', params: { name: echoTool, arguments: { text: 'as a task' }, task: { ttl: 60_000 } } }, CreateTaskResult),
+      await untyped(client).request(
+        { method: 'tools/call', params: { name: echoTool, arguments: { text: 'as a task' }, task: { ttl: 60_000 } } },
+        CreateTaskResult,
+      ),
     );
     expect(created.task.status).toBe('working');
     const done = await pollTask(client, created.task.taskId, (s) => s === 'completed');
@@ -147,7 +158,9 @@ describe('OmniAI as an MCP server (/mcp)', () => {
 
   it('surfaces a run waiting for approval as input_required, answered through approvals_decide with the same checks', async () => {
     const client = await connect(full);
-    const created = CreateTaskResult.parse(await untyped(client).request({ method: 'tools/call', params: { name: gatedTool, arguments: {}, task: {} } }, CreateTaskResult));
+    const created = CreateTaskResult.parse(
+      await untyped(client).request({ method: 'tools/call', params: { name: gatedTool, arguments: {}, task: {} } }, CreateTaskResult),
+    );
     const taskId = created.task.taskId;
     const waiting = await pollTask(client, taskId, (s) => s === 'input_required');
     expect(waiting.statusMessage).toMatch(/approvals_decide/);
@@ -159,7 +172,10 @@ describe('OmniAI as an MCP server (/mcp)', () => {
     // A token without the review scope is refused, as on /v1/public; a wrong arguments hash too.
     const reader = await connect(readOnly);
     const refused = ToolResult.parse(
-      await reader.callTool({ name: 'approvals_decide', arguments: { approval_id: approval!.id, decision: 'approve', arguments_hash: approval!.arguments_hash } }),
+      await reader.callTool({
+        name: 'approvals_decide',
+        arguments: { approval_id: approval!.id, decision: 'approve', arguments_hash: approval!.arguments_hash },
+      }),
     );
     expect(refused).toMatchObject({ isError: true, structuredContent: { error: { code: 'E_AUTH_FORBIDDEN' } } });
     const mismatch = ToolResult.parse(
@@ -168,7 +184,10 @@ describe('OmniAI as an MCP server (/mcp)', () => {
     expect(mismatch).toMatchObject({ isError: true, structuredContent: { error: { code: 'E_APPROVAL_MISMATCH' } } });
 
     const decided = ToolResult.parse(
-      await client.callTool({ name: 'approvals_decide', arguments: { approval_id: approval!.id, decision: 'approve', arguments_hash: approval!.arguments_hash } }),
+      await client.callTool({
+        name: 'approvals_decide',
+        arguments: { approval_id: approval!.id, decision: 'approve', arguments_hash: approval!.arguments_hash },
+      }),
     );
     expect(decided.structuredContent).toMatchObject({ outcome: 'applied' });
     await pollTask(client, taskId, (s) => s === 'completed');
@@ -179,7 +198,10 @@ describe('OmniAI as an MCP server (/mcp)', () => {
   it('a blocking call of a gated graph answers with the run id and the approval it waits for', async () => {
     const client = await connect(full);
     const result = ToolResult.parse(await client.callTool({ name: gatedTool, arguments: {} }));
-    expect(result.structuredContent).toMatchObject({ status: expect.stringMatching(/queued|running/), pending_approvals: [expect.objectContaining({ tool_id: expect.any(String) })] });
+    expect(result.structuredContent).toMatchObject({
+      status: expect.stringMatching(/queued|running/),
+      pending_approvals: [expect.objectContaining({ tool_id: expect.any(String) })],
+    });
     expect(result.content[0]!.text).toContain(result.structuredContent.run_id);
   });
 
@@ -190,10 +212,17 @@ describe('OmniAI as an MCP server (/mcp)', () => {
   });
 
   it('answers 401 without a token, and 403 to a foreign browser Origin', async () => {
-    const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } } };
+    const init = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } },
+    };
     const headers = { accept: 'application/json, text/event-stream' };
     expect((await api.anon('POST', '/mcp', { body: init, headers })).status).toBe(401);
-    expect((await api.anon('POST', '/mcp', { body: init, headers: { ...headers, authorization: 'Bearer omni_pat_not-a-real-token-at-all' } })).status).toBe(401);
+    expect((await api.anon('POST', '/mcp', { body: init, headers: { ...headers, authorization: 'Bearer omni_pat_not-a-real-token-at-all' } })).status).toBe(
+      401,
+    );
     const foreign = await api.anon('POST', '/mcp', { body: init, headers: { ...headers, authorization: `Bearer ${full}`, origin: 'http://evil.example' } });
     expect(foreign.status).toBe(403);
     await expect(connect('omni_pat_not-a-real-token-at-all')).rejects.toThrow();
@@ -221,12 +250,15 @@ describe('OmniAI as an MCP server (/mcp)', () => {
     const out = await mkdtemp(join(tmpdir(), 'mcp-conformance-'));
     try {
       const cli = join(ROOT, 'node_modules/@modelcontextprotocol/conformance/dist/index.js');
-      const answer = await run(process.execPath, [cli, 'server', '--url', `${proxy.url}/mcp`, '--scenario', scenario, '-o', out], { env: NODE_ENV, timeout: 120_000 }).catch(
-        (err: { stdout?: string; stderr?: string }) => err,
-      );
+      const answer = await run(process.execPath, [cli, 'server', '--url', `${proxy.url}/mcp`, '--scenario', scenario, '-o', out], {
+        env: NODE_ENV,
+        timeout: 120_000,
+      }).catch((err: { stdout?: string; stderr?: string }) => err);
       const files = await readdir(out, { recursive: true });
       const checksFile = files.find((f) => f.endsWith('checks.json'));
-      expect({ scenario, checksFile, stdout: checksFile ? undefined : answer.stdout, stderr: checksFile ? undefined : answer.stderr }).toMatchObject({ checksFile: expect.any(String) });
+      expect({ scenario, checksFile, stdout: checksFile ? undefined : answer.stdout, stderr: checksFile ? undefined : answer.stderr }).toMatchObject({
+        checksFile: expect.any(String),
+      });
       const checks = JSON.parse(await readFile(join(out, checksFile!), 'utf8')) as Array<{ id: string; status: string; errorMessage?: string }>;
       expect(checks.length).toBeGreaterThan(0);
       expect(checks.filter((c) => c.status !== 'SUCCESS' && c.status !== 'INFO')).toEqual([]);

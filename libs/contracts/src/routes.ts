@@ -782,7 +782,10 @@ export const MCP_SERVER_ROUTES: readonly ApiRoute[] = [
     description: MCP_SERVER_DESCRIPTION,
     body: z.looseObject({ jsonrpc: z.literal('2.0') }).describe('A JSON-RPC request, notification or response (the MCP schema).'),
     status: 200,
-    raw: { mediaTypes: ['application/json', 'text/event-stream'], description: 'The JSON-RPC answer, or an SSE stream of messages ending with it (202 for a notification).' },
+    raw: {
+      mediaTypes: ['application/json', 'text/event-stream'],
+      description: 'The JSON-RPC answer, or an SSE stream of messages ending with it (202 for a notification).',
+    },
     errors: MCP_SERVER_ERRORS,
   },
   {

@@ -63,7 +63,10 @@ export class AuthGuard implements CanActivate {
 
   private async uiLane(req: FastifyRequest, csrf: 'token' | 'origin'): Promise<Actor> {
     if (bearerOf(req) !== null)
-      throw new ApiException('E_AUTH_REQUIRED', `Bearer tokens are accepted only under ${PUBLIC_LANE_PREFIX} and on ${MCP_SERVER_PATH}; sign in for this route.`);
+      throw new ApiException(
+        'E_AUTH_REQUIRED',
+        `Bearer tokens are accepted only under ${PUBLIC_LANE_PREFIX} and on ${MCP_SERVER_PATH}; sign in for this route.`,
+      );
     const actor = await this.auth.sessionActor(req);
     if (!actor) throw new ApiException('E_AUTH_REQUIRED', 'Sign in first.');
     if (!this.origins.allows(req)) throw new ApiException('E_AUTH_FORBIDDEN', 'Requests from this origin are not allowed.');

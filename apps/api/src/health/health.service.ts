@@ -11,7 +11,6 @@ const PROBE_TIMEOUT_MS = 3_000;
 /** Three missed worker heartbeats (30 s each) make its engine report stale. */
 const ENGINE_REPORT_MAX_AGE_MS = 90_000;
 
-
 /** Runs one probe with a deadline and turns its outcome into a ComponentHealth. */
 async function probe(fn: () => Promise<string>): Promise<ComponentHealth> {
   const started = performance.now();

@@ -1,7 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type Capability, type Graph, type JsonValue, type Run, type Thread, DecideApprovalRequest, ApprovalsQuery, ApprovalIdParam } from '@omniai/contracts';
 import { GraphStore, RunStore } from '@omniai/store';
-import { type CallToolResult, fromJsonSchema, McpServer, ProtocolError, ProtocolErrorCode, ResourceNotFoundError, ResourceTemplate } from '@modelcontextprotocol/server';
+import {
+  type CallToolResult,
+  fromJsonSchema,
+  McpServer,
+  ProtocolError,
+  ProtocolErrorCode,
+  ResourceNotFoundError,
+  ResourceTemplate,
+} from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { ApprovalsService } from '../approvals/approvals.service';
 import { accessRefusal } from '../auth/access';
@@ -181,7 +189,11 @@ export class McpCatalog {
     server.registerResource(
       'run-events',
       new ResourceTemplate(RUN_EVENTS_URI, { list: undefined }),
-      { title: "A run's events", description: "The first 1,000 events of a run's append-only log, in seq order (token scope read).", mimeType: 'application/json' },
+      {
+        title: "A run's events",
+        description: "The first 1,000 events of a run's append-only log, in seq order (token scope read).",
+        mimeType: 'application/json',
+      },
       async (uri, variables) => {
         const runId = String(variables['run_id']);
         const refusal = accessRefusal(caller.actor, 'read', await this.scopes.projectOf({ runId })) ?? null;
@@ -266,7 +278,8 @@ export class McpCatalog {
     if (run.kind === 'chat') {
       const page = await this.runs.events(run.id, Math.max(1, run.last_seq - 200), 1000);
       const last = page.items.filter((e) => e.kind === 'assistant_message').pop();
-      if (last && last.kind === 'assistant_message') return { ...base, answer: 'text' in last.payload.content ? last.payload.content.text : last.payload.content.preview };
+      if (last && last.kind === 'assistant_message')
+        return { ...base, answer: 'text' in last.payload.content ? last.payload.content.text : last.payload.content.preview };
     }
     return base;
   }
@@ -293,7 +306,9 @@ export class McpCatalog {
       return await fn();
     } catch (err) {
       const error =
-        err instanceof ApiException ? { code: err.code, message: err.message, ...(err.detail === undefined ? {} : { detail: err.detail }) } : this.internal(err);
+        err instanceof ApiException
+          ? { code: err.code, message: err.message, ...(err.detail === undefined ? {} : { detail: err.detail }) }
+          : this.internal(err);
       return { content: [{ type: 'text', text: `${error.code}: ${error.message}` }], structuredContent: { error }, isError: true };
     }
   }

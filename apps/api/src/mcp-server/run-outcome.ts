@@ -36,7 +36,13 @@ export const isTerminal = (status: RunStatus) => TERMINAL_RUN_STATUSES.has(statu
 
 /** A run as an MCP task: a pending approval (or a paused run) is `input_required`, answered through `approvals_decide`. */
 export function taskOf(run: Run, pending: RunOutcome['pending_approvals'] = []): McpTask {
-  const base = { taskId: run.id, createdAt: run.created_at, lastUpdatedAt: run.ended_at ?? run.started_at ?? run.created_at, ttl: null, pollInterval: RUN_POLL_MS };
+  const base = {
+    taskId: run.id,
+    createdAt: run.created_at,
+    lastUpdatedAt: run.ended_at ?? run.started_at ?? run.created_at,
+    ttl: null,
+    pollInterval: RUN_POLL_MS,
+  };
   if (isTerminal(run.status)) {
     const status = run.status as 'completed' | 'failed' | 'cancelled';
     return { ...base, status, ...(run.error ? { statusMessage: `${run.error.code}: ${run.error.message}` } : {}) };
