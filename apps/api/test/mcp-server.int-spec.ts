@@ -195,6 +195,19 @@ describe('OmniAI as an MCP server (/mcp)', () => {
     expect(result.structuredContent).toMatchObject({ status: 'completed', output: { done: { released: true } } });
   });
 
+  it('tasks/cancel cancels the run behind the task', async () => {
+    const client = await connect(full);
+    const created = CreateTaskResult.parse(
+      await untyped(client).request({ method: 'tools/call', params: { name: gatedTool, arguments: {}, task: {} } }, CreateTaskResult),
+    );
+    await pollTask(client, created.task.taskId, (s) => s === 'input_required');
+    const cancelled = Task.parse(await untyped(client).request({ method: 'tasks/cancel', params: { taskId: created.task.taskId } }, Task));
+    expect(cancelled.taskId).toBe(created.task.taskId);
+    await pollTask(client, created.task.taskId, (s) => s === 'cancelled');
+    // A task id that is no run of the token's answers as unknown.
+    await expect(untyped(client).request({ method: 'tasks/get', params: { taskId: '00000000-0000-4000-8000-000000000000' } }, Task)).rejects.toThrow(/No task/);
+  });
+
   it('a blocking call of a gated graph answers with the run id and the approval it waits for', async () => {
     const client = await connect(full);
     const result = ToolResult.parse(await client.callTool({ name: gatedTool, arguments: {} }));

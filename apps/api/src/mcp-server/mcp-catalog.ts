@@ -113,11 +113,11 @@ export class McpCatalog {
         description: `${graph.description || graph.name} (OmniAI graph ${graph.id}, version ${version.version}; starts a run, token scope operate).`,
         inputSchema: fromJsonSchema<Record<string, JsonValue>>(schema as Parameters<typeof fromJsonSchema>[0]),
       },
-      (args) =>
+      (args, ctx) =>
         this.guarded(async () => {
           await this.require(caller.actor, 'operate', graph.project_id);
           const input = (wrapped ? args['input'] : (args ?? {})) as JsonValue;
-          return this.started(caller, await this.graphs.startRun(graph.id, { input }, runActor(caller.actor)));
+          return this.started(caller, await this.graphs.startRun(graph.id, { input }, runActor(caller.actor)), ctx.mcpReq.signal);
         }),
     );
     tool.execution = { taskSupport: 'optional' };
@@ -131,10 +131,10 @@ export class McpCatalog {
         description: `The agent of OmniAI thread "${thread.title}" (${thread.id}): one chat turn as a durable run (token scope operate).`,
         inputSchema: AgentArgs,
       },
-      ({ message }) =>
+      ({ message }, ctx) =>
         this.guarded(async () => {
           await this.require(caller.actor, 'operate', thread.project_id);
-          return this.started(caller, await this.runs.start(thread.id, { message }, runActor(caller.actor)));
+          return this.started(caller, await this.runs.start(thread.id, { message }, runActor(caller.actor)), ctx.mcpReq.signal);
         }),
     );
     tool.execution = { taskSupport: 'optional' };
@@ -207,16 +207,22 @@ export class McpCatalog {
 
   // ── tasks (2025-11-25 wire: the SDK ships the schemas, no runtime; the run is the task's state) ─────────────────
   private tasks(server: McpServer, caller: McpCaller): void {
+    // The typed surface leaves the task methods out (2025 vocabulary without an SDK runtime); the server accepts them
+    // at run time with explicit schemas, as it does for extension methods.
     const low = server.server as unknown as {
-      setRequestHandler(method: string, schemas: { params: typeof TaskIdParams }, handler: (params: { taskId: string }) => Promise<unknown>): void;
+      setRequestHandler(
+        method: string,
+        schemas: { params: typeof TaskIdParams },
+        handler: (params: { taskId: string }, ctx: { mcpReq: { signal: AbortSignal } }) => Promise<unknown>,
+      ): void;
     };
     low.setRequestHandler('tasks/get', { params: TaskIdParams }, async ({ taskId }) => {
       const run = await this.taskRun(caller, taskId, 'read');
       return taskOf(run, await this.pendingOf(run, caller.actor));
     });
-    low.setRequestHandler('tasks/result', { params: TaskIdParams }, async ({ taskId }) => {
+    low.setRequestHandler('tasks/result', { params: TaskIdParams }, async ({ taskId }, ctx) => {
       let run = await this.taskRun(caller, taskId, 'read');
-      run = await this.waitFor(run, TASK_RESULT_MAX_MS, () => false);
+      run = await this.waitFor(run, TASK_RESULT_MAX_MS, () => false, ctx.mcpReq.signal);
       const result = this.outcomeResult(await this.outcome(run, caller.actor));
       return { ...result, _meta: { 'io.modelcontextprotocol/related-task': { taskId } } };
     });
@@ -232,26 +238,31 @@ export class McpCatalog {
     const refusal = valid ? accessRefusal(caller.actor, capability, await this.scopes.projectOf({ runId: taskId })) : null;
     if (!valid || refusal?.code === 'E_NOT_FOUND') throw new ProtocolError(ProtocolErrorCode.InvalidParams, `No task ${taskId}.`);
     if (refusal) throw new ProtocolError(ProtocolErrorCode.InvalidRequest, `${refusal.code}: ${refusal.message}`);
-    return this.mcpErrors(() => this.runs.get(taskId));
+    const run = await this.runs.get(taskId).catch((err: unknown) => {
+      if (err instanceof ApiException && err.code === 'E_NOT_FOUND') return null;
+      throw err;
+    });
+    if (!run) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `No task ${taskId}.`);
+    return run;
   }
 
   // ── runs ────────────────────────────────────────────────────────────────────────────────────────────────────────
   /** A started run: a task handle at once when the client asked for one; else the outcome after waiting a while. */
-  private async started(caller: McpCaller, run: Run): Promise<CallToolResult> {
+  private async started(caller: McpCaller, run: Run, signal: AbortSignal): Promise<CallToolResult> {
     if (caller.taskAsked) {
       const task: McpTask = taskOf(run);
       // The 2025-11-25 CreateTaskResult (`{ task }`); `content` rides along for the SDK's result check, clients ignore it.
       return { content: [{ type: 'text', text: `Started run ${run.id} as task ${task.taskId}.` }], task } as CallToolResult;
     }
-    const waited = await this.waitFor(run, this.config.mcpBlockMs, (r) => this.pendingOf(r, caller.actor).then((p) => p.length > 0));
+    const waited = await this.waitFor(run, this.config.mcpBlockMs, (r) => this.pendingOf(r, caller.actor).then((p) => p.length > 0), signal);
     return this.outcomeResult(await this.outcome(waited, caller.actor));
   }
 
-  /** Reads the run until it ends, `stop` says so, or `maxMs` passed; answers its last state. */
-  private async waitFor(run: Run, maxMs: number, stop: (run: Run) => Promise<boolean> | boolean): Promise<Run> {
+  /** Reads the run until it ends, `stop` says so, `maxMs` passed or the client cancelled the request; answers its last state. */
+  private async waitFor(run: Run, maxMs: number, stop: (run: Run) => Promise<boolean> | boolean, signal: AbortSignal): Promise<Run> {
     const deadline = Date.now() + maxMs;
     let current = run;
-    while (!isTerminal(current.status) && Date.now() < deadline && !(await stop(current))) {
+    while (!isTerminal(current.status) && Date.now() < deadline && !signal.aborted && !(await stop(current))) {
       await new Promise((resolve) => setTimeout(resolve, Math.min(RUN_POLL_MS, Math.max(0, deadline - Date.now()))));
       current = await this.runs.get(run.id);
     }
