@@ -27,7 +27,7 @@ describe('POST /v1/providers: base_url is vetted like tool egress (D44)', () => 
     [
       'ollama',
       'http://169.254.169.254/v1',
-      '169.254.169.254 is a link-local address (this includes cloud metadata services); refused (public or loopback addresses only)',
+      '169.254.169.254 is a cloud metadata address; refused (public or loopback addresses only)',
     ],
     ['ollama', 'http://10.0.0.5:11434/v1', '10.0.0.5 is a private-network address; refused'],
   ])('refuses a %s provider at %s with 400 on base_url, storing nothing', async (preset, base_url, message) => {
