@@ -1,7 +1,5 @@
 import type { EgressAllowValue, ErrorCode } from '@omniai/contracts';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { type EverythingServer, startEverythingServer } from '../testing/everything-server';
 import { ToolError } from '../tool';
 import { callMcpTool, listMcpTools } from './mcp-client';
 
@@ -9,51 +7,15 @@ import { callMcpTool, listMcpTools } from './mcp-client';
 // HTTP on this machine, registered the way an admin would: an egress_allow entry { host: "127.0.0.1:<port>",
 // allow_private: true } (D-NEW-egress-1). No test network: the client really connects to 127.0.0.1.
 
-let server: ChildProcess;
+let everything: EverythingServer;
 let port: number;
 let url: string;
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port: free } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return free;
-}
-
-/** Starts `mcp-server-everything streamableHttp` with PORT set; resolves once it says it listens. */
-async function startEverything(listenOn: number): Promise<ChildProcess> {
-  const bin = join(dirname(require.resolve('@modelcontextprotocol/server-everything/package.json')), 'dist', 'index.js');
-  const child = spawn(process.execPath, [bin, 'streamableHttp'], { env: { PATH: process.env.PATH ?? '', PORT: String(listenOn) }, stdio: ['ignore', 'ignore', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    let said = '';
-    const timer = setTimeout(() => reject(new Error(`server-everything did not start: ${said}`)), 20_000);
-    child.stderr!.on('data', (chunk: Buffer) => {
-      said += chunk.toString();
-      if (said.includes(`listening on port ${listenOn}`)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server-everything exited with ${code}: ${said}`));
-    });
-  });
-  return child;
-}
-
 beforeAll(async () => {
-  port = await freePort();
-  server = await startEverything(port);
-  url = `http://127.0.0.1:${port}/mcp`;
+  everything = await startEverythingServer();
+  ({ port, url } = everything);
 }, 30_000);
-afterAll(async () => {
-  if (server.exitCode !== null) return;
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGTERM');
-  await exited;
-});
+afterAll(() => everything?.close());
 
 const options = (allowHosts: EgressAllowValue[]) => ({ allowHosts, timeoutMs: 15_000 });
 
