@@ -155,8 +155,23 @@ describe('classifyAddress', () => {
 describe('PRIVATE_NETWORK (what allow_private admits)', () => {
   it('is loopback, private, link-local and CGNAT: never metadata, unspecified, multicast, broadcast or reserved', () => {
     const admitted = TABLE.filter(([input]) => PRIVATE_NETWORK.has(classifyAddress(input).category)).map(([input]) => input);
-    expect(admitted).toEqual(expect.arrayContaining(['127.0.0.1', '10.0.0.0', '192.168.0.1', 'fd12:3456:789a::1', 'fe80::1', '169.254.1.1', '100.64.0.0', '::1']));
-    for (const refused of ['169.254.169.254', '::ffff:169.254.169.254', 'fd00:ec2::254', 'fd20:ce::254', '100.100.100.200', '0.0.0.0', '::', 'ff02::1', '224.0.0.1', '255.255.255.255', '192.0.0.8', '2001:db8::1']) {
+    expect(admitted).toEqual(
+      expect.arrayContaining(['127.0.0.1', '10.0.0.0', '192.168.0.1', 'fd12:3456:789a::1', 'fe80::1', '169.254.1.1', '100.64.0.0', '::1']),
+    );
+    for (const refused of [
+      '169.254.169.254',
+      '::ffff:169.254.169.254',
+      'fd00:ec2::254',
+      'fd20:ce::254',
+      '100.100.100.200',
+      '0.0.0.0',
+      '::',
+      'ff02::1',
+      '224.0.0.1',
+      '255.255.255.255',
+      '192.0.0.8',
+      '2001:db8::1',
+    ]) {
       expect([refused, PRIVATE_NETWORK.has(classifyAddress(refused).category)]).toEqual([refused, false]);
     }
   });

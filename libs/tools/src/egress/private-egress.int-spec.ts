@@ -91,7 +91,12 @@ describe('safeFetch with an allow_private entry', () => {
       message: '127.0.0.2 is a loopback address; refused',
     });
     // Only the redirects were served; their targets never were.
-    expect(web.paths().slice(before).every((p) => p.startsWith('/to?'))).toBe(true);
+    expect(
+      web
+        .paths()
+        .slice(before)
+        .every((p) => p.startsWith('/to?')),
+    ).toBe(true);
   });
 
   it.each([

@@ -245,7 +245,6 @@ export async function resolveVetted(
   return { address: first.address, family: first.family === 6 ? 6 : 4 };
 }
 
-
 /** Where to connect for `url`: its vetted address (or, in tests, the loopback server standing in for it). */
 async function pinnedTarget(
   url: URL,

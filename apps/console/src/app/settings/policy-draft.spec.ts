@@ -79,7 +79,10 @@ describe('policy draft: workspace grants per scope, other levels kept', () => {
   it('makes an egress entry from the add-a-host form: a string, or the object form with the private flag', () => {
     const form = (host: string, allowPrivate = false, note = '') => egressEntryFrom({ host, allowPrivate, note }, ['docs.example.org']);
     expect(form(' api.example.org:8443 ')).toEqual({ ok: true, entry: 'api.example.org:8443' });
-    expect(form('127.0.0.1:3001', true, ' our MCP server ')).toEqual({ ok: true, entry: { host: '127.0.0.1:3001', allow_private: true, note: 'our MCP server' } });
+    expect(form('127.0.0.1:3001', true, ' our MCP server ')).toEqual({
+      ok: true,
+      entry: { host: '127.0.0.1:3001', allow_private: true, note: 'our MCP server' },
+    });
     expect(form('mcp.corp.example', true)).toEqual({ ok: true, entry: { host: 'mcp.corp.example', allow_private: true } });
     expect(form('*', true)).toEqual({ ok: false, error: expect.stringContaining('Not a valid entry: allow_private is only for one named host') });
     expect(form('*.corp.example', true)).toMatchObject({ ok: false });

@@ -83,12 +83,14 @@ export interface EgressEntryForm {
  * addresses tools could never reach, such as metadata, and says so with the field). A host with the private flag is
  * saved in the object form; without it (and without a note) as the plain string.
  */
-export function egressEntryFrom(form: EgressEntryForm, existing: readonly EgressAllowEntry[]): { ok: true; entry: EgressAllowEntry } | { ok: false; error: string } {
+export function egressEntryFrom(
+  form: EgressEntryForm,
+  existing: readonly EgressAllowEntry[],
+): { ok: true; entry: EgressAllowEntry } | { ok: false; error: string } {
   const host = form.host.trim();
   if (!host) return { ok: false, error: 'Enter a host: docs.example.org, *.example.org, or 127.0.0.1:3001 for a server you run.' };
   const note = form.note.trim();
-  const entry: EgressAllowEntry =
-    form.allowPrivate || note ? { host, allow_private: form.allowPrivate, ...(note ? { note: note.slice(0, 200) } : {}) } : host;
+  const entry: EgressAllowEntry = form.allowPrivate || note ? { host, allow_private: form.allowPrivate, ...(note ? { note: note.slice(0, 200) } : {}) } : host;
   const parsed = parseEgressAllowEntry(entry);
   if ('error' in parsed) return { ok: false, error: `Not a valid entry: ${parsed.error}.` };
   if (existing.some((e) => egressEntryHost(e).toLowerCase() === host.toLowerCase())) return { ok: false, error: `${host} is already in the list.` };

@@ -183,9 +183,9 @@ const PRIVATE_WARNING = 'Reaches a private or loopback address — only for host
             <fieldset class="egress" data-testid="policy-egress-allow">
               <legend>Egress allowlist</legend>
               <p class="hint">
-                Hosts tools may reach: <code>docs.example.org</code>, <code>*.example.org</code>, <code>*</code> for any public host; ports 80 and 443
-                unless an entry names one (<code>api.example.org:8443</code>). Private, loopback and metadata addresses are refused, except for a host
-                you allow to be private below. Metadata addresses are refused always.
+                Hosts tools may reach: <code>docs.example.org</code>, <code>*.example.org</code>, <code>*</code> for any public host; ports 80 and 443 unless an
+                entry names one (<code>api.example.org:8443</code>). Private, loopback and metadata addresses are refused, except for a host you allow to be
+                private below. Metadata addresses are refused always.
               </p>
               <ul class="egress-list" role="list">
                 @for (e of d.egress; track $index) {
@@ -245,8 +245,8 @@ const PRIVATE_WARNING = 'Reaches a private or loopback address — only for host
                 </label>
                 @if (egressPrivate()) {
                   <p class="system-card small" role="note" data-testid="policy-egress-add-warning">
-                    {{ privateWarning }} Only this exact host (no <code>*</code>, no wildcard) may then resolve to 127.0.0.1, 10.x, 192.168.x, fd00::/8 and
-                    the like; every other name stays public-only.
+                    {{ privateWarning }} Only this exact host (no <code>*</code>, no wildcard) may then resolve to 127.0.0.1, 10.x, 192.168.x, fd00::/8 and the
+                    like; every other name stays public-only.
                   </p>
                   <input
                     aria-label="Note: who runs this host (optional)"
@@ -288,8 +288,8 @@ const PRIVATE_WARNING = 'Reaches a private or loopback address — only for host
           </p>
           <p>Changes apply to tool calls vetted after you save, and are checked again when a call executes.</p>
           <p>
-            The <strong>egress allowlist</strong> names the hosts tools may reach. A host you allow to be private (an MCP server on this machine, a service
-            on your network) is the only name that may resolve to such an address.
+            The <strong>egress allowlist</strong> names the hosts tools may reach. A host you allow to be private (an MCP server on this machine, a service on
+            your network) is the only name that may resolve to such an address.
           </p>
         </div>
         <h2 class="section-title other-title">Project and user grants</h2>
