@@ -35,7 +35,22 @@ import {
   StartGraphRunRequest,
   ValidateGraphRequest,
 } from './graphs';
-import { RegisterMcpToolsRequest, RegisterMcpToolsResponse } from './mcp-tools';
+import {
+  ApproveMcpToolRequest,
+  BlockMcpToolRequest,
+  CreateMcpServerRequest,
+  McpCatalog,
+  McpCatalogTool,
+  McpOAuthCallbackQuery,
+  McpOAuthStart,
+  McpServer,
+  McpServerDetail,
+  McpToolDiff,
+  TryMcpToolRequest,
+  TryMcpToolResponse,
+  UpdateMcpServerRequest,
+} from './mcp';
+import { McpServerId, RegisterMcpToolsRequest, RegisterMcpToolsResponse } from './mcp-tools';
 import {
   BackfillRequest,
   CreatedOutgoingHook,
@@ -108,7 +123,7 @@ import {
 } from './tools';
 
 /** HTTP methods the API uses (lower case, as OpenAPI spells them). */
-export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** Statuses an error response can have: the values of `ERROR_HTTP_STATUS`. */
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 502 | 503 | 504;
@@ -146,17 +161,18 @@ interface RouteBase {
     | 'graphs'
     | 'triggers'
     | 'research'
+    | 'mcp'
     | 'artifacts'
     | 'providers'
     | 'tools'
     | 'approvals'
     | 'temporal'
     | 'public'
-    | 'mcp';
+    | 'mcp-server';
   /**
    * Who may call the route (D31): `public` needs no credentials (an explicit, reviewed exception); otherwise the
    * capability the caller's role must grant: in the route's project when it names one (by projectId, threadId,
-   * runId, approvalId, graphId, triggerId or outgoingHookId), workspace-wide otherwise. Paths under `/v1/public/` take bearer tokens (the capability
+   * runId, approvalId, graphId, triggerId or outgoingHookId), workspace-wide otherwise. Paths under `/v1/public/` (and `/mcp`: `isTokenLanePath`) take bearer tokens (the capability
    * must also be one of the token's scopes); every other path takes the session cookie, and its mutations the CSRF
    * header. A route the API serves without an entry here is refused.
    */
@@ -318,6 +334,218 @@ const START_RESEARCH_ERRORS = {
   503: 'Temporal is unavailable; no run was started.',
 } as const;
 const SOURCE_ID_PARAM = { sourceId: { schema: SourceId, description: 'A source id: 16 hex digits (sha256 of its URL or document path).' } };
+
+const MCP_SERVER_PARAM = { serverId: { schema: McpServerId, description: 'A server id: 1 to 40 lower-case letters, digits, "_" or "-".' } };
+const MCP_TOOL_PARAMS = {
+  ...MCP_SERVER_PARAM,
+  toolName: { schema: z.string().min(1).max(200), description: 'The tool\'s name as the server lists it (URL-encoded).' },
+};
+const MCP_404 = 'No such server (or tool).';
+
+/** Routes of the MCP hub (docs/MCP.md): servers, their catalogs, drift review and trying a tool. */
+export const MCP_ROUTES: readonly ApiRoute[] = [
+  {
+    method: 'get',
+    path: '/v1/mcp/servers',
+    operationId: 'listMcpServers',
+    access: 'read',
+    feature: 'mcp',
+    tag: 'mcp',
+    summary: 'Every MCP server: transport, health, authentication state and drift badges.',
+    status: 200,
+    response: listOf(McpServer),
+    errors: {},
+  },
+  {
+    method: 'post',
+    path: '/v1/mcp/servers',
+    operationId: 'createMcpServer',
+    access: 'admin',
+    feature: 'mcp',
+    tag: 'mcp',
+    summary: 'Add an MCP server (Streamable HTTP, or stdio in a sandboxed container): OmniAI connects, lists its catalog and approves the tool definitions it listed.',
+    description:
+      'An HTTP server is reached only if the workspace policy\'s `egress_allow` names its host (a loopback or private host only through an ' +
+      'entry that allows it explicitly). A stdio server runs in a locked-down container whose only way out is the egress proxy, to its ' +
+      '`egress_hosts` that the workspace also allows. Header values and OAuth tokens are sealed and never returned.',
+    body: CreateMcpServerRequest,
+    status: 201,
+    response: McpServerDetail,
+    errors: {
+      400: 'The body is invalid, or the server offers no tool that can be registered.',
+      403: "The server's host is not allowed by the workspace's `egress_allow`.",
+      409: 'A server with this id exists.',
+      502: 'The server could not be started or reached, or did not answer as an MCP server.',
+      504: 'The server did not answer in time.',
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/mcp/servers/{serverId}',
+    operationId: 'getMcpServer',
+    access: 'read',
+    feature: 'mcp',
+    tag: 'mcp',
+    pathParams: MCP_SERVER_PARAM,
+    summary: 'One MCP server.',
+    status: 200,
+    response: McpServer,
+    errors: { 404: MCP_404 },
+  },
+  {
+    method: 'patch',
+    path: '/v1/mcp/servers/{serverId}',
+    operationId: 'updateMcpServer',
+    access: 'admin',
+    feature: 'mcp',
+    tag: 'mcp',
+    pathParams: MCP_SERVER_PARAM,
+    summary: 'Rename, enable or disable a server, or replace its authentication or transport (the next check re-lists it and flags drift).',
+    body: UpdateMcpServerRequest,
+    status: 200,
+    response: McpServer,
+    errors: { 400: 'The body is invalid.', 404: MCP_404 },
+  },
+  {
+    method: 'delete',
+    path: '/v1/mcp/servers/{serverId}',
+    operationId: 'deleteMcpServer',
+    access: 'admin',
+    feature: 'mcp',
+    tag: 'mcp',
+    pathParams: MCP_SERVER_PARAM,
+    summary: 'Remove a server, its sealed secrets and its periodic check; its tools can no longer be called (runs keep their records).',
+    status: 204,
+    empty: true,
+    errors: { 404: MCP_404 },
+  },
+  {
+    method: 'post',
+    path: '/v1/mcp/servers/{serverId}/check',
+    operationId: 'checkMcpServer',
+    access: 'operate',
+    feature: 'mcp',
+    tag: 'mcp',
+    pathParams: MCP_SERVER_PARAM,
+    summary: 'Check the server now: connect, record latency, protocol version, server info and auth state, re-list its catalog and flag drift.',
+    status: 200,
+    response: McpServerDetail,
+    errors: { 404: MCP_404, 503: 'Temporal is unavailable; nothing was checked.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/mcp/servers/{serverId}/oauth/authorize',
+    operationId: 'authorizeMcpServer',
+    access: 'admin',
+    feature: 'mcp',
+    tag: 'mcp',
+    pathParams: MCP_SERVER_PARAM,
+    summary: 'Start OAuth 2.1 (PKCE) for a server whose auth is `oauth`: answers the authorization URL to open (null when the stored token still works).',
+    description:
+      "Discovery follows the MCP authorization spec (protected resource metadata, then the authorization server's metadata); without a " +
+      'configured client, OmniAI registers itself dynamically. Only https servers (loopback excepted); the authorization server must be on ' +
+      "the egress allowlist. Tokens are sealed and refreshed by the worker; they are never returned.",
+    status: 200,
+    response: McpOAuthStart,
+    errors: {
+      400: "The server's auth is not `oauth`, or it is not an https server.",
+      403: 'A host of the flow is not allowed by `egress_allow`.',
+      404: MCP_404,
+      502: 'Discovery or registration with the authorization server failed (the message says which step).',
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/mcp/servers/{serverId}/oauth/callback',
+    operationId: 'mcpOAuthCallback',
+    access: 'admin',
+    feature: 'mcp',
+    tag: 'mcp',
+    pathParams: MCP_SERVER_PARAM,
+    summary: "The authorization server's redirect back to OmniAI: checks `state`, exchanges the code with the PKCE verifier, seals the tokens.",
+    query: McpOAuthCallbackQuery,
+    status: 200,
+    raw: { mediaTypes: ['text/html'], description: 'A short page saying whether OmniAI is now authorized, linking back to the server in the console.' },
+    errors: { 400: 'No authorization in progress, a `state` that does not match, or the authorization server reported an error.', 404: MCP_404 },
+  },
+  {
+    method: 'get',
+    path: '/v1/mcp/servers/{serverId}/catalog',
+    operationId: 'getMcpCatalog',
+    access: 'read',
+    feature: 'mcp',
+    tag: 'mcp',
+    pathParams: MCP_SERVER_PARAM,
+    summary: 'The catalog as last listed: tools with schemas, annotations, definition hashes, review state and poisoning flags; resources and prompts (read-only).',
+    status: 200,
+    response: McpCatalog,
+    errors: { 404: MCP_404 },
+  },
+  {
+    method: 'get',
+    path: '/v1/mcp/servers/{serverId}/tools/{toolName}/diff',
+    operationId: 'getMcpToolDiff',
+    access: 'read',
+    feature: 'mcp',
+    tag: 'mcp',
+    pathParams: MCP_TOOL_PARAMS,
+    summary: "A tool's approved and live definitions side by side (drift review).",
+    status: 200,
+    response: McpToolDiff,
+    errors: { 404: MCP_404 },
+  },
+  {
+    method: 'post',
+    path: '/v1/mcp/servers/{serverId}/tools/{toolName}/approve',
+    operationId: 'approveMcpTool',
+    access: 'admin',
+    feature: 'mcp',
+    tag: 'mcp',
+    pathParams: MCP_TOOL_PARAMS,
+    summary: "Approve the tool's live definition (by its hash): registers it as a new tool version and moves project pins of the old one to it; approvals remembered for the old definition lapse.",
+    body: ApproveMcpToolRequest,
+    status: 200,
+    response: McpCatalogTool,
+    errors: {
+      400: 'The body is invalid, or the tool cannot be offered to runs.',
+      404: MCP_404,
+      409: 'The live definition is not the one reviewed (it changed again): review the new diff.',
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/mcp/servers/{serverId}/tools/{toolName}/block',
+    operationId: 'blockMcpTool',
+    access: 'admin',
+    feature: 'mcp',
+    tag: 'mcp',
+    pathParams: MCP_TOOL_PARAMS,
+    summary: 'Block a tool (its calls are refused) or unblock it.',
+    body: BlockMcpToolRequest,
+    status: 200,
+    response: McpCatalogTool,
+    errors: { 400: 'The body is invalid.', 404: MCP_404 },
+  },
+  {
+    method: 'post',
+    path: '/v1/mcp/servers/{serverId}/tools/{toolName}/try',
+    operationId: 'tryMcpTool',
+    access: 'operate',
+    feature: 'mcp',
+    tag: 'mcp',
+    pathParams: MCP_TOOL_PARAMS,
+    summary: 'Call the tool once as a one-step run in a project, through policy, approval, egress and the sandbox; follow the run for its `tool_result`.',
+    body: TryMcpToolRequest,
+    status: 202,
+    response: TryMcpToolResponse,
+    errors: {
+      400: 'The body is invalid, or the input does not match the tool\'s input schema.',
+      404: 'No such server, tool or project.',
+      409: 'The tool has drifted or is blocked (`E_TOOL_DRIFTED`): review it first.',
+      503: 'Temporal is unavailable; no run was started.',
+    },
+  },
+];
 
 /** Routes of research runs and web search backends (docs/RESEARCH.md). */
 export const RESEARCH_ROUTES: readonly ApiRoute[] = [
@@ -777,7 +1005,7 @@ export const MCP_SERVER_ROUTES: readonly ApiRoute[] = [
     operationId: 'mcpPost',
     access: 'read',
     feature: 'mcp',
-    tag: 'mcp',
+    tag: 'mcp-server',
     summary: 'Send an MCP JSON-RPC message (Streamable HTTP).',
     description: MCP_SERVER_DESCRIPTION,
     body: z.looseObject({ jsonrpc: z.literal('2.0') }).describe('A JSON-RPC request, notification or response (the MCP schema).'),
@@ -794,7 +1022,7 @@ export const MCP_SERVER_ROUTES: readonly ApiRoute[] = [
     operationId: 'mcpGet',
     access: 'read',
     feature: 'mcp',
-    tag: 'mcp',
+    tag: 'mcp-server',
     summary: 'Open a standalone SSE stream: not offered (stateless server), answers 405.',
     status: 200,
     raw: { mediaTypes: ['text/event-stream'], description: 'Never sent: the server is stateless and answers 405.' },
@@ -806,7 +1034,7 @@ export const MCP_SERVER_ROUTES: readonly ApiRoute[] = [
     operationId: 'mcpDelete',
     access: 'read',
     feature: 'mcp',
-    tag: 'mcp',
+    tag: 'mcp-server',
     summary: 'End a session: not offered (stateless server), answers 405.',
     status: 200,
     raw: { mediaTypes: ['application/json'], description: 'Never sent: the server is stateless and answers 405.' },
@@ -1351,11 +1579,13 @@ export const API_ROUTES: readonly ApiRoute[] = [
     path: '/v1/tools/mcp',
     operationId: 'registerMcpTools',
     access: 'admin',
+    feature: 'mcp',
     tag: 'tools',
     summary: 'Connect to a remote MCP server (Streamable HTTP), list its tools and register one tool per MCP tool (`mcp.<id>.<name>`, binding `mcp_remote`).',
     description:
       "The API connects only if the workspace policy's `egress_allow` names the server's host, and only to public addresses (the " +
-      'same vetting as tools, D24); no credentials are sent. Tools annotated `readOnlyHint: true` read (scope `read_web`); every other ' +
+      'same vetting as tools, D24), or loopback and private ones when that entry is `{ host, allow_private: true }` (a server on ' +
+      'this machine or your network; never metadata addresses); no credentials are sent. Tools annotated `readOnlyHint: true` read (scope `read_web`); every other ' +
       'tool is an external write (scope `write_web`, always reviewed, stopped by the kill switch). A server is immutable under its id: ' +
       'the same listing again is a no-op (`created: false`), a different URL or listing under the same id is refused.',
     body: RegisterMcpToolsRequest,
@@ -1415,7 +1645,13 @@ export const API_ROUTES: readonly ApiRoute[] = [
     body: Policy,
     status: 200,
     response: Policy,
-    errors: { 400: 'The body is invalid.', 413: 'The body is too large.' },
+    errors: {
+      400:
+        'The body is invalid: among others an `egress_allow` entry that is malformed, `allow_private` on `*` or a wildcard, or an IP ' +
+        'address tools could never reach (a private one without `allow_private`; metadata, unspecified, multicast or broadcast ' +
+        'ones with it). The detail names the field (`egress_allow.<i>` or `egress_allow.<i>.host`).',
+      413: 'The body is too large.',
+    },
   },
   {
     method: 'get',
@@ -1811,5 +2047,6 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...TRIGGER_ROUTES,
   ...OUTGOING_HOOK_ROUTES,
   ...RESEARCH_ROUTES,
+  ...MCP_ROUTES,
   ...MCP_SERVER_ROUTES,
 ];

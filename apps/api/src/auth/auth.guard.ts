@@ -4,10 +4,10 @@ import { type Capability, CSRF_HEADER, isTokenLanePath, MCP_SERVER_PATH } from '
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
 import { ApiException } from '../errors/api.exception';
+import { featureOn } from '../health/health.service';
 import { accessRefusal } from './access';
 import { type Actor, setActor } from './actor';
 import { AuthService, bearerOf } from './auth.service';
-import { BUILT } from './built-features';
 import { OriginPolicy } from './origin-policy';
 import { ProjectScopes } from './project-scopes';
 import { RateLimiter } from './rate-limiter';
@@ -42,7 +42,7 @@ export class AuthGuard implements CanActivate {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const route = routeOf(req);
     if (!route) throw new ApiException('E_AUTH_FORBIDDEN', 'This route is not open to anyone.');
-    if (route.feature && (!BUILT[route.feature] || this.config.disabledFeatures.has(route.feature))) {
+    if (route.feature && !featureOn(this.config, route.feature)) {
       throw new ApiException('E_CAPABILITY_DISABLED', `The ${route.feature} capability is disabled on this deployment.`);
     }
     if (route.access === 'public') return true;

@@ -1,5 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { type Capability, type Graph, type JsonValue, type Run, type Thread, DecideApprovalRequest, ApprovalsQuery, ApprovalIdParam } from '@omniai/contracts';
+import {
+  type Capability,
+  type FeatureFlags,
+  type Graph,
+  type JsonValue,
+  type Run,
+  type Thread,
+  DecideApprovalRequest,
+  ApprovalsQuery,
+  ApprovalIdParam,
+} from '@omniai/contracts';
 import { GraphStore, RunStore } from '@omniai/store';
 import {
   type CallToolResult,
@@ -14,11 +24,11 @@ import { z } from 'zod';
 import { ApprovalsService } from '../approvals/approvals.service';
 import { accessRefusal } from '../auth/access';
 import { type Actor, runActor, visibleProjects } from '../auth/actor';
-import { BUILT } from '../auth/built-features';
 import { ProjectScopes } from '../auth/project-scopes';
 import { AppConfig } from '../config/app-config';
 import { ApiException } from '../errors/api.exception';
 import { GraphsService } from '../graphs/graphs.service';
+import { featureOn } from '../health/health.service';
 import { RunsService } from '../runs/runs.service';
 import { isTerminal, type McpTask, outcomeText, RUN_POLL_MS, type RunOutcome, taskOf } from './run-outcome';
 
@@ -307,8 +317,8 @@ export class McpCatalog {
     if (refusal) throw refusal;
   }
 
-  private featureOn(feature: keyof typeof BUILT): boolean {
-    return BUILT[feature] && !this.config.disabledFeatures.has(feature);
+  private featureOn(feature: keyof FeatureFlags): boolean {
+    return featureOn(this.config, feature);
   }
 
   /** A tool's failure as an MCP tool error (`isError`, the error code and message; never a stack trace). */
