@@ -188,6 +188,9 @@ export class McpStdioSessions {
       try {
         return await fn(live.client, { timeoutMs: left, ...(options.signal ? { signal: options.signal } : {}) });
       } catch (err) {
+        // The budget the caller gave, not what was left of it after the start.
+        if (err instanceof ToolError && err.code === 'E_TOOL_TIMEOUT')
+          throw new ToolError('E_TOOL_TIMEOUT', `no answer from ${serverName(spec.server_id)} within ${options.timeoutMs} ms`);
         throw await this.explain(entry, err);
       }
     } finally {

@@ -24,6 +24,9 @@ export class StreamTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
   private readonly buffer = new ReadBuffer({ maxBufferSize: MAX_MESSAGE_BYTES });
+  private readonly inbox: JSONRPCMessage[] = [];
+  private delivering = false;
+  private ending = false;
   private started = false;
   private closed = false;
 
@@ -69,24 +72,48 @@ export class StreamTransport implements Transport {
         continue;
       }
       if (message === null) break;
-      this.onmessage?.(message);
+      this.inbox.push(message);
     }
+    void this.deliver();
   };
 
-  private readonly onEnd = (): void => this.finish();
+  /**
+   * Hands messages to the client one per microtask. The SDK runs notification handlers a microtask late but responses
+   * at once, so a progress notification read in the same chunk as its call's response would otherwise find its
+   * handler already gone (the last progress of a call was lost that way).
+   */
+  private async deliver(): Promise<void> {
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      for (let message = this.inbox.shift(); message && !this.closed; message = this.inbox.shift()) {
+        this.onmessage?.(message);
+        await Promise.resolve();
+      }
+    } finally {
+      this.delivering = false;
+    }
+    if (this.ending) this.finish();
+  }
+
+  private readonly onEnd = (): void => {
+    // What was read before the end is delivered first (a server's last answer before it exits).
+    this.ending = true;
+    if (!this.delivering) this.finish();
+  };
 
   private readonly onError = (err: Error): void => this.onerror?.(err);
 
   private finish(): void {
     if (this.closed) return;
     this.closed = true;
-    const { readable, writable } = this.streams;
+    const { readable } = this.streams;
     readable.off('data', this.onData);
     readable.off('end', this.onEnd);
     readable.off('close', this.onEnd);
     // The error listeners stay: a late socket error must not become an uncaught exception in the worker.
-    void writable;
     this.buffer.clear();
+    this.inbox.length = 0;
     this.onclose?.();
   }
 }
