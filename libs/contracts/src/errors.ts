@@ -42,6 +42,11 @@ export const ErrorCode = z.enum([
   'E_RESEARCH_STEP_FAILED',
   /** A graph node attempt ran past its `timeout_ms`. */
   'E_NODE_TIMEOUT',
+  /**
+   * An MCP tool's live definition differs from the one an admin approved (a "rug pull"), or the tool is blocked: the
+   * call is refused until an admin reviews the change and re-approves (docs/MCP.md).
+   */
+  'E_TOOL_DRIFTED',
   /** An approval node's reviewer did not decide in time and the node has no `timeout` edge. */
   'E_APPROVAL_TIMEOUT',
   /** The request's Host header names no host this deployment answers to (DNS rebinding defence). */
@@ -86,6 +91,7 @@ export const ERROR_HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   E_GRAPH_NODE_FAILED: 422,
   E_RESEARCH_STEP_FAILED: 422,
   E_NODE_TIMEOUT: 504,
+  E_TOOL_DRIFTED: 409,
   E_APPROVAL_TIMEOUT: 504,
   // Reported as a failed run's `error.code`, never as an answer to a request; were it one, it would be ours (500).
   E_EVENT_REJECTED: 500,

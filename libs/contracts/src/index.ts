@@ -6,6 +6,7 @@ export * from './identity';
 export * from './json';
 export * from './meta';
 export * from './openapi';
+export * from './mcp';
 export * from './mcp-tools';
 export * from './provider-presets';
 export * from './pure';

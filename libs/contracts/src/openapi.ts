@@ -5,6 +5,8 @@ import * as errors from './errors';
 import * as graphs from './graphs';
 import * as identity from './identity';
 import * as jsonValues from './json';
+import * as mcp from './mcp';
+import * as mcpTools from './mcp-tools';
 import * as meta from './meta';
 import * as providerPresets from './provider-presets';
 import { API_ROUTES, type ApiRoute, type ErrorStatus } from './routes';
@@ -79,6 +81,10 @@ const TAGS: OpenApiDocument['tags'] = [
   },
   { name: 'artifacts', description: 'Content-addressed payloads kept out of workflow history.' },
   { name: 'providers', description: 'Model provider settings; keys are stored encrypted and used by reference.' },
+  {
+    name: 'mcp',
+    description: 'The MCP hub: MCP servers (Streamable HTTP or stdio in the sandbox), their catalogs, drift review against approved definitions, and trying a tool.',
+  },
   { name: 'tools', description: 'The tool registry, per-project version pins and the deny-by-default policy.' },
   { name: 'approvals', description: 'Tool calls waiting for a reviewer; decisions bind to the exact arguments.' },
   { name: 'temporal', description: "Admin access to Temporal's sealed payloads (the Temporal UI's codec endpoint)." },
@@ -92,7 +98,7 @@ const SUCCESS: Record<ApiRoute['status'], string> = { 200: 'OK.', 201: 'Created.
 /** Every exported contract schema, by export name: these become `components.schemas` when a route reaches them. */
 function namedSchemas(): Map<z.ZodType, string> {
   const named = new Map<z.ZodType, string>();
-  const modules: Record<string, unknown>[] = [api, artifacts, errors, graphs, identity, meta, providerPresets, research, researchRequest, runEvents, triggers];
+  const modules: Record<string, unknown>[] = [api, artifacts, errors, graphs, identity, mcp, mcpTools, meta, providerPresets, research, researchRequest, runEvents, triggers];
   // The JSON values come first: `Expression` and `Template` (graphs) are the same instance as `JsonValue`, whose
   // name is the one that says what the schema accepts (any JSON); the first name a schema gets is kept.
   const entries = [

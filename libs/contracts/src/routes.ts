@@ -35,7 +35,22 @@ import {
   StartGraphRunRequest,
   ValidateGraphRequest,
 } from './graphs';
-import { RegisterMcpToolsRequest, RegisterMcpToolsResponse } from './mcp-tools';
+import {
+  ApproveMcpToolRequest,
+  BlockMcpToolRequest,
+  CreateMcpServerRequest,
+  McpCatalog,
+  McpCatalogTool,
+  McpOAuthCallbackQuery,
+  McpOAuthStart,
+  McpServer,
+  McpServerDetail,
+  McpToolDiff,
+  TryMcpToolRequest,
+  TryMcpToolResponse,
+  UpdateMcpServerRequest,
+} from './mcp';
+import { McpServerId, RegisterMcpToolsRequest, RegisterMcpToolsResponse } from './mcp-tools';
 import {
   BackfillRequest,
   CreatedOutgoingHook,
@@ -108,7 +123,7 @@ import {
 } from './tools';
 
 /** HTTP methods the API uses (lower case, as OpenAPI spells them). */
-export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** Statuses an error response can have: the values of `ERROR_HTTP_STATUS`. */
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 502 | 503 | 504;
@@ -146,6 +161,7 @@ interface RouteBase {
     | 'graphs'
     | 'triggers'
     | 'research'
+    | 'mcp'
     | 'artifacts'
     | 'providers'
     | 'tools'
@@ -317,6 +333,218 @@ const START_RESEARCH_ERRORS = {
   503: 'Temporal is unavailable; no run was started.',
 } as const;
 const SOURCE_ID_PARAM = { sourceId: { schema: SourceId, description: 'A source id: 16 hex digits (sha256 of its URL or document path).' } };
+
+const MCP_SERVER_PARAM = { serverId: { schema: McpServerId, description: 'A server id: 1 to 40 lower-case letters, digits, "_" or "-".' } };
+const MCP_TOOL_PARAMS = {
+  ...MCP_SERVER_PARAM,
+  toolName: { schema: z.string().min(1).max(200), description: 'The tool\'s name as the server lists it (URL-encoded).' },
+};
+const MCP_404 = 'No such server (or tool).';
+
+/** Routes of the MCP hub (docs/MCP.md): servers, their catalogs, drift review and trying a tool. */
+export const MCP_ROUTES: readonly ApiRoute[] = [
+  {
+    method: 'get',
+    path: '/v1/mcp/servers',
+    operationId: 'listMcpServers',
+    access: 'read',
+    feature: 'mcp',
+    tag: 'mcp',
+    summary: 'Every MCP server: transport, health, authentication state and drift badges.',
+    status: 200,
+    response: listOf(McpServer),
+    errors: {},
+  },
+  {
+    method: 'post',
+    path: '/v1/mcp/servers',
+    operationId: 'createMcpServer',
+    access: 'admin',
+    feature: 'mcp',
+    tag: 'mcp',
+    summary: 'Add an MCP server (Streamable HTTP, or stdio in a sandboxed container): OmniAI connects, lists its catalog and approves the tool definitions it listed.',
+    description:
+      'An HTTP server is reached only if the workspace policy\'s `egress_allow` names its host (a loopback or private host only through an ' +
+      'entry that allows it explicitly). A stdio server runs in a locked-down container whose only way out is the egress proxy, to its ' +
+      '`egress_hosts` that the workspace also allows. Header values and OAuth tokens are sealed and never returned.',
+    body: CreateMcpServerRequest,
+    status: 201,
+    response: McpServerDetail,
+    errors: {
+      400: 'The body is invalid, or the server offers no tool that can be registered.',
+      403: "The server's host is not allowed by the workspace's `egress_allow`.",
+      409: 'A server with this id exists.',
+      502: 'The server could not be started or reached, or did not answer as an MCP server.',
+      504: 'The server did not answer in time.',
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/mcp/servers/{serverId}',
+    operationId: 'getMcpServer',
+    access: 'read',
+    feature: 'mcp',
+    tag: 'mcp',
+    pathParams: MCP_SERVER_PARAM,
+    summary: 'One MCP server.',
+    status: 200,
+    response: McpServer,
+    errors: { 404: MCP_404 },
+  },
+  {
+    method: 'patch',
+    path: '/v1/mcp/servers/{serverId}',
+    operationId: 'updateMcpServer',
+    access: 'admin',
+    feature: 'mcp',
+    tag: 'mcp',
+    pathParams: MCP_SERVER_PARAM,
+    summary: 'Rename, enable or disable a server, or replace its authentication or transport (the next check re-lists it and flags drift).',
+    body: UpdateMcpServerRequest,
+    status: 200,
+    response: McpServer,
+    errors: { 400: 'The body is invalid.', 404: MCP_404 },
+  },
+  {
+    method: 'delete',
+    path: '/v1/mcp/servers/{serverId}',
+    operationId: 'deleteMcpServer',
+    access: 'admin',
+    feature: 'mcp',
+    tag: 'mcp',
+    pathParams: MCP_SERVER_PARAM,
+    summary: 'Remove a server, its sealed secrets and its periodic check; its tools can no longer be called (runs keep their records).',
+    status: 204,
+    empty: true,
+    errors: { 404: MCP_404 },
+  },
+  {
+    method: 'post',
+    path: '/v1/mcp/servers/{serverId}/check',
+    operationId: 'checkMcpServer',
+    access: 'operate',
+    feature: 'mcp',
+    tag: 'mcp',
+    pathParams: MCP_SERVER_PARAM,
+    summary: 'Check the server now: connect, record latency, protocol version, server info and auth state, re-list its catalog and flag drift.',
+    status: 200,
+    response: McpServerDetail,
+    errors: { 404: MCP_404, 503: 'Temporal is unavailable; nothing was checked.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/mcp/servers/{serverId}/oauth/authorize',
+    operationId: 'authorizeMcpServer',
+    access: 'admin',
+    feature: 'mcp',
+    tag: 'mcp',
+    pathParams: MCP_SERVER_PARAM,
+    summary: 'Start OAuth 2.1 (PKCE) for a server whose auth is `oauth`: answers the authorization URL to open (null when the stored token still works).',
+    description:
+      "Discovery follows the MCP authorization spec (protected resource metadata, then the authorization server's metadata); without a " +
+      'configured client, OmniAI registers itself dynamically. Only https servers (loopback excepted); the authorization server must be on ' +
+      "the egress allowlist. Tokens are sealed and refreshed by the worker; they are never returned.",
+    status: 200,
+    response: McpOAuthStart,
+    errors: {
+      400: "The server's auth is not `oauth`, or it is not an https server.",
+      403: 'A host of the flow is not allowed by `egress_allow`.',
+      404: MCP_404,
+      502: 'Discovery or registration with the authorization server failed (the message says which step).',
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/mcp/servers/{serverId}/oauth/callback',
+    operationId: 'mcpOAuthCallback',
+    access: 'admin',
+    feature: 'mcp',
+    tag: 'mcp',
+    pathParams: MCP_SERVER_PARAM,
+    summary: "The authorization server's redirect back to OmniAI: checks `state`, exchanges the code with the PKCE verifier, seals the tokens.",
+    query: McpOAuthCallbackQuery,
+    status: 200,
+    raw: { mediaTypes: ['text/html'], description: 'A short page saying whether OmniAI is now authorized, linking back to the server in the console.' },
+    errors: { 400: 'No authorization in progress, a `state` that does not match, or the authorization server reported an error.', 404: MCP_404 },
+  },
+  {
+    method: 'get',
+    path: '/v1/mcp/servers/{serverId}/catalog',
+    operationId: 'getMcpCatalog',
+    access: 'read',
+    feature: 'mcp',
+    tag: 'mcp',
+    pathParams: MCP_SERVER_PARAM,
+    summary: 'The catalog as last listed: tools with schemas, annotations, definition hashes, review state and poisoning flags; resources and prompts (read-only).',
+    status: 200,
+    response: McpCatalog,
+    errors: { 404: MCP_404 },
+  },
+  {
+    method: 'get',
+    path: '/v1/mcp/servers/{serverId}/tools/{toolName}/diff',
+    operationId: 'getMcpToolDiff',
+    access: 'read',
+    feature: 'mcp',
+    tag: 'mcp',
+    pathParams: MCP_TOOL_PARAMS,
+    summary: "A tool's approved and live definitions side by side (drift review).",
+    status: 200,
+    response: McpToolDiff,
+    errors: { 404: MCP_404 },
+  },
+  {
+    method: 'post',
+    path: '/v1/mcp/servers/{serverId}/tools/{toolName}/approve',
+    operationId: 'approveMcpTool',
+    access: 'admin',
+    feature: 'mcp',
+    tag: 'mcp',
+    pathParams: MCP_TOOL_PARAMS,
+    summary: "Approve the tool's live definition (by its hash): registers it as a new tool version and moves project pins of the old one to it; approvals remembered for the old definition lapse.",
+    body: ApproveMcpToolRequest,
+    status: 200,
+    response: McpCatalogTool,
+    errors: {
+      400: 'The body is invalid, or the tool cannot be offered to runs.',
+      404: MCP_404,
+      409: 'The live definition is not the one reviewed (it changed again): review the new diff.',
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/mcp/servers/{serverId}/tools/{toolName}/block',
+    operationId: 'blockMcpTool',
+    access: 'admin',
+    feature: 'mcp',
+    tag: 'mcp',
+    pathParams: MCP_TOOL_PARAMS,
+    summary: 'Block a tool (its calls are refused) or unblock it.',
+    body: BlockMcpToolRequest,
+    status: 200,
+    response: McpCatalogTool,
+    errors: { 400: 'The body is invalid.', 404: MCP_404 },
+  },
+  {
+    method: 'post',
+    path: '/v1/mcp/servers/{serverId}/tools/{toolName}/try',
+    operationId: 'tryMcpTool',
+    access: 'operate',
+    feature: 'mcp',
+    tag: 'mcp',
+    pathParams: MCP_TOOL_PARAMS,
+    summary: 'Call the tool once as a one-step run in a project, through policy, approval, egress and the sandbox; follow the run for its `tool_result`.',
+    body: TryMcpToolRequest,
+    status: 202,
+    response: TryMcpToolResponse,
+    errors: {
+      400: 'The body is invalid, or the input does not match the tool\'s input schema.',
+      404: 'No such server, tool or project.',
+      409: 'The tool has drifted or is blocked (`E_TOOL_DRIFTED`): review it first.',
+      503: 'Temporal is unavailable; no run was started.',
+    },
+  },
+];
 
 /** Routes of research runs and web search backends (docs/RESEARCH.md). */
 export const RESEARCH_ROUTES: readonly ApiRoute[] = [
@@ -1287,6 +1515,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     path: '/v1/tools/mcp',
     operationId: 'registerMcpTools',
     access: 'admin',
+    feature: 'mcp',
     tag: 'tools',
     summary: 'Connect to a remote MCP server (Streamable HTTP), list its tools and register one tool per MCP tool (`mcp.<id>.<name>`, binding `mcp_remote`).',
     description:
@@ -1747,4 +1976,5 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...TRIGGER_ROUTES,
   ...OUTGOING_HOOK_ROUTES,
   ...RESEARCH_ROUTES,
+  ...MCP_ROUTES,
 ];

@@ -4,6 +4,7 @@ import { type Capability, CSRF_HEADER } from '@omniai/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
 import { ApiException } from '../errors/api.exception';
+import { featureOn } from '../health/health.service';
 import { accessRefusal } from './access';
 import { type Actor, setActor } from './actor';
 import { AuthService, bearerOf } from './auth.service';
@@ -41,7 +42,7 @@ export class AuthGuard implements CanActivate {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const route = routeOf(req);
     if (!route) throw new ApiException('E_AUTH_FORBIDDEN', 'This route is not open to anyone.');
-    if (route.feature && this.config.disabledFeatures.has(route.feature)) {
+    if (route.feature && !featureOn(this.config, route.feature)) {
       throw new ApiException('E_CAPABILITY_DISABLED', `The ${route.feature} capability is disabled on this deployment.`);
     }
     if (route.access === 'public') return true;

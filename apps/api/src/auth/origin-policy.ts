@@ -80,7 +80,7 @@ export class OriginPolicy {
     void reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true').header('vary', 'Origin');
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
       await reply
-        .header('access-control-allow-methods', 'GET, POST, PUT, DELETE')
+        .header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE')
         .header('access-control-allow-headers', 'content-type, x-csrf-token, last-event-id')
         .header('access-control-max-age', '600')
         .code(204)
