@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { MCP_SERVER_LABEL, type McpStdioSpec, McpStdioSessions } from './stdio-sessions';
+import { MCP_SERVER_LABEL, type McpStdioSpec, McpStdioSessions, stdioSpecOf } from './stdio-sessions';
 
 // Real MCP servers from npm (the pinned ones in the image `npm run setup` builds), over stdio, each in its own
 // sandboxed container. No Docker engine or no image fails the suite (beforeAll), it never skips.
@@ -16,7 +16,8 @@ const docker = new Docker();
 const sandbox = new DockerSandbox(docker);
 const run = `stdio-test-${process.pid}`;
 const everything: McpStdioSpec = { server_id: `${run}-everything`, image: MCP_NODE_IMAGE, argv: ['mcp-server-everything', 'stdio'], egress_hosts: [] };
-const files: McpStdioSpec = { server_id: `${run}-files`, image: MCP_NODE_IMAGE, argv: ['mcp-server-filesystem', '/work'], egress_hosts: [] };
+// As the hub stores it: the default image, `command` as argv.
+const files = stdioSpecOf(`${run}-files`, { type: 'stdio', command: ['mcp-server-filesystem', '/work'], egress_hosts: [], memory_mb: 256 });
 const call = { timeoutMs: 30_000 };
 
 async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
@@ -73,6 +74,15 @@ describe('server-everything over stdio in the sandbox', () => {
     expect(pool.sessionInfo(everything.server_id)?.container_id).toBe(first);
     expect(await containersOf(everything.server_id)).toEqual([first]);
     console.log(`warm tools/call echo: ${warmMs} ms`);
+  });
+
+  it('lists its resources and prompts for the catalog', async () => {
+    const catalog = await pool.listCatalog(everything, call);
+    expect(catalog.tools.length).toBeGreaterThan(10);
+    expect(catalog.prompts.map((p) => p.name)).toEqual(expect.arrayContaining(['simple-prompt', 'args-prompt']));
+    expect(catalog.prompts.find((p) => p.name === 'args-prompt')?.arguments?.map((a) => a.name)).toContain('city');
+    expect(catalog.resources.length).toBeGreaterThan(0);
+    expect(catalog.resources[0]).toMatchObject({ uri: expect.any(String), name: expect.any(String) });
   });
 
   it('passes progress of a long-running tool through onProgress', async () => {

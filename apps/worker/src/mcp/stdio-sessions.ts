@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
+import type { McpStdioTransport } from '@omniai/contracts';
 import { type DockerSandbox, MCP_NODE_IMAGE, type SandboxSession, type SandboxSessionExit } from '@omniai/sandbox';
 import {
   type EgressProxy,
   type EgressSession,
   type McpCallOutput,
-  type McpCatalog,
+  type McpServerCatalog,
   type McpProgress,
   type McpServerListing,
   McpStdioClient,
@@ -29,6 +30,18 @@ export interface McpStdioSpec {
   env?: Record<string, string>;
   egress_hosts: string[];
   limits?: { memory_mb?: number; cpus?: number; pids?: number };
+}
+
+/** The spec of a stored stdio server (the hub's transport contract): the default image, `command` as argv. */
+export function stdioSpecOf(serverId: string, transport: McpStdioTransport): McpStdioSpec {
+  return {
+    server_id: serverId,
+    image: transport.image ?? MCP_NODE_IMAGE,
+    argv: transport.command,
+    ...(transport.env ? { env: transport.env } : {}),
+    egress_hosts: transport.egress_hosts,
+    limits: { memory_mb: transport.memory_mb },
+  };
 }
 
 /** Options of one listing or call. */
@@ -127,8 +140,8 @@ export class McpStdioSessions {
     return this.use(spec, options, (client, request) => client.listing(request));
   }
 
-  /** Tools, resources, resource templates and prompts (the latter only when the server offers them), live. */
-  async listCatalog(spec: McpStdioSpec, options: McpStdioCallOptions): Promise<McpCatalog> {
+  /** Tools, resources and prompts (the latter two only when the server offers them), live. */
+  async listCatalog(spec: McpStdioSpec, options: McpStdioCallOptions): Promise<McpServerCatalog> {
     return this.use(spec, options, (client, request) => client.catalog(request));
   }
 

@@ -4,7 +4,7 @@ import { MCP_CLIENT_INFO, type McpCallOutput, type McpServerListing, toCallOutpu
 
 /** A single JSON-RPC message a stdio server may send; beyond it the connection is closed. */
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
-/** Resources, templates and prompts beyond these counts are cut from a catalog (it is for people to browse). */
+/** Resources and prompts beyond this count are cut from a catalog (it is for people to browse). */
 const MAX_CATALOG_ITEMS = 500;
 
 /** The two ends of a stdio MCP server: its stdout to read from, its stdin to write to. */
@@ -118,11 +118,10 @@ export class StreamTransport implements Transport {
   }
 }
 
-/** Resources, resource templates and prompts of a server: read-only, for the catalog. */
-export interface McpCatalog extends McpServerListing {
-  resources: Array<{ uri: string; name: string; title?: string; description?: string; mimeType?: string }>;
-  resource_templates: Array<{ uriTemplate: string; name: string; title?: string; description?: string; mimeType?: string }>;
-  prompts: Array<{ name: string; title?: string; description?: string; arguments?: Array<{ name: string; description?: string; required?: boolean }> }>;
+/** The listing plus the server's resources and prompts (read-only), shaped as the hub's catalog contract shows them. */
+export interface McpServerCatalog extends McpServerListing {
+  resources: Array<{ uri: string; name: string; description?: string; mime_type?: string }>;
+  prompts: Array<{ name: string; description?: string; arguments?: Array<{ name: string; description?: string; required?: boolean }> }>;
 }
 
 /** How one request on a connection may run. */
@@ -177,26 +176,30 @@ export class McpStdioClient {
     });
   }
 
-  /** The listing plus resources, resource templates and prompts, each only when the server offers them. */
-  async catalog(options: McpRequestOptions): Promise<McpCatalog> {
+  /** The listing plus resources and prompts, each only when the server offers them. */
+  async catalog(options: McpRequestOptions): Promise<McpServerCatalog> {
     const listing = await this.listing(options);
     const caps = this.client.getServerCapabilities() ?? {};
     return this.request(options, async (request) => {
       const fresh = { ...request, cacheMode: 'refresh' as const };
-      const [resources, templates, prompts] = await Promise.all([
+      const [resources, prompts] = await Promise.all([
         caps.resources ? this.client.listResources(undefined, fresh).then((r) => r.resources) : [],
-        caps.resources ? this.client.listResourceTemplates(undefined, fresh).then((r) => r.resourceTemplates) : [],
         caps.prompts ? this.client.listPrompts(undefined, fresh).then((r) => r.prompts) : [],
       ]);
       return {
         ...listing,
-        resources: resources.slice(0, MAX_CATALOG_ITEMS).map((r) => pick(r, ['uri', 'name', 'title', 'description', 'mimeType'])),
-        resource_templates: templates.slice(0, MAX_CATALOG_ITEMS).map((t) => pick(t, ['uriTemplate', 'name', 'title', 'description', 'mimeType'])),
-        prompts: prompts.slice(0, MAX_CATALOG_ITEMS).map((p) => ({
-          ...pick(p, ['name', 'title', 'description']),
-          ...(p.arguments ? { arguments: p.arguments.map((a) => pick(a, ['name', 'description', 'required'])) } : {}),
+        resources: resources.slice(0, MAX_CATALOG_ITEMS).map((r) => ({
+          uri: r.uri,
+          name: r.name,
+          ...(r.description !== undefined ? { description: r.description } : {}),
+          ...(r.mimeType !== undefined ? { mime_type: r.mimeType } : {}),
         })),
-      } as McpCatalog;
+        prompts: prompts.slice(0, MAX_CATALOG_ITEMS).map((p) => ({
+          name: p.name,
+          ...(p.description !== undefined ? { description: p.description } : {}),
+          ...(p.arguments ? { arguments: p.arguments.map((a) => pick(a, ['name', 'description', 'required']) as { name: string }) } : {}),
+        })),
+      };
     });
   }
 
