@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { McpStdioTransport } from '@omniai/contracts';
+import type { EgressAllowValue, McpStdioTransport } from '@omniai/contracts';
 import { type DockerSandbox, MCP_NODE_IMAGE, type SandboxSession, type SandboxSessionExit } from '@omniai/sandbox';
 import {
   type EgressProxy,
@@ -51,7 +51,7 @@ export interface McpStdioCallOptions {
   /** The run was cancelled: the request is cancelled on the server (`notifications/cancelled`), the session stays. */
   signal?: AbortSignal;
   /** The workspace policy's `egress_allow` now; a session started under another allowlist is replaced. */
-  workspaceAllow?: readonly string[];
+  workspaceAllow?: readonly EgressAllowValue[];
 }
 
 export interface McpStdioSessionsOptions {
@@ -75,14 +75,14 @@ export interface McpStdioSessionInfo {
 const DEFAULTS = { idleMs: 5 * 60_000, maxLifetimeMs: 60 * 60_000, egressMaxBytes: 256 * 1024 * 1024 };
 
 /** The hash a session is keyed by: everything that shapes the process, and the allowlist its egress was opened with. */
-export function stdioSpecHash(spec: McpStdioSpec, workspaceAllow: readonly string[] = []): string {
+export function stdioSpecHash(spec: McpStdioSpec, workspaceAllow: readonly EgressAllowValue[] = []): string {
   const canonical = {
     image: spec.image,
     argv: spec.argv,
     env: Object.entries(spec.env ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
     egress_hosts: [...spec.egress_hosts].sort(),
     limits: { memory_mb: spec.limits?.memory_mb ?? null, cpus: spec.limits?.cpus ?? null, pids: spec.limits?.pids ?? null },
-    allow: [...workspaceAllow].sort(),
+    allow: workspaceAllow.map((entry) => JSON.stringify(entry)).sort(),
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
@@ -212,7 +212,7 @@ export class McpStdioSessions {
   }
 
   /** The server's current entry, or a new one (replacing one whose spec or allowlist differ). */
-  private acquire(spec: McpStdioSpec, allow: readonly string[]): Entry {
+  private acquire(spec: McpStdioSpec, allow: readonly EgressAllowValue[]): Entry {
     if (this.closed) throw new ToolError('E_TOOL_FAILED', 'the worker is shutting down; no MCP server session can start');
     const hash = stdioSpecHash(spec, allow);
     const current = this.entries.get(spec.server_id);
@@ -240,7 +240,7 @@ export class McpStdioSessions {
     return entry;
   }
 
-  private async open(entry: Entry, spec: McpStdioSpec, allow: readonly string[]): Promise<Live> {
+  private async open(entry: Entry, spec: McpStdioSpec, allow: readonly EgressAllowValue[]): Promise<Live> {
     checkSpec(spec);
     const proxy = this.deps.egressProxy;
     const egress =
