@@ -124,6 +124,8 @@ interface Entry {
  */
 export class McpStdioSessions {
   private readonly entries = new Map<string, Entry>();
+  /** Every entry not yet stopped, retired ones included (they may still be finishing calls). */
+  private readonly running = new Set<Entry>();
   private readonly listeners = new Set<(serverId: string) => void>();
   private readonly options: Required<McpStdioSessionsOptions>;
   private closed = false;
@@ -183,7 +185,7 @@ export class McpStdioSessions {
   /** Stops every session and refuses new ones (worker shutdown). */
   async closeAll(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.entries.values()].map((e) => this.stop(e)));
+    await Promise.all([...this.running].map((e) => this.stop(e)));
   }
 
   private async use<T>(
@@ -232,9 +234,12 @@ export class McpStdioSessions {
     entry.ready = this.open(entry, spec, allow);
     // A failed start is reported to the callers waiting on it; the entry goes so the next use tries again.
     entry.ready.catch(() => {
+      clearTimeout(entry.lifeTimer);
+      this.running.delete(entry);
       if (this.entries.get(entry.serverId) === entry) this.entries.delete(entry.serverId);
     });
     this.entries.set(spec.server_id, entry);
+    this.running.add(entry);
     entry.lifeTimer = setTimeout(() => this.retire(entry), this.options.maxLifetimeMs);
     entry.lifeTimer.unref();
     return entry;
@@ -339,10 +344,12 @@ export class McpStdioSessions {
       clearTimeout(entry.lifeTimer);
       if (this.entries.get(entry.serverId) === entry) this.entries.delete(entry.serverId);
       const live = await entry.ready.catch(() => undefined);
-      if (!live) return; // a failed start cleaned up after itself
-      await live.client.close();
-      await live.session.close();
-      await live.egress?.close();
+      if (live) {
+        await live.client.close();
+        await live.session.close();
+        await live.egress?.close();
+      } // else a failed start cleaned up after itself
+      this.running.delete(entry);
     })();
     return entry.closing;
   }
