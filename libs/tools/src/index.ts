@@ -11,6 +11,7 @@ export * from './egress/allowlist';
 export * from './egress/safe-fetch';
 export * from './egress/egress-proxy';
 export * from './mcp/mcp-client';
+export * from './mcp/mcp-oauth';
 export * from './mcp/mcp-manifest';
 export * from './openapi/openapi-manifest';
 export * from './builtins/html-text';
