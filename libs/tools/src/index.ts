@@ -13,6 +13,7 @@ export * from './egress/egress-proxy';
 export * from './mcp/mcp-client';
 export * from './mcp/mcp-results';
 export * from './mcp/mcp-stdio';
+export * from './mcp/mcp-oauth';
 export * from './mcp/mcp-manifest';
 export * from './openapi/openapi-manifest';
 export * from './builtins/html-text';

@@ -1,4 +1,4 @@
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client, type OAuthClientProvider, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { EgressAllowValue } from '@omniai/contracts';
 import { HostAllowlist } from '../egress/allowlist';
 import { type UnsafeTestNetwork, vettedFetch } from '../egress/safe-fetch';
@@ -19,6 +19,11 @@ export interface McpConnectOptions {
   /** Ends the exchange early (the run was cancelled). */
   signal?: AbortSignal;
   maxBytes?: number;
+  /**
+   * OAuth for a server that needs it (see mcp-oauth.ts): the SDK sends its bearer token, refreshes it on a 401 and
+   * saves the new one. Only then is `Authorization` sent, and only to the server's own host.
+   */
+  authProvider?: OAuthClientProvider;
   /** TEST ONLY: see `UnsafeTestNetwork` in egress/safe-fetch. Production code never sets it. */
   unsafeTestNetwork?: UnsafeTestNetwork;
 }
@@ -56,19 +61,28 @@ async function withClient<T>(
   const signal = AbortSignal.any([deadline, failed.signal, ...(options.signal ? [options.signal] : [])]);
   const failures: ToolError[] = [];
   const fetch = vettedFetch({
-    allowHosts,
+    // With OAuth, the client also reaches the server's authorization server (discovery, refresh): it must be allowed too.
+    allowHosts: options.authProvider ? [...allowHosts, ...options.allowHosts] : allowHosts,
     maxBytes: options.maxBytes ?? MAX_RESPONSE_BYTES,
     signal,
     onFailure: (err) => {
       failures.push(err);
       failed.abort(err);
     },
+    forwardAuthorization: options.authProvider !== undefined,
     unsafeTestNetwork: options.unsafeTestNetwork,
   });
   const client = new Client(MCP_CLIENT_INFO);
   const request = { signal, timeout: options.timeoutMs };
   try {
-    await client.connect(new StreamableHTTPClientTransport(new URL(url), { fetch, redirectPolicy: 'same-origin' }), request);
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(url), {
+        fetch,
+        redirectPolicy: 'same-origin',
+        ...(options.authProvider ? { authProvider: options.authProvider } : {}),
+      }),
+      request,
+    );
     return await use(client, request);
   } catch (err) {
     throw toToolError(err, { failures, caller: options.signal, deadline, timeoutMs: options.timeoutMs, server: `the MCP server at ${host}` });
