@@ -4,6 +4,7 @@ import { createDockerClient, DockerSandbox } from '@omniai/sandbox';
 import { createDataSource, EngineReportStore, parseMasterKey } from '@omniai/store';
 import { EgressProxy } from '@omniai/tools';
 import { loadWorkerConfig } from './worker-config';
+import { McpStdioSessions } from './mcp/stdio-sessions';
 import { builtinToolCatalog } from './tools/builtin-tools';
 import { createWorkers, whenSchemaReady } from './worker';
 import { startEngineReports } from './engine-report';
@@ -25,6 +26,9 @@ async function main(): Promise<void> {
     ...(config.egressDir ? { parentDir: config.egressDir } : {}),
     onRefusal: ({ callId, host, reason }) => console.warn(JSON.stringify({ msg: 'egress refused', call_id: callId, host, reason })),
   });
+  // stdio MCP servers: one sandboxed container per server session, stopped when idle and at shutdown (D-NEW-stdio-1).
+  // Containers a crashed worker left carry the sandbox labels, so reapOrphans above removed them.
+  const mcpStdio = new McpStdioSessions({ sandbox, egressProxy }, { idleMs: config.mcpStdioIdleMs });
   const db = createDataSource({ url: config.databaseUrl, applicationName: 'omniai-worker' });
   await db.initialize();
   // Before any sandbox work: the engine must apply seccomp and run a patched runc; the API shows what was found (D39).
@@ -67,6 +71,7 @@ async function main(): Promise<void> {
   // Worker.run installs SIGINT/SIGTERM handlers and drains in-flight tasks before resolving.
   await workers.run();
   engineReports.stop();
+  await mcpStdio.closeAll();
   await egressProxy.close();
   await connection.close();
   await db.destroy();

@@ -31,6 +31,11 @@ const WorkerEnv = z.object({
   OMNI_LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   OMNI_ALLOW_UNPATCHED_RUNC: z.enum(['0', '1']).default('0'),
   OMNI_ALLOW_PRIVATE_PROVIDER_URLS: z.enum(['0', '1']).default('0'),
+  OMNI_MCP_STDIO_IDLE_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .default(5 * 60_000),
 });
 
 export type WorkerConfig = {
@@ -64,6 +69,8 @@ export type WorkerConfig = {
   allowUnpatchedRunc: boolean;
   /** TEST/DEV ONLY: provider base URLs may reach private and loopback addresses, unvetted (D44). Off by default. */
   allowPrivateProviderUrls: boolean;
+  /** A stdio MCP server's container unused this long is stopped (D-NEW-stdio-1). */
+  mcpStdioIdleMs: number;
 };
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -105,6 +112,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     logFormat: e.OMNI_LOG_FORMAT,
     allowUnpatchedRunc: e.OMNI_ALLOW_UNPATCHED_RUNC === '1',
     allowPrivateProviderUrls: e.OMNI_ALLOW_PRIVATE_PROVIDER_URLS === '1',
+    mcpStdioIdleMs: e.OMNI_MCP_STDIO_IDLE_MS,
   };
 }
 

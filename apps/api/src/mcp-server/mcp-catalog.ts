@@ -28,7 +28,7 @@ import { ProjectScopes } from '../auth/project-scopes';
 import { AppConfig } from '../config/app-config';
 import { ApiException } from '../errors/api.exception';
 import { GraphsService } from '../graphs/graphs.service';
-import { featureOn } from '../health/health.service';
+import { featureOn } from '../config/features';
 import { RunsService } from '../runs/runs.service';
 import { isTerminal, type McpTask, outcomeText, RUN_POLL_MS, type RunOutcome, taskOf } from './run-outcome';
 
