@@ -134,6 +134,15 @@ describe('OmniAI as an MCP server (/mcp)', () => {
     expect(result.structuredContent).toMatchObject({ status: 'completed', output: { done: { echo: 'modern' } } });
   });
 
+  it("calls a thread's agent: one chat turn, answered with the assistant's message", async () => {
+    const client = await connect(full);
+    const { tools } = await client.listTools();
+    const agent = tools.find((t) => t.name.startsWith('agent_support_desk_'))!;
+    const result = ToolResult.parse(await client.callTool({ name: agent.name, arguments: { message: 'hello agent' } }));
+    expect(result.structuredContent).toMatchObject({ kind: 'chat', status: 'completed', answer: expect.any(String) });
+    expect(result.content[0]!.text).toBe(result.structuredContent.answer);
+  });
+
   it('refuses invalid arguments against the graph input schema', async () => {
     const client = await connect(full);
     const result = ToolResult.parse(await client.callTool({ name: echoTool, arguments: { text: '' } }));
