@@ -2,9 +2,11 @@
 // MCP OAuth client's tests (libs/tools/src/mcp/mcp-oauth.int-spec.ts). Run as a child process: oidc-provider is an ES
 // module that Jest's module system does not load.
 //
-// Usage: node oauth-mcp-fixture.mjs <cert.pem> <key.pem> <access token ttl seconds>
-// Prints one JSON line {"as_port", "mcp_port"} when both listen on 127.0.0.1. The test reaches them as
-// https://auth.test and https://mcp.test through its stand-in network (names still verified against the certificate).
+// Usage: node oauth-mcp-fixture.mjs <cert.pem|-> <key.pem|-> <access token ttl seconds>
+// Prints one JSON line {"as_port", "mcp_port"} when both listen on 127.0.0.1. With a certificate, both speak https and
+// the test reaches them as https://auth.test and https://mcp.test through its stand-in network (names still verified
+// against the certificate). With `-`, both speak plain http as http://127.0.0.1:<port> (OAuth allows loopback http),
+// for a stack that reaches them through an `allow_private` egress entry, as a user's local server would be.
 //
 // The authorization server: dynamic client registration, authorization code with S256 PKCE required, resource
 // indicators (RFC 8707) issuing JWT access tokens for the MCP server's audience, refresh tokens (rotated). Its login and
@@ -12,18 +14,29 @@
 // The MCP server: the protected resource metadata (RFC 9728), 401 with `WWW-Authenticate` without a valid token, and
 // a `whoami` tool answering the token's subject. It counts the tokens it accepted (GET /stats).
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:https';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { createMcpHandler, fromJsonSchema, McpServer } from '@modelcontextprotocol/server';
 import { exportJWK, generateKeyPair, jwtVerify } from 'jose';
 import Provider, { errors } from 'oidc-provider';
 
 const [certPath, keyPath, ttlArg] = process.argv.slice(2);
-const tls = { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
+const tls = certPath === '-' ? undefined : { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
+const createServer = (handler) => (tls ? createHttpsServer(tls, handler) : createHttpServer(handler));
 const accessTtl = Number(ttlArg ?? 3600);
-const ISSUER = 'https://auth.test';
-const RESOURCE = 'https://mcp.test/mcp';
-const METADATA = 'https://mcp.test/.well-known/oauth-protected-resource/mcp';
 const SCOPE = 'mcp:tools';
+
+// Both listen first: in http mode their addresses name the issuer and the resource.
+let handleAs = (_req, res) => res.writeHead(503).end();
+let handleMcp = (_req, res) => res.writeHead(503).end();
+const asServer = createServer((req, res) => handleAs(req, res));
+const mcpServer = createServer((req, res) => handleMcp(req, res));
+const listen = (server) => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address().port)));
+const [asPort, mcpPort] = await Promise.all([listen(asServer), listen(mcpServer)]);
+const ISSUER = tls ? 'https://auth.test' : `http://127.0.0.1:${asPort}`;
+const MCP_ORIGIN = tls ? 'https://mcp.test' : `http://127.0.0.1:${mcpPort}`;
+const RESOURCE = `${MCP_ORIGIN}/mcp`;
+const METADATA = `${MCP_ORIGIN}/.well-known/oauth-protected-resource/mcp`;
 
 const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
 const jwk = { ...(await exportJWK(privateKey)), alg: 'ES256', use: 'sig', kid: 'fixture' };
@@ -57,7 +70,7 @@ const provider = new Provider(ISSUER, {
 });
 provider.on('server_error', (_ctx, err) => process.stderr.write(`oidc-provider: ${err.stack}\n`));
 
-const asServer = createServer(tls, async (req, res) => {
+handleAs = async (req, res) => {
   if (req.url?.startsWith('/interaction/')) {
     try {
       const details = await provider.interactionDetails(req, res);
@@ -81,7 +94,7 @@ const asServer = createServer(tls, async (req, res) => {
     return;
   }
   provider.callback()(req, res);
-});
+};
 
 let accepted = 0;
 const mcp = createMcpHandler(() => {
@@ -102,8 +115,8 @@ const challenge = (res, error) =>
     })
     .end(JSON.stringify({ error: error ?? 'unauthorized' }));
 
-const mcpServer = createServer(tls, async (req, res) => {
-  const url = new URL(req.url ?? '/', 'https://mcp.test');
+handleMcp = async (req, res) => {
+  const url = new URL(req.url ?? '/', MCP_ORIGIN);
   if (url.pathname === '/.well-known/oauth-protected-resource/mcp' || url.pathname === '/.well-known/oauth-protected-resource') {
     res
       .writeHead(200, { 'content-type': 'application/json' })
@@ -138,9 +151,7 @@ const mcpServer = createServer(tls, async (req, res) => {
   res.writeHead(answer.status, Object.fromEntries(answer.headers));
   if (answer.body) for await (const chunk of answer.body) res.write(chunk);
   res.end();
-});
+};
 
-const listen = (server) => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address().port)));
-const [asPort, mcpPort] = await Promise.all([listen(asServer), listen(mcpServer)]);
 process.stdout.write(`${JSON.stringify({ as_port: asPort, mcp_port: mcpPort })}\n`);
 process.on('SIGTERM', () => process.exit(0));
