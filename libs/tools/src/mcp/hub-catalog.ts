@@ -124,7 +124,7 @@ export interface HubServer {
 /** The manifest of one approved definition: version `<semver>+d<hash>`, the binding carrying the definition hash. */
 export function hubManifest(server: HubServer, definition: McpToolDefinition): ToolManifest {
   const hash = definitionHash(definition);
-  const where = server.transport.type === 'streamable_http' ? { url: server.transport.url } : { egress_hosts: server.transport.egress_hosts };
+  const where = server.transport.type === 'streamable_http' ? { url: server.transport.url } : { egress_hosts: server.transport.egress_hosts ?? [] };
   return manifestForMcpTool({ id: server.id, ...where, version: server.server_version, hash, definition_hash: hash }, listingOf(definition));
 }
 
