@@ -217,8 +217,12 @@ describe('MCP hub', () => {
     it('a pinned tool works', async () => {
       const lookup = tool((await api.get('/v1/mcp/servers/hubdocs/catalog')).body.tools, 'lookup_word');
       pinned = lookup.approved_version!;
-      const pin = await api.put(`/v1/projects/${projectId}/tools/mcp.hubdocs.lookup_word`, { version: pinned });
+      // Pinned by definition hash: the version approved at exactly that definition.
+      const pin = await api.put(`/v1/projects/${projectId}/tools/mcp.hubdocs.lookup_word`, { definition_hash: lookup.approved_hash });
       expect(pin.status).toBe(200);
+      expect(pin.body.items.find((p: { id: string }) => p.id === 'mcp.hubdocs.lookup_word').version).toBe(pinned);
+      const unknown = await api.put(`/v1/projects/${projectId}/tools/mcp.hubdocs.lookup_word`, { definition_hash: 'e'.repeat(64) });
+      expect([unknown.status, unknown.body.error.code]).toEqual([404, 'E_NOT_FOUND']);
       const evs = await approveUntilDone((await run('[hub] look up')).id);
       const result = evs.find((e) => e.kind === 'tool_result');
       expect(result?.kind === 'tool_result' && result.payload.result).toEqual({
