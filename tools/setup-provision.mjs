@@ -3,7 +3,7 @@ import { buildAll } from './build.mjs';
 import { provisionChromium } from './lib/chromium.mjs';
 import { ensureDockerEngine } from './lib/docker-engine.mjs';
 import { provisionGit } from './lib/git.mjs';
-import { provisionSandboxImage } from './lib/sandbox-image.mjs';
+import { provisionMcpNodeImage, provisionSandboxImage } from './lib/sandbox-image.mjs';
 import { provisionTemporal } from './lib/temporal-cli.mjs';
 import { main, step } from './lib/ui.mjs';
 
@@ -13,5 +13,6 @@ await main(async () => {
   await step('git (project repositories)', provisionGit);
   await step('Chromium (browser tests)', provisionChromium);
   await step('sandbox base image', provisionSandboxImage);
+  await step('MCP server image (Node + pinned stdio servers)', provisionMcpNodeImage);
   await buildAll();
 });

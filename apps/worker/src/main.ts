@@ -4,8 +4,10 @@ import { createDockerClient, DockerSandbox } from '@omniai/sandbox';
 import { createDataSource, EngineReportStore, McpServerStore, parseMasterKey, PolicyStore, SecretBox } from '@omniai/store';
 import { EgressProxy } from '@omniai/tools';
 import { loadWorkerConfig } from './worker-config';
+import { McpStdioSessions } from './mcp/stdio-sessions';
 import { builtinToolCatalog } from './tools/builtin-tools';
 import { createMcpConnector } from './mcp-hub/mcp-connector';
+import { checkOnListChanged } from './mcp-hub/hub-listing';
 import { createWorkers, whenSchemaReady } from './worker';
 import { startEngineReports } from './engine-report';
 import { workerLogger } from './worker-logger';
@@ -26,6 +28,9 @@ async function main(): Promise<void> {
     ...(config.egressDir ? { parentDir: config.egressDir } : {}),
     onRefusal: ({ callId, host, reason }) => console.warn(JSON.stringify({ msg: 'egress refused', call_id: callId, host, reason })),
   });
+  // stdio MCP servers: one sandboxed container per server session, stopped when idle and at shutdown (D-NEW-stdio-1).
+  // Containers a crashed worker left carry the sandbox labels, so reapOrphans above removed them.
+  const mcpStdio = new McpStdioSessions({ sandbox, egressProxy }, { idleMs: config.mcpStdioIdleMs });
   const db = createDataSource({ url: config.databaseUrl, applicationName: 'omniai-worker' });
   await db.initialize();
   // Before any sandbox work: the engine must apply seccomp and run a patched runc; the API shows what was found (D39).
@@ -37,9 +42,10 @@ async function main(): Promise<void> {
   const mcpServers = new McpServerStore(db, new SecretBox(db, parseMasterKey(config.secretsKey)));
   const mcp = {
     servers: mcpServers,
-    connector: createMcpConnector({ servers: mcpServers, policies: new PolicyStore(db) }),
+    connector: createMcpConnector({ servers: mcpServers, policies: new PolicyStore(db), stdio: mcpStdio }),
     listingMaxAgeS: config.mcpListingMaxAgeS,
   };
+  checkOnListChanged(mcpStdio, mcp.servers, mcp.connector, (m) => console.warn(m));
   const tools = await builtinToolCatalog({
     mcp,
     docker,
@@ -77,6 +83,7 @@ async function main(): Promise<void> {
   // Worker.run installs SIGINT/SIGTERM handlers and drains in-flight tasks before resolving.
   await workers.run();
   engineReports.stop();
+  await mcpStdio.closeAll();
   await egressProxy.close();
   await connection.close();
   await db.destroy();

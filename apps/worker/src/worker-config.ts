@@ -32,6 +32,11 @@ const WorkerEnv = z.object({
   OMNI_ALLOW_UNPATCHED_RUNC: z.enum(['0', '1']).default('0'),
   OMNI_ALLOW_PRIVATE_PROVIDER_URLS: z.enum(['0', '1']).default('0'),
   OMNI_MCP_LISTING_MAX_AGE_S: z.coerce.number().int().min(0).max(86_400).default(300),
+  OMNI_MCP_STDIO_IDLE_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .default(5 * 60_000),
 });
 
 export type WorkerConfig = {
@@ -67,6 +72,8 @@ export type WorkerConfig = {
   allowPrivateProviderUrls: boolean;
   /** How old an MCP server's listing may be before a call to one of its tools re-lists it first (docs/MCP.md). */
   mcpListingMaxAgeS: number;
+  /** A stdio MCP server's container unused this long is stopped (D-NEW-stdio-1). */
+  mcpStdioIdleMs: number;
 };
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -109,6 +116,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     allowUnpatchedRunc: e.OMNI_ALLOW_UNPATCHED_RUNC === '1',
     allowPrivateProviderUrls: e.OMNI_ALLOW_PRIVATE_PROVIDER_URLS === '1',
     mcpListingMaxAgeS: e.OMNI_MCP_LISTING_MAX_AGE_S,
+    mcpStdioIdleMs: e.OMNI_MCP_STDIO_IDLE_MS,
   };
 }
 

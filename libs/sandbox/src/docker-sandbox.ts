@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { Writable } from 'node:stream';
 import { EGRESS_PROXY_URL, EGRESS_RELAY, EGRESS_SOCKET_IN_CONTAINER } from './egress-relay';
 import { SANDBOX_LABEL, SANDBOX_OWNER_LABEL } from './sandbox-image';
+import { DEFAULT_SESSION_LIMITS, type SandboxSession, type SandboxSessionJob, startSession } from './sandbox-session';
 
 /** Resource limits for one sandboxed call. Defaults are deliberately small. */
 export interface SandboxLimits {
@@ -50,8 +51,8 @@ export interface SandboxResult {
   durationMs: number;
 }
 
-/** Both spellings: tools differ in which one they read. */
-const PROXY_ENV = ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy'].map((name) => `${name}=${EGRESS_PROXY_URL}`);
+/** Both spellings: tools differ in which one they read. Node (24+) reads them only when NODE_USE_ENV_PROXY is set. */
+const PROXY_ENV = [...['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy'].map((name) => `${name}=${EGRESS_PROXY_URL}`), 'NODE_USE_ENV_PROXY=1'];
 
 /** Keeps the first `cap` bytes written to it and remembers whether more arrived. */
 class CappedSink extends Writable {
@@ -79,6 +80,60 @@ class CappedSink extends Writable {
   }
 }
 
+/** What {@link hardenedContainer} needs of a job: a one-shot call and a long-lived session share it. */
+export interface HardenedJob {
+  image: string;
+  argv: string[];
+  /** Extra environment variables (never `HTTP(S)_PROXY`: those name the egress relay when there is one). */
+  env?: Record<string, string>;
+  egress?: { socketPath: string };
+}
+
+/**
+ * The container every sandboxed process gets, call or session alike: no network (at most the egress relay to the
+ * call's proxy socket), read-only root, tmpfs work dir, every capability dropped, no-new-privileges, an unprivileged
+ * user, no log driver, memory/CPU/pids limits. Attach and stdin options are the caller's.
+ */
+export function hardenedContainer(
+  job: HardenedJob,
+  limits: Pick<SandboxLimits, 'memoryBytes' | 'nanoCpus' | 'pidsLimit'>,
+  labels: Record<string, string>,
+): Docker.ContainerCreateOptions {
+  const extraEnv = Object.entries(job.env ?? {}).map(([name, value]) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || value.includes('\0')) throw new Error(`invalid environment variable name or value: ${name.slice(0, 100)}`);
+    return `${name}=${value}`;
+  });
+  return {
+    Image: job.image,
+    Cmd: job.egress ? ['python3', '-I', '-S', '-c', EGRESS_RELAY, ...job.argv] : job.argv,
+    User: '65534:65534',
+    WorkingDir: '/work',
+    Env: ['HOME=/work', 'PYTHONDONTWRITEBYTECODE=1', ...extraEnv, ...(job.egress ? PROXY_ENV : [])],
+    Labels: labels,
+    NetworkDisabled: true,
+    HostConfig: {
+      NetworkMode: 'none',
+      ...(job.egress ? { Binds: [`${job.egress.socketPath}:${EGRESS_SOCKET_IN_CONTAINER}:ro`] } : {}),
+      ReadonlyRootfs: true,
+      Tmpfs: {
+        '/work': 'rw,nosuid,nodev,size=64m,uid=65534,gid=65534,mode=0700',
+        '/tmp': 'rw,nosuid,nodev,noexec,size=16m,mode=1777',
+      },
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+      Memory: limits.memoryBytes,
+      MemorySwap: limits.memoryBytes,
+      NanoCpus: limits.nanoCpus,
+      PidsLimit: limits.pidsLimit,
+      IpcMode: 'none',
+      Privileged: false,
+      // No log driver: a tool printing without end would otherwise fill the host disk through the daemon's json log.
+      // Output is read through attach, which does not need one.
+      LogConfig: { Type: 'none', Config: {} },
+    },
+  };
+}
+
 /**
  * Runs untrusted commands in a fresh, locked-down container per call: no network (at most a relay to the call's
  * egress proxy socket), read-only root, tmpfs work dir,
@@ -95,35 +150,9 @@ export class DockerSandbox {
     const limits = { ...DEFAULT_SANDBOX_LIMITS, ...job.limits };
     const started = Date.now();
     const container = await this.docker.createContainer({
-      Image: job.image,
-      Cmd: job.egress ? ['python3', '-I', '-S', '-c', EGRESS_RELAY, ...job.argv] : job.argv,
-      User: '65534:65534',
-      WorkingDir: '/work',
-      Env: ['HOME=/work', 'PYTHONDONTWRITEBYTECODE=1', ...(job.egress ? PROXY_ENV : [])],
-      Labels: { ...job.labels, [SANDBOX_LABEL]: '1', [SANDBOX_OWNER_LABEL]: this.owner },
-      NetworkDisabled: true,
+      ...hardenedContainer(job, limits, { ...job.labels, [SANDBOX_LABEL]: '1', [SANDBOX_OWNER_LABEL]: this.owner }),
       AttachStdout: true,
       AttachStderr: true,
-      HostConfig: {
-        NetworkMode: 'none',
-        ...(job.egress ? { Binds: [`${job.egress.socketPath}:${EGRESS_SOCKET_IN_CONTAINER}:ro`] } : {}),
-        ReadonlyRootfs: true,
-        Tmpfs: {
-          '/work': 'rw,nosuid,nodev,size=64m,uid=65534,gid=65534,mode=0700',
-          '/tmp': 'rw,nosuid,nodev,noexec,size=16m,mode=1777',
-        },
-        CapDrop: ['ALL'],
-        SecurityOpt: ['no-new-privileges'],
-        Memory: limits.memoryBytes,
-        MemorySwap: limits.memoryBytes,
-        NanoCpus: limits.nanoCpus,
-        PidsLimit: limits.pidsLimit,
-        IpcMode: 'none',
-        Privileged: false,
-        // No log driver: a tool printing without end would otherwise fill the host disk through the daemon's json log.
-        // Output is read through attach, which does not need one.
-        LogConfig: { Type: 'none', Config: {} },
-      },
     });
     const stdout = new CappedSink(limits.outputCapBytes);
     const stderr = new CappedSink(limits.outputCapBytes);
@@ -158,6 +187,25 @@ export class DockerSandbox {
     } finally {
       await container.remove({ force: true }).catch(() => undefined);
     }
+  }
+
+  /**
+   * Starts a long-lived process (an MCP server over stdio) in a container hardened exactly like {@link run}'s, with
+   * stdin held open and stdout/stderr attached. It carries the sandbox's labels, so the reaping below covers it. The
+   * caller closes it; nothing here stops it on a timer.
+   */
+  async openSession(job: SandboxSessionJob): Promise<SandboxSession> {
+    const limits = { ...DEFAULT_SESSION_LIMITS, ...job.limits };
+    const container = await this.docker.createContainer({
+      ...hardenedContainer(job, limits, { ...job.labels, [SANDBOX_LABEL]: '1', [SANDBOX_OWNER_LABEL]: this.owner }),
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      OpenStdin: true,
+      StdinOnce: false,
+      Tty: false,
+    });
+    return startSession(this.docker, container, limits.stderrTailBytes);
   }
 
   /**

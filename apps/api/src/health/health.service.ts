@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ComponentHealth, ComponentName, FeatureFlags, Meta } from '@omniai/contracts';
 import { EngineReportStore } from '@omniai/store';
 import { AppConfig } from '../config/app-config';
-import { BUILT, featureOn } from '../config/features';
+import { BUILT_FEATURES, featureOn } from '../config/features';
 import { DatabaseService } from '../database/database.service';
 import { TEMPORAL_UI_PREFIX } from '../temporal/temporal-ui.proxy';
 import { TemporalService } from '../temporal/temporal.service';
@@ -99,7 +99,7 @@ export class HealthService {
       version: this.config.version,
       instance_id: instanceId,
       status: healthy ? 'healthy' : 'degraded',
-      features: Object.fromEntries(Object.keys(BUILT).map((k) => [k, featureOn(this.config, k as keyof FeatureFlags)])) as FeatureFlags,
+      features: Object.fromEntries(Object.keys(BUILT_FEATURES).map((k) => [k, featureOn(this.config, k as keyof FeatureFlags)])) as FeatureFlags,
       components,
       links: { temporal_ui: this.config.temporalUiUrl ? `${this.config.publicUrl}${TEMPORAL_UI_PREFIX}` : null },
       checked_at: new Date().toISOString(),

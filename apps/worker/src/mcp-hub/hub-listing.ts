@@ -65,3 +65,21 @@ export async function checkAndRecord(
   });
   return { ok: true, drifted: changed.filter((t) => t.status === 'drifted').map((t) => t.name) };
 }
+
+/**
+ * Checks a server whenever its stdio session says its tools changed (`notifications/tools/list_changed`): drift is
+ * flagged at once, not at the next periodic check. Failures are reported, never thrown (the notification has no caller).
+ */
+export function checkOnListChanged(
+  sessions: { onToolsListChanged(listener: (serverId: string) => void): () => void },
+  servers: McpServerStore,
+  connector: McpConnector,
+  warn: (message: string) => void,
+): () => void {
+  return sessions.onToolsListChanged((serverId) => {
+    void (async () => {
+      const server = await servers.get(serverId);
+      if (server) await checkAndRecord(servers, connector, server);
+    })().catch((err: unknown) => warn(`check of MCP server ${serverId} after tools/list_changed failed: ${err instanceof Error ? err.message : String(err)}`));
+  });
+}

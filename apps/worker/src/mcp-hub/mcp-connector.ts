@@ -1,4 +1,5 @@
 import type { McpServerStore, PolicyStore, StoredMcpServer } from '@omniai/store';
+import { type McpStdioSessions, stdioSpecOf } from '../mcp/stdio-sessions';
 import { callMcpTool, listMcpCatalog, type McpCallOutput, type McpCatalogListing, type McpConnectOptions, ToolError } from '@omniai/tools';
 
 /** Per exchange: a deadline and the caller's cancellation. */
@@ -52,7 +53,37 @@ export class HttpMcpConnector implements McpConnector {
   }
 }
 
-/** Until the stdio session pool is wired in (apps/worker/src/mcp), a stdio server cannot be reached by this worker. */
+/**
+ * stdio servers through the worker's session pool (D-NEW-stdio-1): one sandboxed container per server session, its
+ * egress limited to the server's `egress_hosts` that the workspace allowlist (read at each exchange) also names.
+ */
+export class StdioMcpConnector implements McpConnector {
+  constructor(
+    private readonly sessions: McpStdioSessions,
+    private readonly policies: PolicyStore,
+  ) {}
+
+  async listCatalog(server: StoredMcpServer, opts: McpExchangeOptions): Promise<McpCatalogListing> {
+    const catalog = await this.sessions.listCatalog(this.spec(server), await this.options(opts));
+    // The pool does not expose the negotiated protocol version.
+    return { ...catalog, protocol_version: null };
+  }
+
+  async callTool(server: StoredMcpServer, name: string, args: Record<string, unknown>, opts: McpExchangeOptions): Promise<McpCallOutput> {
+    return this.sessions.callTool(this.spec(server), name, args, await this.options(opts));
+  }
+
+  private spec(server: StoredMcpServer) {
+    if (server.transport.type !== 'stdio') throw new Error(`server ${server.id} is not a stdio server`);
+    return stdioSpecOf(server.id, server.transport);
+  }
+
+  private async options(opts: McpExchangeOptions) {
+    return { timeoutMs: opts.timeoutMs, ...(opts.signal ? { signal: opts.signal } : {}), workspaceAllow: (await this.policies.get()).egress_allow ?? [] };
+  }
+}
+
+/** A worker without the stdio session pool cannot reach a stdio server. */
 const NO_STDIO: McpConnector = {
   listCatalog: () => Promise.reject(new ToolError('E_TOOL_FAILED', 'stdio transport not available in this worker')),
   callTool: () => Promise.reject(new ToolError('E_TOOL_FAILED', 'stdio transport not available in this worker')),
@@ -69,14 +100,15 @@ export function transportConnector(http: McpConnector, stdio: McpConnector = NO_
 
 /**
  * The worker's MCP connector (the composition root builds one and hands it to the tool resolver and the check
- * activity): Streamable HTTP through vetted egress, and stdio through `stdio` once the session pool is wired in.
+ * activity): Streamable HTTP through vetted egress, stdio through the worker's session pool.
  */
 export function createMcpConnector(deps: {
   servers: McpServerStore;
   policies: PolicyStore;
   /** TEST ONLY: connection options of HTTP exchanges (a stand-in network reaching a test MCP server). */
   httpConnect?: ConstructorParameters<typeof HttpMcpConnector>[1];
-  stdio?: McpConnector;
+  /** The worker's stdio session pool; without it stdio servers cannot be reached. */
+  stdio?: McpStdioSessions;
 }): McpConnector {
-  return transportConnector(new HttpMcpConnector(deps, deps.httpConnect), deps.stdio);
+  return transportConnector(new HttpMcpConnector(deps, deps.httpConnect), deps.stdio ? new StdioMcpConnector(deps.stdio, deps.policies) : undefined);
 }

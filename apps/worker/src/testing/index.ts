@@ -10,6 +10,8 @@ import { omniDataConverter, parsePayloadKeyring, type PayloadKeyring } from '@om
 import type { DataSource } from 'typeorm';
 import { builtinToolCatalog } from '../tools/builtin-tools';
 import { createMcpConnector } from '../mcp-hub/mcp-connector';
+import { checkOnListChanged } from '../mcp-hub/hub-listing';
+import type { McpStdioSessions } from '../mcp/stdio-sessions';
 import type { OutgoingConnect } from '../activities/outgoing.activities';
 import { createWorkers, type OmniWorkers, type WorkerDeps } from '../worker';
 import { DEFAULT_SCRIPTED_FIXTURES_DIR } from '../worker-config';
@@ -49,6 +51,8 @@ export interface TestWorkerOptions {
   mcpConnect?: Parameters<typeof createMcpConnector>[0]['httpConnect'];
   /** How old an MCP server's listing may be before a call re-lists it (default 300 s). */
   mcpListingMaxAgeS?: number;
+  /** The stdio session pool of MCP servers (tests that add a stdio server start one); its list_changed triggers checks. */
+  mcpStdio?: McpStdioSessions;
   /** Request options of outgoing run notifications (a stand-in network reaching a local receiver). */
   outgoingConnect?: OutgoingConnect;
   /** Connection options of research web searches and reads (a stand-in network reaching local servers). */
@@ -66,9 +70,15 @@ export async function startTestWorker(databaseUrl: string, options: TestWorkerOp
   const mcpServers = new McpServerStore(db, new SecretBox(db, parseMasterKey(process.env['OMNI_TEST_SECRETS_KEY']!)));
   const mcp = {
     servers: mcpServers,
-    connector: createMcpConnector({ servers: mcpServers, policies: new PolicyStore(db), ...(options.mcpConnect ? { httpConnect: options.mcpConnect } : {}) }),
+    connector: createMcpConnector({
+      servers: mcpServers,
+      policies: new PolicyStore(db),
+      ...(options.mcpConnect ? { httpConnect: options.mcpConnect } : {}),
+      ...(options.mcpStdio ? { stdio: options.mcpStdio } : {}),
+    }),
     ...(options.mcpListingMaxAgeS !== undefined ? { listingMaxAgeS: options.mcpListingMaxAgeS } : {}),
   };
+  const unwatch = options.mcpStdio ? checkOnListChanged(options.mcpStdio, mcp.servers, mcp.connector, () => undefined) : () => undefined;
   const workers = await createWorkers({
     connection,
     namespace: 'default',
@@ -100,6 +110,7 @@ export async function startTestWorker(databaseUrl: string, options: TestWorkerOp
     // Idempotent: a test that stops the worker mid-suite (to see work wait for it) leaves the suite's teardown to it.
     stop: () =>
       (stopped ??= (async () => {
+        unwatch();
         workers.shutdown();
         await running;
         await connection.close();

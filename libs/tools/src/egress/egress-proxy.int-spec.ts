@@ -94,6 +94,19 @@ function tunnel(session: EgressSession, authority: string): Promise<string> {
   });
 }
 
+/** CONNECT host:port; resolves with the status line of the proxy's answer. */
+function tunnelStatus(session: EgressSession, authority: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(session.socketPath);
+    socket.once('data', (d) => {
+      resolve(d.toString().split('\r\n')[0]!);
+      socket.destroy();
+    });
+    socket.on('error', reject);
+    socket.write(`CONNECT ${authority} HTTP/1.1\r\nhost: ${authority}\r\n\r\n`);
+  });
+}
+
 describe('EgressProxy', () => {
   it('forwards a request to a host every allowlist allows, to the vetted address, without proxy credentials', async () => {
     const session = await proxy.open(grant());
@@ -153,6 +166,8 @@ describe('EgressProxy', () => {
     const session = await proxy.open(grant());
     try {
       expect(await tunnel(session, 'allowed.test:443')).toBe('HTTP/1.1 200 Connection established\r\n\r\nping through the tunnel\n');
+      // Node's fetch tunnels plain http too (CONNECT host:80, which URL parsing would read as "no port").
+      expect(await tunnelStatus(session, 'allowed.test:80')).toBe('HTTP/1.1 200 Connection established');
       expect(await tunnel(session, 'allowed.test:22')).toMatch(/^HTTP\/1\.1 403 .*allowed\.test:22 is not in this call's egress allowlist/s);
       const redis = await get(session, 'http://allowed.test:6379/');
       expect([redis.status, redis.body]).toEqual([403, "OmniAI egress proxy refused allowed.test: allowed.test:6379 is not in this call's egress allowlist\n"]);

@@ -226,13 +226,15 @@ class CallSession implements EgressSession {
     client.on('error', () => client.destroy());
     const authority = req.url ?? '';
     let url: URL;
+    // The port as written: URL drops :80, and clients (Node's fetch through NODE_USE_ENV_PROXY) tunnel http that way.
+    const written = /:(\d{1,5})$/.exec(authority)?.[1];
     try {
       url = new URL(`http://${authority}`);
-      if (!url.port || url.pathname !== '/' || url.username || url.password || url.search || url.hash) throw new Error();
+      if (!written || url.pathname !== '/' || url.username || url.password || url.search || url.hash) throw new Error();
     } catch {
       return this.refuseTunnel(client, authority.slice(0, 100), 'CONNECT needs host:port', 400);
     }
-    const port = Number(url.port);
+    const port = Number(written);
     const target = await this.vet(url.hostname, port, client);
     if (!target) return;
     const upstream = this.track(tcpConnect(target));
