@@ -11,7 +11,7 @@ import type { DataSource } from 'typeorm';
 import { builtinToolCatalog } from '../tools/builtin-tools';
 import { createMcpConnector } from '../mcp-hub/mcp-connector';
 import { checkOnListChanged } from '../mcp-hub/hub-listing';
-import type { McpStdioSessions } from '../mcp/stdio-sessions';
+import { McpStdioSessions } from '../mcp/stdio-sessions';
 import type { OutgoingConnect } from '../activities/outgoing.activities';
 import { createWorkers, type OmniWorkers, type WorkerDeps } from '../worker';
 import { DEFAULT_SCRIPTED_FIXTURES_DIR } from '../worker-config';
@@ -120,3 +120,9 @@ export async function startTestWorker(databaseUrl: string, options: TestWorkerOp
 }
 export { PETS_SPEC } from './openapi-fixtures';
 export { reportEngine } from '../engine-report';
+
+/** A stdio MCP session pool on the local Docker engine (no egress proxy: stdio servers in tests reach no network). */
+export function startTestMcpStdioSessions(idleMs = 60_000): McpStdioSessions {
+  return new McpStdioSessions({ sandbox: new DockerSandbox(createDockerClient()) }, { idleMs });
+}
+export type { McpStdioSessions } from '../mcp/stdio-sessions';
