@@ -31,13 +31,18 @@ export async function checkAndRecord(
     listing = await connector.listCatalog(server, { timeoutMs: LIST_TIMEOUT_MS });
   } catch (err) {
     if (!(err instanceof ToolError)) throw err;
-    const unauthorized = err instanceof McpUnauthorizedError;
+    // OAuth's "an admin must authorize first" (E_AUTH_REQUIRED) or a plain 401/403 to the credentials we sent.
+    const unauthorized = err instanceof McpUnauthorizedError || err.code === 'E_AUTH_REQUIRED';
     const health: McpHealth = {
       ...server.health,
       status: 'error',
       checked_at: now().toISOString(),
       latency_ms: null,
-      auth_state: unauthorized ? (server.auth.type === 'oauth' ? 'needs_authorization' : 'unauthorized') : server.health.auth_state,
+      auth_state: unauthorized
+        ? server.auth.type === 'oauth' || err.code === 'E_AUTH_REQUIRED'
+          ? 'needs_authorization'
+          : 'unauthorized'
+        : server.health.auth_state,
       error: { code: err.code, message: err.message.slice(0, 500) },
     };
     await servers.recordCheck(server.id, health);

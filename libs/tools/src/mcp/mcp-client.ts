@@ -163,7 +163,8 @@ async function withClient<T>(
     return await use(client, request);
   } catch (err) {
     const status = (err as { status?: unknown }).status;
-    if (failures.length === 0 && (err instanceof UnauthorizedError || status === 401 || status === 403))
+    // Our own refusals (egress, OAuth's "authorize first") keep their meaning; a plain 401/403 is the credentials'.
+    if (!(err instanceof ToolError) && failures.length === 0 && (err instanceof UnauthorizedError || status === 401 || status === 403))
       throw new McpUnauthorizedError(`the MCP server at ${host}`);
     throw toToolError(err, { failures, caller: options.signal, deadline, timeoutMs: options.timeoutMs, server: `the MCP server at ${host}` });
   } finally {
