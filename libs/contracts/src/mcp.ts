@@ -57,8 +57,10 @@ export const McpStdioTransport = z.strictObject({
     .record(z.string().regex(/^[A-Z_][A-Z0-9_]{0,63}$/, 'expected an environment variable name'), z.string().max(2000))
     .refine((e) => Object.keys(e).length <= 32, 'at most 32 variables')
     .optional(),
-  egress_hosts: z.array(McpEgressHost).max(20).default([]),
-  memory_mb: z.number().int().min(64).max(2048).default(256),
+  /** Hosts the process may reach through the egress proxy (default none). */
+  egress_hosts: z.array(McpEgressHost).max(20).optional(),
+  /** Memory limit of the container (default 256). */
+  memory_mb: z.number().int().min(64).max(2048).optional(),
 });
 export type McpStdioTransport = z.infer<typeof McpStdioTransport>;
 
@@ -174,11 +176,13 @@ export const McpCatalogResource = z.strictObject({
   description: z.string().optional(),
   mime_type: z.string().optional(),
 });
+export type McpCatalogResource = z.infer<typeof McpCatalogResource>;
 export const McpCatalogPrompt = z.strictObject({
   name: z.string(),
   description: z.string().optional(),
   arguments: z.array(z.strictObject({ name: z.string(), description: z.string().optional(), required: z.boolean().optional() })).optional(),
 });
+export type McpCatalogPrompt = z.infer<typeof McpCatalogPrompt>;
 
 /** `GET /v1/mcp/servers/{serverId}/catalog`: tools (with review state) and, read-only, resources and prompts. */
 export const McpCatalog = z.strictObject({

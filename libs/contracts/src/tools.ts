@@ -20,7 +20,16 @@ export const ExecutionBinding = z.discriminatedUnion('type', [
     image: z.string().regex(/@sha256:[0-9a-f]{64}$/, 'sandbox images must be pinned by digest'),
     entrypoint: z.array(z.string()).min(1),
   }),
-  z.strictObject({ type: z.literal('mcp_remote'), server_id: z.string().min(1), tool_name: z.string().min(1) }),
+  z.strictObject({
+    type: z.literal('mcp_remote'),
+    server_id: z.string().min(1),
+    tool_name: z.string().min(1),
+    /** The MCP hub's definition hash this version was approved at (docs/MCP.md); a call is refused when the live one differs. */
+    definition_hash: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
+  }),
   z.strictObject({ type: z.literal('openapi_proxy'), spec_ref: z.string().min(1), operation_id: z.string().min(1) }),
 ]);
 export type ExecutionBinding = z.infer<typeof ExecutionBinding>;
@@ -205,8 +214,14 @@ export const RegisterOpenApiToolsResponse = z.strictObject({
 });
 export type RegisterOpenApiToolsResponse = z.infer<typeof RegisterOpenApiToolsResponse>;
 
-/** `PUT /v1/projects/:projectId/tools/:toolId`: pin a project to one version of a tool (`null`: follow the latest). */
-export const PinToolRequest = z.strictObject({ version: z.string().min(1).max(100).nullable() });
+/**
+ * `PUT /v1/projects/:projectId/tools/:toolId`: pin a project to one version of a tool (`null`: follow the latest), or
+ * — for an MCP hub tool — to the version approved at a definition hash (docs/MCP.md).
+ */
+export const PinToolRequest = z.union([
+  z.strictObject({ version: z.string().min(1).max(100).nullable() }),
+  z.strictObject({ definition_hash: z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest') }),
+]);
 export type PinToolRequest = z.infer<typeof PinToolRequest>;
 
 export const ApprovalStatus = z.enum(['pending', 'approved', 'denied', 'expired', 'cancelled']);

@@ -39,8 +39,8 @@ export function stdioSpecOf(serverId: string, transport: McpStdioTransport): Mcp
     image: transport.image ?? MCP_NODE_IMAGE,
     argv: transport.command,
     ...(transport.env ? { env: transport.env } : {}),
-    egress_hosts: transport.egress_hosts,
-    limits: { memory_mb: transport.memory_mb },
+    egress_hosts: transport.egress_hosts ?? [],
+    limits: { memory_mb: transport.memory_mb ?? 256 },
   };
 }
 

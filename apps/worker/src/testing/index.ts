@@ -5,10 +5,13 @@ import { join } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { loadScriptedFixtures, type ScriptedFixture } from '@omniai/providers';
 import { createDockerClient, DockerSandbox } from '@omniai/sandbox';
-import { createDataSource, migrate, parseMasterKey } from '@omniai/store';
+import { createDataSource, McpServerStore, migrate, parseMasterKey, PolicyStore, SecretBox } from '@omniai/store';
 import { omniDataConverter, parsePayloadKeyring, type PayloadKeyring } from '@omniai/workflow-api/codec';
 import type { DataSource } from 'typeorm';
 import { builtinToolCatalog } from '../tools/builtin-tools';
+import { createMcpConnector } from '../mcp-hub/mcp-connector';
+import { checkOnListChanged } from '../mcp-hub/hub-listing';
+import { McpStdioSessions } from '../mcp/stdio-sessions';
 import type { OutgoingConnect } from '../activities/outgoing.activities';
 import { createWorkers, type OmniWorkers, type WorkerDeps } from '../worker';
 import { DEFAULT_SCRIPTED_FIXTURES_DIR } from '../worker-config';
@@ -45,7 +48,11 @@ export interface TestWorkerOptions {
   /** Folder of the project git repositories; default a new folder under the test run's temp dir. */
   reposDir?: string;
   /** Connection options of `mcp_remote` calls (a stand-in network reaching a test MCP server). */
-  mcpConnect?: Parameters<typeof builtinToolCatalog>[0]['mcpConnect'];
+  mcpConnect?: Parameters<typeof createMcpConnector>[0]['httpConnect'];
+  /** How old an MCP server's listing may be before a call re-lists it (default 300 s). */
+  mcpListingMaxAgeS?: number;
+  /** The stdio session pool of MCP servers (tests that add a stdio server start one); its list_changed triggers checks. */
+  mcpStdio?: McpStdioSessions;
   /** Request options of outgoing run notifications (a stand-in network reaching a local receiver). */
   outgoingConnect?: OutgoingConnect;
   /** Connection options of research web searches and reads (a stand-in network reaching local servers). */
@@ -60,6 +67,18 @@ export async function startTestWorker(databaseUrl: string, options: TestWorkerOp
   await migrate(db);
   const connection = await NativeConnection.connect({ address: process.env['OMNI_TEST_TEMPORAL_ADDRESS']! });
   const docker = createDockerClient();
+  const mcpServers = new McpServerStore(db, new SecretBox(db, parseMasterKey(process.env['OMNI_TEST_SECRETS_KEY']!)));
+  const mcp = {
+    servers: mcpServers,
+    connector: createMcpConnector({
+      servers: mcpServers,
+      policies: new PolicyStore(db),
+      ...(options.mcpConnect ? { httpConnect: options.mcpConnect } : {}),
+      ...(options.mcpStdio ? { stdio: options.mcpStdio } : {}),
+    }),
+    ...(options.mcpListingMaxAgeS !== undefined ? { listingMaxAgeS: options.mcpListingMaxAgeS } : {}),
+  };
+  const unwatch = options.mcpStdio ? checkOnListChanged(options.mcpStdio, mcp.servers, mcp.connector, () => undefined) : () => undefined;
   const workers = await createWorkers({
     connection,
     namespace: 'default',
@@ -70,8 +89,9 @@ export async function startTestWorker(databaseUrl: string, options: TestWorkerOp
       docker,
       db,
       reposDir: options.reposDir ?? mkdtempSync(join(process.env['OMNI_TEST_DIR'] ?? tmpdir(), 'repos-')),
-      mcpConnect: options.mcpConnect,
+      mcp,
     }),
+    mcp,
     secretsKey: parseMasterKey(process.env['OMNI_TEST_SECRETS_KEY']!),
     payloadKeys: testPayloadKeys(),
     bundlerOptions: sourceBundlerOptions as never,
@@ -90,6 +110,7 @@ export async function startTestWorker(databaseUrl: string, options: TestWorkerOp
     // Idempotent: a test that stops the worker mid-suite (to see work wait for it) leaves the suite's teardown to it.
     stop: () =>
       (stopped ??= (async () => {
+        unwatch();
         workers.shutdown();
         await running;
         await connection.close();
@@ -99,3 +120,9 @@ export async function startTestWorker(databaseUrl: string, options: TestWorkerOp
 }
 export { PETS_SPEC } from './openapi-fixtures';
 export { reportEngine } from '../engine-report';
+
+/** A stdio MCP session pool on the local Docker engine (no egress proxy: stdio servers in tests reach no network). */
+export function startTestMcpStdioSessions(idleMs = 60_000): McpStdioSessions {
+  return new McpStdioSessions({ sandbox: new DockerSandbox(createDockerClient()) }, { idleMs });
+}
+export type { McpStdioSessions } from '../mcp/stdio-sessions';

@@ -1,9 +1,10 @@
-import { Client, type OAuthClientProvider, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client, type OAuthClientProvider, StreamableHTTPClientTransport, UnauthorizedError } from '@modelcontextprotocol/client';
 import type { EgressAllowValue } from '@omniai/contracts';
 import { HostAllowlist } from '../egress/allowlist';
 import { type UnsafeTestNetwork, vettedFetch } from '../egress/safe-fetch';
 import { ToolError } from '../tool';
 import { MCP_CLIENT_INFO, type McpCallOutput, type McpServerListing, toCallOutput, toServerListing, toToolError } from './mcp-results';
+import type { McpServerCatalog } from './mcp-stdio';
 
 /** Bytes read per HTTP response: a tool listing or one result a model can use. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -26,13 +27,81 @@ export interface McpConnectOptions {
   authProvider?: OAuthClientProvider;
   /** TEST ONLY: see `UnsafeTestNetwork` in egress/safe-fetch. Production code never sets it. */
   unsafeTestNetwork?: UnsafeTestNetwork;
+  /** Headers sent with every request (a hub server's revealed auth headers: never logged or recorded). */
+  headers?: Readonly<Record<string, string>>;
 }
+
+/** The server refused our credentials (HTTP 401/403): the hub records the auth state as `unauthorized`. */
+export class McpUnauthorizedError extends ToolError {
+  constructor(server: string) {
+    super('E_TOOL_FAILED', `${server} refused the credentials (unauthorized)`);
+    this.name = 'McpUnauthorizedError';
+  }
+}
+
+/** Everything a hub check lists: the catalog (mcp-stdio.ts's shape), the server's title and the negotiated protocol version. */
+export interface McpCatalogListing extends McpServerCatalog {
+  server: { name: string; version: string; title?: string };
+  protocol_version: string | null;
+}
+
+/** Resources and prompts beyond this count are cut from a catalog (it is for people to browse). */
+const MAX_CATALOG_ITEMS = 500;
 
 /** `initialize` + `tools/list` (every page) on a Streamable HTTP MCP server, through vetted egress. */
 export async function listMcpTools(url: string, options: McpConnectOptions): Promise<McpServerListing> {
   return withClient(url, options, async (client, request) => {
     const { tools } = await client.listTools(undefined, request);
     return toServerListing(client.getServerVersion(), tools);
+  });
+}
+
+/**
+ * A hub check's listing: `initialize`, `tools/list`, and `resources/list` and `prompts/list` when the server declares
+ * them (best effort: a failure there leaves them empty), with the negotiated protocol version.
+ */
+export async function listMcpCatalog(url: string, options: McpConnectOptions): Promise<McpCatalogListing> {
+  return withClient(url, options, async (client, request) => {
+    const info = client.getServerVersion();
+    const caps = client.getServerCapabilities();
+    const { tools } = await client.listTools(undefined, request);
+    const listing = toServerListing(info, tools);
+    const resources = caps?.resources
+      ? await client.listResources(undefined, request).then(
+          (r) => r.resources,
+          () => [],
+        )
+      : [];
+    const prompts = caps?.prompts
+      ? await client.listPrompts(undefined, request).then(
+          (r) => r.prompts,
+          () => [],
+        )
+      : [];
+    return {
+      server: { ...listing.server, ...(info?.title ? { title: String(info.title) } : {}) },
+      tools: listing.tools,
+      protocol_version: client.getNegotiatedProtocolVersion() ?? null,
+      resources: resources.slice(0, MAX_CATALOG_ITEMS).map((r) => ({
+        uri: String(r.uri),
+        name: String(r.name),
+        ...(r.description !== undefined ? { description: String(r.description) } : {}),
+        ...(r.mimeType !== undefined ? { mime_type: String(r.mimeType) } : {}),
+      })),
+      prompts: prompts.slice(0, MAX_CATALOG_ITEMS).map((p) => ({
+        name: String(p.name),
+        ...(p.description !== undefined ? { description: String(p.description) } : {}),
+        ...(p.arguments
+          ? {
+              arguments: p.arguments.map((a) => ({
+                name: String(a.name),
+                ...(a.description !== undefined ? { description: String(a.description) } : {}),
+                ...(a.required !== undefined ? { required: Boolean(a.required) } : {}),
+              })),
+            }
+          : {}),
+      })),
+    };
   });
 }
 
@@ -72,12 +141,20 @@ async function withClient<T>(
     forwardAuthorization: options.authProvider !== undefined,
     unsafeTestNetwork: options.unsafeTestNetwork,
   });
+  const extra = options.headers;
+  const withHeaders: typeof fetch = extra
+    ? (input, init) => {
+        const headers = new Headers(init?.headers);
+        for (const [name, value] of Object.entries(extra)) headers.set(name, value);
+        return fetch(input, { ...init, headers });
+      }
+    : fetch;
   const client = new Client(MCP_CLIENT_INFO);
   const request = { signal, timeout: options.timeoutMs };
   try {
     await client.connect(
       new StreamableHTTPClientTransport(new URL(url), {
-        fetch,
+        fetch: withHeaders,
         redirectPolicy: 'same-origin',
         ...(options.authProvider ? { authProvider: options.authProvider } : {}),
       }),
@@ -85,6 +162,10 @@ async function withClient<T>(
     );
     return await use(client, request);
   } catch (err) {
+    const status = (err as { status?: unknown }).status;
+    // Our own refusals (egress, OAuth's "authorize first") keep their meaning; a plain 401/403 is the credentials'.
+    if (!(err instanceof ToolError) && failures.length === 0 && (err instanceof UnauthorizedError || status === 401 || status === 403))
+      throw new McpUnauthorizedError(`the MCP server at ${host}`);
     throw toToolError(err, { failures, caller: options.signal, deadline, timeoutMs: options.timeoutMs, server: `the MCP server at ${host}` });
   } finally {
     await client.close().catch(() => undefined);
