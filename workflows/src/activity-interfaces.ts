@@ -5,6 +5,8 @@ import type {
   AgentRunInput,
   GraphRunInput,
   GraphSpec,
+  McpCheckInput,
+  McpCheckResult,
   MessageContent,
   ModelReply,
   NodeValue,
@@ -240,4 +242,12 @@ export interface ResearchActivities {
     checks: CitationCheck[];
     metrics: Omit<ResearchMetrics, 'citations' | 'citations_verified' | 'verified_ratio' | 'unsupported_removed' | 'flagged'>;
   }): Promise<ResearchReport>;
+}
+
+/**
+ * The MCP hub's check (docs/MCP.md): connect to the server, record its health and, when it answered, its catalog with
+ * each tool's review state. Takes the server id only (secrets never enter a history).
+ */
+export interface McpCheckActivities {
+  checkMcpServer(input: McpCheckInput): Promise<McpCheckResult>;
 }

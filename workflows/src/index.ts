@@ -2,6 +2,7 @@
 export { agentRunWorkflow } from './agent-run/agent-run.workflow';
 export { graphRunWorkflow } from './graph-run/graph-run.workflow';
 export { graphMapBatchWorkflow, graphMapWorkflow } from './graph-run/map.workflow';
+export { mcpCheckWorkflow } from './mcp-check/mcp-check.workflow';
 export { notifyRunEndedWorkflow } from './notify-run-ended/notify-run-ended.workflow';
 export { researchSearchWorkflow, researchWorkflow } from './research/research.workflow';
 export { systemCheckWorkflow } from './system-check.workflow';
@@ -9,6 +10,7 @@ export { triggerFireWorkflow } from './trigger-fire/trigger-fire.workflow';
 export type {
   ChildRunRow,
   GraphActivities,
+  McpCheckActivities,
   OutgoingActivities,
   RecordedDecisionActivities,
   ResearchActivities,

@@ -11,6 +11,7 @@ import { GraphsModule } from './graphs/graphs.module';
 import { ResearchModule } from './research/research.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
+import { McpHubModule } from './mcp/mcp-hub.module';
 import { PricesModule } from './prices/prices.module';
 import { ProjectsModule } from './projects/projects.module';
 import { ProvidersModule } from './providers/providers.module';
@@ -41,6 +42,7 @@ export class AppModule {
         SearchBackendsModule,
         PricesModule,
         ToolsModule,
+        McpHubModule,
         ApprovalsModule,
         PublicApiModule,
         TemporalUiModule,

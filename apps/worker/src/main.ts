@@ -1,10 +1,11 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadScriptedFixtures } from '@omniai/providers';
 import { createDockerClient, DockerSandbox } from '@omniai/sandbox';
-import { createDataSource, EngineReportStore, parseMasterKey } from '@omniai/store';
+import { createDataSource, EngineReportStore, McpServerStore, parseMasterKey, PolicyStore, SecretBox } from '@omniai/store';
 import { EgressProxy } from '@omniai/tools';
 import { loadWorkerConfig } from './worker-config';
 import { builtinToolCatalog } from './tools/builtin-tools';
+import { createMcpConnector } from './mcp-hub/mcp-connector';
 import { createWorkers, whenSchemaReady } from './worker';
 import { startEngineReports } from './engine-report';
 import { workerLogger } from './worker-logger';
@@ -32,7 +33,15 @@ async function main(): Promise<void> {
     startEngineReports({ docker, store: new EngineReportStore(db), allowUnpatchedRunc: config.allowUnpatchedRunc, warn: (m) => console.warn(m) }),
   );
   const connection = await NativeConnection.connect({ address: config.temporalAddress, tls: config.temporalTls });
+  // The worker is the only MCP client (docs/MCP.md): the hub's checks and every MCP tool call share this connector.
+  const mcpServers = new McpServerStore(db, new SecretBox(db, parseMasterKey(config.secretsKey)));
+  const mcp = {
+    servers: mcpServers,
+    connector: createMcpConnector({ servers: mcpServers, policies: new PolicyStore(db) }),
+    listingMaxAgeS: config.mcpListingMaxAgeS,
+  };
   const tools = await builtinToolCatalog({
+    mcp,
     docker,
     db,
     reposDir: config.reposDir,
@@ -47,6 +56,7 @@ async function main(): Promise<void> {
     egressProxy,
     db,
     tools,
+    mcp,
     sandboxImage: config.sandboxImage,
     secretsKey: parseMasterKey(config.secretsKey),
     payloadKeys: config.payloadKeys,

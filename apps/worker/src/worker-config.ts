@@ -31,6 +31,7 @@ const WorkerEnv = z.object({
   OMNI_LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   OMNI_ALLOW_UNPATCHED_RUNC: z.enum(['0', '1']).default('0'),
   OMNI_ALLOW_PRIVATE_PROVIDER_URLS: z.enum(['0', '1']).default('0'),
+  OMNI_MCP_LISTING_MAX_AGE_S: z.coerce.number().int().min(0).max(86_400).default(300),
 });
 
 export type WorkerConfig = {
@@ -64,6 +65,8 @@ export type WorkerConfig = {
   allowUnpatchedRunc: boolean;
   /** TEST/DEV ONLY: provider base URLs may reach private and loopback addresses, unvetted (D44). Off by default. */
   allowPrivateProviderUrls: boolean;
+  /** How old an MCP server's listing may be before a call to one of its tools re-lists it first (docs/MCP.md). */
+  mcpListingMaxAgeS: number;
 };
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -105,6 +108,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     logFormat: e.OMNI_LOG_FORMAT,
     allowUnpatchedRunc: e.OMNI_ALLOW_UNPATCHED_RUNC === '1',
     allowPrivateProviderUrls: e.OMNI_ALLOW_PRIVATE_PROVIDER_URLS === '1',
+    mcpListingMaxAgeS: e.OMNI_MCP_LISTING_MAX_AGE_S,
   };
 }
 

@@ -17,6 +17,7 @@ import {
   TriggeredRuns,
   TriggerStore,
   DocumentStore,
+  type McpServerStore,
   ResearchSourceStore,
   SearchBackendStore,
 } from '@omniai/store';
@@ -34,6 +35,8 @@ import { createSystemCheckActivities } from './activities/system-check.activitie
 import { ProviderRegistry } from './models/provider-registry';
 import { createRunToolActivities, createToolPrepActivities } from './activities/tool-activities';
 import type { ToolCatalog } from './tools/tool-catalog';
+import { createMcpCheckActivities } from './mcp-hub/mcp-check.activities';
+import type { McpConnector } from './mcp-hub/mcp-connector';
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -48,6 +51,8 @@ export interface WorkerDeps {
   payloadKeys: PayloadKeyring;
   /** The tools this worker can execute (registered in the registry at start). */
   tools: ToolCatalog;
+  /** The MCP hub's server store and connector (the same the tool catalog's MCP resolver uses): checks run here. */
+  mcp: { servers: McpServerStore; connector: McpConnector };
   sandboxImage?: string;
   taskQueue?: string;
   /** Canned answers of the offline scripted model (loaded from fixture files by the caller). */
@@ -153,6 +158,7 @@ export async function createWorkers(deps: WorkerDeps): Promise<OmniWorkers> {
           ...(deps.webConnect ? { connect: deps.webConnect } : {}),
         }),
       }),
+      ...createMcpCheckActivities(deps.mcp),
       ...createTriggerActivities({
         triggers: new TriggerStore(deps.db),
         artifacts,

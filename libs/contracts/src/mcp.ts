@@ -14,9 +14,12 @@ import { Run } from './api';
 export const McpHeaderName = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/, 'expected a header name (letters, digits and "-")')
-  .refine((n) => !/^(host|content-length|content-type|connection|transfer-encoding|upgrade|te|trailer|cookie|accept|mcp-session-id|mcp-protocol-version)$/i.test(n), {
-    message: 'this header is set by the MCP client itself',
-  });
+  .refine(
+    (n) => !/^(host|content-length|content-type|connection|transfer-encoding|upgrade|te|trailer|cookie|accept|mcp-session-id|mcp-protocol-version)$/i.test(n),
+    {
+      message: 'this header is set by the MCP client itself',
+    },
+  );
 
 /** One host a stdio server may reach through the egress proxy (as in `egress_allow`: a name, optionally `:port`). */
 export const McpEgressHost = z
@@ -151,7 +154,10 @@ export const McpCatalogTool = z.strictObject({
   /** sha256 of the canonical JSON of `definition` as the server lists it now. */
   definition_hash: z.string().regex(/^[0-9a-f]{64}$/),
   /** The hash an admin approved; null before any approval. */
-  approved_hash: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  approved_hash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable(),
   /** The registered manifest version of the approved definition (pin a project to it); null before approval. */
   approved_version: z.string().nullable(),
   status: McpToolStatus,
@@ -168,11 +174,13 @@ export const McpCatalogResource = z.strictObject({
   description: z.string().optional(),
   mime_type: z.string().optional(),
 });
+export type McpCatalogResource = z.infer<typeof McpCatalogResource>;
 export const McpCatalogPrompt = z.strictObject({
   name: z.string(),
   description: z.string().optional(),
   arguments: z.array(z.strictObject({ name: z.string(), description: z.string().optional(), required: z.boolean().optional() })).optional(),
 });
+export type McpCatalogPrompt = z.infer<typeof McpCatalogPrompt>;
 
 /** `GET /v1/mcp/servers/{serverId}/catalog`: tools (with review state) and, read-only, resources and prompts. */
 export const McpCatalog = z.strictObject({
@@ -194,7 +202,13 @@ export const McpServer = z.strictObject({
   enabled: z.boolean(),
   health: McpHealth,
   /** Tools per review state, for the server card's badges. */
-  tool_counts: z.strictObject({ approved: z.number().int(), drifted: z.number().int(), new: z.number().int(), blocked: z.number().int(), flagged: z.number().int() }),
+  tool_counts: z.strictObject({
+    approved: z.number().int(),
+    drifted: z.number().int(),
+    new: z.number().int(),
+    blocked: z.number().int(),
+    flagged: z.number().int(),
+  }),
   listed_at: z.iso.datetime().nullable(),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),

@@ -83,7 +83,8 @@ const TAGS: OpenApiDocument['tags'] = [
   { name: 'providers', description: 'Model provider settings; keys are stored encrypted and used by reference.' },
   {
     name: 'mcp',
-    description: 'The MCP hub: MCP servers (Streamable HTTP or stdio in the sandbox), their catalogs, drift review against approved definitions, and trying a tool.',
+    description:
+      'The MCP hub: MCP servers (Streamable HTTP or stdio in the sandbox), their catalogs, drift review against approved definitions, and trying a tool.',
   },
   { name: 'tools', description: 'The tool registry, per-project version pins and the deny-by-default policy.' },
   { name: 'approvals', description: 'Tool calls waiting for a reviewer; decisions bind to the exact arguments.' },
@@ -98,7 +99,21 @@ const SUCCESS: Record<ApiRoute['status'], string> = { 200: 'OK.', 201: 'Created.
 /** Every exported contract schema, by export name: these become `components.schemas` when a route reaches them. */
 function namedSchemas(): Map<z.ZodType, string> {
   const named = new Map<z.ZodType, string>();
-  const modules: Record<string, unknown>[] = [api, artifacts, errors, graphs, identity, mcp, mcpTools, meta, providerPresets, research, researchRequest, runEvents, triggers];
+  const modules: Record<string, unknown>[] = [
+    api,
+    artifacts,
+    errors,
+    graphs,
+    identity,
+    mcp,
+    mcpTools,
+    meta,
+    providerPresets,
+    research,
+    researchRequest,
+    runEvents,
+    triggers,
+  ];
   // The JSON values come first: `Expression` and `Template` (graphs) are the same instance as `JsonValue`, whose
   // name is the one that says what the schema accepts (any JSON); the first name a schema gets is kept.
   const entries = [

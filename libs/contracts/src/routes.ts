@@ -335,7 +335,7 @@ const SOURCE_ID_PARAM = { sourceId: { schema: SourceId, description: 'A source i
 const MCP_SERVER_PARAM = { serverId: { schema: McpServerId, description: 'A server id: 1 to 40 lower-case letters, digits, "_" or "-".' } };
 const MCP_TOOL_PARAMS = {
   ...MCP_SERVER_PARAM,
-  toolName: { schema: z.string().min(1).max(200), description: 'The tool\'s name as the server lists it (URL-encoded).' },
+  toolName: { schema: z.string().min(1).max(200), description: "The tool's name as the server lists it (URL-encoded)." },
 };
 const MCP_404 = 'No such server (or tool).';
 
@@ -360,9 +360,10 @@ export const MCP_ROUTES: readonly ApiRoute[] = [
     access: 'admin',
     feature: 'mcp',
     tag: 'mcp',
-    summary: 'Add an MCP server (Streamable HTTP, or stdio in a sandboxed container): OmniAI connects, lists its catalog and approves the tool definitions it listed.',
+    summary:
+      'Add an MCP server (Streamable HTTP, or stdio in a sandboxed container): OmniAI connects, lists its catalog and approves the tool definitions it listed.',
     description:
-      'An HTTP server is reached only if the workspace policy\'s `egress_allow` names its host (a loopback or private host only through an ' +
+      "An HTTP server is reached only if the workspace policy's `egress_allow` names its host (a loopback or private host only through an " +
       'entry that allows it explicitly). A stdio server runs in a locked-down container whose only way out is the egress proxy, to its ' +
       '`egress_hosts` that the workspace also allows. Header values and OAuth tokens are sealed and never returned.',
     body: CreateMcpServerRequest,
@@ -437,7 +438,8 @@ export const MCP_ROUTES: readonly ApiRoute[] = [
     feature: 'mcp',
     tag: 'mcp',
     pathParams: MCP_SERVER_PARAM,
-    summary: 'The catalog as last listed: tools with schemas, annotations, definition hashes, review state and poisoning flags; resources and prompts (read-only).',
+    summary:
+      'The catalog as last listed: tools with schemas, annotations, definition hashes, review state and poisoning flags; resources and prompts (read-only).',
     status: 200,
     response: McpCatalog,
     errors: { 404: MCP_404 },
@@ -463,7 +465,8 @@ export const MCP_ROUTES: readonly ApiRoute[] = [
     feature: 'mcp',
     tag: 'mcp',
     pathParams: MCP_TOOL_PARAMS,
-    summary: "Approve the tool's live definition (by its hash): registers it as a new tool version and moves project pins of the old one to it; approvals remembered for the old definition lapse.",
+    summary:
+      "Approve the tool's live definition (by its hash): registers it as a new tool version and moves project pins of the old one to it; approvals remembered for the old definition lapse.",
     body: ApproveMcpToolRequest,
     status: 200,
     response: McpCatalogTool,
@@ -500,7 +503,7 @@ export const MCP_ROUTES: readonly ApiRoute[] = [
     status: 202,
     response: TryMcpToolResponse,
     errors: {
-      400: 'The body is invalid, or the input does not match the tool\'s input schema.',
+      400: "The body is invalid, or the input does not match the tool's input schema.",
       404: 'No such server, tool or project.',
       409: 'The tool has drifted or is blocked (`E_TOOL_DRIFTED`): review it first.',
       503: 'Temporal is unavailable; no run was started.',

@@ -237,3 +237,21 @@ export type CodecPayload = z.infer<typeof CodecPayload>;
  */
 export const CodecPayloads = z.strictObject({ payloads: z.array(CodecPayload).max(10_000) });
 export type CodecPayloads = z.infer<typeof CodecPayloads>;
+
+/**
+ * Input of `mcpCheckWorkflow` (the MCP hub, docs/MCP.md): which server to connect to and list, and why. It names the
+ * server only: the worker reads the transport and reveals sealed headers itself, so no secret enters a history.
+ */
+export const McpCheckInput = z.strictObject({
+  server_id: z.string().min(1).max(40),
+  reason: z.enum(['create', 'manual', 'schedule', 'list_changed']),
+});
+export type McpCheckInput = z.infer<typeof McpCheckInput>;
+
+/** How a check ended: whether the server answered and was listed, and the tools whose definitions drifted. */
+export const McpCheckResult = z.strictObject({
+  status: z.enum(['ok', 'error', 'missing', 'disabled']),
+  error: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
+  drifted: z.array(z.string()),
+});
+export type McpCheckResult = z.infer<typeof McpCheckResult>;

@@ -20,7 +20,16 @@ export const ExecutionBinding = z.discriminatedUnion('type', [
     image: z.string().regex(/@sha256:[0-9a-f]{64}$/, 'sandbox images must be pinned by digest'),
     entrypoint: z.array(z.string()).min(1),
   }),
-  z.strictObject({ type: z.literal('mcp_remote'), server_id: z.string().min(1), tool_name: z.string().min(1) }),
+  z.strictObject({
+    type: z.literal('mcp_remote'),
+    server_id: z.string().min(1),
+    tool_name: z.string().min(1),
+    /** The MCP hub's definition hash this version was approved at (docs/MCP.md); a call is refused when the live one differs. */
+    definition_hash: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
+  }),
   z.strictObject({ type: z.literal('openapi_proxy'), spec_ref: z.string().min(1), operation_id: z.string().min(1) }),
 ]);
 export type ExecutionBinding = z.infer<typeof ExecutionBinding>;

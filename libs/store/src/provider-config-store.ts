@@ -3,6 +3,7 @@ import type { ProviderConfig } from '@omniai/contracts';
 import { TriggerStore } from './trigger-store';
 import { OutgoingHookStore } from './outgoing-hook-store';
 import { SearchBackendStore } from './search-backend-store';
+import { McpServerStore } from './mcp-server-store';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from './secret-box';
 import { iso, type Row } from './rows';
@@ -103,7 +104,7 @@ export class ProviderConfigStore {
   }
 
   /**
-   * Re-seals every sealed secret — provider keys, webhook and outgoing hook signing secrets, search backend keys — under a new secrets master key
+   * Re-seals every sealed secret — provider keys, webhook and outgoing hook signing secrets, search backend keys, MCP server headers — under a new secrets master key
    * (rotation), in one transaction; answers how many.
    */
   async resealKeys(newMasterKey: Buffer): Promise<number> {
@@ -114,6 +115,7 @@ export class ProviderConfigStore {
         ...(await new TriggerStore(this.db).ownedSecrets()),
         ...(await new OutgoingHookStore(this.db).ownedSecrets()),
         ...(await new SearchBackendStore(this.db, this.secrets).ownedSecrets()),
+        ...(await new McpServerStore(this.db).ownedSecrets()),
       ],
       newMasterKey,
     );

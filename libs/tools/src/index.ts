@@ -24,3 +24,5 @@ export * from './egress/provider-url';
 export * from './research/research-error';
 export * from './research/read-source';
 export * from './research/search-backends';
+export * from './mcp/hub-catalog';
+export * from './mcp/poisoning';

@@ -7,6 +7,8 @@ import type {
   ApprovalDecisionSignal,
   GraphRunInput,
   GraphRunResult,
+  McpCheckInput,
+  McpCheckResult,
   NotifyRunEndedInput,
   NotifyRunEndedResult,
   ResearchRunInput,
@@ -18,7 +20,7 @@ import type {
 import { agentRunWorkflowId, notifyRunEndedWorkflowId, WORKFLOW_TYPES } from '@omniai/contracts/pure';
 import { defineSignal } from '@temporalio/workflow';
 
-export { agentRunWorkflowId, notifyRunEndedWorkflowId, TASK_QUEUES, toolTaskQueue, WORKFLOW_TYPES } from '@omniai/contracts/pure';
+export { agentRunWorkflowId, mcpCheckScheduleId, notifyRunEndedWorkflowId, TASK_QUEUES, toolTaskQueue, WORKFLOW_TYPES } from '@omniai/contracts/pure';
 
 // Message names are durable API: renaming one strands the runs waiting for it.
 
@@ -92,4 +94,12 @@ export function notifyRunEndedStart(input: NotifyRunEndedInput, taskQueue: strin
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     },
   ] as const;
+}
+
+/** The signature of `mcpCheckWorkflow` (connect to an MCP server, list it, flag drift: docs/MCP.md), for typed starts. */
+export type McpCheckWorkflow = (input: McpCheckInput) => Promise<McpCheckResult>;
+
+/** Arguments of `client.workflow.start` for one check of an MCP server, under `workflowId` (unique per check). */
+export function mcpCheckStart(input: McpCheckInput, taskQueue: string, workflowId: string) {
+  return [WORKFLOW_TYPES.mcpCheck, { taskQueue, workflowId, args: [input] as [McpCheckInput] }] as const;
 }

@@ -77,6 +77,10 @@ const ApiEnv = z.object({
   OMNI_DISABLED_FEATURES: z.string().default(''),
   /** TEST/DEV ONLY: provider base URLs may name private and loopback addresses for every preset (D44). */
   OMNI_ALLOW_PRIVATE_PROVIDER_URLS: z.enum(['0', '1']).default('0'),
+  /** Seconds between an MCP server's periodic checks (its Temporal Schedule `mcp-check-<id>`, docs/MCP.md). */
+  OMNI_MCP_CHECK_INTERVAL_S: z.coerce.number().int().min(10).max(86_400).default(300),
+  /** How long `POST /v1/mcp/servers` and `POST …/check` wait for the worker's check before answering 504. */
+  OMNI_MCP_CHECK_WAIT_MS: z.coerce.number().int().min(1_000).max(120_000).default(30_000),
 });
 
 /** Parsed configuration, injected by class token. */
@@ -117,6 +121,8 @@ export class AppConfig {
   readonly disabledFeatures: ReadonlySet<string>;
   /** TEST/DEV ONLY (`OMNI_ALLOW_PRIVATE_PROVIDER_URLS=1`): provider base URLs are not vetted (D44). */
   readonly allowPrivateProviderUrls: boolean;
+  /** The MCP hub: seconds between periodic checks, and how long a request waits for a check (docs/MCP.md). */
+  readonly mcp: { checkIntervalS: number; checkWaitMs: number };
 
   constructor(env: z.infer<typeof ApiEnv>, version: string) {
     this.host = env.OMNI_API_HOST;
@@ -167,6 +173,7 @@ export class AppConfig {
         .filter(Boolean),
     );
     this.allowPrivateProviderUrls = env.OMNI_ALLOW_PRIVATE_PROVIDER_URLS === '1';
+    this.mcp = { checkIntervalS: env.OMNI_MCP_CHECK_INTERVAL_S, checkWaitMs: env.OMNI_MCP_CHECK_WAIT_MS };
   }
 
   static fromEnv(env: NodeJS.ProcessEnv = process.env, version = '0.1.0'): AppConfig {

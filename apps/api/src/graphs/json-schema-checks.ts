@@ -22,7 +22,7 @@ export class JsonSchemaChecks implements OnModuleDestroy {
    * {@link MAX_FIELD_ERRORS}, each with its path under `at`, e.g. `input.ticket.subject`; the message names the first
    * and how many failed), or 422 `E_VALIDATION_TIMEOUT` when the validation ran past its deadline.
    */
-  async require(schema: Record<string, unknown>, value: unknown, at: string, code: 'E_GRAPH_INPUT_INVALID', what: string): Promise<void> {
+  async require(schema: Record<string, unknown>, value: unknown, at: string, code: 'E_GRAPH_INPUT_INVALID' | 'E_VALIDATION', what: string): Promise<void> {
     const result = await this.pool.validate(schema, value, { allErrors: true });
     if (result.ok) return;
     if (result.code === 'E_VALIDATION_TIMEOUT') throw new ApiException('E_VALIDATION_TIMEOUT', `Validating the ${what} took too long: ${result.message}.`);

@@ -36,7 +36,6 @@ import { DatabaseService } from '../database/database.service';
     { provide: ApprovalStore, useFactory: (db: DatabaseService) => new ApprovalStore(db.dataSource), inject: [DatabaseService] },
     { provide: IdentityStore, useFactory: (db: DatabaseService) => new IdentityStore(db.dataSource), inject: [DatabaseService] },
     { provide: OpenApiSpecStore, useFactory: (db: DatabaseService) => new OpenApiSpecStore(db.dataSource), inject: [DatabaseService] },
-    { provide: McpServerStore, useFactory: (db: DatabaseService) => new McpServerStore(db.dataSource), inject: [DatabaseService] },
     { provide: EngineReportStore, useFactory: (db: DatabaseService) => new EngineReportStore(db.dataSource), inject: [DatabaseService] },
     { provide: GraphStore, useFactory: (db: DatabaseService) => new GraphStore(db.dataSource), inject: [DatabaseService] },
     { provide: TriggerStore, useFactory: (db: DatabaseService) => new TriggerStore(db.dataSource), inject: [DatabaseService] },
@@ -47,6 +46,11 @@ import { DatabaseService } from '../database/database.service';
       provide: SecretBox,
       useFactory: (db: DatabaseService, config: AppConfig) => new SecretBox(db.dataSource, parseMasterKey(config.secretsKey)),
       inject: [DatabaseService, AppConfig],
+    },
+    {
+      provide: McpServerStore,
+      useFactory: (db: DatabaseService, secrets: SecretBox) => new McpServerStore(db.dataSource, secrets),
+      inject: [DatabaseService, SecretBox],
     },
     {
       provide: SearchBackendStore,

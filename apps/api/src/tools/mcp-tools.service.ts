@@ -71,7 +71,7 @@ export class McpToolsService {
       throw err;
     }
     const tools = await registerToolBatch(this.registry, manifests);
-    return { server_id: stored.stored.id, server_hash: stored.stored.server_hash, created: stored.created, tools, skipped };
+    return { server_id: stored.stored.id, server_hash: stored.stored.server_hash ?? hash, created: stored.created, tools, skipped };
   }
 }
 

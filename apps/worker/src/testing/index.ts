@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { loadScriptedFixtures, type ScriptedFixture } from '@omniai/providers';
 import { createDockerClient, DockerSandbox } from '@omniai/sandbox';
-import { createDataSource, migrate, parseMasterKey } from '@omniai/store';
+import { createDataSource, McpServerStore, migrate, parseMasterKey, PolicyStore, SecretBox } from '@omniai/store';
 import { omniDataConverter, parsePayloadKeyring, type PayloadKeyring } from '@omniai/workflow-api/codec';
 import type { DataSource } from 'typeorm';
 import { builtinToolCatalog } from '../tools/builtin-tools';
+import { createMcpConnector } from '../mcp-hub/mcp-connector';
 import type { OutgoingConnect } from '../activities/outgoing.activities';
 import { createWorkers, type OmniWorkers, type WorkerDeps } from '../worker';
 import { DEFAULT_SCRIPTED_FIXTURES_DIR } from '../worker-config';
@@ -45,7 +46,9 @@ export interface TestWorkerOptions {
   /** Folder of the project git repositories; default a new folder under the test run's temp dir. */
   reposDir?: string;
   /** Connection options of `mcp_remote` calls (a stand-in network reaching a test MCP server). */
-  mcpConnect?: Parameters<typeof builtinToolCatalog>[0]['mcpConnect'];
+  mcpConnect?: Parameters<typeof createMcpConnector>[0]['httpConnect'];
+  /** How old an MCP server's listing may be before a call re-lists it (default 300 s). */
+  mcpListingMaxAgeS?: number;
   /** Request options of outgoing run notifications (a stand-in network reaching a local receiver). */
   outgoingConnect?: OutgoingConnect;
   /** Connection options of research web searches and reads (a stand-in network reaching local servers). */
@@ -60,6 +63,12 @@ export async function startTestWorker(databaseUrl: string, options: TestWorkerOp
   await migrate(db);
   const connection = await NativeConnection.connect({ address: process.env['OMNI_TEST_TEMPORAL_ADDRESS']! });
   const docker = createDockerClient();
+  const mcpServers = new McpServerStore(db, new SecretBox(db, parseMasterKey(process.env['OMNI_TEST_SECRETS_KEY']!)));
+  const mcp = {
+    servers: mcpServers,
+    connector: createMcpConnector({ servers: mcpServers, policies: new PolicyStore(db), ...(options.mcpConnect ? { httpConnect: options.mcpConnect } : {}) }),
+    ...(options.mcpListingMaxAgeS !== undefined ? { listingMaxAgeS: options.mcpListingMaxAgeS } : {}),
+  };
   const workers = await createWorkers({
     connection,
     namespace: 'default',
@@ -70,8 +79,9 @@ export async function startTestWorker(databaseUrl: string, options: TestWorkerOp
       docker,
       db,
       reposDir: options.reposDir ?? mkdtempSync(join(process.env['OMNI_TEST_DIR'] ?? tmpdir(), 'repos-')),
-      mcpConnect: options.mcpConnect,
+      mcp,
     }),
+    mcp,
     secretsKey: parseMasterKey(process.env['OMNI_TEST_SECRETS_KEY']!),
     payloadKeys: testPayloadKeys(),
     bundlerOptions: sourceBundlerOptions as never,

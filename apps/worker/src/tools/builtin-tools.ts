@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { SANDBOX_IMAGE } from '@omniai/sandbox';
-import { DocumentStore, McpServerStore, OpenApiSpecStore, PolicyStore, ToolRegistryStore } from '@omniai/store';
+import { DocumentStore, type McpServerStore, OpenApiSpecStore, PolicyStore, ToolRegistryStore } from '@omniai/store';
+import type { McpConnector } from '../mcp-hub/mcp-connector';
 import {
   createFilesIngestTool,
   createFilesReadTool,
@@ -30,8 +31,8 @@ export async function builtinToolCatalog(deps: {
   reposDir: string;
   sandboxImage?: string;
   warn?: (message: string) => void;
-  /** Connection options of `mcp_remote` calls (tests: a stand-in network). */
-  mcpConnect?: Parameters<typeof mcpResolver>[1];
+  /** How `mcp_remote` calls reach their servers (the composition root builds it: createMcpConnector). */
+  mcp?: { servers: McpServerStore; connector: McpConnector; listingMaxAgeS?: number };
 }): Promise<ToolCatalog> {
   const catalog = new ToolCatalog();
   const documents = new DocumentStore(deps.db);
@@ -60,8 +61,8 @@ export async function builtinToolCatalog(deps: {
   // Tools registered through the API from OpenAPI documents run here too, found in the registry when called (D27).
   const registry = new ToolRegistryStore(deps.db);
   catalog.addResolver(openApiResolver({ registry, specs: new OpenApiSpecStore(deps.db), policies }));
-  // And tools of remote MCP servers registered through the API (D35).
-  catalog.addResolver(mcpResolver({ registry, servers: new McpServerStore(deps.db), policies }, deps.mcpConnect));
+  // And tools of MCP servers registered through the API (D35) or the hub (docs/MCP.md).
+  if (deps.mcp) catalog.addResolver(mcpResolver({ registry, ...deps.mcp }));
   const image = deps.sandboxImage ?? SANDBOX_IMAGE;
   const inspected = await deps.docker
     .getImage(image)

@@ -2,6 +2,7 @@ import type { ToolManifest } from '@omniai/contracts';
 import type { McpServerStore, PolicyStore, ToolRegistryStore } from '@omniai/store';
 import { manifestForMcpTool, manifestHash, type McpToolListing, ToolError, validateJson } from '@omniai/tools';
 import { PUBLIC_V4, startTestMcpServer } from '@omniai/tools/testing';
+import { createMcpConnector } from '../mcp-hub/mcp-connector';
 import { mcpResolver } from './mcp-executor';
 import { ToolCatalog } from './tool-catalog';
 
@@ -34,15 +35,27 @@ describe('mcp_remote executor: tools registered through the API, resolved and ca
     servers: {
       get: async (id: string) =>
         options.serverUrl !== null && id === 'docs'
-          ? { id, url: options.serverUrl ?? URL_, server_name: 'x', server_version: '1.4.0', server_hash: SERVER.hash, created_at: '' }
+          ? {
+              id,
+              url: options.serverUrl ?? URL_,
+              transport: { type: 'streamable_http', url: options.serverUrl ?? URL_ },
+              auth: { type: 'none' },
+              enabled: true,
+              server_name: 'x',
+              server_version: '1.4.0',
+              server_hash: SERVER.hash,
+              created_at: '',
+            }
           : null,
+      revealHeaders: async () => ({}),
     } as unknown as McpServerStore,
     policies: { get: async () => ({ grants: [], kill_switch_external_writes: false, egress_allow: options.egress ?? ['mcp.test'] }) } as unknown as PolicyStore,
   });
-  const resolve = (manifest: ToolManifest, options: Parameters<typeof stores>[1] = {}) =>
-    new ToolCatalog()
-      .addResolver(mcpResolver(stores(manifest, options), { unsafeTestNetwork: mcp.web.network({ 'mcp.test': [PUBLIC_V4] }) }))
-      .resolve(manifest.id, manifest.version);
+  const resolve = (manifest: ToolManifest, options: Parameters<typeof stores>[1] = {}) => {
+    const deps = stores(manifest, options);
+    const connector = createMcpConnector({ ...deps, httpConnect: { unsafeTestNetwork: mcp.web.network({ 'mcp.test': [PUBLIC_V4] }) } });
+    return new ToolCatalog().addResolver(mcpResolver({ ...deps, connector })).resolve(manifest.id, manifest.version);
+  };
 
   it("calls a read-only tool and returns output that matches the manifest's output schema", async () => {
     const manifest = manifestForMcpTool(SERVER, { ...tool('lookup_word', true), outputSchema: { type: 'object', required: ['word', 'length'] } });
@@ -62,10 +75,12 @@ describe('mcp_remote executor: tools registered through the API, resolved and ca
     expect(mcp.web.seen.length).toBe(before);
   });
 
-  it('resolves nothing for a missing server, a server that moved host, or a manifest whose hash does not match', async () => {
+  it('resolves nothing for a missing server or a manifest whose hash does not match; refuses a server that moved host', async () => {
     const manifest = manifestForMcpTool(SERVER, tool('lookup_word', true));
     expect(await resolve(manifest, { serverUrl: null })).toBeUndefined();
-    expect(await resolve(manifest, { serverUrl: 'http://elsewhere.test/mcp' })).toBeUndefined();
     expect(await resolve(manifest, { hash: 'f'.repeat(64) })).toBeUndefined();
+    expect(await codeOf((await resolve(manifest, { serverUrl: 'http://elsewhere.test/mcp' }))!.run!({ word: 'x' }, ctx))).toBe(
+      'E_TOOL_FAILED: the MCP server "docs" no longer matches the pinned tool\'s endpoint',
+    );
   });
 });

@@ -17,10 +17,14 @@ export const WORKFLOW_TYPES = {
   triggerFire: 'triggerFireWorkflow',
   notifyRunEnded: 'notifyRunEndedWorkflow',
   researchRun: 'researchWorkflow',
+  mcpCheck: 'mcpCheckWorkflow',
 } as const;
 
 /** The workflow id of a run's `agentRunWorkflow` (durable API: the store records it, the API signals it). */
 export const agentRunWorkflowId = (runId: string) => `run-${runId}`;
+
+/** The Temporal Schedule id of an MCP server's periodic check (durable API: Temporal owns the schedule under this id). */
+export const mcpCheckScheduleId = (serverId: string) => `mcp-check-${serverId}`;
 
 /** The Temporal Schedule id of a schedule trigger (durable API: Temporal owns the schedule under this id). */
 export const triggerScheduleId = (triggerId: string) => `trigger-${triggerId}`;

@@ -22,6 +22,7 @@ import { Triggers1765900000000 } from './1765900000000-triggers';
 import { RenameDocumentsSearch1766000000000 } from './1766000000000-rename-documents-search';
 import { SearchBackends1766000000100 } from './1766000000100-search-backends';
 import { ResearchRuns1766000000200 } from './1766000000200-research-runs';
+import { McpHub1766100000000 } from './1766100000000-mcp-hub';
 
 /** Every migration, oldest first. Migrations are the only way the schema changes (never `synchronize`). */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   RenameDocumentsSearch1766000000000,
   SearchBackends1766000000100,
   ResearchRuns1766000000200,
+  McpHub1766100000000,
 ];

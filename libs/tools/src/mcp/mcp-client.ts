@@ -1,4 +1,4 @@
-import { Client, ProtocolError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client, ProtocolError, StreamableHTTPClientTransport, UnauthorizedError } from '@modelcontextprotocol/client';
 import { effectivePort, HostAllowlist } from '../egress/allowlist';
 import { type UnsafeTestNetwork, vettedFetch } from '../egress/safe-fetch';
 import { ToolError } from '../tool';
@@ -21,6 +21,24 @@ export interface McpConnectOptions {
   maxBytes?: number;
   /** TEST ONLY: see `UnsafeTestNetwork` in egress/safe-fetch. Production code never sets it. */
   unsafeTestNetwork?: UnsafeTestNetwork;
+  /** Headers sent with every request (a server's revealed auth headers: never logged or recorded). */
+  headers?: Readonly<Record<string, string>>;
+}
+
+/** The server refused our credentials (HTTP 401/403): the hub records the auth state as `unauthorized`. */
+export class McpUnauthorizedError extends ToolError {
+  constructor(host: string) {
+    super('E_TOOL_FAILED', `the MCP server at ${host} refused the credentials (unauthorized)`);
+    this.name = 'McpUnauthorizedError';
+  }
+}
+
+/** Everything a hub check lists: server info, the negotiated protocol version, tools, and (best effort) resources and prompts. */
+export interface McpCatalogListing extends McpServerListing {
+  server: { name: string; version: string; title?: string };
+  protocol_version: string | null;
+  resources: Array<{ uri: string; name: string; description?: string; mime_type?: string }>;
+  prompts: Array<{ name: string; description?: string; arguments?: Array<{ name: string; description?: string; required?: boolean }> }>;
 }
 
 export interface McpServerListing {
@@ -38,21 +56,76 @@ export interface McpCallOutput {
 export async function listMcpTools(url: string, options: McpConnectOptions): Promise<McpServerListing> {
   return withClient(url, options, async (client, request) => {
     const info = client.getServerVersion();
-    const { tools } = await client.listTools(undefined, request);
-    if (tools.length > MAX_TOOLS)
-      throw new ToolError('E_TOOL_RESOURCE_LIMIT', `the server lists ${tools.length} tools; at most ${MAX_TOOLS} can be registered`);
-    return {
-      server: { name: String(info?.name ?? ''), version: String(info?.version ?? '') },
-      tools: tools.map((t) => ({
-        name: t.name,
-        ...(t.title !== undefined ? { title: t.title } : {}),
-        ...(t.description !== undefined ? { description: t.description } : {}),
-        inputSchema: t.inputSchema as Record<string, unknown>,
-        ...(t.outputSchema !== undefined ? { outputSchema: t.outputSchema as Record<string, unknown> } : {}),
-        ...(t.annotations !== undefined ? { annotations: t.annotations } : {}),
-      })),
-    };
+    return { server: { name: String(info?.name ?? ''), version: String(info?.version ?? '') }, tools: await listTools(client, request) };
   });
+}
+
+/**
+ * A hub check's listing: `initialize`, `tools/list`, and `resources/list` and `prompts/list` when the server declares
+ * them (best effort: a failure there leaves them empty), with the negotiated protocol version.
+ */
+export async function listMcpCatalog(url: string, options: McpConnectOptions): Promise<McpCatalogListing> {
+  return withClient(url, options, (client, request) => catalogOf(client, request));
+}
+
+/** The catalog of a connected client (shared with other transports' connectors). */
+export async function catalogOf(client: Client, request: { signal: AbortSignal; timeout: number }): Promise<McpCatalogListing> {
+  const info = client.getServerVersion();
+  const caps = client.getServerCapabilities();
+  const tools = await listTools(client, request);
+  const resources = caps?.resources
+    ? await client
+        .listResources(undefined, request)
+        .then((r) =>
+          r.resources.slice(0, MAX_TOOLS).map((x) => ({
+            uri: String(x.uri),
+            name: String(x.name),
+            ...(x.description !== undefined ? { description: String(x.description) } : {}),
+            ...(x.mimeType !== undefined ? { mime_type: String(x.mimeType) } : {}),
+          })),
+        )
+        .catch(() => [])
+    : [];
+  const prompts = caps?.prompts
+    ? await client
+        .listPrompts(undefined, request)
+        .then((r) =>
+          r.prompts.slice(0, MAX_TOOLS).map((p) => ({
+            name: String(p.name),
+            ...(p.description !== undefined ? { description: String(p.description) } : {}),
+            ...(p.arguments
+              ? {
+                  arguments: p.arguments.map((a) => ({
+                    name: String(a.name),
+                    ...(a.description !== undefined ? { description: String(a.description) } : {}),
+                    ...(a.required !== undefined ? { required: Boolean(a.required) } : {}),
+                  })),
+                }
+              : {}),
+          })),
+        )
+        .catch(() => [])
+    : [];
+  return {
+    server: { name: String(info?.name ?? ''), version: String(info?.version ?? ''), ...(info?.title ? { title: String(info.title) } : {}) },
+    protocol_version: client.getNegotiatedProtocolVersion() ?? null,
+    tools,
+    resources,
+    prompts,
+  };
+}
+
+async function listTools(client: Client, request: { signal: AbortSignal; timeout: number }): Promise<McpToolListing[]> {
+  const { tools } = await client.listTools(undefined, request);
+  if (tools.length > MAX_TOOLS) throw new ToolError('E_TOOL_RESOURCE_LIMIT', `the server lists ${tools.length} tools; at most ${MAX_TOOLS} can be registered`);
+  return tools.map((t) => ({
+    name: t.name,
+    ...(t.title !== undefined ? { title: t.title } : {}),
+    ...(t.description !== undefined ? { description: t.description } : {}),
+    inputSchema: t.inputSchema as Record<string, unknown>,
+    ...(t.outputSchema !== undefined ? { outputSchema: t.outputSchema as Record<string, unknown> } : {}),
+    ...(t.annotations !== undefined ? { annotations: t.annotations } : {}),
+  }));
 }
 
 /**
@@ -118,10 +191,18 @@ async function withClient<T>(
     },
     unsafeTestNetwork: options.unsafeTestNetwork,
   });
+  const extra = options.headers;
+  const withHeaders: typeof fetch = extra
+    ? (input, init) => {
+        const headers = new Headers(init?.headers);
+        for (const [name, value] of Object.entries(extra)) headers.set(name, value);
+        return fetch(input, { ...init, headers });
+      }
+    : fetch;
   const client = new Client(CLIENT_INFO);
   const request = { signal, timeout: options.timeoutMs };
   try {
-    await client.connect(new StreamableHTTPClientTransport(new URL(url), { fetch, redirectPolicy: 'same-origin' }), request);
+    await client.connect(new StreamableHTTPClientTransport(new URL(url), { fetch: withHeaders, redirectPolicy: 'same-origin' }), request);
     return await use(client, request);
   } catch (err) {
     throw toToolError(err, { failures, caller: options.signal, deadline, timeoutMs: options.timeoutMs, host });
@@ -135,6 +216,8 @@ function toToolError(
   ctx: { failures: ToolError[]; caller: AbortSignal | undefined; deadline: AbortSignal; timeoutMs: number; host: string },
 ): ToolError {
   if (err instanceof ToolError) return err;
+  const status = (err as { status?: unknown }).status;
+  if (err instanceof UnauthorizedError || status === 401 || status === 403) return new McpUnauthorizedError(ctx.host);
   // The SDK wraps what our fetch threw; the first refusal is the real reason.
   const first = ctx.failures[0];
   if (first) return first;

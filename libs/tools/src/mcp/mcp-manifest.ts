@@ -46,14 +46,37 @@ export function mcpToolVersion(serverVersion: string, serverHash: string): strin
 }
 
 /**
+ * The hub's manifest version of one approved definition (docs/MCP.md): the server's semver (without build metadata)
+ * or `0.0.0`, plus `+d<first 12 hex digits of the definition hash>`, so each approved definition is its own version
+ * and a project pin names exactly one definition.
+ */
+export function hubToolVersion(serverVersion: string, definitionHash: string): string {
+  const core = SEMVER.test(serverVersion) && serverVersion.length <= 80 ? serverVersion.split('+')[0]! : '0.0.0';
+  return `${core}+d${definitionHash.slice(0, 12)}`;
+}
+
+/** What a manifest is derived for: an HTTP server (`url`) or a stdio one (`egress_hosts`); hub tools carry their definition hash. */
+export interface McpManifestServer {
+  id: string;
+  url?: string;
+  egress_hosts?: readonly string[];
+  version: string;
+  /** The listing's hash (legacy `POST /v1/tools/mcp` versions). */
+  hash: string;
+  /** The hub's approved definition hash: versions become `<semver>+d<hash>` and the binding carries it. */
+  definition_hash?: string;
+}
+
+/**
  * The manifest of one MCP tool. Risk from the tool's annotations: `readOnlyHint: true` reads (`read_web`); anything
  * else is an `external_write` (`write_web`: always reviewed, stopped by the kill switch), because MCP's default for
  * an unannotated tool is "may write, may destroy". The only egress host is the server's. The output is the call's
  * text (every text block, joined) and, when the tool declares an output schema, its structured content.
  */
-export function manifestForMcpTool(server: { id: string; url: string; version: string; hash: string }, tool: McpToolListing): ToolManifest {
-  // The host name, as egress allowlists name hosts (never a port).
-  const host = new URL(server.url).hostname;
+export function manifestForMcpTool(server: McpManifestServer, tool: McpToolListing): ToolManifest {
+  // The host name, as egress allowlists name hosts (never a port); a stdio server reaches its own egress hosts.
+  const hosts = server.url !== undefined ? [new URL(server.url).hostname] : (server.egress_hosts ?? []).map((h) => h.replace(/:\d+$/, ''));
+  const where = server.url !== undefined ? `at ${hosts[0]!}` : 'run as a sandboxed stdio process';
   if (tool.inputSchema?.['type'] !== 'object') throw new McpToolError(`${tool.name}: the input schema is not an object schema`);
   if (!JsonSchema.safeParse(tool.inputSchema).success) throw new McpToolError(`${tool.name}: the input schema is not a JSON object`);
   const reads = tool.annotations?.readOnlyHint === true;
@@ -69,18 +92,18 @@ export function manifestForMcpTool(server: { id: string; url: string; version: s
     : { type: 'object', properties: { text, structured_content: { type: 'object' } }, required: ['text'] };
   const manifest: ToolManifest = {
     id: mcpToolId(server.id, tool.name),
-    version: mcpToolVersion(server.version, server.hash),
-    description: `${what.slice(0, 1500)} — tool ${tool.name.slice(0, 200)} of the MCP server "${server.id}" at ${host}.`.slice(0, 2000),
+    version: server.definition_hash ? hubToolVersion(server.version, server.definition_hash) : mcpToolVersion(server.version, server.hash),
+    description: `${what.slice(0, 1500)} — tool ${tool.name.slice(0, 200)} of the MCP server "${server.id}" ${where}.`.slice(0, 2000),
     input_schema: tool.inputSchema,
     output_schema: { $schema: 'https://json-schema.org/draft/2020-12/schema', ...output_schema },
     risk: {
       side_effect: reads ? 'read' : 'external_write',
       scopes: [reads ? 'read_web' : 'write_web'],
-      egress_hosts: [host],
+      egress_hosts: hosts,
       limits: MCP_TOOL_LIMITS,
       ...(Object.keys(hints).length ? { hints } : {}),
     },
-    binding: { type: 'mcp_remote', server_id: server.id, tool_name: tool.name },
+    binding: { type: 'mcp_remote', server_id: server.id, tool_name: tool.name, ...(server.definition_hash ? { definition_hash: server.definition_hash } : {}) },
   };
   // Checked here, so every registration of a server's tool meets the schema limits and RE2 patterns (D43).
   const problem = manifestSchemaProblem(manifest);
