@@ -3,7 +3,7 @@ import type { McpCatalogTool, McpToolDiff } from '@omniai/contracts';
 import { ApiClient } from '../core/api-client';
 import { ApiError, errorText, loadInto } from '../core/api-error';
 import { shortHash } from '../shared/approval-model';
-import { McpFlagsComponent } from './mcp-badges.component';
+import { PoisonFlagsComponent } from '../shared/poison-flags.component';
 import { definitionDiff, revealInvisible } from './mcp-model';
 
 /**
@@ -14,7 +14,7 @@ import { definitionDiff, revealInvisible } from './mcp-model';
 @Component({
   selector: 'omni-mcp-drift-review',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [McpFlagsComponent],
+  imports: [PoisonFlagsComponent],
   template: `
     <section class="review" aria-labelledby="mcp-diff-title" data-testid="mcp-diff" [attr.data-status]="diff()?.status">
       <div class="row">
@@ -34,14 +34,10 @@ import { definitionDiff, revealInvisible } from './mcp-model';
       }
       @if (diff(); as d) {
         @if (d.flags.length) {
-          <p class="warning" data-testid="mcp-diff-flags">The live definition is flagged: <omni-mcp-flags [flags]="d.flags" /></p>
-          <ul class="flag-list small">
-            @for (f of d.flags; track $index) {
-              <li>
-                <code>{{ f.where }}</code>: {{ f.excerpt }}
-              </li>
-            }
-          </ul>
+          <div class="warning" data-testid="mcp-diff-flags">
+            The live definition is flagged. Read it closely before approving:
+            <omni-poison-flags [flags]="d.flags" [detail]="true" />
+          </div>
         }
         @for (s of sections(); track s.title) {
           <div class="section" [attr.data-changed]="s.changed" data-testid="mcp-diff-section" [attr.data-section]="s.title">
@@ -150,10 +146,6 @@ import { definitionDiff, revealInvisible } from './mcp-model';
     tr[data-kind='added'] td.right,
     tr[data-kind='changed'] td.right {
       background: var(--ok-bg);
-    }
-    .flag-list {
-      margin: 0;
-      padding-left: 18px;
     }
     .form-actions {
       align-items: center;

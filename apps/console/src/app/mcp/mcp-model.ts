@@ -182,12 +182,6 @@ export const STATUS_TEXT: Record<McpToolStatus, string> = {
   removed: 'removed',
 };
 
-export const FLAG_TEXT: Record<McpPoisonFlag['kind'], string> = {
-  invisible_unicode: 'invisible characters',
-  instructions: 'instruction-like text',
-  url: 'URL',
-};
-
 export const AUTH_STATE_TEXT: Record<McpServer['health']['auth_state'], string> = {
   none: 'no authentication',
   ok: 'authenticated',

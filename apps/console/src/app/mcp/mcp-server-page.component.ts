@@ -7,7 +7,8 @@ import { errorText, loadInto } from '../core/api-error';
 import { SessionStore } from '../core/session.store';
 import { ConfirmComponent } from '../shared/confirm.component';
 import { LoadErrorComponent } from '../shared/load-error.component';
-import { McpFlagsComponent, McpStatusComponent } from './mcp-badges.component';
+import { PoisonFlagsComponent } from '../shared/poison-flags.component';
+import { McpStatusComponent } from './mcp-badges.component';
 import { AUTH_STATE_TEXT, TRANSPORT_TEXT, attentionOf, sortTools, transportSummary } from './mcp-model';
 import { ToolDetailComponent } from './tool-detail.component';
 
@@ -21,7 +22,7 @@ type Tab = 'tools' | 'resources' | 'prompts';
 @Component({
   selector: 'omni-mcp-server-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, RouterLink, ConfirmComponent, LoadErrorComponent, McpFlagsComponent, McpStatusComponent, ToolDetailComponent],
+  imports: [DatePipe, RouterLink, ConfirmComponent, LoadErrorComponent, PoisonFlagsComponent, McpStatusComponent, ToolDetailComponent],
   template: `
     <nav class="crumbs small" aria-label="Breadcrumb"><a routerLink="/mcp" data-testid="crumb-mcp">MCP servers</a> / {{ server()?.name ?? serverId() }}</nav>
     <omni-load-error [error]="error()" what="the server" testid="mcp-server-load-error" (retry)="load()" />
@@ -170,7 +171,7 @@ type Tab = 'tools' | 'resources' | 'prompts';
                             <span class="muted small desc">{{ d }}</span>
                           }
                           @if (t.flags.length) {
-                            <span class="row"><omni-mcp-flags [flags]="t.flags" /></span>
+                            <span class="row"><omni-poison-flags [flags]="t.flags" /></span>
                           }
                         </button>
                       </li>

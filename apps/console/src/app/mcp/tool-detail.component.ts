@@ -6,7 +6,8 @@ import { errorText } from '../core/api-error';
 import { shortHash } from '../shared/approval-model';
 import { JsonTreeComponent } from '../shared/json-tree.component';
 import { DriftReviewComponent } from './drift-review.component';
-import { McpFlagsComponent, McpStatusComponent } from './mcp-badges.component';
+import { PoisonFlagsComponent } from '../shared/poison-flags.component';
+import { McpStatusComponent } from './mcp-badges.component';
 import { revealInvisible, schemaFields, usable } from './mcp-model';
 import { PinPanelComponent } from './pin-panel.component';
 import { TryPanelComponent } from './try-panel.component';
@@ -21,7 +22,7 @@ type Pane = 'schema' | 'try' | 'review';
 @Component({
   selector: 'omni-mcp-tool-detail',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, JsonTreeComponent, DriftReviewComponent, McpFlagsComponent, McpStatusComponent, PinPanelComponent, TryPanelComponent],
+  imports: [DatePipe, JsonTreeComponent, DriftReviewComponent, PoisonFlagsComponent, McpStatusComponent, PinPanelComponent, TryPanelComponent],
   template: `
     @let t = tool();
     <article
@@ -34,7 +35,7 @@ type Pane = 'schema' | 'try' | 'review';
       <header class="row">
         <h2 id="mcp-tool-name" class="name">{{ t.definition.title || t.definition.name }}</h2>
         <omni-mcp-status [status]="t.status" />
-        <omni-mcp-flags [flags]="t.flags" />
+        <omni-poison-flags [flags]="t.flags" />
         <span class="spacer"></span>
         @if (canAdmin() && t.status !== 'removed') {
           <button
@@ -169,13 +170,7 @@ type Pane = 'schema' | 'try' | 'review';
               @if (t.flags.length) {
                 <div>
                   <strong class="small">Flags</strong>
-                  <ul class="flag-list small" data-testid="mcp-flag-list">
-                    @for (f of t.flags; track $index) {
-                      <li>
-                        <code>{{ f.where }}</code>: {{ f.excerpt }}
-                      </li>
-                    }
-                  </ul>
+                  <omni-poison-flags [flags]="t.flags" [detail]="true" />
                 </div>
               }
             </div>
@@ -248,10 +243,6 @@ type Pane = 'schema' | 'try' | 'review';
     summary {
       cursor: pointer;
       font-size: 13px;
-    }
-    .flag-list {
-      margin: 4px 0 0;
-      padding-left: 18px;
     }
     hr {
       border: 0;
