@@ -245,8 +245,9 @@ export class McpServerStore {
   /** Deletes the server, its review rows and its sealed values; false when there was none. */
   async delete(id: string): Promise<boolean> {
     const removed = await this.db.transaction(async (tx) => {
-      const [row]: Row[] = await tx.query(`delete from mcp_servers where id = $1 returning *`, [id]);
+      const [row]: Row[] = await tx.query(`select * from mcp_servers where id = $1 for update`, [id]);
       if (!row) return null;
+      await tx.query(`delete from mcp_servers where id = $1`, [id]);
       const auth = toStored(row).auth;
       for (const secret of secretIds(auth)) await this.box().delete(secret, tx);
       return auth;
@@ -348,10 +349,12 @@ export class McpServerStore {
       if (!row) return null;
       const tool = toTool(row);
       if (tool.definition_hash !== expectedHash || tool.status === 'removed') throw new McpToolChanged(tool.definition_hash);
-      const [updated]: Row[] = await tx.query(
-        `update mcp_server_tools set approved = live, approved_hash = definition_hash, approved_version = $3, status = 'approved', blocked_reason = null, changed_at = now()
+      const [updated] = returned(
+        await tx.query(
+          `update mcp_server_tools set approved = live, approved_hash = definition_hash, approved_version = $3, status = 'approved', blocked_reason = null, changed_at = now()
          where server_id = $1 and name = $2 returning *`,
-        [serverId, name, version],
+          [serverId, name, version],
+        ),
       );
       if (tool.tool_id) await tx.query(`update project_tool_pins set version = $2 where tool_id = $1`, [tool.tool_id, version]);
       return toTool(updated!);
@@ -360,13 +363,15 @@ export class McpServerStore {
 
   /** Blocks a tool (calls refused) or unblocks it (its status recomputed from its hashes). */
   async blockTool(serverId: string, name: string, blocked: boolean, reason: string | null): Promise<StoredMcpTool | null> {
-    const [row]: Row[] = await this.db.query(
-      blocked
-        ? `update mcp_server_tools set status = 'blocked', blocked_reason = $3, changed_at = now() where server_id = $1 and name = $2 returning *`
-        : `update mcp_server_tools set status = case when status <> 'blocked' then status when approved_hash is null then 'new'
+    const [row] = returned(
+      await this.db.query(
+        blocked
+          ? `update mcp_server_tools set status = 'blocked', blocked_reason = $3, changed_at = now() where server_id = $1 and name = $2 returning *`
+          : `update mcp_server_tools set status = case when status <> 'blocked' then status when approved_hash is null then 'new'
              when approved_hash = definition_hash then 'approved' else 'drifted' end, blocked_reason = null, changed_at = now()
            where server_id = $1 and name = $2 returning *`,
-      blocked ? [serverId, name, reason] : [serverId, name],
+        blocked ? [serverId, name, reason] : [serverId, name],
+      ),
     );
     return row ? toTool(row) : null;
   }
@@ -413,6 +418,12 @@ export class McpServerStore {
         .delete(secret)
         .catch(() => undefined);
   }
+}
+
+/** The rows an `update … returning` answered (the driver gives `[rows, count]` for updates, rows for inserts). */
+function returned(result: unknown): Row[] {
+  const r = result as unknown[];
+  return Array.isArray(r[0]) ? (r[0] as Row[]) : (r as Row[]);
 }
 
 function urlOf(transport: McpTransport): string | null {
