@@ -68,7 +68,7 @@ describe('remote MCP tools (mcp_remote)', () => {
       const res = await api.post('/v1/tools/mcp', { id: 'docs', url: URL_ });
       expect([res.status, res.body.error.code]).toEqual([403, 'E_EGRESS_DENIED']);
       expect(res.body.error.message).toBe(
-        "Cannot list the tools of the MCP server at mcp.test: mcp.test is not in the workspace's egress allowlist (tools, and this registration, reach only hosts named in the workspace policy's egress_allow, at public addresses).",
+        "Cannot list the tools of the MCP server at mcp.test: mcp.test is not in the workspace's egress allowlist (tools, and this registration, reach only hosts named in the workspace policy's egress_allow, at public addresses; a server on loopback or a private network needs an entry with allow_private).",
       );
       expect(mcp.web.seen.length).toBe(before);
     });

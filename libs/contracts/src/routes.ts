@@ -1485,7 +1485,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: 'Connect to a remote MCP server (Streamable HTTP), list its tools and register one tool per MCP tool (`mcp.<id>.<name>`, binding `mcp_remote`).',
     description:
       "The API connects only if the workspace policy's `egress_allow` names the server's host, and only to public addresses (the " +
-      'same vetting as tools, D24); no credentials are sent. Tools annotated `readOnlyHint: true` read (scope `read_web`); every other ' +
+      'same vetting as tools, D24), or loopback and private ones when that entry is `{ host, allow_private: true }` (a server on ' +
+      'this machine or your network; never metadata addresses); no credentials are sent. Tools annotated `readOnlyHint: true` read (scope `read_web`); every other ' +
       'tool is an external write (scope `write_web`, always reviewed, stopped by the kill switch). A server is immutable under its id: ' +
       'the same listing again is a no-op (`created: false`), a different URL or listing under the same id is refused.',
     body: RegisterMcpToolsRequest,
@@ -1545,7 +1546,13 @@ export const API_ROUTES: readonly ApiRoute[] = [
     body: Policy,
     status: 200,
     response: Policy,
-    errors: { 400: 'The body is invalid.', 413: 'The body is too large.' },
+    errors: {
+      400:
+        'The body is invalid: among others an `egress_allow` entry that is malformed, `allow_private` on `*` or a wildcard, or an IP ' +
+        'address tools could never reach (a private one without `allow_private`; metadata, unspecified, multicast or broadcast ' +
+        'ones with it). The detail names the field (`egress_allow.<i>` or `egress_allow.<i>.host`).',
+      413: 'The body is too large.',
+    },
   },
   {
     method: 'get',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { JsonValue } from './json';
 import { ArtifactRef } from './artifacts';
-import { parseEgressEntry } from './pure/egress';
+import { parseEgressAllowEntry, parseEgressEntry } from './pure/egress';
 import { SCOPES } from './pure/tools';
 
 /** Scopes a tool can require; grants are deny-by-default. */
@@ -98,10 +98,10 @@ export const ApprovalRule = z.strictObject({
 export type ApprovalRule = z.infer<typeof ApprovalRule>;
 
 /**
- * One `egress_allow` entry: `docs.example.org`, `*.example.org`, `*` or an IP address, optionally with `:port` (without
- * one, ports 80 and 443 only). No scheme, path or user info (D44).
+ * A host entry: `docs.example.org`, `*.example.org`, `*` or an IP address, optionally with `:port` (without one, ports
+ * 80 and 443 only). No scheme, path or user info (D44). Reaches public addresses only.
  */
-export const EgressAllowEntry = z
+export const EgressHostEntry = z
   .string()
   .trim()
   .min(1)
@@ -110,6 +110,38 @@ export const EgressAllowEntry = z
     const parsed = parseEgressEntry(entry);
     if ('error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error });
   });
+
+/**
+ * A named host the admin runs on loopback or a private network (an MCP server on this machine, a service on the team's
+ * network): with `allow_private`, its addresses may be loopback, private (RFC 1918, IPv6 unique local), link-local or
+ * CGNAT. Only for an exact DNS name or IP address (optionally `:port`), never `*` or a wildcard; cloud metadata,
+ * unspecified, multicast, broadcast and reserved addresses stay refused (D-NEW-egress-1).
+ */
+export const PrivateEgressEntry = z
+  .strictObject({
+    host: z.string().trim().min(1).max(260),
+    allow_private: z.boolean(),
+    /** Why the host is allowed (who runs it), shown with the entry in the console. */
+    note: z.string().trim().max(200).optional(),
+  })
+  .superRefine((entry, ctx) => {
+    const parsed = parseEgressAllowEntry(entry);
+    if ('error' in parsed) ctx.addIssue({ code: 'custom', path: parsed.field ? [parsed.field] : [], message: parsed.error });
+  });
+export type PrivateEgressEntry = z.infer<typeof PrivateEgressEntry>;
+
+/** One `egress_allow` entry: a host entry (public addresses only), or a named host that may be private. */
+export const EgressAllowEntry = z.union([EgressHostEntry, PrivateEgressEntry], {
+  // Neither form fits: say what is wrong with the form the input was meant to be, not only "Invalid input".
+  error: (issue) => {
+    if (issue.code !== 'invalid_union' || typeof issue.input !== 'object' || issue.input === null || Array.isArray(issue.input)) {
+      return 'expected a host entry ("docs.example.org") or an object { "host": "127.0.0.1:3001", "allow_private": true, "note"?: "…" }';
+    }
+    const inner = ('errors' in issue ? issue.errors[1] : undefined)?.[0];
+    return inner ? `${inner.path.length ? `${inner.path.join('.')}: ` : ''}${inner.message}` : undefined;
+  },
+});
+export type EgressAllowEntry = z.infer<typeof EgressAllowEntry>;
 
 export const Policy = z.strictObject({
   grants: z.array(
@@ -124,8 +156,9 @@ export const Policy = z.strictObject({
   kill_switch_external_writes: z.boolean(),
   /**
    * Hosts that tools may reach (`example.org`, `*.example.org`; `*` for any public host), on ports 80 and 443 unless
-   * an entry names another (`example.org:8443`). Loopback, private, link-local and metadata addresses are refused
-   * whatever this says (and the API refuses such IP addresses here). Empty or absent: no egress at all.
+   * an entry names another (`example.org:8443`). Loopback, private and link-local addresses are refused, except for a
+   * named host in the object form with `allow_private` (`{ "host": "127.0.0.1:3001", "allow_private": true }`);
+   * metadata addresses are refused always (and the API refuses such IP addresses here). Empty or absent: no egress.
    */
   egress_allow: z.array(EgressAllowEntry).max(500).optional(),
   /** How long a call waits for a reviewer before it is denied (deny on timeout). Default one day. */

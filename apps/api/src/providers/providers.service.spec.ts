@@ -24,11 +24,7 @@ describe('POST /v1/providers: base_url is vetted like tool egress (D44)', () => 
       'http://127.0.0.1:11434/v1',
       '127.0.0.1 is a loopback address; refused (public addresses only; loopback only for presets that run on this machine)',
     ],
-    [
-      'ollama',
-      'http://169.254.169.254/v1',
-      '169.254.169.254 is a link-local address (this includes cloud metadata services); refused (public or loopback addresses only)',
-    ],
+    ['ollama', 'http://169.254.169.254/v1', '169.254.169.254 is a cloud metadata address; refused (public or loopback addresses only)'],
     ['ollama', 'http://10.0.0.5:11434/v1', '10.0.0.5 is a private-network address; refused'],
   ])('refuses a %s provider at %s with 400 on base_url, storing nothing', async (preset, base_url, message) => {
     expect(await refusal(service(false).create({ name: 'x', preset, base_url, api_key: 'sk-x' } as never))).toEqual({

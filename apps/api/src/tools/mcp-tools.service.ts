@@ -18,7 +18,7 @@ export class McpDiscovery {
 
 /**
  * Registers a remote MCP server's tools (D35): connects to the server only if the workspace's `egress_allow` names its
- * host (and only to public addresses), lists its tools, derives a manifest per tool (tools that cannot be offered are
+ * host (and only to public addresses, or private ones for an entry with `allow_private`), lists its tools, derives a manifest per tool (tools that cannot be offered are
  * skipped with a reason), then stores the server and registers the manifests. The worker calls them by name.
  */
 @Injectable()
@@ -42,7 +42,7 @@ export class McpToolsService {
       if (!(err instanceof ToolError)) throw err;
       const hint =
         err.code === 'E_EGRESS_DENIED'
-          ? " (tools, and this registration, reach only hosts named in the workspace policy's egress_allow, at public addresses)"
+          ? " (tools, and this registration, reach only hosts named in the workspace policy's egress_allow, at public addresses; a server on loopback or a private network needs an entry with allow_private)"
           : '';
       throw new ApiException(err.code, `Cannot list the tools of the MCP server at ${new URL(url).host}: ${err.message}${hint}.`);
     }

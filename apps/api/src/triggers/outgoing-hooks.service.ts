@@ -11,7 +11,7 @@ import {
   SecretBox,
   type StoredOutgoingHook,
 } from '@omniai/store';
-import { classifyAddress, effectivePort, HostAllowlist } from '@omniai/tools';
+import { classifyAddress, effectivePort, HostAllowlist, PRIVATE_NETWORK } from '@omniai/tools';
 import { ApiException } from '../errors/api.exception';
 import { GraphDeletion } from '../graphs/graph-deletion';
 import { requireInProject } from './target-project';
@@ -78,14 +78,17 @@ export class OutgoingHooksService implements OnModuleInit {
 
   /**
    * Why the workspace egress policy refuses the URL's host, or null: it must be named in `egress_allow` (a port other
-   * than 80/443 named too), and an IP address must be public. Names are resolved and vetted at each delivery.
+   * than 80/443 named too), and an IP address must be public (or private, when its entry has `allow_private`). Names
+   * are resolved and vetted at each delivery.
    */
   private async egressRefusal(url: URL): Promise<string | null> {
     const hostPort = url.port ? url.host : url.hostname;
     const allow = (await this.policies.get()).egress_allow ?? [];
-    if (!new HostAllowlist(allow).allows(url.hostname, effectivePort(url))) return `${hostPort}: not named in the workspace policy's egress_allow`;
+    const match = new HostAllowlist(allow).match(url.hostname, effectivePort(url));
+    if (!match) return `${hostPort}: not named in the workspace policy's egress_allow`;
     const verdict = classifyAddress(url.hostname);
-    if (verdict.category !== 'not_an_ip' && !verdict.allowed) return `${hostPort}: not a public address (${verdict.category.replace('_', '-')})`;
+    const admitted = verdict.allowed || (match.allowPrivate && PRIVATE_NETWORK.has(verdict.category));
+    if (verdict.category !== 'not_an_ip' && !admitted) return `${hostPort}: not a public address (${verdict.category.replace('_', '-')})`;
     return null;
   }
 

@@ -1,8 +1,7 @@
-import type { ToolManifest } from '@omniai/contracts';
+import type { EgressAllowValue, ToolManifest } from '@omniai/contracts';
 import type { OpenApiSpecStore, PolicyStore, ToolRegistryStore } from '@omniai/store';
 import {
   describeOperation,
-  effectivePort,
   HostAllowlist,
   OpenApiOperationError,
   type OperationParameter,
@@ -20,8 +19,8 @@ export const MAX_RESPONSE_BYTES = 256 * 1024;
 const FETCH_TIMEOUT_MS = 15_000;
 
 export interface OpenApiCallOptions {
-  /** The hosts of the workspace's egress allowlist at the moment of the call; the server's host must be among them. */
-  allowHosts: readonly string[];
+  /** The workspace's egress allowlist at the moment of the call; the server's host must be in it. */
+  allowHosts: readonly EgressAllowValue[];
   maxBytes?: number;
   timeoutMs?: number;
   /** TEST ONLY: see `UnsafeTestNetwork` in libs/tools egress/safe-fetch. Production code never sets it. */
@@ -49,13 +48,13 @@ export async function callOperation(
   const args = inputObject(input);
   const url = requestUrl(plan, args);
   const host = url.hostname;
-  if (!new HostAllowlist(options.allowHosts).allows(host, effectivePort(url))) {
-    throw new ToolError('E_EGRESS_DENIED', `${url.port ? url.host : host} is not in the workspace's egress allowlist`);
-  }
+  // The server's host only (its entry's private flag kept): a redirect to any other host is refused even if the
+  // allowlist names it.
+  const allowHosts = new HostAllowlist(options.allowHosts).narrowTo(url);
+  if (!allowHosts) throw new ToolError('E_EGRESS_DENIED', `${url.port ? url.host : host} is not in the workspace's egress allowlist`);
   const body = plan.body && args['body'] !== undefined ? Buffer.from(JSON.stringify(args['body'])) : undefined;
   const response = await safeFetch(url.href, {
-    // The server's host only: a redirect to any other host is refused even if the allowlist names it.
-    allowHosts: [url.host],
+    allowHosts,
     method: plan.method,
     ...(body && plan.body ? { body, contentType: plan.body.mediaType } : {}),
     accept: 'application/json, text/plain;q=0.5',

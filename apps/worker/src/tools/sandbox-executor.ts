@@ -1,4 +1,4 @@
-import type { ToolManifest } from '@omniai/contracts';
+import type { EgressAllowValue, ToolManifest } from '@omniai/contracts';
 import type { DockerSandbox } from '@omniai/sandbox';
 import { type EgressProxy, type EgressSession, ToolError } from '@omniai/tools';
 
@@ -8,7 +8,7 @@ export const SANDBOX_EGRESS_MAX_BYTES = 32 * 1024 * 1024;
 /** How a call may reach the network: the worker's proxy and the workspace policy's `egress_allow` at call time. */
 export interface SandboxEgress {
   proxy: EgressProxy;
-  workspaceAllow: readonly string[];
+  workspaceAllow: readonly EgressAllowValue[];
 }
 
 /** Label naming the call a container serves; a retry removes a leftover container of the same call first. */

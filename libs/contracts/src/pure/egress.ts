@@ -59,3 +59,38 @@ function normalizeHost(host: string, ipv6: boolean): string | undefined {
   if (normalized === '' || normalized.includes('*')) return undefined;
   return normalized;
 }
+
+/**
+ * What `egress_allow` holds: a host entry (public addresses only), or the object form naming one host that may resolve
+ * to loopback or private addresses (`PrivateEgressEntry` in the zod contracts, D-NEW-egress-1).
+ */
+export type EgressAllowValue = string | { host: string; allow_private: boolean; note?: string | undefined };
+
+/** A parsed `egress_allow` entry: what it matches, and whether a match may reach private addresses. */
+export interface EgressAllowRule extends EgressEntry {
+  allowPrivate: boolean;
+}
+
+/**
+ * Parses either form of an `egress_allow` entry. `allow_private` is accepted only for one named host: a wildcard or
+ * `*` would open the private network to whatever name an attacker's DNS points there. On error, `field` names the
+ * object's property at fault (absent for the string form).
+ */
+export function parseEgressAllowEntry(entry: EgressAllowValue): EgressAllowRule | { error: string; field?: 'host' | 'allow_private' } {
+  const raw = typeof entry === 'string' ? entry : entry.host;
+  const parsed = parseEgressEntry(raw);
+  if ('error' in parsed) return typeof entry === 'string' ? parsed : { error: parsed.error, field: 'host' };
+  const allowPrivate = typeof entry !== 'string' && entry.allow_private;
+  if (allowPrivate && parsed.kind !== 'exact') {
+    return {
+      error: `allow_private is only for one named host (a DNS name or an IP address, optionally with ":port"), never for "*" or a "*.domain" wildcard`,
+      field: 'allow_private',
+    };
+  }
+  return { ...parsed, allowPrivate };
+}
+
+/** The host text of an entry of either form (`docs.example.org`, `127.0.0.1:3001`), as the admin wrote it. */
+export function egressEntryHost(entry: EgressAllowValue): string {
+  return typeof entry === 'string' ? entry : entry.host;
+}

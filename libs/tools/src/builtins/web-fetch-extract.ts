@@ -1,4 +1,4 @@
-import type { ToolManifest } from '@omniai/contracts';
+import type { EgressAllowValue, ToolManifest } from '@omniai/contracts';
 import { type UnsafeTestNetwork, safeFetch } from '../egress/safe-fetch';
 import { type BuiltinTool, type ToolContext, ToolError } from '../tool';
 import { extractReadableText } from './html-text';
@@ -78,10 +78,10 @@ export interface WebFetchExtractOutput {
 
 export interface WebFetchExtractOptions {
   /**
-   * The hosts of this call's egress grant (`host`, `*.domain`, or `*` for any public host). Required: the tool has
+   * The hosts of this call's egress grant (`host`, `*.domain`, `*` for any public host, `{ host, allow_private }`). Required: the tool has
    * no allowlist of its own, so forgetting to pass the grant denies everything instead of allowing everything.
    */
-  allowHosts: readonly string[];
+  allowHosts: readonly EgressAllowValue[];
   /** Body bytes read at most (default 2 MiB). */
   maxBytes?: number;
   /** Deadline for the whole fetch (default 15 s). */

@@ -1,4 +1,4 @@
-import { type AddressCategory, canonicalIp, classifyAddress, isBlockedAddress } from './address-policy';
+import { type AddressCategory, canonicalIp, classifyAddress, isBlockedAddress, PRIVATE_NETWORK } from './address-policy';
 
 // The specification, written out by hand: [input, expected category]. Each blocked range has its first, a middle
 // and its last address where that matters, plus the public neighbours just outside it.
@@ -24,11 +24,16 @@ const TABLE: ReadonlyArray<readonly [string, AddressCategory]> = [
   ['192.168.0.1', 'private'],
   ['192.168.255.255', 'private'],
   ['0xa000001', 'private'],
-  // link-local, including the cloud metadata service
+  // link-local, and the cloud metadata services inside it
   ['169.254.0.1', 'link_local'],
-  ['169.254.169.254', 'link_local'],
-  ['0xa9fea9fe', 'link_local'],
-  ['2852039166', 'link_local'],
+  ['169.254.1.1', 'link_local'],
+  ['169.254.169.254', 'metadata'],
+  ['169.254.169.253', 'metadata'],
+  ['169.254.170.2', 'metadata'],
+  ['169.254.170.23', 'metadata'],
+  ['0xa9fea9fe', 'metadata'],
+  ['2852039166', 'metadata'],
+  ['100.100.100.200', 'metadata'],
   // CGNAT
   ['100.64.0.0', 'cgnat'],
   ['100.127.255.255', 'cgnat'],
@@ -67,13 +72,15 @@ const TABLE: ReadonlyArray<readonly [string, AddressCategory]> = [
   ['::ffff:127.0.0.1', 'loopback'],
   ['[::ffff:7f00:1]', 'loopback'],
   ['0:0:0:0:0:ffff:7f00:1', 'loopback'],
-  ['::ffff:169.254.169.254', 'link_local'],
+  ['::ffff:169.254.169.254', 'metadata'],
+  ['::ffff:169.254.0.1', 'link_local'],
   ['::ffff:10.0.0.1', 'private'],
   ['::ffff:0.0.0.0', 'unspecified'],
   ['::ffff:8.8.8.8', 'public'],
   // NAT64 and 6to4 carry an IPv4 address too
   ['64:ff9b::127.0.0.1', 'loopback'],
-  ['64:ff9b::a9fe:a9fe', 'link_local'],
+  ['64:ff9b::a9fe:a9fe', 'metadata'],
+  ['2002:a9fe:a9fe::1', 'metadata'],
   ['64:ff9b::808:808', 'public'],
   ['2002:7f00:1::', 'loopback'],
   ['2002:c0a8:101::1', 'private'],
@@ -86,6 +93,11 @@ const TABLE: ReadonlyArray<readonly [string, AddressCategory]> = [
   ['2001::1', 'reserved'], // Teredo
   ['2001:db8::1', 'documentation'],
   ['3fff::1', 'documentation'],
+  ['fd00:ec2::254', 'metadata'],
+  ['fd00:ec2::23', 'metadata'],
+  ['[fd00:ec2:0:0:0:0:0:254]', 'metadata'],
+  ['fd20:ce::254', 'metadata'],
+  ['fd00:ec3::254', 'private'],
   ['fc00::1', 'private'],
   ['fd12:3456:789a::1', 'private'],
   ['fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'private'],
@@ -127,6 +139,7 @@ describe('classifyAddress', () => {
       'loopback',
       'private',
       'link_local',
+      'metadata',
       'cgnat',
       'unspecified',
       'multicast',
@@ -136,6 +149,31 @@ describe('classifyAddress', () => {
       'not_an_ip',
     ];
     expect([...categories].sort()).toEqual([...all].sort());
+  });
+});
+
+describe('PRIVATE_NETWORK (what allow_private admits)', () => {
+  it('is loopback, private, link-local and CGNAT: never metadata, unspecified, multicast, broadcast or reserved', () => {
+    const admitted = TABLE.filter(([input]) => PRIVATE_NETWORK.has(classifyAddress(input).category)).map(([input]) => input);
+    expect(admitted).toEqual(
+      expect.arrayContaining(['127.0.0.1', '10.0.0.0', '192.168.0.1', 'fd12:3456:789a::1', 'fe80::1', '169.254.1.1', '100.64.0.0', '::1']),
+    );
+    for (const refused of [
+      '169.254.169.254',
+      '::ffff:169.254.169.254',
+      'fd00:ec2::254',
+      'fd20:ce::254',
+      '100.100.100.200',
+      '0.0.0.0',
+      '::',
+      'ff02::1',
+      '224.0.0.1',
+      '255.255.255.255',
+      '192.0.0.8',
+      '2001:db8::1',
+    ]) {
+      expect([refused, PRIVATE_NETWORK.has(classifyAddress(refused).category)]).toEqual([refused, false]);
+    }
   });
 });
 

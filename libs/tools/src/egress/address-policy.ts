@@ -10,6 +10,8 @@ export type AddressCategory =
   | 'loopback'
   | 'private'
   | 'link_local'
+  /** A cloud provider's metadata, credentials or platform service: never reachable, whatever an entry says. */
+  | 'metadata'
   | 'cgnat'
   | 'unspecified'
   | 'multicast'
@@ -39,7 +41,12 @@ const IPV4_RANGES: ReadonlyArray<readonly [string, number, BlockedCategory]> = [
   ['10.0.0.0', 8, 'private'],
   ['172.16.0.0', 12, 'private'],
   ['192.168.0.0', 16, 'private'],
-  ['169.254.0.0', 16, 'link_local'], // includes the metadata service 169.254.169.254
+  // Instance metadata and platform services: 169.254.169.254 (AWS, GCP, Azure, OCI, DigitalOcean, OpenStack), the
+  // AWS time and DNS servers beside it, 169.254.170.2 (ECS task credentials) and 169.254.170.23 (EKS Pod Identity).
+  ['169.254.169.0', 24, 'metadata'],
+  ['169.254.170.0', 24, 'metadata'],
+  ['169.254.0.0', 16, 'link_local'],
+  ['100.100.100.200', 32, 'metadata'], // Alibaba Cloud
   ['100.64.0.0', 10, 'cgnat'],
   ['192.0.2.0', 24, 'documentation'],
   ['198.51.100.0', 24, 'documentation'],
@@ -63,6 +70,8 @@ const IPV6_RANGES: ReadonlyArray<readonly [string, number, BlockedCategory]> = [
   ['2001:db8::', 32, 'documentation'],
   ['3fff::', 20, 'documentation'],
   ['2001::', 23, 'reserved'], // IETF protocol assignments, Teredo included
+  ['fd00:ec2::', 64, 'metadata'], // AWS over IPv6: fd00:ec2::254 (IMDS), ::23 (EKS Pod Identity), DNS and time
+  ['fd20:ce::254', 128, 'metadata'], // GCP over IPv6
   ['fc00::', 7, 'private'], // unique local
   ['fec0::', 10, 'private'], // deprecated site-local
   ['fe80::', 10, 'link_local'],
@@ -164,6 +173,13 @@ export function classifyAddress(input: string): AddressVerdict {
   if (hit) return verdict(hit.category);
   return verdict(V6_GLOBAL_UNICAST.check(ip.address, 'ipv6') ? 'public' : 'reserved');
 }
+
+/**
+ * What an `egress_allow` entry with `allow_private` admits besides public addresses, for the host it names only
+ * (D-NEW-egress-1): this machine and the team's networks. Metadata, unspecified, multicast, broadcast, reserved and
+ * documentation addresses are never admitted.
+ */
+export const PRIVATE_NETWORK: ReadonlySet<AddressCategory> = new Set<AddressCategory>(['loopback', 'private', 'link_local', 'cgnat']);
 
 /** True when a connection to `address` must be refused. */
 export function isBlockedAddress(address: string): boolean {

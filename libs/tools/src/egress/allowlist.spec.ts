@@ -1,4 +1,4 @@
-import { effectivePort, HostAllowlist } from './allowlist';
+import { effectivePort, HostAllowlist, nonPublicEgressAddress } from './allowlist';
 
 /** What `safeFetch` asks the allowlist: may this list reach the URL's `hostname` on the URL's port? */
 const allows = (list: HostAllowlist, url: string) => list.allows(new URL(url).hostname, effectivePort(new URL(url)));
@@ -95,5 +95,70 @@ describe('HostAllowlist', () => {
     'exa mple.org',
   ])('refuses the malformed entry %j', (entry) => {
     expect(() => new HostAllowlist([entry])).toThrow(RangeError);
+  });
+});
+
+describe('HostAllowlist: entries with allow_private (D-NEW-egress-1)', () => {
+  const list = new HostAllowlist([
+    '*',
+    { host: '127.0.0.1:3001', allow_private: true, note: 'MCP server on this machine' },
+    { host: 'mcp.corp.example', allow_private: true },
+    { host: '[::1]:8080', allow_private: true },
+    { host: 'plain.corp.example', allow_private: false },
+  ]);
+  const match = (url: string) => list.match(new URL(url).hostname, effectivePort(new URL(url)));
+
+  it('says allowPrivate only for the host and port the flagged entry names', () => {
+    expect(match('http://127.0.0.1:3001/mcp')).toEqual({ allowPrivate: true });
+    expect(match('http://2130706433:3001/mcp')).toEqual({ allowPrivate: true });
+    expect(match('https://MCP.corp.example./mcp')).toEqual({ allowPrivate: true });
+    expect(match('http://[::1]:8080/')).toEqual({ allowPrivate: true });
+    // Other ports and hosts fall back to `*`: public addresses only.
+    expect(match('http://127.0.0.1/')).toEqual({ allowPrivate: false });
+    expect(match('http://127.0.0.2:3001/')).toBeUndefined();
+    expect(match('https://a.mcp.corp.example/')).toEqual({ allowPrivate: false });
+    expect(match('https://plain.corp.example/')).toEqual({ allowPrivate: false });
+    expect(match('http://localhost:3001/')).toBeUndefined();
+  });
+
+  it('narrows to one URL keeping its private flag, or to nothing', () => {
+    expect(list.narrowTo(new URL('http://127.0.0.1:3001/mcp'))).toEqual([{ host: '127.0.0.1:3001', allow_private: true }]);
+    expect(list.narrowTo(new URL('https://docs.example.org/x'))).toEqual(['docs.example.org']);
+    expect(new HostAllowlist(['docs.example.org']).narrowTo(new URL('https://other.example.org/'))).toBeUndefined();
+  });
+
+  it.each([
+    { host: '*', allow_private: true },
+    { host: '*.corp.example', allow_private: true },
+    { host: '*:3001', allow_private: true },
+    { host: 'http://127.0.0.1', allow_private: true },
+  ])('refuses the entry %j', (entry) => {
+    expect(() => new HostAllowlist([entry])).toThrow(RangeError);
+  });
+});
+
+describe('nonPublicEgressAddress (what PUT /v1/policy refuses)', () => {
+  it.each([
+    ['127.0.0.1', 'only through an entry { "host": ..., "allow_private": true }'],
+    [{ host: '127.0.0.1:3001', allow_private: false }, 'only through an entry'],
+    [{ host: '169.254.169.254', allow_private: true }, 'not a public address (metadata); tools never reach it'],
+    [{ host: '[::ffff:169.254.169.254]', allow_private: true }, '(metadata)'],
+    [{ host: '0.0.0.0', allow_private: true }, '(unspecified)'],
+    [{ host: '[ff02::1]', allow_private: true }, '(multicast)'],
+    [{ host: '192.0.2.1', allow_private: true }, '(documentation)'],
+  ])('refuses %j', (entry, message) => {
+    expect(nonPublicEgressAddress(entry)).toContain(message);
+  });
+
+  it.each([
+    '93.184.216.34',
+    'docs.example.org',
+    { host: '127.0.0.1:3001', allow_private: true },
+    { host: '10.0.0.5', allow_private: true },
+    { host: '[fd12::1]', allow_private: true },
+    { host: '100.101.102.103', allow_private: true },
+    { host: 'metadata.google.internal', allow_private: true }, // a name: its addresses are vetted when it is reached
+  ])('lets %j through', (entry) => {
+    expect(nonPublicEgressAddress(entry)).toBeUndefined();
   });
 });

@@ -140,7 +140,7 @@ describe('EgressProxy', () => {
       expect(next.status).toBe(403);
       expect(next.body).toContain('127.0.0.1 is a loopback address; refused');
       expect((await get(session, 'http://loopback.allowed.test/secret')).body).toContain('resolves to a loopback address; refused');
-      expect((await get(session, 'http://metadata.allowed.test/latest/meta-data/')).body).toContain('resolves to a link-local address');
+      expect((await get(session, 'http://metadata.allowed.test/latest/meta-data/')).body).toContain('resolves to a cloud metadata address');
       expect(await tunnel(session, `127.0.0.1:443`)).toMatch(/^HTTP\/1\.1 403 .*127\.0\.0\.1 is a loopback address; refused/s);
       expect(web.paths()).not.toContain('/secret');
       expect(web.paths()).not.toContain('/latest/meta-data/');

@@ -5,10 +5,10 @@ import { type Socket, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { DEFAULT_EGRESS_PORTS } from '@omniai/contracts';
+import { DEFAULT_EGRESS_PORTS, type EgressAllowValue } from '@omniai/contracts';
 import { ToolError } from '../tool';
 import { HostAllowlist } from './allowlist';
-import { type ResolvedAddress, type UnsafeTestNetwork, resolveVetted, systemResolver } from './safe-fetch';
+import { admittedBy, type ResolvedAddress, type UnsafeTestNetwork, resolveVetted, systemResolver } from './safe-fetch';
 
 /** What one sandboxed call may reach through the proxy, and how much. */
 export interface EgressGrant {
@@ -16,9 +16,11 @@ export interface EgressGrant {
   callId: string;
   /**
    * Allowlists a host must pass, every one of them: the tool manifest's `egress_hosts` and the workspace policy's
-   * `egress_allow` (so the call reaches their intersection, patterns included, without computing it).
+   * `egress_allow` (so the call reaches their intersection, patterns included, without computing it). A host may
+   * resolve to private addresses when a matching entry of any list has `allow_private`: only the workspace policy can
+   * say so (manifests name hosts as strings), and the host must still pass every list.
    */
-  allowHosts: ReadonlyArray<readonly string[]>;
+  allowHosts: ReadonlyArray<readonly EgressAllowValue[]>;
   /** Bytes in both directions over every connection of the call; beyond it the call's connections are cut. */
   maxBytes: number;
   /** After this the call's connections are cut and new requests refused. */
@@ -76,8 +78,9 @@ const MAX_CONNECTIONS_PER_CALL = 32;
  * for https) run by the worker, reached by a container only through a Unix socket mounted into it for one call —
  * the container itself keeps `NetworkMode: none`. Every request and every CONNECT is checked on its own, so each
  * redirect the client follows is checked again: the host must be in all of the call's allowlists, the name is
- * resolved here and every answer vetted like `safeFetch` does (no loopback, private, link-local/metadata, …), and
- * the connection goes to that vetted address (pinned). Refusals are a 403 whose body says why.
+ * resolved here and every answer vetted like `safeFetch` does (no loopback, private, link-local, metadata, …; a host
+ * named by an `allow_private` entry may be loopback or private, never metadata), and the connection goes to that
+ * vetted address (pinned). Refusals are a 403 whose body says why.
  */
 export class EgressProxy {
   private readonly sessions = new Set<EgressSession>();
@@ -262,13 +265,15 @@ class CallSession implements EgressSession {
       reply instanceof http.ServerResponse ? this.refuse(reply, hostname, reason, status) : this.refuseTunnel(reply, hostname, reason, status);
     if (this.over) return void refuse(this.over);
     // Plain HTTP and tunnels alike reach ports 80 and 443 only, unless every allowlist names the port (D44).
-    if (!this.allowlists.every((list) => list.allows(hostname, port))) {
+    const matches = this.allowlists.map((list) => list.match(hostname, port));
+    if (!matches.every((m) => m !== undefined)) {
       return void refuse(`${DEFAULT_EGRESS_PORTS.includes(port) ? hostname : `${hostname}:${port}`} is not in this call's egress allowlist`);
     }
     const network = this.options.unsafeTestNetwork;
     let pinned: ResolvedAddress;
     try {
-      pinned = await resolveVetted(hostname, network?.resolve ?? systemResolver, this.deadline.signal);
+      const allowPrivate = matches.some((m) => m.allowPrivate);
+      pinned = await resolveVetted(hostname, network?.resolve ?? systemResolver, this.deadline.signal, admittedBy({ allowPrivate }));
     } catch (err) {
       if (err instanceof ToolError && err.code === 'E_EGRESS_DENIED') return void refuse(err.message);
       return void refuse(err instanceof ToolError ? err.message : `could not resolve ${hostname}`, 502);

@@ -31,7 +31,7 @@ describe('provider base URLs (D44)', () => {
   });
 
   it.each([
-    ['http://169.254.169.254/latest/meta-data/', true, 'link-local'],
+    ['http://169.254.169.254/latest/meta-data/', true, 'cloud metadata'],
     ['http://10.0.0.7/v1', true, 'private-network'],
     ['http://ollama.lan:11434/v1', true, 'ollama.lan resolves to a private-network address'],
     ['https://rebind.example.com/v1', false, 'rebind.example.com resolves to a private-network address'],

@@ -18,7 +18,7 @@ const admitted = (rules: ProviderUrlRules) => (rules.local ? LOOPBACK : NOTHING_
 
 /**
  * Checks a provider base URL the way tool egress is checked (D44): http or https, no user info, and every address the
- * host resolves to public — or loopback, for a local preset. Private, link-local (metadata), CGNAT and other
+ * host resolves to public — or loopback, for a local preset. Private, link-local, metadata, CGNAT and other
  * addresses are refused for every preset. Throws a {@link ToolError} (`E_EGRESS_DENIED`, or `E_VALIDATION` for a
  * malformed URL) whose message is safe to show.
  */

@@ -247,7 +247,7 @@ describe('safeFetch: DNS answers', () => {
   it.each([
     ['internal.allowed.test', /private-network/],
     ['loopback.allowed.test', /loopback/],
-    ['metadata.allowed.test', /link-local/],
+    ['metadata.allowed.test', /cloud metadata/],
     ['ula.allowed.test', /private-network/],
     ['mapped.allowed.test', /loopback/],
   ])('refuses %s because one of its addresses is blocked, without connecting', async (host, reason) => {
@@ -323,7 +323,7 @@ describe('safeFetch: redirects', () => {
     await expectToolError(
       safeFetch(`http://allowed.test/hop?n=2&to=${encodeURIComponent(target)}`, careless),
       'E_EGRESS_DENIED',
-      /loopback|link-local|unspecified|private-network/,
+      /loopback|link-local|metadata|unspecified|private-network/,
     );
     expect(pathsSince(before).filter((p) => p.startsWith('/hop'))).toHaveLength(3);
     expect(pathsSince(before)).not.toContain('/secret');
@@ -333,7 +333,7 @@ describe('safeFetch: redirects', () => {
     await expectToolError(
       safeFetch(`http://allowed.test/hop?to=${encodeURIComponent('http://metadata.allowed.test/latest/meta-data/')}`, options()),
       'E_EGRESS_DENIED',
-      /metadata\.allowed\.test resolves to a link-local address/,
+      /metadata\.allowed\.test resolves to a cloud metadata address/,
     );
   });
 

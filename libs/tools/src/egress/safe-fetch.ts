@@ -6,8 +6,9 @@ import { Readable, Transform, pipeline } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { ToolError } from '../tool';
-import { type AddressCategory, classifyAddress } from './address-policy';
-import { effectivePort, HostAllowlist } from './allowlist';
+import type { EgressAllowValue } from '@omniai/contracts';
+import { type AddressCategory, classifyAddress, PRIVATE_NETWORK } from './address-policy';
+import { effectivePort, type EgressMatch, HostAllowlist } from './allowlist';
 
 /** Sent on every request, so that site owners can tell what is fetching their pages. */
 export const USER_AGENT = 'OmniAI-fetch/0.1';
@@ -36,8 +37,11 @@ export interface UnsafeTestNetwork {
 }
 
 export interface SafeFetchOptions {
-  /** Hosts this call may contact: `host`, `*.domain` or `*` (see {@link HostAllowlist}). Checked on every hop. */
-  allowHosts: readonly string[];
+  /**
+   * Hosts this call may contact: `host`, `*.domain`, `*`, or `{ host, allow_private }` for a named host that may be
+   * private (see {@link HostAllowlist}). Checked on every hop, each hop against its own host's entry.
+   */
+  allowHosts: readonly EgressAllowValue[];
   /** Body bytes kept (after decompression); the rest is not read and the result says `truncated`. */
   maxBytes: number;
   /** For the whole fetch: DNS, every redirect hop and the body. */
@@ -94,7 +98,8 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const CATEGORY_TEXT: Readonly<Record<Exclude<AddressCategory, 'public'>, string>> = {
   loopback: 'a loopback address',
   private: 'a private-network address',
-  link_local: 'a link-local address (this includes cloud metadata services)',
+  link_local: 'a link-local address',
+  metadata: 'a cloud metadata address',
   cgnat: 'a carrier-grade NAT address',
   unspecified: 'an unspecified address',
   multicast: 'a multicast address',
@@ -111,7 +116,8 @@ export const systemResolver: Resolver = async (hostname) =>
 /**
  * Fetch a URL (GET unless `method` says otherwise) on behalf of a tool without letting it reach anything it should
  * not (SSRF):
- * only http(s); only hosts in `allowHosts`; every address the name resolves to must be public, and the connection
+ * only http(s); only hosts in `allowHosts`; every address the name resolves to must be public (or, for a host whose
+ * entry has `allow_private`, loopback/private/link-local/CGNAT — never metadata), and the connection
  * goes to that vetted address (pinned: no second lookup, so no DNS-rebinding window); redirects are followed by
  * hand with the same checks on every hop (GET and HEAD only); the body is capped; the whole fetch has a deadline. No cookies,
  * credentials, proxies or connection reuse. Every failure is a {@link ToolError} with a user-safe message.
@@ -151,9 +157,9 @@ type Hop = { kind: 'redirect'; location: URL } | { kind: 'final'; response: Pick
 
 /** One request, after every check; a redirect is reported, not followed. */
 async function fetchOnce(url: URL, allowlist: HostAllowlist, options: SafeFetchOptions, signal: AbortSignal, sameOrigin: boolean): Promise<Hop> {
-  vetUrl(url, allowlist);
+  const match = vetUrl(url, allowlist);
   const network = options.unsafeTestNetwork;
-  const res = await send(url, await pinnedTarget(url, network, signal), requestOf(options, sameOrigin), signal);
+  const res = await send(url, await pinnedTarget(url, network, signal, admittedBy(match)), requestOf(options, sameOrigin), signal);
   const status = res.statusCode ?? 0;
   const location = res.headers.location;
   if (REDIRECT_STATUSES.has(status) && location !== undefined && followsRedirects(options)) {
@@ -176,16 +182,27 @@ function parseUrl(raw: string): URL {
   }
 }
 
-/** Scheme, credentials and allowlist: everything that can be decided from the URL alone. */
-function vetUrl(url: URL, allowlist: HostAllowlist): void {
+/** Scheme, credentials and allowlist: everything that can be decided from the URL alone. Returns the matching entry's say. */
+function vetUrl(url: URL, allowlist: HostAllowlist): EgressMatch {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ToolError('E_EGRESS_DENIED', `only http and https URLs can be fetched, not ${url.protocol}`);
   }
   if (url.username || url.password) throw new ToolError('E_EGRESS_DENIED', 'URLs carrying a user name or password are not fetched');
   // Ports other than 80 and 443 only when an entry names them (D44): url.host then shows the port.
-  if (!allowlist.allows(url.hostname, effectivePort(url))) {
-    throw new ToolError('E_EGRESS_DENIED', `${url.port ? url.host : url.hostname} is not in this call's egress allowlist`);
-  }
+  const match = allowlist.match(url.hostname, effectivePort(url));
+  if (!match) throw new ToolError('E_EGRESS_DENIED', `${url.port ? url.host : url.hostname} is not in this call's egress allowlist`);
+  return match;
+}
+
+const NOTHING_ELSE: ReadonlySet<AddressCategory> = new Set();
+
+/**
+ * The address categories a host may resolve to besides public ones: {@link PRIVATE_NETWORK} when its allowlist entry
+ * has `allow_private` (D-NEW-egress-1), plus whatever the caller admits for every host (`loopback` for a local
+ * provider preset, D44).
+ */
+export function admittedBy(match: EgressMatch, also: ReadonlySet<AddressCategory> = NOTHING_ELSE): ReadonlySet<AddressCategory> {
+  return match.allowPrivate ? new Set([...also, ...PRIVATE_NETWORK]) : also;
 }
 
 /**
@@ -197,7 +214,11 @@ export async function resolveVetted(
   hostname: string,
   resolve: Resolver,
   signal: AbortSignal,
-  /** Categories admitted besides public addresses: only `loopback`, only for local provider presets (D44). */
+  /**
+   * Categories admitted besides public addresses: `loopback` for local provider presets (D44), and
+   * {@link PRIVATE_NETWORK} for a host whose allowlist entry has `allow_private` (see {@link admittedBy}). Metadata
+   * addresses are never in either.
+   */
   also: ReadonlySet<AddressCategory> = NOTHING_ELSE,
 ): Promise<ResolvedAddress> {
   const admitted = (v: ReturnType<typeof classifyAddress>) => v.allowed || also.has(v.category);
@@ -223,8 +244,6 @@ export async function resolveVetted(
   if (!first) throw new ToolError('E_TOOL_FAILED', `could not resolve ${hostname}`);
   return { address: first.address, family: first.family === 6 ? 6 : 4 };
 }
-
-const NOTHING_ELSE: ReadonlySet<AddressCategory> = new Set();
 
 /** Where to connect for `url`: its vetted address (or, in tests, the loopback server standing in for it). */
 async function pinnedTarget(
@@ -409,8 +428,8 @@ function toToolError(err: unknown, ctx: { caller: AbortSignal | undefined; deadl
 }
 
 export interface VettedFetchOptions {
-  /** Hosts these requests may contact (see {@link HostAllowlist}); checked on every request. */
-  allowHosts: readonly string[];
+  /** Hosts these requests may contact (see {@link HostAllowlist}, both entry forms); checked on every request. */
+  allowHosts: readonly EgressAllowValue[];
   /** Body bytes read per response; a longer body fails while it is read (`E_TOOL_RESOURCE_LIMIT`). */
   maxBytes: number;
   /** Ends every request made through this fetch (the call's deadline, the run's cancellation). */
@@ -448,7 +467,8 @@ const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 
 /**
  * A `fetch` for SDKs that speak HTTP on our behalf, with the vetting of {@link safeFetch}: every request is checked
- * against the allowlist, resolved by us, refused if any address is not public, and sent over a socket to the vetted
+ * against the allowlist, resolved by us, refused if any address is not public (or private, for an `allow_private`
+ * entry's host), and sent over a socket to the vetted
  * address (no agent, no proxy, no second lookup). Unlike `safeFetch` the body streams (Server-Sent Events), capped at
  * `maxBytes` per response; redirects are not followed (the caller sees the 3xx); credentials and cookies are never
  * sent. Failures are {@link ToolError}s.
@@ -470,8 +490,8 @@ export function vettedFetch(options: VettedFetchOptions): FetchFn {
     let res: http.IncomingMessage;
     try {
       signal.throwIfAborted();
-      vetUrl(url, allowlist);
-      const target = await pinnedTarget(url, network, signal, options.alsoAllow);
+      const match = vetUrl(url, allowlist);
+      const target = await pinnedTarget(url, network, signal, admittedBy(match, options.alsoAllow));
       res = await send(
         url,
         target,

@@ -1,5 +1,6 @@
 import { Client, ProtocolError, StreamableHTTPClientTransport, UnauthorizedError } from '@modelcontextprotocol/client';
-import { effectivePort, HostAllowlist } from '../egress/allowlist';
+import type { EgressAllowValue } from '@omniai/contracts';
+import { HostAllowlist } from '../egress/allowlist';
 import { type UnsafeTestNetwork, vettedFetch } from '../egress/safe-fetch';
 import { ToolError } from '../tool';
 import type { McpToolListing } from './mcp-manifest';
@@ -12,8 +13,11 @@ const MAX_RESPONSE_BYTES = 1024 * 1024;
 const MAX_TOOLS = 200;
 
 export interface McpConnectOptions {
-  /** The workspace's egress allowlist at the moment of the call: the server's host must be in it. */
-  allowHosts: readonly string[];
+  /**
+   * The workspace's egress allowlist at the moment of the call: the server's host must be in it (an entry with
+   * `allow_private` for a server on loopback or the team's network).
+   */
+  allowHosts: readonly EgressAllowValue[];
   /** For the whole exchange: connecting, initializing, the request and its answer. */
   timeoutMs: number;
   /** Ends the exchange early (the run was cancelled). */
@@ -173,16 +177,16 @@ async function withClient<T>(
 ): Promise<T> {
   const parsed = new URL(url);
   const host = parsed.hostname;
-  if (!new HostAllowlist(options.allowHosts).allows(host, effectivePort(parsed))) {
-    throw new ToolError('E_EGRESS_DENIED', `${parsed.port ? parsed.host : host} is not in the workspace's egress allowlist`);
-  }
+  // Narrowed to the server's host and port, keeping its entry's private flag.
+  const allowHosts = new HostAllowlist(options.allowHosts).narrowTo(parsed);
+  if (!allowHosts) throw new ToolError('E_EGRESS_DENIED', `${parsed.port ? parsed.host : host} is not in the workspace's egress allowlist`);
   const deadline = AbortSignal.timeout(options.timeoutMs);
   // A refusal inside a response the SDK is reading (the byte cap) would otherwise only surface at the deadline.
   const failed = new AbortController();
   const signal = AbortSignal.any([deadline, failed.signal, ...(options.signal ? [options.signal] : [])]);
   const failures: ToolError[] = [];
   const fetch = vettedFetch({
-    allowHosts: [parsed.host],
+    allowHosts,
     maxBytes: options.maxBytes ?? MAX_RESPONSE_BYTES,
     signal,
     onFailure: (err) => {

@@ -1,4 +1,4 @@
-import { RESEARCH_LIMITS } from '@omniai/contracts';
+import { type EgressAllowValue, RESEARCH_LIMITS } from '@omniai/contracts';
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import robotsParser from 'robots-parser';
@@ -11,7 +11,7 @@ import { ResearchError } from './research-error';
 
 export interface ReadWebSourceOptions {
   /** Hosts the run may reach (its egress allowlist decision); checked on every hop, robots.txt included. */
-  allowHosts: readonly string[];
+  allowHosts: readonly EgressAllowValue[];
   /** Body bytes read at most (default {@link RESEARCH_LIMITS.fetchBytes}); a longer body is cut and noted. */
   maxBytes?: number;
   /** Characters of text kept (default {@link RESEARCH_LIMITS.snapshotChars}); longer text is cut and noted. */

@@ -1,4 +1,4 @@
-import { SEARCH_BACKEND_DEFAULT_URLS, type SearchBackendKind } from '@omniai/contracts';
+import { type EgressAllowValue, SEARCH_BACKEND_DEFAULT_URLS, type SearchBackendKind } from '@omniai/contracts';
 import { z } from 'zod';
 import { extractReadableText } from '../builtins/html-text';
 import { cutAtChars } from '../builtins/web-fetch-extract';
@@ -36,7 +36,7 @@ export interface WebSearchBackendOptions {
    * Hosts the search may reach: the caller's egress decision, which must include the backend's host for the search to
    * go anywhere (forgetting it denies, never allows).
    */
-  allowHosts: readonly string[];
+  allowHosts: readonly EgressAllowValue[];
   /** Deadline of one search (default 15 s). */
   timeoutMs?: number;
   /** Bytes of an answer read at most (default 2 MiB; a longer answer is malformed). */

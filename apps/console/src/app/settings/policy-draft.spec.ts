@@ -1,5 +1,5 @@
 import type { Policy } from '@omniai/contracts';
-import { SCOPES, draftOf, durationText, parseTimeout, policyFrom, sameDraft, scopesToShow } from './policy-draft';
+import { SCOPES, draftOf, durationText, egressEntryFrom, parseTimeout, policyFrom, sameDraft, scopesToShow } from './policy-draft';
 
 const project = { level: 'project' as const, subject: '00000000-0000-4000-8000-000000000001', scopes: ['read_web' as const], require_approval: true };
 const user = { level: 'user' as const, subject: 'alice', scopes: ['python_exec' as const], require_approval: false };
@@ -63,11 +63,32 @@ describe('policy draft: workspace grants per scope, other levels kept', () => {
     expect(policyFrom(base, none)).toEqual({ grants: [], kill_switch_external_writes: false });
   });
 
-  it('writes back what the page does not edit (the egress allowlist)', () => {
-    const base: Policy = { grants: [], kill_switch_external_writes: false, egress_allow: ['example.org', '*.example.com'] };
+  it('writes the egress allowlist back as it was, both entry forms, unless the draft changed it', () => {
+    const local = { host: '127.0.0.1:3001', allow_private: true, note: 'MCP server on this machine' };
+    const base: Policy = { grants: [], kill_switch_external_writes: false, egress_allow: ['example.org', '*.example.com', local] };
     const draft = draftOf(base, SCOPES);
     draft.killSwitch = true;
-    expect(policyFrom(base, draft)).toEqual({ grants: [], kill_switch_external_writes: true, egress_allow: ['example.org', '*.example.com'] });
+    expect(policyFrom(base, draft)).toEqual({ grants: [], kill_switch_external_writes: true, egress_allow: ['example.org', '*.example.com', local] });
+    draft.egress = draft.egress.filter((e) => e !== 'example.org');
+    expect(policyFrom(base, draft).egress_allow).toEqual(['*.example.com', local]);
+    // Absent and still empty: left out, as it was.
+    const none: Policy = { grants: [], kill_switch_external_writes: false };
+    expect(policyFrom(none, draftOf(none, SCOPES))).toEqual(none);
+  });
+
+  it('makes an egress entry from the add-a-host form: a string, or the object form with the private flag', () => {
+    const form = (host: string, allowPrivate = false, note = '') => egressEntryFrom({ host, allowPrivate, note }, ['docs.example.org']);
+    expect(form(' api.example.org:8443 ')).toEqual({ ok: true, entry: 'api.example.org:8443' });
+    expect(form('127.0.0.1:3001', true, ' our MCP server ')).toEqual({
+      ok: true,
+      entry: { host: '127.0.0.1:3001', allow_private: true, note: 'our MCP server' },
+    });
+    expect(form('mcp.corp.example', true)).toEqual({ ok: true, entry: { host: 'mcp.corp.example', allow_private: true } });
+    expect(form('*', true)).toEqual({ ok: false, error: expect.stringContaining('Not a valid entry: allow_private is only for one named host') });
+    expect(form('*.corp.example', true)).toMatchObject({ ok: false });
+    expect(form('https://example.org')).toEqual({ ok: false, error: expect.stringContaining('Not a valid entry: a scheme has no place') });
+    expect(form('DOCS.example.org')).toEqual({ ok: false, error: 'DOCS.example.org is already in the list.' });
+    expect(form('  ')).toMatchObject({ ok: false, error: expect.stringContaining('Enter a host') });
   });
 
   it('offers the known scopes and any scope a tool or grant names', () => {

@@ -1,7 +1,7 @@
-import type { Policy, RegisteredTool, Scope } from '@omniai/contracts';
-import { SCOPES } from '@omniai/contracts/pure';
+import type { EgressAllowEntry, Policy, RegisteredTool, Scope } from '@omniai/contracts';
+import { egressEntryHost, parseEgressAllowEntry, SCOPES } from '@omniai/contracts/pure';
 
-export { SCOPES };
+export { SCOPES, egressEntryHost };
 
 type Grant = Policy['grants'][number];
 
@@ -12,12 +12,14 @@ export interface ScopeRow {
   requireApproval: boolean;
 }
 
-/** The editable part of the policy: workspace grants per scope, the kill switch and the approval timeout. */
+/** The editable part of the policy: workspace grants per scope, the kill switch, the approval timeout, the egress allowlist. */
 export interface PolicyDraft {
   rows: ScopeRow[];
   killSwitch: boolean;
   /** Seconds; null: the default (one day). */
   timeoutS: number | null;
+  /** `egress_allow` as it will be saved, both entry forms. */
+  egress: EgressAllowEntry[];
 }
 
 export const DEFAULT_APPROVAL_TIMEOUT_S = 86_400;
@@ -42,16 +44,18 @@ export function draftOf(policy: Policy, scopes: readonly Scope[]): PolicyDraft {
     }),
     killSwitch: policy.kill_switch_external_writes,
     timeoutS: policy.approval_timeout_s ?? null,
+    egress: [...(policy.egress_allow ?? [])],
   };
 }
 
 /**
  * The policy to save: project- and user-level grants exactly as they were, and the workspace grants rewritten from the
- * draft as at most two grants (scopes that run freely, scopes that need a reviewer), keeping their subject. Every field
- * this page does not edit (the egress allowlist, and whatever the contracts add later) is written back unchanged.
+ * draft as at most two grants (scopes that run freely, scopes that need a reviewer), keeping their subject; the egress
+ * allowlist from the draft (left out when it was absent and still is empty). Every field this page does not edit
+ * (approval rules, and whatever the contracts add later) is written back unchanged.
  */
 export function policyFrom(base: Policy, draft: PolicyDraft): Policy {
-  const { grants, kill_switch_external_writes: _kill, approval_timeout_s: _timeout, ...untouched } = base;
+  const { grants, kill_switch_external_writes: _kill, approval_timeout_s: _timeout, egress_allow: before, ...untouched } = base;
   const subject = grants.find((g) => g.level === 'workspace')?.subject ?? '*';
   const granted = draft.rows.filter((r) => r.granted);
   const workspace: Grant[] = [false, true].flatMap((requireApproval) => {
@@ -63,8 +67,38 @@ export function policyFrom(base: Policy, draft: PolicyDraft): Policy {
     grants: [...workspace, ...grants.filter((g) => g.level !== 'workspace')],
     kill_switch_external_writes: draft.killSwitch,
     ...(draft.timeoutS !== null ? { approval_timeout_s: draft.timeoutS } : {}),
+    ...(before !== undefined || draft.egress.length > 0 ? { egress_allow: draft.egress } : {}),
   };
 }
+
+/** What the add-a-host form holds. */
+export interface EgressEntryForm {
+  host: string;
+  allowPrivate: boolean;
+  note: string;
+}
+
+/**
+ * The entry the add-a-host form makes, or why it cannot: the same grammar the API applies (the API also refuses IP
+ * addresses tools could never reach, such as metadata, and says so with the field). A host with the private flag is
+ * saved in the object form; without it (and without a note) as the plain string.
+ */
+export function egressEntryFrom(
+  form: EgressEntryForm,
+  existing: readonly EgressAllowEntry[],
+): { ok: true; entry: EgressAllowEntry } | { ok: false; error: string } {
+  const host = form.host.trim();
+  if (!host) return { ok: false, error: 'Enter a host: docs.example.org, *.example.org, or 127.0.0.1:3001 for a server you run.' };
+  const note = form.note.trim();
+  const entry: EgressAllowEntry = form.allowPrivate || note ? { host, allow_private: form.allowPrivate, ...(note ? { note: note.slice(0, 200) } : {}) } : host;
+  const parsed = parseEgressAllowEntry(entry);
+  if ('error' in parsed) return { ok: false, error: `Not a valid entry: ${parsed.error}.` };
+  if (existing.some((e) => egressEntryHost(e).toLowerCase() === host.toLowerCase())) return { ok: false, error: `${host} is already in the list.` };
+  return { ok: true, entry };
+}
+
+/** Whether an entry lets its host resolve to loopback or private addresses. */
+export const allowsPrivate = (entry: EgressAllowEntry): boolean => typeof entry !== 'string' && entry.allow_private;
 
 /** Whether two drafts would save the same policy. */
 export const sameDraft = (a: PolicyDraft, b: PolicyDraft): boolean => JSON.stringify(a) === JSON.stringify(b);

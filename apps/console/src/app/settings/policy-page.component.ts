@@ -1,13 +1,25 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import type { FieldIssue, Policy, RegisteredTool, Scope } from '@omniai/contracts';
+import type { EgressAllowEntry, FieldIssue, Policy, RegisteredTool, Scope } from '@omniai/contracts';
 import { ApiClient } from '../core/api-client';
 import { ApiError, errorText, loadInto } from '../core/api-error';
 import { WorkspaceStore } from '../core/workspace.store';
 import { EmptyComponent } from '../shared/data-table.component';
 import { SubmitButtonComponent } from '../shared/form-field.component';
 import { LoadErrorComponent } from '../shared/load-error.component';
-import { DEFAULT_APPROVAL_TIMEOUT_S, type PolicyDraft, draftOf, durationText, parseTimeout, policyFrom, sameDraft, scopesToShow } from './policy-draft';
+import {
+  DEFAULT_APPROVAL_TIMEOUT_S,
+  type PolicyDraft,
+  allowsPrivate,
+  draftOf,
+  durationText,
+  egressEntryFrom,
+  egressEntryHost,
+  parseTimeout,
+  policyFrom,
+  sameDraft,
+  scopesToShow,
+} from './policy-draft';
 import { PageHeadComponent } from '../shared/page-head.component';
 
 const UNITS = [
@@ -25,10 +37,14 @@ const BINDING_LABEL: Record<string, string> = {
 };
 const EFFECT_LABEL: Record<string, string> = { read: 'read', write: 'write', external_write: 'external write' };
 
+/** Shown next to every entry that may reach private addresses, and while adding one. */
+const PRIVATE_WARNING = 'Reaches a private or loopback address — only for hosts you run.';
+
 /**
  * Settings → Policy: what tools may do. Workspace-level grants are edited per scope (granted / requires approval),
- * with the kill switch for external writes and the approval timeout; project- and user-level grants are shown
- * read-only and saved back unchanged. Registered tools are listed with the scopes they need.
+ * with the kill switch for external writes, the approval timeout and the egress allowlist (an entry may let one named
+ * host be private, with a warning: D-NEW-egress-1); project- and user-level grants are shown read-only and saved back
+ * unchanged. Registered tools are listed with the scopes they need.
  */
 @Component({
   selector: 'omni-policy-page',
@@ -164,6 +180,89 @@ const EFFECT_LABEL: Record<string, string> = { read: 'read', write: 'write', ext
               }
             </div>
 
+            <fieldset class="egress" data-testid="policy-egress-allow">
+              <legend>Egress allowlist</legend>
+              <p class="hint">
+                Hosts tools may reach: <code>docs.example.org</code>, <code>*.example.org</code>, <code>*</code> for any public host; ports 80 and 443 unless an
+                entry names one (<code>api.example.org:8443</code>). Private, loopback and metadata addresses are refused, except for a host you allow to be
+                private below. Metadata addresses are refused always.
+              </p>
+              <ul class="egress-list" role="list">
+                @for (e of d.egress; track $index) {
+                  <li data-testid="policy-egress-entry" [attr.data-host]="hostOf(e)" [class.private]="isPrivate(e)">
+                    <div class="egress-line">
+                      <code>{{ hostOf(e) }}</code>
+                      @if (isPrivate(e)) {
+                        <span class="badge" data-testid="policy-egress-private-badge">private allowed</span>
+                      }
+                      <button
+                        type="button"
+                        class="btn small ghost"
+                        (click)="removeEgress($index)"
+                        [attr.aria-label]="'Remove ' + hostOf(e) + ' from the egress allowlist'"
+                        data-testid="policy-egress-remove"
+                      >
+                        Remove
+                      </button>
+                    </div>
+                    @if (noteOf(e); as note) {
+                      <div class="muted small" data-testid="policy-egress-note">{{ note }}</div>
+                    }
+                    @if (isPrivate(e)) {
+                      <p class="system-card small" role="note" data-testid="policy-egress-warning">{{ privateWarning }}</p>
+                    }
+                  </li>
+                } @empty {
+                  <li class="muted small" data-testid="policy-egress-empty">Empty: tools may not reach the network at all.</li>
+                }
+              </ul>
+              <div class="field">
+                <label for="policy-egress-host">Add a host</label>
+                <div class="field-row">
+                  <input
+                    id="policy-egress-host"
+                    autocomplete="off"
+                    spellcheck="false"
+                    maxlength="260"
+                    placeholder="docs.example.org or 127.0.0.1:3001"
+                    [value]="egressHost()"
+                    (input)="editEgress({ host: $any($event.target).value })"
+                    (keydown.enter)="addEgress($event)"
+                    [attr.aria-invalid]="!!egressError()"
+                    [attr.aria-describedby]="egressError() ? 'policy-egress-error' : null"
+                    data-testid="policy-egress-host"
+                  />
+                  <button type="button" class="btn" (click)="addEgress($event)" data-testid="policy-egress-add">Add</button>
+                </div>
+                <label class="check">
+                  <input
+                    type="checkbox"
+                    [checked]="egressPrivate()"
+                    (change)="editEgress({ allowPrivate: $any($event.target).checked })"
+                    data-testid="policy-egress-private"
+                  />
+                  Allow private and loopback addresses for this one host (a server on this machine or your network)
+                </label>
+                @if (egressPrivate()) {
+                  <p class="system-card small" role="note" data-testid="policy-egress-add-warning">
+                    {{ privateWarning }} Only this exact host (no <code>*</code>, no wildcard) may then resolve to 127.0.0.1, 10.x, 192.168.x, fd00::/8 and the
+                    like; every other name stays public-only.
+                  </p>
+                  <input
+                    aria-label="Note: who runs this host (optional)"
+                    maxlength="200"
+                    placeholder="Note: who runs it (optional)"
+                    [value]="egressNote()"
+                    (input)="editEgress({ note: $any($event.target).value })"
+                    data-testid="policy-egress-note-input"
+                  />
+                }
+                @if (egressError(); as e) {
+                  <p class="field-error" id="policy-egress-error" data-testid="policy-egress-error">{{ e }}</p>
+                }
+              </div>
+            </fieldset>
+
             <div class="form-actions">
               <button type="button" class="btn" [disabled]="!dirty() || saving()" (click)="discard()" data-testid="policy-discard">Discard changes</button>
               <button omniSubmit class="btn primary" [busy]="saving()" busyLabel="Saving…" [blocked]="!dirty() || !!timeout().error" data-testid="policy-save">
@@ -188,26 +287,11 @@ const EFFECT_LABEL: Record<string, string> = { read: 'read', write: 'write', ext
             write or reach the network always wait for a reviewer, whatever the grant says.
           </p>
           <p>Changes apply to tool calls vetted after you save, and are checked again when a call executes.</p>
+          <p>
+            The <strong>egress allowlist</strong> names the hosts tools may reach. A host you allow to be private (an MCP server on this machine, a service on
+            your network) is the only name that may resolve to such an address.
+          </p>
         </div>
-        <h2 class="section-title other-title">Egress allowlist</h2>
-        @if (policy(); as p) {
-          <div class="card explain" data-testid="policy-egress-allow">
-            @if (p.egress_allow?.length) {
-              <p>
-                Tools may reach:
-                @for (h of p.egress_allow; track h; let last = $last) {
-                  <code>{{ h }}</code>{{ last ? '' : ', ' }}
-                }
-              </p>
-            } @else {
-              <p>Empty: tools may not reach the network at all.</p>
-            }
-            <p class="muted small">
-              Private, loopback and metadata addresses are refused whatever it says. Set through the API (<code>PUT /v1/policy</code>); saving here keeps it as
-              it is.
-            </p>
-          </div>
-        }
         <h2 class="section-title other-title">Project and user grants</h2>
         @if (policy(); as p) {
           <ul class="other" role="list" data-testid="policy-other-grants">
@@ -454,6 +538,51 @@ const EFFECT_LABEL: Record<string, string> = { read: 'read', write: 'write', ext
     .tools-skeleton {
       min-height: 120px;
     }
+    .egress {
+      border: 0;
+      border-top: 1px solid var(--border);
+      margin: 0;
+      padding: 12px 0 0;
+      display: grid;
+      gap: 10px;
+    }
+    .egress legend {
+      font-weight: 600;
+      font-size: 13px;
+      padding: 0;
+    }
+    .egress-list {
+      list-style: none;
+      margin: 0;
+      padding: 0;
+      display: grid;
+      gap: 6px;
+    }
+    .egress-list li {
+      display: grid;
+      gap: 4px;
+    }
+    .egress-line {
+      display: flex;
+      align-items: center;
+      gap: 6px;
+    }
+    .egress-line button {
+      margin-left: auto;
+    }
+    .egress-list li.private code {
+      font-weight: 700;
+    }
+    .egress .system-card {
+      margin: 0;
+    }
+    .check {
+      display: flex;
+      align-items: flex-start;
+      gap: 8px;
+      font-weight: 400;
+      font-size: 13px;
+    }
   `,
 })
 export class PolicyPageComponent {
@@ -470,6 +599,11 @@ export class PolicyPageComponent {
   protected readonly saveError = signal<{ message: string; issues: FieldIssue[] } | null>(null);
   protected readonly saving = signal(false);
   protected readonly status = signal('');
+  protected readonly privateWarning = PRIVATE_WARNING;
+  protected readonly egressHost = signal('');
+  protected readonly egressPrivate = signal(false);
+  protected readonly egressNote = signal('');
+  protected readonly egressError = signal<string | null>(null);
 
   protected readonly timeout = computed(() => {
     const parsed = parseTimeout(this.timeoutText(), this.timeoutUnit());
@@ -536,9 +670,48 @@ export class PolicyPageComponent {
     this.draft.update((d) => (d ? { ...d, killSwitch: on } : d));
   }
 
+  protected editEgress(change: { host?: string; allowPrivate?: boolean; note?: string }): void {
+    if (change.host !== undefined) this.egressHost.set(change.host);
+    if (change.allowPrivate !== undefined) this.egressPrivate.set(change.allowPrivate);
+    if (change.note !== undefined) this.egressNote.set(change.note);
+    this.egressError.set(null);
+  }
+
+  /** Adds the host to the draft (saved with the rest of the policy), or says what is wrong with it. */
+  protected addEgress(ev: Event): void {
+    ev.preventDefault();
+    const d = this.draft();
+    if (!d) return;
+    const made = egressEntryFrom({ host: this.egressHost(), allowPrivate: this.egressPrivate(), note: this.egressNote() }, d.egress);
+    if (!made.ok) {
+      this.egressError.set(made.error);
+      return;
+    }
+    this.draft.set({ ...d, egress: [...d.egress, made.entry] });
+    this.editEgress({ host: '', allowPrivate: false, note: '' });
+    this.status.set(`${egressEntryHost(made.entry)} added to the egress allowlist; save the policy to apply it.`);
+  }
+
+  protected removeEgress(index: number): void {
+    this.draft.update((d) => (d ? { ...d, egress: d.egress.filter((_, i) => i !== index) } : d));
+  }
+
+  protected hostOf(entry: EgressAllowEntry): string {
+    return egressEntryHost(entry);
+  }
+
+  protected isPrivate(entry: EgressAllowEntry): boolean {
+    return allowsPrivate(entry);
+  }
+
+  protected noteOf(entry: EgressAllowEntry): string | undefined {
+    return typeof entry === 'string' ? undefined : entry.note;
+  }
+
   protected discard(): void {
     const p = this.policy();
     if (p) this.adopt(p);
+    this.editEgress({ host: '', allowPrivate: false, note: '' });
     this.saveError.set(null);
     this.status.set('Changes discarded.');
   }
