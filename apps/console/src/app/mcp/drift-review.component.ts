@@ -63,13 +63,13 @@ import { definitionDiff, revealInvisible } from './mcp-model';
                       @if (r.kind === 'removed' || r.kind === 'changed') {
                         <span class="visually-hidden">removed: </span>
                       }
-                      {{ r.left === null ? '' : reveal(r.left) }}
+                      <span class="line">{{ r.left === null ? '' : reveal(r.left) }}</span>
                     </td>
                     <td class="right">
                       @if (r.kind === 'added' || r.kind === 'changed') {
                         <span class="visually-hidden">added: </span>
                       }
-                      {{ r.right === null ? '' : reveal(r.right) }}
+                      <span class="line">{{ r.right === null ? '' : reveal(r.right) }}</span>
                     </td>
                   </tr>
                 }
@@ -132,9 +132,12 @@ import { definitionDiff, revealInvisible } from './mcp-model';
     }
     .diff-table td {
       padding: 1px 8px;
+      vertical-align: top;
+    }
+    /* The line exactly as compared (indentation included); the cell's own template whitespace collapses. */
+    .line {
       white-space: pre-wrap;
       word-break: break-word;
-      vertical-align: top;
     }
     .diff-table td.left {
       border-right: 1px solid var(--border);

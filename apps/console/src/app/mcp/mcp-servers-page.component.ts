@@ -23,7 +23,7 @@ import { AUTH_STATE_TEXT, TRANSPORT_TEXT, attentionOf, transportSummary } from '
       Tool servers OmniAI connects to. Each tool's definition is hashed when approved; a server that changes a tool later (drift) has that tool disabled until
       someone reviews the change.
       @if (isAdmin() && !adding()) {
-        <button pageActions type="button" class="btn primary" (click)="adding.set(true)" data-testid="mcp-add">Add server</button>
+        <button pageActions type="button" class="btn primary nowrap" (click)="adding.set(true)" data-testid="mcp-add">Add server</button>
       }
     </omni-page-head>
 

@@ -6,7 +6,8 @@ import { SessionStore } from '../core/session.store';
 
 /**
  * Pin to a project: the project's runs then use exactly the approved definition (`approved_version`, whose build
- * metadata is the definition hash), whatever the server lists later. Shows what the chosen project is pinned to now.
+ * metadata is the definition hash), whatever the server lists later. Shows which version new runs of the chosen
+ * project use now.
  * Test ids: `mcp-pin-*`.
  */
 @Component({
@@ -17,22 +18,25 @@ import { SessionStore } from '../core/session.store';
       <h3 id="mcp-pin-title">Pin to a project</h3>
       <div class="row">
         <label for="mcp-pin-project" class="visually-hidden">Project</label>
-        <select id="mcp-pin-project" data-testid="mcp-pin-project" (change)="projectId.set($any($event.target).value)">
+        <select id="mcp-pin-project" class="inline-select" data-testid="mcp-pin-project" (change)="projectId.set($any($event.target).value)">
           @for (p of projects(); track p.id) {
             <option [value]="p.id" [selected]="p.id === projectId()">{{ p.name }}</option>
           } @empty {
             <option value="">No project you can change</option>
           }
         </select>
-        <button type="button" class="btn" [disabled]="busy() || !projectId() || pinnedHere()" (click)="pin()" data-testid="mcp-pin-submit">
-          {{ busy() ? 'Pinning…' : pinnedHere() ? 'Pinned' : 'Pin ' + tool().approved_version }}
+        <button type="button" class="btn" [disabled]="busy() || !projectId()" (click)="pin()" data-testid="mcp-pin-submit">
+          {{ busy() ? 'Pinning…' : 'Pin ' + tool().approved_version }}
         </button>
+        @if (pinnedHere()) {
+          <span class="pill" data-tone="ok" data-testid="mcp-pin-done">pinned</span>
+        }
       </div>
       <p class="small" data-testid="mcp-pin-current" [attr.data-version]="current()?.version ?? ''">
         @if (current(); as c) {
-          This project runs <code>{{ c.version }}</code>{{ pinnedHere() ? ' (this definition).' : '.' }}
+          New runs in this project use <code>{{ c.version }}</code>{{ c.version === tool().approved_version ? ' (this definition).' : '.' }}
         } @else if (projectId()) {
-          <span class="muted">This project uses the latest approved version (not pinned).</span>
+          <span class="muted">This project does not offer the tool yet.</span>
         }
       </p>
       @if (error(); as err) {
@@ -53,6 +57,9 @@ import { SessionStore } from '../core/session.store';
     p {
       margin: 0;
     }
+    select {
+      min-width: 220px;
+    }
   `,
 })
 export class PinPanelComponent {
@@ -65,7 +72,12 @@ export class PinPanelComponent {
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
   protected readonly current = computed(() => this.pins()?.find((p) => p.id === this.tool().tool_id) ?? null);
-  protected readonly pinnedHere = computed(() => this.current()?.version === this.tool().approved_version);
+  /** What this panel pinned, and where (the project's tool list says which version runs, not whether it is pinned). */
+  private readonly pinned = signal<{ projectId: string; version: string } | null>(null);
+  protected readonly pinnedHere = computed(() => {
+    const p = this.pinned();
+    return p !== null && p.projectId === this.projectId() && p.version === this.tool().approved_version && this.current()?.version === p.version;
+  });
 
   constructor() {
     void this.api.listProjects().then(
@@ -99,7 +111,9 @@ export class PinPanelComponent {
     this.busy.set(true);
     this.error.set(null);
     try {
-      this.pins.set(await this.api.pinProjectTool(this.projectId(), tool_id, approved_version));
+      const projectId = this.projectId();
+      this.pins.set(await this.api.pinProjectTool(projectId, tool_id, approved_version));
+      this.pinned.set({ projectId, version: approved_version });
     } catch (err) {
       this.error.set(`Not pinned: ${errorText(err)}`);
     } finally {

@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import type { McpCatalogTool, Project, RunEvent } from '@omniai/contracts';
+import type { McpCatalogTool, Project, Run, RunEvent } from '@omniai/contracts';
 import { ApiClient } from '../core/api-client';
 import { ApiError, errorText } from '../core/api-error';
 import { RunSession } from '../core/run-session';
@@ -134,10 +134,8 @@ const shown = (e: RunEvent) =>
             <span class="status-dot" [attr.data-status]="s.run().status"></span>
             <span data-testid="mcp-try-status">{{ s.run().status }}</span>
             <span class="spacer"></span>
-            @if (s.run().thread_id; as threadId) {
-              <a [routerLink]="['/projects', s.run().project_id, 'threads', threadId, 'runs', s.run().id]" data-testid="mcp-try-run-link"
-                >Open the run timeline</a
-              >
+            @if (runLink(s.run()); as link) {
+              <a [routerLink]="link" data-testid="mcp-try-run-link">Open the run</a>
             } @else {
               <code class="small">{{ s.run().id }}</code>
             }
@@ -197,6 +195,12 @@ export class TryPanelComponent {
   readonly runEvents = computed(() => this.session()?.events() ?? []);
   protected readonly cards = computed(() => this.runEvents().filter(shown));
   protected readonly json = (v: unknown) => JSON.stringify(v);
+  /** Where the run's own page is: a Try is a one-node graph run (its graph's run page); a thread's run has its timeline. */
+  protected runLink(run: Run): string[] | null {
+    if (run.graph) return ['/projects', run.project_id, 'workflows', run.graph.graph_id, 'runs', run.id];
+    if (run.thread_id) return ['/projects', run.project_id, 'threads', run.thread_id, 'runs', run.id];
+    return null;
+  }
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.session()?.close());
