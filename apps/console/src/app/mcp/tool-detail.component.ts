@@ -193,7 +193,7 @@ type Pane = 'schema' | 'try' | 'review';
   `,
   styleUrl: './mcp.css',
   styles: `
-    .detail {
+    .tool-detail {
       display: grid;
       gap: 10px;
       align-content: start;

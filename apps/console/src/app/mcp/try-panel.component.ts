@@ -43,7 +43,7 @@ const shown = (e: RunEvent) =>
                 @if (f.required) {
                   <span aria-hidden="true">*</span><span class="visually-hidden">(required)</span>
                 }
-                <span class="muted small">{{ f.kind === 'json' ? 'JSON' : f.kind }}</span>
+                <span class="muted small type">{{ f.kind === 'json' ? 'JSON' : f.kind }}</span>
               </label>
               @switch (f.kind) {
                 @case ('boolean') {
@@ -169,6 +169,10 @@ const shown = (e: RunEvent) =>
     }
     .field p {
       margin: 0;
+    }
+    .type {
+      margin-left: 6px;
+      font-weight: normal;
     }
     .result {
       display: grid;
