@@ -26,7 +26,7 @@ type Pane = 'schema' | 'try' | 'review';
   template: `
     @let t = tool();
     <article
-      class="card detail"
+      class="card tool-detail"
       data-testid="mcp-tool-detail"
       [attr.data-tool]="t.definition.name"
       [attr.data-status]="t.status"
