@@ -265,3 +265,21 @@ export const TryMcpToolRequest = z.strictObject({
 export type TryMcpToolRequest = z.infer<typeof TryMcpToolRequest>;
 export const TryMcpToolResponse = z.strictObject({ run: Run, tool_id: z.string(), version: z.string() });
 export type TryMcpToolResponse = z.infer<typeof TryMcpToolResponse>;
+
+/**
+ * `POST …/oauth/authorize`: where to send the admin to authorize OmniAI (OAuth 2.1 with PKCE); null when the stored
+ * token still works or was refreshed. `redirect_uri` is OmniAI's callback for this server (register it with a
+ * pre-registered client).
+ */
+export const McpOAuthStart = z.strictObject({ authorization_url: z.url().nullable(), redirect_uri: z.url() });
+export type McpOAuthStart = z.infer<typeof McpOAuthStart>;
+
+/** The authorization server's redirect back to OmniAI (`GET …/oauth/callback`). */
+export const McpOAuthCallbackQuery = z.object({
+  code: z.string().min(1).max(4000).optional(),
+  state: z.string().min(1).max(500).optional(),
+  iss: z.string().max(2000).optional(),
+  error: z.string().max(200).optional(),
+  error_description: z.string().max(2000).optional(),
+});
+export type McpOAuthCallbackQuery = z.infer<typeof McpOAuthCallbackQuery>;

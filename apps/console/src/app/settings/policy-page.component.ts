@@ -576,6 +576,10 @@ const PRIVATE_WARNING = 'Reaches a private or loopback address — only for host
     .egress .system-card {
       margin: 0;
     }
+    .egress .field-row input {
+      flex: 1;
+      width: auto;
+    }
     .check {
       display: flex;
       align-items: flex-start;
