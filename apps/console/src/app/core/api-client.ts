@@ -31,6 +31,7 @@ import type {
   LoginRequest,
   McpCatalog,
   McpCatalogTool,
+  McpOAuthStart,
   McpServer,
   McpServerDetail,
   McpToolDiff,
@@ -238,6 +239,7 @@ export class ApiClient {
   getMcpServer = (serverId: string) => this.get<McpServer>(`/v1/mcp/servers/${encodeURIComponent(serverId)}`);
   updateMcpServer = (serverId: string, body: UpdateMcpServerRequest) => this.send<McpServer>('PATCH', `/v1/mcp/servers/${encodeURIComponent(serverId)}`, body);
   deleteMcpServer = (serverId: string) => this.request<null>('DELETE', `/v1/mcp/servers/${encodeURIComponent(serverId)}`);
+  authorizeMcpServer = (serverId: string) => this.send<McpOAuthStart>('POST', `/v1/mcp/servers/${encodeURIComponent(serverId)}/oauth/authorize`, {});
   checkMcpServer = (serverId: string) => this.send<McpServerDetail>('POST', `/v1/mcp/servers/${encodeURIComponent(serverId)}/check`, {});
   getMcpCatalog = (serverId: string) => this.get<McpCatalog>(`/v1/mcp/servers/${encodeURIComponent(serverId)}/catalog`);
   getMcpToolDiff = (serverId: string, toolName: string) => this.get<McpToolDiff>(`${mcpTool(serverId, toolName)}/diff`);

@@ -19,8 +19,8 @@ function addFailure(err: unknown): string {
 
 /**
  * "Add server": an id and name, the transport (Streamable HTTP: a URL; stdio: image, command, environment, egress
- * hosts, memory) and the authentication (none, or static headers whose values are write-only: sealed by the API and
- * never shown again). On success OmniAI has connected, listed the catalog and approved what it listed. Test ids:
+ * hosts, memory) and the authentication (none; static headers whose values are write-only: sealed by the API and
+ * never shown again; or OAuth 2.1 for a remote server, authorized afterwards from the server's page). On success OmniAI has connected, listed the catalog and approved what it listed. Test ids:
  * `mcp-add-*`.
  */
 @Component({
@@ -168,6 +168,19 @@ function addFailure(err: unknown): string {
             />
             Static headers
           </label>
+          @if (draft().transport === 'streamable_http') {
+            <label>
+              <input
+                type="radio"
+                name="mcp-auth"
+                value="oauth"
+                [checked]="draft().auth === 'oauth'"
+                (change)="set('auth', 'oauth')"
+                data-testid="mcp-add-auth-oauth"
+              />
+              OAuth 2.1
+            </label>
+          }
         </div>
         @if (draft().auth === 'headers') {
           <p class="hint">Values are write-only: sealed when saved, sent only by the worker, never shown again (a fingerprint identifies them).</p>
@@ -209,6 +222,22 @@ function addFailure(err: unknown): string {
           <div>
             <button type="button" class="btn small" (click)="addHeader()" [disabled]="draft().headers.length >= 10">Add a header</button>
           </div>
+        } @else if (draft().auth === 'oauth') {
+          <p class="hint">
+            After adding, <strong>Authorize</strong> on the server's page sends you to its authorization server (PKCE). Without a client id, OmniAI registers
+            itself where the server allows it. Tokens and the secret are sealed, never shown again.
+          </p>
+          <div class="grid2">
+            <omni-field label="Client id (optional)" for="mcp-add-client-id" [form]="form" name="clientId">
+              <input omniControl spellcheck="false" autocomplete="off" [value]="draft().clientId" (input)="set('clientId', $any($event.target).value)" />
+            </omni-field>
+            <omni-field label="Client secret (optional)" for="mcp-add-client-secret" [form]="form" name="clientSecret">
+              <input omniControl type="password" autocomplete="off" [value]="draft().clientSecret" (input)="set('clientSecret', $any($event.target).value)" />
+            </omni-field>
+          </div>
+          <omni-field label="Scopes (optional)" for="mcp-add-scopes" [form]="form" name="scopes" hint="Space- or comma-separated.">
+            <input omniControl spellcheck="false" [value]="draft().scopes" (input)="set('scopes', $any($event.target).value)" />
+          </omni-field>
         }
       </fieldset>
 
@@ -248,7 +277,8 @@ export class AddServerFormComponent {
   protected readonly draft = signal<ServerDraft>(blankServerDraft());
 
   protected set<K extends keyof ServerDraft>(key: K, value: ServerDraft[K]): void {
-    this.draft.update((d) => ({ ...d, [key]: value }));
+    // OAuth is for remote servers: a stdio server falls back to no authentication.
+    this.draft.update((d) => ({ ...d, [key]: value, ...(key === 'transport' && value === 'stdio' && d.auth === 'oauth' ? { auth: 'none' as const } : {}) }));
   }
 
   protected setHeader(i: number, key: 'name' | 'value', value: string): void {
@@ -278,10 +308,13 @@ export class AddServerFormComponent {
         ['env', () => el('mcp-add-env')],
         ['egressHosts', () => el('mcp-add-egress')],
         ['headers', () => el('mcp-add-header-name-0')],
+        ['clientId', () => el('mcp-add-client-id')],
+        ['clientSecret', () => el('mcp-add-client-secret')],
+        ['scopes', () => el('mcp-add-scopes')],
       ],
       send: async (body) => {
         const detail = await this.api.createMcpServer(body);
-        // The header values leave the page with the request: nothing keeps them.
+        // The header values and the client secret leave the page with the request: nothing keeps them.
         this.draft.set(blankServerDraft());
         this.added.emit(detail);
       },

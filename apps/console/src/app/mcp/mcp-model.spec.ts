@@ -75,14 +75,28 @@ describe('the add-server form', () => {
     expect(h([{ name: '', value: '' }])).toMatchObject({ ok: false, errors: { headers: expect.stringMatching(/at least one/) } });
   });
 
+  it('makes an OAuth request: a pre-registered client or none (dynamic registration), https only', () => {
+    const oauth = (over: Partial<ReturnType<typeof blankServerDraft>>) =>
+      createServerRequest(draft({ id: 'remote', url: 'https://mcp.example.org/mcp', auth: 'oauth', ...over }));
+    const dynamic = oauth({});
+    expect(dynamic).toMatchObject({ ok: true, body: { auth: { type: 'oauth' } } });
+    const client = oauth({ clientId: 'omni', clientSecret: 'sh', scopes: 'read, write  tools' });
+    expect(client).toMatchObject({ ok: true, body: { auth: { type: 'oauth', client_id: 'omni', client_secret: 'sh', scopes: ['read', 'write', 'tools'] } } });
+    if (client.ok) expect(CreateMcpServerRequest.safeParse(client.body).success).toBe(true);
+    expect(oauth({ url: 'http://mcp.example.org/mcp' })).toMatchObject({ ok: false, errors: { url: expect.stringMatching(/https/) } });
+    expect(oauth({ url: 'http://127.0.0.1:3001/mcp' }).ok).toBe(true);
+    expect(oauth({ clientSecret: 'x' })).toMatchObject({ ok: false, errors: { clientSecret: expect.any(String) } });
+  });
+
   it("puts the API's field issues under the form's fields", () => {
     const { errors, rest } = errorsOfServerIssues([
       { path: 'transport.url', message: 'bad url' },
       { path: 'transport.egress_hosts.1', message: 'bad host' },
       { path: 'auth.headers.Host', message: 'reserved' },
+      { path: 'auth.client_id', message: 'too long' },
       { path: 'other', message: 'something' },
     ]);
-    expect(errors).toEqual({ url: 'bad url', egressHosts: 'bad host', headers: 'reserved' });
+    expect(errors).toEqual({ url: 'bad url', egressHosts: 'bad host', headers: 'reserved', clientId: 'too long' });
     expect(rest).toEqual([{ path: 'other', message: 'something' }]);
   });
 });

@@ -27,11 +27,19 @@ export interface ServerDraft {
   /** Comma- or line-separated. */
   egressHosts: string;
   memoryMb: number;
-  auth: 'none' | 'headers';
+  auth: 'none' | 'headers' | 'oauth';
   headers: HeaderDraft[];
+  /** OAuth: a pre-registered client (empty: OmniAI registers itself dynamically where the server allows it). */
+  clientId: string;
+  /** Write-only, like header values. */
+  clientSecret: string;
+  /** Space- or comma-separated. */
+  scopes: string;
 }
 
-export type ServerErrors = Partial<Record<'id' | 'name' | 'url' | 'image' | 'command' | 'env' | 'egressHosts' | 'memoryMb' | 'headers', string>>;
+export type ServerErrors = Partial<
+  Record<'id' | 'name' | 'url' | 'image' | 'command' | 'env' | 'egressHosts' | 'memoryMb' | 'headers' | 'clientId' | 'clientSecret' | 'scopes', string>
+>;
 
 export const blankServerDraft = (): ServerDraft => ({
   id: '',
@@ -45,6 +53,9 @@ export const blankServerDraft = (): ServerDraft => ({
   memoryMb: 256,
   auth: 'none',
   headers: [{ name: '', value: '' }],
+  clientId: '',
+  clientSecret: '',
+  scopes: '',
 });
 
 // The contract's rules (libs/contracts/src/mcp.ts), checked here so the form answers before a round trip; the API
@@ -140,6 +151,22 @@ export function createServerRequest(d: ServerDraft): Checked<CreateMcpServerRequ
     if (!errors.headers && !filled.length) errors.headers = 'Name at least one header, or choose no authentication.';
     if (!errors.headers && filled.length > 10) errors.headers = 'At most 10 headers.';
     auth = { type: 'headers', headers };
+  } else if (d.auth === 'oauth') {
+    const [clientId, scopes] = [d.clientId.trim(), d.scopes.split(/[\s,]+/).filter(Boolean)];
+    // The MCP authorization spec: https only (a server on loopback excepted, as the API allows).
+    if (d.transport !== 'streamable_http') errors.clientId = 'OAuth is for remote (Streamable HTTP) servers.';
+    else if (!errors.url && !/^https:|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/i.test(d.url.trim()))
+      errors.url = 'OAuth needs an https URL (or a server on this machine).';
+    if (clientId.length > 500) errors.clientId = 'At most 500 characters.';
+    if (d.clientSecret && !clientId) errors.clientSecret = 'A client secret goes with a client id.';
+    else if (d.clientSecret.length > 2000) errors.clientSecret = 'At most 2000 characters.';
+    if (scopes.length > 20 || scopes.some((x) => x.length > 200)) errors.scopes = 'At most 20 scopes of up to 200 characters.';
+    auth = {
+      type: 'oauth',
+      ...(clientId ? { client_id: clientId } : {}),
+      ...(d.clientSecret ? { client_secret: d.clientSecret } : {}),
+      ...(scopes.length ? { scopes } : {}),
+    };
   }
 
   if (Object.keys(errors).length || !transport) return { ok: false, errors };
@@ -159,6 +186,9 @@ export function errorsOfServerIssues(issues: readonly FieldIssue[]): { errors: S
     if (path.startsWith('transport.env')) return 'env';
     if (path.startsWith('transport.egress_hosts')) return 'egressHosts';
     if (path.startsWith('transport.memory_mb')) return 'memoryMb';
+    if (path.startsWith('auth.client_id')) return 'clientId';
+    if (path.startsWith('auth.client_secret')) return 'clientSecret';
+    if (path.startsWith('auth.scopes')) return 'scopes';
     if (path.startsWith('auth')) return 'headers';
     return null;
   };

@@ -47,6 +47,18 @@ type Tab = 'tools' | 'resources' | 'prompts';
               {{ checking() ? 'Checking…' : 'Check now' }}
             </button>
           }
+          @if (canAdmin() && s.auth.type === 'oauth') {
+            <button
+              type="button"
+              class="btn"
+              [class.primary]="s.health.auth_state !== 'ok'"
+              [disabled]="authorizing()"
+              (click)="authorize()"
+              data-testid="mcp-authorize"
+            >
+              {{ authorizing() ? 'Starting…' : 'Authorize' }}
+            </button>
+          }
           @if (canAdmin()) {
             <button type="button" class="btn" [disabled]="toggling()" (click)="toggleEnabled(s)" data-testid="mcp-toggle-enabled">
               {{ s.enabled ? 'Disable' : 'Enable' }}
@@ -66,6 +78,9 @@ type Tab = 'tools' | 'resources' | 'prompts';
         <p class="muted small where">{{ where(s) }}</p>
         @if (actionError(); as err) {
           <div class="form-error" role="alert" data-testid="mcp-action-error">{{ err }}</div>
+        }
+        @if (authNote(); as note) {
+          <p class="small" role="status" data-testid="mcp-authorize-note">{{ note }}</p>
         }
         <dl class="facts facts-grid">
           <div>
@@ -361,6 +376,8 @@ export class McpServerPageComponent {
   protected readonly checking = signal(false);
   protected readonly toggling = signal(false);
   protected readonly removing = signal(false);
+  protected readonly authorizing = signal(false);
+  protected readonly authNote = signal<string | null>(null);
   protected readonly canAdmin = computed(() => this.session.can('admin'));
   protected readonly canOperate = computed(() => this.session.canAnywhere('operate'));
   protected readonly tools = computed(() => sortTools(this.catalog()?.tools ?? []));
@@ -423,6 +440,30 @@ export class McpServerPageComponent {
       this.server.set(await this.api.getMcpServer(this.serverId()));
     } catch {
       // the card keeps its last counts; the next load corrects them
+    }
+  }
+
+  /**
+   * OAuth 2.1 with PKCE: the API answers where to send the admin (the authorization server's page, which redirects
+   * back to OmniAI's callback and from there to this page), or null when the stored token still works.
+   */
+  protected async authorize(): Promise<void> {
+    this.authorizing.set(true);
+    this.actionError.set(null);
+    this.authNote.set(null);
+    try {
+      const start = await this.api.authorizeMcpServer(this.serverId());
+      if (start.authorization_url) {
+        this.authNote.set(`Opening the authorization server… (OmniAI's redirect URI: ${start.redirect_uri})`);
+        location.assign(start.authorization_url);
+        return;
+      }
+      this.authNote.set('Authorized: the stored token still works.');
+      this.server.set(await this.api.getMcpServer(this.serverId()));
+    } catch (err) {
+      this.actionError.set(`Not authorized: ${errorText(err)}`);
+    } finally {
+      this.authorizing.set(false);
     }
   }
 
