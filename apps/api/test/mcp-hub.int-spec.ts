@@ -60,9 +60,11 @@ describe('MCP hub', () => {
     api = await startTestApi({ DATABASE_URL: db.url, OMNI_TASK_QUEUE: taskQueue, OMNI_MCP_CHECK_WAIT_MS: '60000' });
     // One stand-in network for both servers: each name resolves to its own public-looking address, routed to its loopback server.
     const docsNet = docs.web.network({ 'mcp.test': [PUBLIC_V4], 'guarded.test': [GUARDED_V4] });
+    // Every call re-lists its server first (listing max age 0), so a call sees drift no check has seen yet.
     worker = await startTestWorker(db.url, {
       taskQueue,
       fixtures: FIXTURES,
+      mcpListingMaxAgeS: 0,
       mcpConnect: {
         unsafeTestNetwork: {
           resolve: docsNet.resolve,
@@ -174,6 +176,19 @@ describe('MCP hub', () => {
       const blocked = await api.post('/v1/mcp/servers/guarded/tools/add_numbers/block', { blocked: true, reason: 'poisoned description' });
       expect([blocked.status, blocked.body.status]).toEqual([200, 'blocked']);
       expect((await api.post('/v1/mcp/servers/guarded/tools/add_numbers/block', { blocked: false })).body.status).toBe('approved');
+      // A call with the sealed header: the run's events and its decoded workflow history never hold the value.
+      const tried = await api.post('/v1/mcp/servers/guarded/tools/add_numbers/try', { project_id: projectId, input: { a: 2, b: 3 } });
+      expect(tried.status).toBe(202);
+      const evs = await runDriver(
+        () => api,
+        () => threadId,
+      ).approveUntilDone(tried.body.run.id);
+      const result = evs.find((e) => e.kind === 'tool_result');
+      expect(result?.kind === 'tool_result' && result.payload.result).toEqual({ inline: { text: '5' } });
+      expect(JSON.stringify(evs)).not.toContain(SECRET);
+      const history = await historyText(api, `run-${tried.body.run.id}`);
+      expect(history).toContain('add_numbers');
+      expect(history).not.toContain(SECRET);
       // A wrong key: the next check records the server as unauthorized.
       const patched = await api.call('PATCH', '/v1/mcp/servers/guarded', { auth: { type: 'headers', headers: { 'X-Api-Key': 'wrong-key' } } });
       expect(patched.status).toBe(200);
@@ -202,8 +217,12 @@ describe('MCP hub', () => {
     it('a pinned tool works', async () => {
       const lookup = tool((await api.get('/v1/mcp/servers/hubdocs/catalog')).body.tools, 'lookup_word');
       pinned = lookup.approved_version!;
-      const pin = await api.put(`/v1/projects/${projectId}/tools/mcp.hubdocs.lookup_word`, { version: pinned });
+      // Pinned by definition hash: the version approved at exactly that definition.
+      const pin = await api.put(`/v1/projects/${projectId}/tools/mcp.hubdocs.lookup_word`, { definition_hash: lookup.approved_hash });
       expect(pin.status).toBe(200);
+      expect(pin.body.items.find((p: { id: string }) => p.id === 'mcp.hubdocs.lookup_word').version).toBe(pinned);
+      const unknown = await api.put(`/v1/projects/${projectId}/tools/mcp.hubdocs.lookup_word`, { definition_hash: 'e'.repeat(64) });
+      expect([unknown.status, unknown.body.error.code]).toEqual([404, 'E_NOT_FOUND']);
       const evs = await approveUntilDone((await run('[hub] look up')).id);
       const result = evs.find((e) => e.kind === 'tool_result');
       expect(result?.kind === 'tool_result' && result.payload.result).toEqual({
@@ -258,6 +277,22 @@ describe('MCP hub', () => {
       expect(evs.some((e) => e.kind === 'tool_result')).toBe(true);
       expect(evs.some((e) => e.kind === 'tool_error')).toBe(false);
     });
+
+    it('a call re-lists a stale listing first: drift no check has seen yet is refused and recorded', async () => {
+      docs.drift();
+      const before = tool((await api.get('/v1/mcp/servers/hubdocs/catalog')).body.tools, 'lookup_word');
+      expect(before.status).toBe('approved');
+      const calls = docs.calls.length;
+      const evs = await approveUntilDone((await run('[hub] look up')).id);
+      const error = evs.find((e): e is Extract<RunEvent, { kind: 'tool_error' }> => e.kind === 'tool_error');
+      expect(error?.payload.code).toBe('E_TOOL_DRIFTED');
+      expect(docs.calls.slice(calls)).toEqual([]);
+      const after = tool((await api.get('/v1/mcp/servers/hubdocs/catalog')).body.tools, 'lookup_word');
+      expect(after.status).toBe('drifted');
+      expect(after.definition.description).toContain('(revision 2)');
+      // Re-approve, so the Try below runs the current definition.
+      expect((await api.post('/v1/mcp/servers/hubdocs/tools/lookup_word/approve', { definition_hash: after.definition_hash })).status).toBe(200);
+    });
   });
 
   describe('try', () => {
@@ -280,8 +315,6 @@ describe('MCP hub', () => {
       // Input that does not match the approved input schema is refused before any run.
       const bad = await api.post('/v1/mcp/servers/hubdocs/tools/lookup_word/try', { project_id: projectId, input: { word: '' } });
       expect([bad.status, bad.body.error.code]).toEqual([400, 'E_VALIDATION']);
-      // The history of the run holds no secret (no secret exists for hubdocs; the guarded server's never reached a history).
-      expect(await historyText(api, `run-${res.body.run.id}`)).not.toContain(SECRET);
     });
   });
 

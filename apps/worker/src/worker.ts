@@ -35,7 +35,7 @@ import { createSystemCheckActivities } from './activities/system-check.activitie
 import { ProviderRegistry } from './models/provider-registry';
 import { createRunToolActivities, createToolPrepActivities } from './activities/tool-activities';
 import type { ToolCatalog } from './tools/tool-catalog';
-import { createMcpCheckActivities } from './mcp-hub/mcp-check.activities';
+import { createMcpCheckActivities } from './activities/mcp-check.activities';
 import type { McpConnector } from './mcp-hub/mcp-connector';
 
 export interface WorkerDeps {

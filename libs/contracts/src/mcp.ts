@@ -58,8 +58,10 @@ export const McpStdioTransport = z.strictObject({
     .record(z.string().regex(/^[A-Z_][A-Z0-9_]{0,63}$/, 'expected an environment variable name'), z.string().max(2000))
     .refine((e) => Object.keys(e).length <= 32, 'at most 32 variables')
     .optional(),
-  egress_hosts: z.array(McpEgressHost).max(20).default([]),
-  memory_mb: z.number().int().min(64).max(2048).default(256),
+  /** Hosts the process may reach through the egress proxy (default none). */
+  egress_hosts: z.array(McpEgressHost).max(20).optional(),
+  /** Memory limit of the container (default 256). */
+  memory_mb: z.number().int().min(64).max(2048).optional(),
 });
 export type McpStdioTransport = z.infer<typeof McpStdioTransport>;
 

@@ -444,7 +444,7 @@ export const MCP_ROUTES: readonly ApiRoute[] = [
     description:
       "Discovery follows the MCP authorization spec (protected resource metadata, then the authorization server's metadata); without a " +
       'configured client, OmniAI registers itself dynamically. Only https servers (loopback excepted); the authorization server must be on ' +
-      "the egress allowlist. Tokens are sealed and refreshed by the worker; they are never returned.",
+      'the egress allowlist. Tokens are sealed and refreshed by the worker; they are never returned.',
     status: 200,
     response: McpOAuthStart,
     errors: {

@@ -229,8 +229,14 @@ export const RegisterOpenApiToolsResponse = z.strictObject({
 });
 export type RegisterOpenApiToolsResponse = z.infer<typeof RegisterOpenApiToolsResponse>;
 
-/** `PUT /v1/projects/:projectId/tools/:toolId`: pin a project to one version of a tool (`null`: follow the latest). */
-export const PinToolRequest = z.strictObject({ version: z.string().min(1).max(100).nullable() });
+/**
+ * `PUT /v1/projects/:projectId/tools/:toolId`: pin a project to one version of a tool (`null`: follow the latest), or
+ * — for an MCP hub tool — to the version approved at a definition hash (docs/MCP.md).
+ */
+export const PinToolRequest = z.union([
+  z.strictObject({ version: z.string().min(1).max(100).nullable() }),
+  z.strictObject({ definition_hash: z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest') }),
+]);
 export type PinToolRequest = z.infer<typeof PinToolRequest>;
 
 export const ApprovalStatus = z.enum(['pending', 'approved', 'denied', 'expired', 'cancelled']);

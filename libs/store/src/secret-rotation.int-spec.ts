@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createDataSource, migrate } from './data-source';
+import { McpServerStore } from './mcp-server-store';
 import { OutgoingHookStore, outgoingHookSecretOwner } from './outgoing-hook-store';
 import { ProviderConfigStore } from './provider-config-store';
 import { RunStore } from './run-store';
@@ -112,6 +113,38 @@ describe('npm run omni -- rotate-secrets-key', () => {
       expect(statSync(join(dataDir, 'secrets.key')).mode & 0o777).toBe(0o600);
       expect(existsSync(join(dataDir, 'secrets.key.next'))).toBe(false);
       expect(await new ProviderConfigStore(ds, new SecretBox(ds, newKey)).revealKey(config)).toBe('sk-rotate-me');
+    } finally {
+      await ds.destroy();
+      await db.drop();
+    }
+  });
+});
+
+describe('secrets key rotation of MCP server headers (real Postgres)', () => {
+  it('re-seals header values too, still bound to their server', async () => {
+    const db = await createTestDatabase('rotation_mcp');
+    const ds = createDataSource({ url: db.url });
+    await ds.initialize();
+    try {
+      await migrate(ds);
+      const [oldKey, newKey] = [randomBytes(32), randomBytes(32)];
+      const before = new McpServerStore(ds, new SecretBox(ds, oldKey));
+      const server = await before.create({
+        id: 'docs',
+        name: 'Docs',
+        transport: { type: 'streamable_http', url: 'https://mcp.example.org/mcp' },
+        auth: { type: 'headers', headers: { 'X-Api-Key': 'mcp-canary-1', Authorization: 'Bearer mcp-canary-2' } },
+      });
+      expect(await before.ownedSecrets()).toHaveLength(2);
+      expect(await new ProviderConfigStore(ds, new SecretBox(ds, oldKey)).resealKeys(newKey)).toBe(2);
+      const after = new McpServerStore(ds, new SecretBox(ds, newKey));
+      expect(await after.revealHeaders(server!)).toEqual({ 'X-Api-Key': 'mcp-canary-1', Authorization: 'Bearer mcp-canary-2' });
+      await expect(before.revealHeaders(server!)).rejects.toThrow(/does not open/);
+      // Replacing the headers deletes the old sealed values; deleting the server deletes the rest.
+      await after.update('docs', { auth: { type: 'headers', headers: { 'X-Api-Key': 'mcp-canary-3' } } });
+      expect(Number((await ds.query(`select count(*) as n from secrets`))[0].n)).toBe(1);
+      expect(await after.delete('docs')).toBe(true);
+      expect(Number((await ds.query(`select count(*) as n from secrets`))[0].n)).toBe(0);
     } finally {
       await ds.destroy();
       await db.drop();

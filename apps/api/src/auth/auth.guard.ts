@@ -4,7 +4,7 @@ import { type Capability, CSRF_HEADER } from '@omniai/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
 import { ApiException } from '../errors/api.exception';
-import { featureOn } from '../health/health.service';
+import { featureOn } from '../config/features';
 import { accessRefusal } from './access';
 import { type Actor, setActor } from './actor';
 import { AuthService, bearerOf } from './auth.service';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ComponentHealth, ComponentName, FeatureFlags, Meta } from '@omniai/contracts';
 import { EngineReportStore } from '@omniai/store';
 import { AppConfig } from '../config/app-config';
+import { BUILT, featureOn } from '../config/features';
 import { DatabaseService } from '../database/database.service';
 import { TEMPORAL_UI_PREFIX } from '../temporal/temporal-ui.proxy';
 import { TemporalService } from '../temporal/temporal.service';
@@ -9,15 +10,6 @@ import { TemporalService } from '../temporal/temporal.service';
 const PROBE_TIMEOUT_MS = 3_000;
 /** Three missed worker heartbeats (30 s each) make its engine report stale. */
 const ENGINE_REPORT_MAX_AGE_MS = 90_000;
-
-// Capabilities land issue by issue; until one does, its flag stays off. OMNI_DISABLED_FEATURES turns built ones off:
-// their routes then answer E_CAPABILITY_DISABLED (AuthGuard) and the console hides them.
-const BUILT: FeatureFlags = { runs: true, approvals: true, workflows: true, research: true, mcp: true, marketplace: false };
-
-/** Whether a capability is built and not turned off on this deployment (the guard and `/v1/meta` both ask this). */
-export function featureOn(config: Pick<AppConfig, 'disabledFeatures'>, feature: keyof FeatureFlags): boolean {
-  return BUILT[feature] && !config.disabledFeatures.has(feature);
-}
 
 /** Runs one probe with a deadline and turns its outcome into a ComponentHealth. */
 async function probe(fn: () => Promise<string>): Promise<ComponentHealth> {

@@ -196,9 +196,9 @@ const changedAgain = (tool: StoredMcpTool) =>
     live_hash: tool.definition_hash,
   });
 
-/** URLs as the URL parser writes them, so equal endpoints compare equal. */
+/** URLs as the URL parser writes them, so equal endpoints compare equal; stdio defaults made explicit. */
 function normalized(t: McpTransport): McpTransport {
-  return t.type === 'streamable_http' ? { ...t, url: new URL(t.url).href } : t;
+  return t.type === 'streamable_http' ? { ...t, url: new URL(t.url).href } : { ...t, egress_hosts: t.egress_hosts ?? [], memory_mb: t.memory_mb ?? 256 };
 }
 
 /**
@@ -206,7 +206,7 @@ function normalized(t: McpTransport): McpTransport {
  * host (HTTP) or egress hosts (stdio). Moving a server elsewhere is adding a new one.
  */
 function refuseMove(from: McpTransport, to: McpTransport): void {
-  const hosts = (t: McpTransport) => (t.type === 'streamable_http' ? [new URL(t.url).hostname] : [...t.egress_hosts].sort());
+  const hosts = (t: McpTransport) => (t.type === 'streamable_http' ? [new URL(t.url).hostname] : [...(t.egress_hosts ?? [])].sort());
   if (from.type !== to.type || JSON.stringify(hosts(from)) !== JSON.stringify(hosts(to))) {
     throw new ApiException(
       'E_VALIDATION',

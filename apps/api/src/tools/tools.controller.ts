@@ -58,10 +58,21 @@ export class ToolsController {
   @Put('projects/:projectId/tools/:toolId')
   async pin(@ParamOf('projectId') projectId: string, @ParamOf('toolId', ToolIdParam) toolId: string, @BodyOf(PinToolRequest) body: PinToolRequest) {
     if (!(await this.runs.getProject(projectId))) throw new ApiException('E_NOT_FOUND', `No project ${projectId}.`);
-    if (body.version !== null && !(await this.registry.get(toolId, body.version))) {
-      throw new ApiException('E_NOT_FOUND', `No version ${body.version} of tool ${toolId} is registered.`);
+    let version: string | null;
+    if ('definition_hash' in body) {
+      // An MCP hub tool's version approved at exactly this definition (its binding carries the hash).
+      const found = (await this.registry.list()).find(
+        (t) => t.manifest.id === toolId && t.manifest.binding.type === 'mcp_remote' && t.manifest.binding.definition_hash === body.definition_hash,
+      );
+      if (!found) throw new ApiException('E_NOT_FOUND', `No version of tool ${toolId} was approved at definition ${body.definition_hash}.`);
+      version = found.manifest.version;
+    } else {
+      version = body.version;
+      if (version !== null && !(await this.registry.get(toolId, version))) {
+        throw new ApiException('E_NOT_FOUND', `No version ${version} of tool ${toolId} is registered.`);
+      }
     }
-    await this.registry.pin(projectId, toolId, body.version);
+    await this.registry.pin(projectId, toolId, version);
     return { items: await this.registry.resolveForProject(projectId) };
   }
 

@@ -127,7 +127,7 @@ export interface HubServer {
  */
 export function hubManifest(server: HubServer, definition: McpToolDefinition): ToolManifest {
   const hash = definitionHash(definition);
-  const where = server.transport.type === 'streamable_http' ? { url: server.transport.url } : { egress_hosts: server.transport.egress_hosts };
+  const where = server.transport.type === 'streamable_http' ? { url: server.transport.url } : { egress_hosts: server.transport.egress_hosts ?? [] };
   const manifest = manifestForMcpTool({ id: server.id, ...where, version: server.server_version, hash, definition_hash: hash }, listingOf(definition));
   const flags = scanToolDefinition(definition).slice(0, 50);
   return flags.length ? { ...manifest, risk: { ...manifest.risk, flags } } : manifest;

@@ -1,8 +1,8 @@
 import type { McpServerStore } from '@omniai/store';
 import type { McpCheckActivities } from '@omniai/workflows';
-import { waitForDatabase } from '../activities/wait-for-database';
-import { checkAndRecord } from './hub-listing';
-import type { McpConnector } from './mcp-connector';
+import { waitForDatabase } from './wait-for-database';
+import { checkAndRecord } from '../mcp-hub/hub-listing';
+import type { McpConnector } from '../mcp-hub/mcp-connector';
 
 /** The MCP hub's check activity (docs/MCP.md): the worker connects, the API only starts the workflow and reads the store. */
 export function createMcpCheckActivities(deps: { servers: McpServerStore; connector: McpConnector }): McpCheckActivities {
