@@ -1,6 +1,7 @@
 import { JsonSchema, type ToolManifest } from '@omniai/contracts';
 import { scopedToolId } from '../openapi/openapi-manifest';
 import { manifestSchemaProblem } from '../validation';
+import { toDraft2020 } from './schema-dialect';
 
 /**
  * Tools of a remote MCP server (`mcp_remote` binding, D35) as manifests. Pure code: the API derives and registers a
@@ -78,7 +79,10 @@ export function manifestForMcpTool(server: McpManifestServer, tool: McpToolListi
   const hosts = server.url !== undefined ? [new URL(server.url).hostname] : (server.egress_hosts ?? []).map((h) => h.replace(/:\d+$/, ''));
   const where = server.url !== undefined ? `at ${hosts[0]!}` : 'run as a sandboxed stdio process';
   if (tool.inputSchema?.['type'] !== 'object') throw new McpToolError(`${tool.name}: the input schema is not an object schema`);
-  if (!JsonSchema.safeParse(tool.inputSchema).success) throw new McpToolError(`${tool.name}: the input schema is not a JSON object`);
+  // Validation is draft 2020-12 (D43); servers often list draft-07.
+  const inputSchema = toDraft2020(tool.inputSchema);
+  const outputSchema = tool.outputSchema ? toDraft2020(tool.outputSchema) : undefined;
+  if (!JsonSchema.safeParse(inputSchema).success) throw new McpToolError(`${tool.name}: the input schema is not a JSON object`);
   const reads = tool.annotations?.readOnlyHint === true;
   const hints = {
     ...(tool.annotations?.destructiveHint !== undefined ? { destructive: tool.annotations.destructiveHint } : {}),
@@ -87,14 +91,14 @@ export function manifestForMcpTool(server: McpManifestServer, tool: McpToolListi
   };
   const what = (tool.description ?? tool.title ?? tool.annotations?.title ?? '').trim() || `The ${tool.name} tool`;
   const text = { type: 'string', description: 'The text the tool returned (its text content blocks, joined by blank lines).' };
-  const output_schema: Record<string, unknown> = tool.outputSchema
-    ? { type: 'object', properties: { text, structured_content: tool.outputSchema }, required: ['text', 'structured_content'], additionalProperties: false }
+  const output_schema: Record<string, unknown> = outputSchema
+    ? { type: 'object', properties: { text, structured_content: outputSchema }, required: ['text', 'structured_content'], additionalProperties: false }
     : { type: 'object', properties: { text, structured_content: { type: 'object' } }, required: ['text'] };
   const manifest: ToolManifest = {
     id: mcpToolId(server.id, tool.name),
     version: server.definition_hash ? hubToolVersion(server.version, server.definition_hash) : mcpToolVersion(server.version, server.hash),
     description: `${what.slice(0, 1500)} — tool ${tool.name.slice(0, 200)} of the MCP server "${server.id}" ${where}.`.slice(0, 2000),
-    input_schema: tool.inputSchema,
+    input_schema: inputSchema,
     output_schema: { $schema: 'https://json-schema.org/draft/2020-12/schema', ...output_schema },
     risk: {
       side_effect: reads ? 'read' : 'external_write',
