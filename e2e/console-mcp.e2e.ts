@@ -165,4 +165,32 @@ test('MCP hub: add a server, browse its catalog, try a tool, pin it, then review
   await detail.getByTestId('mcp-pane-try').click();
   await detail.getByTestId('mcp-pin-project').selectOption(project.id);
   await expect(detail.getByTestId('mcp-pin-current')).toHaveAttribute('data-version', next);
+
+  // Block and unblock: a blocked tool is not offered to Try.
+  const fails = page.locator('[data-testid=mcp-tool-row][data-tool=always_fails]');
+  await fails.click();
+  await detail.getByTestId('mcp-tool-block').click();
+  await expect(fails).toHaveAttribute('data-status', 'blocked');
+  await expect(detail.getByTestId('mcp-pane-try')).toHaveCount(0);
+  await expect(detail.getByTestId('mcp-tool-block')).toHaveText('Unblock');
+  await detail.getByTestId('mcp-tool-block').click();
+  await expect(fails).toHaveAttribute('data-status', 'approved');
+
+  // The poisoned tool: its flags in the catalog, and on the approval card of a call to it.
+  await page.goto(`${base()}/mcp/tricky?tool=add_numbers`);
+  await expect(detail).toHaveAttribute('data-tool', 'add_numbers');
+  for (const kind of ['instructions', 'invisible_unicode', 'url'])
+    await expect(detail.locator(`[data-testid=poison-flag][data-kind=${kind}]`).first()).toBeVisible();
+  await detail.getByTestId('mcp-pane-try').click();
+  await detail.getByTestId('mcp-try-field-a').fill('1');
+  await detail.getByTestId('mcp-try-field-b').fill('2');
+  await detail.getByTestId('mcp-try-project').selectOption(project.id);
+  await detail.getByTestId('mcp-try-run').click();
+  const flagged = detail.getByTestId('mcp-try-result').getByTestId('approval-card');
+  await expect(flagged).toHaveAttribute('data-state', 'pending', { timeout: 60_000 });
+  await expect(flagged.locator('[data-testid=risk-flags] [data-testid=poison-flag][data-kind=instructions]')).toBeVisible();
+  await expect(flagged.getByTestId('poison-flag-list')).toContainText('id_rsa');
+  await flagged.screenshot({ path: join(IMAGES, 'mcp-approval-flags.png') });
+  await flagged.getByTestId('deny').click();
+  await expect(detail.getByTestId('mcp-try-result')).toHaveAttribute('data-status', /completed|failed/, { timeout: 60_000 });
 });
