@@ -137,7 +137,10 @@ export class McpHubService {
     if (tool.status !== 'approved' || !tool.tool_id || !tool.approved_version || !tool.approved) {
       throw new ApiException('E_TOOL_DRIFTED', `${name} is ${tool.status}: review it before trying it.`);
     }
-    return { tool_id: tool.tool_id, version: tool.approved_version, input_schema: tool.approved.input_schema };
+    // The registered manifest's schema (draft-07 listings are rewritten as 2020-12, which the validator speaks).
+    const registered = await this.registry.get(tool.tool_id, tool.approved_version);
+    if (!registered) throw new ApiException('E_TOOL_DRIFTED', `${name}'s approved version is not registered; approve it again.`);
+    return { tool_id: tool.tool_id, version: tool.approved_version, input_schema: registered.manifest.input_schema };
   }
 
   private async approveRow(server: StoredMcpServer, tool: StoredMcpTool, definitionHash: string): Promise<StoredMcpTool> {
