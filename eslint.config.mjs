@@ -88,7 +88,7 @@ const BOUNDARIES = {
     {
       sourceTag: 'scope:console',
       onlyDependOnLibsWithTags: ['scope:shared', 'scope:graph', 'scope:research'],
-      allowedExternalImports: ['@angular/*', 'rxjs', 'rxjs/*', 'tslib', '@playwright/test', 'ngx-vflow', '@dagrejs/dagre', 'marked', 'dompurify'],
+      allowedExternalImports: ['@angular/*', 'rxjs', 'rxjs/*', 'tslib', '@playwright/test', 'ngx-vflow', '@dagrejs/dagre', 'marked', 'dompurify', 'diff'],
     },
     // server-side libs (store, tools): contracts and each other; the API and the worker may import them
     { sourceTag: 'scope:server', onlyDependOnLibsWithTags: ['scope:shared', 'scope:graph', 'scope:research', 'scope:server'] },

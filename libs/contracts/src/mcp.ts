@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { McpServerId } from './mcp-tools';
 import { Run } from './api';
+import { McpPoisonFlag } from './tools';
 
 /**
  * The MCP hub (issue 17, docs/MCP.md): MCP servers as first-class objects, their catalog (tools, resources, prompts)
@@ -120,15 +121,7 @@ export const McpHealth = z.strictObject({
 });
 export type McpHealth = z.infer<typeof McpHealth>;
 
-/** One poisoning flag on a tool's description or a parameter's documentation. */
-export const McpPoisonFlag = z.strictObject({
-  kind: z.enum(['invisible_unicode', 'instructions', 'url']),
-  /** Where: `description`, `title`, or a JSON pointer into the input schema (`/properties/path/description`). */
-  where: z.string(),
-  /** The offending text, with invisible characters shown as `U+XXXX`; at most 200 characters. */
-  excerpt: z.string(),
-});
-export type McpPoisonFlag = z.infer<typeof McpPoisonFlag>;
+// McpPoisonFlag lives in ./tools: a tool version's risk carries the flags of its approved definition.
 
 /** A tool's definition as the server lists it: what the definition hash is computed over. */
 export const McpToolDefinition = z.strictObject({

@@ -34,6 +34,16 @@ export const ExecutionBinding = z.discriminatedUnion('type', [
 ]);
 export type ExecutionBinding = z.infer<typeof ExecutionBinding>;
 
+/** One poisoning flag on a tool's description or a parameter's documentation. */
+export const McpPoisonFlag = z.strictObject({
+  kind: z.enum(['invisible_unicode', 'instructions', 'url']),
+  /** Where: `description`, `title`, or a JSON pointer into the input schema (`/properties/path/description`). */
+  where: z.string(),
+  /** The offending text, with invisible characters shown as `U+XXXX`; at most 200 characters. */
+  excerpt: z.string(),
+});
+export type McpPoisonFlag = z.infer<typeof McpPoisonFlag>;
+
 /** What a tool may do and reach, and the limits it runs under: what the policy decides on and reviewers see. */
 export const ToolRisk = z.strictObject({
   side_effect: z.enum(['read', 'write', 'external_write']),
@@ -49,6 +59,11 @@ export const ToolRisk = z.strictObject({
    * the side effect and scopes above are what the policy decides on, and no hint lifts a requirement.
    */
   hints: z.strictObject({ destructive: z.boolean().optional(), idempotent: z.boolean().optional(), open_world: z.boolean().optional() }).optional(),
+  /**
+   * Poisoning flags on the publisher's text (an MCP tool's description and parameter docs, as approved): shown to
+   * reviewers on the approval card. Advisory, like `hints`.
+   */
+  flags: z.array(McpPoisonFlag).max(50).optional(),
 });
 export type ToolRisk = z.infer<typeof ToolRisk>;
 

@@ -94,6 +94,9 @@ import { ThemeService } from './core/theme.service';
               }
             </a>
           }
+          @if (showMcp()) {
+            <a routerLink="/mcp" routerLinkActive="active" data-testid="nav-mcp">MCP</a>
+          }
           <div class="nav-section">Settings</div>
           @if (session.isAdmin()) {
             <a routerLink="/settings/providers" routerLinkActive="active" data-testid="nav-providers">Providers</a>
@@ -138,6 +141,9 @@ export class AppComponent {
   protected readonly initial = computed(() => (this.session.user()?.display_name || this.session.user()?.email || '?').charAt(0).toUpperCase());
   /** The inbox is for those who can decide something, and only while the feature is on. */
   protected readonly showApprovals = computed(() => this.metaStore.meta()?.features.approvals !== false && this.session.canAnywhere('review'));
+
+  /** The MCP hub, while the feature is on (hidden, not greyed out, when this deployment turned it off). */
+  protected readonly showMcp = computed(() => this.metaStore.meta()?.features.mcp === true);
 
   constructor() {
     this.metaStore.start();

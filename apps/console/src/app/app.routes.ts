@@ -55,6 +55,19 @@ export const routes: Routes = [
         canActivate: [featureOn('research')],
         loadComponent: () => import('./research/research-run-page.component').then((m) => m.ResearchRunPageComponent),
       },
+      // The MCP hub (issue 17): servers, their catalogs, drift review.
+      {
+        path: 'mcp',
+        title: 'MCP servers · OmniAI',
+        canActivate: [featureOn('mcp')],
+        loadComponent: () => import('./mcp/mcp-servers-page.component').then((m) => m.McpServersPageComponent),
+      },
+      {
+        path: 'mcp/:serverId',
+        title: 'MCP server · OmniAI',
+        canActivate: [featureOn('mcp')],
+        loadComponent: () => import('./mcp/mcp-server-page.component').then((m) => m.McpServerPageComponent),
+      },
       {
         path: 'system',
         title: 'System · OmniAI',

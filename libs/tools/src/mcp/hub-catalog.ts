@@ -121,11 +121,16 @@ export interface HubServer {
   server_version: string;
 }
 
-/** The manifest of one approved definition: version `<semver>+d<hash>`, the binding carrying the definition hash. */
+/**
+ * The manifest of one approved definition: version `<semver>+d<hash>`, the binding carrying the definition hash, and
+ * the definition's poisoning flags in its risk (reviewers see them on the approval card).
+ */
 export function hubManifest(server: HubServer, definition: McpToolDefinition): ToolManifest {
   const hash = definitionHash(definition);
   const where = server.transport.type === 'streamable_http' ? { url: server.transport.url } : { egress_hosts: server.transport.egress_hosts ?? [] };
-  return manifestForMcpTool({ id: server.id, ...where, version: server.server_version, hash, definition_hash: hash }, listingOf(definition));
+  const manifest = manifestForMcpTool({ id: server.id, ...where, version: server.server_version, hash, definition_hash: hash }, listingOf(definition));
+  const flags = scanToolDefinition(definition).slice(0, 50);
+  return flags.length ? { ...manifest, risk: { ...manifest.risk, flags } } : manifest;
 }
 
 /** The tool id a listed tool is offered under, or null and why it cannot be offered. */

@@ -1,11 +1,17 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import type { ToolRisk } from '@omniai/contracts';
 import { SIDE_EFFECT_LABEL } from '../shared/approval-model';
+import { PoisonFlagsComponent } from '../shared/poison-flags.component';
 
-/** A tool's risk at a glance: side effect, scopes, where it may connect to; limits on request. */
+/**
+ * A tool's risk at a glance: side effect, scopes, where it may connect to; limits on request. An MCP tool whose text
+ * was flagged as possible poisoning (invisible characters, instructions, URLs) shows its flags, listed in full with
+ * the limits.
+ */
 @Component({
   selector: 'omni-risk-chips',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [PoisonFlagsComponent],
   template: `
     <ul class="chips" role="list" aria-label="Risk" data-testid="risk-chips">
       <li class="chip" [attr.data-effect]="risk().side_effect" data-testid="risk-side-effect" title="Side effect">{{ effect() }}</li>
@@ -21,6 +27,12 @@ import { SIDE_EFFECT_LABEL } from '../shared/approval-model';
         <li class="chip limits" title="Limits">{{ risk().limits.timeout_ms / 1000 }} s · {{ risk().limits.memory_mb }} MB · {{ risk().limits.cpus }} CPU</li>
       }
     </ul>
+    @if (risk().flags?.length) {
+      <div class="flags" role="note" data-testid="risk-flags">
+        <span class="small">Its published text is flagged (possible tool poisoning): </span>
+        <omni-poison-flags [flags]="risk().flags ?? []" [detail]="limits()" />
+      </div>
+    }
   `,
   styles: `
     .chips {
@@ -54,6 +66,13 @@ import { SIDE_EFFECT_LABEL } from '../shared/approval-model';
       color: var(--bad);
       border-color: var(--bad);
       background: var(--bad-bg);
+    }
+    .flags {
+      margin-top: 6px;
+      padding: 4px 8px;
+      border-left: 3px solid var(--warn);
+      background: var(--warn-bg);
+      border-radius: 6px;
     }
     .chip.scope {
       font-family: var(--mono);

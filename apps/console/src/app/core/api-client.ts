@@ -13,6 +13,7 @@ import type {
   CreatedInvite,
   CreatedToken,
   CreateInviteRequest,
+  CreateMcpServerRequest,
   CreateProviderRequest,
   DecideApprovalRequest,
   DecideApprovalResponse,
@@ -28,6 +29,13 @@ import type {
   Invite,
   InviteInfo,
   LoginRequest,
+  McpCatalog,
+  McpCatalogTool,
+  McpOAuthStart,
+  McpServer,
+  McpServerDetail,
+  McpToolDiff,
+  PinnedTool,
   Policy,
   Project,
   ProjectDocument,
@@ -53,10 +61,13 @@ import type {
   StartRunRequest,
   Thread,
   TokenScope,
+  TryMcpToolRequest,
+  TryMcpToolResponse,
   Trigger,
   TriggerDetail,
   TriggerFired,
   TriggersQuery,
+  UpdateMcpServerRequest,
   UpdateTriggerRequest,
   UpdateUserRequest,
   WebhookDelivery,
@@ -84,6 +95,9 @@ function queryString(query: object): string {
   const text = params.toString();
   return text ? `?${text}` : '';
 }
+
+/** A tool of a server, by its name as the server lists it (any characters: URL-encoded). */
+const mcpTool = (serverId: string, toolName: string) => `/v1/mcp/servers/${encodeURIComponent(serverId)}/tools/${encodeURIComponent(toolName)}`;
 
 export interface EventsPage {
   items: RunEvent[];
@@ -219,6 +233,25 @@ export class ApiClient {
   loadSampleCorpus = async (projectId: string) =>
     items(await this.send<ProjectDocument[] | { items: ProjectDocument[] }>('POST', `/v1/projects/${projectId}/documents/sample-corpus`, {}));
   listSearchBackends = async () => items(await this.get<SearchBackend[] | { items: SearchBackend[] }>('/v1/research/backends'));
+  // The MCP hub (issue 17): servers, catalogs, drift review, trying and pinning a tool.
+  listMcpServers = async () => items(await this.get<McpServer[] | { items: McpServer[] }>('/v1/mcp/servers'));
+  createMcpServer = (body: CreateMcpServerRequest) => this.send<McpServerDetail>('POST', '/v1/mcp/servers', body);
+  getMcpServer = (serverId: string) => this.get<McpServer>(`/v1/mcp/servers/${encodeURIComponent(serverId)}`);
+  updateMcpServer = (serverId: string, body: UpdateMcpServerRequest) => this.send<McpServer>('PATCH', `/v1/mcp/servers/${encodeURIComponent(serverId)}`, body);
+  deleteMcpServer = (serverId: string) => this.request<null>('DELETE', `/v1/mcp/servers/${encodeURIComponent(serverId)}`);
+  authorizeMcpServer = (serverId: string) => this.send<McpOAuthStart>('POST', `/v1/mcp/servers/${encodeURIComponent(serverId)}/oauth/authorize`, {});
+  checkMcpServer = (serverId: string) => this.send<McpServerDetail>('POST', `/v1/mcp/servers/${encodeURIComponent(serverId)}/check`, {});
+  getMcpCatalog = (serverId: string) => this.get<McpCatalog>(`/v1/mcp/servers/${encodeURIComponent(serverId)}/catalog`);
+  getMcpToolDiff = (serverId: string, toolName: string) => this.get<McpToolDiff>(`${mcpTool(serverId, toolName)}/diff`);
+  approveMcpTool = (serverId: string, toolName: string, definitionHash: string) =>
+    this.send<McpCatalogTool>('POST', `${mcpTool(serverId, toolName)}/approve`, { definition_hash: definitionHash });
+  blockMcpTool = (serverId: string, toolName: string, blocked: boolean, reason?: string) =>
+    this.send<McpCatalogTool>('POST', `${mcpTool(serverId, toolName)}/block`, reason ? { blocked, reason } : { blocked });
+  tryMcpTool = (serverId: string, toolName: string, body: TryMcpToolRequest) =>
+    this.send<TryMcpToolResponse>('POST', `${mcpTool(serverId, toolName)}/try`, body);
+  listProjectTools = async (projectId: string) => items(await this.get<PinnedTool[] | { items: PinnedTool[] }>(`/v1/projects/${projectId}/tools`));
+  pinProjectTool = async (projectId: string, toolId: string, version: string | null) =>
+    items(await this.send<PinnedTool[] | { items: PinnedTool[] }>('PUT', `/v1/projects/${projectId}/tools/${encodeURIComponent(toolId)}`, { version }));
   runNodes = (runId: string) => this.get<RunNodes>(`/v1/runs/${runId}/nodes`);
   events = (runId: string, fromSeq: number, limit = 1000) => this.get<EventsPage>(`/v1/runs/${runId}/events?from_seq=${fromSeq}&limit=${limit}`);
 
