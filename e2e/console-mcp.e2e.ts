@@ -8,7 +8,7 @@ const IMAGES = join(import.meta.dirname, '..', 'docs', 'images');
 // Two real MCP servers (the SDK's server side over Streamable HTTP) on 127.0.0.1: `words`, whose lookup_word the test
 // later changes (a rug pull), and `tricky`, which also lists a tool whose description hides orders (poisoning flags).
 // The stack's worker reaches them only because the policy names each one in an entry that allows a private host, as an
-// admin would (D-NEW-egress-1). read_web is granted; a call that reaches the network still waits for a reviewer.
+// admin would (D58). read_web is granted; a call that reaches the network still waits for a reviewer.
 let words: TestMcpServer;
 let tricky: TestMcpServer;
 let savedPolicy: unknown;

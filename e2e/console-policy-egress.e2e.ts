@@ -17,7 +17,7 @@ test.afterAll(async () => {
   await api('PUT', '/v1/policy', NO_GRANTS);
 });
 
-// Issue 17 (D-NEW-egress-1): a local MCP server needs an egress entry that lets one named host be private; the page
+// Issue 17 (D58): a local MCP server needs an egress entry that lets one named host be private; the page
 // adds it with the flag, warns before and after, and the API still refuses what no entry may allow.
 test('policy page: add a host allowed to be private, with its warning; the flag is refused on a wildcard; metadata is refused on save', async ({ page }) => {
   await page.goto(`${base()}/settings/policy`);

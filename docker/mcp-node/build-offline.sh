@@ -1,5 +1,5 @@
 #!/bin/sh
-# Builds the image stdio MCP servers run in (D-NEW-stdio-1) without a container registry: the local sandbox base
+# Builds the image stdio MCP servers run in (D59) without a container registry: the local sandbox base
 # image (python3, which the egress relay needs) plus the Node 24 binary this checkout runs on and pinned npm packages
 # installed from the npm registry into the image's package folder. The legacy builder never pulls a local FROM.
 # Usage: build-offline.sh <image-tag> <base-image> <node-binary> <prefix-in-image> <work-dir> <package@version>...

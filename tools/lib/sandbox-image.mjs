@@ -33,7 +33,7 @@ export async function provisionSandboxImage() {
 }
 
 /**
- * The image stdio MCP servers run in (D-NEW-stdio-1): the sandbox base plus the Node 24 this setup runs on and the
+ * The image stdio MCP servers run in (D59): the sandbox base plus the Node 24 this setup runs on and the
  * pinned servers from npm. Built once; bump the tag in mcp-node-image.json to rebuild.
  */
 export async function provisionMcpNodeImage() {

@@ -15,7 +15,7 @@ const FIXTURES = [
 ];
 
 /**
- * Local MCP servers, registered as an admin would (issue 17, D-NEW-egress-1): allowed by an `egress_allow` entry
+ * Local MCP servers, registered as an admin would (issue 17, D58): allowed by an `egress_allow` entry
  * `{ host: "127.0.0.1:<port>", allow_private: true }` saved through `PUT /v1/policy`, reached at 127.0.0.1 for real
  * (no test network). The reference server from npm (`@modelcontextprotocol/server-everything`) is listed by the API;
  * the SDK's server (the test fixture, whose schemas register) is listed by the API and called by the worker in a run.

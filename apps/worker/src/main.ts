@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     ...(config.egressDir ? { parentDir: config.egressDir } : {}),
     onRefusal: ({ callId, host, reason }) => console.warn(JSON.stringify({ msg: 'egress refused', call_id: callId, host, reason })),
   });
-  // stdio MCP servers: one sandboxed container per server session, stopped when idle and at shutdown (D-NEW-stdio-1).
+  // stdio MCP servers: one sandboxed container per server session, stopped when idle and at shutdown (D59).
   // Containers a crashed worker left carry the sandbox labels, so reapOrphans above removed them.
   const mcpStdio = new McpStdioSessions({ sandbox, egressProxy }, { idleMs: config.mcpStdioIdleMs });
   const db = createDataSource({ url: config.databaseUrl, applicationName: 'omniai-worker' });

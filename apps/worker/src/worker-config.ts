@@ -72,7 +72,7 @@ export type WorkerConfig = {
   allowPrivateProviderUrls: boolean;
   /** How old an MCP server's listing may be before a call to one of its tools re-lists it first (docs/MCP.md). */
   mcpListingMaxAgeS: number;
-  /** A stdio MCP server's container unused this long is stopped (D-NEW-stdio-1). */
+  /** A stdio MCP server's container unused this long is stopped (D59). */
   mcpStdioIdleMs: number;
 };
 

@@ -115,7 +115,7 @@ export const EgressHostEntry = z
  * A named host the admin runs on loopback or a private network (an MCP server on this machine, a service on the team's
  * network): with `allow_private`, its addresses may be loopback, private (RFC 1918, IPv6 unique local), link-local or
  * CGNAT. Only for an exact DNS name or IP address (optionally `:port`), never `*` or a wildcard; cloud metadata,
- * unspecified, multicast, broadcast and reserved addresses stay refused (D-NEW-egress-1).
+ * unspecified, multicast, broadcast and reserved addresses stay refused (D58).
  */
 export const PrivateEgressEntry = z
   .strictObject({

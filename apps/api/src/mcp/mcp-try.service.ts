@@ -7,7 +7,7 @@ import { JsonSchemaChecks } from '../graphs/json-schema-checks';
 import { McpHubService } from './mcp-hub.service';
 
 /**
- * Try a tool (docs/MCP.md, D-NEW-hub-3): one call of a hub tool's approved version as a one-node graph run in the
+ * Try a tool (docs/MCP.md, D64): one call of a hub tool's approved version as a one-node graph run in the
  * project — the graph `Try <tool id>` (one version per approved definition) whose tool node passes the run's input
  * as the arguments. The call goes through the same policy → approval → egress → execution path as any graph or chat
  * tool call, and the run's log holds an ordinary `tool_call` / `tool_result`.

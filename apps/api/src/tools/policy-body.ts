@@ -2,7 +2,7 @@ import { Policy } from '@omniai/contracts';
 import { nonPublicEgressAddress } from '@omniai/tools';
 
 /**
- * `PUT /v1/policy`'s body: the contract, plus what needs the address policy (D44, D-NEW-egress-1): an `egress_allow` IP
+ * `PUT /v1/policy`'s body: the contract, plus what needs the address policy (D44, D58): an `egress_allow` IP
  * address tools could not reach is refused with its field (`egress_allow.<i>`, or `egress_allow.<i>.host` for the
  * object form), like a malformed entry: a non-public address without `allow_private`, and a metadata, unspecified,
  * multicast, broadcast or reserved address with it.

@@ -54,7 +54,7 @@ export class HttpMcpConnector implements McpConnector {
 }
 
 /**
- * stdio servers through the worker's session pool (D-NEW-stdio-1): one sandboxed container per server session, its
+ * stdio servers through the worker's session pool (D59): one sandboxed container per server session, its
  * egress limited to the server's `egress_hosts` that the workspace allowlist (read at each exchange) also names.
  */
 export class StdioMcpConnector implements McpConnector {

@@ -18,7 +18,7 @@ export const MCP_SERVER_LABEL = 'ai.omni.mcp.server';
 export const MCP_SPEC_LABEL = 'ai.omni.mcp.spec';
 
 /**
- * A stdio MCP server as the hub stores it: the process runs in a sandboxed container (D-NEW-stdio-1), one per server
+ * A stdio MCP server as the hub stores it: the process runs in a sandboxed container (D59), one per server
  * session. `argv` is passed as is (no shell). The server reaches the network only through the egress proxy, to
  * hosts in both `egress_hosts` and the workspace's allowlist at the time the session starts.
  */

@@ -55,7 +55,7 @@ export async function builtinToolCatalog(deps: {
   catalog.addResolver(async (id, version) => (id === legacySearch.manifest.id && version === legacySearch.manifest.version ? legacyEntry : undefined));
   // web.fetch_extract reaches only the hosts the workspace policy allows at the moment of the call (and never a
   // private, loopback, link-local or metadata address, on any redirect hop: D24; a host whose entry has allow_private
-  // may be private, never metadata: D-NEW-egress-1).
+  // may be private, never metadata: D58).
   const policies = new PolicyStore(deps.db);
   const fetchManifest = webFetchExtract({ allowHosts: [] }).manifest;
   catalog.add(fetchManifest, async (input, ctx) => webFetchExtract({ allowHosts: (await policies.get()).egress_allow ?? [] }).run(input, ctx));

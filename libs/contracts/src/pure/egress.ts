@@ -62,7 +62,7 @@ function normalizeHost(host: string, ipv6: boolean): string | undefined {
 
 /**
  * What `egress_allow` holds: a host entry (public addresses only), or the object form naming one host that may resolve
- * to loopback or private addresses (`PrivateEgressEntry` in the zod contracts, D-NEW-egress-1).
+ * to loopback or private addresses (`PrivateEgressEntry` in the zod contracts, D58).
  */
 export type EgressAllowValue = string | { host: string; allow_private: boolean; note?: string | undefined };
 

@@ -176,7 +176,7 @@ export function classifyAddress(input: string): AddressVerdict {
 
 /**
  * What an `egress_allow` entry with `allow_private` admits besides public addresses, for the host it names only
- * (D-NEW-egress-1): this machine and the team's networks. Metadata, unspecified, multicast, broadcast, reserved and
+ * (D58): this machine and the team's networks. Metadata, unspecified, multicast, broadcast, reserved and
  * documentation addresses are never admitted.
  */
 export const PRIVATE_NETWORK: ReadonlySet<AddressCategory> = new Set<AddressCategory>(['loopback', 'private', 'link_local', 'cgnat']);

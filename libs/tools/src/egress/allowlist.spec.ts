@@ -98,7 +98,7 @@ describe('HostAllowlist', () => {
   });
 });
 
-describe('HostAllowlist: entries with allow_private (D-NEW-egress-1)', () => {
+describe('HostAllowlist: entries with allow_private (D58)', () => {
   const list = new HostAllowlist([
     '*',
     { host: '127.0.0.1:3001', allow_private: true, note: 'MCP server on this machine' },

@@ -4,7 +4,7 @@ import { canonicalIp, classifyAddress, PRIVATE_NETWORK } from './address-policy'
 /** What an allowlist says about one host and port it admits. */
 export interface EgressMatch {
   /**
-   * A matching entry is the object form with `allow_private` (D-NEW-egress-1): this host's addresses may also be
+   * A matching entry is the object form with `allow_private` (D58): this host's addresses may also be
    * loopback, private, link-local or CGNAT ({@link PRIVATE_NETWORK}). Only ever for the host it names.
    */
   allowPrivate: boolean;

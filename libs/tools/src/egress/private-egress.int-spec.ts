@@ -6,7 +6,7 @@ import { ToolError } from '../tool';
 import { EgressProxy, type EgressSession } from './egress-proxy';
 import { safeFetch, type SafeFetchOptions, vettedFetch } from './safe-fetch';
 
-// Entries with `allow_private` (D-NEW-egress-1) against real servers on 127.0.0.1, with the operating system's
+// Entries with `allow_private` (D58) against real servers on 127.0.0.1, with the operating system's
 // resolver and real connections: no test network stands in, because the point is that this one named host really
 // reaches loopback while every other name still may not.
 

@@ -198,7 +198,7 @@ const NOTHING_ELSE: ReadonlySet<AddressCategory> = new Set();
 
 /**
  * The address categories a host may resolve to besides public ones: {@link PRIVATE_NETWORK} when its allowlist entry
- * has `allow_private` (D-NEW-egress-1), plus whatever the caller admits for every host (`loopback` for a local
+ * has `allow_private` (D58), plus whatever the caller admits for every host (`loopback` for a local
  * provider preset, D44).
  */
 export function admittedBy(match: EgressMatch, also: ReadonlySet<AddressCategory> = NOTHING_ELSE): ReadonlySet<AddressCategory> {

@@ -5,7 +5,7 @@ import { callMcpTool, listMcpTools } from './mcp-client';
 
 // The reference MCP server from npm (@modelcontextprotocol/server-everything), run as its own process over Streamable
 // HTTP on this machine, registered the way an admin would: an egress_allow entry { host: "127.0.0.1:<port>",
-// allow_private: true } (D-NEW-egress-1). No test network: the client really connects to 127.0.0.1.
+// allow_private: true } (D58). No test network: the client really connects to 127.0.0.1.
 
 let everything: EverythingServer;
 let port: number;

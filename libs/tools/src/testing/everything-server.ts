@@ -13,7 +13,7 @@ export interface EverythingServer {
 /**
  * Starts the reference MCP server from npm (`mcp-server-everything streamableHttp`, PORT from the environment) as a
  * child process, on a free port of this machine, and resolves once it says it listens. Tests reach it for real at
- * 127.0.0.1, which egress allows only through an `egress_allow` entry with `allow_private` (D-NEW-egress-1).
+ * 127.0.0.1, which egress allows only through an `egress_allow` entry with `allow_private` (D58).
  */
 export async function startEverythingServer(): Promise<EverythingServer> {
   const port = await freePort();

@@ -43,7 +43,7 @@ const PRIVATE_WARNING = 'Reaches a private or loopback address — only for host
 /**
  * Settings → Policy: what tools may do. Workspace-level grants are edited per scope (granted / requires approval),
  * with the kill switch for external writes, the approval timeout and the egress allowlist (an entry may let one named
- * host be private, with a warning: D-NEW-egress-1); project- and user-level grants are shown read-only and saved back
+ * host be private, with a warning: D58); project- and user-level grants are shown read-only and saved back
  * unchanged. Registered tools are listed with the scopes they need.
  */
 @Component({
