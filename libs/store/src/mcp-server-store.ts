@@ -23,8 +23,10 @@ export type StoredMcpAuth =
       client_id: string | null;
       client_secret_id: string | null;
       scopes: string[];
-      /** The sealed token set, once authorized (the OAuth flow is a later seam: docs/MCP.md). */
+      /** The sealed OAuth state (client registration, tokens, an authorization in flight): mcp-oauth.ts in @omniai/tools. */
       token_secret_id: string | null;
+      /** Whether that state holds a token (set when it is saved). */
+      authorized?: boolean;
       expires_at: string | null;
     };
 
@@ -138,7 +140,7 @@ export function mcpAuthView(auth: StoredMcpAuth): McpAuthView {
     case 'headers':
       return { type: 'headers', headers: auth.headers.map((h) => ({ name: h.name, fingerprint: h.fingerprint })) };
     case 'oauth':
-      return { type: 'oauth', client_id: auth.client_id, scopes: auth.scopes, authorized: auth.token_secret_id !== null, expires_at: auth.expires_at };
+      return { type: 'oauth', client_id: auth.client_id, scopes: auth.scopes, authorized: auth.authorized === true, expires_at: auth.expires_at };
   }
 }
 
@@ -261,6 +263,68 @@ export class McpServerStore {
     const out: Record<string, string> = {};
     for (const h of server.auth.headers) out[h.name] = await this.box().reveal(h.secret_id, mcpServerSecretOwner(server.id));
     return out;
+  }
+
+  /**
+   * The server's OAuth state (client registration, tokens, the authorization in flight), sealed as one JSON document
+   * in the token slot; `{}` when there is none (or the server does not use OAuth).
+   */
+  async loadOAuthState(id: string): Promise<Record<string, unknown>> {
+    const server = await this.get(id);
+    if (!server || server.auth.type !== 'oauth' || !server.auth.token_secret_id) return {};
+    return JSON.parse(await this.box().reveal(server.auth.token_secret_id, mcpServerSecretOwner(id))) as Record<string, unknown>;
+  }
+
+  /**
+   * Replaces the sealed OAuth state (the previous one is destroyed in the same transaction) and records when the
+   * access token expires, for the server card. False when the server is gone or no longer uses OAuth.
+   */
+  async saveOAuthState(id: string, state: Record<string, unknown>, expiresAt: number | undefined): Promise<boolean> {
+    const sealed = await this.box().seal(JSON.stringify(state), mcpServerSecretOwner(id));
+    const previous = await this.db.transaction(async (tx) => {
+      const [row]: Row[] = await tx.query(`select * from mcp_servers where id = $1 for update`, [id]);
+      const auth = row ? toStored(row).auth : null;
+      if (!auth || auth.type !== 'oauth') return null;
+      const hasToken = typeof (state['tokens'] as { access_token?: unknown } | undefined)?.access_token === 'string';
+      const next: StoredMcpAuth = {
+        ...auth,
+        token_secret_id: sealed.id,
+        authorized: hasToken,
+        expires_at: hasToken && expiresAt !== undefined ? new Date(expiresAt).toISOString() : null,
+      };
+      await tx.query(`update mcp_servers set auth = $2, updated_at = now() where id = $1`, [id, JSON.stringify(next)]);
+      if (auth.token_secret_id) await this.box().delete(auth.token_secret_id, tx);
+      return auth;
+    });
+    if (!previous)
+      await this.box()
+        .delete(sealed.id)
+        .catch(() => undefined);
+    return previous !== null;
+  }
+
+  /**
+   * The server's OAuth state as one sealed document, for the MCP client's OAuth provider (`McpOAuthVault` in
+   * @omniai/tools, which gives `T`): read with {@link loadOAuthState}, written with {@link saveOAuthState}.
+   */
+  oauthVault<T extends { tokens_expire_at?: number }>(serverId: string): { load(): Promise<T>; save(state: T): Promise<void> } {
+    return {
+      load: async () => (await this.loadOAuthState(serverId)) as T,
+      save: async (state) => {
+        await this.saveOAuthState(serverId, state as Record<string, unknown>, state.tokens_expire_at);
+      },
+    };
+  }
+
+  /** The OAuth client a server is configured with (its secret revealed for the token requests); null without OAuth. */
+  async revealOAuthClient(server: StoredMcpServer): Promise<{ clientId?: string; clientSecret?: string; scopes: string[] } | null> {
+    if (server.auth.type !== 'oauth') return null;
+    const secret = server.auth.client_secret_id ? await this.box().reveal(server.auth.client_secret_id, mcpServerSecretOwner(server.id)) : undefined;
+    return {
+      ...(server.auth.client_id ? { clientId: server.auth.client_id } : {}),
+      ...(secret ? { clientSecret: secret } : {}),
+      scopes: server.auth.scopes,
+    };
   }
 
   /** Every sealed value and its owner (for key rotation). */

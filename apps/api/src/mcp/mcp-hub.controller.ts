@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Patch, Post, Res } from '@nestjs/common';
 import {
   ApproveMcpToolRequest,
   BlockMcpToolRequest,
@@ -7,16 +7,20 @@ import {
   type McpCatalogTool,
   type McpServer,
   type McpServerDetail,
+  McpOAuthCallbackQuery,
+  type McpOAuthStart,
   McpServerId,
   type McpToolDiff,
   TryMcpToolRequest,
   type TryMcpToolResponse,
   UpdateMcpServerRequest,
 } from '@omniai/contracts';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { type Actor, CurrentActor, runActor } from '../auth/actor';
-import { BodyOf, ParamOf } from '../errors/zod.pipe';
+import { BodyOf, ParamOf, QueryOf } from '../errors/zod.pipe';
 import { McpHubService } from './mcp-hub.service';
+import { McpOAuthService } from './mcp-oauth.service';
 import { McpTryService } from './mcp-try.service';
 
 const ToolName = z.string().min(1).max(200);
@@ -27,7 +31,32 @@ export class McpHubController {
   constructor(
     private readonly hub: McpHubService,
     private readonly tries: McpTryService,
+    private readonly oauth: McpOAuthService,
   ) {}
+
+  @Post(':serverId/oauth/authorize')
+  @HttpCode(200)
+  authorize(@ParamOf('serverId', McpServerId) id: string): Promise<McpOAuthStart> {
+    return this.oauth.authorize(id);
+  }
+
+  /** The authorization server sends the admin's browser here: a short page, then back to the server in the console. */
+  @Get(':serverId/oauth/callback')
+  async oauthCallback(
+    @ParamOf('serverId', McpServerId) id: string,
+    @QueryOf(McpOAuthCallbackQuery) query: McpOAuthCallbackQuery,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.oauth.callback(id, query);
+    const back = `/mcp/${encodeURIComponent(id)}`;
+    await reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(
+        `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="2;url=${back}"><title>OmniAI authorized</title>` +
+          `<p>OmniAI is now authorized with the MCP server <b>${id}</b>. <a href="${back}">Back to the server</a>.</p>`,
+      );
+  }
 
   @Get()
   list(): Promise<{ items: McpServer[] }> {

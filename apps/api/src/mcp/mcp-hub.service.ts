@@ -49,22 +49,14 @@ export class McpHubService {
     if (!created) throw new ApiException('E_CONFLICT', `An MCP server with id "${body.id}" exists; choose another id.`);
     try {
       const checked = await this.checks.run({ server_id: body.id, reason: 'create' });
-      if (checked.status !== 'ok') {
+      // An OAuth server answers only once an admin has authorized OmniAI (POST …/oauth/authorize): it is kept, waiting.
+      const awaitsAuthorization = body.auth.type === 'oauth' && checked.status !== 'ok' && checked.error?.code === 'E_AUTH_REQUIRED';
+      if (checked.status !== 'ok' && !awaitsAuthorization) {
         const error = checked.error ?? { code: 'E_TOOL_FAILED', message: 'the server could not be checked' };
         const code = ErrorCode.safeParse(error.code);
         throw new ApiException(code.success ? code.data : 'E_TOOL_FAILED', `Cannot list the MCP server "${body.id}": ${error.message}.`);
       }
-      const tools = await this.servers.tools(body.id);
-      const offered = tools.filter((t) => t.tool_id !== null && t.status === 'new');
-      if (offered.length === 0) {
-        throw new ApiException(
-          'E_VALIDATION',
-          'The MCP server offers no tool that can be registered.',
-          tools.length ? { skipped: tools.map((t) => ({ tool_name: t.name.slice(0, 200), reason: t.unusable ?? 'not offered' })) } : undefined,
-        );
-      }
-      const server = await this.server(body.id);
-      for (const tool of offered) await this.approveRow(server, tool, tool.definition_hash);
+      if (!awaitsAuthorization) await this.approveFirstListing(body.id);
       await this.checks.schedule(body.id);
     } catch (err) {
       await this.servers.delete(body.id);
@@ -72,6 +64,34 @@ export class McpHubService {
       throw err;
     }
     return this.detail(body.id);
+  }
+
+  /**
+   * The first listing of a server is reviewed by the admin who added it (or authorized it, for OAuth): every tool it
+   * listed that can be offered is approved and registered. Refused when none can be.
+   */
+  async approveFirstListing(id: string): Promise<void> {
+    const tools = await this.servers.tools(id);
+    const offered = tools.filter((t) => t.tool_id !== null && t.status === 'new');
+    if (offered.length === 0) {
+      throw new ApiException(
+        'E_VALIDATION',
+        'The MCP server offers no tool that can be registered.',
+        tools.length ? { skipped: tools.map((t) => ({ tool_name: t.name.slice(0, 200), reason: t.unusable ?? 'not offered' })) } : undefined,
+      );
+    }
+    const server = await this.server(id);
+    for (const tool of offered) await this.approveRow(server, tool, tool.definition_hash);
+  }
+
+  /** Whether any tool of the server was ever approved (its first listing has been reviewed). */
+  async reviewed(id: string): Promise<boolean> {
+    return (await this.servers.tools(id)).some((t) => t.approved_hash !== null);
+  }
+
+  /** Checks the server now in the worker (the OAuth callback refreshes the card and the catalog). */
+  checkNow(id: string): Promise<unknown> {
+    return this.checks.run({ server_id: id, reason: 'manual' });
   }
 
   /** Renames, enables/disables, replaces the authentication or the transport (same kind, same endpoint host). */

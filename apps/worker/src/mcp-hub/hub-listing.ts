@@ -9,7 +9,7 @@ export const LIST_TIMEOUT_MS = 30_000;
 /** The auth state a successful exchange shows. */
 function answeredAuthState(server: StoredMcpServer): McpHealth['auth_state'] {
   if (server.auth.type === 'none') return 'none';
-  if (server.auth.type === 'oauth' && server.auth.token_secret_id === null) return 'needs_authorization';
+  if (server.auth.type === 'oauth' && server.auth.authorized !== true) return 'needs_authorization';
   return 'ok';
 }
 

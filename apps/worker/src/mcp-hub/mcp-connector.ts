@@ -1,6 +1,15 @@
 import type { McpServerStore, PolicyStore, StoredMcpServer } from '@omniai/store';
 import { type McpStdioSessions, stdioSpecOf } from '../mcp/stdio-sessions';
-import { callMcpTool, listMcpCatalog, type McpCallOutput, type McpCatalogListing, type McpConnectOptions, ToolError } from '@omniai/tools';
+import {
+  callMcpTool,
+  listMcpCatalog,
+  type McpCallOutput,
+  type McpCatalogListing,
+  type McpConnectOptions,
+  type McpOAuthState,
+  storedOAuthProvider,
+  ToolError,
+} from '@omniai/tools';
 
 /** Per exchange: a deadline and the caller's cancellation. */
 export interface McpExchangeOptions {
@@ -43,8 +52,12 @@ export class HttpMcpConnector implements McpConnector {
 
   private async options(server: StoredMcpServer, opts: McpExchangeOptions): Promise<McpConnectOptions> {
     const headers = await this.deps.servers.revealHeaders(server);
+    const oauthClient = await this.deps.servers.revealOAuthClient(server);
+    // OAuth: the stored token, refreshed by the SDK on a 401 and saved back sealed (mcp-oauth.ts).
+    const authProvider = oauthClient ? await storedOAuthProvider(this.deps.servers.oauthVault<McpOAuthState>(server.id), oauthClient) : undefined;
     return {
       ...this.connect,
+      ...(authProvider ? { authProvider } : {}),
       allowHosts: (await this.deps.policies.get()).egress_allow ?? [],
       timeoutMs: opts.timeoutMs,
       ...(opts.signal ? { signal: opts.signal } : {}),

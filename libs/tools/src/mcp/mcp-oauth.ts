@@ -32,6 +32,8 @@ export interface McpOAuthState {
   discovery?: OAuthDiscoveryState;
   authorization_server_url?: string;
   resource_url?: string;
+  /** The callback the client was registered with (the worker's refreshes send no redirect, but the metadata names it). */
+  redirect_uri?: string;
 }
 
 /** Where a server's OAuth state is read and written (sealed in the store; in memory in unit tests). */
@@ -101,11 +103,16 @@ export class VaultOAuthProvider implements OAuthClientProvider {
   }
 
   async saveClientInformation(client: StoredOAuthClientInformation): Promise<void> {
+    // Registration belongs to an admin's authorization (its redirect URI is the API's callback), never to a worker.
+    if (!this.interactive) throw new McpAuthorizationRequired('OmniAI is not authorized with this MCP server yet: an admin must authorize it first');
     await this.update({ client });
   }
 
   async tokens(): Promise<StoredOAuthTokens | undefined> {
-    return (await this.load()).tokens;
+    const tokens = (await this.load()).tokens;
+    // Without a token a worker has nothing to send or refresh: only an admin can start the flow.
+    if (!tokens && !this.interactive) throw new McpAuthorizationRequired('OmniAI is not authorized with this MCP server yet: an admin must authorize it first');
+    return tokens;
   }
 
   async saveTokens(tokens: StoredOAuthTokens): Promise<void> {
@@ -205,6 +212,7 @@ export async function beginMcpAuthorization(
   fetchFn: FetchLike,
 ): Promise<{ authorizationUrl: string | null }> {
   assertOAuthServerUrl(serverUrl);
+  await vault.save({ ...(await vault.load()), redirect_uri: settings.redirectUrl });
   const provider = new VaultOAuthProvider(vault, settings, true);
   const result = await runAuth(provider, { serverUrl, fetchFn, ...(settings.scopes?.length ? { scope: settings.scopes.join(' ') } : {}) });
   if (result === 'AUTHORIZED') return { authorizationUrl: null };
@@ -253,4 +261,13 @@ function sameText(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * The provider a worker connects with: the stored token, refreshed on a 401 (the new one saved back); a flow that
+ * would need a browser fails with {@link McpAuthorizationRequired}.
+ */
+export async function storedOAuthProvider(vault: McpOAuthVault, client: Omit<McpOAuthSettings, 'redirectUrl'>): Promise<VaultOAuthProvider> {
+  const redirectUrl = (await vault.load()).redirect_uri ?? 'https://omniai.invalid/v1/mcp/oauth/callback';
+  return new VaultOAuthProvider(vault, { ...client, redirectUrl }, false);
 }
