@@ -48,6 +48,7 @@ describe('mcp_remote executor: tools registered through the API, resolved and ca
             }
           : null,
       revealHeaders: async () => ({}),
+      revealOAuthClient: async () => null,
     } as unknown as McpServerStore,
     policies: { get: async () => ({ grants: [], kill_switch_external_writes: false, egress_allow: options.egress ?? ['mcp.test'] }) } as unknown as PolicyStore,
   });
