@@ -303,6 +303,8 @@ describe('workflow graphs over HTTP (real API, Postgres and Temporal)', () => {
       },
     } as Pick<RunEvent, 'kind' | 'payload'>);
     const decide = (body: object) => api.post(`/v1/approvals/${run.id}.1/decide`, { arguments_hash: argumentsHash, ...body });
+    // The approval row follows the appended event; under load it may land a moment later (a 404 until then).
+    for (let i = 0; i < 100 && (await api.get(`/v1/approvals/${run.id}.1`)).status === 404; i += 1) await new Promise((r) => setTimeout(r, 100));
 
     const wrong = await decide({ decision: 'approve', form: { priority: 'urgent' } });
     expect(wrong.status).toBe(422);
