@@ -1,4 +1,5 @@
 import type { McpPoisonFlag, McpToolDefinition, McpToolStatus, McpTransport, ToolManifest } from '@omniai/contracts';
+import type { StoredMcpTool } from '@omniai/store';
 import { sha256Hex } from '../hashing';
 import { canonicalJson } from '../manifest-hash';
 import { manifestForMcpTool, McpToolError, type McpToolListing } from './mcp-manifest';
@@ -38,21 +39,8 @@ export function definitionHash(definition: McpToolDefinition): string {
   return sha256Hex(canonicalJson(definition));
 }
 
-/** One tool's review row, as stored. */
-export interface McpToolReview {
-  name: string;
-  tool_id: string | null;
-  live: McpToolDefinition;
-  definition_hash: string;
-  approved: McpToolDefinition | null;
-  approved_hash: string | null;
-  approved_version: string | null;
-  status: McpToolStatus;
-  flags: McpPoisonFlag[];
-  unusable: string | null;
-  blocked_reason: string | null;
-  changed_at: string;
-}
+/** One tool's review row, as stored (the store's row without its server id). */
+export type McpToolReview = Omit<StoredMcpTool, 'server_id'>;
 
 /** A tool's status from its hashes when nobody blocked it. */
 export function reviewStatus(liveHash: string, approvedHash: string | null): McpToolStatus {
